@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { entityId } from './ids.ts';
+
+export const CONTACT_ROLES = ['sponsor', 'champion', 'admin', 'user'] as const;
+export type ContactRole = (typeof CONTACT_ROLES)[number];
+
+const isoDate = z.iso.date({ error: 'must be a date, YYYY-MM-DD' });
+const email = z.email({ error: 'must be an email address' }).max(254);
+const person = z.strictObject({ name: z.string().min(1).max(200), email });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const contactSchema = z.strictObject({
+  id: entityId,
+  email,
+  name: z.string().min(1).max(200),
+  role: z.enum(CONTACT_ROLES, { error: `must be one of: ${CONTACT_ROLES.join(', ')}` }),
+  timezone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
+});
+
+const money = z.number().finite().min(0, 'must not be negative');
+
+export const accountSchema = z
+  .strictObject({
+    id: entityId,
+    name: z.string().min(1).max(200),
+    region: z.string().min(1).max(64),
+    arr: money,
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD'),
+    segment: z.string().min(1).max(64).optional(),
+    tier: z.string().min(1).max(16).optional(),
+    goLiveDate: isoDate,
+    csm: person,
+    manager: person.optional(),
+    contacts: z.array(contactSchema).max(200),
+    contract: z.strictObject({ startDate: isoDate, renewalDate: isoDate, arr: money }),
+  })
+  .superRefine((account, ctx) => {
+    if (account.contract.renewalDate <= account.contract.startDate) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['contract', 'renewalDate'],
+        message: 'must be after contract.startDate',
+      });
+    }
+    const seen = new Set<string>();
+    account.contacts.forEach((contact, index) => {
+      if (seen.has(contact.id)) {
+        ctx.addIssue({ code: 'custom', path: ['contacts', index, 'id'], message: 'is repeated in this account' });
+      }
+      seen.add(contact.id);
+    });
+  });
+
+export type AccountInput = z.infer<typeof accountSchema>;
+export type Contact = z.infer<typeof contactSchema>;
+
+export interface Account extends AccountInput {
+  createdAt: string;
+  updatedAt: string;
+}

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { entityId } from './ids.ts';
+
+export const SIGNAL_TYPES = [
+  'login',
+  'activity',
+  'feature_used',
+  'usage',
+  'ticket_opened',
+  'ticket_closed',
+  'nps',
+  'csat',
+  'meeting_held',
+  'meeting_missed',
+  'sponsor_left',
+  'sponsor_joined',
+  'milestone',
+  'value_realized',
+  'relationship_score',
+  'contract_change_requested',
+  'renewal_risk',
+  'payment_failed',
+  'payment_succeeded',
+  'renewal_outcome',
+] as const;
+export type SignalType = (typeof SIGNAL_TYPES)[number];
+
+export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
+
+export const RENEWAL_OUTCOMES = ['renewed', 'churned', 'contracted', 'expanded'] as const;
+export type RenewalOutcome = (typeof RENEWAL_OUTCOMES)[number];
+
+/** How far ahead of the clock a signal may claim to have happened (clock skew between sources). */
+export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
+const EARLIEST_SIGNAL = Date.parse('2000-01-01T00:00:00Z');
+
+const attributeValue = z.union([z.string().max(512), z.number().finite(), z.boolean()]);
+const attributes = z
+  .record(z.string().min(1).max(64), attributeValue)
+  .refine((a) => Object.keys(a).length <= 20, 'at most 20 attributes');
+
+const baseSignal = z.strictObject({
+  id: z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters'),
+  accountId: entityId,
+  type: z.enum(SIGNAL_TYPES, { error: `must be one of: ${SIGNAL_TYPES.join(', ')}` }),
+  occurredAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' }),
+  value: z.number().finite().optional(),
+  userId: z.string().min(1).max(256).optional(),
+  attributes: attributes.optional(),
+});
+export type SignalInput = z.infer<typeof baseSignal>;
+
+interface Rule {
+  value?: { required: boolean; min: number; max: number; integer?: boolean; what: string };
+  attribute?: { name: string; allowed?: readonly string[]; required: boolean };
+  userRequired?: boolean;
+}
+
+/** What each signal type needs beyond the common shape. */
+const RULES: Partial<Record<SignalType, Rule[]>> = {
+  login: [{ userRequired: true }],
+  usage: [{ value: { required: true, min: 0, max: Number.MAX_SAFE_INTEGER, what: 'a usage quantity' } }],
+  feature_used: [{ attribute: { name: 'feature', required: true } }],
+  nps: [{ value: { required: true, min: 0, max: 10, integer: true, what: 'an NPS score' } }],
+  csat: [{ value: { required: true, min: 1, max: 5, integer: true, what: 'a CSAT score' } }],
+  relationship_score: [
+    { value: { required: true, min: 0, max: 10, what: 'a relationship scorecard value' } },
+  ],
+  value_realized: [
+    { value: { required: true, min: 0, max: 1000, what: 'the percent of target value realised' } },
+  ],
+  milestone: [{ attribute: { name: 'milestone', required: true } }],
+  ticket_opened: [
+    { attribute: { name: 'ticketId', required: true } },
+    { attribute: { name: 'priority', allowed: TICKET_PRIORITIES, required: false } },
+  ],
+  ticket_closed: [{ attribute: { name: 'ticketId', required: true } }],
+  renewal_outcome: [{ attribute: { name: 'outcome', allowed: RENEWAL_OUTCOMES, required: true } }],
+  contract_change_requested: [
+    { attribute: { name: 'direction', allowed: ['reduce', 'increase'], required: false } },
+  ],
+};
+
+export const signalSchema = baseSignal.superRefine((signal, ctx) => {
+  const occurred = Date.parse(signal.occurredAt);
+  if (occurred < EARLIEST_SIGNAL) {
+    ctx.addIssue({ code: 'custom', path: ['occurredAt'], message: 'must not be before 2000-01-01' });
+  }
+  for (const rule of RULES[signal.type] ?? []) {
+    if (rule.userRequired && !signal.userId) {
+      ctx.addIssue({ code: 'custom', path: ['userId'], message: `is required for ${signal.type} signals` });
+    }
+    if (rule.value) {
+      const { required, min, max, integer, what } = rule.value;
+      if (signal.value === undefined) {
+        if (required)
+          ctx.addIssue({ code: 'custom', path: ['value'], message: `is required: ${what} (${min}-${max})` });
+      } else if (signal.value < min || signal.value > max || (integer && !Number.isInteger(signal.value))) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['value'],
+          message: `must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max} (${what})`,
+        });
+      }
+    }
+    if (rule.attribute) {
+      const { name, allowed, required } = rule.attribute;
+      const found = signal.attributes?.[name];
+      if (found === undefined) {
+        if (required)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['attributes', name],
+            message: `is required for ${signal.type} signals`,
+          });
+      } else if (typeof found !== 'string' || found === '') {
+        ctx.addIssue({ code: 'custom', path: ['attributes', name], message: 'must be a non-empty string' });
+      } else if (allowed && !allowed.includes(found)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['attributes', name],
+          message: `must be one of: ${allowed.join(', ')}`,
+        });
+      }
+    }
+  }
+});
+
+/** A validated signal, as stored. `receivedAt` is stamped by the ingest path from its clock. */
+export interface Signal extends SignalInput {
+  receivedAt: string;
+}
+
+export function signalDay(signal: Pick<SignalInput, 'occurredAt'>): string {
+  return new Date(signal.occurredAt).toISOString().slice(0, 10);
+}
+
+export function isInFuture(signal: Pick<SignalInput, 'occurredAt'>, now: Date): boolean {
+  return Date.parse(signal.occurredAt) > now.getTime() + FUTURE_TOLERANCE_MS;
+}
