@@ -33,9 +33,7 @@ export const accountSchema = z
     name: z.string().min(1).max(200),
     region: z.string().min(1).max(64),
     arr: money,
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD'),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD'),
     segment: z.string().min(1).max(64).optional(),
     tier: z.string().min(1).max(16).optional(),
     goLiveDate: isoDate,
@@ -55,7 +53,11 @@ export const accountSchema = z
     const seen = new Set<string>();
     account.contacts.forEach((contact, index) => {
       if (seen.has(contact.id)) {
-        ctx.addIssue({ code: 'custom', path: ['contacts', index, 'id'], message: 'is repeated in this account' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['contacts', index, 'id'],
+          message: 'is repeated in this account',
+        });
       }
       seen.add(contact.id);
     });

@@ -31,7 +31,11 @@ export interface DailyRollup {
 export const MAX_LISTED_USERS = 2000;
 
 function byTimeThenId(a: Signal, b: Signal): number {
-  return a.occurredAt === b.occurredAt ? (a.id < b.id ? -1 : 1) : Date.parse(a.occurredAt) - Date.parse(b.occurredAt);
+  return a.occurredAt === b.occurredAt
+    ? a.id < b.id
+      ? -1
+      : 1
+    : Date.parse(a.occurredAt) - Date.parse(b.occurredAt);
 }
 
 function sortedUnique(values: Iterable<string>): string[] {

@@ -91,7 +91,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     '-port',
     String(port),
   ];
-  const watchdog = 'java "$@" & pid=$!; trap \'kill $pid 2>/dev/null; exit 0\' TERM INT; cat >/dev/null; kill $pid 2>/dev/null; wait $pid 2>/dev/null; exit 0';
+  const watchdog =
+    'java "$@" & pid=$!; trap \'kill $pid 2>/dev/null; exit 0\' TERM INT; cat >/dev/null; kill $pid 2>/dev/null; wait $pid 2>/dev/null; exit 0';
   const child = spawn('sh', ['-c', watchdog, 'dynamodb-local-watchdog', ...javaArgs], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -1,0 +1,46 @@
+/**
+ * The HTTP API's routes and which function serves each: CDK builds API Gateway from this list and the local
+ * server routes with it, so the two cannot drift apart.
+ */
+export const FUNCTIONS = {
+  accounts: { entry: 'functions/accounts/handler.ts', description: 'Upserts and reads accounts' },
+  signals: { entry: 'functions/signals/handler.ts', description: 'Ingests health signals exactly once' },
+} as const;
+
+export type ApiFunctionName = keyof typeof FUNCTIONS;
+
+export interface Route {
+  method: 'GET' | 'POST';
+  path: string;
+  fn: ApiFunctionName;
+}
+
+export const ROUTES: readonly Route[] = [
+  { method: 'POST', path: '/v1/accounts', fn: 'accounts' },
+  { method: 'GET', path: '/v1/accounts/{id}', fn: 'accounts' },
+  { method: 'POST', path: '/v1/signals', fn: 'signals' },
+];
+
+export function routeKey(route: Route): string {
+  return `${route.method} ${route.path}`;
+}
+
+/** Matches a concrete path to a route, returning its path parameters (API Gateway's `{name}` syntax). */
+export function matchRoute(
+  method: string,
+  path: string,
+): { route: Route; params: Record<string, string> } | undefined {
+  for (const route of ROUTES) {
+    if (route.method !== method) continue;
+    const names: string[] = [];
+    const pattern = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    });
+    const match = new RegExp(`^${pattern}$`).exec(path);
+    if (match) {
+      return { route, params: Object.fromEntries(names.map((name, i) => [name, match[i + 1] as string])) };
+    }
+  }
+  return undefined;
+}

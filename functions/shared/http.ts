@@ -1,0 +1,127 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { type FieldError, fieldErrors } from '#core/validation';
+import { isApiKeyValid } from '#store/api-key-store';
+import { NotFoundError } from '#store/errors';
+import type { Deps } from './runtime.ts';
+
+export type HttpEvent = APIGatewayProxyEventV2;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+export type HttpHandler = (event: HttpEvent) => Promise<HttpResult>;
+
+/** Larger bodies are refused before parsing; 1,000 signals of realistic size fit in well under this. */
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly errors: FieldError[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+function header(event: HttpEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted) return value;
+  }
+  return undefined;
+}
+
+export function rawBody(event: HttpEvent): string {
+  if (!event.body) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+/** Parses the JSON body against an envelope schema; every failure is a 4xx that names the field and the reason. */
+export function parseBody<T>(event: HttpEvent, schema: z.ZodType<T>): T {
+  const text = rawBody(event);
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > MAX_BODY_BYTES) {
+    throw new HttpError(
+      413,
+      `body is ${size} bytes; the limit is ${MAX_BODY_BYTES} bytes, split it into smaller batches`,
+    );
+  }
+  if (text.trim() === '') throw new HttpError(400, 'body is empty; send a JSON object');
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new HttpError(400, `body is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success)
+    throw new HttpError(400, 'body does not have the expected shape', fieldErrors(parsed.error));
+  return parsed.data;
+}
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+const KEY_CACHE_MS = 60_000;
+const validKeyCache = new Map<string, number>();
+
+/** API-key authentication for every /v1 route except webhooks, which verify their vendor's signature instead. */
+async function authenticate(event: HttpEvent, deps: Deps): Promise<void> {
+  const challenge = { 'www-authenticate': 'Bearer realm="churnguard"' };
+  const match = BEARER.exec(header(event, 'authorization') ?? '');
+  if (!match) throw new HttpError(401, 'missing API key: send "Authorization: Bearer <key>"', [], challenge);
+  const key = match[1] as string;
+  const now = deps.clock.now().getTime();
+  const cachedUntil = validKeyCache.get(key);
+  if (cachedUntil !== undefined && cachedUntil > now) return;
+  if (!(await isApiKeyValid(deps.db, key))) throw new HttpError(401, 'API key not recognised', [], challenge);
+  validKeyCache.set(key, now + KEY_CACHE_MS);
+}
+
+export interface RouteOptions {
+  /** `apiKey` (default) or `signature` for webhooks that authenticate themselves. */
+  auth?: 'apiKey' | 'signature';
+}
+
+/**
+ * The one place where errors become responses. Expected failures carry their status; anything else is a 500
+ * whose details go to the log (without the request body, which may hold personal data), never to the client.
+ */
+export function httpHandler(deps: Deps, route: HttpHandler, options: RouteOptions = {}): HttpHandler {
+  return async (event) => {
+    try {
+      if ((options.auth ?? 'apiKey') === 'apiKey') await authenticate(event, deps);
+      return await route(event);
+    } catch (error) {
+      if (error instanceof HttpError) {
+        const body = error.errors.length
+          ? { message: error.message, errors: error.errors }
+          : { message: error.message };
+        return json(error.statusCode, body, error.headers);
+      }
+      if (error instanceof NotFoundError) return json(404, { message: error.message });
+      deps.logger.error('unhandled error', {
+        route: event.routeKey,
+        requestId: event.requestContext?.requestId,
+        error:
+          error instanceof Error
+            ? { name: error.name, message: error.message, stack: error.stack }
+            : String(error),
+      });
+      return json(500, { message: 'internal error; the request can be retried safely' });
+    }
+  };
+}
+
+export function pathParameter(event: HttpEvent, name: string): string {
+  const value = event.pathParameters?.[name];
+  if (!value) throw new HttpError(400, `path parameter ${name} is missing`);
+  return decodeURIComponent(value);
+}

@@ -1,0 +1,4 @@
+import { runtimeDeps } from '../shared/runtime.ts';
+import { createSignalsHandler } from './app.ts';
+
+export const handler = createSignalsHandler(runtimeDeps('signals'));

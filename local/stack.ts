@@ -1,0 +1,102 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { type Clock, systemClock } from '#core/clock';
+import type { Deps } from '#functions/shared/runtime';
+import { generateApiKey, registerApiKey } from '#store/api-key-store';
+import { createDb, type Db } from '#store/client';
+import { ensureTable } from '#store/table';
+import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
+import { createLocalApiServer } from './http-server.ts';
+
+export const LOCAL_TABLE_NAME = 'churnguard-local';
+
+export interface LocalStackOptions {
+  /** Where data lives between runs; omit for an in-memory stack (tests, simulation). */
+  home?: string;
+  port?: number;
+  apiKey?: string;
+  clock?: Clock;
+  logLevel?: string;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  apiKey: string;
+  apiKeySource: string;
+  dynamoEndpoint: string;
+  dataDir?: string;
+  db: Db;
+  deps: Deps;
+  stop(): Promise<void>;
+}
+
+/** The key from the option or CHURNGUARD_API_KEY, else one generated once and kept in <home>/local-api-key. */
+function resolveApiKey(options: LocalStackOptions): { key: string; source: string } {
+  if (options.apiKey) return { key: options.apiKey, source: 'option' };
+  if (process.env.CHURNGUARD_API_KEY)
+    return { key: process.env.CHURNGUARD_API_KEY, source: 'CHURNGUARD_API_KEY' };
+  if (!options.home) return { key: generateApiKey(), source: 'generated for this run' };
+  const file = join(options.home, 'local-api-key');
+  if (existsSync(file)) return { key: readFileSync(file, 'utf8').trim(), source: file };
+  const key = generateApiKey();
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return { key, source: `${file} (generated)` };
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${port} is already in use; set PORT to another port, e.g. PORT=3001 npm start`)
+          : error,
+      );
+    });
+    server.listen(port, '127.0.0.1', () => {
+      const address = server.address();
+      resolvePort(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const home = options.home ? resolve(options.home) : undefined;
+  const dataDir = home ? join(home, 'dynamodb') : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const dynamo: DynamoDbLocal = await startDynamoDbLocal(dataDir ? { dataDir } : {});
+  try {
+    const db = createDb(LOCAL_TABLE_NAME, dynamo.endpoint);
+    await ensureTable(db.doc, LOCAL_TABLE_NAME);
+    const clock = options.clock ?? systemClock;
+    const { key, source } = resolveApiKey({ ...options, home });
+    await registerApiKey(db, key, 'local', clock.now());
+    const logLevel = options.logLevel ?? process.env.LOG_LEVEL ?? 'WARN';
+    const deps: Deps = {
+      db,
+      clock,
+      logger: new Logger({ serviceName: 'churnguard-local', logLevel: logLevel as 'WARN' }),
+    };
+    const server = createLocalApiServer(deps);
+    const port = await listen(server, options.port ?? 3000);
+    return {
+      apiUrl: `http://127.0.0.1:${port}`,
+      apiKey: key,
+      apiKeySource: source,
+      dynamoEndpoint: dynamo.endpoint,
+      dataDir,
+      db,
+      deps,
+      async stop() {
+        server.closeAllConnections();
+        await new Promise<void>((r) => server.close(() => r()));
+        db.doc.destroy();
+        await dynamo.stop();
+      },
+    };
+  } catch (error) {
+    await dynamo.stop();
+    throw error;
+  }
+}

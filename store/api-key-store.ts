@@ -1,0 +1,33 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Db } from './client.ts';
+import { keys } from './keys.ts';
+
+/** Keys are stored only as their SHA-256; a leaked table does not leak a usable key. */
+export function hashApiKey(apiKey: string): string {
+  return createHash('sha256').update(apiKey, 'utf8').digest('hex');
+}
+
+export function generateApiKey(): string {
+  return `cg_${randomBytes(24).toString('base64url')}`;
+}
+
+export async function registerApiKey(db: Db, apiKey: string, name: string, now: Date): Promise<void> {
+  await db.doc.send(
+    new PutCommand({
+      TableName: db.tableName,
+      Item: { ...keys.apiKey(hashApiKey(apiKey)), kind: 'apiKey', name, createdAt: now.toISOString() },
+    }),
+  );
+}
+
+export async function isApiKeyValid(db: Db, apiKey: string): Promise<boolean> {
+  const out = await db.doc.send(
+    new GetCommand({
+      TableName: db.tableName,
+      Key: keys.apiKey(hashApiKey(apiKey)),
+      ProjectionExpression: 'pk',
+    }),
+  );
+  return out.Item !== undefined;
+}

@@ -1,0 +1,81 @@
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { type Db, recordCapacity } from './client.ts';
+import type { Key } from './keys.ts';
+import { backoffMs, chunk, sleep } from './parallel.ts';
+
+type Item = Record<string, unknown>;
+const MAX_UNPROCESSED_ROUNDS = 12;
+
+/** BatchWriteItem in chunks of 25, retrying unprocessed items (throttling) with jittered backoff. */
+export async function batchPut(db: Db, items: readonly Item[]): Promise<void> {
+  for (const part of chunk(items, 25)) {
+    let requests = part.map((Item) => ({ PutRequest: { Item } }));
+    for (let round = 0; requests.length > 0; round++) {
+      if (round >= MAX_UNPROCESSED_ROUNDS)
+        throw new Error(`BatchWriteItem left ${requests.length} items unprocessed`);
+      if (round > 0) await sleep(backoffMs(round));
+      const out = await db.doc.send(
+        new BatchWriteCommand({
+          RequestItems: { [db.tableName]: requests },
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      recordCapacity(db, out.ConsumedCapacity, 'write');
+      requests = (out.UnprocessedItems?.[db.tableName] ?? []) as typeof requests;
+    }
+  }
+}
+
+/** BatchGetItem in chunks of 100 with strongly consistent reads; returns found items in any order. */
+export async function batchGet(db: Db, keyList: readonly Key[], projection?: string): Promise<Item[]> {
+  const found: Item[] = [];
+  for (const part of chunk(keyList, 100)) {
+    let pending: Key[] = part;
+    for (let round = 0; pending.length > 0; round++) {
+      if (round >= MAX_UNPROCESSED_ROUNDS)
+        throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
+      if (round > 0) await sleep(backoffMs(round));
+      const out = await db.doc.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [db.tableName]: {
+              Keys: pending,
+              ConsistentRead: true,
+              ...(projection ? { ProjectionExpression: projection } : {}),
+            },
+          },
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      recordCapacity(db, out.ConsumedCapacity, 'read');
+      found.push(...(out.Responses?.[db.tableName] ?? []));
+      pending = (out.UnprocessedKeys?.[db.tableName]?.Keys ?? []) as Key[];
+    }
+  }
+  return found;
+}
+
+/** A Query followed to its last page. */
+export async function queryAll(db: Db, input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+  const items: Item[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const out = await db.doc.send(
+      new QueryCommand({
+        ...input,
+        TableName: db.tableName,
+        ExclusiveStartKey,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    recordCapacity(db, out.ConsumedCapacity, 'read');
+    items.push(...(out.Items ?? []));
+    ExclusiveStartKey = out.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}

@@ -1,0 +1,46 @@
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** Consumed capacity, tallied when a meter is attached (benchmarks, cost figures). */
+export interface CapacityMeter {
+  readUnits: number;
+  writeUnits: number;
+}
+
+export interface Db {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  meter?: CapacityMeter;
+}
+
+type Consumed = { ReadCapacityUnits?: number; WriteCapacityUnits?: number; CapacityUnits?: number };
+
+/** Adds what one response consumed to the db's meter; tables only have one index, so TOTAL is exact. */
+export function recordCapacity(
+  db: Db,
+  consumed: Consumed | Consumed[] | undefined,
+  kind: 'read' | 'write',
+): void {
+  if (!db.meter || !consumed) return;
+  for (const entry of Array.isArray(consumed) ? consumed : [consumed]) {
+    const units =
+      entry.CapacityUnits ?? (kind === 'read' ? entry.ReadCapacityUnits : entry.WriteCapacityUnits) ?? 0;
+    if (kind === 'read') db.meter.readUnits += units;
+    else db.meter.writeUnits += units;
+  }
+}
+
+/**
+ * A document client for the table. `endpoint` points it at DynamoDB Local; there the SDK still wants
+ * credentials and a region, so fixed dummy ones are supplied.
+ */
+export function createDb(tableName: string, endpoint?: string, extra: DynamoDBClientConfig = {}): Db {
+  const local: DynamoDBClientConfig = endpoint
+    ? { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+    : {};
+  const client = new DynamoDBClient({ maxAttempts: 8, ...local, ...extra });
+  const doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  return { doc, tableName };
+}

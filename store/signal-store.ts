@@ -1,0 +1,194 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { buildDailyRollup, type DailyRollup, type TicketState } from '#core/rollup';
+import type { Signal } from '#core/signals';
+import { batchPut, queryAll } from './batch.ts';
+import { type Db, recordCapacity } from './client.ts';
+import { isConditionalCheckFailed } from './errors.ts';
+import { keys } from './keys.ts';
+import { backoffMs, mapLimit, sleep } from './parallel.ts';
+
+/** Signals of one account on one UTC day, the unit in which signals and their rollup are written. */
+export interface DayBatch {
+  accountId: string;
+  day: string;
+  signals: Signal[];
+}
+
+export interface DayResult {
+  accepted: number;
+  duplicates: number;
+}
+
+const rollupUnchangedSince = 'version = :expected';
+const rollupAbsent = 'attribute_not_exists(pk)';
+const MAX_ROLLUP_ATTEMPTS = 20;
+
+type StoredRollup = DailyRollup & { version: number };
+
+function toSignal(item: Record<string, unknown>): Signal {
+  const { pk: _pk, sk: _sk, kind: _kind, ...signal } = item;
+  return signal as unknown as Signal;
+}
+
+function signalItem(signal: Signal, day: string) {
+  return { ...keys.signal(signal.accountId, day, signal.id), kind: 'signal', ...signal };
+}
+
+async function readDay(db: Db, accountId: string, day: string) {
+  const [items, rollupOut] = await Promise.all([
+    queryAll(db, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': keys.accountPartition(accountId),
+        ':prefix': keys.signalDayPrefix(day),
+      },
+      ConsistentRead: true,
+    }),
+    db.doc.send(
+      new GetCommand({
+        TableName: db.tableName,
+        Key: keys.rollup(accountId, day),
+        ConsistentRead: true,
+        ProjectionExpression: 'version, signalCount',
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    ),
+  ]);
+  recordCapacity(db, rollupOut.ConsumedCapacity, 'read');
+  const rollup = rollupOut.Item as Pick<StoredRollup, 'version' | 'signalCount'> | undefined;
+  return { signals: items.map(toSignal), rollup };
+}
+
+/**
+ * Ticket state is written before the signals that carry it: every update here is idempotent, so a crash between
+ * the two only repeats it, while the reverse order could lose it (the retried signal would count as a duplicate).
+ */
+async function applyTickets(db: Db, signals: readonly Signal[]): Promise<void> {
+  const ticketSignals = signals.filter((s) => s.type === 'ticket_opened' || s.type === 'ticket_closed');
+  await mapLimit(ticketSignals, 4, async (signal) => {
+    const ticketId = String(signal.attributes?.ticketId);
+    const opened = signal.type === 'ticket_opened';
+    const out = await db.doc.send(
+      new UpdateCommand({
+        TableName: db.tableName,
+        Key: keys.ticket(signal.accountId, ticketId),
+        UpdateExpression: opened
+          ? 'SET kind = :kind, accountId = :account, ticketId = :ticket, openedAt = if_not_exists(openedAt, :at), priority = if_not_exists(priority, :priority)'
+          : 'SET kind = :kind, accountId = :account, ticketId = :ticket, closedAt = if_not_exists(closedAt, :at)',
+        ExpressionAttributeValues: {
+          ':kind': 'ticket',
+          ':account': signal.accountId,
+          ':ticket': ticketId,
+          ':at': new Date(signal.occurredAt).toISOString(),
+          ...(opened ? { ':priority': signal.attributes?.priority ?? 'normal' } : {}),
+        },
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    recordCapacity(db, out.ConsumedCapacity, 'write');
+  });
+}
+
+/**
+ * Writes the rollup computed from `signals`, guarded by the version read with them (optimistic concurrency).
+ * Returns false when another writer got there first; the caller then re-reads the day and tries again.
+ */
+async function putRollup(
+  db: Db,
+  accountId: string,
+  day: string,
+  signals: Signal[],
+  previousVersion?: number,
+) {
+  const rollup = buildDailyRollup(accountId, day, signals);
+  try {
+    const out = await db.doc.send(
+      new PutCommand({
+        TableName: db.tableName,
+        Item: {
+          ...keys.rollup(accountId, day),
+          kind: 'rollup',
+          ...rollup,
+          version: (previousVersion ?? 0) + 1,
+        },
+        ConditionExpression: previousVersion === undefined ? rollupAbsent : rollupUnchangedSince,
+        ...(previousVersion === undefined
+          ? {}
+          : { ExpressionAttributeValues: { ':expected': previousVersion } }),
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    recordCapacity(db, out.ConsumedCapacity, 'write');
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Stores one account-day of signals exactly once and brings its rollup up to date.
+ *
+ * 1. Read the day's stored signals and the rollup's version (strongly consistent).
+ * 2. Signals already stored are duplicates; ticket state for the fresh ones is applied, then they are written.
+ * 3. The rollup is recomputed from everything stored and written only if the version is still the one read.
+ *    A lost race re-reads and recomputes, so the final rollup always reflects every stored signal.
+ * A batch of pure duplicates still repairs a rollup left behind by a crash between steps 2 and 3.
+ */
+export async function ingestDay(db: Db, batch: DayBatch): Promise<DayResult> {
+  const { accountId, day } = batch;
+  let { signals: stored, rollup } = await readDay(db, accountId, day);
+  const storedIds = new Set(stored.map((s) => s.id));
+  const fresh = batch.signals.filter((s) => !storedIds.has(s.id));
+  const result = { accepted: fresh.length, duplicates: batch.signals.length - fresh.length };
+
+  if (fresh.length > 0) {
+    await applyTickets(db, fresh);
+    await batchPut(
+      db,
+      fresh.map((s) => signalItem(s, day)),
+    );
+  }
+  let all = [...stored, ...fresh];
+  if (fresh.length === 0 && rollup?.signalCount === stored.length) return result;
+
+  for (let attempt = 0; attempt < MAX_ROLLUP_ATTEMPTS; attempt++) {
+    if (await putRollup(db, accountId, day, all, rollup?.version)) return result;
+    await sleep(backoffMs(attempt, 5, 200));
+    ({ signals: stored, rollup } = await readDay(db, accountId, day));
+    all = stored;
+    if (rollup?.signalCount === stored.length) return result;
+  }
+  throw new Error(`rollup ${accountId} ${day} kept changing under ${MAX_ROLLUP_ATTEMPTS} attempts`);
+}
+
+export async function readRollups(
+  db: Db,
+  accountId: string,
+  fromDay: string,
+  toDay: string,
+): Promise<DailyRollup[]> {
+  const items = await queryAll(db, {
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: {
+      ':pk': keys.accountPartition(accountId),
+      ':from': keys.rollup(accountId, fromDay).sk,
+      ':to': keys.rollup(accountId, toDay).sk,
+    },
+  });
+  return items.map(
+    ({ pk: _pk, sk: _sk, kind: _kind, version: _version, ...rollup }) => rollup as unknown as DailyRollup,
+  );
+}
+
+export async function readTickets(db: Db, accountId: string): Promise<TicketState[]> {
+  const items = await queryAll(db, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': keys.accountPartition(accountId), ':prefix': keys.ticketPrefix },
+  });
+  return items.map(({ pk: _pk, sk: _sk, kind: _kind, ...ticket }) => ticket as unknown as TicketState);
+}
+
+export async function readDaySignals(db: Db, accountId: string, day: string): Promise<Signal[]> {
+  return (await readDay(db, accountId, day)).signals;
+}
