@@ -25,7 +25,7 @@ export const contactSchema = z.strictObject({
   timezone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
 });
 
-const money = z.number().finite().min(0, 'must not be negative');
+const money = z.number().finite().min(0, 'must not be negative').max(1e12, 'must be at most 1e12');
 
 export const accountSchema = z
   .strictObject({

@@ -35,7 +35,22 @@ export type RenewalOutcome = (typeof RENEWAL_OUTCOMES)[number];
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 const EARLIEST_SIGNAL = Date.parse('2000-01-01T00:00:00Z');
 
-const attributeValue = z.union([z.string().max(512), z.number().finite(), z.boolean()]);
+/**
+ * DynamoDB stores numbers from 1e-130 to 1e125 in magnitude; values are also summed into rollups. A bound far
+ * beyond any real metric keeps every accepted value storable and every sum exact enough.
+ */
+const MAX_MAGNITUDE = 1e12;
+const MIN_MAGNITUDE = 1e-9;
+const storableNumber = z
+  .number()
+  .finite()
+  .refine((v) => Math.abs(v) <= MAX_MAGNITUDE, `must be between -${MAX_MAGNITUDE} and ${MAX_MAGNITUDE}`)
+  .refine(
+    (v) => v === 0 || Math.abs(v) >= MIN_MAGNITUDE,
+    `must be 0 or at least ${MIN_MAGNITUDE} in magnitude`,
+  );
+
+const attributeValue = z.union([z.string().max(512), storableNumber, z.boolean()]);
 const attributes = z
   .record(z.string().min(1).max(64), attributeValue)
   .refine((a) => Object.keys(a).length <= 20, 'at most 20 attributes');
@@ -45,7 +60,7 @@ const baseSignal = z.strictObject({
   accountId: entityId,
   type: z.enum(SIGNAL_TYPES, { error: `must be one of: ${SIGNAL_TYPES.join(', ')}` }),
   occurredAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' }),
-  value: z.number().finite().optional(),
+  value: storableNumber.optional(),
   userId: z.string().min(1).max(256).optional(),
   attributes: attributes.optional(),
 });
@@ -60,7 +75,7 @@ interface Rule {
 /** What each signal type needs beyond the common shape. */
 const RULES: Partial<Record<SignalType, Rule[]>> = {
   login: [{ userRequired: true }],
-  usage: [{ value: { required: true, min: 0, max: Number.MAX_SAFE_INTEGER, what: 'a usage quantity' } }],
+  usage: [{ value: { required: true, min: 0, max: MAX_MAGNITUDE, what: 'a usage quantity' } }],
   feature_used: [{ attribute: { name: 'feature', required: true } }],
   nps: [{ value: { required: true, min: 0, max: 10, integer: true, what: 'an NPS score' } }],
   csat: [{ value: { required: true, min: 1, max: 5, integer: true, what: 'a CSAT score' } }],

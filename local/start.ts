@@ -1,3 +1,4 @@
+import './quiet-sdk.ts';
 import { resolve } from 'node:path';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { startLocalStack } from './stack.ts';

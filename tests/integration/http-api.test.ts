@@ -1,0 +1,139 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '#functions/routes';
+import { createLocalApiServer } from '#local/http-server';
+import { registerApiKey } from '#store/api-key-store';
+import type { Db } from '#store/client';
+import { createTestDb, dumpTable, testDeps } from '../support/db.ts';
+import { account } from '../support/fixtures.ts';
+
+const KEY = 'cg_test_key_for_http_api';
+let db: Db;
+let server: Server;
+let base: string;
+
+function call(method: string, path: string, body?: unknown, key: string | null = KEY) {
+  return fetch(`${base}${path}`, {
+    method,
+    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+beforeAll(async () => {
+  db = await createTestDb();
+  const deps = testDeps(db);
+  await registerApiKey(db, KEY, 'test', deps.clock.now());
+  server = createLocalApiServer(deps);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+describe('HTTP API authentication', () => {
+  it.each(ROUTES.map((r) => [r.method, r.path.replace('{id}', 'acme')]))(
+    'refuses %s %s without a key',
+    async (method, path) => {
+      const response = await call(method, path, method === 'POST' ? {} : undefined, null);
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toContain('Bearer');
+    },
+  );
+
+  it('refuses a wrong key', async () => {
+    const response = await call('GET', '/v1/accounts/acme', undefined, 'cg_wrong');
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ message: 'API key not recognised' });
+  });
+});
+
+describe('POST /v1/accounts and GET /v1/accounts/{id}', () => {
+  it('upserts accounts and reads one back', async () => {
+    const created = await call('POST', '/v1/accounts', { accounts: [account('acme'), account('globex')] });
+    expect(created.status).toBe(200);
+    expect(await created.json()).toEqual({ upserted: 2, created: 2, updated: 0, rejected: [] });
+    const again = await call('POST', '/v1/accounts', { accounts: [account('acme', { arr: 60_000 })] });
+    expect(await again.json()).toMatchObject({ created: 0, updated: 1 });
+    const read = await call('GET', '/v1/accounts/acme');
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({ id: 'acme', arr: 60_000, contacts: [{ role: 'admin' }] });
+  });
+
+  it('answers 404 for an unknown account', async () => {
+    const response = await call('GET', '/v1/accounts/nobody');
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ message: 'account "nobody" not found' });
+  });
+
+  it('rejects a bad account by index and field, storing the good one', async () => {
+    const bad = {
+      ...account('bad'),
+      contacts: [{ id: 'x', email: 'not-an-email', name: 'X', role: 'boss', timezone: 'Mars/Base' }],
+    };
+    const response = await call('POST', '/v1/accounts', { accounts: [account('good'), bad] });
+    const body = await response.json();
+    expect(body.upserted).toBe(1);
+    expect(body.rejected[0].index).toBe(1);
+    expect(body.rejected[0].errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'contacts[0].email',
+      'contacts[0].role',
+      'contacts[0].timezone',
+    ]);
+  });
+});
+
+describe('POST /v1/signals', () => {
+  it('accepts, de-duplicates and rejects in one answer', async () => {
+    await call('POST', '/v1/accounts', { accounts: [account('initech')] });
+    const signal = {
+      id: 's-1',
+      accountId: 'initech',
+      type: 'login',
+      occurredAt: '2026-05-30T10:00:00Z',
+      userId: 'u1',
+    };
+    const first = await call('POST', '/v1/signals', {
+      signals: [signal, { ...signal, id: 's-2', type: 'telepathy' }],
+    });
+    expect(first.status).toBe(202);
+    const body = await first.json();
+    expect(body).toMatchObject({ accepted: 1, duplicates: 0 });
+    expect(body.rejected).toEqual([
+      { index: 1, id: 's-2', errors: [{ path: 'type', message: expect.stringContaining('must be one of') }] },
+    ]);
+    const replay = await call('POST', '/v1/signals', { signals: [signal] });
+    expect(await replay.json()).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
+  });
+
+  it.each([
+    ['not JSON', '{"signals": [', 'body is not valid JSON'],
+    ['empty', '', 'body is empty'],
+    ['the wrong shape', { events: [] }, 'body does not have the expected shape'],
+    ['an empty batch', { signals: [] }, 'body does not have the expected shape'],
+  ])('answers 400 for a body that is %s', async (_what, body, message) => {
+    const before = await dumpTable(db);
+    const response = await call('POST', '/v1/signals', body);
+    expect(response.status).toBe(400);
+    expect((await response.json()).message).toContain(message);
+    expect(await dumpTable(db)).toEqual(before);
+  });
+
+  it('names the limit when a batch is too long', async () => {
+    const signals = Array.from({ length: 1001 }, (_, i) => ({ id: `x${i}` }));
+    const response = await call('POST', '/v1/signals', { signals });
+    expect(response.status).toBe(400);
+    expect((await response.json()).errors).toEqual([
+      { path: 'signals', message: expect.stringContaining('at most 1000') },
+    ]);
+  });
+
+  it('answers 413 for an oversized body', async () => {
+    const response = await call('POST', '/v1/signals', { signals: [{ id: 'x'.repeat(3 * 1024 * 1024) }] });
+    expect(response.status).toBe(413);
+  });
+});
