@@ -27,41 +27,42 @@ export const contactSchema = z.strictObject({
 
 const money = z.number().finite().min(0, 'must not be negative').max(1e12, 'must be at most 1e12');
 
-export const accountSchema = z
-  .strictObject({
-    id: entityId,
-    name: z.string().min(1).max(200),
-    region: z.string().min(1).max(64),
-    arr: money,
-    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD'),
-    segment: z.string().min(1).max(64).optional(),
-    tier: z.string().min(1).max(16).optional(),
-    goLiveDate: isoDate,
-    csm: person,
-    manager: person.optional(),
-    contacts: z.array(contactSchema).max(200),
-    contract: z.strictObject({ startDate: isoDate, renewalDate: isoDate, arr: money }),
-  })
-  .superRefine((account, ctx) => {
-    if (account.contract.renewalDate <= account.contract.startDate) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['contract', 'renewalDate'],
-        message: 'must be after contract.startDate',
-      });
-    }
+const contactList = z
+  .array(contactSchema)
+  .max(200)
+  .superRefine((contacts, ctx) => {
     const seen = new Set<string>();
-    account.contacts.forEach((contact, index) => {
+    contacts.forEach((contact, index) => {
       if (seen.has(contact.id)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['contacts', index, 'id'],
-          message: 'is repeated in this account',
-        });
+        ctx.addIssue({ code: 'custom', path: [index, 'id'], message: 'is repeated in this account' });
       }
       seen.add(contact.id);
     });
   });
+
+// Cross-field checks sit on the smallest object holding both fields, so they still run, and report, when an
+// unrelated field of the account is wrong.
+const contract = z
+  .strictObject({ startDate: isoDate, renewalDate: isoDate, arr: money })
+  .refine((c) => c.renewalDate > c.startDate, {
+    path: ['renewalDate'],
+    message: 'must be after contract.startDate',
+  });
+
+export const accountSchema = z.strictObject({
+  id: entityId,
+  name: z.string().min(1).max(200),
+  region: z.string().min(1).max(64),
+  arr: money,
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD'),
+  segment: z.string().min(1).max(64).optional(),
+  tier: z.string().min(1).max(16).optional(),
+  goLiveDate: isoDate,
+  csm: person,
+  manager: person.optional(),
+  contacts: contactList,
+  contract,
+});
 
 export type AccountInput = z.infer<typeof accountSchema>;
 export type Contact = z.infer<typeof contactSchema>;

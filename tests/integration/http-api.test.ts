@@ -7,6 +7,7 @@ import { registerApiKey } from '#store/api-key-store';
 import type { Db } from '#store/client';
 import { createTestDb, dumpTable, testDeps } from '../support/db.ts';
 import { account } from '../support/fixtures.ts';
+import { type ErrorBody, type IngestBody, readJson } from '../support/http.ts';
 
 const KEY = 'cg_test_key_for_http_api';
 let db: Db;
@@ -76,10 +77,10 @@ describe('POST /v1/accounts and GET /v1/accounts/{id}', () => {
       contacts: [{ id: 'x', email: 'not-an-email', name: 'X', role: 'boss', timezone: 'Mars/Base' }],
     };
     const response = await call('POST', '/v1/accounts', { accounts: [account('good'), bad] });
-    const body = await response.json();
+    const body = await readJson<{ upserted: number; rejected: IngestBody['rejected'] }>(response);
     expect(body.upserted).toBe(1);
-    expect(body.rejected[0].index).toBe(1);
-    expect(body.rejected[0].errors.map((e: { path: string }) => e.path).sort()).toEqual([
+    expect(body.rejected[0]?.index).toBe(1);
+    expect(body.rejected[0]?.errors.map((e) => e.path).sort()).toEqual([
       'contacts[0].email',
       'contacts[0].role',
       'contacts[0].timezone',
@@ -101,7 +102,7 @@ describe('POST /v1/signals', () => {
       signals: [signal, { ...signal, id: 's-2', type: 'telepathy' }],
     });
     expect(first.status).toBe(202);
-    const body = await first.json();
+    const body = await readJson<IngestBody>(first);
     expect(body).toMatchObject({ accepted: 1, duplicates: 0 });
     expect(body.rejected).toEqual([
       { index: 1, id: 's-2', errors: [{ path: 'type', message: expect.stringContaining('must be one of') }] },
@@ -119,7 +120,7 @@ describe('POST /v1/signals', () => {
     const before = await dumpTable(db);
     const response = await call('POST', '/v1/signals', body);
     expect(response.status).toBe(400);
-    expect((await response.json()).message).toContain(message);
+    expect((await readJson<ErrorBody>(response)).message).toContain(message);
     expect(await dumpTable(db)).toEqual(before);
   });
 
@@ -127,7 +128,7 @@ describe('POST /v1/signals', () => {
     const signals = Array.from({ length: 1001 }, (_, i) => ({ id: `x${i}` }));
     const response = await call('POST', '/v1/signals', { signals });
     expect(response.status).toBe(400);
-    expect((await response.json()).errors).toEqual([
+    expect((await readJson<ErrorBody>(response)).errors).toEqual([
       { path: 'signals', message: expect.stringContaining('at most 1000') },
     ]);
   });

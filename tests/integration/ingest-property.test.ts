@@ -1,28 +1,19 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '#core/clock';
-import type { HttpEvent } from '#functions/shared/http';
 import { createSignalsHandler } from '#functions/signals/app';
 import { upsertAccounts } from '#store/account-store';
 import { registerApiKey } from '#store/api-key-store';
 import type { Db } from '#store/client';
 import { createTestDb, dumpTable, testDeps } from '../support/db.ts';
 import { account } from '../support/fixtures.ts';
+import { httpEvent } from '../support/http.ts';
 
 const KEY = 'cg_property_key';
 const clock = fixedClock('2026-06-01T12:00:00Z');
 
-function event(body: string): HttpEvent {
-  return {
-    version: '2.0',
-    routeKey: 'POST /v1/signals',
-    rawPath: '/v1/signals',
-    rawQueryString: '',
-    headers: { authorization: `Bearer ${KEY}` },
-    body,
-    isBase64Encoded: false,
-    requestContext: { requestId: 'prop', http: { method: 'POST', path: '/v1/signals' } },
-  } as HttpEvent;
+function event(body: string) {
+  return httpEvent('POST /v1/signals', { body, headers: { authorization: `Bearer ${KEY}` } });
 }
 
 const validSignal = fc.record({

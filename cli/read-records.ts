@@ -1,0 +1,90 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { parse } from 'csv-parse';
+import { ACCOUNT_CSV_RULES, SIGNAL_CSV_RULES, unflatten } from '#core/flat-record';
+
+export type RecordKind = 'accounts' | 'signals';
+export type FileFormat = 'csv' | 'jsonl' | 'json';
+
+/** One row of an import file: a record to send, or the reason the row could not even be read. */
+export type FileRow = { line: number; record: unknown } | { line: number; raw: string; error: string };
+
+export function formatOf(path: string): FileFormat {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.csv')) return 'csv';
+  if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';
+  if (lower.endsWith('.json')) return 'json';
+  throw new Error(`cannot tell the format of ${path}: use a .csv, .jsonl/.ndjson or .json file`);
+}
+
+async function* jsonLines(path: string): AsyncGenerator<FileRow> {
+  const lines = createInterface({
+    input: createReadStream(path, 'utf8'),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  let line = 0;
+  for await (const text of lines) {
+    line++;
+    if (text.trim() === '') continue;
+    try {
+      yield { line, record: JSON.parse(text) };
+    } catch (error) {
+      yield { line, raw: text, error: `not valid JSON: ${(error as Error).message}` };
+    }
+  }
+}
+
+async function* jsonDocument(path: string, kind: RecordKind): AsyncGenerator<FileRow> {
+  const { readFile } = await import('node:fs/promises');
+  const text = await readFile(path, 'utf8');
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  const list = Array.isArray(data) ? data : (data as Record<string, unknown> | null)?.[kind];
+  if (!Array.isArray(list))
+    throw new Error(`${path} must hold a JSON array or an object with a "${kind}" array`);
+  let index = 0;
+  for (const record of list) yield { line: ++index, record };
+}
+
+async function* csvRows(path: string, kind: RecordKind): AsyncGenerator<FileRow> {
+  const parser = createReadStream(path).pipe(
+    parse({
+      columns: true,
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+      relax_column_count: true,
+      info: true,
+    }),
+  );
+  const rules = kind === 'accounts' ? ACCOUNT_CSV_RULES : SIGNAL_CSV_RULES;
+  for await (const { record, info } of parser as AsyncIterable<{
+    record: Record<string, string>;
+    info: { lines: number; invalid_field_length: number };
+  }>) {
+    yield { line: info.lines, record: unflatten(record, rules) };
+  }
+}
+
+export function readRecords(path: string, kind: RecordKind): AsyncGenerator<FileRow> {
+  const format = formatOf(path);
+  if (format === 'csv') return csvRows(path, kind);
+  if (format === 'jsonl') return jsonLines(path);
+  return jsonDocument(path, kind);
+}
+
+/** accounts or signals, from --kind, else the file name, else the first record's fields. */
+export function guessKind(path: string, first: unknown): RecordKind | undefined {
+  const name = path.toLowerCase();
+  if (name.includes('account')) return 'accounts';
+  if (name.includes('signal') || name.includes('event')) return 'signals';
+  if (typeof first === 'object' && first !== null) {
+    if ('goLiveDate' in first || 'contract' in first) return 'accounts';
+    if ('occurredAt' in first && 'type' in first) return 'signals';
+  }
+  return undefined;
+}

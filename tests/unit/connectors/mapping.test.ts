@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { connectorMappingSchema, defaultConnectorMapping } from '#core/connectors/mapping';
+import { fieldErrors } from '#core/validation';
+
+describe('connector mapping config', () => {
+  it('has working defaults for every section', () => {
+    expect(defaultConnectorMapping).toEqual({
+      segment: {
+        account: { from: 'groupId' },
+        calls: { identify: 'activity', page: 'activity', screen: 'activity' },
+        track: { 'Signed In': { type: 'login', copyProperties: [] } },
+        unmappedTrack: 'activity',
+      },
+      stripe: { metadataKey: 'churnguard_account_id', customers: {} },
+      zendesk: { organizations: {}, externalIdIsAccountId: true, satisfaction: { good: 5, bad: 1 } },
+      survey: { typeform: { accountHiddenField: 'account_id', emailHiddenField: 'email', forms: {} } },
+    });
+  });
+
+  it('keeps defaults beside what a section overrides', () => {
+    const mapping = connectorMappingSchema.parse({ zendesk: { satisfaction: { good: 4 } } });
+    expect(mapping.zendesk.satisfaction).toEqual({ good: 4, bad: 1 });
+  });
+
+  it('fails with the path of each bad setting', () => {
+    const parsed = connectorMappingSchema.safeParse({
+      segment: { track: { 'Report Created': { type: 'report' } }, account: { from: 'trait' } },
+      stripe: { customers: { cus_1: 'has space' } },
+      zendesk: { satisfaction: { good: 7 } },
+      hubspot: {},
+    });
+    expect(parsed.success).toBe(false);
+    const paths = parsed.success ? [] : fieldErrors(parsed.error).map((e) => e.path);
+    expect(paths.sort()).toEqual(
+      [
+        '(root)',
+        'segment.account.trait',
+        'segment.track.Report Created.type',
+        'stripe.customers.cus_1',
+        'zendesk.satisfaction.good',
+      ].sort(),
+    );
+  });
+});
