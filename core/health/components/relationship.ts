@@ -1,0 +1,113 @@
+import type { AccountContext } from '../context.ts';
+import { withinDays } from '../days.ts';
+import { higherIsBetter, plural, say } from '../deviation.ts';
+import type { ComponentResult, Measure, SegmentBaseline } from '../types.ts';
+import { type BaselineSample, expected } from './expected.ts';
+import { type RecentAverage, recentAverage } from './recency.ts';
+import { fromMeasures } from './result.ts';
+import { ago, hasSponsor, type SponsorStatus, sponsorStatus } from './sponsor.ts';
+
+export interface RelationshipMeasures {
+  sponsor: SponsorStatus;
+  meetingsHeld: number;
+  meetingsMissed: number;
+  scorecard: RecentAverage | null;
+  windowDays: number;
+}
+
+export function measureRelationship(context: AccountContext): RelationshipMeasures {
+  const { windows, decay } = context.config.health;
+  const recent = withinDays(context.rollups, context.today, windows.relationship);
+  const count = (type: 'meeting_held' | 'meeting_missed') =>
+    recent.reduce((sum, rollup) => sum + (rollup.counts[type] ?? 0), 0);
+  return {
+    sponsor: sponsorStatus(context),
+    meetingsHeld: count('meeting_held'),
+    meetingsMissed: count('meeting_missed'),
+    scorecard: recentAverage(recent, 'relationship_score', context.today, decay.relationshipHalfLifeDays),
+    windowDays: windows.relationship,
+  };
+}
+
+export function relationshipSample(measured: RelationshipMeasures): BaselineSample {
+  return {
+    sponsorShare: hasSponsor(measured.sponsor) ? 1 : 0,
+    meetingsHeld: measured.meetingsHeld,
+    ...(measured.scorecard && { relationshipScore: measured.scorecard.mean }),
+  };
+}
+
+function sponsorFinding(sponsor: SponsorStatus): string {
+  switch (sponsor.state) {
+    case 'left':
+      return `sponsor left ${ago(sponsor.daysAgo)}`;
+    case 'new':
+      return `new sponsor joined ${ago(sponsor.daysAgo)}; no track record yet`;
+    case 'none':
+      return 'no sponsor on record';
+    case 'established':
+      return 'sponsor in place';
+  }
+}
+
+function meetingsFinding(measured: RelationshipMeasures, typical: number, label: string): string {
+  const { meetingsHeld: held, meetingsMissed: missed, windowDays } = measured;
+  if (missed > 0) return `${say(missed)} of ${plural(held + missed, 'meeting')} missed in ${windowDays} days`;
+  return `${plural(held, 'meeting')} held in ${windowDays} days vs ${say(typical)} typical for ${label}`;
+}
+
+export function scoreRelationship(
+  measured: RelationshipMeasures,
+  baseline: SegmentBaseline,
+  context: AccountContext,
+): ComponentResult {
+  const { label } = context.segment;
+  const settings = context.config.health.relationship;
+  const measures: Measure[] = [];
+
+  const sponsorsExpected = expected(baseline, 'sponsorShare');
+  if (sponsorsExpected && sponsorsExpected.value >= settings.sponsorExpectedShare) {
+    const { sponsor } = measured;
+    const score =
+      sponsor.state === 'established' ? 100 : sponsor.state === 'new' ? settings.newSponsorScore : 0;
+    measures.push({
+      measure: 'sponsor',
+      actual: hasSponsor(sponsor) ? 1 : 0,
+      expected: sponsorsExpected.value,
+      expectedFrom: sponsorsExpected.from,
+      baselineMetric: 'sponsorShare',
+      score,
+      finding: sponsorFinding(sponsor),
+    });
+  }
+
+  const meetingsExpected = expected(baseline, 'meetingsHeld');
+  if (meetingsExpected) {
+    const { meetingsHeld: held, meetingsMissed: missed } = measured;
+    const attendance = held + missed === 0 ? 1 : held / (held + missed);
+    measures.push({
+      measure: 'meetings',
+      actual: held,
+      expected: meetingsExpected.value,
+      expectedFrom: meetingsExpected.from,
+      baselineMetric: 'meetingsHeld',
+      score: higherIsBetter(held, meetingsExpected.value) * attendance,
+      finding: meetingsFinding(measured, meetingsExpected.value, label),
+    });
+  }
+
+  const scorecardExpected = expected(baseline, 'relationshipScore');
+  if (measured.scorecard && scorecardExpected) {
+    const actual = measured.scorecard.mean;
+    measures.push({
+      measure: 'scorecard',
+      actual,
+      expected: scorecardExpected.value,
+      expectedFrom: scorecardExpected.from,
+      baselineMetric: 'relationshipScore',
+      score: higherIsBetter(actual, scorecardExpected.value),
+      finding: `relationship scorecard ${say(actual)}/10 vs ${say(scorecardExpected.value)} for healthy ${label} accounts`,
+    });
+  }
+  return fromMeasures(measures, `${label} expects no sponsor, meetings or scorecard, and none was reported`);
+}

@@ -1,0 +1,41 @@
+/**
+ * How far an account is from what healthy accounts of its segment show, as 0-100.
+ * Linear, so a CSM can check it: half the baseline's logins scores 50.
+ */
+
+/** For measures where more is better. A non-positive baseline gives nothing to compare with: 100. */
+export function higherIsBetter(actual: number, baseline: number): number {
+  if (baseline <= 0) return 100;
+  return 100 * Math.min(1, Math.max(0, actual) / baseline);
+}
+
+/**
+ * For counts where fewer is better (tickets). Both sides are smoothed by one so that a baseline of
+ * zero still compares: one ticket against a norm of none scores 50, three score 25.
+ */
+export function lowerIsBetter(actual: number, baseline: number): number {
+  return 100 * Math.min(1, (Math.max(0, baseline) + 1) / (Math.max(0, actual) + 1));
+}
+
+export function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+/** Numbers as people say them: 3, 3.2, 0.4. */
+export function say(value: number): string {
+  return String(round1(value));
+}
+
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${say(count)} ${count === 1 ? one : many}`;
+}
+
+/** "down 42% vs", "12% above", or "in line with" a baseline. */
+export function versus(
+  actual: number,
+  baseline: number,
+): { percent: number; direction: 'down' | 'up' | 'level' } {
+  const percent = Math.round(Math.abs(1 - actual / baseline) * 100);
+  if (percent === 0) return { percent, direction: 'level' };
+  return { percent, direction: actual < baseline ? 'down' : 'up' };
+}

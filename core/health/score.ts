@@ -1,0 +1,137 @@
+import type { BaselineMetric, Config } from '#config/schema';
+import { bandFor } from './bands.ts';
+import { baselineFor } from './baselines.ts';
+import { scoreAdoption } from './components/adoption.ts';
+import { scoreEngagement } from './components/engagement.ts';
+import { scoreOutcomes } from './components/outcomes.ts';
+import { scoreRelationship } from './components/relationship.ts';
+import { scoreSentiment } from './components/sentiment.ts';
+import { scoreSupport } from './components/support.ts';
+import { type AccountContext, accountContext } from './context.ts';
+import { topDrivers } from './drivers.ts';
+import { type AccountMeasures, measureAccount } from './measure.ts';
+import { modelVersion } from './model-version.ts';
+import { segmentConfig } from './segmentation.ts';
+import { scoreTrend } from './trend.ts';
+import type {
+  Baselines,
+  ComponentResult,
+  ComponentSnapshot,
+  HealthSnapshot,
+  ScoringInput,
+  SegmentBaseline,
+} from './types.ts';
+import { COMPONENT_IDS, COMPONENT_LABELS, type ComponentId } from './vocabulary.ts';
+import { weightedScore } from './weighting.ts';
+
+function evaluate(
+  component: ComponentId,
+  measures: AccountMeasures,
+  baseline: SegmentBaseline,
+  context: AccountContext,
+): ComponentResult {
+  switch (component) {
+    case 'engagement':
+      return scoreEngagement(measures.engagement, baseline, context);
+    case 'adoption':
+      return scoreAdoption(measures.adoption, baseline, context);
+    case 'support':
+      return scoreSupport(measures.support, baseline, context);
+    case 'sentiment':
+      return scoreSentiment(measures.sentiment, baseline, context);
+    case 'relationship':
+      return scoreRelationship(measures.relationship, baseline, context);
+    case 'outcomes':
+      return scoreOutcomes(measures.outcomes, context);
+  }
+}
+
+function fallbacksUsed(components: readonly ComponentSnapshot[]): BaselineMetric[] {
+  const metrics = components.flatMap((component) =>
+    component.status === 'known'
+      ? component.measures.flatMap((m) =>
+          m.expectedFrom === 'fallback' && m.baselineMetric ? [m.baselineMetric] : [],
+        )
+      : [],
+  );
+  return [...new Set(metrics)];
+}
+
+function explain(
+  snapshot: Omit<HealthSnapshot, 'notes'>,
+  baselines: Baselines,
+  cohortLabel: string,
+): string[] {
+  const notes: string[] = [...snapshot.segment.notes];
+  if (snapshot.score === null) notes.push('no component could be scored: every one lacks data');
+  if (snapshot.renormalised) {
+    const unknown = snapshot.unknown.map((u) => `${COMPONENT_LABELS[u.component]} (${u.reason})`).join('; ');
+    notes.push(
+      `left out as unknown: ${unknown}; the known components' weights were scaled up to fill their share`,
+    );
+  }
+  const { fallbacks, cohortSize, minCohortSize } = snapshot.baseline;
+  if (fallbacks.length > 0) {
+    notes.push(
+      `${cohortLabel} baseline for ${fallbacks.join(', ')} uses the configured defaults: fewer than ${minCohortSize} ` +
+        `healthy ${cohortLabel} accounts reported them (healthy cohort: ${cohortSize})`,
+    );
+  }
+  if (baselines.modelVersion !== snapshot.modelVersion) {
+    notes.push(
+      `baselines were computed under model ${baselines.modelVersion}; recompute them for ${snapshot.modelVersion}`,
+    );
+  }
+  return notes;
+}
+
+/**
+ * The account's health at `now`: each weighted component judged against its segment's baseline, combined
+ * into a 0-100 score whose contributions add up exactly (see weighting.ts), a band from the segment's
+ * thresholds, the findings that cost most, and the change against earlier scores.
+ */
+export function scoreAccount(
+  config: Config,
+  input: ScoringInput,
+  baselines: Baselines,
+  now: Date,
+): HealthSnapshot {
+  const context = accountContext(config, input, now);
+  const { segment } = context;
+  const { health } = segmentConfig(config, segment.segment);
+  const baseline = baselineFor(config, baselines, segment.segment);
+  const measures = measureAccount(context);
+  const { score, components } = weightedScore(
+    COMPONENT_IDS.flatMap((component) => {
+      const weight = health.weights[component];
+      return weight === undefined
+        ? []
+        : [{ component, weight, result: evaluate(component, measures, baseline, context) }];
+    }),
+  );
+  const unknown = components.flatMap((c) =>
+    c.status === 'unknown' ? [{ component: c.component, reason: c.reason }] : [],
+  );
+  const snapshot: Omit<HealthSnapshot, 'notes'> = {
+    accountId: input.account.id,
+    at: now.toISOString(),
+    modelVersion: modelVersion(config),
+    segment,
+    score,
+    band: score === null ? 'unknown' : bandFor(score, health.bands),
+    bands: { green: health.bands.green, yellow: health.bands.yellow },
+    components,
+    renormalised: unknown.length > 0 && score !== null,
+    unknown,
+    baseline: {
+      segment: segment.segment,
+      computedAt: baselines.segments[segment.segment] ? baselines.computedAt : null,
+      cohortSize: baseline.cohortSize,
+      minCohortSize: baseline.minCohortSize,
+      fallbacks: fallbacksUsed(components),
+    },
+    drivers: topDrivers(components, config.health.maxDrivers),
+    trend: scoreTrend(score, input.history ?? [], now),
+  };
+  return { ...snapshot, notes: explain(snapshot, baselines, segment.label) };
+}

@@ -1,0 +1,132 @@
+import type { BaselineMetric } from '#config/schema';
+import type { AccountInput } from '#core/accounts';
+import type { DailyRollup, TicketState } from '#core/rollup';
+import type { Band, ComponentId, Program, TierId, Touch } from './vocabulary.ts';
+
+/** What scoring reads about one account. */
+export interface ScoringInput {
+  account: AccountInput;
+  /** Daily rollups of the last `health.lookbackDays` days, any order. */
+  rollups: readonly DailyRollup[];
+  /** Every ticket the account has open, and those opened or closed within the lookback. */
+  tickets: readonly TicketState[];
+  /** Earlier snapshots, any order: they give the trend and keep last time's red accounts out of the baseline. */
+  history?: readonly PriorScore[];
+}
+
+export interface PriorScore {
+  at: string;
+  score: number | null;
+  band: Band | 'unknown';
+}
+
+export interface SegmentAssignment {
+  segment: string;
+  label: string;
+  program: Program;
+  touch: Touch;
+  tier: TierId;
+  /** `account` when the account's own `segment` field chose it, `tier` when the tier rule did. */
+  segmentSource: 'account' | 'tier';
+  tierSource: 'account' | 'arr';
+  /** Why an account's own field was not used, if it was set but unusable. */
+  notes: string[];
+}
+
+/** Where the expected value of a measure came from. */
+export type ExpectedFrom = 'cohort' | 'fallback' | 'journey' | 'rule';
+
+/** One thing a component looked at, e.g. logins per day against the segment baseline. */
+export interface Measure {
+  measure: string;
+  actual: number;
+  expected: number | null;
+  expectedFrom: ExpectedFrom;
+  baselineMetric?: BaselineMetric;
+  /** 0-100: 100 is at or better than expected. */
+  score: number;
+  /** What a CSM reads: "usage down 42% vs the Core baseline over 30 days". */
+  finding: string;
+}
+
+export type ComponentResult =
+  | { status: 'known'; score: number; measures: Measure[] }
+  | { status: 'unknown'; reason: string };
+
+interface ComponentWeighting {
+  component: ComponentId;
+  /** As configured for the segment. */
+  weight: number;
+  /** Share of the score after unknown components are left out; 0 for an unknown component. */
+  normalizedWeight: number;
+  /** Points of the score this component gives; contributions add up exactly to the score. */
+  contribution: number;
+}
+
+export type ComponentSnapshot = ComponentWeighting &
+  (
+    | { status: 'known'; score: number; measures: Measure[] }
+    | { status: 'unknown'; score: null; reason: string }
+  );
+
+export interface Driver {
+  component: ComponentId;
+  measure: string;
+  text: string;
+  /** Score points this finding costs against a perfect 100. */
+  pointsLost: number;
+}
+
+export interface TrendPoint {
+  days: 7 | 30 | 90;
+  /** Score now minus the score then; null when there is no snapshot from about that long ago. */
+  change: number | null;
+  comparedWith: string | null;
+}
+
+export interface HealthSnapshot {
+  accountId: string;
+  at: string;
+  modelVersion: string;
+  segment: SegmentAssignment;
+  /** 0-100 to one decimal; null only when every component is unknown. */
+  score: number | null;
+  band: Band | 'unknown';
+  bands: { green: number; yellow: number };
+  components: ComponentSnapshot[];
+  /** True when unknown components were left out and the others' weights scaled up to fill their share. */
+  renormalised: boolean;
+  unknown: { component: ComponentId; reason: string }[];
+  baseline: {
+    segment: string;
+    computedAt: string | null;
+    cohortSize: number;
+    minCohortSize: number;
+    /** Baseline measures this snapshot used that came from the configured defaults, not the cohort. */
+    fallbacks: BaselineMetric[];
+  };
+  drivers: Driver[];
+  trend: TrendPoint[];
+  /** Plain-words remarks: fallbacks, renormalisation, unusable account fields. */
+  notes: string[];
+}
+
+export interface BaselineValue {
+  value: number | null;
+  source: 'cohort' | 'fallback';
+  /** Healthy accounts that had this measure. */
+  sampleSize: number;
+}
+
+export interface SegmentBaseline {
+  segment: string;
+  cohortSize: number;
+  minCohortSize: number;
+  metrics: Record<BaselineMetric, BaselineValue>;
+}
+
+export interface Baselines {
+  modelVersion: string;
+  computedAt: string;
+  segments: Record<string, SegmentBaseline>;
+}

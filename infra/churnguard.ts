@@ -1,0 +1,72 @@
+import { Duration } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { type ApiFunctionName, FUNCTIONS } from '../functions/routes.ts';
+import { DataTable } from './constructs/data-table.ts';
+import { ChurnGuardHttpApi } from './constructs/http-api.ts';
+import { IngestQueue } from './constructs/ingest-queue.ts';
+import { ServiceFunction } from './constructs/service-function.ts';
+import { acknowledgeNag } from './nag.ts';
+
+export interface ChurnGuardProps {
+  /** `prod` retains data and protects the table from deletion; anything else is disposable. */
+  stage: string;
+  /** API throttling for the whole stage; defaults suit a mid-size vendor's signal volume. */
+  throttle?: { rateLimit: number; burstLimit: number };
+  logRetention?: RetentionDays;
+}
+
+/** Everything churnguard deploys, as one construct an admin can place in their own CDK app. */
+export class ChurnGuard extends Construct {
+  readonly table: DataTable['table'];
+  readonly httpApi: ChurnGuardHttpApi;
+  readonly ingestQueue: IngestQueue;
+
+  constructor(scope: Construct, id: string, props: ChurnGuardProps) {
+    super(scope, id);
+    const production = props.stage === 'prod';
+    const logRetention =
+      props.logRetention ?? (production ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH);
+    this.table = new DataTable(this, 'Data', { production }).table;
+    const environment = { TABLE_NAME: this.table.tableName };
+
+    const apiFunctions = {} as Record<ApiFunctionName, ServiceFunction['fn']>;
+    for (const [name, spec] of Object.entries(FUNCTIONS) as [
+      ApiFunctionName,
+      (typeof FUNCTIONS)[ApiFunctionName],
+    ][]) {
+      const fn = new ServiceFunction(this, `${name}Function`, { ...spec, environment, logRetention }).fn;
+      this.table.grantReadWriteData(fn);
+      acknowledgeNag(
+        fn,
+        'Serverless::Serverless-LambdaDLQ',
+        'Invoked synchronously by API Gateway: a failure is returned to the caller, who retries idempotently; there is no async event to dead-letter.',
+      );
+      apiFunctions[name] = fn;
+    }
+    this.httpApi = new ChurnGuardHttpApi(this, 'Http', {
+      functions: apiFunctions,
+      logRetention,
+      throttle: props.throttle ?? { rateLimit: 200, burstLimit: 400 },
+    });
+
+    const queueTimeout = Duration.minutes(2);
+    const queueConsumer = new ServiceFunction(this, 'signalQueueFunction', {
+      entry: 'functions/signal-queue/handler.ts',
+      description: 'Ingests queued signal batches with partial batch responses',
+      environment,
+      logRetention,
+      timeout: queueTimeout,
+    }).fn;
+    this.table.grantReadWriteData(queueConsumer);
+    acknowledgeNag(
+      queueConsumer,
+      'Serverless::Serverless-LambdaDLQ',
+      "Invoked by an SQS event source mapping: failed messages go to the source queue's DLQ through its redrive policy.",
+    );
+    this.ingestQueue = new IngestQueue(this, 'Ingest', {
+      consumer: queueConsumer,
+      consumerTimeout: queueTimeout,
+    });
+  }
+}

@@ -1,0 +1,36 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { TABLE_KEYS } from '../../store/table.ts';
+
+export interface DataTableProps {
+  /** Production keeps the table on stack deletion and refuses to delete it by accident. */
+  production: boolean;
+}
+
+/**
+ * The single churnguard table. Key scheme (see store/keys.ts, the one key builder):
+ *   ACCOUNT#<id> / PROFILE                  account profile
+ *   ACCOUNT#<id> / SIGNAL#<day>#<signalId>  raw signal (its existence is the idempotency record)
+ *   ACCOUNT#<id> / ROLLUP#<day>             daily rollup, recomputed from that day's signals
+ *   ACCOUNT#<id> / TICKET#<ticketId>        ticket lifecycle
+ *   APIKEY#<sha256> / APIKEY                hashed API key
+ *   INGEST#REJECTS#<day> / <at>#<source>#n  records the async path refused, with reasons
+ */
+export class DataTable extends Construct {
+  readonly table: TableV2;
+
+  constructor(scope: Construct, id: string, props: DataTableProps) {
+    super(scope, id);
+    this.table = new TableV2(this, 'Table', {
+      partitionKey: { name: TABLE_KEYS.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryptionV2.awsManagedKey(),
+      dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,
+      deletionProtection: props.production,
+      removalPolicy: props.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+  }
+}

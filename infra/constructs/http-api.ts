@@ -1,0 +1,63 @@
+import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { type ApiFunctionName, ROUTES } from '../../functions/routes.ts';
+import { acknowledgeNag } from '../nag.ts';
+
+export interface ChurnGuardHttpApiProps {
+  functions: Record<ApiFunctionName, IFunction>;
+  logRetention: RetentionDays;
+  throttle: { rateLimit: number; burstLimit: number };
+}
+
+/**
+ * The /v1 HTTP API, routed from functions/routes.ts (the list the local server also uses). Every route's
+ * function authenticates the bearer key itself (functions/shared/http.ts) so that a missing or wrong key is a
+ * 401 both here and locally; HTTP API Lambda authorizers can only answer 403 for a wrong key.
+ */
+export class ChurnGuardHttpApi extends Construct {
+  readonly api: HttpApi;
+
+  constructor(scope: Construct, id: string, props: ChurnGuardHttpApiProps) {
+    super(scope, id);
+    this.api = new HttpApi(this, 'Api', { description: 'churnguard /v1 API' });
+    const integrations = new Map<ApiFunctionName, HttpLambdaIntegration>();
+    for (const route of ROUTES) {
+      let integration = integrations.get(route.fn);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${route.fn}Integration`, props.functions[route.fn]);
+        integrations.set(route.fn, integration);
+      }
+      for (const added of this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration,
+      })) {
+        acknowledgeNag(
+          added,
+          'AwsSolutions::AwsSolutions-APIG4',
+          'Authenticated in the function: every handler checks "Authorization: Bearer <key>" against hashed keys and answers 401 (functions/shared/http.ts; tested per route).',
+        );
+      }
+    }
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention });
+    const stage = this.api.defaultStage?.node.defaultChild as CfnStage;
+    stage.defaultRouteSettings = {
+      throttlingRateLimit: props.throttle.rateLimit,
+      throttlingBurstLimit: props.throttle.burstLimit,
+    };
+    stage.accessLogSettings = {
+      destinationArn: accessLogs.logGroupArn,
+      // No headers, bodies or source IPs: nothing personal lands in access logs.
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        routeKey: '$context.routeKey',
+        status: '$context.status',
+        latencyMs: '$context.responseLatency',
+        integrationError: '$context.integrationErrorMessage',
+      }),
+    };
+  }
+}

@@ -1,0 +1,76 @@
+import { fileURLToPath } from 'node:url';
+import { Duration } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { acknowledgeNag } from '../nag.ts';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface ServiceFunctionProps {
+  entry: string;
+  description: string;
+  environment: Record<string, string>;
+  /** API handlers answer within API Gateway's 30 s; queue consumers may take longer. */
+  timeout?: Duration;
+  memorySize?: number;
+  logRetention: RetentionDays;
+}
+
+/**
+ * One Lambda function, bundled on its own by esbuild (minified, tree-shaken ESM), on arm64 and Node 24, with
+ * active tracing and a log group whose retention is set rather than infinite.
+ */
+export class ServiceFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+    const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
+    // An own role instead of AWSLambdaBasicExecutionRole: it may write to this function's log group only.
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs ${props.entry}`,
+    });
+    logGroup.grantWrite(role);
+    acknowledgeNag(
+      role,
+      'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      'Only the X-Ray actions (PutTraceSegments, PutTelemetryRecords) use "*": X-Ray has no resource-level permissions.',
+    );
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: `${PROJECT_ROOT}${props.entry}`,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      role,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(29),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: id,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        // Some dependencies still call require(); ESM bundles need it defined.
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+    });
+    this.role = role;
+  }
+}

@@ -1,0 +1,90 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '#functions/routes';
+import { ChurnGuardStack } from '#infra/stack';
+
+function synth(stage: string, withNag = false) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new ChurnGuardStack(app, `test-${stage}`, { churnguard: { stage } });
+  if (withNag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  return { app, stack };
+}
+
+describe('ChurnGuard stack', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = Template.fromStack(synth('dev').stack);
+  });
+
+  it('keeps the table recoverable: point-in-time recovery and encryption', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      Replicas: [
+        Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+      ],
+      SSESpecification: { SSEEnabled: true },
+    });
+  });
+
+  it('retains and protects the table in prod only', () => {
+    const prod = Template.fromStack(synth('prod').stack);
+    prod.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain' });
+    prod.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })],
+    });
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
+  });
+
+  it('runs every function on arm64 and Node 24 with tracing and a bounded log retention', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    expect(Object.keys(functions).length).toBeGreaterThanOrEqual(3);
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: expect.anything() },
+      });
+    }
+    const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(logGroups.every((g) => typeof g.Properties.RetentionInDays === 'number')).toBe(true);
+  });
+
+  it('routes every API route of functions/routes.ts, throttled and access-logged', () => {
+    for (const route of ROUTES) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${route.method} ${route.path}`,
+      });
+    }
+    expect(Object.keys(template.findResources('AWS::ApiGatewayV2::Route'))).toHaveLength(ROUTES.length);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+    });
+  });
+
+  it('feeds queued signals to a consumer with partial batch responses and a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
+      SqsManagedSseEnabled: true,
+    });
+  });
+
+  it('grants functions access through grants, not managed policies', () => {
+    const roles = Object.values(template.findResources('AWS::IAM::Role'));
+    for (const role of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('passes cdk-nag AwsSolutions and Serverless with every finding acknowledged for a reason', () => {
+    const { app } = synth('prod', true);
+    expect(() => app.synth()).not.toThrow();
+  });
+});
