@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 export interface DynamoDbLocal {
@@ -93,8 +94,10 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   ];
   const watchdog =
     'java "$@" & pid=$!; trap \'kill $pid 2>/dev/null; exit 0\' TERM INT; cat >/dev/null; kill $pid 2>/dev/null; wait $pid 2>/dev/null; exit 0';
+  // DynamoDB Local drops a metadata file in its working directory: keep it beside the data, or in tmp.
   const child = spawn('sh', ['-c', watchdog, 'dynamodb-local-watchdog', ...javaArgs], {
     stdio: ['pipe', 'pipe', 'pipe'],
+    cwd: options.dataDir ?? tmpdir(),
   });
   let output = '';
   child.stdout?.on('data', (chunk) => {
