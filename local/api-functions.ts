@@ -1,11 +1,15 @@
 import { createAccountsHandler } from '#functions/accounts/app';
+import { createPortfolioHandler } from '#functions/portfolio/app';
 import type { ApiFunctionName } from '#functions/routes';
 import type { HttpHandler } from '#functions/shared/http';
 import type { Deps } from '#functions/shared/runtime';
 import { createSignalsHandler } from '#functions/signals/app';
+import { createWebhooksHandler } from '#functions/webhooks/app';
 
 /** The same handler factories the Lambda entry points call, keyed like functions/routes.ts. */
 export const API_FUNCTIONS: Record<ApiFunctionName, (deps: Deps) => HttpHandler> = {
   accounts: createAccountsHandler,
   signals: createSignalsHandler,
+  portfolio: createPortfolioHandler,
+  webhooks: createWebhooksHandler,
 };

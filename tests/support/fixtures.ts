@@ -33,7 +33,6 @@ export function realisticSignals(
 ) {
   const signals: SignalInput[] = [];
   const startMs = Date.parse(`${start}T00:00:00Z`);
-  let n = 0;
   for (let d = 0; d < days; d++) {
     for (const accountId of accountIds) {
       for (let i = 0; i < perAccountPerDay; i++) {
@@ -71,7 +70,6 @@ export function realisticSignals(
           });
         else if (kind === 3) signals.push({ id, accountId, type: 'activity', occurredAt: at, userId: user });
         else signals.push({ id, accountId, type: 'login', occurredAt: at, userId: `u${(i % 3) + 8}` });
-        n++;
       }
     }
   }
