@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildDailyRollup } from '#core/rollup';
-import { type Signal, signalDay } from '#core/signals';
+import { type Signal, type SignalInput, signalDay } from '#core/signals';
 import { LOCAL_TABLE_NAME } from '#local/stack';
 import { createDb } from '#store/client';
 import { comparableRollups, dumpTable, rollupsOnly } from '../support/db.ts';
@@ -69,6 +69,37 @@ function startCli(args: string[], extraEnv: Record<string, string>) {
 }
 
 const runCli = (args: string[], extraEnv: Record<string, string>) => startCli(args, extraEnv).done;
+
+/** Every stored rollup in the window equals the pure rollup of exactly the signals that were sent. */
+async function expectExactRollups(
+  db: ReturnType<typeof createDb>,
+  signals: SignalInput[],
+  fromDay: string,
+  toDay: string,
+) {
+  const expected = new Map<string, Signal[]>();
+  for (const s of signals) {
+    const key = `${s.accountId} ${signalDay(s)}`;
+    expected.set(key, [...(expected.get(key) ?? []), { ...s, receivedAt: '' }]);
+  }
+  const rollups = comparableRollups(await dumpTable(db, rollupsOnly)).filter(
+    (r) => String(r.day) >= fromDay && String(r.day) <= toDay,
+  );
+  expect(rollups).toHaveLength(expected.size);
+  for (const rollup of rollups) {
+    const { pk: _pk, sk: _sk, kind: _kind, ...stored } = rollup;
+    const group = expected.get(`${stored.accountId} ${stored.day}`) ?? [];
+    expect(stored).toEqual(buildDailyRollup(String(stored.accountId), String(stored.day), group));
+  }
+}
+
+async function waitForStoredSignals(db: ReturnType<typeof createDb>, atLeast: number) {
+  const deadline = Date.now() + 60_000;
+  while ((await dumpTable(db, (i) => i.kind === 'signal')).length < atLeast) {
+    if (Date.now() > deadline) throw new Error('import made no progress');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 afterAll(() => {
   for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
@@ -142,14 +173,7 @@ describe('local stack, as a user starts it', () => {
     const first = startCli(['import', file, '--batch', '100'], cliEnv);
     const db = createDb(LOCAL_TABLE_NAME, stack.dynamo);
     // Kill the importer once some, not all, signals are stored.
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const stored = (await dumpTable(db, (i) => i.kind === 'signal')).length;
-      if (stored > 1000) break;
-      if (Date.now() > deadline) throw new Error('import made no progress');
-      await new Promise((r) => setTimeout(r, 200));
-    }
-
+    await waitForStoredSignals(db, 1000);
     first.child.kill('SIGKILL');
     const killed = await first.done;
     expect(killed.code).toBeNull();
@@ -157,24 +181,34 @@ describe('local stack, as a user starts it', () => {
     expect(rerun.code).toBe(0);
     expect(rerun.stdout).toContain('6000 signals rows');
 
-    const expected = new Map<string, Signal[]>();
-    for (const s of [
-      ...signals,
-      { id: 'login-1', accountId: 'acme', type: 'login', occurredAt: '', userId: 'u1' },
-    ]) {
-      if (!s.occurredAt) continue;
-      const key = `${s.accountId} ${signalDay(s)}`;
-      expected.set(key, [...(expected.get(key) ?? []), { ...s, receivedAt: '' } as Signal]);
-    }
-    const rollups = comparableRollups(await dumpTable(db, rollupsOnly)).filter(
-      (r) => String(r.day) < '2026-06-01',
-    );
-    expect(rollups).toHaveLength(120);
-    for (const rollup of rollups) {
-      const { pk: _pk, sk: _sk, kind: _kind, ...stored } = rollup;
-      const group = expected.get(`${stored.accountId} ${stored.day}`) ?? [];
-      expect(stored).toEqual(buildDailyRollup(String(stored.accountId), String(stored.day), group));
-    }
+    await expectExactRollups(db, signals, '2026-03-01', '2026-04-29');
+    db.doc.destroy();
+  }, 240_000);
+
+  it('leaves exact rollups when the stack itself is killed mid-import, restarted and the import re-run', async () => {
+    const signals = realisticSignals(['acme', 'globex'], 30, 50, '2026-07-01');
+    const file = join(home, 'signals-2.jsonl');
+    writeFileSync(file, `${signals.map((s) => JSON.stringify(s)).join('\n')}\n`);
+    const importer = startCli(['import', file, '--batch', '100'], {
+      CHURNGUARD_API_URL: stack.api,
+      CHURNGUARD_API_KEY: stack.key,
+    });
+    const before = createDb(LOCAL_TABLE_NAME, stack.dynamo);
+    await waitForStoredSignals(before, 6000 + 1 + 500);
+    before.doc.destroy();
+    stack.child.kill('SIGKILL');
+    importer.child.kill('SIGKILL');
+    await importer.done;
+    await waitFor(() => javaProcessesFor(home).length === 0, 'java to exit after the stack was killed');
+
+    stack = await startStack();
+    const rerun = await runCli(['import', file], {
+      CHURNGUARD_API_URL: stack.api,
+      CHURNGUARD_API_KEY: stack.key,
+    });
+    expect(rerun.code).toBe(0);
+    const db = createDb(LOCAL_TABLE_NAME, stack.dynamo);
+    await expectExactRollups(db, signals, '2026-07-01', '2026-07-30');
     db.doc.destroy();
   }, 240_000);
 
