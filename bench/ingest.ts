@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '#core/clock';
-import { type Signal, type SignalInput, signalDay } from '#core/signals';
+import { type SignalInput, signalDay } from '#core/signals';
 import { startDynamoDbLocal } from '#local/dynamodb-local';
 import { createLocalApiServer } from '#local/http-server';
-import { registerApiKey } from '#store/api-key-store';
 import { upsertAccounts } from '#store/account-store';
+import { registerApiKey } from '#store/api-key-store';
 import { createDb } from '#store/client';
 import { keys } from '#store/keys';
 import { chunk, mapLimit } from '#store/parallel';
@@ -47,14 +47,22 @@ async function main() {
     }));
     const rawRun = await timed(() =>
       mapLimit(chunk(items, 25), CONCURRENCY * 4, (part) =>
-        raw.doc.send(new BatchWriteCommand({ RequestItems: { [raw.tableName]: part.map((Item) => ({ PutRequest: { Item } })) } })),
+        raw.doc.send(
+          new BatchWriteCommand({
+            RequestItems: { [raw.tableName]: part.map((Item) => ({ PutRequest: { Item } })) },
+          }),
+        ),
       ),
     );
 
     // churnguard: through the local HTTP API, the same handler code Lambda runs.
     const db = createDb('bench-churnguard', dynamo.endpoint);
     await ensureTable(db.doc, db.tableName);
-    await upsertAccounts(db, accountIds.map((id) => account(id)), now);
+    await upsertAccounts(
+      db,
+      accountIds.map((id) => account(id)),
+      now,
+    );
     await registerApiKey(db, KEY, 'bench', now);
     db.meter = { readUnits: 0, writeUnits: 0 };
     const clock = { now: () => new Date(Math.max(systemClock.now().getTime(), now.getTime())) };

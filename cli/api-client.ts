@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { fieldErrors } from '#core/validation';
 
 export interface ApiTarget {
   url: string;
@@ -38,23 +40,35 @@ export class ApiError extends Error {
 
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
 
+/** The `message` of a JSON error answer, else the start of the raw text. */
+function errorMessage(text: string): string {
+  try {
+    const parsed = errorBody.safeParse(JSON.parse(text));
+    if (parsed.success) return parsed.data.message;
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return text.slice(0, 500);
+}
+const errorBody = z.object({ message: z.string() });
+
 /**
- * POSTs JSON, retrying throttling, server errors and refused connections with backoff. Every churnguard write is
- * idempotent, so a retry after an unclear failure cannot double anything.
+ * Sends a request, retrying throttling, server errors and refused connections with backoff, and returns the body
+ * of the first successful answer. Every churnguard call is safe to repeat: writes are idempotent, reads are reads.
  */
-export async function postJson<T>(target: ApiTarget, path: string, body: unknown, attempts = 6): Promise<T> {
+async function send(target: ApiTarget, method: 'GET' | 'POST', path: string, body?: unknown, attempts = 6) {
   let lastError: unknown;
   for (let attempt = 0; attempt < attempts; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(8000, 250 * 2 ** attempt)));
     try {
       const response = await fetch(`${target.url}${path}`, {
-        method: 'POST',
+        method,
         headers: { authorization: `Bearer ${target.key}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await response.text();
-      if (response.ok) return JSON.parse(text) as T;
-      const message = `${response.status} from ${path}: ${text.slice(0, 500)}`;
+      if (response.ok) return text;
+      const message = `${response.status} from ${method} ${path}: ${errorMessage(text)}`;
       if (!RETRYABLE.has(response.status)) throw new ApiError(response.status, message);
       lastError = new ApiError(response.status, message);
     } catch (error) {
@@ -71,4 +85,36 @@ export async function postJson<T>(target: ApiTarget, path: string, body: unknown
   throw new Error(
     `could not reach ${target.url}${path} after ${attempts} attempts (${reason}); is the API running?`,
   );
+}
+
+/** POSTs JSON and returns the parsed answer (see send for retries). */
+export async function postJson<T>(target: ApiTarget, path: string, body: unknown, attempts = 6): Promise<T> {
+  return JSON.parse(await send(target, 'POST', path, body, attempts)) as T;
+}
+
+/** GETs JSON and checks the answer against `schema`: a client never trusts a shape it did not check. */
+export async function getJson<T>(
+  target: ApiTarget,
+  path: string,
+  schema: z.ZodType<T>,
+  attempts = 6,
+): Promise<T> {
+  const text = await send(target, 'GET', path, undefined, attempts);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new Error(`GET ${path} did not answer JSON: ${text.slice(0, 200)}`);
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const problems = fieldErrors(parsed.error)
+      .slice(0, 5)
+      .map((e) => `${e.path}: ${e.message}`)
+      .join('; ');
+    throw new Error(
+      `GET ${path} answered an unexpected shape (${problems}); are the CLI and API the same version?`,
+    );
+  }
+  return parsed.data;
 }

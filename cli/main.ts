@@ -1,6 +1,8 @@
 import '#local/quiet-sdk';
 import { parseArgs } from 'node:util';
 import { resolveApiTarget } from './api-client.ts';
+import { showAccount } from './commands/account.ts';
+import { validateConfig } from './commands/config-validate.ts';
 import { importFile } from './commands/import.ts';
 
 const HELP = `churnguard — customer-success automation
@@ -13,6 +15,13 @@ Commands:
       --kind accounts|signals   what the file holds (default: from its name or first record)
       --rejects <file>          where bad rows go (default: <file>.rejects.jsonl)
       --batch <n>               records per request (default and maximum: 500 accounts / 1000 signals)
+  account <id>             Show an account's health: score, band, components with their exact contributions,
+                           what costs the most in words, journey class and trend (scores it first if it is new
+                           or has new signals)
+      --json                    print the API's answer as JSON instead
+  config validate [file]   Check a config (.json, or a .ts/.js module whose default export is the config) and
+                           print every problem with its path; exit 1 if there is any. Without a file: the
+                           built-in default
   help                     Show this help
 
 Common options:
@@ -22,6 +31,8 @@ Common options:
 Examples:
   churnguard import accounts.csv
   churnguard import signals.jsonl --rejects bad-signals.jsonl
+  churnguard account acme
+  churnguard config validate churnguard.config.json
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -35,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
       kind: { type: 'string' },
       rejects: { type: 'string' },
       batch: { type: 'string' },
+      json: { type: 'boolean' },
     },
   });
   const [command, ...rest] = positionals;
@@ -68,6 +80,19 @@ async function main(argv: string[]): Promise<number> {
           `${summary.rejectsFile ? ` (see ${summary.rejectsFile})` : ''}\n`,
       );
       return summary.rejected > 0 ? 2 : 0;
+    }
+    case 'account': {
+      const id = rest[0];
+      if (!id) throw new UsageError('account needs an id: churnguard account <id> [--json]');
+      process.stdout.write(await showAccount(resolveApiTarget(values), id, values.json ?? false));
+      return 0;
+    }
+    case 'config': {
+      const [action, file] = rest;
+      if (action !== 'validate') throw new UsageError('usage: churnguard config validate [file]');
+      const report = await validateConfig(file);
+      process.stdout.write(report.text);
+      return report.ok ? 0 : 1;
     }
     default:
       throw new UsageError(`unknown command "${command}"; run churnguard --help`);

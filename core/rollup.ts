@@ -25,6 +25,8 @@ export interface DailyRollup {
   ticketsOpened: { ticketId: string; priority: TicketPriority }[];
   ticketsClosed: string[];
   outcomes: string[];
+  /** contract_change_requested signals asking to cut the contract value (attributes.direction = reduce). */
+  contractReductions: number;
 }
 
 /** Distinct users kept per day; beyond this the count is still exact but the list is cut. */
@@ -59,6 +61,7 @@ export function buildDailyRollup(accountId: string, day: string, signals: readon
     ticketsOpened: [],
     ticketsClosed: [],
     outcomes: [],
+    contractReductions: 0,
   };
   const users = new Set<string>();
   const features = new Set<string>();
@@ -84,6 +87,7 @@ export function buildDailyRollup(accountId: string, day: string, signals: readon
     }
     if (type === 'ticket_closed') closed.add(String(attrs.ticketId));
     if (type === 'renewal_outcome') outcomes.add(String(attrs.outcome));
+    if (type === 'contract_change_requested' && attrs.direction === 'reduce') rollup.contractReductions++;
   }
   rollup.activeUserCount = users.size;
   rollup.activeUsers = sortedUnique(users).slice(0, MAX_LISTED_USERS);

@@ -6,6 +6,7 @@ export const FUNCTIONS = {
   accounts: { entry: 'functions/accounts/handler.ts', description: 'Upserts and reads accounts' },
   signals: { entry: 'functions/signals/handler.ts', description: 'Ingests health signals exactly once' },
   portfolio: { entry: 'functions/portfolio/handler.ts', description: 'Summarises health by segment' },
+  risks: { entry: 'functions/risks/handler.ts', description: 'Acknowledges risks; reads account timelines' },
   webhooks: {
     entry: 'functions/webhooks/handler.ts',
     description: 'Vendor webhooks: Segment, Stripe, Zendesk, surveys',
@@ -24,6 +25,8 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/accounts', fn: 'accounts' },
   { method: 'GET', path: '/v1/accounts/{id}', fn: 'accounts' },
   { method: 'POST', path: '/v1/signals', fn: 'signals' },
+  { method: 'GET', path: '/v1/accounts/{id}/timeline', fn: 'risks' },
+  { method: 'POST', path: '/v1/risks/{id}/ack', fn: 'risks' },
   { method: 'GET', path: '/v1/portfolio', fn: 'portfolio' },
   { method: 'POST', path: '/v1/webhooks/{source}', fn: 'webhooks' },
 ];

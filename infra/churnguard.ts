@@ -1,11 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { type ConnectorMappingInput, connectorMappingSchema } from '../core/connectors/mapping.ts';
 import { type ApiFunctionName, FUNCTIONS } from '../functions/routes.ts';
 import { DataTable } from './constructs/data-table.ts';
 import { ChurnGuardHttpApi } from './constructs/http-api.ts';
 import { IngestQueue } from './constructs/ingest-queue.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
+import { WebhookSecrets } from './constructs/webhook-secrets.ts';
+import { Workflows } from './constructs/workflows.ts';
 import { acknowledgeNag } from './nag.ts';
 
 export interface ChurnGuardProps {
@@ -14,6 +17,12 @@ export interface ChurnGuardProps {
   /** API throttling for the whole stage; defaults suit a mid-size vendor's signal volume. */
   throttle?: { rateLimit: number; burstLimit: number };
   logRetention?: RetentionDays;
+  /**
+   * The connector mapping for webhooks (docs/connectors.md), checked at synth; passed to the webhooks function as
+   * CHURNGUARD_CONNECTORS. Keep it small (Lambda environments hold 4 KB): large customer or organization tables
+   * belong in the store, which learns them from webhooks.
+   */
+  connectors?: ConnectorMappingInput;
 }
 
 /** Everything churnguard deploys, as one construct an admin can place in their own CDK app. */
@@ -21,6 +30,8 @@ export class ChurnGuard extends Construct {
   readonly table: DataTable['table'];
   readonly httpApi: ChurnGuardHttpApi;
   readonly ingestQueue: IngestQueue;
+  readonly webhookSecrets: WebhookSecrets;
+  readonly workflows: Workflows;
 
   constructor(scope: Construct, id: string, props: ChurnGuardProps) {
     super(scope, id);
@@ -30,13 +41,29 @@ export class ChurnGuard extends Construct {
     this.table = new DataTable(this, 'Data', { production }).table;
     const environment = { TABLE_NAME: this.table.tableName };
 
+    this.webhookSecrets = new WebhookSecrets(this, 'WebhookSecrets', { production });
+    const webhookEnvironment: Record<string, string> = {
+      ...this.webhookSecrets.environment,
+      ...(props.connectors
+        ? { CHURNGUARD_CONNECTORS: JSON.stringify(connectorMappingSchema.parse(props.connectors)) }
+        : {}),
+    };
+
     const apiFunctions = {} as Record<ApiFunctionName, ServiceFunction['fn']>;
     for (const [name, spec] of Object.entries(FUNCTIONS) as [
       ApiFunctionName,
       (typeof FUNCTIONS)[ApiFunctionName],
     ][]) {
-      const fn = new ServiceFunction(this, `${name}Function`, { ...spec, environment, logRetention }).fn;
+      const webhooks = name === 'webhooks';
+      const fn = new ServiceFunction(this, `${name}Function`, {
+        ...spec,
+        environment: webhooks ? { ...environment, ...webhookEnvironment } : environment,
+        logRetention,
+        ...(webhooks ? { paramsAndSecrets: this.webhookSecrets.extension } : {}),
+      }).fn;
       this.table.grantReadWriteData(fn);
+      // Only the webhooks function may read the vendors' secrets.
+      if (webhooks) this.webhookSecrets.grantRead(fn);
       acknowledgeNag(
         fn,
         'Serverless::Serverless-LambdaDLQ',
@@ -68,5 +95,7 @@ export class ChurnGuard extends Construct {
       consumer: queueConsumer,
       consumerTimeout: queueTimeout,
     });
+
+    this.workflows = new Workflows(this, 'Workflows', { table: this.table, logRetention });
   }
 }

@@ -1,4 +1,5 @@
-import { Validations } from 'aws-cdk-lib';
+import { type CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 
 /**
@@ -7,4 +8,17 @@ import type { IConstruct } from 'constructs';
  */
 export function acknowledgeNag(construct: IConstruct, rule: string, reason: string): void {
   Validations.of(construct).acknowledge({ id: rule, reason });
+}
+
+/**
+ * CDK's least-privilege invoke grant covers the function and its versions and aliases (`<arn>:*`); cdk-nag
+ * reports that suffix as a wildcard. The finding id names the function's logical id.
+ */
+export function acknowledgeInvokeGrant(grantee: IConstruct, fn: IFunction): void {
+  const logicalId = Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnResource);
+  acknowledgeNag(
+    grantee,
+    `AwsSolutions::AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+    'Invoke permission on one function and its versions/aliases, as CDK grants it; no other function is reachable.',
+  );
 }

@@ -1,5 +1,6 @@
 import { createAccountsHandler } from '#functions/accounts/app';
 import { createPortfolioHandler } from '#functions/portfolio/app';
+import { createRisksHandler } from '#functions/risks/app';
 import type { ApiFunctionName } from '#functions/routes';
 import type { HttpHandler } from '#functions/shared/http';
 import type { Deps } from '#functions/shared/runtime';
@@ -11,5 +12,6 @@ export const API_FUNCTIONS: Record<ApiFunctionName, (deps: Deps) => HttpHandler>
   accounts: createAccountsHandler,
   signals: createSignalsHandler,
   portfolio: createPortfolioHandler,
+  risks: createRisksHandler,
   webhooks: createWebhooksHandler,
 };

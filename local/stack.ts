@@ -4,11 +4,14 @@ import { join, resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { type Clock, systemClock } from '#core/clock';
 import type { Deps } from '#functions/shared/runtime';
+import { mappingFromEnv, staticSecrets } from '#functions/webhooks/settings';
 import { generateApiKey, registerApiKey } from '#store/api-key-store';
 import { createDb, type Db } from '#store/client';
 import { ensureTable } from '#store/table';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { createLocalApiServer } from './http-server.ts';
+import { startLocalDispatcher } from './local-dispatcher.ts';
+import { localWebhookSecrets } from './webhook-secrets.ts';
 
 export const LOCAL_TABLE_NAME = 'churnguard-local';
 
@@ -19,12 +22,16 @@ export interface LocalStackOptions {
   apiKey?: string;
   clock?: Clock;
   logLevel?: string;
+  /** Seconds between dispatcher runs (timers → workflow executions); 0 turns the dispatcher off. Default 60. */
+  dispatchEverySeconds?: number;
 }
 
 export interface LocalStack {
   apiUrl: string;
   apiKey: string;
   apiKeySource: string;
+  /** Where the webhook secrets came from (env, or <home>/webhook-secrets.json); see docs/connectors.md. */
+  webhookSecretsSource: string;
   dynamoEndpoint: string;
   dataDir?: string;
   db: Db;
@@ -73,22 +80,33 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const { key, source } = resolveApiKey({ ...options, home });
     await registerApiKey(db, key, 'local', clock.now());
     const logLevel = options.logLevel ?? process.env.LOG_LEVEL ?? 'WARN';
+    const webhookSecrets = localWebhookSecrets(home);
     const deps: Deps = {
       db,
       clock,
       logger: new Logger({ serviceName: 'churnguard-local', logLevel: logLevel as 'WARN' }),
+      webhooks: {
+        secrets: staticSecrets(webhookSecrets.secrets),
+        mapping: mappingFromEnv(process.env),
+      },
     };
     const server = createLocalApiServer(deps);
     const port = await listen(server, options.port ?? 3000);
+    const dispatcher = startLocalDispatcher(
+      deps,
+      options.dispatchEverySeconds ?? Number(process.env.CHURNGUARD_DISPATCH_SECONDS ?? 60),
+    );
     return {
       apiUrl: `http://127.0.0.1:${port}`,
       apiKey: key,
       apiKeySource: source,
+      webhookSecretsSource: webhookSecrets.source,
       dynamoEndpoint: dynamo.endpoint,
       dataDir,
       db,
       deps,
       async stop() {
+        dispatcher.stop();
         server.closeAllConnections();
         await new Promise<void>((r) => server.close(() => r()));
         db.doc.destroy();

@@ -1,9 +1,13 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { Account, AccountInput } from '#core/accounts';
 import { batchGet } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
+import { markDirty } from './dirty-store.ts';
 import { keys } from './keys.ts';
+import { syncContactEmails } from './lookup-store.ts';
 import { mapLimit } from './parallel.ts';
+import { registerAccount } from './portfolio-store.ts';
 
 export type UpsertOutcome = 'created' | 'updated';
 
@@ -24,6 +28,8 @@ const PROFILE_FIELDS = [
 
 /**
  * Upserts one account: every profile field is replaced (an omitted optional field is removed), createdAt is kept.
+ * The account is registered in the portfolio first (so no pass can miss a stored profile) and marked dirty after
+ * (so the next recompute reads the new profile: its segment or tier may have changed).
  */
 export async function upsertAccount(db: Db, account: AccountInput, now: Date): Promise<UpsertOutcome> {
   const names: Record<string, string> = {};
@@ -31,6 +37,7 @@ export async function upsertAccount(db: Db, account: AccountInput, now: Date): P
   const sets = ['#kind = :kind', 'createdAt = if_not_exists(createdAt, :now)', 'updatedAt = :now'];
   const removes: string[] = [];
   names['#kind'] = 'kind';
+  await registerAccount(db, account.id);
   for (const field of PROFILE_FIELDS) {
     names[`#${field}`] = field;
     const value = account[field];
@@ -52,7 +59,18 @@ export async function upsertAccount(db: Db, account: AccountInput, now: Date): P
     }),
   );
   recordCapacity(db, out.ConsumedCapacity, 'write');
+  // Webhooks find an account by a contact's email (surveys, Zendesk requesters): keep that lookup in step.
+  await syncContactEmails(db, account.id, account.contacts, previousContacts(out.Attributes));
+  await markDirty(db, [account.id], now);
   return out.Attributes?.createdAt ? 'updated' : 'created';
+}
+
+const storedContacts = z.array(z.looseObject({ email: z.string() }));
+
+/** The contacts an upsert replaced (UPDATED_OLD returns them), to drop emails the account no longer lists. */
+function previousContacts(attributes: Record<string, unknown> | undefined): { email: string }[] {
+  const parsed = storedContacts.safeParse(attributes?.contacts);
+  return parsed.success ? parsed.data : [];
 }
 
 export async function upsertAccounts(db: Db, accounts: readonly AccountInput[], now: Date) {
@@ -64,11 +82,16 @@ function toAccount(item: Record<string, unknown>): Account {
   return account as unknown as Account;
 }
 
-export async function getAccount(db: Db, accountId: string): Promise<Account | undefined> {
+export async function getAccount(
+  db: Db,
+  accountId: string,
+  options: { consistent?: boolean } = {},
+): Promise<Account | undefined> {
   const out = await db.doc.send(
     new GetCommand({
       TableName: db.tableName,
       Key: keys.account(accountId),
+      ConsistentRead: options.consistent ?? false,
       ReturnConsumedCapacity: 'TOTAL',
     }),
   );

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The one key builder. Single table, key scheme (pk / sk):
  *
@@ -7,13 +9,69 @@
  *   ACCOUNT#<accountId> / TICKET#<ticketId>              ticket lifecycle (opened, closed, priority)
  *   APIKEY#<sha256 of key> / APIKEY                      a hashed API key (the key itself is never stored)
  *   INGEST#REJECTS#<yyyy-mm-dd> / <receivedAt>#<source>#<n> a record the async path could not accept, with why
+ *   ACCOUNT#<accountId> / BILLING                        billing summary: version guarding contract updates
+ *   ACCOUNT#<accountId> / BILLING#<sourceRef>            one billing object's contract (a Stripe subscription)
+ *   LOOKUP#<kind>#<vendor key> / LINK                    vendor identity -> account (segment_user,
+ *                                                        stripe_customer, zendesk_organization, zendesk_ticket)
+ *   LOOKUP#contact_email#<email> / ACCOUNT#<accountId>   an account contact's email (one item per account)
+ *   PARKED#<kind>#<vendor key> / SIGNAL#<signalId>       a webhook record waiting for that lookup to exist
+ *   PARKED#<kind>#<vendor key> / PATCH#<sourceRef>#<eventId>
+ *   TIMERS#<yyyy-mm-dd due> / <dueAt>#<kind>#<accountId>#<ref>  a pending timer, found by due day (dispatcher)
+ *   ACCOUNT#<accountId> / TIMER#<kind>#<ref>             where that account's timer currently sits (to move it)
+ *   DISPATCHER / CURSOR                                  the earliest due day that may still hold pending timers
+ *   ACCOUNT#<accountId> / RISK#<riskId>                  a risk (escalation) record
+ *   ACCOUNT#<accountId> / RISK#OPEN                      the one open risk of an account (guards double opening)
+ *   REVIEW#<region> / <accountId>                        an account on its region's weekly cross-functional review
+ *   ACCOUNT#<accountId> / EVENT#<causeId>                a timeline entry, written once per cause
+ *
+ * Health (store/health-store.ts, baseline-store.ts, portfolio-store.ts, dirty-store.ts):
+ *
+ *   ACCOUNT#<accountId> / HEALTH                         current health: snapshot, journey standing, milestone
+ *                                                        achievements, score trail; `revision` guards every write
+ *   ACCOUNT#<accountId> / HEALTH#HISTORY#<at>#<revision> one change of the health: what it became, why it was
+ *                                                        scored, and what moved it (component and signal deltas)
+ *   HEALTH#BASELINES / CURRENT                           per-segment baselines and the model they were learnt under
+ *   HEALTH#MODEL / CURRENT                               model version the last whole-portfolio pass finished under
+ *   PORTFOLIO#<shard> / ACCOUNT#<accountId>              registry of every account, with its health summary (band,
+ *                                                        class, segment, model): what portfolio passes and views read
+ *   DIRTY#<shard> / ACCOUNT#<accountId>                  account whose signals or profile changed since it was
+ *                                                        scored; `marks` counts the changes (see dirty-store.ts)
+ *
+ * <shard> is 0-7 from a hash of the account id (shardOf), so the registry and the dirty markers spread their writes
+ * over several partitions yet a whole-portfolio read is a handful of Queries, never a table Scan.
+ *
+ * Vendor keys in LOOKUP, PARKED and BILLING keys longer than 512 characters are replaced by `sha256:<hex>` of
+ * themselves, so keys stay bounded.
  *
  * A signal's idempotency key is (accountId, UTC day of occurredAt, id): a replay carries the same payload, so it
  * lands on the same key. All keys of one account share a partition, so one Query reads a day or a range.
  */
 export type Key = { pk: string; sk: string };
 
+const MAX_KEY_PART = 512;
+
+/** A vendor-supplied key part, bounded: long ones are hashed (deterministically, so replays hit the same key). */
+function keyPart(value: string): string {
+  if (value.length <= MAX_KEY_PART) return value;
+  return `sha256:${createHash('sha256').update(value, 'utf8').digest('hex')}`;
+}
+
 const ACCOUNT = 'ACCOUNT#';
+
+/** Partitions the account registry and the dirty markers are spread over. */
+export const SHARD_COUNT = 8;
+
+/** The shard of an account: FNV-1a of its id, so every writer and reader agrees without a lookup. */
+export function shardOf(accountId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < accountId.length; i++) {
+    hash ^= accountId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % SHARD_COUNT;
+}
+
+export const SHARDS: readonly number[] = Array.from({ length: SHARD_COUNT }, (_, shard) => shard);
 
 export const keys = {
   accountPartition: (accountId: string) => `${ACCOUNT}${accountId}`,
@@ -31,8 +89,65 @@ export const keys = {
   }),
   ticketPrefix: 'TICKET#',
   apiKey: (keyHash: string): Key => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' }),
+  billing: (accountId: string): Key => ({ pk: `${ACCOUNT}${accountId}`, sk: 'BILLING' }),
+  billingSource: (accountId: string, sourceRef: string): Key => ({
+    pk: `${ACCOUNT}${accountId}`,
+    sk: `BILLING#${keyPart(sourceRef)}`,
+  }),
+  /** Both the summary and the sources: `begins_with(sk, billingPrefix)`. */
+  billingPrefix: 'BILLING',
+  lookupPartition: (kind: string, key: string) => `LOOKUP#${kind}#${keyPart(key)}`,
+  lookupLink: (kind: string, key: string): Key => ({ pk: `LOOKUP#${kind}#${keyPart(key)}`, sk: 'LINK' }),
+  contactEmail: (email: string, accountId: string): Key => ({
+    pk: `LOOKUP#contact_email#${keyPart(email)}`,
+    sk: `${ACCOUNT}${accountId}`,
+  }),
+  parkedPartition: (kind: string, key: string) => `PARKED#${kind}#${keyPart(key)}`,
+  parkedSignal: (kind: string, key: string, signalId: string): Key => ({
+    pk: `PARKED#${kind}#${keyPart(key)}`,
+    sk: `SIGNAL#${keyPart(signalId)}`,
+  }),
+  parkedPatch: (kind: string, key: string, sourceRef: string, eventId: string): Key => ({
+    pk: `PARKED#${kind}#${keyPart(key)}`,
+    sk: `PATCH#${keyPart(`${sourceRef}#${eventId}`)}`,
+  }),
+  health: (accountId: string): Key => ({ pk: `${ACCOUNT}${accountId}`, sk: 'HEALTH' }),
+  healthChange: (accountId: string, at: string, revision: number): Key => ({
+    pk: `${ACCOUNT}${accountId}`,
+    sk: `HEALTH#HISTORY#${at}#${String(revision).padStart(10, '0')}`,
+  }),
+  healthChangePrefix: 'HEALTH#HISTORY#',
+  baselines: (): Key => ({ pk: 'HEALTH#BASELINES', sk: 'CURRENT' }),
+  healthModel: (): Key => ({ pk: 'HEALTH#MODEL', sk: 'CURRENT' }),
+  portfolioPartition: (shard: number) => `PORTFOLIO#${shard}`,
+  portfolioEntry: (accountId: string): Key => ({
+    pk: `PORTFOLIO#${shardOf(accountId)}`,
+    sk: `${ACCOUNT}${accountId}`,
+  }),
+  dirtyPartition: (shard: number) => `DIRTY#${shard}`,
+  dirty: (accountId: string): Key => ({ pk: `DIRTY#${shardOf(accountId)}`, sk: `${ACCOUNT}${accountId}` }),
   ingestReject: (day: string, receivedAt: string, source: string, index: number): Key => ({
     pk: `INGEST#REJECTS#${day}`,
     sk: `${receivedAt}#${source}#${String(index).padStart(6, '0')}`,
   }),
+  timerDue: (dueAt: string, kind: string, accountId: string, ref: string): Key => ({
+    pk: `TIMERS#${dueAt.slice(0, 10)}`,
+    sk: `${dueAt}#${kind}#${accountId}#${ref}`,
+  }),
+  timerDuePartition: (day: string) => `TIMERS#${day}`,
+  timerPointer: (accountId: string, kind: string, ref: string): Key => ({
+    pk: `${ACCOUNT}${accountId}`,
+    sk: `TIMER#${kind}#${ref}`,
+  }),
+  timerPointerPrefix: (kind?: string) => (kind ? `TIMER#${kind}#` : 'TIMER#'),
+  dispatcherCursor: { pk: 'DISPATCHER', sk: 'CURSOR' } as Key,
+  risk: (accountId: string, riskId: string): Key => ({ pk: `${ACCOUNT}${accountId}`, sk: `RISK#${riskId}` }),
+  openRisk: (accountId: string): Key => ({ pk: `${ACCOUNT}${accountId}`, sk: 'RISK#OPEN' }),
+  regionalReview: (region: string, accountId: string): Key => ({ pk: `REVIEW#${region}`, sk: accountId }),
+  regionalReviewPartition: (region: string) => `REVIEW#${region}`,
+  timelineEvent: (accountId: string, causeId: string): Key => ({
+    pk: `${ACCOUNT}${accountId}`,
+    sk: `EVENT#${causeId}`,
+  }),
+  timelinePrefix: 'EVENT#',
 } as const;

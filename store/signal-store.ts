@@ -162,13 +162,20 @@ export async function ingestDay(db: Db, batch: DayBatch): Promise<DayResult> {
   throw new Error(`rollup ${accountId} ${day} kept changing under ${MAX_ROLLUP_ATTEMPTS} attempts`);
 }
 
+/** Reads are eventually consistent unless asked; a reader that must see a write it was told about asks. */
+export interface ReadOptions {
+  consistent?: boolean;
+}
+
 export async function readRollups(
   db: Db,
   accountId: string,
   fromDay: string,
   toDay: string,
+  options: ReadOptions = {},
 ): Promise<DailyRollup[]> {
   const items = await queryAll(db, {
+    ConsistentRead: options.consistent ?? false,
     KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
     ExpressionAttributeValues: {
       ':pk': keys.accountPartition(accountId),
@@ -181,8 +188,13 @@ export async function readRollups(
   );
 }
 
-export async function readTickets(db: Db, accountId: string): Promise<TicketState[]> {
+export async function readTickets(
+  db: Db,
+  accountId: string,
+  options: ReadOptions = {},
+): Promise<TicketState[]> {
   const items = await queryAll(db, {
+    ConsistentRead: options.consistent ?? false,
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': keys.accountPartition(accountId), ':prefix': keys.ticketPrefix },
   });

@@ -60,28 +60,46 @@ function segmentBaseline(config: Config, segment: string, samples: BaselineSampl
   return { segment, cohortSize: samples.length, minCohortSize, metrics };
 }
 
+/** One healthy account's values, for its segment's baseline. */
+export interface CohortSample {
+  segment: string;
+  sample: BaselineSample;
+}
+
 /**
- * Each segment's typical values, learnt from its healthy accounts (see cohort.ts). A metric with fewer
+ * The account's contribution to its segment's healthy cohort (see cohort.ts), or null when it is not
+ * healthy. Lets a caller stream a whole portfolio through and keep only the samples.
+ */
+export function cohortSample(config: Config, input: ScoringInput, now: Date): CohortSample | null {
+  const context = accountContext(config, input, now);
+  const measures = measureAccount(context);
+  if (whyNotHealthy(context, measures) !== null) return null;
+  return { segment: context.segment.segment, sample: baselineSample(measures) };
+}
+
+/**
+ * Each segment's typical values, learnt from the samples of its healthy accounts. A metric with fewer
  * than `minCohortSize` healthy accounts to learn from takes the configured default instead (the segment's
  * `baselineDefaults`, else `health.baseline.fallback`), and records `source: 'fallback'`.
  */
-export function computeBaselines(config: Config, inputs: readonly ScoringInput[], now: Date): Baselines {
+export function baselinesFromSamples(config: Config, cohort: Iterable<CohortSample>, now: Date): Baselines {
   const samples = new Map<string, BaselineSample[]>(
     Object.keys(config.segments).map((segment) => [segment, []]),
   );
-  for (const input of inputs) {
-    const context = accountContext(config, input, now);
-    const measures = measureAccount(context);
-    if (whyNotHealthy(context, measures) === null)
-      samples.get(context.segment.segment)?.push(baselineSample(measures));
-  }
+  for (const { segment, sample } of cohort) samples.get(segment)?.push(sample);
   return {
     modelVersion: modelVersion(config),
     computedAt: now.toISOString(),
     segments: Object.fromEntries(
-      [...samples].map(([segment, cohort]) => [segment, segmentBaseline(config, segment, cohort)]),
+      [...samples].map(([segment, found]) => [segment, segmentBaseline(config, segment, found)]),
     ),
   };
+}
+
+/** Each segment's typical values, learnt from its healthy accounts (see baselinesFromSamples). */
+export function computeBaselines(config: Config, inputs: readonly ScoringInput[], now: Date): Baselines {
+  const cohort = inputs.flatMap((input) => cohortSample(config, input, now) ?? []);
+  return baselinesFromSamples(config, cohort, now);
 }
 
 /** The segment's baseline, or its defaults alone when the baselines hold none for it. */

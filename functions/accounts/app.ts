@@ -1,7 +1,12 @@
+import { defaultConfig } from '#config/default';
+import type { Config } from '#config/schema';
+import { accountHealth } from '#core/health/view';
 import { accountsEnvelope, checkAccounts } from '#core/ingest';
 import { getAccount, upsertAccounts } from '#store/account-store';
 import { NotFoundError } from '#store/errors';
+import { healthOnRead } from '../shared/health/read.ts';
 import { HttpError, type HttpEvent, httpHandler, json, parseBody, pathParameter } from '../shared/http.ts';
+import { syncRenewalTimers } from '../shared/renewal-timers.ts';
 import type { Deps } from '../shared/runtime.ts';
 
 async function upsert(deps: Deps, event: HttpEvent) {
@@ -12,6 +17,7 @@ async function upsert(deps: Deps, event: HttpEvent) {
     valid.map((v) => v.account),
     deps.clock.now(),
   );
+  for (const { account } of valid) await syncRenewalTimers(deps.db, account, deps.clock.now());
   const created = outcomes.filter((o) => o === 'created').length;
   deps.logger.info('accounts upserted', {
     created,
@@ -26,21 +32,38 @@ async function upsert(deps: Deps, event: HttpEvent) {
   });
 }
 
-async function read(deps: Deps, event: HttpEvent) {
+export interface AccountsOptions {
+  /** The health model; the built-in default unless supplied. */
+  config?: Config;
+  /** Score a dirty, never-scored or outdated account when it is read (default true; see healthOnRead). */
+  recomputeOnRead?: boolean;
+}
+
+async function read(deps: Deps, options: Required<AccountsOptions>, event: HttpEvent) {
   const id = pathParameter(event, 'id');
   const account = await getAccount(deps.db, id);
   if (!account) throw new NotFoundError(`account "${id}"`);
-  return json(200, account);
+  const found = await healthOnRead(deps, options.config, id, { recompute: options.recomputeOnRead });
+  return json(
+    200,
+    found.health
+      ? { ...account, health: accountHealth(found.health) }
+      : { ...account, health: null, healthUnavailable: found.unavailable },
+  );
 }
 
-/** POST /v1/accounts (upsert 1..500) and GET /v1/accounts/{id}. */
-export function createAccountsHandler(deps: Deps) {
+/** POST /v1/accounts (upsert 1..500) and GET /v1/accounts/{id} (the profile with its health). */
+export function createAccountsHandler(deps: Deps, options: AccountsOptions = {}) {
+  const settings = {
+    config: options.config ?? defaultConfig,
+    recomputeOnRead: options.recomputeOnRead ?? true,
+  };
   return httpHandler(deps, async (event) => {
     switch (event.routeKey) {
       case 'POST /v1/accounts':
         return upsert(deps, event);
       case 'GET /v1/accounts/{id}':
-        return read(deps, event);
+        return read(deps, settings, event);
       default:
         throw new HttpError(404, `no route ${event.routeKey}`);
     }

@@ -32,7 +32,8 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   };
 }
 
-function header(event: HttpEvent, name: string): string | undefined {
+/** A request header by name, case-insensitively (API Gateway lower-cases them; other callers may not). */
+export function header(event: HttpEvent, name: string): string | undefined {
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(event.headers ?? {})) {
     if (key.toLowerCase() === wanted) return value;
@@ -43,6 +44,12 @@ function header(event: HttpEvent, name: string): string | undefined {
 export function rawBody(event: HttpEvent): string {
   if (!event.body) return '';
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+/** The body's bytes exactly as received, for signatures computed over bytes rather than text. */
+export function rawBodyBytes(event: HttpEvent): Buffer {
+  if (!event.body) return Buffer.alloc(0);
+  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
 }
 
 /** Parses the JSON body against an envelope schema; every failure is a 4xx that names the field and the reason. */

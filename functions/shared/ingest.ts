@@ -1,8 +1,10 @@
 import { checkSignals, groupByAccountDay, type Rejection } from '#core/ingest';
 import { existingAccountIds } from '#store/account-store';
 import type { Db } from '#store/client';
+import { markDirty } from '#store/dirty-store';
 import { mapLimit } from '#store/parallel';
 import { ingestDay } from '#store/signal-store';
+import { closeRenewalCountdown } from './renewal-outcome.ts';
 
 export interface IngestResult {
   accepted: number;
@@ -15,7 +17,10 @@ const DAY_CONCURRENCY = 16;
 
 /**
  * The one ingest path (HTTP, queue, import, webhooks): validate each record, refuse unknown accounts, then store
- * each account-day exactly once with its rollup.
+ * each account-day exactly once with its rollup, and finally mark each account with a storable signal dirty for
+ * the health recompute (one 1-WU write per account per batch; see store/dirty-store.ts). Marking after the store
+ * means a recompute that sees the mark also sees the signals; marking replays too (not only newly accepted signals)
+ * means a crash between storing and marking is repaired by the retry.
  */
 export async function ingestSignals(db: Db, records: readonly unknown[], now: Date): Promise<IngestResult> {
   const checked = checkSignals(records, now);
@@ -42,6 +47,14 @@ export async function ingestSignals(db: Db, records: readonly unknown[], now: Da
   const results = await mapLimit(groupByAccountDay(storable), DAY_CONCURRENCY, (group) =>
     ingestDay(db, group),
   );
+  await markDirty(
+    db,
+    storable.map((signal) => signal.accountId),
+    now,
+  );
+  for (const signal of storable) {
+    if (signal.type === 'renewal_outcome') await closeRenewalCountdown(db, signal);
+  }
   rejected.sort((a, b) => a.index - b.index);
   return {
     accepted: results.reduce((sum, r) => sum + r.accepted, 0),

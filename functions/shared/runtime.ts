@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { type Clock, systemClock } from '#core/clock';
 import { createDb, type Db } from '#store/client';
+import type { WebhookSettings } from '../webhooks/settings.ts';
 import { readEnv } from './env.ts';
 
 /** What every handler needs; tests and the local runtime build their own, Lambda builds one per module. */
@@ -8,6 +9,8 @@ export interface Deps {
   db: Db;
   clock: Clock;
   logger: Logger;
+  /** Webhook secrets and connector mapping; when absent the webhooks function reads its environment. */
+  webhooks?: WebhookSettings;
 }
 
 export function createLogger(serviceName: string): Logger {

@@ -1,12 +1,83 @@
-import { HttpError, httpHandler } from '../shared/http.ts';
+import {
+  HttpError,
+  header,
+  httpHandler,
+  json,
+  MAX_BODY_BYTES,
+  pathParameter,
+  rawBodyBytes,
+} from '../shared/http.ts';
 import type { Deps } from '../shared/runtime.ts';
+import { deliveryFor, isWebhookSource, WEBHOOK_SOURCES } from './connectors.ts';
+import { receiveWebhook } from './receive.ts';
+import { type WebhookSettings, webhookSettingsFromEnv } from './settings.ts';
 
-/** POST /v1/webhooks/{source}: each vendor authenticates with its own signature, not the API key. */
-export function createWebhooksHandler(deps: Deps) {
+/**
+ * POST /v1/webhooks/{source}: each vendor authenticates with its own signature over the raw body, not the API key.
+ * 404 unknown source; 413 too large; 503 no secret configured for it (vendors retry); 401 signature refused,
+ * with the reason; 400 body not understood; 200 with what was stored, ignored and why (see receiveWebhook).
+ */
+export function createWebhooksHandler(
+  deps: Deps,
+  settings: WebhookSettings = deps.webhooks ?? webhookSettingsFromEnv(process.env, deps.clock),
+) {
   return httpHandler(
     deps,
-    async () => {
-      throw new HttpError(501, 'webhooks are not built yet');
+    async (event) => {
+      const source = pathParameter(event, 'source');
+      if (!isWebhookSource(source)) {
+        throw new HttpError(404, `no webhook source "${source}"; use one of: ${WEBHOOK_SOURCES.join(', ')}`);
+      }
+      const body = rawBodyBytes(event);
+      if (body.length > MAX_BODY_BYTES) {
+        throw new HttpError(413, `body is ${body.length} bytes; the limit is ${MAX_BODY_BYTES} bytes`);
+      }
+      const now = deps.clock.now();
+      const delivery = deliveryFor(source, { body, header: (name) => header(event, name), now });
+
+      let secrets = await settings.secrets.get();
+      if (secrets[delivery.secret].length === 0) secrets = await settings.secrets.refresh();
+      if (secrets[delivery.secret].length === 0) {
+        deps.logger.error('webhook secret not configured', { source, secret: delivery.secret });
+        throw new HttpError(
+          503,
+          `no ${delivery.secret} webhook secret is configured; see docs/connectors.md`,
+        );
+      }
+      let verdict = delivery.verify(secrets);
+      if (!verdict.ok) {
+        // The secret may have been rolled since this environment read it.
+        const fresh = await settings.secrets.refresh();
+        if (fresh !== secrets) verdict = delivery.verify(fresh);
+      }
+      if (!verdict.ok) {
+        deps.logger.warn('webhook signature refused', { source, reason: verdict.reason });
+        throw new HttpError(401, `signature refused: ${verdict.reason}`);
+      }
+
+      const text = body.toString('utf8');
+      if (text.trim() === '') throw new HttpError(400, 'body is empty; send the JSON the vendor signed');
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch (error) {
+        throw new HttpError(400, `body is not valid JSON: ${error instanceof Error ? error.message : error}`);
+      }
+      const result = delivery.map(parsed, settings.mapping);
+      if (result.rejected) throw new HttpError(400, result.rejected.reason, result.rejected.errors);
+
+      const outcome = await receiveWebhook(deps.db, source, parsed, result, now);
+      deps.logger.info('webhook received', {
+        source,
+        accepted: outcome.accepted,
+        duplicates: outcome.duplicates,
+        rejected: outcome.rejected,
+        ignored: outcome.ignored,
+        lookups: outcome.lookups,
+        contracts: outcome.contracts,
+        links: outcome.links,
+      });
+      return json(200, outcome);
     },
     { auth: 'signature' },
   );

@@ -16,6 +16,16 @@ export interface DataTableProps {
  *   ACCOUNT#<id> / TICKET#<ticketId>        ticket lifecycle
  *   APIKEY#<sha256> / APIKEY                hashed API key
  *   INGEST#REJECTS#<day> / <at>#<source>#n  records the async path refused, with reasons
+ *   ACCOUNT#<id> / BILLING[#<sourceRef>]    billing summary and per-subscription contract (Stripe webhooks)
+ *   LOOKUP#<kind>#<key> / LINK              vendor identity -> account (Segment user, Stripe customer, Zendesk
+ *                                           organization or ticket), learned from webhooks
+ *   LOOKUP#contact_email#<email> / ACCOUNT#<id>  account contact emails, written with the account profile
+ *   PARKED#<kind>#<key> / SIGNAL#.. | PATCH#..   webhook records waiting for their account lookup
+ *   ACCOUNT#<id> / HEALTH                   current health snapshot, journey standing, milestones, score trail
+ *   ACCOUNT#<id> / HEALTH#HISTORY#<at>#<rev>  one health change and what moved it
+ *   HEALTH#BASELINES / CURRENT              per-segment baselines;  HEALTH#MODEL / CURRENT: last full-pass model
+ *   PORTFOLIO#<0-7> / ACCOUNT#<id>          account registry with its health summary (portfolio passes and view)
+ *   DIRTY#<0-7> / ACCOUNT#<id>              accounts to score again (new signals or profile change)
  */
 export class DataTable extends Construct {
   readonly table: TableV2;

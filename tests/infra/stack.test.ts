@@ -78,6 +78,64 @@ describe('ChurnGuard stack', () => {
     });
   });
 
+  it('keeps webhook secrets in one Secrets Manager secret that only the webhooks function may read', () => {
+    const secrets = template.findResources('AWS::SecretsManager::Secret');
+    expect(Object.keys(secrets)).toHaveLength(1);
+    const [secretId] = Object.keys(secrets);
+    const functions = template.findResources('AWS::Lambda::Function');
+    const readers = Object.entries(functions).filter(
+      ([, fn]) => fn.Properties.Environment?.Variables?.WEBHOOK_SECRETS_ARN !== undefined,
+    );
+    expect(readers).toHaveLength(1);
+    const [readerId, reader] = readers[0] ?? [];
+    expect(readerId).toMatch(/webhooksFunction/);
+    expect(reader?.Properties.Environment.Variables.WEBHOOK_SECRETS_ARN).toEqual({ Ref: secretId });
+    // The Parameters and Secrets extension serves the secret to the function on localhost.
+    expect(reader?.Properties.Layers).toHaveLength(1);
+
+    const grants = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy.Properties.PolicyDocument).includes('secretsmanager:'),
+    );
+    expect(grants).toHaveLength(1);
+    const roleOfReader = reader?.Properties.Role['Fn::GetAtt'][0];
+    expect(grants[0]?.Properties.Roles).toEqual([{ Ref: roleOfReader }]);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: roleOfReader }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(['secretsmanager:GetSecretValue']),
+            Effect: 'Allow',
+            Resource: { Ref: secretId },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('retains the webhook secret in prod only', () => {
+    const prod = Template.fromStack(synth('prod').stack);
+    prod.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
+    template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
+  });
+
+  it('passes a connector mapping to the webhooks function, refusing a bad one at synth', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const connectors = { stripe: { customers: { cus_1: 'initech' } } };
+    const stack = new ChurnGuardStack(app, 'test-connectors', { churnguard: { stage: 'dev', connectors } });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ CHURNGUARD_CONNECTORS: Match.stringLikeRegexp('cus_1') }),
+      },
+    });
+    expect(
+      () =>
+        new ChurnGuardStack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'test-bad-connectors', {
+          churnguard: { stage: 'dev', connectors: { stripe: { metadataKey: '' } } },
+        }),
+    ).toThrow(/metadataKey/);
+  });
+
   it('grants functions access through grants, not managed policies', () => {
     const roles = Object.values(template.findResources('AWS::IAM::Role'));
     for (const role of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();

@@ -1,0 +1,40 @@
+import { defaultConfig } from '#config/default';
+import { type ConfigResult, loadConfigFile, parseConfig } from '#config/load';
+import type { Config } from '#config/schema';
+import { modelVersion } from '#core/health/model-version';
+
+export interface ValidationReport {
+  ok: boolean;
+  text: string;
+}
+
+function summary(config: Config, source: string): string {
+  const segments = Object.entries(config.segments).map(([id, segment]) => {
+    const { green, yellow } = segment.health.bands;
+    const weights = Object.entries(segment.health.weights)
+      .map(([component, weight]) => `${component} ${weight}`)
+      .join(', ');
+    return `  ${id} (${segment.label}, ${segment.program}, ${segment.touch} touch): green from ${green}, yellow from ${yellow}; weights ${weights}`;
+  });
+  const tiers = Object.entries(config.segmentation.byTier)
+    .map(([tier, rule]) => `${tier}→${rule.segment}`)
+    .join(' ');
+  return [
+    `config OK: ${source}`,
+    `model ${modelVersion(config)}; ${segments.length} segments; tiers ${tiers}; lookback ${config.health.lookbackDays} days`,
+    ...segments,
+  ].join('\n');
+}
+
+/**
+ * `churnguard config validate [file]`: every problem with its path, or "config OK" and a short summary. Without a
+ * file, the built-in default playbook is checked (what every function runs unless given another config).
+ */
+export async function validateConfig(file?: string): Promise<ValidationReport> {
+  const result: ConfigResult = file ? await loadConfigFile(file) : parseConfig(defaultConfig);
+  const source = file ?? 'the built-in default (config/default.ts)';
+  if (result.ok) return { ok: true, text: `${summary(result.config, source)}\n` };
+  const lines = result.errors.map((error) => `  ${error.path}: ${error.message}`);
+  const count = result.errors.length === 1 ? '1 error' : `${result.errors.length} errors`;
+  return { ok: false, text: `config invalid: ${source} (${count})\n${lines.join('\n')}\n` };
+}

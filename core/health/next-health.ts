@@ -1,0 +1,114 @@
+import type { Config } from '#config/schema';
+import type { AccountInput } from '#core/accounts';
+import type { DailyRollup, TicketState } from '#core/rollup';
+import { healthChanged, type SignalCounts, signalChanges, signalTotals } from './change.ts';
+import { say } from './deviation.ts';
+import { diffSnapshots, type SnapshotDiff } from './diff.ts';
+import { classifyJourney, type JourneyStanding } from './journey-class.ts';
+import { detectMilestones, type MilestoneAchievement } from './milestones.ts';
+import type { HealthChange, HealthRecord, RecomputeReason } from './record.ts';
+import { scoreAccount } from './score.ts';
+import { extendTrail, priorScores } from './score-trail.ts';
+import type { Baselines, HealthSnapshot, ScoringInput } from './types.ts';
+
+/** What scoring one account reads: its profile, the lookback's rollups and tickets, and its stored health. */
+export interface AccountHealthInput {
+  account: AccountInput;
+  rollups: readonly DailyRollup[];
+  tickets: readonly TicketState[];
+  previous?: HealthRecord;
+}
+
+export interface NextHealth {
+  /** The health as of now; stored only when `change` is set. */
+  record: HealthRecord;
+  /** The history entry to store, or null when nothing worth recording moved (see healthChanged). */
+  change: HealthChange | null;
+}
+
+/** The scoring input, with earlier scores taken from the stored trail. */
+export function scoringInput(input: AccountHealthInput, now: Date): ScoringInput {
+  const { account, rollups, tickets, previous } = input;
+  return { account, rollups, tickets, history: priorScores(previous?.trail ?? [], now) };
+}
+
+function scoreInWords(snapshot: HealthSnapshot): string {
+  return snapshot.score === null ? 'no score (no data)' : `${say(snapshot.score)} (${snapshot.band})`;
+}
+
+function describe(
+  diff: SnapshotDiff | null,
+  snapshot: HealthSnapshot,
+  journey: JourneyStanding,
+  previous: HealthRecord | undefined,
+  milestones: readonly MilestoneAchievement[],
+): string {
+  if (!diff || !previous) return `first score: ${scoreInWords(snapshot)}, ${journey.journeyClass}`;
+  const parts = [diff.summary];
+  if (diff.segmentChanged)
+    parts.push(`segment ${previous.snapshot.segment.segment} → ${snapshot.segment.segment}`);
+  const before = previous.journey.journeyClass;
+  if (before !== journey.journeyClass) parts.push(`journey ${before} → ${journey.journeyClass}`);
+  const known = new Set(previous.milestones.map((m) => m.milestone));
+  const reached = milestones.filter((m) => !known.has(m.milestone));
+  if (reached.length > 0) {
+    const labels = reached.map(
+      (m) => journey.milestones.find((standing) => standing.milestone === m.milestone)?.label ?? m.milestone,
+    );
+    parts.push(`reached ${labels.join(', ')}`);
+  }
+  return parts.join('; ');
+}
+
+/**
+ * Scores one account and decides what to store: the snapshot (against the segment's baselines), the journey class
+ * from milestones (those found earlier are kept), and, when something moved, a history entry saying what.
+ * Pure: the same input, baselines and clock give the same result.
+ */
+export function nextHealth(
+  config: Config,
+  input: AccountHealthInput,
+  baselines: Baselines,
+  now: Date,
+  reason: RecomputeReason,
+): NextHealth {
+  const { account, rollups, previous } = input;
+  const milestones = detectMilestones(config, rollups, previous?.milestones ?? []);
+  const snapshot = scoreAccount(config, scoringInput(input, now), baselines, now);
+  const journey = classifyJourney(config, account, milestones, now);
+  const totals: SignalCounts = signalTotals(rollups);
+  if (previous && !healthChanged(previous, { snapshot, journey, milestones })) {
+    return { record: { ...previous, snapshot, journey }, change: null };
+  }
+  const revision = (previous?.revision ?? 0) + 1;
+  const diff = previous ? diffSnapshots(previous.snapshot, snapshot) : null;
+  const why: RecomputeReason = previous ? reason : 'first-score';
+  const summary = describe(diff, snapshot, journey, previous, milestones);
+  const signals = signalChanges(previous?.signalTotals ?? {}, totals);
+  const { score, band, modelVersion, at } = snapshot;
+  const change: HealthChange = {
+    accountId: account.id,
+    at,
+    revision,
+    reason: why,
+    score,
+    band,
+    modelVersion,
+    segment: snapshot.segment.segment,
+    journeyClass: journey.journeyClass,
+    diff,
+    signals,
+    summary,
+  };
+  const record: HealthRecord = {
+    accountId: account.id,
+    revision,
+    snapshot,
+    journey,
+    milestones,
+    trail: extendTrail(previous?.trail ?? [], { at, score, band }),
+    signalTotals: totals,
+    lastChange: { at, reason: why, summary, signals },
+  };
+  return { record, change };
+}

@@ -1,0 +1,8 @@
+import { runtimeDeps } from '../shared/runtime.ts';
+import { createDispatcherHandler } from './app.ts';
+import { sfnStarter } from './sfn-starter.ts';
+
+export const handler = createDispatcherHandler({
+  ...runtimeDeps('dispatcher'),
+  starter: sfnStarter(process.env.STATE_MACHINE_ARNS),
+});

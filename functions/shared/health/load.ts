@@ -1,0 +1,38 @@
+import type { Config } from '#config/schema';
+import { utcDay } from '#core/clock';
+import { addDays } from '#core/health/days';
+import type { AccountHealthInput } from '#core/health/next-health';
+import type { TicketState } from '#core/rollup';
+import { getAccount } from '#store/account-store';
+import type { Db } from '#store/client';
+import { readHealth } from '#store/health-store';
+import { readRollups, readTickets } from '#store/signal-store';
+
+/** Tickets scoring reads: every open one, and those closed within the lookback. */
+function relevantTickets(tickets: readonly TicketState[], fromDay: string): TicketState[] {
+  return tickets.filter((ticket) => ticket.closedAt === undefined || utcDay(ticket.closedAt) >= fromDay);
+}
+
+/**
+ * Everything one account's health is computed from, read in parallel: profile, the lookback's rollups, tickets,
+ * and the stored health. `consistent` reads see every write that finished before the call; the recompute uses it
+ * after reading a dirty marker, so that the data behind the mark is never missed.
+ */
+export async function loadHealthInput(
+  db: Db,
+  config: Config,
+  accountId: string,
+  now: Date,
+  consistent = true,
+): Promise<AccountHealthInput | undefined> {
+  const toDay = utcDay(now);
+  const fromDay = utcDay(addDays(now, -(config.health.lookbackDays - 1)));
+  const [account, rollups, tickets, previous] = await Promise.all([
+    getAccount(db, accountId, { consistent }),
+    readRollups(db, accountId, fromDay, toDay, { consistent }),
+    readTickets(db, accountId, { consistent }),
+    readHealth(db, accountId),
+  ]);
+  if (!account) return undefined;
+  return { account, rollups, tickets: relevantTickets(tickets, fromDay), previous };
+}

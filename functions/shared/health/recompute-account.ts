@@ -1,0 +1,69 @@
+import type { Config } from '#config/schema';
+import { nextHealth } from '#core/health/next-health';
+import type { HealthRecord, RecomputeReason } from '#core/health/record';
+import type { Baselines } from '#core/health/types';
+import { clearDirty, type DirtyMark } from '#store/dirty-store';
+import { writeHealth } from '#store/health-store';
+import { backoffMs, sleep } from '#store/parallel';
+import type { Deps } from '../runtime.ts';
+import { currentBaselines } from './baselines.ts';
+import { loadHealthInput } from './load.ts';
+
+export interface RecomputeOptions {
+  /** Why the caller asks; an account never scored records 'first-score' whatever is asked. Default 'dirty'. */
+  reason?: RecomputeReason;
+  /** Baselines read once for a whole pass; read from the store when absent. */
+  baselines?: Baselines;
+  /** The account's dirty marker, read before this call; cleared afterwards unless marked again meanwhile. */
+  dirty?: DirtyMark;
+}
+
+export type RecomputeStatus = 'first-score' | 'changed' | 'unchanged' | 'missing';
+
+export interface RecomputeOutcome {
+  accountId: string;
+  status: RecomputeStatus;
+  /** The health as of now (for 'unchanged': the stored record with today's snapshot, which was not stored). */
+  health?: HealthRecord;
+}
+
+/** Racing writers on one account are rare (a read and a pass at once); each lost race re-reads and retries. */
+const MAX_ATTEMPTS = 6;
+
+/**
+ * Scores one account from its stored profile, rollups, tickets and health, and stores the new health with a
+ * history entry when something moved (see healthChanged). The write is conditional on the health revision that
+ * was read; a lost race reads again and recomputes, so no change is diffed against a stale snapshot.
+ */
+export async function recomputeAccount(
+  deps: Deps,
+  config: Config,
+  accountId: string,
+  options: RecomputeOptions = {},
+): Promise<RecomputeOutcome> {
+  const now = deps.clock.now();
+  const baselines = options.baselines ?? (await currentBaselines(deps.db, config, now));
+  for (let attempt = 1; ; attempt++) {
+    const input = await loadHealthInput(deps.db, config, accountId, now);
+    if (!input) {
+      if (options.dirty) await clearDirty(deps.db, options.dirty);
+      return { accountId, status: 'missing' };
+    }
+    const { record, change } = nextHealth(config, input, baselines, now, options.reason ?? 'dirty');
+    if (change) {
+      const written = await writeHealth(deps.db, record, change, input.previous?.revision);
+      if (written === 'lost-race') {
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new Error(
+            `health of ${accountId} kept changing under ${MAX_ATTEMPTS} attempts to recompute it`,
+          );
+        }
+        await sleep(backoffMs(attempt, 10, 500));
+        continue;
+      }
+    }
+    if (options.dirty) await clearDirty(deps.db, options.dirty);
+    const status: RecomputeStatus = change ? (input.previous ? 'changed' : 'first-score') : 'unchanged';
+    return { accountId, status, health: record };
+  }
+}

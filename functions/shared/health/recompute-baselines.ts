@@ -1,0 +1,40 @@
+import type { Config } from '#config/schema';
+import { baselinesFromSamples, type CohortSample, cohortSample } from '#core/health/baselines';
+import { scoringInput } from '#core/health/next-health';
+import type { Baselines } from '#core/health/types';
+import { writeBaselines } from '#store/baseline-store';
+import { mapLimit } from '#store/parallel';
+import { listPortfolio } from '#store/portfolio-store';
+import type { Deps } from '../runtime.ts';
+import { loadHealthInput } from './load.ts';
+
+/** Accounts read at once by a whole-portfolio pass. */
+export const PASS_CONCURRENCY = 8;
+
+/**
+ * Learns each segment's baseline from its healthy accounts (core/health/cohort.ts) and stores it. Streams the
+ * portfolio: each account is read, reduced to its baseline sample, and let go, so memory stays flat. Eventually
+ * consistent reads are enough here: a baseline is a median over many accounts.
+ */
+export async function recomputeBaselines(deps: Deps, config: Config): Promise<Baselines> {
+  const now = deps.clock.now();
+  const entries = await listPortfolio(deps.db);
+  const samples: CohortSample[] = [];
+  await mapLimit(entries, PASS_CONCURRENCY, async ({ accountId }) => {
+    try {
+      const input = await loadHealthInput(deps.db, config, accountId, now, false);
+      const sample = input && cohortSample(config, scoringInput(input, now), now);
+      if (sample) samples.push(sample);
+    } catch (error) {
+      // An account that cannot be read is left out of the cohort rather than stopping every segment's baseline.
+      deps.logger.error('account left out of the baselines', { accountId, error: String(error) });
+    }
+  });
+  const baselines = baselinesFromSamples(config, samples, now);
+  await writeBaselines(deps.db, baselines);
+  deps.logger.info('baselines recomputed', {
+    modelVersion: baselines.modelVersion,
+    cohorts: Object.fromEntries(Object.values(baselines.segments).map((s) => [s.segment, s.cohortSize])),
+  });
+  return baselines;
+}

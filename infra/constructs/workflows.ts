@@ -1,0 +1,104 @@
+import { Duration } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Construct } from 'constructs';
+import type { TimerKind } from '../../core/workflows/timers.ts';
+import { RenewalCheckpoint } from '../../workflows/renewal-checkpoint.ts';
+import { RiskEscalation } from '../../workflows/risk-escalation.ts';
+import { acknowledgeInvokeGrant, acknowledgeNag } from '../nag.ts';
+import { ServiceFunction } from './service-function.ts';
+
+export interface WorkflowsProps {
+  table: ITableV2;
+  logRetention: RetentionDays;
+  /** How often the dispatcher looks for due timers. */
+  dispatchEvery?: Duration;
+}
+
+/**
+ * The workflows and what drives them: task functions (each tagged CHURNGUARD_HANDLER so the local runtime maps
+ * it to the same handler), the state machines, and the dispatcher that EventBridge Scheduler runs every few
+ * minutes to start an execution for each due timer.
+ */
+export class Workflows extends Construct {
+  readonly renewalCheckpoint: RenewalCheckpoint;
+  readonly riskEscalation: RiskEscalation;
+
+  constructor(scope: Construct, id: string, props: WorkflowsProps) {
+    super(scope, id);
+    const { table, logRetention } = props;
+    const task = (name: string, entry: string, description: string) => {
+      const fn = new ServiceFunction(this, name, {
+        entry,
+        description,
+        logRetention,
+        environment: { TABLE_NAME: table.tableName, CHURNGUARD_HANDLER: name },
+      }).fn;
+      table.grantReadWriteData(fn);
+      acknowledgeNag(
+        fn,
+        'Serverless::Serverless-LambdaDLQ',
+        'Invoked synchronously by Step Functions, which retries and catches failures into a named failure state.',
+      );
+      return fn;
+    };
+    const checkpointFunction = task(
+      'renewal-checkpoint',
+      'functions/renewal-checkpoint/handler.ts',
+      'Renewal checkpoint tasks',
+    );
+    const riskFunction = task(
+      'risk-escalation',
+      'functions/risk-escalation/handler.ts',
+      'Risk escalation tasks',
+    );
+    this.renewalCheckpoint = new RenewalCheckpoint(this, 'RenewalCheckpoint', {
+      checkpointFunction,
+      riskFunction,
+      logRetention,
+    });
+    this.riskEscalation = new RiskEscalation(this, 'RiskEscalation', { riskFunction, logRetention });
+    acknowledgeInvokeGrant(this.renewalCheckpoint.stateMachine, checkpointFunction);
+    acknowledgeInvokeGrant(this.renewalCheckpoint.stateMachine, riskFunction);
+    acknowledgeInvokeGrant(this.riskEscalation.stateMachine, riskFunction);
+    for (const machine of [this.renewalCheckpoint.stateMachine, this.riskEscalation.stateMachine]) {
+      acknowledgeNag(
+        machine,
+        'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        'Granted by CDK for X-Ray tracing and log delivery, whose actions support no resource-level permissions.',
+      );
+    }
+
+    const stateMachines: Record<TimerKind, string> = {
+      renewal_checkpoint: this.renewalCheckpoint.stateMachine.stateMachineArn,
+      risk_deadline: this.riskEscalation.stateMachine.stateMachineArn,
+    };
+    const dispatcher = new ServiceFunction(this, 'dispatcher', {
+      entry: 'functions/dispatcher/handler.ts',
+      description: 'Starts a workflow execution for each due timer',
+      logRetention,
+      timeout: Duration.minutes(4),
+      environment: { TABLE_NAME: table.tableName, STATE_MACHINE_ARNS: JSON.stringify(stateMachines) },
+    }).fn;
+    table.grantReadWriteData(dispatcher);
+    this.renewalCheckpoint.stateMachine.grantStartExecution(dispatcher);
+    this.riskEscalation.stateMachine.grantStartExecution(dispatcher);
+    acknowledgeNag(
+      dispatcher,
+      'Serverless::Serverless-LambdaDLQ',
+      'Invoked by EventBridge Scheduler every few minutes; a failed run is simply repeated by the next one, as timers stay pending until fired.',
+    );
+    const schedulerRole = new Role(this, 'SchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
+    });
+    acknowledgeInvokeGrant(schedulerRole, dispatcher);
+    new Schedule(this, 'DispatchSchedule', {
+      schedule: ScheduleExpression.rate(props.dispatchEvery ?? Duration.minutes(5)),
+      target: new LambdaInvoke(dispatcher, { role: schedulerRole }),
+      description: 'Runs the timer dispatcher',
+    });
+  }
+}

@@ -1,0 +1,32 @@
+import type { Deps } from '#functions/shared/runtime';
+
+/**
+ * What EventBridge Scheduler does in AWS: run the dispatcher every few minutes, here on the real clock. The
+ * workflow engine (a CDK synth of the stack) is built on the first run, after start-up, so `npm start` answers
+ * at once. Runs never overlap.
+ */
+export function startLocalDispatcher(deps: Deps, everySeconds: number): { stop(): void } {
+  if (!(everySeconds > 0)) return { stop() {} };
+  let running = false;
+  let dispatch: (() => Promise<unknown>) | undefined;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      if (!dispatch) {
+        const { createWorkflowEngine } = await import('./workflow-engine.ts');
+        dispatch = createWorkflowEngine(deps).dispatch;
+      }
+      await dispatch();
+    } catch (error) {
+      deps.logger.error('local dispatcher run failed', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    } finally {
+      running = false;
+    }
+  };
+  const interval = setInterval(() => void tick(), everySeconds * 1000);
+  interval.unref();
+  return { stop: () => clearInterval(interval) };
+}

@@ -1,0 +1,95 @@
+import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { queryAll } from './batch.ts';
+import { type Db, recordCapacity } from './client.ts';
+import { isConditionalCheckFailed } from './errors.ts';
+import { keys, SHARDS } from './keys.ts';
+import { mapLimit } from './parallel.ts';
+import { parseItem } from './parse-item.ts';
+
+/**
+ * Dirty markers: which accounts need scoring again because their signals or profile changed.
+ *
+ * Writers (ingest, account upserts) add 1 to the marker's `marks` after their own write is stored. A recompute
+ * reads the marker first, then the account's data, and finally deletes the marker only if `marks` is still the
+ * count it read. A write that lands while the recompute runs bumps `marks`, the delete is refused, and the account
+ * stays dirty for the next pass: no change is ever lost, at worst an account is scored once more than needed.
+ */
+
+export interface DirtyMark {
+  accountId: string;
+  marks: number;
+  markedAt: string;
+}
+
+const dirtyMarkSchema = z.object({ accountId: z.string(), marks: z.number().int(), markedAt: z.string() });
+const stillAsRead = 'marks = :marks';
+
+/** Marks accounts dirty: one small UpdateItem (1 WU) per distinct account. */
+export async function markDirty(db: Db, accountIds: Iterable<string>, now: Date): Promise<void> {
+  await mapLimit([...new Set(accountIds)], 16, async (accountId) => {
+    const out = await db.doc.send(
+      new UpdateCommand({
+        TableName: db.tableName,
+        Key: keys.dirty(accountId),
+        UpdateExpression: 'SET kind = :kind, accountId = :id, markedAt = :now ADD marks :one',
+        ExpressionAttributeValues: {
+          ':kind': 'dirty',
+          ':id': accountId,
+          ':now': now.toISOString(),
+          ':one': 1,
+        },
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    recordCapacity(db, out.ConsumedCapacity, 'write');
+  });
+}
+
+export async function readDirtyMark(db: Db, accountId: string): Promise<DirtyMark | undefined> {
+  const out = await db.doc.send(
+    new GetCommand({
+      TableName: db.tableName,
+      Key: keys.dirty(accountId),
+      ConsistentRead: true,
+      ReturnConsumedCapacity: 'TOTAL',
+    }),
+  );
+  recordCapacity(db, out.ConsumedCapacity, 'read');
+  return out.Item ? parseItem(dirtyMarkSchema, out.Item, `dirty marker of ${accountId}`) : undefined;
+}
+
+/** Every dirty account: one consistent Query per shard, reading only the markers. */
+export async function listDirty(db: Db): Promise<DirtyMark[]> {
+  const shards = await mapLimit(SHARDS, SHARDS.length, (shard) =>
+    queryAll(db, {
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.dirtyPartition(shard) },
+      ConsistentRead: true,
+    }),
+  );
+  return shards
+    .flat()
+    .map((item) => parseItem(dirtyMarkSchema, item, 'dirty marker'))
+    .sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
+}
+
+/** Deletes the marker if nothing marked the account since `mark` was read; false when something did. */
+export async function clearDirty(db: Db, mark: DirtyMark): Promise<boolean> {
+  try {
+    const out = await db.doc.send(
+      new DeleteCommand({
+        TableName: db.tableName,
+        Key: keys.dirty(mark.accountId),
+        ConditionExpression: stillAsRead,
+        ExpressionAttributeValues: { ':marks': mark.marks },
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    recordCapacity(db, out.ConsumedCapacity, 'write');
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
+}

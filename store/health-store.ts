@@ -1,0 +1,131 @@
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import {
+  type HealthChange,
+  type HealthRecord,
+  healthChangeSchema,
+  healthRecordSchema,
+} from '#core/health/record';
+import { type Db, recordCapacity } from './client.ts';
+import { keys } from './keys.ts';
+import { parseItem } from './parse-item.ts';
+import { healthSummary, summaryUpdate } from './portfolio-store.ts';
+
+/**
+ * An account's current health (one item) and its history (one item per change). A change is written in one
+ * transaction with the current health and the portfolio summary, conditional on the revision the writer read: two
+ * recomputes racing on one account cannot both win, so every history entry's diff is against the health it
+ * replaced, and history, current health and portfolio summary never disagree.
+ */
+
+const firstWrite = 'attribute_not_exists(pk)';
+const unchangedSinceRead = 'revision = :read';
+const newEntry = 'attribute_not_exists(pk)';
+
+export async function readHealth(db: Db, accountId: string): Promise<HealthRecord | undefined> {
+  const out = await db.doc.send(
+    new GetCommand({
+      TableName: db.tableName,
+      Key: keys.health(accountId),
+      ConsistentRead: true,
+      ReturnConsumedCapacity: 'TOTAL',
+    }),
+  );
+  recordCapacity(db, out.ConsumedCapacity, 'read');
+  return out.Item ? parseItem(healthRecordSchema, out.Item, `health of ${accountId}`) : undefined;
+}
+
+const cancellation = z.object({
+  name: z.literal('TransactionCanceledException'),
+  CancellationReasons: z.array(z.object({ Code: z.string().optional() })).optional(),
+});
+
+/** Another writer changed the health first: the transaction's condition failed, or it collided with theirs. */
+function isLostRace(error: unknown): boolean {
+  const parsed = cancellation.safeParse(error);
+  return (
+    parsed.success &&
+    (parsed.data.CancellationReasons ?? []).some(
+      (reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict',
+    )
+  );
+}
+
+export type HealthWrite = 'written' | 'lost-race';
+
+/**
+ * Stores a new current health and its history entry, if the current health is still at `readRevision` (undefined:
+ * there was none). Returns 'lost-race' when another writer got there first; the caller re-reads and recomputes.
+ */
+export async function writeHealth(
+  db: Db,
+  record: HealthRecord,
+  change: HealthChange,
+  readRevision: number | undefined,
+): Promise<HealthWrite> {
+  const { accountId } = record;
+  try {
+    const out = await db.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: db.tableName,
+              Item: { ...keys.health(accountId), kind: 'health', ...record },
+              ConditionExpression: readRevision === undefined ? firstWrite : unchangedSinceRead,
+              ...(readRevision === undefined ? {} : { ExpressionAttributeValues: { ':read': readRevision } }),
+            },
+          },
+          {
+            Put: {
+              TableName: db.tableName,
+              Item: {
+                ...keys.healthChange(accountId, change.at, change.revision),
+                kind: 'healthChange',
+                ...change,
+              },
+              ConditionExpression: newEntry,
+            },
+          },
+          { Update: summaryUpdate(db, accountId, healthSummary(record)) },
+        ],
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    recordCapacity(db, out.ConsumedCapacity, 'write');
+    return 'written';
+  } catch (error) {
+    if (isLostRace(error)) return 'lost-race';
+    throw error;
+  }
+}
+
+/** The account's health changes, newest first; `limit` bounds how many are read. */
+export async function readHealthHistory(
+  db: Db,
+  accountId: string,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<HealthChange[]> {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const out = await db.doc.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': keys.accountPartition(accountId),
+          ':prefix': keys.healthChangePrefix,
+        },
+        ScanIndexForward: false,
+        ...(Number.isFinite(limit) ? { Limit: limit - items.length } : {}),
+        ExclusiveStartKey,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    recordCapacity(db, out.ConsumedCapacity, 'read');
+    items.push(...(out.Items ?? []));
+    ExclusiveStartKey = out.LastEvaluatedKey;
+  } while (ExclusiveStartKey && items.length < limit);
+  return items.map((item) => parseItem(healthChangeSchema, item, `health history of ${accountId}`));
+}

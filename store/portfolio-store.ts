@@ -1,0 +1,83 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { HealthSummary } from '#core/health/portfolio';
+import type { HealthRecord } from '#core/health/record';
+import { bandOrUnknownSchema } from '#core/health/snapshot-schema';
+import { JOURNEY_CLASSES } from '#core/health/vocabulary';
+import { queryAll } from './batch.ts';
+import { type Db, recordCapacity } from './client.ts';
+import { keys, SHARDS } from './keys.ts';
+import { mapLimit } from './parallel.ts';
+import { parseItem } from './parse-item.ts';
+
+/**
+ * The account registry: one small item per account, spread over a few shard partitions, holding the health
+ * summary the portfolio view needs. Whole-portfolio passes (daily recompute, baselines) list accounts here instead
+ * of scanning a table full of signals; the portfolio view reads only these items.
+ */
+
+const summarySchema: z.ZodType<HealthSummary> = z.object({
+  segment: z.string(),
+  score: z.number().finite().nullable(),
+  band: bandOrUnknownSchema,
+  journeyClass: z.enum(JOURNEY_CLASSES),
+  modelVersion: z.string(),
+  scoredAt: z.string(),
+});
+
+const entrySchema = z.object({ accountId: z.string(), health: summarySchema.optional() });
+export type PortfolioEntry = z.infer<typeof entrySchema>;
+
+export function healthSummary(record: HealthRecord): HealthSummary {
+  const { snapshot, journey } = record;
+  return {
+    segment: snapshot.segment.segment,
+    score: snapshot.score,
+    band: snapshot.band,
+    journeyClass: journey.journeyClass,
+    modelVersion: snapshot.modelVersion,
+    scoredAt: snapshot.at,
+  };
+}
+
+/** Puts an account in the registry; an entry already there keeps its health summary. */
+export async function registerAccount(db: Db, accountId: string): Promise<void> {
+  const out = await db.doc.send(
+    new UpdateCommand({
+      TableName: db.tableName,
+      Key: keys.portfolioEntry(accountId),
+      UpdateExpression: 'SET kind = :kind, accountId = :id',
+      ExpressionAttributeValues: { ':kind': 'portfolio', ':id': accountId },
+      ReturnConsumedCapacity: 'TOTAL',
+    }),
+  );
+  recordCapacity(db, out.ConsumedCapacity, 'write');
+}
+
+/** The registry update that goes into the same transaction as the health it summarises (health-store.ts). */
+export function summaryUpdate(db: Db, accountId: string, summary: HealthSummary) {
+  return {
+    TableName: db.tableName,
+    Key: keys.portfolioEntry(accountId),
+    UpdateExpression: 'SET kind = :kind, accountId = :id, health = :health',
+    ExpressionAttributeValues: { ':kind': 'portfolio', ':id': accountId, ':health': summary },
+  };
+}
+
+/**
+ * Every registered account with its summary (none until first scored): one consistent Query per shard, so a view
+ * read right after a recompute shows it.
+ */
+export async function listPortfolio(db: Db): Promise<PortfolioEntry[]> {
+  const shards = await mapLimit(SHARDS, SHARDS.length, (shard) =>
+    queryAll(db, {
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.portfolioPartition(shard) },
+      ConsistentRead: true,
+    }),
+  );
+  return shards
+    .flat()
+    .map((item) => parseItem(entrySchema, item, 'portfolio entry'))
+    .sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
+}

@@ -1,0 +1,230 @@
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Timer, TimerKind } from '#core/workflows/timers';
+import { queryAll } from './batch.ts';
+import type { Db } from './client.ts';
+import { isConditionalCheckFailed } from './errors.ts';
+import { keys } from './keys.ts';
+
+/** `kind` on an item names the item type ('timer'); the timer's own kind is stored as `timerKind`. */
+function dueItem(timer: Timer) {
+  const { kind: timerKind, accountId, ref, dueAt, payload } = timer;
+  return {
+    ...keys.timerDue(dueAt, timerKind, accountId, ref),
+    kind: 'timer',
+    timerKind,
+    accountId,
+    ref,
+    dueAt,
+    payload,
+  };
+}
+
+function toTimer(item: Record<string, unknown>): Timer {
+  return {
+    kind: item.timerKind as TimerKind,
+    accountId: String(item.accountId),
+    ref: String(item.ref),
+    dueAt: String(item.dueAt),
+    payload: (item.payload ?? {}) as Timer['payload'],
+  };
+}
+
+/**
+ * Puts a timer where the dispatcher will find it, moving it when it already exists with another due time
+ * (a renewal date moved). The move is one transaction: the old due entry never lingers beside the new one.
+ */
+export async function scheduleTimer(db: Db, timer: Timer): Promise<void> {
+  const pointerKey = keys.timerPointer(timer.accountId, timer.kind, timer.ref);
+  const current = await db.doc.send(
+    new GetCommand({ TableName: db.tableName, Key: pointerKey, ConsistentRead: true }),
+  );
+  const previousDue = current.Item?.dueAt as string | undefined;
+  if (previousDue === timer.dueAt && current.Item?.status === 'pending') return;
+  await db.doc.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        ...(previousDue && current.Item?.status === 'pending'
+          ? [
+              {
+                Delete: {
+                  TableName: db.tableName,
+                  Key: keys.timerDue(previousDue, timer.kind, timer.accountId, timer.ref),
+                },
+              },
+            ]
+          : []),
+        { Put: { TableName: db.tableName, Item: dueItem(timer) } },
+        {
+          Put: {
+            TableName: db.tableName,
+            Item: { ...pointerKey, kind: 'timerPointer', dueAt: timer.dueAt, status: 'pending' },
+          },
+        },
+      ],
+    }),
+  );
+  await lowerCursor(db, timer.dueAt.slice(0, 10));
+}
+
+/** Cancels one pending timer; false when it was not pending (fired, cancelled or never set). */
+export async function cancelTimer(db: Db, accountId: string, kind: TimerKind, ref: string): Promise<boolean> {
+  const pointerKey = keys.timerPointer(accountId, kind, ref);
+  const pointer = await db.doc.send(
+    new GetCommand({ TableName: db.tableName, Key: pointerKey, ConsistentRead: true }),
+  );
+  if (pointer.Item?.status !== 'pending') return false;
+  try {
+    await db.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Delete: {
+              TableName: db.tableName,
+              Key: keys.timerDue(String(pointer.Item.dueAt), kind, accountId, ref),
+            },
+          },
+          {
+            Update: {
+              TableName: db.tableName,
+              Key: pointerKey,
+              UpdateExpression: 'SET #status = :cancelled',
+              ConditionExpression: '#status = :pending',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':cancelled': 'cancelled', ':pending': 'pending' },
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'TransactionCanceledException') return false;
+    throw error;
+  }
+}
+
+/** Cancels an account's pending timers (all, or of one kind): a churned or renewed account gets no more actions. */
+export async function cancelTimers(db: Db, accountId: string, kind?: TimerKind): Promise<number> {
+  let cancelled = 0;
+  for (const timer of await pendingTimers(db, accountId)) {
+    if (kind && timer.kind !== kind) continue;
+    if (await cancelTimer(db, accountId, timer.kind as TimerKind, timer.ref)) cancelled++;
+  }
+  return cancelled;
+}
+
+async function readCursor(db: Db): Promise<string | undefined> {
+  const out = await db.doc.send(
+    new GetCommand({ TableName: db.tableName, Key: keys.dispatcherCursor, ConsistentRead: true }),
+  );
+  return out.Item?.day as string | undefined;
+}
+
+async function lowerCursor(db: Db, day: string): Promise<void> {
+  try {
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.tableName,
+        Item: { ...keys.dispatcherCursor, day },
+        ConditionExpression: 'attribute_not_exists(pk) OR #day > :day',
+        ExpressionAttributeNames: { '#day': 'day' },
+        ExpressionAttributeValues: { ':day': day },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error;
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+/** Pending timers due at or before `now`, oldest first, scanning due days from the cursor up to today. */
+export async function dueTimers(db: Db, now: Date, limit = 500): Promise<Timer[]> {
+  const today = now.toISOString().slice(0, 10);
+  let day = (await readCursor(db)) ?? today;
+  const due: Timer[] = [];
+  while (day <= today && due.length < limit) {
+    const items = await queryAll(db, {
+      KeyConditionExpression: 'pk = :pk AND sk <= :now',
+      ExpressionAttributeValues: { ':pk': keys.timerDuePartition(day), ':now': `${now.toISOString()}\uffff` },
+      ConsistentRead: true,
+    });
+    due.push(...items.filter((item) => String(item.dueAt) <= now.toISOString()).map(toTimer));
+    day = new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+  }
+  return due.slice(0, limit);
+}
+
+/**
+ * Marks a timer fired after its execution started. Conditional on the due entry still being there, so a
+ * dispatcher running twice fires nothing twice (the execution name already refuses a second start).
+ */
+export async function markFired(db: Db, timer: Timer): Promise<boolean> {
+  try {
+    await db.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Delete: {
+              TableName: db.tableName,
+              Key: keys.timerDue(timer.dueAt, timer.kind, timer.accountId, timer.ref),
+              ConditionExpression: 'attribute_exists(pk)',
+            },
+          },
+          {
+            Update: {
+              TableName: db.tableName,
+              Key: keys.timerPointer(timer.accountId, timer.kind, timer.ref),
+              UpdateExpression: 'SET #status = :fired',
+              ConditionExpression: 'dueAt = :due',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':fired': 'fired', ':due': timer.dueAt },
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'TransactionCanceledException') return false;
+    throw error;
+  }
+}
+
+/** Moves the cursor past days that hold no pending timers, so the dispatcher's scan stays short. */
+export async function advanceCursor(db: Db, now: Date): Promise<void> {
+  const today = now.toISOString().slice(0, 10);
+  let day = (await readCursor(db)) ?? today;
+  while (day < today) {
+    const left = await queryAll(db, {
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.timerDuePartition(day) },
+      ConsistentRead: true,
+      Limit: 1,
+    });
+    if (left.length > 0) break;
+    day = new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+  }
+  await db.doc.send(new PutCommand({ TableName: db.tableName, Item: { ...keys.dispatcherCursor, day } }));
+}
+
+export async function pendingTimers(
+  db: Db,
+  accountId: string,
+): Promise<{ kind: string; ref: string; dueAt: string }[]> {
+  const pointers = await queryAll(db, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: {
+      ':pk': keys.accountPartition(accountId),
+      ':prefix': keys.timerPointerPrefix(),
+    },
+    ConsistentRead: true,
+  });
+  return pointers
+    .filter((p) => p.status === 'pending')
+    .map((p) => {
+      const [, kind, ...ref] = String(p.sk).split('#');
+      return { kind: String(kind), ref: ref.join('#'), dueAt: String(p.dueAt) };
+    })
+    .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+}
