@@ -1,3 +1,4 @@
+import type { Mailer } from '#functions/shared/mailer';
 import type { Deps } from '#functions/shared/runtime';
 
 /**
@@ -5,7 +6,7 @@ import type { Deps } from '#functions/shared/runtime';
  * workflow engine (a CDK synth of the stack) is built on the first run, after start-up, so `npm start` answers
  * at once. Runs never overlap.
  */
-export function startLocalDispatcher(deps: Deps, everySeconds: number): { stop(): void } {
+export function startLocalDispatcher(deps: Deps, everySeconds: number, mailer?: Mailer): { stop(): void } {
   if (!(everySeconds > 0)) return { stop() {} };
   let running = false;
   let dispatch: (() => Promise<unknown>) | undefined;
@@ -15,7 +16,7 @@ export function startLocalDispatcher(deps: Deps, everySeconds: number): { stop()
     try {
       if (!dispatch) {
         const { createWorkflowEngine } = await import('./workflow-engine.ts');
-        dispatch = createWorkflowEngine(deps).dispatch;
+        dispatch = createWorkflowEngine(deps, { mailer }).dispatch;
       }
       await dispatch();
     } catch (error) {

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { type Clock, systemClock } from '#core/clock';
+import { type Mailer, sesMailer } from '#functions/shared/mailer';
 import type { Deps } from '#functions/shared/runtime';
 import { mappingFromEnv, staticSecrets } from '#functions/webhooks/settings';
 import { generateApiKey, registerApiKey } from '#store/api-key-store';
@@ -11,6 +12,7 @@ import { ensureTable } from '#store/table';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { createLocalApiServer } from './http-server.ts';
 import { startLocalDispatcher } from './local-dispatcher.ts';
+import { startSesLocal } from './ses-local.ts';
 import { localWebhookSecrets } from './webhook-secrets.ts';
 
 export const LOCAL_TABLE_NAME = 'churnguard-local';
@@ -24,12 +26,18 @@ export interface LocalStackOptions {
   logLevel?: string;
   /** Seconds between dispatcher runs (timers → workflow executions); 0 turns the dispatcher off. Default 60. */
   dispatchEverySeconds?: number;
+  /** SES local's port (default: any free port; SES_PORT). */
+  sesPort?: number;
 }
 
 export interface LocalStack {
   apiUrl: string;
   apiKey: string;
   apiKeySource: string;
+  /** SES local's web inbox: every email churnguard sends locally lands there. */
+  inboxUrl: string;
+  sesEndpoint: string;
+  mailer: Mailer;
   /** Where the webhook secrets came from (env, or <home>/webhook-secrets.json); see docs/connectors.md. */
   webhookSecretsSource: string;
   dynamoEndpoint: string;
@@ -92,21 +100,31 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     const server = createLocalApiServer(deps);
     const port = await listen(server, options.port ?? 3000);
+    const ses = await startSesLocal(options.sesPort ?? Number(process.env.SES_PORT ?? 0));
+    const mailer = sesMailer({
+      from: process.env.CHURNGUARD_SENDER ?? 'churnguard@localhost',
+      endpoint: ses.endpoint,
+    });
     const dispatcher = startLocalDispatcher(
       deps,
       options.dispatchEverySeconds ?? Number(process.env.CHURNGUARD_DISPATCH_SECONDS ?? 60),
+      mailer,
     );
     return {
       apiUrl: `http://127.0.0.1:${port}`,
       apiKey: key,
       apiKeySource: source,
       webhookSecretsSource: webhookSecrets.source,
+      inboxUrl: ses.inboxUrl,
+      sesEndpoint: ses.endpoint,
+      mailer,
       dynamoEndpoint: dynamo.endpoint,
       dataDir,
       db,
       deps,
       async stop() {
         dispatcher.stop();
+        await ses.stop();
         server.closeAllConnections();
         await new Promise<void>((r) => server.close(() => r()));
         db.doc.destroy();

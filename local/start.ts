@@ -20,6 +20,7 @@ async function main(): Promise<void> {
       `  API key    ${stack.apiKey}`,
       `             (${stack.apiKeySource})`,
       `  DynamoDB   ${stack.dynamoEndpoint}  (data kept in ${stack.dataDir})`,
+      `  Inbox      ${stack.inboxUrl}  (SES local: all mail stays on this machine)`,
       `  Webhooks   ${stack.apiUrl}/v1/webhooks/{segment,stripe,zendesk,survey}`,
       `  Workflows  timers dispatched every ${process.env.CHURNGUARD_DISPATCH_SECONDS ?? 60} s (CHURNGUARD_DISPATCH_SECONDS; 0 = off)`,
       `             (secrets: ${stack.webhookSecretsSource})`,

@@ -4,6 +4,7 @@ import type { TimerKind } from '#core/workflows/timers';
 import { type DispatchResult, dispatchDueTimers, type WorkflowStarter } from '#functions/dispatcher/app';
 import { createRenewalCheckpointHandler } from '#functions/renewal-checkpoint/app';
 import { createRiskEscalationHandler } from '#functions/risk-escalation/app';
+import type { Mailer } from '#functions/shared/mailer';
 import type { Deps } from '#functions/shared/runtime';
 import { ChurnGuardStack } from '#infra/stack';
 import { dueTimers } from '#store/timer-store';
@@ -45,8 +46,13 @@ export interface WorkflowEngine {
   advance(to: Date | string, clock: Clock & { set(to: Date | string): void }): Promise<void>;
 }
 
-export function createWorkflowEngine(deps: Deps): WorkflowEngine {
-  const taskDeps = { db: deps.db, clock: deps.clock };
+export interface WorkflowEngineOptions {
+  /** Where workflow email goes; locally SES local (see local/ses-local.ts). Without it nothing is mailed. */
+  mailer?: Mailer;
+}
+
+export function createWorkflowEngine(deps: Deps, options: WorkflowEngineOptions = {}): WorkflowEngine {
+  const taskDeps = { db: deps.db, clock: deps.clock, mailer: options.mailer };
   const runtime = createWorkflowRuntime({
     stateMachines: deployedStateMachines(),
     taskHandlers: {

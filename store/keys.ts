@@ -23,6 +23,7 @@ import { createHash } from 'node:crypto';
  *   ACCOUNT#<accountId> / RISK#OPEN                      the one open risk of an account (guards double opening)
  *   REVIEW#<region> / <accountId>                        an account on its region's weekly cross-functional review
  *   ACCOUNT#<accountId> / EVENT#<causeId>                a timeline entry, written once per cause
+ *   ACCOUNT#<accountId> / REVIEW#<reviewId>              a business / health-check review and its outcome
  *
  * Health (store/health-store.ts, baseline-store.ts, portfolio-store.ts, dirty-store.ts):
  *
@@ -150,4 +151,5 @@ export const keys = {
     sk: `EVENT#${causeId}`,
   }),
   timelinePrefix: 'EVENT#',
+  review: (accountId: string, reviewId: string): Key => ({ pk: `${ACCOUNT}${accountId}`, sk: `REVIEW#${reviewId}` }),
 } as const;

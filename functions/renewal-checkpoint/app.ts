@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import { renewalContext } from '#core/workflows/evidence';
 import { decideRenewalAction, type RenewalDecision } from '#core/workflows/renewal';
+import { reviewInvitation } from '#core/workflows/review-invitation';
+import { getAccount } from '#store/account-store';
 import type { Db } from '#store/client';
+import { createReview } from '#store/review-store';
 import { getOpenRisk } from '#store/risk-store';
 import { recordTimeline } from '#store/timeline-store';
 import { loadAccountState } from '../shared/account-state.ts';
+import type { Mailer } from '../shared/mailer.ts';
 import type { Deps } from '../shared/runtime.ts';
 
 const checkpointInput = z.object({
@@ -90,7 +94,12 @@ const ACTION_WORDS: Record<string, string> = {
   on_track: 'on track, nothing to do',
 };
 
-async function record(db: Db, input: z.infer<typeof checkpointInput>, evaluation: CheckpointEvaluation) {
+async function record(
+  deps: CheckpointDeps,
+  input: z.infer<typeof checkpointInput>,
+  evaluation: CheckpointEvaluation,
+) {
+  const { db } = deps;
   const decision = evaluation.decision;
   const what = evaluation.skip
     ? `Renewal checkpoint ${input.ref} skipped`
@@ -113,29 +122,73 @@ async function record(db: Db, input: z.infer<typeof checkpointInput>, evaluation
       reviewKind: decision?.reviewKind ?? null,
     },
   });
-  if (decision?.reviewKind) {
-    await recordTimeline(db, {
-      accountId: input.accountId,
-      at: input.dueAt,
-      action: 'review_scheduled',
-      what:
-        decision.reviewKind === 'annual_customer_review'
-          ? 'Annual Customer Review to schedule before renewal'
-          : 'Executive business review to schedule before renewal',
-      why: `renewal in ${input.daysBefore} days`,
-      cause: `review:${evaluation.cause}`,
-      execution: input.execution,
-    });
-  }
+  if (decision?.reviewKind) await scheduleReview(deps, input, evaluation, decision.reviewKind);
   return { recorded };
 }
 
+/**
+ * The review the checkpoint asked for: a review record, then the invitation with its .ics to the CSM and the
+ * sponsor/champion. The record is created once per checkpoint and the mail is sent only by the call that created
+ * it, so a retry never sends twice; the price is that a crash between the two loses the invitation, which the
+ * timeline then shows as scheduled without "invitation sent".
+ */
+async function scheduleReview(
+  deps: CheckpointDeps,
+  input: z.infer<typeof checkpointInput>,
+  evaluation: CheckpointEvaluation,
+  kind: 'ebr' | 'annual_customer_review',
+) {
+  const account = await getAccount(deps.db, input.accountId);
+  if (!account) return;
+  const reviewId = `${input.ref}-${input.renewalDate}`;
+  const reason = `renewal on ${input.renewalDate}, ${input.daysBefore} days away`;
+  const invitation = reviewInvitation(account, kind, reviewId, new Date(input.dueAt), reason);
+  const created = await createReview(deps.db, {
+    reviewId,
+    accountId: account.id,
+    reviewKind: kind,
+    status: 'scheduled',
+    scheduledAt: input.dueAt,
+    startsAt: invitation.startsAt,
+    invitedTo: invitation.to,
+  });
+  let sent = false;
+  if (created && deps.mailer) {
+    await deps.mailer.send({
+      to: invitation.to,
+      subject: invitation.subject,
+      text: invitation.text,
+      html: invitation.html,
+      attachments: [
+        {
+          filename: 'review.ics',
+          contentType: 'text/calendar; method=REQUEST',
+          content: Buffer.from(invitation.ics),
+        },
+      ],
+    });
+    sent = true;
+  }
+  await recordTimeline(deps.db, {
+    accountId: input.accountId,
+    at: input.dueAt,
+    action: 'review_scheduled',
+    what: `${invitation.subject} proposed for ${invitation.startsAt.slice(0, 10)}${sent ? `; invitation with .ics sent to ${invitation.to.length} people` : ''}`,
+    why: reason,
+    cause: `review:${evaluation.cause}`,
+    execution: input.execution,
+    details: { reviewId, kind, sent },
+  });
+}
+
+type CheckpointDeps = Pick<Deps, 'db' | 'clock'> & { mailer?: Mailer };
+
 /** The RenewalCheckpoint state machine's tasks: evaluate the account at a checkpoint, then record what was done. */
-export function createRenewalCheckpointHandler(deps: Pick<Deps, 'db' | 'clock'>) {
+export function createRenewalCheckpointHandler(deps: CheckpointDeps) {
   return async (event: unknown) => {
     const input = checkpointInput.parse(event);
     const now = deps.clock.now();
     if (input.task === 'evaluate') return evaluate(deps.db, input, now);
-    return record(deps.db, input, input.evaluation as CheckpointEvaluation);
+    return record(deps, input, input.evaluation as CheckpointEvaluation);
   };
 }

@@ -1,7 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRisksHandler } from '#functions/risks/app';
 import { ingestSignals } from '#functions/shared/ingest';
+import { sesMailer } from '#functions/shared/mailer';
 import { syncRenewalTimers } from '#functions/shared/renewal-timers';
+import { type SesLocal, startSesLocal } from '#local/ses-local';
 import { VirtualClock } from '#local/virtual-clock';
 import { createWorkflowEngine, deployedStateMachines, type WorkflowEngine } from '#local/workflow-engine';
 import { checkWorkflowDefinitions } from '#local/workflows/check';
@@ -29,19 +31,45 @@ describe('renewal countdown on the virtual clock', () => {
   let db: Db;
   let clock: VirtualClock;
   let engine: WorkflowEngine;
+  let ses: SesLocal;
   const acme = account('acme', {
     region: 'EMEA',
-    arr: 120_000,
+    contacts: [
+      {
+        id: 'acme-sponsor',
+        email: 'sofia@acme.example',
+        name: 'Sofia Sponsor',
+        role: 'sponsor',
+        timezone: 'Europe/Berlin',
+      },
+      {
+        id: 'acme-admin',
+        email: 'admin@acme.example',
+        name: 'Ada Admin',
+        role: 'admin',
+        timezone: 'Europe/Berlin',
+      },
+    ],
+    // Tier A (ARR >= 150k): the Core program, high touch, so the renewal review is an Annual Customer Review.
+    arr: 200_000,
     manager: { name: 'Morgan Lead', email: 'morgan@vendor.example' },
-    contract: { startDate: '2025-12-01', renewalDate: RENEWAL, arr: 120_000 },
+    contract: { startDate: '2025-12-01', renewalDate: RENEWAL, arr: 200_000 },
   });
 
   beforeAll(async () => {
     db = await createTestDb();
     clock = new VirtualClock('2026-01-05T00:00:00Z');
-    engine = createWorkflowEngine({ db, clock, logger: silentLogger() });
+    ses = await startSesLocal();
+    engine = createWorkflowEngine(
+      { db, clock, logger: silentLogger() },
+      { mailer: sesMailer({ from: 'cs@vendor.example', endpoint: ses.endpoint }) },
+    );
     await upsertAccount(db, acme, clock.now());
     await syncRenewalTimers(db, acme, clock.now());
+  });
+
+  afterAll(async () => {
+    await ses.stop();
   });
 
   it('schedules the checkpoints T-180 ... T-0 before the renewal date', async () => {
@@ -95,6 +123,30 @@ describe('renewal countdown on the virtual clock', () => {
     const opened = timeline.find((e) => e.action === 'risk_opened');
     expect(opened?.what).toContain('Casey Morgan (CSM) notified, acknowledge by 2026-09-09');
     expect(opened?.execution).toMatch(/^acme-T-90-/);
+  });
+
+  it('invites the CSM and the sponsor to the Annual Customer Review at T-90, with an .ics, once', async () => {
+    const store = (await (await fetch(`${ses.endpoint}/store`)).json()) as {
+      emails: {
+        subject: string;
+        destination: { to: string[] };
+        attachments: { filename?: string; content: string }[];
+      }[];
+    };
+    const invitations = store.emails.filter((e) => e.subject.startsWith('Annual Customer Review'));
+    expect(invitations).toHaveLength(1);
+    expect(invitations[0]?.destination.to).toEqual(['casey@vendor.example', 'sofia@acme.example']);
+    const ics = Buffer.from(invitations[0]?.attachments[0]?.content ?? '', 'base64').toString('utf8');
+    expect(invitations[0]?.attachments[0]?.filename).toBe('review.ics');
+    expect(ics).toContain('METHOD:REQUEST');
+    expect(ics).toContain('DTSTART:20260916T150000Z');
+    expect(ics).toContain(
+      'ATTENDEE;CN=Sofia Sponsor;ROLE=REQ-PARTICIPANT;RSVP=TRUE:mailto:sofia@acme.example',
+    );
+    const scheduled = (await readTimeline(db, 'acme')).filter((e) => e.action === 'review_scheduled');
+    expect(scheduled.map((e) => e.what)).toEqual([
+      'Annual Customer Review: Account acme proposed for 2026-09-16; invitation with .ics sent to 2 people',
+    ]);
   });
 
   it('raises tier 2 then tier 3 when nobody acknowledges, putting the account on the EMEA weekly review', async () => {
