@@ -4,6 +4,7 @@ import { resolveApiTarget } from './api-client.ts';
 import { showAccount } from './commands/account.ts';
 import { validateConfig } from './commands/config-validate.ts';
 import { importFile } from './commands/import.ts';
+import { fetchNudges, renderNudges } from './commands/nudges.ts';
 
 const HELP = `churnguard — customer-success automation
 
@@ -19,9 +20,21 @@ Commands:
                            what costs the most in words, journey class and trend (scores it first if it is new
                            or has new signals)
       --json                    print the API's answer as JSON instead
+                           Then the journey messages sent, and those not sent with the reason
+  templates preview <name> Render a message template for an account's contact: subject, headers, text part;
+                           the HTML goes to a file
+      --account <id>            the account whose profile and health fill the variables (required)
+      --contact <id>            the contact (default: the first admin)
+      --config <file>           a config with your own templates (default: the built-in one)
+      --out <file>              where the HTML goes (default: <name>.<account>.html)
   config validate [file]   Check a config (.json, or a .ts/.js module whose default export is the config) and
                            print every problem with its path; exit 1 if there is any. Without a file: the
                            built-in default
+  simulate <scenario.json> Run the real system over a scenario on a virtual clock, sending nothing
+  simulate --synthetic N   ... or over N generated accounts (--days D, default 365; --seed S, default 1)
+      --out <file>              where the result goes (default result.json)
+      --summary                 print the summary as a table
+      --write-scenario <file>   save the generated scenario
   help                     Show this help
 
 Common options:
@@ -32,6 +45,7 @@ Examples:
   churnguard import accounts.csv
   churnguard import signals.jsonl --rejects bad-signals.jsonl
   churnguard account acme
+  churnguard templates preview nudge_first_login --account acme
   churnguard config validate churnguard.config.json
 `;
 
@@ -47,6 +61,15 @@ async function main(argv: string[]): Promise<number> {
       rejects: { type: 'string' },
       batch: { type: 'string' },
       json: { type: 'boolean' },
+      synthetic: { type: 'string' },
+      days: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      'write-scenario': { type: 'string' },
+      summary: { type: 'boolean' },
+      account: { type: 'string' },
+      contact: { type: 'string' },
+      config: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -84,7 +107,28 @@ async function main(argv: string[]): Promise<number> {
     case 'account': {
       const id = rest[0];
       if (!id) throw new UsageError('account needs an id: churnguard account <id> [--json]');
-      process.stdout.write(await showAccount(resolveApiTarget(values), id, values.json ?? false));
+      const target = resolveApiTarget(values);
+      process.stdout.write(await showAccount(target, id, values.json ?? false));
+      if (!values.json) process.stdout.write(renderNudges(await fetchNudges(target, id)));
+      return 0;
+    }
+    case 'templates': {
+      const [action, name] = rest;
+      if (action !== 'preview' || !name || !values.account) {
+        throw new UsageError(
+          'usage: churnguard templates preview <name> --account <id> [--contact <id>] [--out <file>]',
+        );
+      }
+      const { previewTemplate } = await import('./commands/templates-preview.ts');
+      process.stdout.write(
+        await previewTemplate(resolveApiTarget(values), {
+          template: name,
+          accountId: values.account,
+          contactId: values.contact,
+          configFile: values.config,
+          out: values.out,
+        }),
+      );
       return 0;
     }
     case 'config': {
@@ -93,6 +137,35 @@ async function main(argv: string[]): Promise<number> {
       const report = await validateConfig(file);
       process.stdout.write(report.text);
       return report.ok ? 0 : 1;
+    }
+    case 'simulate': {
+      const number = (name: string, text: string | undefined) => {
+        if (text === undefined) return undefined;
+        const value = Number(text);
+        if (!Number.isInteger(value) || value < 1)
+          throw new UsageError(`--${name} must be a positive whole number, not "${text}"`);
+        return value;
+      };
+      const synthetic = number('synthetic', values.synthetic);
+      if (synthetic === undefined && !rest[0]) {
+        throw new UsageError(
+          'simulate needs a scenario file or --synthetic N: churnguard simulate <scenario.json> | --synthetic 100 --days 365',
+        );
+      }
+      const { simulate, summaryTable } = await import('./commands/simulate.ts');
+      const { result, out } = await simulate({
+        scenarioFile: rest[0],
+        synthetic,
+        days: number('days', values.days),
+        seed: number('seed', values.seed),
+        out: values.out,
+        writeScenario: values['write-scenario'],
+      });
+      process.stdout.write(
+        `${result.actions.length} actions, ${result.skipped.length} not sent, ${result.emails.length} emails; result in ${out}\n`,
+      );
+      if (values.summary) process.stdout.write(`${summaryTable(result.summary)}\n`);
+      return 0;
     }
     default:
       throw new UsageError(`unknown command "${command}"; run churnguard --help`);

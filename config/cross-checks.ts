@@ -106,8 +106,56 @@ function expectedSharesCanAddUp(input: unknown): FieldError[] {
     : [];
 }
 
+/** Journeys name defined segments, journeyBaseline milestones and defined plays; plays name defined templates. */
+function journeysNameWhatExists(input: unknown): FieldError[] {
+  const segments = definedSegments(input) ?? [];
+  const milestones = milestoneIds(input).filter((id) => id !== undefined);
+  const plays = Object.keys(pick(input, ['plays'], objectLike) ?? {});
+  const templates = Object.keys(pick(input, ['templates'], objectLike) ?? {});
+  const journeys = pick(input, ['journeys'], objectLike) ?? {};
+  const errors: FieldError[] = [];
+  for (const segment of Object.keys(journeys)) {
+    if (segments.length > 0 && !segments.includes(segment)) {
+      errors.push(
+        error(['journeys', segment], `names segment "${segment}", which is not defined in segments`),
+      );
+    }
+    const entries = pick(input, ['journeys', segment, 'milestones'], arrayLike) ?? [];
+    entries.forEach((_, index) => {
+      const path = ['journeys', segment, 'milestones', index];
+      const milestone = pick(input, [...path, 'milestone'], z.string());
+      if (milestone !== undefined && milestones.length > 0 && !milestones.includes(milestone)) {
+        errors.push(
+          error(
+            [...path, 'milestone'],
+            `names milestone "${milestone}", which journeyBaseline.milestones does not define`,
+          ),
+        );
+      }
+      for (const when of ['onAchieved', 'onLate', 'onMissed']) {
+        const named = pick(input, [...path, when], z.array(z.string())) ?? [];
+        named.forEach((play, at) => {
+          if (!plays.includes(play)) {
+            errors.push(error([...path, when, at], `names play "${play}", which plays does not define`));
+          }
+        });
+      }
+    });
+  }
+  for (const play of plays) {
+    const template = pick(input, ['plays', play, 'template'], z.string());
+    if (template !== undefined && !templates.includes(template)) {
+      errors.push(
+        error(['plays', play, 'template'], `names template "${template}", which templates does not define`),
+      );
+    }
+  }
+  return errors;
+}
+
 export function crossFieldErrors(input: unknown): FieldError[] {
   return [
+    ...journeysNameWhatExists(input),
     ...tierSegmentsAreDefined(input),
     ...windowsFitTheLookback(input),
     ...milestoneIdsAreUnique(input),

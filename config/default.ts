@@ -1,3 +1,10 @@
+import {
+  defaultJourneys,
+  defaultMessaging,
+  defaultPlays,
+  defaultRestraint,
+  defaultTemplates,
+} from './journeys-default.ts';
 import type { Config } from './schema.ts';
 
 /**
@@ -145,4 +152,9 @@ export const defaultConfig: Config = {
       },
     ],
   },
+  journeys: defaultJourneys,
+  plays: defaultPlays,
+  restraint: defaultRestraint,
+  messaging: defaultMessaging,
+  templates: defaultTemplates,
 };

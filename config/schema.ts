@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { BANDS, COMPONENT_IDS, PROGRAMS, TIER_IDS, TOUCHES } from '#core/health/vocabulary';
 import { RENEWAL_OUTCOMES, SIGNAL_TYPES } from '#core/signals';
+import {
+  journeysSchema,
+  messagingSchema,
+  playsSchema,
+  restraintSchema,
+  templatesSchema,
+} from './journeys-schema.ts';
 
 /**
  * The churnguard configuration. Only the health part is built; the sections other issues own
@@ -252,16 +259,20 @@ export const configSchema = z.strictObject({
     .refine((segments) => Object.keys(segments).length > 0, 'must define at least one segment'),
   health: healthSchema,
   journeyBaseline: journeyBaselineSchema,
-  /** Milestone plays per segment (issue 5). */
-  journeys: reserved,
-  /** Digital plays and their restraint rules (issue 5). */
-  plays: reserved,
+  /** Milestone plays per segment (issue 5): which plays run when a milestone is achieved, late or missed. */
+  journeys: journeysSchema,
+  /** Digital plays: channel, priority, holdout share, silent mode, template (issue 5). */
+  plays: playsSchema,
+  /** Contact-pressure budget, quiet hours and days, renewal negotiation window (issue 5). */
+  restraint: restraintSchema,
+  /** Sender, unsubscribe base URL and SES configuration set (issue 5). */
+  messaging: messagingSchema,
   /** Renewal checkpoints and escalation deadlines (issue 4). */
   timers: reserved,
   /** Red-account escalation tiers (issue 4). */
   escalation: reserved,
-  /** Message templates (issue 5). */
-  templates: reserved,
+  /** Message templates, rendered with MJML (issue 5). */
+  templates: templatesSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -7,6 +7,10 @@ export const FUNCTIONS = {
   signals: { entry: 'functions/signals/handler.ts', description: 'Ingests health signals exactly once' },
   portfolio: { entry: 'functions/portfolio/handler.ts', description: 'Summarises health by segment' },
   risks: { entry: 'functions/risks/handler.ts', description: 'Acknowledges risks; reads account timelines' },
+  messaging: {
+    entry: 'functions/messaging/handler.ts',
+    description: 'One-click unsubscribe; in-app messages per contact',
+  },
   webhooks: {
     entry: 'functions/webhooks/handler.ts',
     description: 'Vendor webhooks: Segment, Stripe, Zendesk, surveys',
@@ -19,6 +23,8 @@ export interface Route {
   method: 'GET' | 'POST';
   path: string;
   fn: ApiFunctionName;
+  /** `apiKey` (default); `signature` where the request proves itself (an HMAC-signed unsubscribe link). */
+  auth?: 'apiKey' | 'signature';
 }
 
 export const ROUTES: readonly Route[] = [
@@ -28,7 +34,11 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/v1/accounts/{id}/timeline', fn: 'risks' },
   { method: 'POST', path: '/v1/risks/{id}/ack', fn: 'risks' },
   { method: 'GET', path: '/v1/portfolio', fn: 'portfolio' },
-  { method: 'POST', path: '/v1/webhooks/{source}', fn: 'webhooks' },
+  { method: 'POST', path: '/v1/webhooks/{source}', fn: 'webhooks', auth: 'signature' },
+  { method: 'GET', path: '/v1/unsubscribe/{token}', fn: 'messaging', auth: 'signature' },
+  { method: 'POST', path: '/v1/unsubscribe/{token}', fn: 'messaging', auth: 'signature' },
+  { method: 'GET', path: '/v1/contacts/{id}/messages', fn: 'messaging' },
+  { method: 'GET', path: '/v1/accounts/{id}/nudges', fn: 'messaging' },
 ];
 
 export function routeKey(route: Route): string {

@@ -1,11 +1,16 @@
 import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { defaultConfig } from '../config/default.ts';
+import { parseConfig } from '../config/load.ts';
+import type { Config, ConfigInput } from '../config/schema.ts';
 import { type ConnectorMappingInput, connectorMappingSchema } from '../core/connectors/mapping.ts';
 import { type ApiFunctionName, FUNCTIONS } from '../functions/routes.ts';
 import { DataTable } from './constructs/data-table.ts';
+import { Email, type SenderProps, type SubscriptionTopic } from './constructs/email.ts';
 import { ChurnGuardHttpApi } from './constructs/http-api.ts';
 import { IngestQueue } from './constructs/ingest-queue.ts';
+import { Observability } from './constructs/observability.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
 import { WebhookSecrets } from './constructs/webhook-secrets.ts';
 import { Workflows } from './constructs/workflows.ts';
@@ -23,6 +28,22 @@ export interface ChurnGuardProps {
    * belong in the store, which learns them from webhooks.
    */
   connectors?: ConnectorMappingInput;
+  /**
+   * The playbook configuration (config/schema.ts): segments, health model, journeys, plays, templates, caps.
+   * Validated at synth with every problem reported by path (schema and cross-field checks); defaults to
+   * config/default.ts. Exposed as `config` for the constructs that pass it on; the functions still run with the
+   * default config compiled into their bundles until they read it from there.
+   */
+  config?: ConfigInput;
+  /**
+   * The sending domain and From address. Without it churnguard creates no SES identity (nothing is emailed until
+   * one is verified); the configuration set, contact list and reputation alarms exist either way.
+   */
+  sender?: SenderProps;
+  /** Subscription topics of the SES contact list; `contactList: false` when another stage in the account owns it. */
+  subscriptions?: { topics?: readonly SubscriptionTopic[]; contactList?: boolean };
+  /** Email address that receives alarm notifications (confirm the subscription from the first message). */
+  alarmEmail?: string;
 }
 
 /** Everything churnguard deploys, as one construct an admin can place in their own CDK app. */
@@ -32,9 +53,19 @@ export class ChurnGuard extends Construct {
   readonly ingestQueue: IngestQueue;
   readonly webhookSecrets: WebhookSecrets;
   readonly workflows: Workflows;
+  /** The validated configuration the functions run with. */
+  readonly config: Config;
+  readonly email: Email;
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: ChurnGuardProps) {
     super(scope, id);
+    const parsedConfig = parseConfig(props.config ?? defaultConfig);
+    if (!parsedConfig.ok) {
+      const problems = parsedConfig.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+      throw new Error(`ChurnGuard config is invalid: ${problems}`);
+    }
+    this.config = parsedConfig.config;
     const production = props.stage === 'prod';
     const logRetention =
       props.logRetention ?? (production ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH);
@@ -96,6 +127,23 @@ export class ChurnGuard extends Construct {
       consumerTimeout: queueTimeout,
     });
 
+    // Before the workflows, so that senders can use its configuration set, identity and contact list.
+    this.email = new Email(this, 'Email', {
+      ...props.subscriptions,
+      ...(props.sender ? { sender: props.sender } : {}),
+    });
     this.workflows = new Workflows(this, 'Workflows', { table: this.table, logRetention });
+    // Last, so that it watches every function, dead-letter queue and state machine created above.
+    const api = this.httpApi.api;
+    this.observability = new Observability(this, 'Observability', {
+      watched: this,
+      production,
+      ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
+      apiMetrics: {
+        requests: api.metricCount(),
+        serverErrors: api.metricServerError(),
+        latency: api.metricLatency({ statistic: 'p99' }),
+      },
+    });
   }
 }

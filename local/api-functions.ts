@@ -1,4 +1,5 @@
 import { createAccountsHandler } from '#functions/accounts/app';
+import { createMessagingHandler } from '#functions/messaging/app';
 import { createPortfolioHandler } from '#functions/portfolio/app';
 import { createRisksHandler } from '#functions/risks/app';
 import type { ApiFunctionName } from '#functions/routes';
@@ -13,5 +14,6 @@ export const API_FUNCTIONS: Record<ApiFunctionName, (deps: Deps) => HttpHandler>
   signals: createSignalsHandler,
   portfolio: createPortfolioHandler,
   risks: createRisksHandler,
+  messaging: createMessagingHandler,
   webhooks: createWebhooksHandler,
 };

@@ -1,7 +1,9 @@
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { App } from 'aws-cdk-lib';
 import type { Clock } from '#core/clock';
 import type { TimerKind } from '#core/workflows/timers';
 import { type DispatchResult, dispatchDueTimers, type WorkflowStarter } from '#functions/dispatcher/app';
+import { createMilestoneJourneyHandler } from '#functions/milestone-journey/app';
 import { createRenewalCheckpointHandler } from '#functions/renewal-checkpoint/app';
 import { createRiskEscalationHandler } from '#functions/risk-escalation/app';
 import type { Mailer } from '#functions/shared/mailer';
@@ -10,11 +12,13 @@ import { ChurnGuardStack } from '#infra/stack';
 import { dueTimers } from '#store/timer-store';
 import { extractStateMachines } from './workflows/extract.ts';
 import { createWorkflowRuntime, type WorkflowRuntime } from './workflows/runtime.ts';
+import { sesv2Integrations } from './workflows/sesv2-integration.ts';
 
 /** Which state machine each timer kind starts: the construct ids in workflows/. */
 export const STATE_MACHINE_FOR: Record<TimerKind, string> = {
   renewal_checkpoint: 'RenewalCheckpoint',
   risk_deadline: 'RiskEscalation',
+  journey_milestone: 'MilestoneJourney',
 };
 
 let synthesized: ReturnType<typeof extractStateMachines> | undefined;
@@ -49,6 +53,18 @@ export interface WorkflowEngine {
 export interface WorkflowEngineOptions {
   /** Where workflow email goes; locally SES local (see local/ses-local.ts). Without it nothing is mailed. */
   mailer?: Mailer;
+  /**
+   * SES v2 client for state machines that call SES directly (`aws-sdk:sesv2:sendEmail`, the MilestoneJourney),
+   * e.g. one pointed at SES local. Without it such a send fails as "SES not configured" and is settled as failed.
+   */
+  ses?: SESv2Client;
+}
+
+class SesNotConfigured extends Error {
+  constructor() {
+    super('no SES client was given to the local workflow engine');
+    this.name = 'SesNotConfigured';
+  }
 }
 
 export function createWorkflowEngine(deps: Deps, options: WorkflowEngineOptions = {}): WorkflowEngine {
@@ -58,8 +74,18 @@ export function createWorkflowEngine(deps: Deps, options: WorkflowEngineOptions 
     taskHandlers: {
       'renewal-checkpoint': createRenewalCheckpointHandler(taskDeps),
       'risk-escalation': createRiskEscalationHandler(taskDeps),
+      'milestone-journey': createMilestoneJourneyHandler(taskDeps),
     },
-    serviceIntegrations: { dynamodb: { client: deps.db.doc, tableName: deps.db.tableName } },
+    serviceIntegrations: {
+      dynamodb: { client: deps.db.doc, tableName: deps.db.tableName },
+      handlers: options.ses
+        ? sesv2Integrations(options.ses)
+        : {
+            'aws-sdk:sesv2:sendEmail': async () => {
+              throw new SesNotConfigured();
+            },
+          },
+    },
     clock: deps.clock,
   });
   const starter: WorkflowStarter = {

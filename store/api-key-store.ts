@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Db } from './client.ts';
 import { keys } from './keys.ts';
 
@@ -30,4 +30,12 @@ export async function isApiKeyValid(db: Db, apiKey: string): Promise<boolean> {
     }),
   );
   return out.Item !== undefined;
+}
+
+/** Removes a key (found by its hash); running warm functions may accept it for up to a minute (their cache). */
+export async function revokeApiKeyHash(db: Db, keyHash: string): Promise<boolean> {
+  const out = await db.doc.send(
+    new DeleteCommand({ TableName: db.tableName, Key: keys.apiKey(keyHash), ReturnValues: 'ALL_OLD' }),
+  );
+  return out.Attributes !== undefined;
 }

@@ -23,7 +23,23 @@ import { createHash } from 'node:crypto';
  *   ACCOUNT#<accountId> / RISK#OPEN                      the one open risk of an account (guards double opening)
  *   REVIEW#<region> / <accountId>                        an account on its region's weekly cross-functional review
  *   ACCOUNT#<accountId> / EVENT#<causeId>                a timeline entry, written once per cause
+ *
+ * Journeys and nudges (store/send-ledger-store.ts, contact-preferences-store.ts, in-app-store.ts):
+ *
+ *   ACCOUNT#<accountId> / SEND#<play>#<milestone>#<recipient>#<occurrence>
+ *                                                        send ledger: reserved (conditional put) before SES is
+ *                                                        called, then sent or failed; guards every send once
+ *   ACCOUNT#<accountId> / NOTSENT#<play>#<milestone>#<recipient>#<occurrence>#<reason>
+ *                                                        a message not sent and why (dropped, deferred, held out,
+ *                                                        would have sent); rewritten identically on a retry
+ *   ACCOUNT#<accountId> / UNSUBSCRIBED#<contactId>       a contact who unsubscribed (one click)
+ *   SUPPRESSED#<email lower case> / SUPPRESSED           an address SES reported as bounced or complained
+ *   INAPP#<contactId> / <at>#<play>#<milestone>#<occurrence>  an in-app message for the vendor's product UI
+ *   SETTINGS#UNSUBSCRIBE / HMAC                          the HMAC key of unsubscribe links, generated once
  *   ACCOUNT#<accountId> / REVIEW#<reviewId>              a business / health-check review and its outcome
+ *   RISKS#<region> / <riskId>                            an open risk, indexed by region for the weekly digest
+ *   RISKREGIONS / <region>                               the regions that have had risks
+ *   DIGEST#<region> / LAST                               what the last weekly digest listed, to say what changed
  *
  * Health (store/health-store.ts, baseline-store.ts, portfolio-store.ts, dirty-store.ts):
  *
@@ -151,5 +167,36 @@ export const keys = {
     sk: `EVENT#${causeId}`,
   }),
   timelinePrefix: 'EVENT#',
-  review: (accountId: string, reviewId: string): Key => ({ pk: `${ACCOUNT}${accountId}`, sk: `REVIEW#${reviewId}` }),
+  sendLedger: (accountId: string, messageKeyId: string): Key => ({
+    pk: `${ACCOUNT}${accountId}`,
+    sk: `SEND#${keyPart(messageKeyId)}`,
+  }),
+  sendLedgerPrefix: 'SEND#',
+  notSent: (accountId: string, messageKeyId: string, reason: string): Key => ({
+    pk: `${ACCOUNT}${accountId}`,
+    sk: `NOTSENT#${keyPart(`${messageKeyId}#${reason}`)}`,
+  }),
+  notSentPrefix: 'NOTSENT#',
+  unsubscribed: (accountId: string, contactId: string): Key => ({
+    pk: `${ACCOUNT}${accountId}`,
+    sk: `UNSUBSCRIBED#${contactId}`,
+  }),
+  unsubscribedPrefix: 'UNSUBSCRIBED#',
+  suppressed: (email: string): Key => ({
+    pk: `SUPPRESSED#${keyPart(email.toLowerCase())}`,
+    sk: 'SUPPRESSED',
+  }),
+  unsubscribeSecret: { pk: 'SETTINGS#UNSUBSCRIBE', sk: 'HMAC' } as Key,
+  inAppPartition: (contactId: string) => `INAPP#${contactId}`,
+  inAppMessage: (contactId: string, at: string, messageKeyId: string): Key => ({
+    pk: `INAPP#${contactId}`,
+    sk: `${at}#${keyPart(messageKeyId)}`,
+  }),
+  regionRisk: (region: string, riskId: string): Key => ({ pk: `RISKS#${region}`, sk: riskId }),
+  riskRegion: (region: string): Key => ({ pk: 'RISKREGIONS', sk: region }),
+  lastDigest: (region: string): Key => ({ pk: `DIGEST#${region}`, sk: 'LAST' }),
+  review: (accountId: string, reviewId: string): Key => ({
+    pk: `${ACCOUNT}${accountId}`,
+    sk: `REVIEW#${reviewId}`,
+  }),
 } as const;

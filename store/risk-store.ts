@@ -90,6 +90,23 @@ export async function openRisk(db: Db, risk: RiskRecord): Promise<{ risk: RiskRe
               },
             },
           },
+          {
+            Put: {
+              TableName: db.tableName,
+              Item: {
+                ...keys.regionRisk(risk.region, risk.riskId),
+                kind: 'regionRisk',
+                accountId: risk.accountId,
+                riskId: risk.riskId,
+              },
+            },
+          },
+          {
+            Put: {
+              TableName: db.tableName,
+              Item: { ...keys.riskRegion(risk.region), kind: 'riskRegion', region: risk.region },
+            },
+          },
         ],
       }),
     );
@@ -164,9 +181,10 @@ export class RiskClosedError extends Error {
   }
 }
 
+/** Closes an open risk: the open pointer and the region's index entry go, the record stays with its reason. */
 export async function closeRisk(
   db: Db,
-  risk: Pick<RiskRecord, 'accountId' | 'riskId'>,
+  risk: Pick<RiskRecord, 'accountId' | 'riskId' | 'region'>,
   reason: string,
   at: string,
 ) {
@@ -191,6 +209,8 @@ export async function closeRisk(
               ExpressionAttributeValues: { ':closed': 'closed', ':at': at, ':reason': reason },
             },
           },
+          { Delete: { TableName: db.tableName, Key: keys.regionRisk(risk.region, risk.riskId) } },
+          { Delete: { TableName: db.tableName, Key: keys.regionalReview(risk.region, risk.accountId) } },
         ],
       }),
     );
@@ -245,4 +265,24 @@ export async function regionalReview(
     riskId: String(i.riskId),
     addedAt: String(i.addedAt),
   }));
+}
+
+/** Regions that ever had a risk: the digest's list of regions to report on. */
+export async function riskRegions(db: Db): Promise<string[]> {
+  const items = await queryAll(db, {
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.riskRegion('').pk },
+  });
+  return items.map((i) => String(i.region)).sort();
+}
+
+/** The open risks of a region, from its index. */
+export async function openRisksInRegion(db: Db, region: string): Promise<RiskRecord[]> {
+  const entries = await queryAll(db, {
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.regionRisk(region, '').pk },
+    ConsistentRead: true,
+  });
+  const risks = await Promise.all(entries.map((e) => getRisk(db, String(e.accountId), String(e.riskId))));
+  return risks.filter((r): r is RiskRecord => r?.status === 'open');
 }

@@ -6,10 +6,11 @@ import { getAccount, upsertAccounts } from '#store/account-store';
 import { NotFoundError } from '#store/errors';
 import { healthOnRead } from '../shared/health/read.ts';
 import { HttpError, type HttpEvent, httpHandler, json, parseBody, pathParameter } from '../shared/http.ts';
+import { syncJourneyTimers } from '../shared/journey-timers.ts';
 import { syncRenewalTimers } from '../shared/renewal-timers.ts';
 import type { Deps } from '../shared/runtime.ts';
 
-async function upsert(deps: Deps, event: HttpEvent) {
+async function upsert(deps: Deps, config: Config, event: HttpEvent) {
   const { accounts } = parseBody(event, accountsEnvelope);
   const { valid, rejected } = checkAccounts(accounts);
   const outcomes = await upsertAccounts(
@@ -17,7 +18,10 @@ async function upsert(deps: Deps, event: HttpEvent) {
     valid.map((v) => v.account),
     deps.clock.now(),
   );
-  for (const { account } of valid) await syncRenewalTimers(deps.db, account, deps.clock.now());
+  for (const { account } of valid) {
+    await syncRenewalTimers(deps.db, account, deps.clock.now());
+    await syncJourneyTimers(deps.db, account, deps.clock.now(), config);
+  }
   const created = outcomes.filter((o) => o === 'created').length;
   deps.logger.info('accounts upserted', {
     created,
@@ -61,7 +65,7 @@ export function createAccountsHandler(deps: Deps, options: AccountsOptions = {})
   return httpHandler(deps, async (event) => {
     switch (event.routeKey) {
       case 'POST /v1/accounts':
-        return upsert(deps, event);
+        return upsert(deps, settings.config, event);
       case 'GET /v1/accounts/{id}':
         return read(deps, settings, event);
       default:

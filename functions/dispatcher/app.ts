@@ -47,11 +47,16 @@ export async function dispatchDueTimers(
 }
 
 export function createDispatcherHandler(
-  deps: Pick<Deps, 'db' | 'clock' | 'logger'> & { starter: WorkflowStarter },
+  deps: Pick<Deps, 'db' | 'clock' | 'logger' | 'metrics'> & { starter: WorkflowStarter },
 ) {
   return async () => {
     const result = await dispatchDueTimers(deps.db, deps.starter, deps.clock.now());
     deps.logger.info('timers dispatched', { ...result });
+    deps.metrics?.count({
+      TimersDue: result.due,
+      WorkflowsStarted: result.started,
+      WorkflowsAlreadyStarted: result.alreadyStarted,
+    });
     return result;
   };
 }

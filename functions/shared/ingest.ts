@@ -3,6 +3,7 @@ import { existingAccountIds } from '#store/account-store';
 import type { Db } from '#store/client';
 import { markDirty } from '#store/dirty-store';
 import { mapLimit } from '#store/parallel';
+import { recordReviewOutcome } from '#store/review-store';
 import { ingestDay } from '#store/signal-store';
 import { closeRenewalCountdown } from './renewal-outcome.ts';
 
@@ -54,6 +55,20 @@ export async function ingestSignals(db: Db, records: readonly unknown[], now: Da
   );
   for (const signal of storable) {
     if (signal.type === 'renewal_outcome') await closeRenewalCountdown(db, signal);
+    const reviewId = signal.attributes?.reviewId;
+    if (
+      (signal.type === 'meeting_held' || signal.type === 'meeting_missed') &&
+      typeof reviewId === 'string'
+    ) {
+      const status = signal.type === 'meeting_held' ? 'held' : 'missed';
+      await recordReviewOutcome(
+        db,
+        signal.accountId,
+        reviewId,
+        status,
+        new Date(signal.occurredAt).toISOString(),
+      );
+    }
   }
   rejected.sort((a, b) => a.index - b.index);
   return {

@@ -63,3 +63,10 @@ export function sesMailer(options: SesMailerOptions, client?: SESv2Client): Mail
     },
   };
 }
+
+/** The mailer a Lambda gets: SES with the verified sender from SENDER_EMAIL, or none (nothing is mailed). */
+export function mailerFromEnv(env: NodeJS.ProcessEnv = process.env): Mailer | undefined {
+  return env.SENDER_EMAIL
+    ? sesMailer({ from: env.SENDER_EMAIL, configurationSet: env.SES_CONFIGURATION_SET })
+    : undefined;
+}

@@ -13,6 +13,11 @@ export function createSignalsHandler(deps: Deps) {
       duplicates: result.duplicates,
       rejected: result.rejected.length,
     });
+    deps.metrics?.count({
+      SignalsAccepted: result.accepted,
+      SignalsDuplicate: result.duplicates,
+      SignalsRejected: result.rejected.length,
+    });
     return json(202, result);
   });
 }

@@ -26,6 +26,10 @@ export interface DataTableProps {
  *   HEALTH#BASELINES / CURRENT              per-segment baselines;  HEALTH#MODEL / CURRENT: last full-pass model
  *   PORTFOLIO#<0-7> / ACCOUNT#<id>          account registry with its health summary (portfolio passes and view)
  *   DIRTY#<0-7> / ACCOUNT#<id>              accounts to score again (new signals or profile change)
+ *   ACCOUNT#<id> / SEND#<play>#<milestone>#<recipient>#<occurrence>  send ledger, reserved before SES is called
+ *   ACCOUNT#<id> / NOTSENT#<...>#<reason>   a nudge not sent and why (dropped, deferred, held out, silent)
+ *   ACCOUNT#<id> / UNSUBSCRIBED#<contactId> one-click unsubscribes;  SUPPRESSED#<email> / SUPPRESSED: bounces
+ *   INAPP#<contactId> / <at>#<message key>  in-app messages for the vendor's product UI
  */
 export class DataTable extends Construct {
   readonly table: TableV2;

@@ -9,6 +9,19 @@ import { acknowledgeNag } from '../nag.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/**
+ * How each function is bundled (esbuild through NodejsFunction); bench/bundles.ts bundles with the same options.
+ * The AWS SDK v3 stays external: the Node.js Lambda runtime provides it (NodejsFunction's default).
+ */
+export const BUNDLING = {
+  minify: true,
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  external: ['@aws-sdk/*'],
+  // Some dependencies still call require(); ESM bundles need it defined.
+  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+} as const;
+
 export interface ServiceFunctionProps {
   entry: string;
   description: string;
@@ -65,13 +78,12 @@ export class ServiceFunction extends Construct {
       },
       bundling: {
         format: OutputFormat.ESM,
-        minify: true,
+        minify: BUNDLING.minify,
         sourceMap: true,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        // Some dependencies still call require(); ESM bundles need it defined.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        target: BUNDLING.target,
+        mainFields: [...BUNDLING.mainFields],
+        externalModules: [...BUNDLING.external],
+        banner: BUNDLING.banner,
       },
     });
     this.role = role;

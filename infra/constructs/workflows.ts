@@ -1,11 +1,13 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import type { TimerKind } from '../../core/workflows/timers.ts';
+import { MilestoneJourney } from '../../workflows/milestone-journey.ts';
 import { RenewalCheckpoint } from '../../workflows/renewal-checkpoint.ts';
 import { RiskEscalation } from '../../workflows/risk-escalation.ts';
 import { acknowledgeInvokeGrant, acknowledgeNag } from '../nag.ts';
@@ -14,6 +16,8 @@ import { ServiceFunction } from './service-function.ts';
 export interface WorkflowsProps {
   table: ITableV2;
   logRetention: RetentionDays;
+  /** The verified SES sender for invitations and digests; without it nothing is mailed. */
+  senderEmail?: string;
   /** How often the dispatcher looks for due timers. */
   dispatchEvery?: Duration;
 }
@@ -26,16 +30,33 @@ export interface WorkflowsProps {
 export class Workflows extends Construct {
   readonly renewalCheckpoint: RenewalCheckpoint;
   readonly riskEscalation: RiskEscalation;
+  readonly milestoneJourney: MilestoneJourney;
 
   constructor(scope: Construct, id: string, props: WorkflowsProps) {
     super(scope, id);
     const { table, logRetention } = props;
+    const senderEnvironment: Record<string, string> = props.senderEmail
+      ? { SENDER_EMAIL: props.senderEmail }
+      : {};
+    /** Only the sender's own SES identity (its domain) may be used to send. */
+    const allowSending = (fn: IFunction) => {
+      if (!props.senderEmail) return;
+      const domain = props.senderEmail.split('@')[1] ?? props.senderEmail;
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['ses:SendEmail'],
+          resources: [
+            Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: domain }),
+          ],
+        }),
+      );
+    };
     const task = (name: string, entry: string, description: string) => {
       const fn = new ServiceFunction(this, name, {
         entry,
         description,
         logRetention,
-        environment: { TABLE_NAME: table.tableName, CHURNGUARD_HANDLER: name },
+        environment: { TABLE_NAME: table.tableName, CHURNGUARD_HANDLER: name, ...senderEnvironment },
       }).fn;
       table.grantReadWriteData(fn);
       acknowledgeNag(
@@ -50,6 +71,7 @@ export class Workflows extends Construct {
       'functions/renewal-checkpoint/handler.ts',
       'Renewal checkpoint tasks',
     );
+    allowSending(checkpointFunction);
     const riskFunction = task(
       'risk-escalation',
       'functions/risk-escalation/handler.ts',
@@ -61,6 +83,29 @@ export class Workflows extends Construct {
       logRetention,
     });
     this.riskEscalation = new RiskEscalation(this, 'RiskEscalation', { riskFunction, logRetention });
+    // Milestone journeys (issue 5): the task function decides and reserves; the state machine calls SES itself.
+    const journeyFunction = task(
+      'milestone-journey',
+      'functions/milestone-journey/handler.ts',
+      'Milestone journey tasks: plays, restraint, send ledger',
+    );
+    this.milestoneJourney = new MilestoneJourney(this, 'MilestoneJourney', { journeyFunction, logRetention });
+    acknowledgeInvokeGrant(this.milestoneJourney.stateMachine, journeyFunction);
+    acknowledgeNag(
+      this.milestoneJourney.stateMachine,
+      'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      'Granted by CDK for X-Ray tracing and log delivery, whose actions support no resource-level permissions.',
+    );
+    const stack = Stack.of(this);
+    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    const accountId = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+    for (const resource of ['identity', 'configuration-set']) {
+      acknowledgeNag(
+        this.milestoneJourney.stateMachine,
+        `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:${region}:${accountId}:${resource}/*]`,
+        'ses:SendEmail on this account and region only; the sender identity and configuration set are chosen in config, not known at synth time.',
+      );
+    }
     acknowledgeInvokeGrant(this.renewalCheckpoint.stateMachine, checkpointFunction);
     acknowledgeInvokeGrant(this.renewalCheckpoint.stateMachine, riskFunction);
     acknowledgeInvokeGrant(this.riskEscalation.stateMachine, riskFunction);
@@ -75,6 +120,7 @@ export class Workflows extends Construct {
     const stateMachines: Record<TimerKind, string> = {
       renewal_checkpoint: this.renewalCheckpoint.stateMachine.stateMachineArn,
       risk_deadline: this.riskEscalation.stateMachine.stateMachineArn,
+      journey_milestone: this.milestoneJourney.stateMachine.stateMachineArn,
     };
     const dispatcher = new ServiceFunction(this, 'dispatcher', {
       entry: 'functions/dispatcher/handler.ts',
@@ -86,6 +132,7 @@ export class Workflows extends Construct {
     table.grantReadWriteData(dispatcher);
     this.renewalCheckpoint.stateMachine.grantStartExecution(dispatcher);
     this.riskEscalation.stateMachine.grantStartExecution(dispatcher);
+    this.milestoneJourney.stateMachine.grantStartExecution(dispatcher);
     acknowledgeNag(
       dispatcher,
       'Serverless::Serverless-LambdaDLQ',
@@ -99,6 +146,31 @@ export class Workflows extends Construct {
       schedule: ScheduleExpression.rate(props.dispatchEvery ?? Duration.minutes(5)),
       target: new LambdaInvoke(dispatcher, { role: schedulerRole }),
       description: 'Runs the timer dispatcher',
+    });
+
+    const digest = new ServiceFunction(this, 'digest', {
+      entry: 'functions/digest/handler.ts',
+      description: 'Sends the weekly regional risk review digest',
+      logRetention,
+      timeout: Duration.minutes(5),
+      environment: { TABLE_NAME: table.tableName, ...senderEnvironment },
+    }).fn;
+    table.grantReadWriteData(digest);
+    allowSending(digest);
+    acknowledgeNag(
+      digest,
+      'Serverless::Serverless-LambdaDLQ',
+      'Invoked weekly by EventBridge Scheduler, which retries; a missed week is visible in the Lambda error alarm.',
+    );
+    const digestRole = new Role(this, 'DigestSchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
+    });
+    acknowledgeInvokeGrant(digestRole, digest);
+    new Schedule(this, 'WeeklyDigestSchedule', {
+      // Mondays 07:00 UTC, ahead of the regions' weekly cross-functional meetings.
+      schedule: ScheduleExpression.cron({ weekDay: 'MON', hour: '7', minute: '0' }),
+      target: new LambdaInvoke(digest, { role: digestRole }),
+      description: 'Sends the weekly regional risk review',
     });
   }
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendRegionalDigests } from '#functions/digest/app';
 import { createRisksHandler } from '#functions/risks/app';
 import { ingestSignals } from '#functions/shared/ingest';
 import { sesMailer } from '#functions/shared/mailer';
@@ -13,7 +14,7 @@ import type { Db } from '#store/client';
 import { getOpenRisk, listRisks, regionalReview } from '#store/risk-store';
 import { readTimeline } from '#store/timeline-store';
 import { pendingTimers } from '#store/timer-store';
-import { createTestDb, silentLogger } from '../support/db.ts';
+import { createTestDb, dumpTable, silentLogger } from '../support/db.ts';
 import { account } from '../support/fixtures.ts';
 import { httpEvent } from '../support/http.ts';
 
@@ -22,7 +23,9 @@ const RENEWAL = '2026-12-01';
 describe('workflow definitions', () => {
   it('use JSONPath only, wait seconds at most, and retry Lambda faults', () => {
     const machines = deployedStateMachines();
-    expect(machines.map((m) => m.name).sort()).toEqual(['RenewalCheckpoint', 'RiskEscalation']);
+    expect(machines.map((m) => m.name)).toEqual(
+      expect.arrayContaining(['RenewalCheckpoint', 'RiskEscalation']),
+    );
     expect(checkWorkflowDefinitions(machines)).toEqual([]);
   });
 });
@@ -149,6 +152,25 @@ describe('renewal countdown on the virtual clock', () => {
     ]);
   });
 
+  it('takes the review outcome from a meeting signal that names the review', async () => {
+    const reviewId = 'T-90-2026-12-01';
+    await ingestSignals(
+      db,
+      [
+        {
+          id: 'mh-1',
+          accountId: 'acme',
+          type: 'meeting_held',
+          occurredAt: clock.now().toISOString(),
+          attributes: { reviewId },
+        },
+      ],
+      clock.now(),
+    );
+    const [review] = await dumpTable(db, (item) => item.kind === 'review');
+    expect(review).toMatchObject({ reviewId, reviewKind: 'annual_customer_review', status: 'held' });
+  });
+
   it('raises tier 2 then tier 3 when nobody acknowledges, putting the account on the EMEA weekly review', async () => {
     await engine.advance('2026-09-30T00:00:00Z', clock);
     const risk = await getOpenRisk(db, 'acme');
@@ -161,6 +183,27 @@ describe('renewal countdown on the virtual clock', () => {
     expect(await regionalReview(db, 'EMEA')).toEqual([
       expect.objectContaining({ accountId: 'acme', riskId: risk?.riskId }),
     ]);
+  });
+
+  it('lists the account in the EMEA weekly digest to its manager and CSM, and says what changed', async () => {
+    const mailer = sesMailer({ from: 'cs@vendor.example', endpoint: ses.endpoint });
+    expect(await sendRegionalDigests(db, mailer, clock.now())).toEqual([
+      { region: 'EMEA', to: ['casey@vendor.example', 'morgan@vendor.example'], accounts: 1 },
+    ]);
+    await sendRegionalDigests(db, mailer, new Date('2026-10-07T08:00:00Z'));
+    const store = (await (await fetch(`${ses.endpoint}/store`)).json()) as {
+      emails: { subject: string; body: { text?: string } }[];
+    };
+    const digests = store.emails.filter((e) => e.subject.startsWith('EMEA weekly risk review'));
+    expect(digests.map((d) => d.subject)).toEqual([
+      'EMEA weekly risk review: 1 account at risk, EUR 200,000 ARR',
+      'EMEA weekly risk review: 1 account at risk, EUR 200,000 ARR',
+    ]);
+    expect(digests[0]?.body.text).toContain(
+      'Account acme | tier 3 | price_pressure | 27 days open | EUR 200,000 | farewell',
+    );
+    expect(digests[0]?.body.text).toContain('new: Account acme');
+    expect(digests[1]?.body.text).toContain('no change');
   });
 
   it('duplicates nothing when the dispatcher runs again or executions are started twice', async () => {

@@ -109,7 +109,9 @@ describe('model version', () => {
       if (draft.segments.core) draft.segments.core.health.bands.green = 71;
     });
     expect(modelVersion(changed)).not.toBe(modelVersion(defaultConfig));
-    const unrelated = { ...structuredClone(defaultConfig), plays: { welcome: true } };
+    const unrelated = withConfig(defaultConfig, (draft) => {
+      draft.restraint.weeklyPerContact = 3;
+    });
     expect(modelVersion(unrelated)).toBe(modelVersion(defaultConfig));
   });
 });

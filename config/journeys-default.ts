@@ -1,0 +1,243 @@
+import type {
+  JourneysConfig,
+  MessagingConfig,
+  PlaysConfig,
+  RestraintConfig,
+  TemplatesConfig,
+} from './journeys-schema.ts';
+
+/**
+ * Default journeys and plays (seed 004's baseline: Day 5 first login, Day 10 configured, Day 90 75% of value,
+ * Day 270 100%). Congratulations go to admins and champions when a milestone is reached on time; a nudge with the
+ * next best step when it is late; a CSM notice when it is missed past the grace days. Strategic accounts are
+ * high-touch: their CSM hears about every late milestone and no automated nudge goes out.
+ *
+ * Restraint (seed 002: "there is way too much email"): at most 2 messages per contact and 5 per account in any
+ * 7 days; nothing between 20:00 and 08:00 or at weekends in the contact's own time zone (deferred, not dropped).
+ */
+export const defaultPlays: PlaysConfig = {
+  congratulate_first_login: {
+    kind: 'congratulate',
+    channel: 'email',
+    priority: 40,
+    holdout: 0,
+    silent: false,
+    overBudget: 'defer',
+    audience: ['admin', 'champion'],
+    template: 'congrats_first_login',
+  },
+  nudge_first_login: {
+    kind: 'nudge',
+    channel: 'email',
+    priority: 50,
+    holdout: 0,
+    silent: false,
+    overBudget: 'defer',
+    audience: ['admin', 'champion'],
+    template: 'nudge_first_login',
+  },
+  congratulate_configured: {
+    kind: 'congratulate',
+    channel: 'in_app',
+    priority: 30,
+    holdout: 0,
+    silent: false,
+    overBudget: 'drop',
+    audience: ['admin'],
+    template: 'congrats_configured',
+  },
+  nudge_configured: {
+    kind: 'nudge',
+    channel: 'email',
+    priority: 50,
+    holdout: 0,
+    silent: false,
+    overBudget: 'defer',
+    audience: ['admin', 'champion'],
+    template: 'nudge_configured',
+  },
+  congratulate_value: {
+    kind: 'congratulate',
+    channel: 'email',
+    priority: 40,
+    holdout: 0.1,
+    // Value milestones are judged from customer-reported numbers: run silent until validated (seed 004).
+    silent: true,
+    overBudget: 'defer',
+    audience: ['sponsor', 'champion'],
+    template: 'congrats_value',
+  },
+  nudge_value: {
+    kind: 'nudge',
+    channel: 'email',
+    priority: 45,
+    holdout: 0.1,
+    silent: true,
+    overBudget: 'defer',
+    audience: ['sponsor', 'champion'],
+    template: 'nudge_value',
+  },
+  csm_milestone_missed: {
+    kind: 'escalate',
+    channel: 'csm_notice',
+    priority: 80,
+    holdout: 0,
+    silent: false,
+    overBudget: 'defer',
+    audience: ['admin'],
+    template: 'csm_milestone_missed',
+  },
+  renewal_notice: {
+    kind: 'renewal_notice',
+    channel: 'email',
+    priority: 90,
+    holdout: 0,
+    silent: false,
+    overBudget: 'defer',
+    audience: ['sponsor', 'admin'],
+    template: 'renewal_notice',
+  },
+  weekly_tip: {
+    kind: 'tip',
+    channel: 'email',
+    priority: 10,
+    holdout: 0.2,
+    silent: false,
+    overBudget: 'drop',
+    audience: ['user', 'admin'],
+    template: 'weekly_tip',
+  },
+};
+
+const lowTouch = {
+  graceDays: 5,
+  milestones: [
+    {
+      milestone: 'first_login',
+      onAchieved: ['congratulate_first_login'],
+      onLate: ['nudge_first_login'],
+      onMissed: ['csm_milestone_missed'],
+    },
+    {
+      milestone: 'configured',
+      onAchieved: ['congratulate_configured'],
+      onLate: ['nudge_configured'],
+      onMissed: ['csm_milestone_missed'],
+    },
+    {
+      milestone: 'value_75',
+      onAchieved: ['congratulate_value'],
+      onLate: ['nudge_value'],
+      onMissed: ['csm_milestone_missed'],
+    },
+    {
+      milestone: 'value_100',
+      onAchieved: ['congratulate_value'],
+      onLate: ['nudge_value'],
+      onMissed: ['csm_milestone_missed'],
+    },
+  ],
+};
+
+export const defaultJourneys: JourneysConfig = {
+  core: lowTouch,
+  transactional: { ...lowTouch, graceDays: 7 },
+  strategic: {
+    graceDays: 3,
+    milestones: lowTouch.milestones.map((m) => ({
+      ...m,
+      onLate: ['csm_milestone_missed'],
+      onMissed: ['csm_milestone_missed'],
+    })),
+  },
+};
+
+export const defaultRestraint: RestraintConfig = {
+  weeklyPerContact: 2,
+  weeklyPerAccount: 5,
+  quietHours: { start: '20:00', end: '08:00' },
+  quietDays: ['sat', 'sun'],
+  renewalNegotiationDays: 30,
+};
+
+export const defaultMessaging: MessagingConfig = {
+  from: 'success@churnguard.example',
+  publicBaseUrl: 'http://127.0.0.1:3000',
+};
+
+const dashboard = { label: 'Open {{productName}}', url: '{{appUrl}}' };
+
+export const defaultTemplates: TemplatesConfig = {
+  congrats_first_login: {
+    subject: 'Welcome aboard, {{contactName}}: {{accountName}} is live',
+    preheader: 'You logged in on day {{reachedDay}} - ahead of most teams.',
+    heading: 'Great start, {{contactName}}!',
+    paragraphs: [
+      '{{accountName}} logged in for the first time on day {{reachedDay}} after go-live.',
+      'Next step: complete the configuration so your team sees its own data by day {{nextDueDay}}.',
+    ],
+    action: dashboard,
+  },
+  nudge_first_login: {
+    subject: '{{contactName}}, your {{productName}} workspace is waiting',
+    preheader: 'A first login takes two minutes.',
+    heading: 'Your workspace is ready',
+    paragraphs: [
+      'Most teams log in within {{dueDay}} days of go-live; {{accountName}} has not logged in yet.',
+      'Sign in once and invite a colleague: it takes two minutes. Reply to this email if something is in the way - {{csmName}} will help.',
+    ],
+    action: dashboard,
+  },
+  congrats_configured: {
+    subject: 'Configuration complete',
+    preheader: '{{accountName}} is configured.',
+    heading: 'Configuration complete',
+    paragraphs: ['{{accountName}} finished configuration on day {{reachedDay}}. Nicely done.'],
+  },
+  nudge_configured: {
+    subject: 'One step left to finish setting up {{accountName}}',
+    preheader: 'Configuration is usually done by day {{dueDay}}.',
+    heading: 'Finish your configuration',
+    paragraphs: [
+      'Teams that finish configuration by day {{dueDay}} get value fastest. {{accountName}} is at day {{daysLive}}.',
+      'Need a hand? Reply and {{csmName}} will set up a short call.',
+    ],
+    action: dashboard,
+  },
+  congrats_value: {
+    subject: '{{accountName}} reached {{valuePercent}}% of its target value',
+    preheader: 'A milestone worth sharing.',
+    heading: 'Milestone reached: {{milestoneLabel}}',
+    paragraphs: ['{{accountName}} reached {{milestoneLabel}} on day {{reachedDay}}.'],
+  },
+  nudge_value: {
+    subject: 'Getting {{accountName}} to its target value',
+    preheader: 'Ideas from teams like yours.',
+    heading: '{{milestoneLabel}}',
+    paragraphs: [
+      'Teams like yours reach {{milestoneLabel}} by day {{dueDay}}; {{accountName}} is at day {{daysLive}}.',
+      '{{csmName}} can share what worked for them.',
+    ],
+  },
+  csm_milestone_missed: {
+    subject: '[churnguard] {{accountName}} missed {{milestoneLabel}}',
+    preheader: 'Health {{healthScore}} ({{healthBand}}).',
+    heading: '{{accountName}} missed {{milestoneLabel}}',
+    paragraphs: [
+      'Due by day {{dueDay}}; now day {{daysLive}}. Health {{healthScore}} ({{healthBand}}).',
+      'Reach out to {{accountName}} this week.',
+    ],
+  },
+  renewal_notice: {
+    subject: 'Your {{productName}} renewal on {{renewalDate}}',
+    preheader: 'What your team achieved this year.',
+    heading: 'Renewal on {{renewalDate}}',
+    paragraphs: ['{{accountName}} renews on {{renewalDate}}. {{csmName}} will be in touch.'],
+  },
+  weekly_tip: {
+    subject: 'A tip for {{accountName}}',
+    preheader: 'Two minutes, one feature.',
+    heading: 'Tip of the week',
+    paragraphs: ['Did you know you can save views and share them with your team?'],
+  },
+};

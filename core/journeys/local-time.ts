@@ -1,0 +1,79 @@
+import { type RestraintConfig, WEEKDAYS, type Weekday } from '#config/journeys-schema';
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let found = formatters.get(timeZone);
+  if (!found) {
+    found = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, found);
+  }
+  return found;
+}
+
+export interface LocalTime {
+  weekday: Weekday;
+  /** Minutes after local midnight. */
+  minutes: number;
+}
+
+/** Weekday and time of day of an instant in an IANA time zone. */
+export function localTime(at: Date, timeZone: string): LocalTime {
+  let weekday: Weekday = 'mon';
+  let hour = 0;
+  let minute = 0;
+  for (const part of formatter(timeZone).formatToParts(at)) {
+    if (part.type === 'weekday')
+      weekday = WEEKDAYS.find((day) => day === part.value.toLowerCase()) ?? weekday;
+    else if (part.type === 'hour') hour = Number(part.value);
+    else if (part.type === 'minute') minute = Number(part.value);
+  }
+  return { weekday, minutes: hour * 60 + minute };
+}
+
+const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** Whether an instant falls in quiet hours or on a quiet day in the contact's time zone. */
+export function isQuiet(
+  at: Date,
+  timeZone: string,
+  restraint: Pick<RestraintConfig, 'quietHours' | 'quietDays'>,
+) {
+  const local = localTime(at, timeZone);
+  if (restraint.quietDays.includes(local.weekday)) return true;
+  const start = toMinutes(restraint.quietHours.start);
+  const end = toMinutes(restraint.quietHours.end);
+  if (start === end) return false;
+  return start < end
+    ? local.minutes >= start && local.minutes < end
+    : local.minutes >= start || local.minutes < end;
+}
+
+const STEP_MS = 15 * 60_000;
+const LIMIT_MS = 8 * 86_400_000;
+
+/**
+ * The first instant at or after `from`, on a quarter hour, that is not quiet for the contact. Stepping through
+ * real instants (rather than adding local hours) keeps daylight-saving changes right. Undefined when the rules
+ * leave no time at all in the next 8 days (every day quiet).
+ */
+export function nextAllowedTime(
+  from: Date,
+  timeZone: string,
+  restraint: Pick<RestraintConfig, 'quietHours' | 'quietDays'>,
+): Date | undefined {
+  if (!isQuiet(from, timeZone, restraint)) return from;
+  let at = Math.ceil(from.getTime() / STEP_MS) * STEP_MS;
+  const limit = from.getTime() + LIMIT_MS;
+  while (at <= limit) {
+    if (!isQuiet(new Date(at), timeZone, restraint)) return new Date(at);
+    at += STEP_MS;
+  }
+  return undefined;
+}

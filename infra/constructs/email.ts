@@ -1,0 +1,135 @@
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import {
+  CfnContactList,
+  ConfigurationSet,
+  ConfigurationSetTlsPolicy,
+  DkimIdentity,
+  EasyDkimSigningKeyLength,
+  EmailIdentity,
+  EmailSendingEvent,
+  EventDestination,
+  Identity,
+  SuppressionReasons,
+} from 'aws-cdk-lib/aws-ses';
+import { Construct } from 'constructs';
+
+/** Who churnguard's email comes from. The domain is verified in SES with Easy DKIM (docs/deploy.md). */
+export interface SenderProps {
+  /** The sending domain, e.g. `mail.vendor.example`; churnguard creates its SES identity with Easy DKIM. */
+  domain: string;
+  /** The From address, on that domain, e.g. `success@mail.vendor.example`. Defaults to `customer-success@<domain>`. */
+  fromAddress?: string;
+  /** A custom MAIL FROM subdomain (e.g. `bounce.mail.vendor.example`) so SPF aligns for DMARC. */
+  mailFromDomain?: string;
+  /**
+   * Create the SES identity for the domain (default). Set false when the domain is already verified in this
+   * account and region by another stack: SES holds one identity per domain.
+   */
+  createIdentity?: boolean;
+}
+
+/** A subscription topic in the SES contact list: what a contact can opt out of on its own. */
+export interface SubscriptionTopic {
+  /** Stable id used when sending (`ListManagementOptions.TopicName`). */
+  name: string;
+  displayName: string;
+  description: string;
+  /** Whether a contact who never chose receives this topic. */
+  defaultSubscriptionStatus: 'OPT_IN' | 'OPT_OUT';
+}
+
+export const DEFAULT_SUBSCRIPTION_TOPICS: readonly SubscriptionTopic[] = [
+  {
+    name: 'milestones',
+    displayName: 'Onboarding milestones',
+    description: 'Emails when your rollout reaches or misses a milestone',
+    defaultSubscriptionStatus: 'OPT_IN',
+  },
+  {
+    name: 'nudges',
+    displayName: 'Tips and nudges',
+    description: 'Occasional suggestions to get more from the product',
+    defaultSubscriptionStatus: 'OPT_IN',
+  },
+  {
+    name: 'reviews',
+    displayName: 'Business reviews',
+    description: 'Invitations to health-check and business reviews',
+    defaultSubscriptionStatus: 'OPT_IN',
+  },
+];
+
+export interface EmailProps {
+  sender?: SenderProps;
+  /**
+   * Subscription topics of the SES contact list (one-click unsubscribe per topic). SES allows one contact list
+   * per account and region: set `contactList: false` on a second stage in the same account.
+   */
+  topics?: readonly SubscriptionTopic[];
+  contactList?: boolean;
+}
+
+/**
+ * Email plumbing: the SES configuration set every message is sent with (reputation metrics on, TLS required,
+ * bounces and complaints suppressed account-wide), an event destination that puts bounce, complaint and reject
+ * events on the default EventBridge bus (where a suppression-list consumer subscribes with a rule on
+ * `source: aws.ses`), the sender identity with Easy DKIM, and the contact list with its topics.
+ */
+export class Email extends Construct {
+  readonly configurationSet: ConfigurationSet;
+  readonly identity?: EmailIdentity;
+  readonly contactList?: CfnContactList;
+  readonly fromAddress?: string;
+
+  constructor(scope: Construct, id: string, props: EmailProps) {
+    super(scope, id);
+    this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
+      reputationMetrics: true,
+      sendingEnabled: true,
+      tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+      // A nudge that cannot be delivered within a working day is stale; SES's default keeps trying for 14 hours.
+      maxDeliveryDuration: Duration.hours(12),
+    });
+    this.configurationSet.addEventDestination('BouncesAndComplaints', {
+      destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.REJECT],
+    });
+
+    const sender = props.sender;
+    if (sender) {
+      this.fromAddress = sender.fromAddress ?? `customer-success@${sender.domain}`;
+      if (!this.fromAddress.endsWith(`@${sender.domain}`)) {
+        throw new Error(`sender.fromAddress ${this.fromAddress} must be an address on ${sender.domain}`);
+      }
+      if (sender.createIdentity ?? true) {
+        this.identity = new EmailIdentity(this, 'Identity', {
+          identity: Identity.domain(sender.domain),
+          configurationSet: this.configurationSet,
+          dkimIdentity: DkimIdentity.easyDkim(EasyDkimSigningKeyLength.RSA_2048_BIT),
+          ...(sender.mailFromDomain ? { mailFromDomain: sender.mailFromDomain } : {}),
+        });
+        // The DKIM CNAMEs to publish in the domain's DNS (docs/deploy.md, "Verify the sending domain").
+        this.identity.dkimRecords.forEach((record, i) => {
+          new CfnOutput(this, `DkimRecord${i + 1}`, {
+            description: `Easy DKIM CNAME ${i + 1} for ${sender.domain}`,
+            value: `${record.name} CNAME ${record.value}`,
+          });
+        });
+      }
+    }
+
+    if (props.contactList ?? true) {
+      this.contactList = new CfnContactList(this, 'ContactList', {
+        description: `churnguard subscriptions (${Stack.of(this).stackName})`,
+        topics: (props.topics ?? DEFAULT_SUBSCRIPTION_TOPICS).map((topic) => ({
+          topicName: topic.name,
+          displayName: topic.displayName,
+          description: topic.description,
+          defaultSubscriptionStatus: topic.defaultSubscriptionStatus,
+        })),
+      });
+    }
+  }
+}

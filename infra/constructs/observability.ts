@@ -1,0 +1,248 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  MathExpression,
+  Metric,
+  TextWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct, type IConstruct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../functions/shared/telemetry.ts';
+import { acknowledgeNag } from '../nag.ts';
+
+/**
+ * SES puts an account under review at a 5% bounce or 0.1% complaint rate (fractions 0.05 and 0.001); churnguard
+ * alarms at 80% of each, while there is still time to act.
+ */
+export const SES_ALARM_THRESHOLDS = { bounceRate: 0.04, complaintRate: 0.0008 } as const;
+
+export interface ObservabilityProps {
+  /** The construct whose Lambda functions, dead-letter queues and state machines are watched (all of them). */
+  watched: IConstruct;
+  /** Who gets alarm notifications by email (the subscription must be confirmed from the first message). */
+  alarmEmail?: string;
+  production: boolean;
+  /** Extra dashboard metrics (API requests and errors), set by the owner of the API. */
+  apiMetrics?: { requests: IMetric; serverErrors: IMetric; latency: IMetric };
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+
+/** Dead-letter queues: every queue some other queue redrives to, and every function's own DLQ. */
+function deadLetterQueues(all: IConstruct[]): Queue[] {
+  const found = new Set<Queue>();
+  for (const c of all) {
+    if (c instanceof Queue && c.deadLetterQueue?.queue instanceof Queue) found.add(c.deadLetterQueue.queue);
+    if (c instanceof LambdaFunction && c.deadLetterQueue instanceof Queue) found.add(c.deadLetterQueue);
+  }
+  return [...found];
+}
+
+/**
+ * Alarms and the dashboard. Everything found under `watched` when this is constructed is covered: each Lambda
+ * function (errors, throttles), each dead-letter queue (any message), each state machine (failed or timed-out
+ * executions), and SES reputation (bounce and complaint rates nearing the review thresholds). Alarms notify one
+ * SNS topic (KMS-encrypted, TLS only) with an optional email subscription.
+ */
+export class Observability extends Construct {
+  readonly alarmTopic: Topic;
+  readonly alarms: Alarm[] = [];
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: ObservabilityProps) {
+    super(scope, id);
+    const key = new Key(this, 'AlarmTopicKey', {
+      description: 'churnguard alarm topic',
+      enableKeyRotation: true,
+      removalPolicy: props.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    // CloudWatch must be able to publish to the encrypted topic.
+    key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    this.alarmTopic = new Topic(this, 'AlarmTopic', {
+      displayName: 'churnguard alarms',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    if (props.alarmEmail) {
+      this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+    }
+    const action = new SnsAction(this.alarmTopic);
+    const alarm = (name: string, metric: IMetric, threshold: number, description: string) => {
+      const created = new Alarm(this, name, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      created.addAlarmAction(action);
+      created.addOkAction(action);
+      this.alarms.push(created);
+      return created;
+    };
+
+    const all = props.watched.node.findAll();
+    const functions = all.filter((c): c is LambdaFunction => c instanceof LambdaFunction);
+    const machines = all.filter((c): c is StateMachine => c instanceof StateMachine);
+    const dlqs = deadLetterQueues(all);
+    // Paths below the watched construct: unique, so they make unique alarm ids and readable labels.
+    const root = props.watched.node.path;
+    const label = (c: IConstruct) =>
+      (root ? c.node.path.slice(root.length + 1) : c.node.path).replace(/\/(Function|Resource)$/, '');
+
+    for (const fn of functions) {
+      const name = label(fn).replace(/\W/g, '');
+      alarm(
+        `${name}Errors`,
+        fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        1,
+        `${label(fn)}: the function failed (unhandled error or timeout) in the last 5 minutes`,
+      );
+      alarm(
+        `${name}Throttles`,
+        fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        1,
+        `${label(fn)}: invocations were throttled (account or reserved concurrency exhausted)`,
+      );
+    }
+    for (const dlq of dlqs) {
+      alarm(
+        `${label(dlq).replace(/\W/g, '')}Depth`,
+        dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        1,
+        `${label(dlq)}: messages are waiting in a dead-letter queue; inspect them and redrive`,
+      );
+    }
+    for (const machine of machines) {
+      const name = label(machine).replace(/\W/g, '');
+      alarm(
+        `${name}Failed`,
+        new MathExpression({
+          expression: 'failed + timedOut + aborted',
+          usingMetrics: {
+            failed: machine.metricFailed({ period: FIVE_MINUTES, statistic: 'Sum' }),
+            timedOut: machine.metricTimedOut({ period: FIVE_MINUTES, statistic: 'Sum' }),
+            aborted: machine.metricAborted({ period: FIVE_MINUTES, statistic: 'Sum' }),
+          },
+          period: FIVE_MINUTES,
+          label: 'failed executions',
+        }),
+        1,
+        `${label(machine)}: an execution failed, timed out or was aborted`,
+      );
+    }
+
+    // Account-level reputation metrics, the ones SES's review is based on (fractions: 0.05 is 5%).
+    const reputation = (metricName: string) =>
+      new Metric({ namespace: 'AWS/SES', metricName, period: Duration.hours(1), statistic: 'Maximum' });
+    const bounceRate = reputation('Reputation.BounceRate');
+    const complaintRate = reputation('Reputation.ComplaintRate');
+    alarm(
+      'SesBounceRate',
+      bounceRate,
+      SES_ALARM_THRESHOLDS.bounceRate,
+      'SES bounce rate is at 4%: SES reviews the account at 5%. Check the bounce events and the list source.',
+    );
+    alarm(
+      'SesComplaintRate',
+      complaintRate,
+      SES_ALARM_THRESHOLDS.complaintRate,
+      'SES complaint rate is at 0.08%: SES reviews the account at 0.1%. Pause nudges and check targeting.',
+    );
+
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      defaultInterval: Duration.days(1),
+    });
+    const fnMetric = (pick: (fn: LambdaFunction) => IMetric) => functions.map(pick);
+    this.dashboard.addWidgets(
+      new TextWidget({
+        markdown:
+          '# churnguard\nAPI, functions, queues, workflows and email reputation. Alarms notify the alarm topic.',
+        width: 24,
+        height: 2,
+      }),
+    );
+    if (props.apiMetrics) {
+      this.dashboard.addWidgets(
+        new GraphWidget({
+          title: 'API requests and 5xx',
+          left: [props.apiMetrics.requests],
+          right: [props.apiMetrics.serverErrors],
+          width: 12,
+        }),
+        new GraphWidget({ title: 'API latency (p99)', left: [props.apiMetrics.latency], width: 12 }),
+      );
+    }
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Lambda errors',
+        left: fnMetric((fn) => fn.metricErrors({ period: FIVE_MINUTES, label: label(fn) })),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Lambda throttles',
+        left: fnMetric((fn) => fn.metricThrottles({ period: FIVE_MINUTES, label: label(fn) })),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Lambda duration (p99)',
+        left: fnMetric((fn) =>
+          fn.metricDuration({ period: FIVE_MINUTES, statistic: 'p99', label: label(fn) }),
+        ),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Dead-letter queue depth',
+        left: dlqs.map((q) => q.metricApproximateNumberOfMessagesVisible({ label: label(q) })),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Workflow executions',
+        left: machines.map((m) => m.metricStarted({ period: FIVE_MINUTES, label: `${label(m)} started` })),
+        right: machines.map((m) => m.metricFailed({ period: FIVE_MINUTES, label: `${label(m)} failed` })),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Signals ingested over the API',
+        left: ['SignalsAccepted', 'SignalsDuplicate', 'SignalsRejected'].map(
+          (metricName) =>
+            new Metric({
+              namespace: METRICS_NAMESPACE,
+              metricName,
+              dimensionsMap: { service: 'signals' },
+              statistic: 'Sum',
+              period: FIVE_MINUTES,
+            }),
+        ),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'SES reputation (alarm at 80% of the review threshold)',
+        left: [bounceRate.with({ label: 'bounce rate' })],
+        right: [complaintRate.with({ label: 'complaint rate' })],
+        width: 8,
+      }),
+    );
+
+    if (props.alarmEmail) {
+      acknowledgeNag(
+        this.alarmTopic,
+        'Serverless::Serverless-SNSRedrivePolicy',
+        'The only subscription is an email to an operator; SNS retries email delivery itself and a lost notice still leaves the alarm in ALARM on the dashboard.',
+      );
+    }
+  }
+}

@@ -1,0 +1,281 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { checkAccounts } from '#core/ingest';
+import type { SignalInput } from '#core/signals';
+import type { Scenario } from '#core/simulation/scenario';
+import {
+  type SimAccountEnd,
+  type SimAction,
+  type SimEmail,
+  type SimOutcome,
+  type SimSkip,
+  type SimSummary,
+  summarise,
+} from '#core/simulation/summary';
+import type { FieldError } from '#core/validation';
+import { createAccountsHandler } from '#functions/accounts/app';
+import { createRisksHandler } from '#functions/risks/app';
+import { loadAccountState } from '#functions/shared/account-state';
+import type { Mailer, OutgoingEmail } from '#functions/shared/mailer';
+import { createSignalsHandler } from '#functions/signals/app';
+import { registerApiKey } from '#store/api-key-store';
+import { createDb } from '#store/client';
+import { getOpenRisk } from '#store/risk-store';
+import { listNotSent } from '#store/send-ledger-store';
+import { ensureTable } from '#store/table';
+import { readTimeline } from '#store/timeline-store';
+import { startDynamoDbLocal } from '../dynamodb-local.ts';
+import { VirtualClock } from '../virtual-clock.ts';
+import { createWorkflowEngine } from '../workflow-engine.ts';
+
+const DAY_MS = 86_400_000;
+const KEY = 'cg_simulation';
+
+/** What a run is fed: a validated scenario, or a synthetic portfolio that makes each day's signals on demand. */
+export interface SimulationInput {
+  start: string;
+  days: number;
+  accounts: unknown[];
+  signalsForDay(day: number): unknown[];
+  acks: Scenario['acks'];
+  outcomes: Scenario['outcomes'];
+}
+
+export interface SimulationResult {
+  start: string;
+  days: number;
+  actions: SimAction[];
+  skipped: SimSkip[];
+  emails: SimEmail[];
+  accounts: SimAccountEnd[];
+  rejected: { day: number; index: number; id?: string; errors: FieldError[] }[];
+  summary: SimSummary;
+}
+
+export class ScenarioError extends Error {
+  constructor(readonly errors: FieldError[]) {
+    super(
+      `the scenario has ${errors.length} problem(s):\n${errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`,
+    );
+    this.name = 'ScenarioError';
+  }
+}
+
+/** A scenario's signals bucketed by virtual day; a signal outside the window is a field-level error. */
+export function scenarioInput(scenario: Scenario): SimulationInput {
+  const startMs = Date.parse(`${scenario.start}T00:00:00Z`);
+  const byDay = new Map<number, unknown[]>();
+  const errors: FieldError[] = [];
+  scenario.signals.forEach((signal, index) => {
+    const at =
+      typeof signal === 'object' && signal !== null && 'occurredAt' in signal
+        ? Date.parse(String(signal.occurredAt))
+        : Number.NaN;
+    const day = Math.floor((at - startMs) / DAY_MS);
+    if (Number.isNaN(at))
+      errors.push({ path: `signals[${index}].occurredAt`, message: 'must be an ISO 8601 date-time' });
+    else if (day < 0 || day >= scenario.days)
+      errors.push({
+        path: `signals[${index}].occurredAt`,
+        message: `must fall inside the scenario window (${scenario.days} days from ${scenario.start})`,
+      });
+    else byDay.set(day, [...(byDay.get(day) ?? []), signal]);
+  });
+  const accounts = checkAccounts(scenario.accounts);
+  for (const r of accounts.rejected)
+    for (const e of r.errors) errors.push({ path: `accounts[${r.index}].${e.path}`, message: e.message });
+  if (errors.length) throw new ScenarioError(errors);
+  return {
+    start: scenario.start,
+    days: scenario.days,
+    accounts: scenario.accounts,
+    signalsForDay: (d) => byDay.get(d) ?? [],
+    acks: scenario.acks,
+    outcomes: scenario.outcomes,
+  };
+}
+
+/** Mail goes nowhere: it is captured, with deterministic ids, for result.json. */
+function outbox(clock: VirtualClock): Mailer & { sent: SimEmail[] } {
+  const sent: SimEmail[] = [];
+  return {
+    sent,
+    async send(email: OutgoingEmail) {
+      sent.push({ at: clock.now().toISOString(), to: [...email.to].sort(), subject: email.subject });
+      return `sim-${sent.length}`;
+    },
+  };
+}
+
+function post(
+  handler: ReturnType<typeof createSignalsHandler>,
+  routeKey: string,
+  body: unknown,
+  pathParameters?: Record<string, string>,
+) {
+  return handler({
+    version: '2.0',
+    routeKey,
+    rawPath: '/',
+    rawQueryString: '',
+    headers: { authorization: `Bearer ${KEY}` },
+    body: JSON.stringify(body),
+    pathParameters,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: 'sim',
+      apiId: 'sim',
+      domainName: 'sim',
+      domainPrefix: 'sim',
+      http: { method: 'POST', path: '/', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'sim' },
+      requestId: 'sim',
+      routeKey,
+      stage: '$default',
+      time: '',
+      timeEpoch: 0,
+    },
+  });
+}
+
+/**
+ * Runs the real system over a virtual year: the same handlers, store, dispatcher and synthesized state machines,
+ * on an in-memory DynamoDB Local, with mail captured. Each virtual day: timers due that day fire first (the
+ * dispatcher), then the day's signals, acknowledgements and outcomes enter through the API handlers.
+ */
+/** Where a run's wall time goes, in milliseconds by phase; filled when passed (benchmarks). */
+export type PhaseProfile = Record<'setup' | 'timers' | 'signals' | 'acks' | 'collect', number>;
+
+export async function runSimulation(
+  input: SimulationInput,
+  onDay?: (day: number, days: number) => void,
+  profile?: PhaseProfile,
+): Promise<SimulationResult> {
+  let mark = Date.now();
+  const lap = (phase: keyof PhaseProfile) => {
+    const now = Date.now();
+    if (profile) profile[phase] += now - mark;
+    mark = now;
+  };
+  const dynamo = await startDynamoDbLocal();
+  try {
+    const db = createDb('churnguard-simulation', dynamo.endpoint);
+    await ensureTable(db.doc, db.tableName);
+    const startMs = Date.parse(`${input.start}T00:00:00Z`);
+    const clock = new VirtualClock(new Date(startMs));
+    const mail = outbox(clock);
+    const deps = { db, clock, logger: new Logger({ logLevel: 'SILENT' }) };
+    const engine = createWorkflowEngine(deps, { mailer: mail });
+    await registerApiKey(db, KEY, 'simulation', clock.now());
+    const accountsApi = createAccountsHandler(deps);
+    const signalsApi = createSignalsHandler(deps);
+    const risksApi = createRisksHandler(deps);
+    const rejected: SimulationResult['rejected'] = [];
+    for (let i = 0; i < input.accounts.length; i += 500) {
+      await post(accountsApi, 'POST /v1/accounts', { accounts: input.accounts.slice(i, i + 500) });
+    }
+    const accountIds = checkAccounts(input.accounts)
+      .valid.map((v) => v.account.id)
+      .sort();
+    for (let day = 0; day < input.days; day++) {
+      const dayEnd = new Date(startMs + (day + 1) * DAY_MS - 1000);
+      await engine.advance(dayEnd, clock);
+      lap('timers');
+      const outcomes = input.outcomes
+        .filter((o) => Math.floor((Date.parse(o.at) - startMs) / DAY_MS) === day)
+        .map(
+          (o): SignalInput => ({
+            id: `outcome-${o.accountId}-${o.at}`,
+            accountId: o.accountId,
+            type: 'renewal_outcome',
+            occurredAt: o.at,
+            attributes: { outcome: o.outcome },
+          }),
+        );
+      const signals = [...input.signalsForDay(day), ...outcomes];
+      for (let i = 0; i < signals.length; i += 1000) {
+        const response = await post(signalsApi, 'POST /v1/signals', { signals: signals.slice(i, i + 1000) });
+        const body = JSON.parse(response.body ?? '{}') as {
+          rejected?: { index: number; id?: string; errors: FieldError[] }[];
+        };
+        for (const r of body.rejected ?? []) rejected.push({ day, ...r, index: r.index + i });
+      }
+      lap('signals');
+      for (const ack of input.acks.filter((a) => Math.floor((Date.parse(a.at) - startMs) / DAY_MS) === day)) {
+        const risk = await getOpenRisk(db, ack.accountId);
+        if (risk) await post(risksApi, 'POST /v1/risks/{id}/ack', { note: ack.note }, { id: risk.riskId });
+      }
+      lap('acks');
+      onDay?.(day + 1, input.days);
+    }
+
+    const actions: SimAction[] = [];
+    const skipped: SimSkip[] = [];
+    const accounts: SimAccountEnd[] = [];
+    const outcomeOf = new Map(input.outcomes.map((o) => [o.accountId, o.outcome]));
+    for (const accountId of accountIds) {
+      for (const entry of await readTimeline(db, accountId)) {
+        const details = (entry.details ?? {}) as Record<string, unknown>;
+        actions.push({
+          at: entry.at,
+          accountId,
+          kind: entry.action,
+          what: entry.what,
+          why: entry.why,
+          ...(typeof details.play === 'string' ? { play: details.play } : {}),
+          ...(typeof details.contact === 'string' ? { contact: details.contact } : {}),
+          ...(details.mode === 'live' || details.mode === 'silent' || details.mode === 'held_out'
+            ? { mode: details.mode }
+            : {}),
+          ...(typeof details.subject === 'string' ? { subject: details.subject } : {}),
+          ...(entry.execution ? { execution: entry.execution } : {}),
+        });
+      }
+      for (const row of await listNotSent(db, accountId)) {
+        skipped.push({
+          at: row.at,
+          accountId,
+          play: row.playId,
+          contact: row.recipientId,
+          outcome: row.outcome,
+          reason: row.reason,
+        });
+      }
+      const state = await loadAccountState(db, accountId, clock.now());
+      const risk = await getOpenRisk(db, accountId);
+      accounts.push({
+        accountId,
+        score: state?.health.score ?? null,
+        band: state?.health.band ?? 'unknown',
+        segment: state?.health.segment.segment ?? 'unknown',
+        openRisk: risk ? { tier: risk.tier, primaryCause: risk.primaryCause, strategy: risk.strategy } : null,
+        outcome: outcomeOf.get(accountId) ?? null,
+      });
+    }
+    const byTime = <T extends { at: string; accountId?: string }>(a: T, b: T) =>
+      a.at.localeCompare(b.at) || (a.accountId ?? '').localeCompare(b.accountId ?? '');
+    actions.sort((a, b) => byTime(a, b) || a.kind.localeCompare(b.kind) || a.what.localeCompare(b.what));
+    skipped.sort(
+      (a, b) => byTime(a, b) || a.play.localeCompare(b.play) || a.contact.localeCompare(b.contact),
+    );
+    const emails = [...mail.sent].sort(
+      (a, b) => a.at.localeCompare(b.at) || a.subject.localeCompare(b.subject),
+    );
+    const outcomes: SimOutcome[] = input.outcomes.map((o) => ({
+      accountId: o.accountId,
+      outcome: o.outcome,
+      at: o.at,
+    }));
+    lap('collect');
+    return {
+      start: input.start,
+      days: input.days,
+      actions,
+      skipped,
+      emails,
+      accounts,
+      rejected,
+      summary: summarise(actions, skipped, emails, outcomes),
+    };
+  } finally {
+    await dynamo.stop();
+  }
+}

@@ -1,0 +1,47 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGet, queryAll } from './batch.ts';
+import type { Db } from './client.ts';
+import { keys } from './keys.ts';
+
+/** Records a one-click unsubscribe; repeating it changes nothing but the time of the latest request. */
+export async function unsubscribe(db: Db, accountId: string, contactId: string, at: string): Promise<void> {
+  await db.doc.send(
+    new PutCommand({
+      TableName: db.tableName,
+      Item: { ...keys.unsubscribed(accountId, contactId), kind: 'unsubscribed', accountId, contactId, at },
+    }),
+  );
+}
+
+/** Contact ids of the account that unsubscribed. */
+export async function unsubscribedContacts(db: Db, accountId: string): Promise<Set<string>> {
+  const items = await queryAll(db, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: {
+      ':pk': keys.accountPartition(accountId),
+      ':prefix': keys.unsubscribedPrefix,
+    },
+    ConsistentRead: true,
+  });
+  return new Set(items.map((item) => String(item.contactId)));
+}
+
+export type SuppressionReason = 'bounce' | 'complaint';
+
+/** Puts an address on the suppression list (an SES bounce or complaint event via the configuration set). */
+export async function suppress(db: Db, email: string, reason: SuppressionReason, at: string): Promise<void> {
+  await db.doc.send(
+    new PutCommand({
+      TableName: db.tableName,
+      Item: { ...keys.suppressed(email), kind: 'suppressed', email: email.toLowerCase(), reason, at },
+    }),
+  );
+}
+
+/** Which of these addresses are suppressed (lower case). */
+export async function suppressedAmong(db: Db, emails: readonly string[]): Promise<Set<string>> {
+  const unique = [...new Set(emails.map((e) => e.toLowerCase()))];
+  if (unique.length === 0) return new Set();
+  const items = await batchGet(db, unique.map(keys.suppressed));
+  return new Set(items.map((item) => String(item.email)));
+}

@@ -1,0 +1,115 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  DefinitionBody,
+  Errors,
+  Fail,
+  JsonPath,
+  LogLevel,
+  Map as MapState,
+  StateMachine,
+  Succeed,
+  TaskInput,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { CallAwsService, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { catchAll, lambdaRetry } from './task-retry.ts';
+
+export interface MilestoneJourneyProps {
+  journeyFunction: IFunction;
+  logRetention: RetentionDays;
+}
+
+/**
+ * One milestone check (due or grace) for one account, started by the dispatcher from a `journey_milestone`
+ * timer. Input: { accountId, ref, dueAt, milestone, phase }.
+ *
+ * Evaluate (Lambda: status, plays, restraint; writes the not-sent ledger, reserves the send ledger, stores in-app
+ * messages) → for each email: SendEmail (SESv2, direct integration) → Settle (message id on the ledger).
+ *
+ * SendEmail is deliberately NOT retried: SES may have accepted a message whose answer was lost, and a retry could
+ * send it twice. Its failure is settled as `failed` on the ledger (never sent again), which fails toward never
+ * sending twice (DESIGN decision 4). Lambda tasks retry transient faults; they are idempotent.
+ */
+export class MilestoneJourney extends Construct {
+  readonly stateMachine: StateMachine;
+
+  constructor(scope: Construct, id: string, props: MilestoneJourneyProps) {
+    super(scope, id);
+    const failed = new Fail(this, 'JourneyFailed', { error: 'JourneyFailed', causePath: '$.error.Cause' });
+    const evaluate = new LambdaInvoke(this, 'EvaluateMilestone', {
+      lambdaFunction: props.journeyFunction,
+      payload: TaskInput.fromObject({
+        task: 'evaluate',
+        'accountId.$': '$.accountId',
+        'milestone.$': '$.milestone',
+        'phase.$': '$.phase',
+        'dueAt.$': '$.dueAt',
+        'execution.$': '$$.Execution.Name',
+      }),
+      payloadResponseOnly: true,
+      resultPath: '$.plan',
+    })
+      .addRetry(lambdaRetry)
+      .addCatch(failed, catchAll);
+
+    const settle = (name: string, fields: Record<string, string>) =>
+      new LambdaInvoke(this, name, {
+        lambdaFunction: props.journeyFunction,
+        payload: TaskInput.fromObject({
+          task: 'settle',
+          'accountId.$': '$.accountId',
+          'key.$': '$.key',
+          ...fields,
+        }),
+        payloadResponseOnly: true,
+        resultPath: JsonPath.DISCARD,
+      }).addRetry(lambdaRetry);
+    const settleSent = settle('SettleSent', { 'messageId.$': '$.sent.MessageId' });
+    const settleFailed = settle('SettleFailed', { 'error.$': '$.error' });
+    const send = new CallAwsService(this, 'SendEmail', {
+      service: 'sesv2',
+      action: 'sendEmail',
+      iamResources: [
+        Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: '*' }),
+        Stack.of(this).formatArn({ service: 'ses', resource: 'configuration-set', resourceName: '*' }),
+      ],
+      parameters: {
+        'FromEmailAddress.$': '$.from',
+        Destination: { 'ToAddresses.$': '$.to' },
+        Content: {
+          Simple: {
+            Subject: { 'Data.$': '$.subject', Charset: 'UTF-8' },
+            Body: {
+              Html: { 'Data.$': '$.html', Charset: 'UTF-8' },
+              Text: { 'Data.$': '$.text', Charset: 'UTF-8' },
+            },
+            'Headers.$': '$.headers',
+          },
+        },
+      },
+      resultPath: '$.sent',
+    }).addCatch(settleFailed, { errors: [Errors.ALL], resultPath: '$.error' });
+    send.next(settleSent);
+
+    const sendEach = new MapState(this, 'SendEachEmail', {
+      itemsPath: '$.plan.emails',
+      maxConcurrency: 4,
+      resultPath: JsonPath.DISCARD,
+    })
+      .itemProcessor(send)
+      .addCatch(failed, catchAll);
+    const definition = evaluate.next(sendEach).next(new Succeed(this, 'JourneyDone'));
+    this.stateMachine = new StateMachine(this, 'MilestoneJourney', {
+      definitionBody: DefinitionBody.fromChainable(definition),
+      timeout: Duration.minutes(5),
+      tracingEnabled: true,
+      logs: {
+        destination: new LogGroup(this, 'Logs', { retention: props.logRetention }),
+        level: LogLevel.ALL,
+        includeExecutionData: false,
+      },
+    });
+  }
+}
