@@ -38,7 +38,9 @@ export class ChurnGuardHttpApi extends Construct {
         acknowledgeNag(
           added,
           'AwsSolutions::AwsSolutions-APIG4',
-          'Authenticated in the function: every handler checks "Authorization: Bearer <key>" against hashed keys and answers 401 (functions/shared/http.ts; tested per route).',
+          route.auth === 'signature'
+            ? "Authenticated in the function by what the caller can prove: a vendor webhook signature (HMAC, timestamped) or an unsubscribe link's HMAC token; a bad one answers 401/404 (tested per source)."
+            : 'Authenticated in the function: the handler checks "Authorization: Bearer <key>" against hashed keys and answers 401 (functions/shared/http.ts; tested per route).',
         );
       }
     }
