@@ -3,8 +3,6 @@ export interface Clock {
   now(): Date;
 }
 
-export const systemClock: Clock = { now: () => new Date() };
-
 export function fixedClock(at: Date | string): Clock {
   const instant = new Date(at);
   return { now: () => new Date(instant) };

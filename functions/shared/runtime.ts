@@ -1,9 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { type Clock, systemClock } from '#core/clock';
+import type { Clock } from '#core/clock';
 import { createDb, type Db } from '#store/client';
 import type { WebhookSettings } from '../webhooks/settings.ts';
 import { readEnv } from './env.ts';
 import { redactingReplacer } from './redact.ts';
+import { systemClock } from './system-clock.ts';
 import { createMetrics, type Metrics } from './telemetry.ts';
 
 /** What every handler needs; tests and the local runtime build their own, Lambda builds one per module. */

@@ -6,7 +6,8 @@ import {
   type RunOptions,
   StateMachine,
 } from 'aws-local-stepfunctions';
-import { type Clock, systemClock } from '#core/clock';
+import type { Clock } from '#core/clock';
+import { systemClock } from '#functions/shared/system-clock';
 import { allStates, isStateMachineDefinition } from './asl.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './cloudformation.ts';
 import {
