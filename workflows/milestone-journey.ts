@@ -1,20 +1,18 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
-  DefinitionBody,
   Errors,
   Fail,
   JsonPath,
-  LogLevel,
   Map as MapState,
-  StateMachine,
+  type StateMachine,
   Succeed,
   TaskInput,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { CallAwsService, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { catchAll, lambdaRetry } from './task-retry.ts';
+import { catchAll, lambdaRetry, workflowStateMachine } from './task-retry.ts';
 
 export interface MilestoneJourneyProps {
   journeyFunction: IFunction;
@@ -101,15 +99,6 @@ export class MilestoneJourney extends Construct {
       .itemProcessor(send)
       .addCatch(failed, catchAll);
     const definition = evaluate.next(sendEach).next(new Succeed(this, 'JourneyDone'));
-    this.stateMachine = new StateMachine(this, 'MilestoneJourney', {
-      definitionBody: DefinitionBody.fromChainable(definition),
-      timeout: Duration.minutes(5),
-      tracingEnabled: true,
-      logs: {
-        destination: new LogGroup(this, 'Logs', { retention: props.logRetention }),
-        level: LogLevel.ALL,
-        includeExecutionData: false,
-      },
-    });
+    this.stateMachine = workflowStateMachine(this, 'MilestoneJourney', definition, props.logRetention);
   }
 }

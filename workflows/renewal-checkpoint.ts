@@ -1,20 +1,17 @@
-import { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   Choice,
   Condition,
-  DefinitionBody,
   Fail,
   JsonPath,
-  LogLevel,
-  StateMachine,
+  type StateMachine,
   Succeed,
   TaskInput,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { catchAll, lambdaRetry } from './task-retry.ts';
+import { catchAll, lambdaRetry, workflowStateMachine } from './task-retry.ts';
 
 export interface RenewalCheckpointProps {
   checkpointFunction: IFunction;
@@ -83,15 +80,6 @@ export class RenewalCheckpoint extends Construct {
         .when(Condition.booleanEquals('$.evaluation.escalate', true), openRisk)
         .otherwise(record),
     );
-    this.stateMachine = new StateMachine(this, 'RenewalCheckpoint', {
-      definitionBody: DefinitionBody.fromChainable(definition),
-      timeout: Duration.minutes(5),
-      tracingEnabled: true,
-      logs: {
-        destination: new LogGroup(this, 'Logs', { retention: props.logRetention }),
-        level: LogLevel.ALL,
-        includeExecutionData: false,
-      },
-    });
+    this.stateMachine = workflowStateMachine(this, 'RenewalCheckpoint', definition, props.logRetention);
   }
 }

@@ -1,17 +1,9 @@
-import { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import {
-  DefinitionBody,
-  Fail,
-  LogLevel,
-  StateMachine,
-  Succeed,
-  TaskInput,
-} from 'aws-cdk-lib/aws-stepfunctions';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Fail, type StateMachine, Succeed, TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { catchAll, lambdaRetry } from './task-retry.ts';
+import { catchAll, lambdaRetry, workflowStateMachine } from './task-retry.ts';
 
 export interface RiskEscalationProps {
   riskFunction: IFunction;
@@ -44,15 +36,11 @@ export class RiskEscalation extends Construct {
     })
       .addRetry(lambdaRetry)
       .addCatch(failed, catchAll);
-    this.stateMachine = new StateMachine(this, 'RiskEscalation', {
-      definitionBody: DefinitionBody.fromChainable(check.next(new Succeed(this, 'DeadlineHandled'))),
-      timeout: Duration.minutes(5),
-      tracingEnabled: true,
-      logs: {
-        destination: new LogGroup(this, 'Logs', { retention: props.logRetention }),
-        level: LogLevel.ALL,
-        includeExecutionData: false,
-      },
-    });
+    this.stateMachine = workflowStateMachine(
+      this,
+      'RiskEscalation',
+      check.next(new Succeed(this, 'DeadlineHandled')),
+      props.logRetention,
+    );
   }
 }
