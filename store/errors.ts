@@ -9,3 +9,8 @@ export class NotFoundError extends Error {
 export function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
+
+/** A transaction refused because one of its conditions failed (or it collided with another transaction). */
+export function isTransactionCanceled(error: unknown): boolean {
+  return error instanceof Error && error.name === 'TransactionCanceledException';
+}

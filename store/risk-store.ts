@@ -2,7 +2,7 @@ import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dy
 import type { Strategy } from '#core/workflows/risks';
 import { queryAll } from './batch.ts';
 import type { Db } from './client.ts';
-import { isConditionalCheckFailed, NotFoundError } from './errors.ts';
+import { isConditionalCheckFailed, isTransactionCanceled, NotFoundError } from './errors.ts';
 import { keys } from './keys.ts';
 
 export interface RiskRecord {
@@ -112,7 +112,7 @@ export async function openRisk(db: Db, risk: RiskRecord): Promise<{ risk: RiskRe
     );
     return { risk, created: true };
   } catch (error) {
-    if (!(error instanceof Error && error.name === 'TransactionCanceledException')) throw error;
+    if (!isTransactionCanceled(error)) throw error;
     const existing = await getOpenRisk(db, risk.accountId);
     if (!existing) throw error;
     return { risk: existing, created: false };
@@ -216,7 +216,7 @@ export async function closeRisk(
     );
     return true;
   } catch (error) {
-    if (error instanceof Error && error.name === 'TransactionCanceledException') return false;
+    if (isTransactionCanceled(error)) return false;
     throw error;
   }
 }

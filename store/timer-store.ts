@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynam
 import type { Timer, TimerKind } from '#core/workflows/timers';
 import { queryAll } from './batch.ts';
 import type { Db } from './client.ts';
-import { isConditionalCheckFailed } from './errors.ts';
+import { isConditionalCheckFailed, isTransactionCanceled } from './errors.ts';
 import { keys } from './keys.ts';
 
 /** `kind` on an item names the item type ('timer'); the timer's own kind is stored as `timerKind`. */
@@ -98,7 +98,7 @@ export async function cancelTimer(db: Db, accountId: string, kind: TimerKind, re
     );
     return true;
   } catch (error) {
-    if (error instanceof Error && error.name === 'TransactionCanceledException') return false;
+    if (isTransactionCanceled(error)) return false;
     throw error;
   }
 }
@@ -186,7 +186,7 @@ export async function markFired(db: Db, timer: Timer): Promise<boolean> {
     );
     return true;
   } catch (error) {
-    if (error instanceof Error && error.name === 'TransactionCanceledException') return false;
+    if (isTransactionCanceled(error)) return false;
     throw error;
   }
 }
