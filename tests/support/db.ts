@@ -5,15 +5,24 @@ import { inject } from 'vitest';
 import { type Clock, fixedClock } from '#core/clock';
 import type { Deps } from '#functions/shared/runtime';
 import { createDb, type Db } from '#store/client';
+import { createMemoryDb, MemoryDynamoDb } from '#store/memory/client';
 import { ensureTable } from '#store/table';
 
-/** A fresh, uniquely named table in the run's shared DynamoDB Local. */
+/**
+ * A fresh, uniquely named table: in the run's shared DynamoDB Local, or, in the `memory` test project
+ * (CHURNGUARD_STORE=memory), in the in-memory store adapter, so the same suites check both backends.
+ */
 export async function createTestDb(): Promise<Db> {
   const tableName = `test-${randomUUID()}`;
-  const db = createDb(tableName, inject('dynamoEndpoint'));
+  const db =
+    process.env.CHURNGUARD_STORE === 'memory'
+      ? createMemoryDb(tableName, sharedMemory)
+      : createDb(tableName, inject('dynamoEndpoint'));
   await ensureTable(db.doc, tableName);
   return db;
 }
+
+const sharedMemory = new MemoryDynamoDb();
 
 export const silentLogger = () => new Logger({ serviceName: 'test', logLevel: 'SILENT' });
 

@@ -1,0 +1,294 @@
+import {
+  CreateTableCommand,
+  DeleteItemCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand as QueryItemsCommand,
+  ResourceInUseException,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Db } from '../client.ts';
+import { tableNotFound, validationError } from './errors.ts';
+import {
+  getOne,
+  type Page,
+  type PlannedWrite,
+  planConditionCheck,
+  planDelete,
+  planPut,
+  planUpdate,
+  type QueryRequest,
+  query,
+  readUnits,
+  scan,
+  type WriteRequest,
+  writeAll,
+  writeOne,
+} from './operations.ts';
+import { keyOf } from './requests.ts';
+import { MemoryTable } from './table.ts';
+import type { Item } from './values.ts';
+
+type Input = QueryRequest &
+  WriteRequest & {
+    TableName?: string;
+    ReturnConsumedCapacity?: string;
+    Key?: Record<string, unknown>;
+    Item?: Record<string, unknown>;
+    UpdateExpression?: string;
+    RequestItems?: unknown;
+    TransactItems?: unknown;
+  } & Record<string, unknown>;
+type Output = Record<string, unknown>;
+
+const METADATA = { $metadata: { httpStatusCode: 200 } };
+
+function capacity(input: Input, tableName: string, units: number) {
+  const wanted = input.ReturnConsumedCapacity === 'TOTAL' || input.ReturnConsumedCapacity === 'INDEXES';
+  return wanted ? { ConsumedCapacity: { TableName: tableName, CapacityUnits: units } } : {};
+}
+
+function pageOutput(result: Page, input: Input, tableName: string): Output {
+  return {
+    ...(input.Select === 'COUNT' ? {} : { Items: result.items }),
+    Count: result.count,
+    ScannedCount: result.scanned,
+    ...(result.lastKey ? { LastEvaluatedKey: result.lastKey } : {}),
+    ...capacity(input, tableName, result.units),
+    ...METADATA,
+  };
+}
+
+/**
+ * DynamoDB's data plane, in memory, for the single-table design: the second store adapter the simulator runs
+ * on for large backtests. It executes the very commands the store sends (document and low-level), with
+ * DynamoDB's semantics for keys, conditions, updates, queries, pages, batches and transactions, and passes the
+ * same tests as DynamoDB Local (tests/store/memory-contract.test.ts and the suites run with CHURNGUARD_STORE=memory).
+ * Each command runs to completion before the next starts, as one request does on a single item in DynamoDB.
+ */
+export class MemoryDynamoDb {
+  private readonly tables = new Map<string, MemoryTable>();
+
+  private table(name: unknown): MemoryTable {
+    const table = typeof name === 'string' ? this.tables.get(name) : undefined;
+    if (!table) throw tableNotFound(String(name));
+    return table;
+  }
+
+  async execute(command: { input: unknown }): Promise<Output> {
+    const input = command.input as Input;
+    if (command instanceof GetCommand) return this.get(input);
+    if (command instanceof PutCommand) return this.write(input, planPut);
+    if (command instanceof UpdateCommand) return this.write(input, planUpdate);
+    if (command instanceof DeleteCommand) return this.write(input, planDelete);
+    if (command instanceof QueryCommand)
+      return pageOutput(query(this.table(input.TableName), input), input, String(input.TableName));
+    if (command instanceof ScanCommand)
+      return pageOutput(scan(this.table(input.TableName), input), input, String(input.TableName));
+    if (command instanceof BatchGetCommand) return this.batchGet(input);
+    if (command instanceof BatchWriteCommand) return this.batchWrite(input);
+    if (command instanceof TransactWriteCommand) return this.transactWrite(input);
+    if (command instanceof GetItemCommand) return lowLevel(input, (doc) => this.get(doc));
+    if (command instanceof PutItemCommand) return lowLevel(input, (doc) => this.write(doc, planPut));
+    if (command instanceof UpdateItemCommand) return lowLevel(input, (doc) => this.write(doc, planUpdate));
+    if (command instanceof DeleteItemCommand) return lowLevel(input, (doc) => this.write(doc, planDelete));
+    if (command instanceof QueryItemsCommand)
+      return lowLevel(input, (doc) =>
+        pageOutput(query(this.table(doc.TableName), doc), doc, String(doc.TableName)),
+      );
+    if (command instanceof CreateTableCommand) return this.createTable(input);
+    if (command instanceof DescribeTableCommand) return this.describeTable(input);
+    if (command instanceof DeleteTableCommand) {
+      this.table(input.TableName);
+      this.tables.delete(String(input.TableName));
+      return { ...METADATA };
+    }
+    throw validationError(`the in-memory store does not implement ${command.constructor.name}`);
+  }
+
+  private get(input: Input): Output {
+    const { item, units } = getOne(this.table(input.TableName), input);
+    return {
+      ...(item ? { Item: item } : {}),
+      ...capacity(input, String(input.TableName), units),
+      ...METADATA,
+    };
+  }
+
+  private write(input: Input, plan: (table: MemoryTable, input: WriteRequest) => PlannedWrite): Output {
+    const { attributes, units } = writeOne(plan(this.table(input.TableName), input), input);
+    return {
+      ...(attributes ? { Attributes: attributes } : {}),
+      ...capacity(input, String(input.TableName), units),
+      ...METADATA,
+    };
+  }
+
+  private batchGet(input: Input): Output {
+    const requests = Object.entries((input.RequestItems ?? {}) as Record<string, Input & { Keys?: Item[] }>);
+    const total = requests.reduce((n, [, r]) => n + (r.Keys?.length ?? 0), 0);
+    if (total === 0 || total > 100) throw validationError('BatchGetItem takes 1 to 100 keys');
+    const responses: Record<string, Item[]> = {};
+    const consumed: { TableName: string; CapacityUnits: number }[] = [];
+    for (const [tableName, request] of requests) {
+      const table = this.table(tableName);
+      const seen = new Set<string>();
+      let units = 0;
+      responses[tableName] = [];
+      for (const key of request.Keys ?? []) {
+        const { pk, sk } = keyOf(key);
+        if (seen.has(`${pk}\u0000${sk}`))
+          throw validationError('Provided list of item keys contains duplicates');
+        seen.add(`${pk}\u0000${sk}`);
+        const { item, units: read } = getOne(table, { ...request, Key: key });
+        units += read;
+        if (item) responses[tableName].push(item);
+      }
+      consumed.push({ TableName: tableName, CapacityUnits: units || readUnits(0, request.ConsistentRead) });
+    }
+    return {
+      Responses: responses,
+      UnprocessedKeys: {},
+      ...(input.ReturnConsumedCapacity && input.ReturnConsumedCapacity !== 'NONE'
+        ? { ConsumedCapacity: consumed }
+        : {}),
+      ...METADATA,
+    };
+  }
+
+  private batchWrite(input: Input): Output {
+    type Request = {
+      PutRequest?: { Item: Record<string, unknown> };
+      DeleteRequest?: { Key: Record<string, unknown> };
+    };
+    const requests = Object.entries((input.RequestItems ?? {}) as Record<string, Request[]>);
+    const total = requests.reduce((n, [, list]) => n + list.length, 0);
+    if (total === 0 || total > 25) throw validationError('BatchWriteItem takes 1 to 25 requests');
+    // Every request is validated before any is written, so a bad one writes nothing.
+    const planned = requests.map(([tableName, list]) => {
+      const table = this.table(tableName);
+      const seen = new Set<string>();
+      const writes = list.map((request) => {
+        const write = request.PutRequest
+          ? planPut(table, { Item: request.PutRequest.Item })
+          : planDelete(table, { Key: request.DeleteRequest?.Key });
+        if (seen.has(`${write.pk}\u0000${write.sk}`))
+          throw validationError('Provided list of item keys contains duplicates');
+        seen.add(`${write.pk}\u0000${write.sk}`);
+        return write;
+      });
+      return { tableName, writes };
+    });
+    const consumed = planned.map(({ tableName, writes }) => ({
+      TableName: tableName,
+      CapacityUnits: writes.reduce((units, w) => units + w.commit().units, 0),
+    }));
+    return {
+      UnprocessedItems: {},
+      ...(input.ReturnConsumedCapacity && input.ReturnConsumedCapacity !== 'NONE'
+        ? { ConsumedCapacity: consumed }
+        : {}),
+      ...METADATA,
+    };
+  }
+
+  private transactWrite(input: Input): Output {
+    type Entry = Record<'Put' | 'Update' | 'Delete' | 'ConditionCheck', (Input & WriteRequest) | undefined>;
+    const entries = (input.TransactItems ?? []) as Entry[];
+    if (entries.length === 0 || entries.length > 100)
+      throw validationError('TransactWriteItems takes 1 to 100 items');
+    const requests: (Input & WriteRequest)[] = [];
+    const writes = entries.map((entry) => {
+      const [kind, request] = Object.entries(entry).find(([, r]) => r !== undefined) ?? [];
+      if (!request)
+        throw validationError('A TransactWriteItem must hold one of Put, Update, Delete, ConditionCheck');
+      requests.push(request);
+      const table = this.table(request.TableName);
+      if (kind === 'Put') return planPut(table, request);
+      if (kind === 'Update') return planUpdate(table, request);
+      if (kind === 'Delete') return planDelete(table, request);
+      return planConditionCheck(table, request);
+    });
+    const units = writeAll(writes, requests);
+    const tableName = String(requests[0]?.TableName);
+    return {
+      ...(input.ReturnConsumedCapacity && input.ReturnConsumedCapacity !== 'NONE'
+        ? { ConsumedCapacity: [{ TableName: tableName, CapacityUnits: units }] }
+        : {}),
+      ...METADATA,
+    };
+  }
+
+  private createTable(input: Input): Output {
+    const name = String(input.TableName);
+    if (this.tables.has(name))
+      throw new ResourceInUseException({ message: `Table already exists: ${name}`, $metadata: {} });
+    this.tables.set(name, new MemoryTable());
+    return this.describeTable(input);
+  }
+
+  private describeTable(input: Input): Output {
+    const table = this.table(input.TableName);
+    return {
+      Table: { TableName: input.TableName, TableStatus: 'ACTIVE', ItemCount: table.itemCount },
+      ...METADATA,
+    };
+  }
+}
+
+const MARSHALL = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;
+const toDocument = (value: unknown) => unmarshall(value as never);
+
+/** A low-level (attribute-value) command run as its document twin: the state machines' DynamoDB integrations. */
+async function lowLevel(input: Input, run: (doc: Input) => Output | Promise<Output>): Promise<Output> {
+  const doc: Input = { ...input };
+  for (const field of ['Key', 'Item', 'ExpressionAttributeValues', 'ExclusiveStartKey'] as const)
+    if (input[field]) doc[field] = toDocument(input[field]);
+  const out = await run(doc);
+  for (const field of ['Item', 'Attributes', 'LastEvaluatedKey'] as const)
+    if (out[field]) out[field] = marshall(out[field] as Item, MARSHALL);
+  if (out.Items) out.Items = (out.Items as Item[]).map((item) => marshall(item, MARSHALL));
+  return out;
+}
+
+/**
+ * A document client whose commands run on a MemoryDynamoDb instead of over HTTP; the store code cannot tell.
+ * It is a real DynamoDBDocumentClient (so it fits `Db.doc`), built on a client that never sends a request.
+ */
+class MemoryDocumentClient extends DynamoDBDocumentClient {
+  constructor(private readonly memory: MemoryDynamoDb) {
+    super(
+      new DynamoDBClient({
+        region: 'memory',
+        credentials: { accessKeyId: 'memory', secretAccessKey: 'memory' },
+      }),
+    );
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: one signature stands in for every overload of Client.send.
+  override send(command: any): Promise<any> {
+    return this.memory.execute(command);
+  }
+}
+
+/** A Db whose table lives in memory (ensureTable creates it, as on DynamoDB); share a MemoryDynamoDb to give several Dbs the same data. */
+export function createMemoryDb(tableName: string, memory = new MemoryDynamoDb()): Db {
+  const doc = new MemoryDocumentClient(memory);
+  return { doc, tableName };
+}

@@ -1,0 +1,369 @@
+import type { CancellationReason, ReturnValue } from '@aws-sdk/client-dynamodb';
+import { conditionFailed, transactionCanceled, validationError } from './errors.ts';
+import { applyUpdate, holds, project, type Scope } from './expression-eval.ts';
+import { type Condition, conditionPaths, type Path } from './expression-parser.ts';
+import { itemKey, keyOf, type Placeholders, prepare } from './requests.ts';
+import type { MemoryTable, SortKeyRange, Stored } from './table.ts';
+import { copyItem, type Item, itemSize, toStored, type Value } from './values.ts';
+
+const MAX_ITEM_BYTES = 400 * 1024;
+const PAGE_BYTES = 1024 * 1024;
+
+export interface WriteRequest extends Placeholders {
+  ConditionExpression?: string;
+  ReturnValues?: ReturnValue | string;
+  ReturnValuesOnConditionCheckFailure?: 'ALL_OLD' | 'NONE' | string;
+}
+
+/**
+ * One write, split into `check` (the condition, and the new item computed from the current one) and `commit`,
+ * so a transaction can check every write before it commits any: nothing is half-written.
+ */
+export interface PlannedWrite {
+  pk: string;
+  sk: string;
+  /** Returns the reason it cannot be written, or undefined when it can. */
+  check(): 'ConditionalCheckFailed' | undefined;
+  commit(): { attributes?: Item; units: number };
+  old(): Item | undefined;
+}
+
+const writeUnits = (...sizes: number[]) => Math.max(1, Math.ceil(Math.max(...sizes) / 1024));
+export const readUnits = (bytes: number, consistent: boolean | undefined) =>
+  Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
+
+function stored(item: Item): Stored {
+  const size = itemSize(item);
+  if (size > MAX_ITEM_BYTES) throw validationError('Item size has exceeded the maximum allowed size');
+  return { item, size };
+}
+
+function conditionHolds(
+  condition: { tree: Condition } | undefined,
+  current: Stored | undefined,
+  scope: Scope,
+) {
+  return !condition || holds(condition.tree, current?.item, scope);
+}
+
+export function planPut(
+  table: MemoryTable,
+  input: WriteRequest & { Item?: Record<string, unknown> },
+): PlannedWrite {
+  if (!input.Item) throw validationError('Item is required');
+  const item = toStored(input.Item) as Item;
+  const { pk, sk } = itemKey(item);
+  const { condition, scope } = prepare(input, { condition: input.ConditionExpression });
+  const next = stored(item);
+  const current = () => table.get(pk, sk);
+  return {
+    pk,
+    sk,
+    old: () => current()?.item,
+    check: () => (conditionHolds(condition, current(), scope) ? undefined : 'ConditionalCheckFailed'),
+    commit() {
+      const before = current();
+      table.set(pk, sk, next);
+      return {
+        units: writeUnits(next.size, before?.size ?? 0),
+        ...(input.ReturnValues === 'ALL_OLD' && before ? { attributes: copyItem(before.item) } : {}),
+      };
+    },
+  };
+}
+
+export function planDelete(
+  table: MemoryTable,
+  input: WriteRequest & { Key?: Record<string, unknown> },
+): PlannedWrite {
+  const { pk, sk } = keyOf(input.Key);
+  const { condition, scope } = prepare(input, { condition: input.ConditionExpression });
+  const current = () => table.get(pk, sk);
+  return {
+    pk,
+    sk,
+    old: () => current()?.item,
+    check: () => (conditionHolds(condition, current(), scope) ? undefined : 'ConditionalCheckFailed'),
+    commit() {
+      const before = current();
+      table.delete(pk, sk);
+      return {
+        units: writeUnits(before?.size ?? 0),
+        ...(input.ReturnValues === 'ALL_OLD' && before ? { attributes: copyItem(before.item) } : {}),
+      };
+    },
+  };
+}
+
+export function planConditionCheck(
+  table: MemoryTable,
+  input: WriteRequest & { Key?: Record<string, unknown> },
+): PlannedWrite {
+  const { pk, sk } = keyOf(input.Key);
+  if (!input.ConditionExpression) throw validationError('ConditionCheck requires a ConditionExpression');
+  const { condition, scope } = prepare(input, { condition: input.ConditionExpression });
+  const current = () => table.get(pk, sk);
+  return {
+    pk,
+    sk,
+    old: () => current()?.item,
+    check: () => (conditionHolds(condition, current(), scope) ? undefined : 'ConditionalCheckFailed'),
+    commit: () => ({ units: writeUnits(current()?.size ?? 0) }),
+  };
+}
+
+function pick(item: Item, names: Set<string>): Item {
+  const out: Item = {};
+  for (const name of names) if (name in item) out[name] = item[name] as Value;
+  return copyItem(out);
+}
+
+export function planUpdate(
+  table: MemoryTable,
+  input: WriteRequest & { Key?: Record<string, unknown>; UpdateExpression?: string },
+): PlannedWrite {
+  const { pk, sk } = keyOf(input.Key);
+  const { condition, update, scope } = prepare(input, {
+    condition: input.ConditionExpression,
+    update: input.UpdateExpression,
+  });
+  const current = () => table.get(pk, sk);
+  let planned: { after: Item; touched: Set<string> } | undefined;
+  return {
+    pk,
+    sk,
+    old: () => current()?.item,
+    check() {
+      const before = current();
+      if (!conditionHolds(condition, before, scope)) return 'ConditionalCheckFailed';
+      planned = update
+        ? applyUpdate(update.tree, before?.item, { pk, sk }, scope)
+        : { after: { ...(before?.item ?? {}), pk, sk }, touched: new Set<string>() };
+      return undefined;
+    },
+    commit() {
+      const before = current();
+      if (!planned) throw new Error('planUpdate: commit before check');
+      const next = stored(planned.after);
+      table.set(pk, sk, next);
+      const attributes =
+        input.ReturnValues === 'ALL_NEW'
+          ? copyItem(next.item)
+          : input.ReturnValues === 'ALL_OLD'
+            ? before && copyItem(before.item)
+            : input.ReturnValues === 'UPDATED_NEW'
+              ? pick(next.item, planned.touched)
+              : input.ReturnValues === 'UPDATED_OLD' && before
+                ? pick(before.item, planned.touched)
+                : undefined;
+      return {
+        units: writeUnits(next.size, before?.size ?? 0),
+        ...(attributes && Object.keys(attributes).length ? { attributes } : {}),
+      };
+    },
+  };
+}
+
+/** A single write: its condition failing is a ConditionalCheckFailedException (with the item when asked). */
+export function writeOne(write: PlannedWrite, input: WriteRequest) {
+  if (write.check()) {
+    const error = conditionFailed();
+    const old = write.old();
+    if (input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && old) error.Item = copyItem(old) as never;
+    throw error;
+  }
+  return write.commit();
+}
+
+/** All the writes or none: every condition is checked first; any failure cancels the whole transaction. */
+export function writeAll(writes: PlannedWrite[], inputs: WriteRequest[]) {
+  const keys = new Set<string>();
+  for (const w of writes) {
+    const key = `${w.pk}\u0000${w.sk}`;
+    if (keys.has(key))
+      throw validationError('Transaction request cannot include multiple operations on one item');
+    keys.add(key);
+  }
+  const reasons: CancellationReason[] = writes.map((write, i) => {
+    if (!write.check()) return { Code: 'None' };
+    const old = write.old();
+    return {
+      Code: 'ConditionalCheckFailed',
+      Message: 'The conditional request failed',
+      ...(inputs[i]?.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && old
+        ? { Item: copyItem(old) as never }
+        : {}),
+    };
+  });
+  if (reasons.some((r) => r.Code !== 'None')) throw transactionCanceled(reasons);
+  return writes.reduce((units, write) => units + write.commit().units * 2, 0);
+}
+
+export interface ReadRequest extends Placeholders {
+  ProjectionExpression?: string;
+  ConsistentRead?: boolean;
+}
+
+export function getOne(table: MemoryTable, input: ReadRequest & { Key?: Record<string, unknown> }) {
+  const { pk, sk } = keyOf(input.Key);
+  const { projection, scope } = prepare(input, { projection: input.ProjectionExpression });
+  const found = table.get(pk, sk);
+  return {
+    item: found && (projection ? project(found.item, projection.tree, scope) : copyItem(found.item)),
+    units: readUnits(found?.size ?? 0, input.ConsistentRead),
+  };
+}
+
+export interface QueryRequest extends ReadRequest {
+  KeyConditionExpression?: string;
+  FilterExpression?: string;
+  ScanIndexForward?: boolean;
+  Limit?: number;
+  ExclusiveStartKey?: Record<string, unknown>;
+  Select?: string;
+  IndexName?: string;
+}
+
+/** The partition and sort-key range a key condition selects; anything else in it is refused, as DynamoDB does. */
+function keyRange(condition: Condition, scope: Scope): { pk: string; range: SortKeyRange } {
+  const parts: Condition[] = [];
+  const flatten = (c: Condition): void => {
+    if (c.kind !== 'and') parts.push(c);
+    else {
+      flatten(c.left);
+      flatten(c.right);
+    }
+  };
+  flatten(condition);
+  let pk: string | undefined;
+  let range: SortKeyRange = { kind: 'all' };
+  const attribute = (operand: { kind: string; path?: { name?: string; index?: number }[] }) => {
+    const segment = operand.kind === 'path' && operand.path?.length === 1 ? operand.path[0] : undefined;
+    const name = segment?.name;
+    return name?.startsWith('#') ? scope.names[name] : name;
+  };
+  const value = (operand: { kind: string; ref?: string }) => {
+    const v = operand.kind === 'value' ? scope.values[operand.ref as string] : undefined;
+    if (typeof v !== 'string')
+      throw validationError('Query key condition values must be strings for this table');
+    return v;
+  };
+  for (const part of parts) {
+    if (part.kind === 'compare' && attribute(part.left) === 'pk' && part.op === '=') pk = value(part.right);
+    else if (part.kind === 'compare' && attribute(part.left) === 'sk' && part.op !== '<>')
+      range = { kind: part.op, value: value(part.right) };
+    else if (part.kind === 'between' && attribute(part.operand) === 'sk')
+      range = { kind: 'between', low: value(part.low), high: value(part.high) };
+    else if (
+      part.kind === 'function' &&
+      part.name === 'begins_with' &&
+      part.args[0] &&
+      part.args[1] &&
+      attribute(part.args[0]) === 'sk'
+    )
+      range = { kind: 'begins_with', prefix: value(part.args[1]) };
+    else throw validationError('Query key condition not supported');
+  }
+  if (pk === undefined) throw validationError('Query condition missed key schema element: pk');
+  return { pk, range };
+}
+
+export interface Page {
+  items: Item[];
+  count: number;
+  scanned: number;
+  lastKey?: Item;
+  units: number;
+}
+
+/** Reads items in order until Limit or 1 MB, then filters and projects them, as one DynamoDB page does. */
+function page(
+  candidates: Iterable<Stored>,
+  input: QueryRequest,
+  filter: { tree: Condition } | undefined,
+  projection: { tree: Path[] } | undefined,
+  scope: Scope,
+): Page {
+  const items: Item[] = [];
+  let count = 0;
+  let scanned = 0;
+  let bytes = 0;
+  let last: Stored | undefined;
+  let stopped = false;
+  for (const candidate of candidates) {
+    // Like DynamoDB, a page that reaches Limit has a LastEvaluatedKey even when nothing follows it.
+    if (input.Limit !== undefined && scanned >= input.Limit) {
+      stopped = true;
+      break;
+    }
+    if (scanned > 0 && bytes + candidate.size > PAGE_BYTES) {
+      stopped = true;
+      break;
+    }
+    scanned++;
+    bytes += candidate.size;
+    last = candidate;
+    if (filter && !holds(filter.tree, candidate.item, scope)) continue;
+    count++;
+    if (input.Select !== 'COUNT')
+      items.push(projection ? project(candidate.item, projection.tree, scope) : copyItem(candidate.item));
+  }
+  if (input.Limit !== undefined && scanned >= input.Limit) stopped = true;
+  return {
+    items,
+    count,
+    scanned,
+    units: readUnits(bytes, input.ConsistentRead),
+    ...(stopped && last ? { lastKey: { pk: last.item.pk as Value, sk: last.item.sk as Value } } : {}),
+  };
+}
+
+export function query(table: MemoryTable, input: QueryRequest): Page {
+  if (input.IndexName)
+    throw validationError(`The table does not have the specified index: ${input.IndexName}`);
+  if (!input.KeyConditionExpression) throw validationError('KeyConditionExpression is required');
+  const { keyCondition, filter, projection, scope } = prepare(input, {
+    keyCondition: input.KeyConditionExpression,
+    filter: input.FilterExpression,
+    projection: input.ProjectionExpression,
+  });
+  const { pk, range } = keyRange((keyCondition as { tree: Condition }).tree, scope);
+  for (const path of filter ? conditionPaths(filter.tree) : []) {
+    const first = path[0] && 'name' in path[0] ? path[0].name : '';
+    const name = first.startsWith('#') ? scope.names[first] : first;
+    if (path.length === 1 && (name === 'pk' || name === 'sk'))
+      throw validationError(
+        `Filter Expression can only contain non-primary key attributes: Primary key attribute: ${name}`,
+      );
+  }
+  let sortKeys = table.range(pk, range);
+  if (input.ScanIndexForward === false) sortKeys = [...sortKeys].reverse();
+  if (input.ExclusiveStartKey) {
+    const start = keyOf(input.ExclusiveStartKey, 'ExclusiveStartKey');
+    const forward = input.ScanIndexForward !== false;
+    sortKeys = sortKeys.filter((sk) => (forward ? sk > start.sk : sk < start.sk));
+  }
+  function* candidates() {
+    for (const sk of sortKeys) {
+      const found = table.get(pk, sk);
+      if (found) yield found;
+    }
+  }
+  return page(candidates(), input, filter, projection, scope);
+}
+
+export function scan(table: MemoryTable, input: QueryRequest): Page {
+  const { filter, projection, scope } = prepare(input, {
+    filter: input.FilterExpression,
+    projection: input.ProjectionExpression,
+  });
+  const start = input.ExclusiveStartKey ? keyOf(input.ExclusiveStartKey, 'ExclusiveStartKey') : undefined;
+  function* candidates() {
+    let skipping = start !== undefined;
+    for (const entry of table.entries()) {
+      if (!skipping) yield entry;
+      else if (entry.item.pk === start?.pk && entry.item.sk === start?.sk) skipping = false;
+    }
+  }
+  return page(candidates(), input, filter, projection, scope);
+}

@@ -1,0 +1,98 @@
+import type { Item } from './values.ts';
+
+/** A stored item with its size, which capacity and the 1 MB page limit are computed from. */
+export interface Stored {
+  item: Item;
+  size: number;
+}
+
+/** Which sort keys a Query's key condition selects, as a range over the sorted keys (see MemoryTable.range). */
+export type SortKeyRange =
+  | { kind: 'all' }
+  | { kind: '=' | '<' | '<=' | '>' | '>='; value: string }
+  | { kind: 'between'; low: string; high: string }
+  | { kind: 'begins_with'; prefix: string };
+
+interface Partition {
+  /** Sort keys in ascending order, for ranges by binary search. */
+  sortKeys: string[];
+  items: Map<string, Stored>;
+}
+
+/** First index whose key is >= value (or > value when `after`). */
+function bound(keys: readonly string[], value: string, after: boolean): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    const key = keys[mid] as string;
+    if (key < value || (after && key === value)) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** One table: partitions by `pk`, each holding its items sorted by `sk`, as DynamoDB keeps them. */
+export class MemoryTable {
+  private readonly partitions = new Map<string, Partition>();
+
+  get(pk: string, sk: string): Stored | undefined {
+    return this.partitions.get(pk)?.items.get(sk);
+  }
+
+  set(pk: string, sk: string, stored: Stored): void {
+    let partition = this.partitions.get(pk);
+    if (!partition) {
+      partition = { sortKeys: [], items: new Map() };
+      this.partitions.set(pk, partition);
+    }
+    if (!partition.items.has(sk)) partition.sortKeys.splice(bound(partition.sortKeys, sk, false), 0, sk);
+    partition.items.set(sk, stored);
+  }
+
+  delete(pk: string, sk: string): void {
+    const partition = this.partitions.get(pk);
+    if (!partition?.items.delete(sk)) return;
+    partition.sortKeys.splice(bound(partition.sortKeys, sk, false), 1);
+    if (partition.items.size === 0) this.partitions.delete(pk);
+  }
+
+  /** The sort keys of one partition a key condition selects, in ascending order. */
+  range(pk: string, range: SortKeyRange): string[] {
+    const keys = this.partitions.get(pk)?.sortKeys ?? [];
+    switch (range.kind) {
+      case 'all':
+        return keys;
+      case '=':
+        return keys.slice(bound(keys, range.value, false), bound(keys, range.value, true));
+      case '<':
+        return keys.slice(0, bound(keys, range.value, false));
+      case '<=':
+        return keys.slice(0, bound(keys, range.value, true));
+      case '>':
+        return keys.slice(bound(keys, range.value, true));
+      case '>=':
+        return keys.slice(bound(keys, range.value, false));
+      case 'between':
+        return keys.slice(bound(keys, range.low, false), bound(keys, range.high, true));
+      case 'begins_with': {
+        const from = bound(keys, range.prefix, false);
+        let to = from;
+        while (to < keys.length && (keys[to] as string).startsWith(range.prefix)) to++;
+        return keys.slice(from, to);
+      }
+    }
+  }
+
+  /** Every item, partition by partition (a Scan's order: stable, not meaningful). */
+  *entries(): Generator<Stored> {
+    for (const partition of this.partitions.values())
+      for (const sk of partition.sortKeys) yield partition.items.get(sk) as Stored;
+  }
+
+  get itemCount(): number {
+    let count = 0;
+    for (const partition of this.partitions.values()) count += partition.items.size;
+    return count;
+  }
+}
