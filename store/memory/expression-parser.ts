@@ -329,7 +329,7 @@ export function conditionPaths(condition: Condition): Path[] {
     else if (c.kind === 'compare') [c.left, c.right].forEach(operand);
     else if (c.kind === 'between') [c.operand, c.low, c.high].forEach(operand);
     else if (c.kind === 'in') [c.operand, ...c.list].forEach(operand);
-    else c.args.forEach(operand);
+    else if (c.kind === 'function') c.args.forEach(operand);
   };
   walk(condition);
   return paths;
