@@ -77,6 +77,8 @@ export interface WorkflowRuntime {
   startExecution(stateMachineName: string, executionName: string, input: unknown): Promise<ExecutionResult>;
   /** Every execution started, in start order. */
   executions(): ExecutionRecord[];
+  /** How many executions were started (without copying them, for callers that only need the count). */
+  executionCount(): number;
   stateMachineNames(): string[];
   /** `.waitForTaskToken` tasks waiting for a callback. */
   pendingTasks(): PendingTask[];
@@ -288,6 +290,7 @@ export function createWorkflowRuntime(options: WorkflowRuntimeOptions): Workflow
       return done;
     },
     executions: () => [...records.values()].map(({ record }) => ({ ...record })),
+    executionCount: () => records.size,
     stateMachineNames: () => [...prepared.keys()],
     pendingTasks: () => tokens.pending(),
     sendTaskSuccess: (taskToken, output) => tokens.succeed(taskToken, output),

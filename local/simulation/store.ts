@@ -1,0 +1,39 @@
+import { createDb, type Db } from '#store/client';
+import { createMemoryDb } from '#store/memory/client';
+import { ensureTable } from '#store/table';
+import { startDynamoDbLocal } from '../dynamodb-local.ts';
+
+/**
+ * Where a simulation keeps its data. `memory` is the in-memory store adapter (store/memory), which passes the
+ * same tests as DynamoDB and makes a portfolio-year take minutes; `dynamodb-local` runs on a private in-memory
+ * DynamoDB Local, for a run that uses nothing but the real database engine.
+ */
+export type SimulationStore = 'memory' | 'dynamodb-local';
+export const SIMULATION_STORES: readonly SimulationStore[] = ['memory', 'dynamodb-local'];
+
+const TABLE = 'churnguard-simulation';
+
+export async function openSimulationStore(
+  kind: SimulationStore,
+): Promise<{ db: Db; close(): Promise<void> }> {
+  if (kind === 'memory') {
+    const db = createMemoryDb(TABLE);
+    await ensureTable(db.doc, TABLE);
+    return { db, close: async () => {} };
+  }
+  const dynamo = await startDynamoDbLocal();
+  try {
+    const db = createDb(TABLE, dynamo.endpoint);
+    await ensureTable(db.doc, TABLE);
+    return {
+      db,
+      close: async () => {
+        db.doc.destroy();
+        await dynamo.stop();
+      },
+    };
+  } catch (error) {
+    await dynamo.stop();
+    throw error;
+  }
+}
