@@ -1,3 +1,5 @@
+import type { Config } from '#config/schema';
+
 /** Everything the simulation did, as result.json lists it. */
 export interface SimAction {
   at: string;
@@ -67,6 +69,111 @@ export function isoWeek(at: string): string {
   return `${thursday.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
 }
 
+/** How a group of accounts ended: renewal outcomes by kind, and the churn rate among those with an outcome. */
+export interface OutcomeGroup {
+  accounts: number;
+  outcomes: Record<string, number>;
+  /** Accounts without a renewal outcome in the window. */
+  noOutcome: number;
+  /** Churned accounts over accounts with an outcome; null when none has one. */
+  churnRate: number | null;
+}
+
+export interface HoldoutComparison {
+  play: string;
+  /** The configured holdout share (0-1), or null when read from the run alone. */
+  share: number | null;
+  /** Accounts the play reached (a message sent). */
+  treated: OutcomeGroup;
+  /** Accounts in the play's holdout that it would otherwise have reached. */
+  heldOut: OutcomeGroup;
+  /** Accounts it would have reached but did not because the play runs in silent mode. */
+  silent: OutcomeGroup;
+  /** Treated churn rate minus held-out churn rate: negative when the play goes with less churn. */
+  churnRateDifference: number | null;
+}
+
+/**
+ * The play and contact of a journey message from its timeline cause, `journey:<play>#<milestone>#<contact>#<check>`
+ * (core/journeys/messages.ts messageKeyId); a message on the timeline was sent, so its mode is live.
+ */
+export function journeyMessageOf(
+  cause: string | undefined,
+): Pick<SimAction, 'play' | 'contact' | 'mode'> | Record<string, never> {
+  const match = cause?.match(/^journey:([^#]+)#[^#]*#([^#]+)#/);
+  if (!match?.[1] || !match[2]) return {};
+  return { play: match[1], contact: match[2], mode: 'live' };
+}
+
+function outcomeGroup(accounts: ReadonlySet<string>, outcomeOf: ReadonlyMap<string, string>): OutcomeGroup {
+  const outcomes: Record<string, number> = {};
+  let noOutcome = 0;
+  for (const id of accounts) {
+    const outcome = outcomeOf.get(id);
+    if (outcome === undefined) noOutcome++;
+    else outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+  }
+  const withOutcome = accounts.size - noOutcome;
+  return {
+    accounts: accounts.size,
+    outcomes: Object.fromEntries(Object.entries(outcomes).sort(([a], [b]) => a.localeCompare(b))),
+    noOutcome,
+    churnRate: withOutcome ? (outcomes.churned ?? 0) / withOutcome : null,
+  };
+}
+
+/** The holdout share of each play that has one, from the config's plays. */
+export function holdoutShares(config: Pick<Config, 'plays'>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(config.plays).flatMap(([id, play]) => (play.holdout > 0 ? [[id, play.holdout]] : [])),
+  );
+}
+
+/**
+ * Treated against held-out accounts for each play with a holdout share (issue 8, item 5). An account is in one
+ * group per play: holdout is deterministic by account and play (core/journeys/holdout.ts). Its outcome is the
+ * last renewal outcome of the run. Without `shares`, the plays are those that held some account out.
+ */
+export function compareHoldouts(
+  actions: readonly SimAction[],
+  skips: readonly SimSkip[],
+  outcomes: readonly SimOutcome[],
+  shares?: Readonly<Record<string, number>>,
+): HoldoutComparison[] {
+  const plays = shares
+    ? Object.entries(shares).filter(([, share]) => share > 0)
+    : [...new Set(skips.filter((s) => s.outcome === 'held_out').map((s) => s.play))].map(
+        (play): [string, number | null] => [play, null],
+      );
+  const outcomeOf = new Map<string, string>();
+  for (const o of [...outcomes].sort((a, b) => a.at.localeCompare(b.at)))
+    outcomeOf.set(o.accountId, o.outcome);
+  return plays
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([play, share]) => {
+      const accountsWhere = (ids: Iterable<string>) => new Set(ids);
+      const treated = accountsWhere(
+        actions.filter((a) => a.play === play && (a.mode ?? 'live') === 'live').map((a) => a.accountId),
+      );
+      const heldOut = accountsWhere(
+        skips.filter((s) => s.play === play && s.outcome === 'held_out').map((s) => s.accountId),
+      );
+      const silent = accountsWhere(
+        skips
+          .filter((s) => s.play === play && s.outcome === 'would_have_sent' && !treated.has(s.accountId))
+          .map((s) => s.accountId),
+      );
+      const groups = {
+        treated: outcomeGroup(treated, outcomeOf),
+        heldOut: outcomeGroup(heldOut, outcomeOf),
+        silent: outcomeGroup(silent, outcomeOf),
+      };
+      const { churnRate: t } = groups.treated;
+      const { churnRate: h } = groups.heldOut;
+      return { play, share, ...groups, churnRateDifference: t !== null && h !== null ? t - h : null };
+    });
+}
+
 export interface SimSummary {
   actionsByKind: Record<string, number>;
   actionsByPlay: Record<string, number>;
@@ -80,6 +187,8 @@ export interface SimSummary {
     shareWarnedAtLeast60Days: number;
     redAtT90: { precision: number | null; recall: number | null; truePositives: number; flagged: number };
   };
+  /** Per play with a holdout share: how the accounts it reached fared against those it held out. */
+  holdouts: HoldoutComparison[];
 }
 
 function count<T>(items: readonly T[], key: (item: T) => string | undefined): Record<string, number> {
@@ -100,6 +209,7 @@ export function summarise(
   skips: readonly SimSkip[],
   emails: readonly SimEmail[],
   outcomes: readonly SimOutcome[],
+  holdoutShares?: Readonly<Record<string, number>>,
 ): SimSummary {
   const perContactWeek = new Map<string, number>();
   for (const email of emails) {
@@ -155,5 +265,6 @@ export function summarise(
       a.kind === 'risk_opened' ? '1' : a.what.match(/tier (\d)/)?.[1],
     ),
     warning,
+    holdouts: compareHoldouts(actions, skips, outcomes, holdoutShares),
   };
 }

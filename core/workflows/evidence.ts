@@ -85,6 +85,7 @@ export function renewalContext(
     contractReductionRequested: facts.contractReductionRequested,
     paymentFailedRecently: facts.paymentFailedRecently,
     renewalRiskFlagged: facts.renewalRiskFlagged,
+    relationshipScore: facts.relationshipScore,
     reviewOverdue: checkpoint.reviewOverdue,
     openRiskTier: checkpoint.openRiskTier,
     daysBefore: checkpoint.daysBefore,

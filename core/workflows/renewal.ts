@@ -26,6 +26,11 @@ export function renewalCheckpointTimers(
     }));
 }
 
+/** A relationship scorecard at or below this is a weak relationship (the `relationship_weak` root cause). */
+export const WEAK_RELATIONSHIP_SCORE = 5;
+/** Below this a scorecard is worth a look: the healthy default in config/default.ts is 7. */
+export const HEALTHY_RELATIONSHIP_SCORE = 7;
+
 export interface RenewalContext {
   band: Band | 'unknown';
   /** Score change over the last 30 days, when known. */
@@ -34,6 +39,8 @@ export interface RenewalContext {
   contractReductionRequested: boolean;
   paymentFailedRecently: boolean;
   renewalRiskFlagged: boolean;
+  /** The latest relationship scorecard (0-10) in the lookback, when the customer reports one. */
+  relationshipScore: number | null;
   reviewOverdue: boolean;
   openRiskTier: number | null;
   daysBefore: number;
@@ -63,6 +70,13 @@ export function assessRenewalRisk(context: RenewalContext): RenewalAssessment {
   }
   if (context.contractReductionRequested) high.push('the customer asked to cut the contract value');
   if (context.renewalRiskFlagged) high.push('cancellation at period end is set');
+  // Seed 001: service levels met and usage steady, yet the customer rates the relationship 4/10. The scorecard
+  // is the customer's own verdict; a low one is a renewal risk whatever the product data says.
+  if (context.relationshipScore !== null && context.relationshipScore <= WEAK_RELATIONSHIP_SCORE) {
+    high.push(`the customer rates the relationship ${context.relationshipScore}/10`);
+  } else if (context.relationshipScore !== null && context.relationshipScore < HEALTHY_RELATIONSHIP_SCORE) {
+    medium.push(`the customer rates the relationship ${context.relationshipScore}/10`);
+  }
   if (context.paymentFailedRecently) medium.push('a payment failed recently');
   if (context.reviewOverdue) medium.push('the business review is overdue');
   if (high.length > 0) return { level: 'high', reasons: [...high, ...medium] };

@@ -1,3 +1,6 @@
+import type { Touch } from '#core/health/vocabulary';
+import { WEAK_RELATIONSHIP_SCORE } from './renewal.ts';
+
 /**
  * The Red Account Process (seed 002): one primary root cause from a list grouped by area, an optional secondary,
  * three tiers (note it, bring in the manager, the region's weekly cross-functional review), an acknowledgement
@@ -80,7 +83,8 @@ const CAUSE_RULES: readonly [string, (e: RiskEvidence) => boolean][] = [
   ['support_issues', (e) => e.urgentTickets || e.ticketsDragging],
   [
     'relationship_weak',
-    (e) => e.meetingsMissed || (e.relationshipScore !== null && e.relationshipScore <= 5),
+    (e) =>
+      e.meetingsMissed || (e.relationshipScore !== null && e.relationshipScore <= WEAK_RELATIONSHIP_SCORE),
   ],
   ['onboarding_stalled', (e) => e.milestonesMissed],
   ['low_adoption', (e) => e.usageBelowBaseline],
@@ -127,15 +131,37 @@ export type DeadlineOutcome =
   | { action: 'hold'; why: string };
 
 /**
+ * The highest tier a risk reaches, by the account's coverage model. Seed 002: a tech-touch account has no CSM of
+ * its own for a manager to back up and no place at the cross-functional meeting ("I can't have a person reaching
+ * out to each"); its risk is noted at tier 1, for the pooled CS team and the digital plays, and raised no further.
+ */
+export const MAX_TIER_BY_TOUCH: Record<Touch, 1 | 2 | 3> = { high: 3, low: 3, tech: 1 };
+
+export interface DeadlineOptions {
+  /** Points health must gain after an acknowledgement to hold the tier (default 5). */
+  improvementPoints?: number;
+  /** The account's coverage model; without it every tier is open to the risk. */
+  touch?: Touch;
+}
+
+/**
  * At a tier's deadline: no acknowledgement, or no improvement since the tier was set, raises the next tier.
- * Tier 3 is the region's weekly cross-functional review and has no further deadline.
+ * Tier 3 is the region's weekly cross-functional review and has no further deadline; a tech-touch account's risk
+ * stays at tier 1 (MAX_TIER_BY_TOUCH).
  */
 export function atDeadline(
   risk: RiskState,
   currentScore: number | null,
-  improvementPoints = 5,
+  options: DeadlineOptions = {},
 ): DeadlineOutcome {
+  const improvementPoints = options.improvementPoints ?? 5;
   if (risk.tier === 3) return { action: 'hold', why: 'already on the regional weekly review' };
+  if (options.touch && risk.tier >= MAX_TIER_BY_TOUCH[options.touch]) {
+    return {
+      action: 'hold',
+      why: `a ${options.touch}-touch account stays at tier ${risk.tier}: noted for the pooled CS team, no manager or cross-functional escalation`,
+    };
+  }
   const next = (risk.tier + 1) as 2 | 3;
   if (!risk.acknowledgedAt)
     return { action: 'raise', toTier: next, why: `tier ${risk.tier} was not acknowledged by its deadline` };

@@ -93,7 +93,7 @@ async function deadline(db: Db, input: z.infer<typeof deadlineInput>, now: Date)
   if (risk?.status !== 'open' || risk.tier !== input.tier)
     return { raised: false, reason: 'risk closed or already moved on' };
   const state = await loadAccountState(db, input.accountId, now);
-  const outcome = atDeadline(risk, state?.health.score ?? null);
+  const outcome = atDeadline(risk, state?.health.score ?? null, { touch: state?.health.segment.touch });
   const cause = `risk_deadline:${risk.riskId}:T${input.tier}`;
   if (outcome.action === 'hold') {
     await recordTimeline(db, {

@@ -1,8 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { defaultConfig } from '#config/default';
+import type { Config } from '#config/schema';
 import { checkAccounts } from '#core/ingest';
 import type { SignalInput } from '#core/signals';
 import type { Scenario } from '#core/simulation/scenario';
 import {
+  holdoutShares,
+  journeyMessageOf,
   type SimAccountEnd,
   type SimAction,
   type SimEmail,
@@ -26,6 +30,7 @@ import { readTimeline } from '#store/timeline-store';
 import { startDynamoDbLocal } from '../dynamodb-local.ts';
 import { VirtualClock } from '../virtual-clock.ts';
 import { createWorkflowEngine } from '../workflow-engine.ts';
+import { capturedSes } from './captured-ses.ts';
 
 const DAY_MS = 86_400_000;
 const KEY = 'cg_simulation';
@@ -148,6 +153,8 @@ export async function runSimulation(
   input: SimulationInput,
   onDay?: (day: number, days: number) => void,
   profile?: PhaseProfile,
+  /** The playbook config the run uses (handlers, workflows, scoring); the built-in default when absent. */
+  config?: Config,
 ): Promise<SimulationResult> {
   let mark = Date.now();
   const lap = (phase: keyof PhaseProfile) => {
@@ -162,8 +169,8 @@ export async function runSimulation(
     const startMs = Date.parse(`${input.start}T00:00:00Z`);
     const clock = new VirtualClock(new Date(startMs));
     const mail = outbox(clock);
-    const deps = { db, clock, logger: new Logger({ logLevel: 'SILENT' }) };
-    const engine = createWorkflowEngine(deps, { mailer: mail });
+    const deps = { db, clock, logger: new Logger({ logLevel: 'SILENT' }), ...(config ? { config } : {}) };
+    const engine = createWorkflowEngine(deps, { mailer: mail, ses: capturedSes(clock, mail.sent) });
     await registerApiKey(db, KEY, 'simulation', clock.now());
     const accountsApi = createAccountsHandler(deps);
     const signalsApi = createSignalsHandler(deps);
@@ -220,6 +227,7 @@ export async function runSimulation(
           kind: entry.action,
           what: entry.what,
           why: entry.why,
+          ...journeyMessageOf(entry.cause),
           ...(typeof details.play === 'string' ? { play: details.play } : {}),
           ...(typeof details.contact === 'string' ? { contact: details.contact } : {}),
           ...(details.mode === 'live' || details.mode === 'silent' || details.mode === 'held_out'
@@ -239,7 +247,7 @@ export async function runSimulation(
           reason: row.reason,
         });
       }
-      const state = await loadAccountState(db, accountId, clock.now());
+      const state = await loadAccountState(db, accountId, clock.now(), config);
       const risk = await getOpenRisk(db, accountId);
       accounts.push({
         accountId,
@@ -273,7 +281,7 @@ export async function runSimulation(
       emails,
       accounts,
       rejected,
-      summary: summarise(actions, skipped, emails, outcomes),
+      summary: summarise(actions, skipped, emails, outcomes, holdoutShares(config ?? defaultConfig)),
     };
   } finally {
     await dynamo.stop();
