@@ -346,6 +346,7 @@ function cached<T>(kind: string, text: string, parse: (parser: Parser) => T): Pa
   const tree = parse(parser);
   parser.expectEnd();
   const parsed = { tree, names: parser.names, values: parser.values };
+  if (cache.size >= 10_000) cache.clear();
   cache.set(key, parsed);
   return parsed;
 }

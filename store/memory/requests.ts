@@ -1,6 +1,14 @@
 import { validationError } from './errors.ts';
 import type { Scope } from './expression-eval.ts';
-import { type Parsed, parseCondition, parseProjection, parseUpdate } from './expression-parser.ts';
+import {
+  type Condition,
+  type Parsed,
+  type Path,
+  parseCondition,
+  parseProjection,
+  parseUpdate,
+  type Update,
+} from './expression-parser.ts';
 import { type Item, toStored } from './values.ts';
 
 /** What every request carries: its placeholders, and its key shape (single table, `pk` and `sk` strings). */
@@ -22,33 +30,25 @@ export interface Expressions {
  * map, a placeholder the expressions never use, and one they use but the request does not define (at evaluation).
  */
 export function prepare(request: Placeholders, expressions: Expressions) {
-  const parsed = {
-    condition: expressions.condition === undefined ? undefined : parseCondition(expressions.condition),
-    filter: expressions.filter === undefined ? undefined : parseCondition(expressions.filter),
-    keyCondition:
-      expressions.keyCondition === undefined ? undefined : parseCondition(expressions.keyCondition),
-    update: expressions.update === undefined ? undefined : parseUpdate(expressions.update),
-    projection: expressions.projection === undefined ? undefined : parseProjection(expressions.projection),
-  };
-  const all: Parsed<unknown>[] = Object.values(parsed).filter((p) => p !== undefined);
+  const { parsed, names: usedNames, values: usedValues } = parsedTogether(expressions);
   const names = request.ExpressionAttributeNames;
   const values = request.ExpressionAttributeValues;
   if (names && Object.keys(names).length === 0)
     throw validationError('ExpressionAttributeNames must not be empty');
   if (values && Object.keys(values).length === 0)
     throw validationError('ExpressionAttributeValues must not be empty');
-  const unusedNames = Object.keys(names ?? {}).filter((n) => !all.some((p) => p.names.has(n)));
+  const unusedNames = Object.keys(names ?? {}).filter((n) => !usedNames.has(n));
   if (unusedNames.length)
     throw validationError(
       `Value provided in ExpressionAttributeNames unused in expressions: keys: {${unusedNames.join(', ')}}`,
     );
-  const unusedValues = Object.keys(values ?? {}).filter((v) => !all.some((p) => p.values.has(v)));
-  if (unusedValues.length)
-    throw validationError(
-      `Value provided in ExpressionAttributeValues unused in expressions: keys: {${unusedValues.join(', ')}}`,
-    );
   const storedValues: Item = {};
-  for (const [name, value] of Object.entries(values ?? {})) {
+  for (const name in values) {
+    if (!usedValues.has(name))
+      throw validationError(
+        `Value provided in ExpressionAttributeValues unused in expressions: keys: {${name}}`,
+      );
+    const value = values[name];
     if (value === undefined)
       throw validationError(
         `ExpressionAttributeValues contains invalid value: missing value for key ${name}`,
@@ -57,6 +57,42 @@ export function prepare(request: Placeholders, expressions: Expressions) {
   }
   const scope: Scope = { names: names ?? {}, values: storedValues };
   return { ...parsed, scope };
+}
+
+type ParsedExpressions = {
+  condition?: Parsed<Condition>;
+  filter?: Parsed<Condition>;
+  keyCondition?: Parsed<Condition>;
+  update?: Parsed<Update>;
+  projection?: Parsed<Path[]>;
+};
+
+const together = new Map<string, { parsed: ParsedExpressions; names: Set<string>; values: Set<string> }>();
+
+/** The expressions of one request parsed, with the placeholders they use between them (cached by their texts). */
+function parsedTogether(expressions: Expressions) {
+  const key = `${expressions.condition}\u0000${expressions.filter}\u0000${expressions.keyCondition}\u0000${expressions.update}\u0000${expressions.projection}`;
+  const hit = together.get(key);
+  if (hit) return hit;
+  const parsed: ParsedExpressions = {
+    ...(expressions.condition === undefined ? {} : { condition: parseCondition(expressions.condition) }),
+    ...(expressions.filter === undefined ? {} : { filter: parseCondition(expressions.filter) }),
+    ...(expressions.keyCondition === undefined
+      ? {}
+      : { keyCondition: parseCondition(expressions.keyCondition) }),
+    ...(expressions.update === undefined ? {} : { update: parseUpdate(expressions.update) }),
+    ...(expressions.projection === undefined ? {} : { projection: parseProjection(expressions.projection) }),
+  };
+  const all: Parsed<unknown>[] = Object.values(parsed);
+  const entry = {
+    parsed,
+    names: new Set(all.flatMap((p) => [...p.names])),
+    values: new Set(all.flatMap((p) => [...p.values])),
+  };
+  // Expressions are built from a small set of shapes; the bound only guards against a caller that inlines values.
+  if (together.size >= 10_000) together.clear();
+  together.set(key, entry);
+  return entry;
 }
 
 /** A key as the single table defines it: exactly `pk` and `sk`, both non-empty strings. */
