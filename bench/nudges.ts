@@ -3,6 +3,7 @@ import { defaultConfig } from '#config/default';
 import type { Config } from '#config/schema';
 import type { AccountInput, ContactRole } from '#core/accounts';
 import type { Candidate } from '#core/journeys/messages';
+import { mjmlCompiler } from '#core/journeys/render';
 import { type RestraintState, restrain } from '#core/journeys/restraint';
 import { createMilestoneJourneyHandler, type JourneyEvaluation } from '#functions/milestone-journey/app';
 import { startDynamoDbLocal } from '#local/dynamodb-local';
@@ -125,7 +126,10 @@ async function main() {
       },
       { step: 'initialize', name: 'countOperations' },
     );
-    const task = createMilestoneJourneyHandler({ db, clock: new VirtualClock(NOW) }, { config });
+    const task = createMilestoneJourneyHandler(
+      { db, clock: new VirtualClock(NOW) },
+      { config, compile: mjmlCompiler },
+    );
     const totals = { messages: 0, emails: 0, notSent: 0 };
     const { seconds } = await timed(async () => {
       for (let i = 0; i < accounts.length; i += PARALLEL) {

@@ -1,6 +1,7 @@
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { App } from 'aws-cdk-lib';
 import type { Clock } from '#core/clock';
+import { mjmlCompiler } from '#core/journeys/render';
 import type { TimerKind } from '#core/workflows/timers';
 import { type DispatchResult, dispatchDueTimers, type WorkflowStarter } from '#functions/dispatcher/app';
 import { createMilestoneJourneyHandler } from '#functions/milestone-journey/app';
@@ -68,13 +69,18 @@ class SesNotConfigured extends Error {
 }
 
 export function createWorkflowEngine(deps: Deps, options: WorkflowEngineOptions = {}): WorkflowEngine {
-  const taskDeps = { db: deps.db, clock: deps.clock, mailer: options.mailer };
+  const taskDeps = {
+    db: deps.db,
+    clock: deps.clock,
+    mailer: options.mailer,
+    ...(deps.config ? { config: deps.config } : {}),
+  };
   const runtime = createWorkflowRuntime({
     stateMachines: deployedStateMachines(),
     taskHandlers: {
       'renewal-checkpoint': createRenewalCheckpointHandler(taskDeps),
       'risk-escalation': createRiskEscalationHandler(taskDeps),
-      'milestone-journey': createMilestoneJourneyHandler(taskDeps),
+      'milestone-journey': createMilestoneJourneyHandler(taskDeps, { compile: mjmlCompiler }),
     },
     serviceIntegrations: {
       dynamodb: { client: deps.db.doc, tableName: deps.db.tableName },
@@ -90,14 +96,14 @@ export function createWorkflowEngine(deps: Deps, options: WorkflowEngineOptions 
   });
   const starter: WorkflowStarter = {
     async start(kind, name, input) {
-      const before = runtime.executions().length;
+      const before = runtime.executionCount();
       try {
         await runtime.startExecution(STATE_MACHINE_FOR[kind], name, input);
       } catch (error) {
         if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return 'already_started';
         throw error;
       }
-      return runtime.executions().length > before ? 'started' : 'already_started';
+      return runtime.executionCount() > before ? 'started' : 'already_started';
     },
   };
   const dispatch = () => dispatchDueTimers(deps.db, starter, deps.clock.now());

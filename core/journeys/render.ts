@@ -1,41 +1,33 @@
 import mjml2html from 'mjml';
 import { z } from 'zod';
-import type { TemplateConfig } from '#config/journeys-schema';
-import { fillIn, type TemplateVariables } from './variables.ts';
+import type { TemplateConfig, TemplatesConfig } from '#config/journeys-schema';
+import {
+  type CompiledTemplates,
+  type CompileTemplate,
+  type RenderedMessage,
+  renderMessage,
+  TemplateRenderError,
+  UNSUBSCRIBE_PLACEHOLDER,
+} from './render-message.ts';
+import type { TemplateVariables } from './variables.ts';
 
-export interface RenderedMessage {
-  subject: string;
-  html: string;
-  text: string;
-  /** Headers for one-click unsubscribe (RFC 8058), empty when the message has no unsubscribe URL. */
-  headers: { name: string; value: string }[];
-}
+/**
+ * The MJML compiler of templates, for the CLI (`templates preview`), the local stack, simulation and the bundling
+ * step that compiles a function's templates (scripts/bundle-config.ts). Lambda code never imports this module:
+ * mjml's dependency tree is 7 MB minified. Rendering itself is core/journeys/render-message.ts.
+ */
+
+export { type RenderedMessage, TemplateRenderError } from './render-message.ts';
 
 const mjmlResult = z.object({
   html: z.string(),
   errors: z.array(z.object({ formattedMessage: z.string().optional(), message: z.string().optional() })),
 });
 
-const escapeHtml = (value: string) =>
-  value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-
-export class TemplateRenderError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TemplateRenderError';
-  }
-}
-
-const UNSUBSCRIBE = '{{__unsubscribeUrl}}';
 const compiled = new WeakMap<TemplateConfig, Map<boolean, Promise<string>>>();
 
 /** MJML to HTML once per template (and with or without the unsubscribe footer), placeholders kept for fillIn. */
-function compile(template: TemplateConfig, withUnsubscribe: boolean): Promise<string> {
+export const mjmlCompiler: CompileTemplate = (template, withUnsubscribe) => {
   let byFooter = compiled.get(template);
   if (!byFooter) {
     byFooter = new Map();
@@ -48,7 +40,7 @@ function compile(template: TemplateConfig, withUnsubscribe: boolean): Promise<st
     html.catch(() => byFooter?.delete(withUnsubscribe));
   }
   return html;
-}
+};
 
 async function compileMjml(template: TemplateConfig, withUnsubscribe: boolean): Promise<string> {
   const { action } = template;
@@ -68,7 +60,7 @@ ${action ? `        <mj-button href="${action.url}" background-color="#2563eb">$
     </mj-section>
 ${
   withUnsubscribe
-    ? `    <mj-section><mj-column><mj-text font-size="12px" color="#71717a" align="center">You get these emails about your onboarding. <a href="${UNSUBSCRIBE}">Unsubscribe</a></mj-text></mj-column></mj-section>`
+    ? `    <mj-section><mj-column><mj-text font-size="12px" color="#71717a" align="center">You get these emails about your onboarding. <a href="${UNSUBSCRIBE_PLACEHOLDER}">Unsubscribe</a></mj-text></mj-column></mj-section>`
     : ''
 }
   </mj-body>
@@ -83,42 +75,29 @@ ${
   return parsed.data.html;
 }
 
-/**
- * A template as a responsive HTML email (MJML, compiled once per template) and its plain-text twin. Variable
- * values are HTML-escaped in the HTML part. With `unsubscribeUrl`, both parts show a visible unsubscribe link and
- * the headers carry `List-Unsubscribe` + `List-Unsubscribe-Post` (RFC 8058 one click).
- */
-export async function renderTemplate(
+/** Every template compiled with and without the unsubscribe footer, as a function bundle carries them. */
+export async function compileTemplates(templates: TemplatesConfig): Promise<CompiledTemplates> {
+  const compiled: CompiledTemplates = {};
+  for (const [id, template] of Object.entries(templates)) {
+    try {
+      compiled[id] = {
+        html: await mjmlCompiler(template, false),
+        htmlWithUnsubscribe: await mjmlCompiler(template, true),
+      };
+    } catch (error) {
+      throw new TemplateRenderError(
+        `templates.${id}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  return compiled;
+}
+
+/** A template rendered with MJML compiled on the spot (cached per template); see renderMessage. */
+export function renderTemplate(
   template: TemplateConfig,
   variables: TemplateVariables,
   unsubscribeUrl?: string,
 ): Promise<RenderedMessage> {
-  const plain = (text: string) => fillIn(text, variables);
-  const subject = plain(template.subject);
-  const action = template.action
-    ? { label: plain(template.action.label), url: plain(template.action.url) }
-    : undefined;
-  const html = fillIn(
-    await compile(template, unsubscribeUrl !== undefined),
-    { ...variables, __unsubscribeUrl: unsubscribeUrl ?? '' },
-    escapeHtml,
-  );
-  const text = [
-    plain(template.heading),
-    '',
-    ...template.paragraphs.flatMap((p) => [plain(p), '']),
-    ...(action ? [`${action.label}: ${action.url}`, ''] : []),
-    ...(unsubscribeUrl ? ['--', `Unsubscribe: ${unsubscribeUrl}`] : []),
-  ].join('\n');
-  return {
-    subject,
-    html,
-    text: text.trimEnd(),
-    headers: unsubscribeUrl
-      ? [
-          { name: 'List-Unsubscribe', value: `<${unsubscribeUrl}>` },
-          { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
-        ]
-      : [],
-  };
+  return renderMessage(mjmlCompiler, template, variables, unsubscribeUrl);
 }

@@ -37,7 +37,7 @@ async function upsert(deps: Deps, config: Config, event: HttpEvent) {
 }
 
 export interface AccountsOptions {
-  /** The health model; the built-in default unless supplied. */
+  /** The playbook config; else the one in `deps`, else the built-in default. */
   config?: Config;
   /** Score a dirty, never-scored or outdated account when it is read (default true; see healthOnRead). */
   recomputeOnRead?: boolean;
@@ -59,7 +59,7 @@ async function read(deps: Deps, options: Required<AccountsOptions>, event: HttpE
 /** POST /v1/accounts (upsert 1..500) and GET /v1/accounts/{id} (the profile with its health). */
 export function createAccountsHandler(deps: Deps, options: AccountsOptions = {}) {
   const settings = {
-    config: options.config ?? defaultConfig,
+    config: options.config ?? deps.config ?? defaultConfig,
     recomputeOnRead: options.recomputeOnRead ?? true,
   };
   return httpHandler(deps, async (event) => {

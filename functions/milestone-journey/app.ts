@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { defaultConfig } from '#config/default';
+import { PLAY_KINDS } from '#config/journeys-schema';
 import type { Config } from '#config/schema';
 import type { Account } from '#core/accounts';
 import { type MessageKey, messageKeyId } from '#core/journeys/messages';
 import { PHASES, type Phase } from '#core/journeys/milestone-status';
 import { planMilestoneCheck } from '#core/journeys/plan';
-import { renderTemplate } from '#core/journeys/render';
+import { type CompileTemplate, renderMessage } from '#core/journeys/render-message';
 import type { Judged } from '#core/journeys/restraint';
 import { deferredJourneyTimer } from '#core/journeys/timers';
+import { DEFAULT_JOURNEY_TOPICS, type JourneyTopics } from '#core/journeys/topics';
 import { unsubscribeToken } from '#core/journeys/unsubscribe-token';
 import { templateVariables } from '#core/journeys/variables';
 import type { Db } from '#store/client';
@@ -58,6 +60,8 @@ export interface JourneyEmail {
   accountId: string;
   key: MessageKey;
   from: string;
+  /** The SES contact-list topic it is sent under (ListManagementOptions.TopicName), by the play's kind. */
+  topic: string;
   to: string[];
   subject: string;
   html: string;
@@ -86,13 +90,20 @@ function renewalNegotiationLive(state: AccountState, now: Date, config: Config):
   );
 }
 
+interface JourneyContext {
+  config: Config;
+  compile: CompileTemplate;
+  topics: JourneyTopics;
+}
+
 async function evaluate(
   deps: Pick<Deps, 'db'>,
-  config: Config,
+  context: JourneyContext,
   input: { accountId: string; milestone: string; phase: Phase; execution?: string },
   now: Date,
 ): Promise<JourneyEvaluation> {
   const { db } = deps;
+  const { config } = context;
   const none = { emails: [], inApp: 0, notSent: 0, alreadyInLedger: 0, deferredUntil: null };
   const state = await loadAccountState(db, input.accountId, now, config);
   if (!state) return { skip: 'account no longer exists', status: null, ...none };
@@ -156,7 +167,11 @@ async function evaluate(
   const secret = await unsubscribeSecret(db);
   const deferrals: string[] = [];
   for (const judged of plan.judged) {
-    const outcome = await act(db, config, state.account, state, plan.check, judged, { at, secret, ...input });
+    const outcome = await act(db, context, state.account, state, plan.check, judged, {
+      at,
+      secret,
+      ...input,
+    });
     if (outcome.kind === 'email') result.emails.push(outcome.email);
     else if (outcome.kind === 'in_app') result.inApp++;
     else if (outcome.kind === 'already') result.alreadyInLedger++;
@@ -181,7 +196,7 @@ type Outcome =
 
 async function act(
   db: Db,
-  config: Config,
+  { config, compile, topics }: JourneyContext,
   account: Account,
   state: AccountState,
   check: NonNullable<ReturnType<typeof planMilestoneCheck>['check']>,
@@ -223,7 +238,7 @@ async function act(
     health: { score: state.health.score, band: state.health.band },
     check,
   });
-  const rendered = await renderTemplate(template, variables, unsubscribeUrl);
+  const rendered = await renderMessage(compile, template, variables, unsubscribeUrl);
   await recordTimeline(db, {
     accountId: account.id,
     at: context.at,
@@ -252,6 +267,7 @@ async function act(
       accountId: account.id,
       key,
       from: config.messaging.from,
+      topic: topics[play.kind],
       to: [recipient.email],
       subject: rendered.subject,
       html: rendered.html,
@@ -261,10 +277,24 @@ async function act(
   };
 }
 
+/** The construct's topic per play kind (JOURNEY_TOPICS, JSON); checked at cold start, a bad value throws. */
+export function journeyTopicsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<JourneyTopics> {
+  if (!env.JOURNEY_TOPICS) return {};
+  return z.partialRecord(z.enum(PLAY_KINDS), z.string().min(1)).parse(JSON.parse(env.JOURNEY_TOPICS));
+}
+
 const sesError = z.object({ Error: z.string().optional(), Cause: z.string().optional() });
 
 export interface JourneyTaskOptions {
+  /** The playbook config; else the one in `deps`, else the built-in default. */
   config?: Config;
+  /**
+   * Turns a template into HTML: MJML locally (core/journeys/render.ts), the HTML compiled into the bundle in
+   * Lambda (functions/shared/bundled-config.ts), so mjml never loads in the function.
+   */
+  compile: CompileTemplate;
+  /** SES subscription topic per play kind (the construct's email props); DEFAULT_JOURNEY_TOPICS otherwise. */
+  topics?: Partial<JourneyTopics>;
 }
 
 /**
@@ -273,14 +303,18 @@ export interface JourneyTaskOptions {
  * SendEmail step. `settle`: record SES's answer (message id, or the error) on the send ledger.
  */
 export function createMilestoneJourneyHandler(
-  deps: Pick<Deps, 'db' | 'clock'>,
-  options: JourneyTaskOptions = {},
+  deps: Pick<Deps, 'db' | 'clock' | 'config'>,
+  options: JourneyTaskOptions,
 ) {
-  const config = options.config ?? defaultConfig;
+  const context: JourneyContext = {
+    config: options.config ?? deps.config ?? defaultConfig,
+    compile: options.compile,
+    topics: { ...DEFAULT_JOURNEY_TOPICS, ...options.topics },
+  };
   return async (event: unknown) => {
     const input = taskInput.parse(event);
     const now = deps.clock.now();
-    if (input.task === 'evaluate') return evaluate(deps, config, input, now);
+    if (input.task === 'evaluate') return evaluate(deps, context, input, now);
     if (input.messageId) {
       return {
         settled: await markSent(deps.db, input.accountId, input.key, input.messageId, now.toISOString()),

@@ -15,7 +15,8 @@ export const DIRTY_SCORED_ON_READ = 100;
  * without a scheduler; a model change is left to the passes (it rescans everything), and `scoredUnderOtherModel`
  * says how many accounts still wait for it.
  */
-export function createPortfolioHandler(deps: Deps, config: Config = defaultConfig) {
+export function createPortfolioHandler(deps: Deps, configOverride?: Config) {
+  const config = configOverride ?? deps.config ?? defaultConfig;
   return httpHandler(deps, async () => {
     const refreshed = await recomputeDirty(deps, config, {
       limit: DIRTY_SCORED_ON_READ,

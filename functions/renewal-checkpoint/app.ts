@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Config } from '#config/schema';
 import { renewalContext } from '#core/workflows/evidence';
 import { decideRenewalAction, type RenewalDecision } from '#core/workflows/renewal';
 import { reviewInvitation } from '#core/workflows/review-invitation';
@@ -38,9 +39,10 @@ async function evaluate(
   db: Db,
   input: z.infer<typeof checkpointInput>,
   now: Date,
+  config?: Config,
 ): Promise<CheckpointEvaluation> {
   const cause = checkpointCause(input);
-  const state = await loadAccountState(db, input.accountId, now);
+  const state = await loadAccountState(db, input.accountId, now, config);
   if (!state)
     return {
       skip: 'account no longer exists',
@@ -181,14 +183,14 @@ async function scheduleReview(
   });
 }
 
-type CheckpointDeps = Pick<Deps, 'db' | 'clock'> & { mailer?: Mailer };
+type CheckpointDeps = Pick<Deps, 'db' | 'clock' | 'config'> & { mailer?: Mailer };
 
 /** The RenewalCheckpoint state machine's tasks: evaluate the account at a checkpoint, then record what was done. */
 export function createRenewalCheckpointHandler(deps: CheckpointDeps) {
   return async (event: unknown) => {
     const input = checkpointInput.parse(event);
     const now = deps.clock.now();
-    if (input.task === 'evaluate') return evaluate(deps.db, input, now);
+    if (input.task === 'evaluate') return evaluate(deps.db, input, now, deps.config);
     return record(deps, input, input.evaluation as CheckpointEvaluation);
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Config } from '#config/schema';
 import { riskEvidence } from '#core/workflows/evidence';
 import { atDeadline, chooseStrategy, DEFAULT_ESCALATION, deriveRootCauses } from '#core/workflows/risks';
 import type { Db } from '#store/client';
@@ -46,8 +47,8 @@ function deadlineTimer(risk: RiskRecord, deadline: string) {
 }
 
 /** Tier 1: the risk is noted, the CSM told, and an acknowledgement deadline set. Opening twice changes nothing. */
-async function open(db: Db, input: z.infer<typeof openInput>, now: Date) {
-  const state = await loadAccountState(db, input.accountId, now);
+async function open(db: Db, input: z.infer<typeof openInput>, now: Date, config?: Config) {
+  const state = await loadAccountState(db, input.accountId, now, config);
   if (!state) return { riskId: null, created: false, tier: null };
   const causes = deriveRootCauses(riskEvidence(state.facts, state.health));
   const deadline = new Date(Date.parse(input.at) + DEFAULT_ESCALATION.ackDays[1] * DAY_MS).toISOString();
@@ -88,11 +89,11 @@ async function open(db: Db, input: z.infer<typeof openInput>, now: Date) {
 }
 
 /** At a tier's deadline: no acknowledgement or no improvement raises the next tier. */
-async function deadline(db: Db, input: z.infer<typeof deadlineInput>, now: Date) {
+async function deadline(db: Db, input: z.infer<typeof deadlineInput>, now: Date, config?: Config) {
   const risk = await getRisk(db, input.accountId, input.riskId);
   if (risk?.status !== 'open' || risk.tier !== input.tier)
     return { raised: false, reason: 'risk closed or already moved on' };
-  const state = await loadAccountState(db, input.accountId, now);
+  const state = await loadAccountState(db, input.accountId, now, config);
   const outcome = atDeadline(risk, state?.health.score ?? null, { touch: state?.health.segment.touch });
   const cause = `risk_deadline:${risk.riskId}:T${input.tier}`;
   if (outcome.action === 'hold') {
@@ -139,10 +140,12 @@ async function deadline(db: Db, input: z.infer<typeof deadlineInput>, now: Date)
 }
 
 /** The RiskEscalation state machine's tasks. */
-export function createRiskEscalationHandler(deps: Pick<Deps, 'db' | 'clock'>) {
+export function createRiskEscalationHandler(deps: Pick<Deps, 'db' | 'clock' | 'config'>) {
   return async (event: unknown) => {
     const input = taskInput.parse(event);
     const now = deps.clock.now();
-    return input.task === 'open' ? open(deps.db, input, now) : deadline(deps.db, input, now);
+    return input.task === 'open'
+      ? open(deps.db, input, now, deps.config)
+      : deadline(deps.db, input, now, deps.config);
   };
 }

@@ -1,11 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Config } from '#config/schema';
 import type { Clock } from '#core/clock';
 import { createDb, type Db } from '#store/client';
 import type { WebhookSettings } from '../webhooks/settings.ts';
+import { functionBundle } from './bundled-config.ts';
 import { readEnv } from './env.ts';
 import { redactingReplacer } from './redact.ts';
 import { systemClock } from './system-clock.ts';
-import { createMetrics, type Metrics } from './telemetry.ts';
+import { captureAwsClient, createMetrics, type Metrics } from './telemetry.ts';
 
 /** What every handler needs; tests and the local runtime build their own, Lambda builds one per module. */
 export interface Deps {
@@ -16,6 +18,11 @@ export interface Deps {
   metrics?: Metrics;
   /** Webhook secrets and connector mapping; when absent the webhooks function reads its environment. */
   webhooks?: WebhookSettings;
+  /**
+   * The playbook config; when absent, the built-in default (config/default.ts). Lambda functions get the one
+   * the ChurnGuard construct bundled (functions/shared/bundled-config.ts); the local runtime passes its own.
+   */
+  config?: Config;
 }
 
 /** The functions' logger: structured JSON, with every email address redacted (functions/shared/redact.ts). */
@@ -23,10 +30,13 @@ export function createLogger(serviceName: string): Logger {
   return new Logger({ serviceName, jsonReplacerFn: redactingReplacer });
 }
 
+/** A Lambda function's dependencies, built once per cold start: a bad environment or bundled config throws. */
 export function runtimeDeps(serviceName: string): Deps {
   const env = readEnv();
+  const bundle = functionBundle();
   return {
-    db: createDb(env.TABLE_NAME, env.DYNAMODB_ENDPOINT),
+    ...(bundle ? { config: bundle.config } : {}),
+    db: createDb(env.TABLE_NAME, env.DYNAMODB_ENDPOINT, {}, captureAwsClient),
     clock: systemClock,
     logger: createLogger(serviceName),
     metrics: createMetrics(serviceName),

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MessageKey } from '#core/journeys/messages';
+import { mjmlCompiler } from '#core/journeys/render';
 import { unsubscribeToken } from '#core/journeys/unsubscribe-token';
 import { createMessagingHandler } from '#functions/messaging/app';
 import { createMilestoneJourneyHandler, type JourneyEvaluation } from '#functions/milestone-journey/app';
@@ -85,7 +86,7 @@ describe('milestone journey task under duplicate and concurrent delivery', () =>
   });
 
   it('returns each email to exactly one of several concurrent runs of the same check', async () => {
-    const task = createMilestoneJourneyHandler({ db, clock });
+    const task = createMilestoneJourneyHandler({ db, clock }, { compile: mjmlCompiler });
     const input = {
       task: 'evaluate',
       accountId: 'dup',
@@ -101,7 +102,7 @@ describe('milestone journey task under duplicate and concurrent delivery', () =>
   });
 
   it('stores an in-app message once however often the check runs', async () => {
-    const task = createMilestoneJourneyHandler({ db, clock });
+    const task = createMilestoneJourneyHandler({ db, clock }, { compile: mjmlCompiler });
     await ingestSignals(
       db,
       [
@@ -215,5 +216,45 @@ describe('SES bounce and complaint events', () => {
         'ok@acme.example',
       ]),
     ).toEqual(new Set(['gone@acme.example', 'angry@acme.example']));
+  });
+
+  it('suppress from the EventBridge events the configuration set publishes, as deployed', async () => {
+    // Prepare: SES's event on the default bus; the SES event record is the detail.
+    const db = await createTestDb();
+    const handler = createSesEventsHandler({ db, clock: new VirtualClock('2026-01-21T09:00:00Z') });
+    const event = (detailType: string, detail: object) => ({
+      version: '0',
+      source: 'aws.ses',
+      'detail-type': detailType,
+      time: '2026-01-21T08:59:00Z',
+      detail: { ...detail, mail: { tags: { 'ses:configuration-set': ['churnguard'] } } },
+    });
+    // Act
+    const bounced = await handler(
+      event('Email Bounced', {
+        eventType: 'Bounce',
+        bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'Left@acme.example' }] },
+      }),
+    );
+    const complained = await handler(
+      event('Email Complaint Received', {
+        eventType: 'Complaint',
+        complaint: { complainedRecipients: [{ emailAddress: 'cross@acme.example' }] },
+      }),
+    );
+    // Assess
+    expect([bounced, complained]).toEqual([{ suppressed: 1 }, { suppressed: 1 }]);
+    expect(await suppressedAmong(db, ['left@acme.example', 'cross@acme.example', 'ok@acme.example'])).toEqual(
+      new Set(['left@acme.example', 'cross@acme.example']),
+    );
+  });
+
+  it('refuse an event that is neither an SNS delivery nor an SES EventBridge event, so it is retried', async () => {
+    expect.assertions(1);
+    const handler = createSesEventsHandler({
+      db: await createTestDb(),
+      clock: new VirtualClock('2026-01-21T09:00:00Z'),
+    });
+    await expect(handler({ source: 'aws.s3', detail: {} })).rejects.toThrow();
   });
 });

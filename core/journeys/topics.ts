@@ -1,0 +1,16 @@
+import type { PlayKind } from '#config/journeys-schema';
+
+/**
+ * The SES subscription topic (of the contact list the ChurnGuard construct creates) each kind of journey email is
+ * sent under, so that a contact can leave the nudges and keep the milestone news. The construct checks that
+ * every topic named exists in its contact list and passes the mapping to the journey function.
+ */
+export type JourneyTopics = Record<PlayKind, string>;
+
+export const DEFAULT_JOURNEY_TOPICS: JourneyTopics = {
+  congratulate: 'milestones',
+  escalate: 'milestones',
+  renewal_notice: 'milestones',
+  nudge: 'nudges',
+  tip: 'nudges',
+};
