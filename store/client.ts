@@ -32,13 +32,19 @@ export function recordCapacity(
 
 /**
  * A document client for the table. `endpoint` points it at DynamoDB Local; there the SDK still wants
- * credentials and a region, so fixed dummy ones are supplied.
+ * credentials and a region, so fixed dummy ones are supplied. `capture` instruments the low-level client before
+ * the document client wraps it (Lambda functions pass the Powertools tracer's `captureAWSv3Client`).
  */
-export function createDb(tableName: string, endpoint?: string, extra: DynamoDBClientConfig = {}): Db {
+export function createDb(
+  tableName: string,
+  endpoint?: string,
+  extra: DynamoDBClientConfig = {},
+  capture: (client: DynamoDBClient) => DynamoDBClient = (client) => client,
+): Db {
   const local: DynamoDBClientConfig = endpoint
     ? { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
     : {};
-  const client = new DynamoDBClient({ maxAttempts: 8, ...local, ...extra });
+  const client = capture(new DynamoDBClient({ maxAttempts: 8, ...local, ...extra }));
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });

@@ -64,9 +64,17 @@ export function sesMailer(options: SesMailerOptions, client?: SESv2Client): Mail
   };
 }
 
-/** The mailer a Lambda gets: SES with the verified sender from SENDER_EMAIL, or none (nothing is mailed). */
-export function mailerFromEnv(env: NodeJS.ProcessEnv = process.env): Mailer | undefined {
+/**
+ * The mailer a Lambda gets: SES with the verified sender from SENDER_EMAIL, sending through the configuration set
+ * SES_CONFIGURATION_SET (whose bounce and complaint events feed the suppression list), or none when no sender is
+ * set (nothing is mailed). The ChurnGuard construct sets both from its email props. `client` lets the handler
+ * pass a traced client.
+ */
+export function mailerFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  client: SESv2Client = new SESv2Client({}),
+): Mailer | undefined {
   return env.SENDER_EMAIL
-    ? sesMailer({ from: env.SENDER_EMAIL, configurationSet: env.SES_CONFIGURATION_SET })
+    ? sesMailer({ from: env.SENDER_EMAIL, configurationSet: env.SES_CONFIGURATION_SET }, client)
     : undefined;
 }
