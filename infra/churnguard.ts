@@ -1,13 +1,16 @@
 import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { defaultConfig } from '../config/default.ts';
 import { parseConfig } from '../config/load.ts';
 import type { Config, ConfigInput } from '../config/schema.ts';
 import { type ConnectorMappingInput, connectorMappingSchema } from '../core/connectors/mapping.ts';
+import type { JourneyTopics } from '../core/journeys/topics.ts';
 import { type ApiFunctionName, FUNCTIONS } from '../functions/routes.ts';
 import { DataTable } from './constructs/data-table.ts';
 import { Email, type SenderProps, type SubscriptionTopic } from './constructs/email.ts';
+import { type FunctionConfig, writeFunctionConfig } from './constructs/function-bundle.ts';
 import { ChurnGuardHttpApi } from './constructs/http-api.ts';
 import { IngestQueue } from './constructs/ingest-queue.ts';
 import { Observability } from './constructs/observability.ts';
@@ -31,8 +34,9 @@ export interface ChurnGuardProps {
   /**
    * The playbook configuration (config/schema.ts): segments, health model, journeys, plays, templates, caps.
    * Validated at synth with every problem reported by path (schema and cross-field checks); defaults to
-   * config/default.ts. Exposed as `config` for the constructs that pass it on; the functions still run with the
-   * default config compiled into their bundles until they read it from there.
+   * config/default.ts. It is bundled into every function as `churnguard.json` (with the templates compiled from
+   * MJML to HTML for the journey function; infra/constructs/function-bundle.ts), read and validated again at cold
+   * start. A config change is a `cdk deploy`.
    */
   config?: ConfigInput;
   /**
@@ -40,8 +44,16 @@ export interface ChurnGuardProps {
    * one is verified); the configuration set, contact list and reputation alarms exist either way.
    */
   sender?: SenderProps;
-  /** Subscription topics of the SES contact list; `contactList: false` when another stage in the account owns it. */
-  subscriptions?: { topics?: readonly SubscriptionTopic[]; contactList?: boolean };
+  /**
+   * Subscription topics of the SES contact list; `contactList: false` when another stage in the account owns it
+   * (then `contactListName` names that list); the topic each kind of journey email is sent under.
+   */
+  subscriptions?: {
+    topics?: readonly SubscriptionTopic[];
+    contactList?: boolean;
+    contactListName?: string;
+    journeyTopics?: Partial<JourneyTopics>;
+  };
   /** Email address that receives alarm notifications (confirm the subscription from the first message). */
   alarmEmail?: string;
 }
@@ -66,6 +78,7 @@ export class ChurnGuard extends Construct {
       throw new Error(`ChurnGuard config is invalid: ${problems}`);
     }
     this.config = parsedConfig.config;
+    const functionConfig: FunctionConfig = { file: writeFunctionConfig(this.config) };
     const production = props.stage === 'prod';
     const logRetention =
       props.logRetention ?? (production ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH);
@@ -90,6 +103,7 @@ export class ChurnGuard extends Construct {
         ...spec,
         environment: webhooks ? { ...environment, ...webhookEnvironment } : environment,
         logRetention,
+        config: functionConfig,
         ...(webhooks ? { paramsAndSecrets: this.webhookSecrets.extension } : {}),
       }).fn;
       this.table.grantReadWriteData(fn);
@@ -115,6 +129,7 @@ export class ChurnGuard extends Construct {
       environment,
       logRetention,
       timeout: queueTimeout,
+      config: functionConfig,
     }).fn;
     this.table.grantReadWriteData(queueConsumer);
     acknowledgeNag(
@@ -132,7 +147,40 @@ export class ChurnGuard extends Construct {
       ...props.subscriptions,
       ...(props.sender ? { sender: props.sender } : {}),
     });
-    this.workflows = new Workflows(this, 'Workflows', { table: this.table, logRetention });
+    this.workflows = new Workflows(this, 'Workflows', {
+      table: this.table,
+      logRetention,
+      config: functionConfig,
+      email: this.email,
+    });
+
+    // SES feedback: bounces and complaints of the configuration set put recipients on the suppression list.
+    const feedbackDeadLetters = new Queue(this, 'SesFeedbackDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledgeNag(
+      feedbackDeadLetters,
+      'AwsSolutions::AwsSolutions-SQS3',
+      'This queue is itself the dead-letter queue of the SES feedback rule and function, watched by a DLQ-depth alarm.',
+    );
+    acknowledgeNag(
+      feedbackDeadLetters,
+      'Serverless::Serverless-SQSRedrivePolicy',
+      'This is the dead-letter queue itself; messages rest here for inspection and redrive, with a DLQ-depth alarm.',
+    );
+    const sesEvents = new ServiceFunction(this, 'ses-events', {
+      entry: 'functions/ses-events/handler.ts',
+      description: 'Puts bounced and complaining recipients on the suppression list',
+      environment,
+      logRetention,
+      config: functionConfig,
+      deadLetterQueue: feedbackDeadLetters,
+    }).fn;
+    // It only writes suppression items.
+    this.table.grantWriteData(sesEvents);
+    this.email.deliverFeedbackTo(sesEvents, feedbackDeadLetters);
     // Last, so that it watches every function, dead-letter queue and state machine created above.
     const api = this.httpApi.api;
     this.observability = new Observability(this, 'Observability', {

@@ -14,9 +14,25 @@ import { CallAwsService, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-task
 import { Construct } from 'constructs';
 import { catchAll, lambdaRetry, workflowStateMachine } from './task-retry.ts';
 
+/** How the SendEmail step sends: the ChurnGuard construct's email props (infra/constructs/email.ts). */
+export interface JourneySending {
+  /** Every message goes through this configuration set (its bounce and complaint events feed suppression). */
+  configurationSetName: string;
+  /**
+   * The verified From address; the only identity the state machine may send as. Without it the address comes
+   * from the evaluated email (`messaging.from` of the config), as in the local runtime.
+   */
+  fromAddress?: string;
+  /** The sender domain's SES identity (the resource ses:SendEmail is granted on). */
+  identityName?: string;
+  /** The contact list whose topic each email is sent under (the email's `topic`, by play kind). */
+  contactListName?: string;
+}
+
 export interface MilestoneJourneyProps {
   journeyFunction: IFunction;
   logRetention: RetentionDays;
+  sending?: JourneySending;
 }
 
 /**
@@ -66,15 +82,26 @@ export class MilestoneJourney extends Construct {
       }).addRetry(lambdaRetry);
     const settleSent = settle('SettleSent', { 'messageId.$': '$.sent.MessageId' });
     const settleFailed = settle('SettleFailed', { 'error.$': '$.error' });
+    const sending = props.sending;
+    const arn = (resource: string, resourceName: string) =>
+      Stack.of(this).formatArn({ service: 'ses', resource, resourceName });
     const send = new CallAwsService(this, 'SendEmail', {
       service: 'sesv2',
       action: 'sendEmail',
+      // Least privilege: this sender's identity, this configuration set and contact list when they are known.
       iamResources: [
-        Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: '*' }),
-        Stack.of(this).formatArn({ service: 'ses', resource: 'configuration-set', resourceName: '*' }),
+        arn('identity', sending?.identityName ?? '*'),
+        arn('configuration-set', sending?.configurationSetName ?? '*'),
+        ...(sending?.contactListName ? [arn('contact-list', sending.contactListName)] : []),
       ],
       parameters: {
-        'FromEmailAddress.$': '$.from',
+        ...(sending?.fromAddress
+          ? { FromEmailAddress: sending.fromAddress }
+          : { 'FromEmailAddress.$': '$.from' }),
+        ...(sending ? { ConfigurationSetName: sending.configurationSetName } : {}),
+        ...(sending?.contactListName
+          ? { ListManagementOptions: { ContactListName: sending.contactListName, 'TopicName.$': '$.topic' } }
+          : {}),
         Destination: { 'ToAddresses.$': '$.to' },
         Content: {
           Simple: {

@@ -6,20 +6,30 @@ import type { Deps } from '../shared/runtime.ts';
 const snsEvent = z.object({
   Records: z.array(z.object({ Sns: z.object({ Message: z.string(), Timestamp: z.string().optional() }) })),
 });
+/** SES's own events on the default EventBridge bus: the SES event record is the `detail`. */
+const eventBridgeEvent = z.object({ source: z.literal('aws.ses'), time: z.string(), detail: z.unknown() });
+const sesDelivery = z.union([snsEvent, eventBridgeEvent]);
 
 /**
- * SNS deliveries of SES bounce and complaint events (from the sending configuration set): each permanent bounce
- * and each complaint puts the address on the suppression list, which the restraint pipeline checks before any
- * email. Idempotent: a redelivery rewrites the same item. A malformed record throws, so SNS retries it.
+ * SES bounce and complaint events of the sending configuration set, as the ChurnGuard construct delivers them
+ * (an EventBridge rule on the default bus) or through an SNS destination: each permanent bounce and each complaint
+ * puts the address on the suppression list, which the restraint pipeline checks before any email. Idempotent: a
+ * redelivery rewrites the same item. A malformed event throws, so it is retried and then dead-lettered.
  */
 export function createSesEventsHandler(deps: Pick<Deps, 'db' | 'clock'>) {
   return async (event: unknown) => {
-    const { Records } = snsEvent.parse(event);
+    const delivery = sesDelivery.parse(event);
+    const messages =
+      'Records' in delivery
+        ? delivery.Records.map((record) => ({
+            message: JSON.parse(record.Sns.Message) as unknown,
+            at: record.Sns.Timestamp,
+          }))
+        : [{ message: delivery.detail, at: delivery.time }];
     let suppressed = 0;
-    for (const record of Records) {
-      const message: unknown = JSON.parse(record.Sns.Message);
+    for (const { message, at } of messages) {
       for (const s of suppressionsFrom(message)) {
-        await suppress(deps.db, s.email, s.reason, record.Sns.Timestamp ?? deps.clock.now().toISOString());
+        await suppress(deps.db, s.email, s.reason, at ?? deps.clock.now().toISOString());
         suppressed++;
       }
     }

@@ -1,5 +1,7 @@
 import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
-import { EventBus } from 'aws-cdk-lib/aws-events';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import {
   CfnContactList,
   ConfigurationSet,
@@ -12,7 +14,9 @@ import {
   Identity,
   SuppressionReasons,
 } from 'aws-cdk-lib/aws-ses';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DEFAULT_JOURNEY_TOPICS, type JourneyTopics } from '../../core/journeys/topics.ts';
 
 /** Who churnguard's email comes from. The domain is verified in SES with Easy DKIM (docs/deploy.md). */
 export interface SenderProps {
@@ -68,19 +72,36 @@ export interface EmailProps {
    */
   topics?: readonly SubscriptionTopic[];
   contactList?: boolean;
+  /**
+   * With `contactList: false`: the name of the contact list another stage created, so that this stage's journey
+   * emails still honour its topics. Without it, this stage sends without list management.
+   */
+  contactListName?: string;
+  /**
+   * The topic each kind of journey email is sent under (ListManagementOptions.TopicName); defaults to
+   * DEFAULT_JOURNEY_TOPICS (congratulations, escalations and renewal notices under `milestones`, nudges and tips
+   * under `nudges`). Every topic named must be one of `topics` when this stage creates the contact list.
+   */
+  journeyTopics?: Partial<JourneyTopics>;
 }
+
+/** The SES events whose recipients go on churnguard's suppression list (functions/ses-events). */
+export const FEEDBACK_DETAIL_TYPES = ['Email Bounced', 'Email Complaint Received'] as const;
 
 /**
  * Email plumbing: the SES configuration set every message is sent with (reputation metrics on, TLS required,
  * bounces and complaints suppressed account-wide), an event destination that puts bounce, complaint and reject
- * events on the default EventBridge bus (where a suppression-list consumer subscribes with a rule on
- * `source: aws.ses`), the sender identity with Easy DKIM, and the contact list with its topics.
+ * events on the default EventBridge bus (consumed through `deliverFeedbackTo`), the sender identity with Easy
+ * DKIM, and the contact list with its topics.
  */
 export class Email extends Construct {
   readonly configurationSet: ConfigurationSet;
   readonly identity?: EmailIdentity;
   readonly contactList?: CfnContactList;
+  /** The contact list journey emails are sent with: this stage's, or the one named in `contactListName`. */
+  readonly contactListName?: string;
   readonly fromAddress?: string;
+  readonly journeyTopics: JourneyTopics;
 
   constructor(scope: Construct, id: string, props: EmailProps) {
     super(scope, id);
@@ -120,16 +141,55 @@ export class Email extends Construct {
       }
     }
 
+    this.journeyTopics = { ...DEFAULT_JOURNEY_TOPICS, ...props.journeyTopics };
     if (props.contactList ?? true) {
+      const topics = props.topics ?? DEFAULT_SUBSCRIPTION_TOPICS;
+      const names = new Set(topics.map((topic) => topic.name));
+      for (const [kind, topic] of Object.entries(this.journeyTopics)) {
+        if (!names.has(topic)) {
+          throw new Error(
+            `subscriptions.journeyTopics.${kind} is "${topic}", which is not a topic of the contact list (${[...names].join(', ')}); map every play kind to one of its topics`,
+          );
+        }
+      }
       this.contactList = new CfnContactList(this, 'ContactList', {
         description: `churnguard subscriptions (${Stack.of(this).stackName})`,
-        topics: (props.topics ?? DEFAULT_SUBSCRIPTION_TOPICS).map((topic) => ({
+        topics: topics.map((topic) => ({
           topicName: topic.name,
           displayName: topic.displayName,
           description: topic.description,
           defaultSubscriptionStatus: topic.defaultSubscriptionStatus,
         })),
       });
+      this.contactListName = this.contactList.ref;
+    } else if (props.contactListName) {
+      this.contactListName = props.contactListName;
     }
+  }
+
+  /**
+   * Delivers this configuration set's bounce and complaint events to `consumer` (functions/ses-events, which puts
+   * the recipients on the suppression list): a rule on the default bus, matching SES's events for this
+   * configuration set only (SES tags every event with `ses:configuration-set`). Events EventBridge cannot deliver
+   * after its retries go to `deadLetters`.
+   */
+  deliverFeedbackTo(consumer: IFunction, deadLetters: IQueue): Rule {
+    return new Rule(this, 'FeedbackRule', {
+      description: 'SES bounces and complaints of the churnguard configuration set, to the suppression list',
+      eventPattern: {
+        source: ['aws.ses'],
+        detailType: [...FEEDBACK_DETAIL_TYPES],
+        detail: {
+          mail: { tags: { 'ses:configuration-set': [this.configurationSet.configurationSetName] } },
+        },
+      },
+      targets: [
+        new LambdaFunction(consumer, {
+          deadLetterQueue: deadLetters,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
+    });
   }
 }

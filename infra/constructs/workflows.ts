@@ -11,13 +11,20 @@ import { MilestoneJourney } from '../../workflows/milestone-journey.ts';
 import { RenewalCheckpoint } from '../../workflows/renewal-checkpoint.ts';
 import { RiskEscalation } from '../../workflows/risk-escalation.ts';
 import { acknowledgeInvokeGrant, acknowledgeNag } from '../nag.ts';
+import type { Email } from './email.ts';
+import type { FunctionConfig } from './function-bundle.ts';
 import { ServiceFunction } from './service-function.ts';
 
 export interface WorkflowsProps {
   table: ITableV2;
   logRetention: RetentionDays;
-  /** The verified SES sender for invitations and digests; without it nothing is mailed. */
-  senderEmail?: string;
+  /** The validated playbook config, bundled into every function. */
+  config: FunctionConfig;
+  /**
+   * The email plumbing: its From address (invitations, digests and journeys; without one nothing is mailed by
+   * the functions), configuration set, contact list and journey topics.
+   */
+  email: Email;
   /** How often the dispatcher looks for due timers. */
   dispatchEvery?: Duration;
 }
@@ -34,29 +41,46 @@ export class Workflows extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkflowsProps) {
     super(scope, id);
-    const { table, logRetention } = props;
-    const senderEnvironment: Record<string, string> = props.senderEmail
-      ? { SENDER_EMAIL: props.senderEmail }
+    const { table, logRetention, email } = props;
+    const configurationSetName = email.configurationSet.configurationSetName;
+    const senderDomain = email.fromAddress?.split('@')[1];
+    const senderEnvironment: Record<string, string> = email.fromAddress
+      ? { SENDER_EMAIL: email.fromAddress, SES_CONFIGURATION_SET: configurationSetName }
       : {};
-    /** Only the sender's own SES identity (its domain) may be used to send. */
+    /** Only the sender's own SES identity (its domain), through churnguard's configuration set. */
     const allowSending = (fn: IFunction) => {
-      if (!props.senderEmail) return;
-      const domain = props.senderEmail.split('@')[1] ?? props.senderEmail;
+      if (!senderDomain) return;
       fn.addToRolePolicy(
         new PolicyStatement({
           actions: ['ses:SendEmail'],
           resources: [
-            Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: domain }),
+            Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: senderDomain }),
+            Stack.of(this).formatArn({
+              service: 'ses',
+              resource: 'configuration-set',
+              resourceName: configurationSetName,
+            }),
           ],
         }),
       );
     };
-    const task = (name: string, entry: string, description: string) => {
+    const task = (
+      name: string,
+      entry: string,
+      description: string,
+      options: { templates?: boolean; environment?: Record<string, string> } = {},
+    ) => {
       const fn = new ServiceFunction(this, name, {
         entry,
         description,
         logRetention,
-        environment: { TABLE_NAME: table.tableName, CHURNGUARD_HANDLER: name, ...senderEnvironment },
+        config: { ...props.config, ...(options.templates ? { templates: true } : {}) },
+        environment: {
+          TABLE_NAME: table.tableName,
+          CHURNGUARD_HANDLER: name,
+          ...senderEnvironment,
+          ...options.environment,
+        },
       }).fn;
       table.grantReadWriteData(fn);
       acknowledgeNag(
@@ -84,12 +108,23 @@ export class Workflows extends Construct {
     });
     this.riskEscalation = new RiskEscalation(this, 'RiskEscalation', { riskFunction, logRetention });
     // Milestone journeys (issue 5): the task function decides and reserves; the state machine calls SES itself.
+    // Its templates are compiled from MJML to HTML into its bundle, and its topics come from the email props.
     const journeyFunction = task(
       'milestone-journey',
       'functions/milestone-journey/handler.ts',
       'Milestone journey tasks: plays, restraint, send ledger',
+      { templates: true, environment: { JOURNEY_TOPICS: JSON.stringify(email.journeyTopics) } },
     );
-    this.milestoneJourney = new MilestoneJourney(this, 'MilestoneJourney', { journeyFunction, logRetention });
+    this.milestoneJourney = new MilestoneJourney(this, 'MilestoneJourney', {
+      journeyFunction,
+      logRetention,
+      sending: {
+        configurationSetName,
+        ...(email.fromAddress ? { fromAddress: email.fromAddress } : {}),
+        ...(senderDomain ? { identityName: senderDomain } : {}),
+        ...(email.contactListName ? { contactListName: email.contactListName } : {}),
+      },
+    });
     acknowledgeInvokeGrant(this.milestoneJourney.stateMachine, journeyFunction);
     acknowledgeNag(
       this.milestoneJourney.stateMachine,
@@ -99,11 +134,11 @@ export class Workflows extends Construct {
     const stack = Stack.of(this);
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
     const accountId = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-    for (const resource of ['identity', 'configuration-set']) {
+    if (!senderDomain) {
       acknowledgeNag(
         this.milestoneJourney.stateMachine,
-        `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:${region}:${accountId}:${resource}/*]`,
-        'ses:SendEmail on this account and region only; the sender identity and configuration set are chosen in config, not known at synth time.',
+        `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:${region}:${accountId}:identity/*]`,
+        "No sender in the construct props: the From address comes from config (messaging.from), so ses:SendEmail is on any identity of this account and region, still only through churnguard's configuration set.",
       );
     }
     acknowledgeInvokeGrant(this.renewalCheckpoint.stateMachine, checkpointFunction);
@@ -127,6 +162,7 @@ export class Workflows extends Construct {
       description: 'Starts a workflow execution for each due timer',
       logRetention,
       timeout: Duration.minutes(4),
+      config: props.config,
       environment: { TABLE_NAME: table.tableName, STATE_MACHINE_ARNS: JSON.stringify(stateMachines) },
     }).fn;
     table.grantReadWriteData(dispatcher);
@@ -153,6 +189,7 @@ export class Workflows extends Construct {
       description: 'Sends the weekly regional risk review digest',
       logRetention,
       timeout: Duration.minutes(5),
+      config: props.config,
       environment: { TABLE_NAME: table.tableName, ...senderEnvironment },
     }).fn;
     table.grantReadWriteData(digest);

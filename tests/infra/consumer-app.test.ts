@@ -26,6 +26,14 @@ function adminApp() {
           defaultSubscriptionStatus: 'OPT_OUT',
         },
       ],
+      // Their own topics replace churnguard's, so they say which one journey emails are sent under.
+      journeyTopics: {
+        congratulate: 'product-news',
+        escalate: 'product-news',
+        renewal_notice: 'product-news',
+        nudge: 'product-news',
+        tip: 'product-news',
+      },
     },
     throttle: { rateLimit: 50, burstLimit: 100 },
   });
@@ -52,6 +60,11 @@ describe('a separate CDK app that imports the ChurnGuard construct', () => {
       Topics: [Match.objectLike({ TopicName: 'product-news', DefaultSubscriptionStatus: 'OPT_OUT' })],
     });
     template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'mail.vendor.example' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ JOURNEY_TOPICS: Match.stringLikeRegexp('"nudge":"product-news"') }),
+      },
+    });
     expect(churnguard.email.fromAddress).toBe('success@mail.vendor.example');
     const analyticsPolicies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
       JSON.stringify(p.Properties.Roles).includes('AnalyticsRole'),

@@ -11,9 +11,35 @@ import { emptySecrets, staticSecrets } from '#functions/webhooks/settings';
 import type { ChurnGuardProps } from '#infra/churnguard';
 import { ChurnGuardStack } from '#infra/stack';
 import { API_FUNCTIONS } from '#local/api-functions';
+import { extractStateMachines } from '#local/workflows/extract';
 import { createTestDb, silentLogger } from '../support/db.ts';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+/** The one resource of this type whose property `key` is `value` (e.g. a function by its description). */
+function resourceWith(template: Template, type: string, key: string, value: unknown) {
+  const found = Object.entries(template.findResources(type)).filter(
+    ([, r]) => JSON.stringify(r.Properties?.[key]) === JSON.stringify(value),
+  );
+  expect(found, `${type} with ${key} ${JSON.stringify(value)}`).toHaveLength(1);
+  const [id, resource] = found[0] as [string, { Properties: Record<string, unknown> }];
+  return { id, properties: resource.Properties };
+}
+
+/** Every IAM policy document attached to this role (given as the `{ 'Fn::GetAtt': [role, 'Arn'] }` a resource holds). */
+function policyOfRole(template: Template, roleArn: unknown): string {
+  const [roleId] = (roleArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'];
+  return JSON.stringify(
+    Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(JSON.stringify({ Ref: roleId })))
+      .map((p) => p.Properties.PolicyDocument),
+  );
+}
+
+/** Every IAM policy document attached to the role of the function with this logical id. */
+function policyOf(template: Template, functionId: string): string {
+  return policyOfRole(template, template.findResources('AWS::Lambda::Function')[functionId]?.Properties.Role);
+}
 
 function synth(props: Partial<ChurnGuardProps> = {}, stage = 'dev') {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
@@ -167,6 +193,103 @@ describe('ChurnGuard in production: observability, email and auth', () => {
       });
     });
 
+    it('sends every journey email from the sender, through the configuration set, under a contact-list topic', () => {
+      // The deployed definition, resolved as the local runtime resolves it (Refs become local:<id>:Ref).
+      const [configurationSet] = idsOf(template, 'AWS::SES::ConfigurationSet');
+      const [contactList] = idsOf(template, 'AWS::SES::ContactList');
+      const journey = extractStateMachines(template.toJSON()).find((m) =>
+        JSON.stringify(m.definition).includes('SendEachEmail'),
+      );
+      const states = JSON.parse(JSON.stringify(journey?.definition.States ?? {}));
+      expect(states.SendEachEmail.ItemProcessor.States.SendEmail.Parameters).toMatchObject({
+        FromEmailAddress: 'customer-success@mail.vendor.example',
+        ConfigurationSetName: `local:${configurationSet}:Ref`,
+        ListManagementOptions: { ContactListName: `local:${contactList}:Ref`, 'TopicName.$': '$.topic' },
+      });
+      // Only that identity, configuration set and contact list.
+      const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine')).filter(
+        (m) => JSON.stringify(m.Properties.DefinitionString).includes('SendEachEmail'),
+      );
+      const machinePolicy = policyOfRole(template, machine?.Properties.RoleArn);
+      expect(machinePolicy).toContain(':identity/mail.vendor.example');
+      expect(machinePolicy).toContain(JSON.stringify({ Ref: configurationSet }));
+      expect(machinePolicy).toContain(JSON.stringify({ Ref: contactList }));
+      expect(machinePolicy).not.toContain('identity/*');
+      // The journey function names the topic of each email by play kind (the email props' mapping).
+      const journeyFn = resourceWith(
+        template,
+        'AWS::Lambda::Function',
+        'Description',
+        'Milestone journey tasks: plays, restraint, send ledger',
+      );
+      const variables = (journeyFn.properties.Environment as { Variables: Record<string, string> }).Variables;
+      expect(JSON.parse(variables.JOURNEY_TOPICS ?? '{}')).toEqual({
+        congratulate: 'milestones',
+        escalate: 'milestones',
+        renewal_notice: 'milestones',
+        nudge: 'nudges',
+        tip: 'nudges',
+      });
+    });
+
+    it('gives the functions that mail the sender and the configuration set, and SendEmail on those only', () => {
+      const [configurationSet] = idsOf(template, 'AWS::SES::ConfigurationSet');
+      for (const description of [
+        'Renewal checkpoint tasks',
+        'Sends the weekly regional risk review digest',
+      ]) {
+        const fn = resourceWith(template, 'AWS::Lambda::Function', 'Description', description);
+        expect(fn.properties.Environment, description).toMatchObject({
+          Variables: {
+            SENDER_EMAIL: 'customer-success@mail.vendor.example',
+            SES_CONFIGURATION_SET: { Ref: configurationSet },
+          },
+        });
+        const policy = policyOf(template, fn.id);
+        expect(policy, description).toContain('ses:SendEmail');
+        expect(policy, description).toContain(':identity/mail.vendor.example');
+        expect(policy, description).toContain(JSON.stringify({ Ref: configurationSet }));
+      }
+    });
+
+    it('feeds bounces and complaints of the configuration set to the suppression list, dead-lettering what fails', () => {
+      const [configurationSet] = idsOf(template, 'AWS::SES::ConfigurationSet');
+      const sesEvents = resourceWith(
+        template,
+        'AWS::Lambda::Function',
+        'Description',
+        'Puts bounced and complaining recipients on the suppression list',
+      );
+      const deadLetters = (sesEvents.properties.DeadLetterConfig as { TargetArn: { 'Fn::GetAtt': string[] } })
+        .TargetArn['Fn::GetAtt'][0];
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['aws.ses'],
+          'detail-type': ['Email Bounced', 'Email Complaint Received'],
+          detail: { mail: { tags: { 'ses:configuration-set': [{ Ref: configurationSet }] } } },
+        },
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [sesEvents.id, 'Arn'] },
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [deadLetters, 'Arn'] } },
+            RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 8 }),
+          }),
+        ],
+      });
+      expect(alarmsOn(template, 'QueueName', { 'Fn::GetAtt': [deadLetters, 'QueueName'] })).toHaveLength(1);
+      // It writes suppression items and reads nothing.
+      const policy = policyOf(template, sesEvents.id);
+      expect(policy).toContain('dynamodb:PutItem');
+      expect(policy).not.toContain('dynamodb:Query');
+      expect(policy).not.toContain('dynamodb:GetItem');
+    });
+
+    it('refuses a journey topic that is not in the contact list', () => {
+      expect(() => synth({ subscriptions: { journeyTopics: { tip: 'newsletter' } } })).toThrow(
+        /journeyTopics.tip is "newsletter", which is not a topic of the contact list/,
+      );
+    });
+
     it('refuses a From address off the sender domain', () => {
       expect(() =>
         synth({ sender: { domain: 'mail.vendor.example', fromAddress: 'cs@other.example' } }),
@@ -190,6 +313,16 @@ describe('ChurnGuard in production: observability, email and auth', () => {
   });
 
   describe('configuration', () => {
+    it('points every function at the config bundled beside its code', () => {
+      const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+      expect(functions.length).toBeGreaterThan(0);
+      for (const fn of functions) {
+        expect(fn.Properties.Environment.Variables.CHURNGUARD_CONFIG_FILE, fn.Properties.Description).toBe(
+          'churnguard.json',
+        );
+      }
+    });
+
     it('refuses an invalid playbook config at synth, naming the path', () => {
       expect(() =>
         synth({ config: { ...defaultConfig, schemaVersion: 2 } as unknown as ConfigInput }),
