@@ -30,11 +30,18 @@ Commands:
   config validate [file]   Check a config (.json, or a .ts/.js module whose default export is the config) and
                            print every problem with its path; exit 1 if there is any. Without a file: the
                            built-in default
-  simulate <scenario.json> Run the real system over a scenario on a virtual clock, sending nothing
+  simulate <scenario>      Run the real system over a scenario (.json, or .yaml/.yml) on a virtual clock,
+                           sending nothing; mail is captured in the result
   simulate --synthetic N   ... or over N generated accounts (--days D, default 365; --seed S, default 1)
+  simulate --from-import <dir>
+                           ... or replay imported history: the accounts, signals (or events) and outcomes
+                           files of <dir>, in the formats import reads; renewal_outcome signals count as
+                           outcomes; the window runs from the first to the last dated record unless
+                           --start YYYY-MM-DD / --days D say otherwise
+      --config <file>           the playbook config to run (.json, or a .ts/.js module; default: built-in)
       --out <file>              where the result goes (default result.json)
-      --summary                 print the summary as a table
-      --write-scenario <file>   save the generated scenario
+      --summary                 print the summary as a table (holdouts: treated vs held-out outcomes)
+      --write-scenario <file>   save the generated or replayed scenario
   help                     Show this help
 
 Common options:
@@ -66,6 +73,8 @@ async function main(argv: string[]): Promise<number> {
       seed: { type: 'string' },
       out: { type: 'string' },
       'write-scenario': { type: 'string' },
+      'from-import': { type: 'string' },
+      start: { type: 'string' },
       summary: { type: 'boolean' },
       account: { type: 'string' },
       contact: { type: 'string' },
@@ -147,15 +156,24 @@ async function main(argv: string[]): Promise<number> {
         return value;
       };
       const synthetic = number('synthetic', values.synthetic);
-      if (synthetic === undefined && !rest[0]) {
+      const fromImport = values['from-import'];
+      const sources = [rest[0], synthetic, fromImport].filter((s) => s !== undefined).length;
+      if (sources !== 1) {
         throw new UsageError(
-          'simulate needs a scenario file or --synthetic N: churnguard simulate <scenario.json> | --synthetic 100 --days 365',
+          'simulate needs one of a scenario file, --synthetic N or --from-import <dir>: ' +
+            'churnguard simulate <scenario.json|.yaml> | --synthetic 100 --days 365 | --from-import exports/',
         );
+      }
+      if (values.start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.start)) {
+        throw new UsageError(`--start must be a date, YYYY-MM-DD, not "${values.start}"`);
       }
       const { simulate, summaryTable } = await import('./commands/simulate.ts');
       const { result, out } = await simulate({
         scenarioFile: rest[0],
         synthetic,
+        fromImport,
+        start: values.start,
+        configFile: values.config,
         days: number('days', values.days),
         seed: number('seed', values.seed),
         out: values.out,

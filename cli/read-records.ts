@@ -4,6 +4,8 @@ import { parse } from 'csv-parse';
 import { ACCOUNT_CSV_RULES, SIGNAL_CSV_RULES, unflatten } from '#core/flat-record';
 
 export type RecordKind = 'accounts' | 'signals';
+/** What `simulate --from-import` also reads: renewal outcomes (`accountId`, `outcome`, `at`). */
+export type ReplayKind = RecordKind | 'outcomes';
 export type FileFormat = 'csv' | 'jsonl' | 'json';
 
 /** One row of an import file: a record to send, or the reason the row could not even be read. */
@@ -16,6 +18,9 @@ export function formatOf(path: string): FileFormat {
   if (lower.endsWith('.json')) return 'json';
   throw new Error(`cannot tell the format of ${path}: use a .csv, .jsonl/.ndjson or .json file`);
 }
+
+/** Outcome rows are flat: `accountId,outcome,at`. */
+const OUTCOME_CSV_RULES = { numeric: new Set<string>(), json: new Set<string>() };
 
 async function* jsonLines(path: string): AsyncGenerator<FileRow> {
   const lines = createInterface({
@@ -34,7 +39,7 @@ async function* jsonLines(path: string): AsyncGenerator<FileRow> {
   }
 }
 
-async function* jsonDocument(path: string, kind: RecordKind): AsyncGenerator<FileRow> {
+async function* jsonDocument(path: string, kind: ReplayKind): AsyncGenerator<FileRow> {
   const { readFile } = await import('node:fs/promises');
   const text = await readFile(path, 'utf8');
   let data: unknown;
@@ -50,7 +55,7 @@ async function* jsonDocument(path: string, kind: RecordKind): AsyncGenerator<Fil
   for (const record of list) yield { line: ++index, record };
 }
 
-async function* csvRows(path: string, kind: RecordKind): AsyncGenerator<FileRow> {
+async function* csvRows(path: string, kind: ReplayKind): AsyncGenerator<FileRow> {
   const parser = createReadStream(path).pipe(
     parse({
       columns: true,
@@ -61,7 +66,8 @@ async function* csvRows(path: string, kind: RecordKind): AsyncGenerator<FileRow>
       info: true,
     }),
   );
-  const rules = kind === 'accounts' ? ACCOUNT_CSV_RULES : SIGNAL_CSV_RULES;
+  const rules =
+    kind === 'accounts' ? ACCOUNT_CSV_RULES : kind === 'signals' ? SIGNAL_CSV_RULES : OUTCOME_CSV_RULES;
   for await (const { record, info } of parser as AsyncIterable<{
     record: Record<string, string>;
     info: { lines: number; invalid_field_length: number };
@@ -70,7 +76,7 @@ async function* csvRows(path: string, kind: RecordKind): AsyncGenerator<FileRow>
   }
 }
 
-export function readRecords(path: string, kind: RecordKind): AsyncGenerator<FileRow> {
+export function readRecords(path: string, kind: ReplayKind): AsyncGenerator<FileRow> {
   const format = formatOf(path);
   if (format === 'csv') return csvRows(path, kind);
   if (format === 'jsonl') return jsonLines(path);

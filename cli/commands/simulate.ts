@@ -1,13 +1,21 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { scenarioSchema } from '#core/simulation/scenario';
+import { writeFileSync } from 'node:fs';
+import { loadConfigFile } from '#config/load';
+import type { Config } from '#config/schema';
 import type { OutcomeGroup, SimSummary } from '#core/simulation/summary';
-import { fieldErrors } from '#core/validation';
-import { runSimulation, ScenarioError, type SimulationInput, scenarioInput } from '#local/simulation/run';
+import { runSimulation, type SimulationInput } from '#local/simulation/run';
 import { syntheticSimulationInput } from '#local/simulation/synthetic-input';
 import { Progress } from '../progress.ts';
+import { loadScenarioFile } from './scenario-file.ts';
+import { loadImportedHistory } from './simulate-import.ts';
 
 export interface SimulateOptions {
   scenarioFile?: string;
+  /** A directory of imported history (accounts, signals and outcomes files) to replay. */
+  fromImport?: string;
+  /** First day of a replay (default: from the data). */
+  start?: string;
+  /** A config file (.json, or a .ts/.js module) instead of the built-in default. */
+  configFile?: string;
   synthetic?: number;
   days?: number;
   seed?: number;
@@ -16,25 +24,16 @@ export interface SimulateOptions {
   summary?: boolean;
 }
 
-function loadScenario(file: string): SimulationInput {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`${file} is not readable JSON: ${(error as Error).message} (scenarios are JSON)`);
-  }
-  const parsed = scenarioSchema.safeParse(data);
-  if (!parsed.success) throw new ScenarioError(fieldErrors(parsed.error));
-  return scenarioInput(parsed.data);
+/** Saves an input as a scenario file `churnguard simulate <file>` reads back. */
+function writeScenario(input: SimulationInput, file: string) {
+  const signals = Array.from({ length: input.days }, (_, d) => input.signalsForDay(d)).flat();
+  const { start, days, accounts, acks, outcomes } = input;
+  writeFileSync(file, `${JSON.stringify({ start, days, accounts, signals, acks, outcomes })}\n`);
 }
 
 function syntheticInput(accounts: number, days: number, seed: number, writeTo?: string): SimulationInput {
   const input = syntheticSimulationInput(accounts, days, seed);
-  if (writeTo) {
-    const signals = Array.from({ length: days }, (_, d) => input.signalsForDay(d)).flat();
-    const { start, accounts: list, acks, outcomes } = input;
-    writeFileSync(writeTo, `${JSON.stringify({ start, days, accounts: list, signals, acks, outcomes })}\n`);
-  }
+  if (writeTo) writeScenario(input, writeTo);
   return input;
 }
 
@@ -75,7 +74,10 @@ export function summaryTable(summary: SimSummary): string {
       ['red at T-90: recall', w.redAtT90.recall === null ? 'n/a' : w.redAtT90.recall.toFixed(2)],
     );
   }
-  for (const h of summary.holdouts) {
+  // Plays that reached nobody in the window stay in result.json but would only pad the table.
+  for (const h of summary.holdouts.filter(
+    (p) => p.treated.accounts + p.heldOut.accounts + p.silent.accounts,
+  )) {
     const share = h.share === null ? '' : ` (${Math.round(h.share * 100)}% held out)`;
     rows.push(
       [`holdout ${h.play}${share}: treated`, outcomeCell(h.treated)],
@@ -87,15 +89,40 @@ export function summaryTable(summary: SimSummary): string {
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
 }
 
+/** A config file for the run, through the same loader and checks as `churnguard config validate`. */
+export async function loadSimulationConfig(file: string): Promise<Config> {
+  const loaded = await loadConfigFile(file);
+  if (loaded.ok) return loaded.config;
+  const problems = loaded.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n');
+  throw new Error(`the config ${file} has ${loaded.errors.length} problem(s):\n${problems}`);
+}
+
+async function chooseInput(options: SimulateOptions): Promise<SimulationInput> {
+  if (options.synthetic !== undefined)
+    return syntheticInput(options.synthetic, options.days ?? 365, options.seed ?? 1, options.writeScenario);
+  if (options.fromImport !== undefined) {
+    const history = await loadImportedHistory({
+      dir: options.fromImport,
+      start: options.start,
+      days: options.days,
+    });
+    if (options.writeScenario) writeScenario(history.input, options.writeScenario);
+    return history.input;
+  }
+  return loadScenarioFile(options.scenarioFile ?? '');
+}
+
 export async function simulate(options: SimulateOptions) {
-  const input =
-    options.synthetic !== undefined
-      ? syntheticInput(options.synthetic, options.days ?? 365, options.seed ?? 1, options.writeScenario)
-      : loadScenario(options.scenarioFile ?? '');
+  // The config first: a bad one fails before anything is read or run.
+  const config = options.configFile ? await loadSimulationConfig(options.configFile) : undefined;
+  const input = await chooseInput(options);
   const progress = new Progress('simulating days', input.days);
   const started = Date.now();
-  const result = await runSimulation(input, (day) =>
-    progress.update(day, `${input.accounts.length} accounts`),
+  const result = await runSimulation(
+    input,
+    (day) => progress.update(day, `${input.accounts.length} accounts`),
+    undefined,
+    config,
   );
   progress.finish(
     input.days,

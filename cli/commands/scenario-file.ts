@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { scenarioSchema } from '#core/simulation/scenario';
+import { fieldErrors } from '#core/validation';
+import { ScenarioError, type SimulationInput, scenarioInput } from '#local/simulation/run';
+
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The first line of a parser's message: YAML's carry a multi-line excerpt of the source after it. */
+const firstLine = (message: string) => (message.split('\n')[0] ?? message).trim().replace(/:$/, '');
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory (use --from-import <dir> to replay imported files)'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : firstLine(reason(error));
+    throw new Error(`cannot read scenario ${file}: ${why}`);
+  }
+}
+
+/** A scenario file's content: YAML for .yaml/.yml, JSON otherwise. Syntax errors are one line with the place. */
+export function parseScenarioText(text: string, file: string): unknown {
+  const extension = extname(file).toLowerCase();
+  if (extension === '.yaml' || extension === '.yml') {
+    try {
+      return parseYaml(text);
+    } catch (error) {
+      throw new Error(`${file} is not valid YAML: ${firstLine(reason(error))}`);
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(
+      `${file} is not valid JSON: ${firstLine(reason(error))} (scenarios are JSON, or YAML in a .yaml/.yml file)`,
+    );
+  }
+}
+
+/**
+ * Reads, parses and validates a scenario (JSON, or YAML by extension). Every problem is reported with its field
+ * path (a ScenarioError); a file that cannot be read or parsed is a one-line Error.
+ */
+export function loadScenarioFile(file: string): SimulationInput {
+  const data = parseScenarioText(readText(file), file);
+  const parsed = scenarioSchema.safeParse(data);
+  if (!parsed.success) throw new ScenarioError(fieldErrors(parsed.error));
+  return scenarioInput(parsed.data);
+}
