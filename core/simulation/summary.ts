@@ -33,6 +33,8 @@ export interface SimAccountEnd {
   accountId: string;
   score: number | null;
   band: string;
+  /** What costs the score most, in words, biggest first (the health drivers). */
+  drivers: string[];
   segment: string;
   openRisk: { tier: number; primaryCause: string; strategy: string } | null;
   outcome: string | null;

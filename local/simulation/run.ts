@@ -253,6 +253,7 @@ export async function runSimulation(
         accountId,
         score: state?.health.score ?? null,
         band: state?.health.band ?? 'unknown',
+        drivers: state?.health.drivers.map((d) => d.text) ?? [],
         segment: state?.health.segment.segment ?? 'unknown',
         openRisk: risk ? { tier: risk.tier, primaryCause: risk.primaryCause, strategy: risk.strategy } : null,
         outcome: outcomeOf.get(accountId) ?? null,

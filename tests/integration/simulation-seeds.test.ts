@@ -41,6 +41,7 @@ describe('seed 001: the outsourcing customer whose relationship scorecard sits a
     );
     // ... and what it does not: product data is fine, so no adoption or support cause, no nudges, no "on track".
     expect(gasco.end).toMatchObject({ segment: 'strategic', band: 'green' });
+    expect(gasco.end?.drivers[0]).toMatch(/^relationship scorecard 4\/10/);
     expect(gasco.end?.openRisk?.primaryCause).not.toMatch(/adoption|support|onboarding/);
     expect(gasco.kinds).not.toContain('journey_message');
     expect(
