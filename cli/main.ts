@@ -54,6 +54,8 @@ Examples:
   churnguard account acme
   churnguard templates preview nudge_first_login --account acme
   churnguard config validate churnguard.config.json
+  churnguard simulate scenario.yaml --config churnguard.config.json --summary
+  churnguard simulate --from-import exports/ --out replay.json --summary
 `;
 
 async function main(argv: string[]): Promise<number> {
