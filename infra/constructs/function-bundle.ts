@@ -9,12 +9,14 @@ import { BUNDLE_FILE_NAME, CONFIG_FILE_ENV } from '../../functions/shared/bundle
 /**
  * How the playbook config reaches a deployed function: as a file in its asset, not in its environment or code.
  *
- * Why a file written by a NodejsFunction `afterBundling` command hook rather than an esbuild `define`: Lambda
- * environments hold 4 KB in total (the default config alone is ~9.5 KB); CDK passes each `define` to esbuild as
- * one unquoted shell argument, so a config with quotes, `$` or backticks in its templates would be mangled and a
- * large one would exceed the 128 KB limit of one argument; and MJML compiles asynchronously, which a synchronous
- * construct cannot wait for, while a bundling command can. The file keeps the config readable in the asset, and
- * the asset hash (of the bundling output) changes whenever the config does, so a config change redeploys.
+ * Not in the environment: Lambda environments hold 4 KB in total and the default config alone is ~9.5 KB.
+ * Why a file written by a NodejsFunction `afterBundling` command hook rather than an esbuild `define`: a `define`
+ * must be known when the construct builds the esbuild command, synchronously, but MJML compiles asynchronously,
+ * which a bundling command can wait for; the compiled templates (~120 KB) plus the config would exceed Linux's
+ * 128 KB limit on one command-line argument; and a define is JavaScript source in the bundle (counted in its
+ * size, parsed as code), where a file is data parsed once as JSON. The file keeps the config readable in the
+ * asset, and the asset hash (of the bundling output) changes whenever the config does, so a config change
+ * redeploys.
  */
 export interface FunctionConfig {
   /**

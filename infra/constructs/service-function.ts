@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type ParamsAndSecretsLayerVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -94,7 +94,8 @@ export class ServiceFunction extends Construct {
         target: BUNDLING.target,
         mainFields: [...BUNDLING.mainFields],
         externalModules: [...BUNDLING.external],
-        charset: Charset.UTF8,
+        // The `charset` prop is not passed to esbuild by this aws-cdk-lib (2.276.0), so say it directly.
+        esbuildArgs: { '--charset': BUNDLING.charset },
         banner: BUNDLING.banner,
         ...(props.config ? { commandHooks: configHooks(PROJECT_ROOT, props.config) } : {}),
       },
