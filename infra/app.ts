@@ -1,5 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { loadConfigFile } from '../config/load.ts';
 import { ChurnGuardStack } from './stack.ts';
 
 const app = new App();
@@ -12,12 +13,20 @@ const stage = context('stage') ?? 'dev';
 const senderDomain = context('senderDomain');
 const fromAddress = context('fromAddress');
 const alarmEmail = context('alarmEmail');
+/** The playbook config (a .json file or a module whose default export is the config); the default otherwise. */
+const configFile = context('configFile');
+const loaded = configFile ? await loadConfigFile(configFile) : undefined;
+if (loaded && !loaded.ok) {
+  const problems = loaded.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+  throw new Error(`configFile ${configFile} is invalid: ${problems}`);
+}
 new ChurnGuardStack(app, `churnguard-${stage}`, {
   description: 'churnguard: customer-success automation (health scores, renewals, escalations, nudges)',
   churnguard: {
     stage,
     ...(senderDomain ? { sender: { domain: senderDomain, ...(fromAddress ? { fromAddress } : {}) } } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
+    ...(loaded?.ok ? { config: loaded.config } : {}),
   },
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Config } from '#config/schema';
 import type { Clock } from '#core/clock';
 import { type Mailer, sesMailer } from '#functions/shared/mailer';
 import type { Deps } from '#functions/shared/runtime';
@@ -29,6 +30,8 @@ export interface LocalStackOptions {
   dispatchEverySeconds?: number;
   /** SES local's port (default: any free port; SES_PORT). */
   sesPort?: number;
+  /** The playbook config the API and workflows run with, already validated; the built-in default otherwise. */
+  config?: Config;
 }
 
 export interface LocalStack {
@@ -91,6 +94,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const logLevel = options.logLevel ?? process.env.LOG_LEVEL ?? 'WARN';
     const webhookSecrets = localWebhookSecrets(home);
     const deps: Deps = {
+      ...(options.config ? { config: options.config } : {}),
       db,
       clock,
       logger: new Logger({ serviceName: 'churnguard-local', logLevel: logLevel as 'WARN' }),
