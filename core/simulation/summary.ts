@@ -35,6 +35,8 @@ export interface SimAccountEnd {
   band: string;
   /** What costs the score most, in words, biggest first (the health drivers). */
   drivers: string[];
+  /** Champion, cruiser or laggard; null when the account went live before the run (its start unseen). */
+  journeyClass: string | null;
   segment: string;
   openRisk: { tier: number; primaryCause: string; strategy: string } | null;
   outcome: string | null;

@@ -3,6 +3,7 @@ import { defaultConfig } from '#config/default';
 import type { Config } from '#config/schema';
 import { checkAccounts } from '#core/ingest';
 import type { SignalInput } from '#core/signals';
+import { observedJourneyClass } from '#core/simulation/journey';
 import type { Scenario } from '#core/simulation/scenario';
 import {
   holdoutShares,
@@ -26,6 +27,7 @@ import { createDb } from '#store/client';
 import { getOpenRisk } from '#store/risk-store';
 import { listNotSent } from '#store/send-ledger-store';
 import { ensureTable } from '#store/table';
+import { readRollups } from '#store/signal-store';
 import { readTimeline } from '#store/timeline-store';
 import { startDynamoDbLocal } from '../dynamodb-local.ts';
 import { VirtualClock } from '../virtual-clock.ts';
@@ -249,11 +251,22 @@ export async function runSimulation(
       }
       const state = await loadAccountState(db, accountId, clock.now(), config);
       const risk = await getOpenRisk(db, accountId);
+      const observed = state !== undefined && state.account.goLiveDate >= input.start;
+      const journeyClass = observed
+        ? observedJourneyClass(
+            config ?? defaultConfig,
+            state.account,
+            await readRollups(db, accountId, input.start, clock.now().toISOString().slice(0, 10)),
+            input.start,
+            clock.now(),
+          )
+        : null;
       accounts.push({
         accountId,
         score: state?.health.score ?? null,
         band: state?.health.band ?? 'unknown',
         drivers: state?.health.drivers.map((d) => d.text) ?? [],
+        journeyClass,
         segment: state?.health.segment.segment ?? 'unknown',
         openRisk: risk ? { tier: risk.tier, primaryCause: risk.primaryCause, strategy: risk.strategy } : null,
         outcome: outcomeOf.get(accountId) ?? null,

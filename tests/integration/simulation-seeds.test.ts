@@ -41,6 +41,7 @@ describe('seed 001: the outsourcing customer whose relationship scorecard sits a
     );
     // ... and what it does not: product data is fine, so no adoption or support cause, no nudges, no "on track".
     expect(gasco.end).toMatchObject({ segment: 'strategic', band: 'green' });
+    expect(gasco.end?.journeyClass).toBeNull(); // live since 2024: its onboarding is not in the window
     expect(gasco.end?.drivers[0]).toMatch(/^relationship scorecard 4\/10/);
     expect(gasco.end?.openRisk?.primaryCause).not.toMatch(/adoption|support|onboarding/);
     expect(gasco.kinds).not.toContain('journey_message');
@@ -89,7 +90,8 @@ describe('seed 004: a Day-5 / Day-10 laggard and a champion', () => {
       'Welcome aboard, Champion: Account champ is live',
     ]);
     expect(result.skipped.filter((s) => s.accountId === 'champ' && s.play.startsWith('nudge'))).toEqual([]);
-    expect(champion.end?.band).toBe('green');
+    expect(champion.end).toMatchObject({ band: 'green', journeyClass: 'champion' });
+    expect(laggard.end?.journeyClass).toBe('laggard');
     expect(laggard.end?.band).not.toBe('green');
   }, 120_000);
 });
