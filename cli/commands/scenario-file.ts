@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { checkAccounts } from '#core/ingest';
 import { scenarioSchema } from '#core/simulation/scenario';
-import { fieldErrors } from '#core/validation';
+import { type FieldError, fieldErrors } from '#core/validation';
 import { ScenarioError, type SimulationInput, scenarioInput } from '#local/simulation/run';
 
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -46,6 +47,16 @@ export function parseScenarioText(text: string, file: string): unknown {
   }
 }
 
+/** The accounts' own problems, so that a scenario with a bad `start` also lists them in the same run. */
+function accountErrors(data: unknown): FieldError[] {
+  const accounts =
+    typeof data === 'object' && data !== null && 'accounts' in data ? data.accounts : undefined;
+  if (!Array.isArray(accounts)) return [];
+  return checkAccounts(accounts).rejected.flatMap((r) =>
+    r.errors.map((e) => ({ path: `accounts[${r.index}].${e.path}`, message: e.message })),
+  );
+}
+
 /**
  * Reads, parses and validates a scenario (JSON, or YAML by extension). Every problem is reported with its field
  * path (a ScenarioError); a file that cannot be read or parsed is a one-line Error.
@@ -53,6 +64,6 @@ export function parseScenarioText(text: string, file: string): unknown {
 export function loadScenarioFile(file: string): SimulationInput {
   const data = parseScenarioText(readText(file), file);
   const parsed = scenarioSchema.safeParse(data);
-  if (!parsed.success) throw new ScenarioError(fieldErrors(parsed.error));
+  if (!parsed.success) throw new ScenarioError([...fieldErrors(parsed.error), ...accountErrors(data)]);
   return scenarioInput(parsed.data);
 }

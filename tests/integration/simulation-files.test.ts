@@ -195,6 +195,25 @@ signals:
     }
   });
 
+  it("lists the accounts' problems beside the scenario's own in one report", () => {
+    expect.assertions(1);
+    const dir = scratch();
+    writeFileSync(
+      join(dir, 's.yaml'),
+      yamlScenario
+        .replace('start: 2026-03-02', 'start: 2026-13-02')
+        .replace('currency: EUR', 'currency: euro'),
+    );
+    try {
+      loadScenarioFile(join(dir, 's.yaml'));
+    } catch (error) {
+      expect(error instanceof ScenarioError && error.errors.map((e) => e.path)).toEqual([
+        'start',
+        'accounts[0].currency',
+      ]);
+    }
+  });
+
   it('names the signal outside the window', () => {
     expect.assertions(1);
     const dir = scratch();
