@@ -1,5 +1,6 @@
 import '#local/quiet-sdk';
 import { type PhaseProfile, runSimulation } from '#local/simulation/run';
+import type { SimulationStore } from '#local/simulation/store';
 import { syntheticSimulationInput } from '#local/simulation/synthetic-input';
 import { machine, round } from './support.ts';
 
@@ -10,6 +11,7 @@ import { machine, round } from './support.ts';
  */
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 30);
 const DAYS = Number(process.env.BENCH_DAYS ?? 120);
+const store = (process.env.BENCH_STORE ?? 'memory') as SimulationStore;
 
 const generated = syntheticSimulationInput(ACCOUNTS, DAYS, 1);
 let signals = 0;
@@ -23,7 +25,7 @@ const input = {
 };
 const profile: PhaseProfile = { setup: 0, timers: 0, signals: 0, acks: 0, collect: 0 };
 const started = Date.now();
-const result = await runSimulation(input, undefined, profile);
+const result = await runSimulation(input, { profile, store });
 const seconds = (Date.now() - started) / 1000;
 const accountDaysPerSec = (ACCOUNTS * DAYS) / seconds;
 const figures = {

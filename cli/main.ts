@@ -1,5 +1,6 @@
 import '#local/quiet-sdk';
 import { parseArgs } from 'node:util';
+import type { SimulationStore } from '#local/simulation/store';
 import { resolveApiTarget } from './api-client.ts';
 import { showAccount } from './commands/account.ts';
 import { validateConfig } from './commands/config-validate.ts';
@@ -42,6 +43,9 @@ Commands:
       --out <file>              where the result goes (default result.json)
       --summary                 print the summary as a table (holdouts: treated vs held-out outcomes)
       --write-scenario <file>   save the generated or replayed scenario
+      --store memory|dynamodb-local
+                                where the run keeps its data: the in-memory store adapter (default; it passes
+                                the same tests as DynamoDB) or a private DynamoDB Local (slower, ~30 account-days/s)
   help                     Show this help
 
 Common options:
@@ -75,6 +79,7 @@ async function main(argv: string[]): Promise<number> {
       seed: { type: 'string' },
       out: { type: 'string' },
       'write-scenario': { type: 'string' },
+      store: { type: 'string' },
       'from-import': { type: 'string' },
       start: { type: 'string' },
       summary: { type: 'boolean' },
@@ -166,6 +171,11 @@ async function main(argv: string[]): Promise<number> {
             'churnguard simulate <scenario.json|.yaml> | --synthetic 100 --days 365 | --from-import exports/',
         );
       }
+      const store = values.store;
+      const { SIMULATION_STORES } = await import('#local/simulation/store');
+      if (store !== undefined && !SIMULATION_STORES.includes(store as SimulationStore)) {
+        throw new UsageError(`--store must be one of ${SIMULATION_STORES.join(', ')}, not "${store}"`);
+      }
       if (values.start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.start)) {
         throw new UsageError(`--start must be a date, YYYY-MM-DD, not "${values.start}"`);
       }
@@ -180,6 +190,7 @@ async function main(argv: string[]): Promise<number> {
         seed: number('seed', values.seed),
         out: values.out,
         writeScenario: values['write-scenario'],
+        ...(store ? { store: store as SimulationStore } : {}),
       });
       process.stdout.write(
         `${result.actions.length} actions, ${result.skipped.length} not sent, ${result.emails.length} emails; result in ${out}\n`,

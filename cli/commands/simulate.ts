@@ -3,6 +3,7 @@ import { loadConfigFile } from '#config/load';
 import type { Config } from '#config/schema';
 import type { OutcomeGroup, SimSummary } from '#core/simulation/summary';
 import { runSimulation, type SimulationInput } from '#local/simulation/run';
+import type { SimulationStore } from '#local/simulation/store';
 import { syntheticSimulationInput } from '#local/simulation/synthetic-input';
 import { Progress } from '../progress.ts';
 import { loadScenarioFile } from './scenario-file.ts';
@@ -22,6 +23,8 @@ export interface SimulateOptions {
   out?: string;
   writeScenario?: string;
   summary?: boolean;
+  /** Where the run keeps its data (default: the in-memory store adapter). */
+  store?: SimulationStore;
 }
 
 /** Saves an input as a scenario file `churnguard simulate <file>` reads back. */
@@ -118,12 +121,11 @@ export async function simulate(options: SimulateOptions) {
   const input = await chooseInput(options);
   const progress = new Progress('simulating days', input.days);
   const started = Date.now();
-  const result = await runSimulation(
-    input,
-    (day) => progress.update(day, `${input.accounts.length} accounts`),
-    undefined,
-    config,
-  );
+  const result = await runSimulation(input, {
+    onDay: (day) => progress.update(day, `${input.accounts.length} accounts`),
+    ...(config ? { config } : {}),
+    ...(options.store ? { store: options.store } : {}),
+  });
   progress.finish(
     input.days,
     `${input.accounts.length} accounts in ${Math.round((Date.now() - started) / 1000)} s`,

@@ -23,16 +23,14 @@ import { loadAccountState } from '#functions/shared/account-state';
 import type { Mailer, OutgoingEmail } from '#functions/shared/mailer';
 import { createSignalsHandler } from '#functions/signals/app';
 import { registerApiKey } from '#store/api-key-store';
-import { createDb } from '#store/client';
 import { getOpenRisk } from '#store/risk-store';
 import { listNotSent } from '#store/send-ledger-store';
-import { ensureTable } from '#store/table';
 import { readRollups } from '#store/signal-store';
 import { readTimeline } from '#store/timeline-store';
-import { startDynamoDbLocal } from '../dynamodb-local.ts';
 import { VirtualClock } from '../virtual-clock.ts';
 import { createWorkflowEngine } from '../workflow-engine.ts';
 import { capturedSes } from './captured-ses.ts';
+import { openSimulationStore, type SimulationStore } from './store.ts';
 
 const DAY_MS = 86_400_000;
 const KEY = 'cg_simulation';
@@ -151,12 +149,21 @@ function post(
 /** Where a run's wall time goes, in milliseconds by phase; filled when passed (benchmarks). */
 export type PhaseProfile = Record<'setup' | 'timers' | 'signals' | 'acks' | 'collect', number>;
 
+/** How a run is observed and configured; every field is optional. */
+export interface RunOptions {
+  /** Called after each virtual day (progress bars). */
+  onDay?: (day: number, days: number) => void;
+  /** Filled with wall time per phase (benchmarks). */
+  profile?: PhaseProfile;
+  /** The playbook config the run uses (handlers, workflows, scoring); the built-in default when absent. */
+  config?: Config;
+  /** Where the data lives: the in-memory store adapter (default) or a private DynamoDB Local. */
+  store?: SimulationStore;
+}
+
 export async function runSimulation(
   input: SimulationInput,
-  onDay?: (day: number, days: number) => void,
-  profile?: PhaseProfile,
-  /** The playbook config the run uses (handlers, workflows, scoring); the built-in default when absent. */
-  config?: Config,
+  { onDay, profile, config, store = 'memory' }: RunOptions = {},
 ): Promise<SimulationResult> {
   let mark = Date.now();
   const lap = (phase: keyof PhaseProfile) => {
@@ -164,10 +171,9 @@ export async function runSimulation(
     if (profile) profile[phase] += now - mark;
     mark = now;
   };
-  const dynamo = await startDynamoDbLocal();
+  const opened = await openSimulationStore(store);
   try {
-    const db = createDb('churnguard-simulation', dynamo.endpoint);
-    await ensureTable(db.doc, db.tableName);
+    const { db } = opened;
     const startMs = Date.parse(`${input.start}T00:00:00Z`);
     const clock = new VirtualClock(new Date(startMs));
     const mail = outbox(clock);
@@ -298,6 +304,6 @@ export async function runSimulation(
       summary: summarise(actions, skipped, emails, outcomes, holdoutShares(config ?? defaultConfig)),
     };
   } finally {
-    await dynamo.stop();
+    await opened.close();
   }
 }

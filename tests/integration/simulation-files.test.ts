@@ -273,7 +273,7 @@ describe('simulate --config', () => {
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
     const scenario = scenarioInput(scenarioSchema.parse(championAndLaggardScenario()));
     // Act
-    const result = await runSimulation(scenario, undefined, undefined, loaded.config);
+    const result = await runSimulation(scenario, { config: loaded.config });
     // Assess: the laggard's nudges are recorded as would-have-sent, and no nudge reaches it.
     const silent = result.skipped.filter((s) => s.accountId === 'lag' && s.reason === 'silent_mode');
     expect(new Set(silent.map((s) => s.play))).toEqual(new Set(['nudge_first_login', 'nudge_configured']));

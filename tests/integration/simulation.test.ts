@@ -49,6 +49,12 @@ describe('simulation scenarios', () => {
     expect(second).toBe(first);
     expect(JSON.parse(first).actions.length).toBeGreaterThan(0);
   }, 300_000);
+
+  it('gives the same result on DynamoDB Local as on the in-memory store adapter', async () => {
+    const onMemory = JSON.stringify(await runSimulation(syntheticInput(4, 30, 3), { store: 'memory' }));
+    const onDynamo = JSON.stringify(await runSimulation(syntheticInput(4, 30, 3), { store: 'dynamodb-local' }));
+    expect(onDynamo).toBe(onMemory);
+  }, 300_000);
 });
 
 describe('seed stories', () => {
