@@ -8,13 +8,21 @@ const isoDate = z.iso.date({ error: 'must be a date, YYYY-MM-DD' });
 const email = z.email({ error: 'must be an email address' }).max(254);
 const person = z.strictObject({ name: z.string().min(1).max(200), email });
 
+/** Zones already checked: building a DateTimeFormat costs ~10 µs, and every stored account is parsed on read. */
+const checkedZones = new Map<string, boolean>();
+
 function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
+  let valid = checkedZones.get(zone);
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    if (checkedZones.size < 1000) checkedZones.set(zone, valid);
   }
+  return valid;
 }
 
 export const contactSchema = z.strictObject({
