@@ -76,7 +76,12 @@ export function accountFacts(
 export function renewalContext(
   facts: AccountFacts,
   health: Pick<HealthSnapshot, 'band' | 'trend' | 'segment'>,
-  checkpoint: { daysBefore: number; openRiskTier: number | null; reviewOverdue: boolean },
+  checkpoint: {
+    daysBefore: number;
+    openRiskTier: number | null;
+    reviewOverdue: boolean;
+    reviewBooked: boolean;
+  },
 ): RenewalContext {
   return {
     band: health.band,
@@ -87,6 +92,7 @@ export function renewalContext(
     renewalRiskFlagged: facts.renewalRiskFlagged,
     relationshipScore: facts.relationshipScore,
     reviewOverdue: checkpoint.reviewOverdue,
+    reviewBooked: checkpoint.reviewBooked,
     openRiskTier: checkpoint.openRiskTier,
     daysBefore: checkpoint.daysBefore,
     touch: health.segment.touch,

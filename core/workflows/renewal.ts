@@ -42,6 +42,8 @@ export interface RenewalContext {
   /** The latest relationship scorecard (0-10) in the lookback, when the customer reports one. */
   relationshipScore: number | null;
   reviewOverdue: boolean;
+  /** A review for this renewal is already scheduled or was held: one review per renewal, not one per checkpoint. */
+  reviewBooked: boolean;
   openRiskTier: number | null;
   daysBefore: number;
   touch: 'high' | 'low' | 'tech';
@@ -108,6 +110,7 @@ export function decideRenewalAction(context: RenewalContext): RenewalDecision {
   if (
     highTouch &&
     reviewWindow &&
+    !context.reviewBooked &&
     (context.daysBefore === 90 || context.reviewOverdue || assessment.level !== 'low')
   ) {
     actions.push('schedule_review');

@@ -5,7 +5,7 @@ import { decideRenewalAction, type RenewalDecision } from '#core/workflows/renew
 import { reviewInvitation } from '#core/workflows/review-invitation';
 import { getAccount } from '#store/account-store';
 import type { Db } from '#store/client';
-import { createReview } from '#store/review-store';
+import { createReview, listReviews, renewalOfReview, reviewIdFor } from '#store/review-store';
 import { getOpenRisk } from '#store/risk-store';
 import { recordTimeline } from '#store/timeline-store';
 import { loadAccountState } from '../shared/account-state.ts';
@@ -71,12 +71,18 @@ async function evaluate(
       cause,
     };
   }
-  const openRisk = await getOpenRisk(db, input.accountId);
+  const [openRisk, reviews] = await Promise.all([
+    getOpenRisk(db, input.accountId),
+    listReviews(db, input.accountId),
+  ]);
   const decision = decideRenewalAction(
     renewalContext(state.facts, state.health, {
       daysBefore: input.daysBefore,
       openRiskTier: openRisk?.tier ?? null,
       reviewOverdue: false,
+      reviewBooked: reviews.some(
+        (r) => renewalOfReview(r.reviewId) === input.renewalDate && r.status !== 'missed',
+      ),
     }),
   );
   return {
@@ -142,7 +148,7 @@ async function scheduleReview(
 ) {
   const account = await getAccount(deps.db, input.accountId);
   if (!account) return;
-  const reviewId = `${input.ref}-${input.renewalDate}`;
+  const reviewId = reviewIdFor(input.ref, input.renewalDate);
   const reason = `renewal on ${input.renewalDate}, ${input.daysBefore} days away`;
   const invitation = reviewInvitation(account, kind, reviewId, new Date(input.dueAt), reason);
   const created = await createReview(deps.db, {

@@ -35,7 +35,8 @@ describe('seed 001: the outsourcing customer whose relationship scorecard sits a
     expect(opened?.at).toBe('2026-03-03T09:00:00.000Z'); // the first renewal checkpoint in the window, T-120
     expect(opened?.why).toContain('the customer rates the relationship 4/10');
     expect(gasco.end?.openRisk).toMatchObject({ primaryCause: 'relationship_weak', strategy: 'recover' });
-    expect(gasco.kinds).toContain('review_scheduled');
+    // One business review for the renewal, although T-120, T-90 and T-60 all see the risk.
+    expect(gasco.actions.filter((a) => a.kind === 'review_scheduled')).toHaveLength(1);
     expect(gasco.mailTo('gasco.example').map((e) => e.subject)).toContain(
       'Executive business review: UK Gas Producer and Retailer',
     );

@@ -11,6 +11,7 @@ const calm: RenewalContext = {
   renewalRiskFlagged: false,
   relationshipScore: null,
   reviewOverdue: false,
+  reviewBooked: false,
   openRiskTier: null,
   daysBefore: 120,
   touch: 'high',
@@ -80,5 +81,23 @@ describe('escalation tiers by coverage model (seed 002)', () => {
     const acknowledged = { ...unacknowledged, acknowledgedAt: '2026-04-03T10:00:00Z' };
     expect(atDeadline(acknowledged, 76).action).toBe('hold');
     expect(atDeadline(acknowledged, 76, { improvementPoints: 10 }).action).toBe('raise');
+  });
+});
+
+describe('one review per renewal', () => {
+  it('schedules the renewal review once, not again at every later checkpoint of a risky renewal', () => {
+    // Prepare: a high-touch renewal at medium risk, seen at T-120 and again at T-90 and T-60.
+    const risky = { ...calm, relationshipScore: 6 };
+    // Act
+    const first = decideRenewalAction({ ...risky, daysBefore: 120 });
+    const later = [90, 60].map((daysBefore) =>
+      decideRenewalAction({ ...risky, daysBefore, reviewBooked: true }),
+    );
+    // Assess
+    expect(first.reviewKind).not.toBeNull();
+    for (const decision of later) {
+      expect(decision.reviewKind).toBeNull();
+      expect(decision.actions).not.toContain('schedule_review');
+    }
   });
 });
