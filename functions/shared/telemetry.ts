@@ -1,5 +1,6 @@
 import { MetricUnit, Metrics as PowertoolsMetrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { METRICS_NAMESPACE } from './metrics-namespace.ts';
 
 /**
  * Business metrics and traces, through Powertools. Metrics are CloudWatch Embedded Metric Format (EMF): one JSON
@@ -16,7 +17,6 @@ export interface Metrics {
   count(values: Record<string, number>): void;
 }
 
-export const METRICS_NAMESPACE = 'churnguard';
 
 export interface MetricsOptions {
   /** The EMF timestamp (epoch ms); Powertools takes the time of publishing otherwise. */

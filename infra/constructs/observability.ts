@@ -19,7 +19,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, type IConstruct } from 'constructs';
-import { METRICS_NAMESPACE } from '../../functions/shared/telemetry.ts';
+import { METRICS_NAMESPACE } from '../../functions/shared/metrics-namespace.ts';
 import { acknowledgeNag } from '../nag.ts';
 
 /**
