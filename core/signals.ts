@@ -147,8 +147,13 @@ export interface Signal extends SignalInput {
   receivedAt: string;
 }
 
+const UTC_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
+
+/** The UTC day a signal belongs to; a timestamp already in UTC is read as written, without a Date round trip. */
 export function signalDay(signal: Pick<SignalInput, 'occurredAt'>): string {
-  return new Date(signal.occurredAt).toISOString().slice(0, 10);
+  const at = signal.occurredAt;
+  if (UTC_TIMESTAMP.test(at)) return at.slice(0, 10);
+  return new Date(at).toISOString().slice(0, 10);
 }
 
 export function isInFuture(signal: Pick<SignalInput, 'occurredAt'>, now: Date): boolean {
