@@ -56,6 +56,7 @@ export function checkSignals(records: readonly unknown[], now: Date): CheckedSig
   const rejected: Rejection[] = [];
   const seen = new Set<string>();
   let repeatedInBatch = 0;
+  const receivedAt = now.toISOString();
   records.forEach((record, index) => {
     const parsed = signalSchema.safeParse(record);
     if (!parsed.success) {
@@ -73,7 +74,8 @@ export function checkSignals(records: readonly unknown[], now: Date): CheckedSig
       return;
     }
     seen.add(identity);
-    valid.push({ index, signal: { ...signal, receivedAt: now.toISOString() } });
+    // Object.assign, not a spread: signals come in many shapes, and V8 spreads those slowly (bench/simulate.ts).
+    valid.push({ index, signal: Object.assign(signal, { receivedAt }) });
   });
   return { valid, rejected, repeatedInBatch };
 }

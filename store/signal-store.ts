@@ -36,7 +36,7 @@ function toSignal(item: Record<string, unknown>): Signal {
  */
 function signalItem(signal: Signal, day: string) {
   const { pk, sk } = keys.signal(signal.accountId, day, signal.id);
-  return Object.assign({ pk, sk, kind: 'signal' }, signal);
+  return Object.assign<Record<string, unknown>, Signal>({ pk, sk, kind: 'signal' }, signal);
 }
 
 async function readDay(db: Db, accountId: string, day: string) {
