@@ -5,44 +5,77 @@ import { syntheticSimulationInput } from '#local/simulation/synthetic-input';
 import { machine, round } from './support.ts';
 
 /**
- * Virtual account-days per second of the whole system under simulation (handlers, exactly-once store, dispatcher,
- * synthesized state machines, journeys) on an in-memory DynamoDB Local, with a phase profile, and the time that
- * rate implies for the issue's targets (1,000 and 10,000 accounts over 365 days).
+ * Virtual account-days per second of the whole system under simulation (API handlers, exactly-once store,
+ * dispatcher, synthesized state machines, journeys), with a phase profile, for the issue's target of 1,000
+ * synthetic accounts over 365 days in at most 3 minutes. Baseline in the same run: one small slice of the same
+ * portfolio on DynamoDB Local and on the in-memory store adapter, whose rates give the adapter's speed-up.
+ *
+ *   BENCH_ACCOUNTS (1000), BENCH_DAYS (365), BENCH_STORE (memory | dynamodb-local),
+ *   BENCH_BASELINE (1; 0 skips the DynamoDB Local slice). Progress goes to stderr every 30 virtual days.
  */
-const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 30);
-const DAYS = Number(process.env.BENCH_DAYS ?? 120);
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 1000);
+const DAYS = Number(process.env.BENCH_DAYS ?? 365);
 const store = (process.env.BENCH_STORE ?? 'memory') as SimulationStore;
+const BASELINE_SLICE = { accounts: 30, days: 30 };
 
-const generated = syntheticSimulationInput(ACCOUNTS, DAYS, 1);
-let signals = 0;
-const input = {
-  ...generated,
-  signalsForDay: (day: number) => {
-    const list = generated.signalsForDay(day);
-    signals += list.length;
-    return list;
-  },
-};
-const profile: PhaseProfile = { setup: 0, timers: 0, signals: 0, acks: 0, collect: 0 };
-const started = Date.now();
-const result = await runSimulation(input, { profile, store });
-const seconds = (Date.now() - started) / 1000;
-const accountDaysPerSec = (ACCOUNTS * DAYS) / seconds;
+async function measure(accounts: number, days: number, on: SimulationStore, progress: boolean) {
+  const generated = syntheticSimulationInput(accounts, days, 1);
+  let signals = 0;
+  const input = {
+    ...generated,
+    signalsForDay: (day: number) => {
+      const list = generated.signalsForDay(day);
+      signals += list.length;
+      return list;
+    },
+  };
+  const profile: PhaseProfile = { setup: 0, timers: 0, signals: 0, acks: 0, collect: 0 };
+  const started = Date.now();
+  const onDay = (day: number) => {
+    if (!progress || day % 30 !== 0) return;
+    const heapMb = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
+    process.stderr.write(
+      `day ${day}/${days}: ${Math.round((Date.now() - started) / 1000)} s, heap ${heapMb} MB\n`,
+    );
+  };
+  const result = await runSimulation(input, { profile, store: on, onDay });
+  const seconds = (Date.now() - started) / 1000;
+  return { seconds, signals, profile, actions: result.actions.length, rate: (accounts * days) / seconds };
+}
+
+const run = await measure(ACCOUNTS, DAYS, store, true);
+const baseline =
+  process.env.BENCH_BASELINE === '0'
+    ? null
+    : {
+        slice: `${BASELINE_SLICE.accounts} accounts x ${BASELINE_SLICE.days} days`,
+        dynamodbLocal: await measure(BASELINE_SLICE.accounts, BASELINE_SLICE.days, 'dynamodb-local', false),
+        memory: await measure(BASELINE_SLICE.accounts, BASELINE_SLICE.days, 'memory', false),
+      };
+const minutesPer = (accounts: number) => round((accounts * 365) / run.rate / 60, 1);
 const figures = {
   bench: 'simulate',
+  store,
   accounts: ACCOUNTS,
   days: DAYS,
-  signals,
-  signalsPerAccountDay: round(signals / (ACCOUNTS * DAYS), 1),
-  seconds: round(seconds, 1),
-  accountDaysPerSec: round(accountDaysPerSec, 1),
-  signalsPerSec: Math.round(signals / seconds),
-  phaseShare: Object.fromEntries(Object.entries(profile).map(([k, v]) => [k, round(v / 1000 / seconds, 2)])),
-  actions: result.actions.length,
-  projectedMinutes: {
-    accounts1000days365: round((1000 * 365) / accountDaysPerSec / 60, 0),
-    accounts10000days365: round((10_000 * 365) / accountDaysPerSec / 60, 0),
+  signals: run.signals,
+  signalsPerAccountDay: round(run.signals / (ACCOUNTS * DAYS), 1),
+  seconds: round(run.seconds, 1),
+  accountDaysPerSec: round(run.rate, 1),
+  signalsPerSec: Math.round(run.signals / run.seconds),
+  phaseShare: Object.fromEntries(
+    Object.entries(run.profile).map(([k, v]) => [k, round(v / 1000 / run.seconds, 2)]),
+  ),
+  actions: run.actions,
+  minutesAtThisRate: { accounts1000days365: minutesPer(1000), accounts10000days365: minutesPer(10_000) },
+  targetRatio1000x365: round(minutesPer(1000) / 3, 2),
+  baseline: baseline && {
+    slice: baseline.slice,
+    dynamodbLocalAccountDaysPerSec: round(baseline.dynamodbLocal.rate, 1),
+    memoryAccountDaysPerSec: round(baseline.memory.rate, 1),
+    memoryOverDynamodbLocal: round(baseline.memory.rate / baseline.dynamodbLocal.rate, 1),
   },
+  heapUsedMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
   machine: machine(),
 };
 process.stdout.write(`${JSON.stringify(figures)}\n`);
