@@ -46,70 +46,57 @@ function conditionHolds(
   return !condition || holds(condition.tree, current?.item, scope);
 }
 
+/** What every guarded write shares: its key, the item as it is now, and its condition against that item. */
+function guarded(
+  table: MemoryTable,
+  key: { pk: string; sk: string },
+  input: WriteRequest,
+  commit: (before: Stored | undefined) => { attributes?: Item; units: number },
+): PlannedWrite {
+  const { condition, scope } = prepare(input, { condition: input.ConditionExpression });
+  const current = () => table.get(key.pk, key.sk);
+  return {
+    ...key,
+    old: () => current()?.item,
+    check: () => (conditionHolds(condition, current(), scope) ? undefined : 'ConditionalCheckFailed'),
+    commit: () => commit(current()),
+  };
+}
+
+const oldAttributes = (input: WriteRequest, before: Stored | undefined) =>
+  input.ReturnValues === 'ALL_OLD' && before ? { attributes: copyItem(before.item) } : {};
+
 export function planPut(
   table: MemoryTable,
   input: WriteRequest & { Item?: Record<string, unknown> },
 ): PlannedWrite {
   if (!input.Item) throw validationError('Item is required');
   const item = toStored(input.Item) as Item;
-  const { pk, sk } = itemKey(item);
-  const { condition, scope } = prepare(input, { condition: input.ConditionExpression });
+  const key = itemKey(item);
   const next = stored(item);
-  const current = () => table.get(pk, sk);
-  return {
-    pk,
-    sk,
-    old: () => current()?.item,
-    check: () => (conditionHolds(condition, current(), scope) ? undefined : 'ConditionalCheckFailed'),
-    commit() {
-      const before = current();
-      table.set(pk, sk, next);
-      return {
-        units: writeUnits(next.size, before?.size ?? 0),
-        ...(input.ReturnValues === 'ALL_OLD' && before ? { attributes: copyItem(before.item) } : {}),
-      };
-    },
-  };
+  return guarded(table, key, input, (before) => {
+    table.set(key.pk, key.sk, next);
+    return { units: writeUnits(next.size, before?.size ?? 0), ...oldAttributes(input, before) };
+  });
 }
 
 export function planDelete(
   table: MemoryTable,
   input: WriteRequest & { Key?: Record<string, unknown> },
 ): PlannedWrite {
-  const { pk, sk } = keyOf(input.Key);
-  const { condition, scope } = prepare(input, { condition: input.ConditionExpression });
-  const current = () => table.get(pk, sk);
-  return {
-    pk,
-    sk,
-    old: () => current()?.item,
-    check: () => (conditionHolds(condition, current(), scope) ? undefined : 'ConditionalCheckFailed'),
-    commit() {
-      const before = current();
-      table.delete(pk, sk);
-      return {
-        units: writeUnits(before?.size ?? 0),
-        ...(input.ReturnValues === 'ALL_OLD' && before ? { attributes: copyItem(before.item) } : {}),
-      };
-    },
-  };
+  const key = keyOf(input.Key);
+  return guarded(table, key, input, (before) => {
+    table.delete(key.pk, key.sk);
+    return { units: writeUnits(before?.size ?? 0), ...oldAttributes(input, before) };
+  });
 }
 
 export function planConditionCheck(
   table: MemoryTable,
   input: WriteRequest & { Key?: Record<string, unknown> },
 ): PlannedWrite {
-  const { pk, sk } = keyOf(input.Key);
   if (!input.ConditionExpression) throw validationError('ConditionCheck requires a ConditionExpression');
-  const { condition, scope } = prepare(input, { condition: input.ConditionExpression });
-  const current = () => table.get(pk, sk);
-  return {
-    pk,
-    sk,
-    old: () => current()?.item,
-    check: () => (conditionHolds(condition, current(), scope) ? undefined : 'ConditionalCheckFailed'),
-    commit: () => ({ units: writeUnits(current()?.size ?? 0) }),
-  };
+  return guarded(table, keyOf(input.Key), input, (before) => ({ units: writeUnits(before?.size ?? 0) }));
 }
 
 function pick(item: Item, names: Set<string>): Item {
