@@ -17,7 +17,6 @@ export interface Metrics {
   count(values: Record<string, number>): void;
 }
 
-
 export interface MetricsOptions {
   /** The EMF timestamp (epoch ms); Powertools takes the time of publishing otherwise. */
   now?: () => number;

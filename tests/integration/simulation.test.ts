@@ -52,7 +52,9 @@ describe('simulation scenarios', () => {
 
   it('gives the same result on DynamoDB Local as on the in-memory store adapter', async () => {
     const onMemory = JSON.stringify(await runSimulation(syntheticInput(4, 30, 3), { store: 'memory' }));
-    const onDynamo = JSON.stringify(await runSimulation(syntheticInput(4, 30, 3), { store: 'dynamodb-local' }));
+    const onDynamo = JSON.stringify(
+      await runSimulation(syntheticInput(4, 30, 3), { store: 'dynamodb-local' }),
+    );
     expect(onDynamo).toBe(onMemory);
   }, 300_000);
 });
