@@ -56,7 +56,8 @@ function guarded(
   const { condition, scope } = prepare(input, { condition: input.ConditionExpression });
   const current = () => table.get(key.pk, key.sk);
   return {
-    ...key,
+    pk: key.pk,
+    sk: key.sk,
     old: () => current()?.item,
     check: () => (conditionHolds(condition, current(), scope) ? undefined : 'ConditionalCheckFailed'),
     commit: () => commit(current()),
