@@ -59,9 +59,15 @@ type Output = Record<string, unknown>;
 
 const METADATA = { $metadata: { httpStatusCode: 200 } };
 
-function capacity(input: Input, tableName: string, units: number) {
-  const wanted = input.ReturnConsumedCapacity === 'TOTAL' || input.ReturnConsumedCapacity === 'INDEXES';
-  return wanted ? { ConsumedCapacity: { TableName: tableName, CapacityUnits: units } } : {};
+const wantsCapacity = (input: Input) =>
+  input.ReturnConsumedCapacity === 'TOTAL' || input.ReturnConsumedCapacity === 'INDEXES';
+
+/** ConsumedCapacity when the request asked for it: one entry, or a list (batches and transactions). */
+function capacity(
+  input: Input,
+  consumed: { TableName: string; CapacityUnits: number }[] | { TableName: string; CapacityUnits: number },
+) {
+  return wantsCapacity(input) ? { ConsumedCapacity: consumed } : {};
 }
 
 function pageOutput(result: Page, input: Input, tableName: string): Output {
@@ -70,7 +76,7 @@ function pageOutput(result: Page, input: Input, tableName: string): Output {
     Count: result.count,
     ScannedCount: result.scanned,
     ...(result.lastKey ? { LastEvaluatedKey: result.lastKey } : {}),
-    ...capacity(input, tableName, result.units),
+    ...capacity(input, { TableName: tableName, CapacityUnits: result.units }),
     ...METADATA,
   };
 }
@@ -126,7 +132,7 @@ export class MemoryDynamoDb {
     const { item, units } = getOne(this.table(input.TableName), input);
     return {
       ...(item ? { Item: item } : {}),
-      ...capacity(input, String(input.TableName), units),
+      ...capacity(input, { TableName: String(input.TableName), CapacityUnits: units }),
       ...METADATA,
     };
   }
@@ -135,7 +141,7 @@ export class MemoryDynamoDb {
     const { attributes, units } = writeOne(plan(this.table(input.TableName), input), input);
     return {
       ...(attributes ? { Attributes: attributes } : {}),
-      ...capacity(input, String(input.TableName), units),
+      ...capacity(input, { TableName: String(input.TableName), CapacityUnits: units }),
       ...METADATA,
     };
   }
@@ -165,9 +171,7 @@ export class MemoryDynamoDb {
     return {
       Responses: responses,
       UnprocessedKeys: {},
-      ...(input.ReturnConsumedCapacity && input.ReturnConsumedCapacity !== 'NONE'
-        ? { ConsumedCapacity: consumed }
-        : {}),
+      ...capacity(input, consumed),
       ...METADATA,
     };
   }
@@ -201,9 +205,7 @@ export class MemoryDynamoDb {
     }));
     return {
       UnprocessedItems: {},
-      ...(input.ReturnConsumedCapacity && input.ReturnConsumedCapacity !== 'NONE'
-        ? { ConsumedCapacity: consumed }
-        : {}),
+      ...capacity(input, consumed),
       ...METADATA,
     };
   }
@@ -228,9 +230,7 @@ export class MemoryDynamoDb {
     const units = writeAll(writes, requests);
     const tableName = String(requests[0]?.TableName);
     return {
-      ...(input.ReturnConsumedCapacity && input.ReturnConsumedCapacity !== 'NONE'
-        ? { ConsumedCapacity: [{ TableName: tableName, CapacityUnits: units }] }
-        : {}),
+      ...capacity(input, [{ TableName: tableName, CapacityUnits: units }]),
       ...METADATA,
     };
   }

@@ -44,9 +44,6 @@ function read(item: Item | undefined, path: Resolved): Value | undefined {
   return current;
 }
 
-export const readPath = (item: Item | undefined, path: Path, scope: Scope) =>
-  read(item, resolve(path, scope));
-
 function sizeOf(value: Value | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'string') return Buffer.byteLength(value);
