@@ -33,11 +33,10 @@ export interface DailyRollup {
 export const MAX_LISTED_USERS = 2000;
 
 /** Signals in time order (ties by id), each timestamp parsed once rather than in every comparison. */
-function inTimeOrder(signals: readonly Signal[]): Signal[] {
+function inTimeOrder(signals: readonly Signal[]): { signal: Signal; at: number }[] {
   return signals
     .map((signal) => ({ signal, at: Date.parse(signal.occurredAt) }))
-    .sort((a, b) => a.at - b.at || (a.signal.id < b.signal.id ? -1 : a.signal.id > b.signal.id ? 1 : 0))
-    .map(({ signal }) => signal);
+    .sort((a, b) => a.at - b.at || (a.signal.id < b.signal.id ? -1 : a.signal.id > b.signal.id ? 1 : 0));
 }
 
 function sortedUnique(values: Iterable<string>): string[] {
@@ -69,11 +68,12 @@ export function buildDailyRollup(accountId: string, day: string, signals: readon
   const closed = new Set<string>();
   const opened = new Map<string, TicketPriority>();
   const outcomes = new Set<string>();
+  const lastAt = new Map<SignalType, number>();
 
-  for (const signal of ordered) {
+  for (const { signal, at } of ordered) {
     const { type } = signal;
     rollup.counts[type] = (rollup.counts[type] ?? 0) + 1;
-    rollup.lastAt[type] = new Date(signal.occurredAt).toISOString();
+    lastAt.set(type, at);
     if (signal.value !== undefined) {
       rollup.sums[type] = (rollup.sums[type] ?? 0) + signal.value;
       rollup.latestValues[type] = signal.value;
@@ -89,6 +89,7 @@ export function buildDailyRollup(accountId: string, day: string, signals: readon
     if (type === 'renewal_outcome') outcomes.add(String(attrs.outcome));
     if (type === 'contract_change_requested' && attrs.direction === 'reduce') rollup.contractReductions++;
   }
+  for (const [type, at] of lastAt) rollup.lastAt[type] = new Date(at).toISOString();
   rollup.activeUserCount = users.size;
   rollup.activeUsers = sortedUnique(users).slice(0, MAX_LISTED_USERS);
   rollup.features = sortedUnique(features);
