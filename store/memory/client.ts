@@ -3,12 +3,14 @@ import {
   DeleteItemCommand,
   DeleteTableCommand,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   QueryCommand as QueryItemsCommand,
   ResourceInUseException,
   UpdateItemCommand,
+  UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -120,12 +122,25 @@ export class MemoryDynamoDb {
       );
     if (command instanceof CreateTableCommand) return this.createTable(input);
     if (command instanceof DescribeTableCommand) return this.describeTable(input);
+    if (command instanceof UpdateTimeToLiveCommand) return this.updateTimeToLive(input);
+    if (command instanceof DescribeTimeToLiveCommand) return this.describeTimeToLive(input);
     if (command instanceof DeleteTableCommand) {
       this.table(input.TableName);
       this.tables.delete(String(input.TableName));
       return { ...METADATA };
     }
     throw validationError(`the in-memory store does not implement ${command.constructor.name}`);
+  }
+
+  /**
+   * DynamoDB's background TTL deletion, run at `now` (the simulator's clock, not the wall clock): deletes, in
+   * every table with TTL enabled, each item whose TTL attribute is a number of epoch seconds before `now` and
+   * at most five years before it. Returns how many items it deleted.
+   */
+  expireItems(now: Date): number {
+    let deleted = 0;
+    for (const table of this.tables.values()) deleted += table.expire(now);
+    return deleted;
   }
 
   private get(input: Input): Output {
@@ -250,6 +265,35 @@ export class MemoryDynamoDb {
       ...METADATA,
     };
   }
+
+  private updateTimeToLive(input: Input): Output {
+    const table = this.table(input.TableName);
+    const spec = (input.TimeToLiveSpecification ?? {}) as { AttributeName?: unknown; Enabled?: unknown };
+    const { AttributeName: name, Enabled: enabled } = spec;
+    if (typeof name !== 'string' || typeof enabled !== 'boolean')
+      throw validationError('TimeToLiveSpecification requires AttributeName and Enabled');
+    if (name.length < 1 || name.length > 255)
+      throw validationError('TimeToLive AttributeName must be between 1 and 255 characters, inclusive');
+    const active = table.ttlAttribute;
+    if (active !== undefined && active !== name)
+      throw validationError('TimeToLive is active on a different AttributeName');
+    if (enabled && active !== undefined) throw validationError('TimeToLive is already enabled');
+    if (!enabled && active === undefined) throw validationError('TimeToLive is already disabled');
+    if (enabled) table.enableTtl(name);
+    else table.disableTtl();
+    return { TimeToLiveSpecification: { Enabled: enabled, AttributeName: name }, ...METADATA };
+  }
+
+  private describeTimeToLive(input: Input): Output {
+    const attribute = this.table(input.TableName).ttlAttribute;
+    return {
+      TimeToLiveDescription:
+        attribute === undefined
+          ? { TimeToLiveStatus: 'DISABLED' }
+          : { TimeToLiveStatus: 'ENABLED', AttributeName: attribute },
+      ...METADATA,
+    };
+  }
 }
 
 const MARSHALL = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;
@@ -272,7 +316,7 @@ async function lowLevel(input: Input, run: (doc: Input) => Output | Promise<Outp
  * It is a real DynamoDBDocumentClient (so it fits `Db.doc`), built on a client that never sends a request.
  */
 class MemoryDocumentClient extends DynamoDBDocumentClient {
-  constructor(private readonly memory: MemoryDynamoDb) {
+  constructor(readonly memory: MemoryDynamoDb) {
     super(
       new DynamoDBClient({
         region: 'memory',
@@ -291,4 +335,13 @@ class MemoryDocumentClient extends DynamoDBDocumentClient {
 export function createMemoryDb(tableName: string, memory = new MemoryDynamoDb()): Db {
   const doc = new MemoryDocumentClient(memory);
   return { doc, tableName };
+}
+
+/**
+ * DynamoDB's background TTL deletion at `now`, for callers that do not know which store they have: a memory Db
+ * deletes its expired items (see MemoryDynamoDb.expireItems); DynamoDB deletes them on its own, so there it does
+ * nothing. Returns how many items it deleted.
+ */
+export function expireItems(db: Db, now: Date): number {
+  return db.doc instanceof MemoryDocumentClient ? db.doc.memory.expireItems(now) : 0;
 }

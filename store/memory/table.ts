@@ -1,3 +1,4 @@
+import { ExpiryIndex } from './expiry.ts';
 import type { Item } from './values.ts';
 
 /** A stored item with its size, which capacity and the 1 MB page limit are computed from. */
@@ -35,6 +36,8 @@ function bound(keys: readonly string[], value: string, after: boolean): number {
 /** One table: partitions by `pk`, each holding its items sorted by `sk`, as DynamoDB keeps them. */
 export class MemoryTable {
   private readonly partitions = new Map<string, Partition>();
+  /** Present while Time To Live is enabled. */
+  private expiry: ExpiryIndex | undefined;
 
   get(pk: string, sk: string): Stored | undefined {
     return this.partitions.get(pk)?.items.get(sk);
@@ -46,8 +49,10 @@ export class MemoryTable {
       partition = { sortKeys: [], items: new Map() };
       this.partitions.set(pk, partition);
     }
-    if (!partition.items.has(sk)) partition.sortKeys.splice(bound(partition.sortKeys, sk, false), 0, sk);
+    const before = partition.items.get(sk);
+    if (!before) partition.sortKeys.splice(bound(partition.sortKeys, sk, false), 0, sk);
     partition.items.set(sk, stored);
+    this.expiry?.written(pk, sk, before?.item, stored.item);
   }
 
   delete(pk: string, sk: string): void {
@@ -88,6 +93,35 @@ export class MemoryTable {
   *entries(): Generator<Stored> {
     for (const partition of this.partitions.values())
       for (const sk of partition.sortKeys) yield partition.items.get(sk) as Stored;
+  }
+
+  /** The TTL attribute while Time To Live is enabled. */
+  get ttlAttribute(): string | undefined {
+    return this.expiry?.attribute;
+  }
+
+  enableTtl(attribute: string): void {
+    const expiry = new ExpiryIndex(attribute);
+    // Items written before TTL was enabled expire too.
+    for (const [pk, partition] of this.partitions)
+      for (const sk of partition.sortKeys)
+        expiry.written(pk, sk, undefined, (partition.items.get(sk) as Stored).item);
+    this.expiry = expiry;
+  }
+
+  disableTtl(): void {
+    this.expiry = undefined;
+  }
+
+  /** DynamoDB's background TTL deletion, run at `now`; returns how many items it deleted. */
+  expire(now: Date): number {
+    return (
+      this.expiry?.sweep(
+        now.getTime() / 1000,
+        (pk, sk) => this.get(pk, sk)?.item,
+        (pk, sk) => this.delete(pk, sk),
+      ) ?? 0
+    );
   }
 
   get itemCount(): number {
