@@ -29,9 +29,11 @@ async function measure(accounts: number, days: number, on: SimulationStore, prog
       return list;
     },
   };
-  const profile: PhaseProfile = { setup: 0, timers: 0, signals: 0, acks: 0, collect: 0 };
+  const profile: PhaseProfile = { setup: 0, timers: 0, signals: 0, acks: 0, expiry: 0, collect: 0 };
   const started = Date.now();
+  let peakHeap = 0;
   const onDay = (day: number) => {
+    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
     if (!progress || day % 30 !== 0) return;
     const heapMb = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
     process.stderr.write(
@@ -40,7 +42,14 @@ async function measure(accounts: number, days: number, on: SimulationStore, prog
   };
   const result = await runSimulation(input, { profile, store: on, onDay });
   const seconds = (Date.now() - started) / 1000;
-  return { seconds, signals, profile, actions: result.actions.length, rate: (accounts * days) / seconds };
+  return {
+    seconds,
+    signals,
+    profile,
+    actions: result.actions.length,
+    rate: (accounts * days) / seconds,
+    peakHeapMb: Math.round(peakHeap / 2 ** 20),
+  };
 }
 
 const run = await measure(ACCOUNTS, DAYS, store, true);
@@ -75,7 +84,8 @@ const figures = {
     memoryAccountDaysPerSec: round(baseline.memory.rate, 1),
     memoryOverDynamodbLocal: round(baseline.memory.rate / baseline.dynamodbLocal.rate, 1),
   },
-  heapUsedMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+  peakHeapMb: run.peakHeapMb,
+  peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   machine: machine(),
 };
 process.stdout.write(`${JSON.stringify(figures)}\n`);

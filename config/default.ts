@@ -1,3 +1,4 @@
+import { DEFAULT_RAW_SIGNAL_DAYS } from '#core/signals';
 import {
   defaultJourneys,
   defaultMessaging,
@@ -156,5 +157,6 @@ export const defaultConfig: Config = {
   plays: defaultPlays,
   restraint: defaultRestraint,
   messaging: defaultMessaging,
+  retention: { rawSignalDays: DEFAULT_RAW_SIGNAL_DAYS },
   templates: defaultTemplates,
 };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BANDS, COMPONENT_IDS, PROGRAMS, TIER_IDS, TOUCHES } from '#core/health/vocabulary';
-import { RENEWAL_OUTCOMES, SIGNAL_TYPES } from '#core/signals';
+import { DEFAULT_RAW_SIGNAL_DAYS, RENEWAL_OUTCOMES, SIGNAL_TYPES } from '#core/signals';
 import {
   journeysSchema,
   messagingSchema,
@@ -267,6 +267,15 @@ export const configSchema = z.strictObject({
   restraint: restraintSchema,
   /** Sender, unsubscribe base URL and SES configuration set (issue 5). */
   messaging: messagingSchema,
+  /** How long raw signals are kept after they arrive (DynamoDB TTL); daily rollups are kept. */
+  retention: z
+    .strictObject({
+      rawSignalDays: days('raw signals are kept this long after they arrive').min(
+        7,
+        'must be at least 7 days, so that webhook retries and re-run imports are still recognised as replays',
+      ),
+    })
+    .default({ rawSignalDays: DEFAULT_RAW_SIGNAL_DAYS }),
   /** Renewal checkpoints and escalation deadlines (issue 4). */
   timers: reserved,
   /** Red-account escalation tiers (issue 4). */

@@ -142,6 +142,12 @@ export const signalSchema = baseSignal.superRefine((signal, ctx) => {
   }
 });
 
+/**
+ * Days a raw signal is kept after it arrives, unless the config says otherwise. Long enough for every vendor's
+ * webhook retries and a re-run import to be recognised as replays; daily rollups, which scoring reads, are kept.
+ */
+export const DEFAULT_RAW_SIGNAL_DAYS = 35;
+
 /** A validated signal, as stored. `receivedAt` is stamped by the ingest path from its clock. */
 export interface Signal extends SignalInput {
   receivedAt: string;

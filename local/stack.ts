@@ -87,7 +87,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const dynamo: DynamoDbLocal = await startDynamoDbLocal(dataDir ? { dataDir } : {});
   try {
     const db = createDb(LOCAL_TABLE_NAME, dynamo.endpoint);
-    await ensureTable(db.doc, LOCAL_TABLE_NAME);
+    // TTL follows DynamoDB Local's wall clock, so it is on only when the stack runs on that clock too.
+    await ensureTable(db.doc, LOCAL_TABLE_NAME, { timeToLive: options.clock === undefined });
     const clock = options.clock ?? systemClock;
     const { key, source } = resolveApiKey({ ...options, home });
     await registerApiKey(db, key, 'local', clock.now());

@@ -6,6 +6,7 @@ import { type Db, recordCapacity } from './client.ts';
 import { isConditionalCheckFailed } from './errors.ts';
 import { keys } from './keys.ts';
 import { backoffMs, mapLimit, sleep } from './parallel.ts';
+import { TTL_ATTRIBUTE } from './table.ts';
 
 /** Signals of one account on one UTC day, the unit in which signals and their rollup are written. */
 export interface DayBatch {
@@ -17,6 +18,13 @@ export interface DayBatch {
 export interface DayResult {
   accepted: number;
   duplicates: number;
+  /** Signals for a day whose raw signals were retired (TTL): neither stored nor de-duplicable, so refused. */
+  closed: Signal[];
+}
+
+/** When the batch's raw signal items expire (DynamoDB TTL, epoch seconds); the rollups are kept. */
+export interface RawSignalExpiry {
+  expiresAt: number;
 }
 
 const rollupUnchangedSince = 'version = :expected';
@@ -26,7 +34,7 @@ const MAX_ROLLUP_ATTEMPTS = 20;
 type StoredRollup = DailyRollup & { version: number };
 
 function toSignal(item: Record<string, unknown>): Signal {
-  const { pk: _pk, sk: _sk, kind: _kind, ...signal } = item;
+  const { pk: _pk, sk: _sk, kind: _kind, [TTL_ATTRIBUTE]: _expiresAt, ...signal } = item;
   return signal as unknown as Signal;
 }
 
@@ -34,9 +42,12 @@ function toSignal(item: Record<string, unknown>): Signal {
  * Object.assign rather than spreads: on V8, spreading signals of many shapes into a new literal costs several µs
  * per item against ~0.3 µs, which a year-long simulation pays millions of times (bench/simulate.ts).
  */
-function signalItem(signal: Signal, day: string) {
+function signalItem(signal: Signal, day: string, expiresAt: number) {
   const { pk, sk } = keys.signal(signal.accountId, day, signal.id);
-  return Object.assign<Record<string, unknown>, Signal>({ pk, sk, kind: 'signal' }, signal);
+  return Object.assign<Record<string, unknown>, Signal>(
+    { pk, sk, kind: 'signal', [TTL_ATTRIBUTE]: expiresAt },
+    signal,
+  );
 }
 
 async function readDay(db: Db, accountId: string, day: string) {
@@ -134,26 +145,37 @@ async function putRollup(
 }
 
 /**
+ * Raw signals expire (TTL) while their rollup stays, so a day holding fewer raw signals than its rollup counts has
+ * been retired: a crash between storing signals and writing the rollup only ever leaves more, never fewer.
+ */
+const retired = (rollup: { signalCount: number } | undefined, stored: readonly Signal[]) =>
+  rollup !== undefined && stored.length < rollup.signalCount;
+
+/**
  * Stores one account-day of signals exactly once and brings its rollup up to date.
  *
  * 1. Read the day's stored signals and the rollup's version (strongly consistent).
- * 2. Signals already stored are duplicates; ticket state for the fresh ones is applied, then they are written.
+ * 2. Signals already stored are duplicates; ticket state for the fresh ones is applied, then they are written,
+ *    expiring at `expiresAt`. A retired day refuses the rest: recomputing its rollup from what is left would lose
+ *    the expired signals, and a replay can no longer be told from a new signal.
  * 3. The rollup is recomputed from everything stored and written only if the version is still the one read.
  *    A lost race re-reads and recomputes, so the final rollup always reflects every stored signal.
  * A batch of pure duplicates still repairs a rollup left behind by a crash between steps 2 and 3.
  */
-export async function ingestDay(db: Db, batch: DayBatch): Promise<DayResult> {
+export async function ingestDay(db: Db, batch: DayBatch, { expiresAt }: RawSignalExpiry): Promise<DayResult> {
   const { accountId, day } = batch;
   let { signals: stored, rollup } = await readDay(db, accountId, day);
   const storedIds = new Set(stored.map((s) => s.id));
   const fresh = batch.signals.filter((s) => !storedIds.has(s.id));
-  const result = { accepted: fresh.length, duplicates: batch.signals.length - fresh.length };
+  const duplicates = batch.signals.length - fresh.length;
+  if (retired(rollup, stored)) return { accepted: 0, duplicates, closed: fresh };
+  const result = { accepted: fresh.length, duplicates, closed: [] };
 
   if (fresh.length > 0) {
     await applyTickets(db, fresh);
     await batchPut(
       db,
-      fresh.map((s) => signalItem(s, day)),
+      fresh.map((s) => signalItem(s, day, expiresAt)),
     );
   }
   let all = [...stored, ...fresh];
@@ -164,7 +186,8 @@ export async function ingestDay(db: Db, batch: DayBatch): Promise<DayResult> {
     await sleep(backoffMs(attempt, 5, 200));
     ({ signals: stored, rollup } = await readDay(db, accountId, day));
     all = stored;
-    if (rollup?.signalCount === stored.length) return result;
+    // Up to date, or retired while we raced (then the stored rollup is the more complete one).
+    if (rollup !== undefined && rollup.signalCount >= stored.length) return result;
   }
   throw new Error(`rollup ${accountId} ${day} kept changing under ${MAX_ROLLUP_ATTEMPTS} attempts`);
 }

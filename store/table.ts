@@ -3,12 +3,29 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 
 /** The table definition the local stack and tests create; infra/ declares the same keys for AWS. */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+/** The item attribute DynamoDB's Time To Live reads (epoch seconds); raw signals carry it. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+export interface TableOptions {
+  /**
+   * Turn on Time To Live for a table it creates, as the deployed table has it. Off for tests that write with a
+   * fixed clock in the past (DynamoDB Local would expire their raw signals at once) and for a simulation on
+   * DynamoDB Local, whose TTL follows the wall clock rather than the virtual one.
+   */
+  timeToLive?: boolean;
+}
+
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  { timeToLive = false }: TableOptions = {},
+): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
     return;
@@ -29,4 +46,11 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
       ],
     }),
   );
+  if (timeToLive)
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+      }),
+    );
 }

@@ -1,4 +1,5 @@
 import { checkSignals, groupByAccountDay, type Rejection } from '#core/ingest';
+import { DEFAULT_RAW_SIGNAL_DAYS, type Signal, signalDay } from '#core/signals';
 import { existingAccountIds } from '#store/account-store';
 import type { Db } from '#store/client';
 import { markDirty } from '#store/dirty-store';
@@ -15,6 +16,17 @@ export interface IngestResult {
 
 /** Account-days in flight per batch: enough to hide DynamoDB latency, few enough not to throttle. */
 const DAY_CONCURRENCY = 16;
+const DAY_SECONDS = 86_400;
+
+export interface IngestOptions {
+  /** Days a raw signal is kept after it arrives (config `retention.rawSignalDays`); its rollup stays. */
+  rawSignalDays?: number;
+}
+
+const closedDay = (signal: Signal, rawSignalDays: number) => ({
+  path: 'occurredAt',
+  message: `falls on ${signalDay(signal)}, a day whose raw signals were retired (they are kept ${rawSignalDays} days after they arrive); its rollup is final, so this signal can no longer be added or told apart from a replay`,
+});
 
 /**
  * The one ingest path (HTTP, queue, import, webhooks): validate each record, refuse unknown accounts, then store
@@ -23,8 +35,14 @@ const DAY_CONCURRENCY = 16;
  * means a recompute that sees the mark also sees the signals; marking replays too (not only newly accepted signals)
  * means a crash between storing and marking is repaired by the retry.
  */
-export async function ingestSignals(db: Db, records: readonly unknown[], now: Date): Promise<IngestResult> {
+export async function ingestSignals(
+  db: Db,
+  records: readonly unknown[],
+  now: Date,
+  { rawSignalDays = DEFAULT_RAW_SIGNAL_DAYS }: IngestOptions = {},
+): Promise<IngestResult> {
   const checked = checkSignals(records, now);
+  const indexOf = new Map<Signal, number>();
   const known = await existingAccountIds(
     db,
     checked.valid.map(({ signal }) => signal.accountId),
@@ -32,6 +50,7 @@ export async function ingestSignals(db: Db, records: readonly unknown[], now: Da
   const rejected = [...checked.rejected];
   const storable = [];
   for (const { index, signal } of checked.valid) {
+    indexOf.set(signal, index);
     if (known.has(signal.accountId)) storable.push(signal);
     else
       rejected.push({
@@ -45,15 +64,24 @@ export async function ingestSignals(db: Db, records: readonly unknown[], now: Da
         ],
       });
   }
+  const expiry = { expiresAt: Math.floor(now.getTime() / 1000) + rawSignalDays * DAY_SECONDS };
   const results = await mapLimit(groupByAccountDay(storable), DAY_CONCURRENCY, (group) =>
-    ingestDay(db, group),
+    ingestDay(db, group, expiry),
   );
+  const closed = new Set(results.flatMap((r) => r.closed));
+  for (const signal of closed)
+    rejected.push({
+      index: indexOf.get(signal) as number,
+      id: signal.id,
+      errors: [closedDay(signal, rawSignalDays)],
+    });
   await markDirty(
     db,
     storable.map((signal) => signal.accountId),
     now,
   );
   for (const signal of storable) {
+    if (closed.has(signal)) continue;
     if (signal.type === 'renewal_outcome') await closeRenewalCountdown(db, signal);
     const reviewId = signal.attributes?.reviewId;
     if (

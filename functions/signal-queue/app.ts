@@ -30,7 +30,7 @@ export function createSignalQueueHandler(deps: Deps) {
       throw new PoisonMessageError(`message ${record.messageId}: ${reasons.join('; ')}`);
     }
     const now = deps.clock.now();
-    const result = await ingestSignals(deps.db, envelope.data.signals, now);
+    const result = await ingestSignals(deps.db, envelope.data.signals, now, deps.config?.retention);
     if (result.rejected.length) {
       await recordRejects(deps.db, `sqs:${record.messageId}`, now, envelope.data.signals, result.rejected);
     }

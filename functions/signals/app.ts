@@ -7,7 +7,7 @@ import type { Deps } from '../shared/runtime.ts';
 export function createSignalsHandler(deps: Deps) {
   return httpHandler(deps, async (event) => {
     const { signals } = parseBody(event, signalsEnvelope);
-    const result = await ingestSignals(deps.db, signals, deps.clock.now());
+    const result = await ingestSignals(deps.db, signals, deps.clock.now(), deps.config?.retention);
     deps.logger.info('signals ingested', {
       accepted: result.accepted,
       duplicates: result.duplicates,

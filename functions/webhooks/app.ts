@@ -66,7 +66,7 @@ export function createWebhooksHandler(
       const result = delivery.map(parsed, settings.mapping);
       if (result.rejected) throw new HttpError(400, result.rejected.reason, result.rejected.errors);
 
-      const outcome = await receiveWebhook(deps.db, source, parsed, result, now);
+      const outcome = await receiveWebhook(deps.db, source, parsed, result, now, deps.config?.retention);
       deps.logger.info('webhook received', {
         source,
         accepted: outcome.accepted,

@@ -25,7 +25,7 @@ import {
   readParked,
 } from '#store/lookup-store';
 import { mapLimit } from '#store/parallel';
-import { ingestSignals } from '../shared/ingest.ts';
+import { type IngestOptions, ingestSignals } from '../shared/ingest.ts';
 import { syncRenewalTimers } from '../shared/renewal-timers.ts';
 import type { WebhookSource } from './connectors.ts';
 
@@ -158,6 +158,7 @@ export async function receiveWebhook(
   body: unknown,
   result: ConnectorResult,
   now: Date,
+  retention?: IngestOptions,
 ): Promise<WebhookOutcome> {
   const early = learnedBeforeBinding(source, body, result);
   let links = await putLinks(db, early);
@@ -170,7 +171,7 @@ export async function receiveWebhook(
   links += await putLinks(db, late);
 
   const released = await releaseParked(db, [...early, ...late]);
-  const ingested = await ingestSignals(db, [...signals, ...released.signals], now);
+  const ingested = await ingestSignals(db, [...signals, ...released.signals], now, retention);
 
   const rejections: WebhookRejection[] = [
     ...bound.rejections,

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TABLE_KEYS } from '../../store/table.ts';
+import { TABLE_KEYS, TTL_ATTRIBUTE } from '../../store/table.ts';
 
 export interface DataTableProps {
   /** Production keeps the table on stack deletion and refuses to delete it by accident. */
@@ -11,7 +11,7 @@ export interface DataTableProps {
 /**
  * The single churnguard table. Key scheme (see store/keys.ts, the one key builder):
  *   ACCOUNT#<id> / PROFILE                  account profile
- *   ACCOUNT#<id> / SIGNAL#<day>#<signalId>  raw signal (its existence is the idempotency record)
+ *   ACCOUNT#<id> / SIGNAL#<day>#<signalId>  raw signal (its existence is the idempotency record); expires (TTL)
  *   ACCOUNT#<id> / ROLLUP#<day>             daily rollup, recomputed from that day's signals
  *   ACCOUNT#<id> / TICKET#<ticketId>        ticket lifecycle
  *   APIKEY#<sha256> / APIKEY                hashed API key
@@ -43,6 +43,8 @@ export class DataTable extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryptionV2.awsManagedKey(),
       dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,
+      // Raw signals expire config.retention.rawSignalDays after they arrive; nothing else carries the attribute.
+      timeToLiveAttribute: TTL_ATTRIBUTE,
       deletionProtection: props.production,
       removalPolicy: props.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });

@@ -23,6 +23,7 @@ import { loadAccountState } from '#functions/shared/account-state';
 import type { Mailer, OutgoingEmail } from '#functions/shared/mailer';
 import { createSignalsHandler } from '#functions/signals/app';
 import { registerApiKey } from '#store/api-key-store';
+import { expireItems } from '#store/memory/client';
 import { getOpenRisk } from '#store/risk-store';
 import { listNotSent } from '#store/send-ledger-store';
 import { readRollups } from '#store/signal-store';
@@ -147,7 +148,7 @@ function post(
  * dispatcher), then the day's signals, acknowledgements and outcomes enter through the API handlers.
  */
 /** Where a run's wall time goes, in milliseconds by phase; filled when passed (benchmarks). */
-export type PhaseProfile = Record<'setup' | 'timers' | 'signals' | 'acks' | 'collect', number>;
+export type PhaseProfile = Record<'setup' | 'timers' | 'signals' | 'acks' | 'expiry' | 'collect', number>;
 
 /** How a run is observed and configured; every field is optional. */
 export interface RunOptions {
@@ -219,6 +220,8 @@ export async function runSimulation(
         if (risk) await post(risksApi, 'POST /v1/risks/{id}/ack', { note: ack.note }, { id: risk.riskId });
       }
       lap('acks');
+      expireItems(db, dayEnd);
+      lap('expiry');
       onDay?.(day + 1, input.days);
     }
 

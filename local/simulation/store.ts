@@ -6,7 +6,8 @@ import { startDynamoDbLocal } from '../dynamodb-local.ts';
 /**
  * Where a simulation keeps its data. `memory` is the in-memory store adapter (store/memory), which passes the
  * same tests as DynamoDB and makes a portfolio-year take minutes; `dynamodb-local` runs on a private in-memory
- * DynamoDB Local, for a run that uses nothing but the real database engine.
+ * DynamoDB Local, for a run that uses nothing but the real database engine. Its TTL follows the wall clock, not
+ * the virtual one, so it is left off there: raw signals are kept for the whole run, which changes no result.
  */
 export type SimulationStore = 'memory' | 'dynamodb-local';
 export const SIMULATION_STORES: readonly SimulationStore[] = ['memory', 'dynamodb-local'];
@@ -18,7 +19,8 @@ export async function openSimulationStore(
 ): Promise<{ db: Db; close(): Promise<void> }> {
   if (kind === 'memory') {
     const db = createMemoryDb(TABLE);
-    await ensureTable(db.doc, TABLE);
+    // The adapter's TTL runs on the virtual clock: the run sweeps expired items once a virtual day.
+    await ensureTable(db.doc, TABLE, { timeToLive: true });
     return { db, close: async () => {} };
   }
   const dynamo = await startDynamoDbLocal();

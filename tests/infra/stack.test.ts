@@ -31,6 +31,12 @@ describe('ChurnGuard stack', () => {
     });
   });
 
+  it('expires raw signals by Time To Live on the attribute the store writes', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
   it('retains and protects the table in prod only', () => {
     const prod = Template.fromStack(synth('prod').stack);
     prod.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain' });
