@@ -54,13 +54,13 @@ function guarded(
   commit: (before: Stored | undefined) => { attributes?: Item; units: number },
 ): PlannedWrite {
   const { condition, scope } = prepare(input, { condition: input.ConditionExpression });
-  const current = () => table.get(key.pk, key.sk);
+  const { pk, sk } = key;
   return {
-    pk: key.pk,
-    sk: key.sk,
-    old: () => current()?.item,
-    check: () => (conditionHolds(condition, current(), scope) ? undefined : 'ConditionalCheckFailed'),
-    commit: () => commit(current()),
+    pk,
+    sk,
+    old: () => table.get(pk, sk)?.item,
+    check: () => (conditionHolds(condition, table.get(pk, sk), scope) ? undefined : 'ConditionalCheckFailed'),
+    commit: () => commit(table.get(pk, sk)),
   };
 }
 

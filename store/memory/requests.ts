@@ -29,7 +29,20 @@ export interface Expressions {
  * Parses a request's expressions and builds its scope, refusing what DynamoDB refuses: an empty placeholder
  * map, a placeholder the expressions never use, and one they use but the request does not define (at evaluation).
  */
-export function prepare(request: Placeholders, expressions: Expressions) {
+export function prepare(
+  request: Placeholders,
+  expressions: Expressions,
+): ParsedExpressions & { scope: Scope } {
+  if (
+    expressions.condition === undefined &&
+    expressions.filter === undefined &&
+    expressions.keyCondition === undefined &&
+    expressions.update === undefined &&
+    expressions.projection === undefined &&
+    request.ExpressionAttributeNames === undefined &&
+    request.ExpressionAttributeValues === undefined
+  )
+    return NO_EXPRESSIONS; // most writes (a batch of puts): nothing to parse, nothing to check
   const { parsed, names: usedNames, values: usedValues } = parsedTogether(expressions);
   const names = request.ExpressionAttributeNames;
   const values = request.ExpressionAttributeValues;
@@ -66,6 +79,10 @@ type ParsedExpressions = {
   update?: Parsed<Update>;
   projection?: Parsed<Path[]>;
 };
+
+const NO_EXPRESSIONS: ParsedExpressions & { scope: Scope } = Object.freeze({
+  scope: Object.freeze({ names: {}, values: {} }),
+});
 
 const together = new Map<string, { parsed: ParsedExpressions; names: Set<string>; values: Set<string> }>();
 

@@ -68,7 +68,9 @@ export function toStored(value: unknown): Value {
           `Unsupported type passed: ${String(value)}. Pass options.convertClassInstanceToMap=true to marshall typeof object as map attribute.`,
         );
       const map: Item = {};
-      for (const [name, element] of Object.entries(value)) {
+      const source = value as Record<string, unknown>;
+      for (const name in source) {
+        const element = source[name];
         if (element !== undefined) map[name] = toStored(element);
       }
       return map;
@@ -91,9 +93,27 @@ export function copy(value: Value): Value {
 
 export const copyItem = (item: Item): Item => copy(item) as Item;
 
+/** UTF-8 length without a call into C++ (Buffer.byteLength), which costs more than the loop for short strings. */
+function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes += 1;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 2; // a surrogate pair: two UTF-16 units, four UTF-8 bytes
+        i++;
+      } else bytes += 2;
+    } else bytes += 2;
+  }
+  return bytes;
+}
+
 /** DynamoDB's item size rule: attribute name bytes plus value bytes (numbers approximated by their digits). */
 export function valueSize(value: Value): number {
-  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (typeof value === 'string') return utf8Length(value);
   if (typeof value === 'number') return Math.ceil(String(value).replace(/[-.e+]/g, '').length / 2) + 1;
   if (typeof value === 'boolean' || value === null) return 1;
   if (value instanceof Uint8Array) return value.byteLength;
@@ -108,7 +128,7 @@ export function valueSize(value: Value): number {
 
 export function itemSize(item: Item): number {
   let size = 0;
-  for (const name in item) size += Buffer.byteLength(name) + valueSize(item[name] as Value);
+  for (const name in item) size += utf8Length(name) + valueSize(item[name] as Value);
   return size;
 }
 
