@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { z } from 'zod';
 import { queryAll } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
-import { isConditionalCheckFailed } from './errors.ts';
+import { whenConditionHolds } from './errors.ts';
 import { keys, SHARDS } from './keys.ts';
 import { mapLimit } from './parallel.ts';
 import { parseItem } from './parse-item.ts';
@@ -76,7 +76,7 @@ export async function listDirty(db: Db): Promise<DirtyMark[]> {
 
 /** Deletes the marker if nothing marked the account since `mark` was read; false when something did. */
 export async function clearDirty(db: Db, mark: DirtyMark): Promise<boolean> {
-  try {
+  return whenConditionHolds(async () => {
     const out = await db.doc.send(
       new DeleteCommand({
         TableName: db.tableName,
@@ -87,9 +87,5 @@ export async function clearDirty(db: Db, mark: DirtyMark): Promise<boolean> {
       }),
     );
     recordCapacity(db, out.ConsumedCapacity, 'write');
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw error;
-  }
+  });
 }

@@ -14,3 +14,17 @@ export function isConditionalCheckFailed(error: unknown): boolean {
 export function isTransactionCanceled(error: unknown): boolean {
   return error instanceof Error && error.name === 'TransactionCanceledException';
 }
+
+/**
+ * Runs a conditional write: true when it was written, false when its condition did not hold (a retry, a lost
+ * race, a newer record already there); any other failure is thrown.
+ */
+export async function whenConditionHolds(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
+}

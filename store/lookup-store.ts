@@ -5,7 +5,7 @@ import type { LookupLink } from '#core/connectors/links';
 import type { AccountLookup, LookupKind, Pending, UnboundPatch } from '#core/connectors/shared';
 import { batchPut, queryAll } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
-import { isConditionalCheckFailed } from './errors.ts';
+import { whenConditionHolds } from './errors.ts';
 import { type Key, keys } from './keys.ts';
 import { mapLimit } from './parallel.ts';
 
@@ -34,7 +34,7 @@ export function normaliseEmail(email: string): string {
 /** Writes a learned link unless the stored one is as new or newer. Returns whether it was written. */
 export async function putLink(db: Db, link: LookupLink): Promise<boolean> {
   const at = new Date(link.at).toISOString();
-  try {
+  return whenConditionHolds(async () => {
     const out = await db.doc.send(
       new PutCommand({
         TableName: db.tableName,
@@ -53,11 +53,7 @@ export async function putLink(db: Db, link: LookupLink): Promise<boolean> {
       }),
     );
     recordCapacity(db, out.ConsumedCapacity, 'write');
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw error;
-  }
+  });
 }
 
 /** Writes every link (each independently conditional); returns how many changed the table. */
@@ -161,7 +157,7 @@ export async function parkPending(
   now: Date,
 ): Promise<number> {
   const parked = await mapLimit(pending, LOOKUP_CONCURRENCY, async (record) => {
-    try {
+    return whenConditionHolds(async () => {
       const out = await db.doc.send(
         new PutCommand({
           TableName: db.tableName,
@@ -180,11 +176,7 @@ export async function parkPending(
         }),
       );
       recordCapacity(db, out.ConsumedCapacity, 'write');
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+    });
   });
   return parked.filter(Boolean).length;
 }

@@ -1,7 +1,7 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from './batch.ts';
 import type { Db } from './client.ts';
-import { isConditionalCheckFailed } from './errors.ts';
+import { whenConditionHolds } from './errors.ts';
 import { keys } from './keys.ts';
 
 export interface ReviewRecord {
@@ -34,7 +34,7 @@ export async function listReviews(db: Db, accountId: string): Promise<ReviewReco
 
 /** Creates the review once per id; false when it exists (a retry), in which case no invitation is sent again. */
 export async function createReview(db: Db, review: ReviewRecord): Promise<boolean> {
-  try {
+  return whenConditionHolds(async () => {
     await db.doc.send(
       new PutCommand({
         TableName: db.tableName,
@@ -42,11 +42,7 @@ export async function createReview(db: Db, review: ReviewRecord): Promise<boolea
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw error;
-  }
+  });
 }
 
 /** The outcome of a review, as a meeting_held / meeting_missed signal with attributes.reviewId reports it. */
@@ -57,7 +53,7 @@ export async function recordReviewOutcome(
   status: 'held' | 'missed',
   at: string,
 ) {
-  try {
+  return whenConditionHolds(async () => {
     await db.doc.send(
       new UpdateCommand({
         TableName: db.tableName,
@@ -68,9 +64,5 @@ export async function recordReviewOutcome(
         ExpressionAttributeValues: { ':status': status, ':at': at },
       }),
     );
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw error;
-  }
+  });
 }

@@ -2,7 +2,12 @@ import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dy
 import type { Strategy } from '#core/workflows/risks';
 import { queryAll } from './batch.ts';
 import type { Db } from './client.ts';
-import { isConditionalCheckFailed, isTransactionCanceled, NotFoundError } from './errors.ts';
+import {
+  isConditionalCheckFailed,
+  isTransactionCanceled,
+  NotFoundError,
+  whenConditionHolds,
+} from './errors.ts';
 import { keys } from './keys.ts';
 
 export interface RiskRecord {
@@ -126,7 +131,7 @@ export async function raiseTier(
   toTier: 2 | 3,
   changes: { ackDeadline: string | null; scoreAtTier: number | null },
 ): Promise<boolean> {
-  try {
+  return whenConditionHolds(async () => {
     await db.doc.send(
       new UpdateCommand({
         TableName: db.tableName,
@@ -143,11 +148,7 @@ export async function raiseTier(
         },
       }),
     );
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw error;
-  }
+  });
 }
 
 export async function acknowledgeRisk(db: Db, riskId: string, note: string, at: string): Promise<RiskRecord> {

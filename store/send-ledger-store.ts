@@ -4,7 +4,7 @@ import { type MessageKey, messageKeyId, type Verdict } from '#core/journeys/mess
 import type { PastSend } from '#core/journeys/restraint';
 import { queryAll } from './batch.ts';
 import type { Db } from './client.ts';
-import { isConditionalCheckFailed } from './errors.ts';
+import { whenConditionHolds } from './errors.ts';
 import { keys } from './keys.ts';
 import { parseItem } from './parse-item.ts';
 
@@ -73,7 +73,7 @@ export async function reserveSend(
     reservedAt: details.at,
     execution: details.execution,
   };
-  try {
+  return whenConditionHolds(async () => {
     await db.doc.send(
       new PutCommand({
         TableName: db.tableName,
@@ -81,11 +81,7 @@ export async function reserveSend(
         ConditionExpression: notReservedBefore,
       }),
     );
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw error;
-  }
+  });
 }
 
 async function settle(
@@ -95,7 +91,7 @@ async function settle(
   set: Record<string, string>,
 ): Promise<boolean> {
   const names = Object.keys(set);
-  try {
+  return whenConditionHolds(async () => {
     await db.doc.send(
       new UpdateCommand({
         TableName: db.tableName,
@@ -109,11 +105,7 @@ async function settle(
         },
       }),
     );
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw error;
-  }
+  });
 }
 
 /** Records the provider's message id; false when the send was not (or no longer) reserved. */

@@ -3,7 +3,7 @@ import { buildDailyRollup, type DailyRollup, type TicketState } from '#core/roll
 import type { Signal } from '#core/signals';
 import { batchPut, queryAll } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
-import { isConditionalCheckFailed } from './errors.ts';
+import { whenConditionHolds } from './errors.ts';
 import { keys } from './keys.ts';
 import { backoffMs, mapLimit, sleep } from './parallel.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
@@ -118,7 +118,7 @@ async function putRollup(
 ) {
   const rollup = buildDailyRollup(accountId, day, signals);
   const { pk, sk } = keys.rollup(accountId, day);
-  try {
+  return whenConditionHolds(async () => {
     const out = await db.doc.send(
       new PutCommand({
         TableName: db.tableName,
@@ -137,11 +137,7 @@ async function putRollup(
       }),
     );
     recordCapacity(db, out.ConsumedCapacity, 'write');
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw error;
-  }
+  });
 }
 
 /**

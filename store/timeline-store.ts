@@ -1,7 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from './batch.ts';
 import type { Db } from './client.ts';
-import { isConditionalCheckFailed } from './errors.ts';
+import { whenConditionHolds } from './errors.ts';
 import { keys } from './keys.ts';
 
 export interface TimelineEntry {
@@ -21,7 +21,7 @@ const notRecordedBefore = 'attribute_not_exists(pk)';
 
 /** Records an entry once per cause; returns false when that cause was already recorded (a retry or replay). */
 export async function recordTimeline(db: Db, entry: TimelineEntry): Promise<boolean> {
-  try {
+  return whenConditionHolds(async () => {
     await db.doc.send(
       new PutCommand({
         TableName: db.tableName,
@@ -29,11 +29,7 @@ export async function recordTimeline(db: Db, entry: TimelineEntry): Promise<bool
         ConditionExpression: notRecordedBefore,
       }),
     );
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw error;
-  }
+  });
 }
 
 export async function readTimeline(db: Db, accountId: string): Promise<TimelineEntry[]> {
