@@ -11,6 +11,7 @@ import { type ApiFunctionName, FUNCTIONS } from '../functions/routes.ts';
 import { DataTable } from './constructs/data-table.ts';
 import { Email, type SenderProps, type SubscriptionTopic } from './constructs/email.ts';
 import { type FunctionConfig, writeFunctionConfig } from './constructs/function-bundle.ts';
+import { HealthPasses } from './constructs/health-passes.ts';
 import { ChurnGuardHttpApi } from './constructs/http-api.ts';
 import { IngestQueue } from './constructs/ingest-queue.ts';
 import { Observability } from './constructs/observability.ts';
@@ -153,6 +154,8 @@ export class ChurnGuard extends Construct {
       config: functionConfig,
       email: this.email,
     });
+
+    new HealthPasses(this, 'Health', { table: this.table, logRetention, config: functionConfig });
 
     // SES feedback: bounces and complaints of the configuration set put recipients on the suppression list.
     const feedbackDeadLetters = new Queue(this, 'SesFeedbackDeadLetters', {

@@ -37,6 +37,22 @@ describe('ChurnGuard stack', () => {
     });
   });
 
+  it('scores health on a schedule: the dirty pass every 15 minutes, the daily pass at 05:00 UTC', () => {
+    const [fnId] = Object.entries(template.findResources('AWS::Lambda::Function')).find(
+      ([, fn]) =>
+        fn.Properties.Description === 'Scores accounts with new signals, and every account once a day',
+    ) ?? [undefined];
+    expect(fnId).toBeDefined();
+    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule'))
+      .map((schedule) => schedule.Properties)
+      .filter((props) => JSON.stringify(props.Target.Arn).includes(fnId as string))
+      .map((props) => [props.ScheduleExpression, JSON.parse(props.Target.Input)]);
+    expect(schedules.sort()).toEqual([
+      ['cron(0 5 * * ? *)', { pass: 'daily' }],
+      ['rate(15 minutes)', { pass: 'dirty' }],
+    ]);
+  });
+
   it('retains and protects the table in prod only', () => {
     const prod = Template.fromStack(synth('prod').stack);
     prod.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain' });

@@ -1,0 +1,57 @@
+import { Duration } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Construct } from 'constructs';
+import { acknowledgeInvokeGrant, acknowledgeNag } from '../nag.ts';
+import type { FunctionConfig } from './function-bundle.ts';
+import { ServiceFunction } from './service-function.ts';
+
+export interface HealthPassesProps {
+  table: ITableV2;
+  logRetention: RetentionDays;
+  config: FunctionConfig;
+  /** How often accounts with new signals are scored again. */
+  dirtyEvery?: Duration;
+}
+
+/**
+ * Stored health kept current on a schedule, so the portfolio view, health history and segment baselines do not
+ * wait for someone to read them: the dirty pass every few minutes, the daily pass (baselines learnt again, every
+ * account scored for time decay) at 05:00 UTC, before the working day in EMEA and after it in the Americas.
+ */
+export class HealthPasses extends Construct {
+  constructor(scope: Construct, id: string, props: HealthPassesProps) {
+    super(scope, id);
+    const fn = new ServiceFunction(this, 'health-pass', {
+      entry: 'functions/health-pass/handler.ts',
+      description: 'Scores accounts with new signals, and every account once a day',
+      logRetention: props.logRetention,
+      timeout: Duration.minutes(15),
+      config: props.config,
+      environment: { TABLE_NAME: props.table.tableName },
+    }).fn;
+    props.table.grantReadWriteData(fn);
+    acknowledgeNag(
+      fn,
+      'Serverless::Serverless-LambdaDLQ',
+      'Invoked by EventBridge Scheduler, which retries; a failed pass leaves the accounts dirty for the next run, and errors raise the Lambda error alarm.',
+    );
+    const role = new Role(this, 'SchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
+    });
+    acknowledgeInvokeGrant(role, fn);
+    new Schedule(this, 'DirtySchedule', {
+      schedule: ScheduleExpression.rate(props.dirtyEvery ?? Duration.minutes(15)),
+      target: new LambdaInvoke(fn, { role, input: ScheduleTargetInput.fromObject({ pass: 'dirty' }) }),
+      description: 'Scores the accounts with new signals or profile changes',
+    });
+    new Schedule(this, 'DailySchedule', {
+      schedule: ScheduleExpression.cron({ hour: '5', minute: '0' }),
+      target: new LambdaInvoke(fn, { role, input: ScheduleTargetInput.fromObject({ pass: 'daily' }) }),
+      description: 'Learns segment baselines again and scores every account',
+    });
+  }
+}
