@@ -1,5 +1,6 @@
 import '#local/quiet-sdk';
 import { type PhaseProfile, runSimulation } from '#local/simulation/run';
+import { defaultShards, runShardedSimulation } from '#local/simulation/shards';
 import type { SimulationStore } from '#local/simulation/store';
 import { syntheticSimulationInput } from '#local/simulation/synthetic-input';
 import { machine, round } from './support.ts';
@@ -11,6 +12,7 @@ import { machine, round } from './support.ts';
  * portfolio on DynamoDB Local and on the in-memory store adapter, whose rates give the adapter's speed-up.
  *
  *   BENCH_ACCOUNTS (1000), BENCH_DAYS (365), BENCH_STORE (memory | dynamodb-local),
+ *   BENCH_SHARDS (threads for the main run; default one per core, at least 100 accounts each; 1 = one thread),
  *   BENCH_BASELINE (1; 0 skips the DynamoDB Local slice). Progress goes to stderr every 30 virtual days.
  */
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 1000);
@@ -18,17 +20,8 @@ const DAYS = Number(process.env.BENCH_DAYS ?? 365);
 const store = (process.env.BENCH_STORE ?? 'memory') as SimulationStore;
 const BASELINE_SLICE = { accounts: 30, days: 30 };
 
-async function measure(accounts: number, days: number, on: SimulationStore, progress: boolean) {
-  const generated = syntheticSimulationInput(accounts, days, 1);
-  let signals = 0;
-  const input = {
-    ...generated,
-    signalsForDay: (day: number) => {
-      const list = generated.signalsForDay(day);
-      signals += list.length;
-      return list;
-    },
-  };
+async function measure(accounts: number, days: number, on: SimulationStore, progress: boolean, shards = 1) {
+  const counts = { signals: 0 };
   const profile: PhaseProfile = { setup: 0, timers: 0, signals: 0, acks: 0, expiry: 0, collect: 0 };
   const started = Date.now();
   let peakHeap = 0;
@@ -40,11 +33,19 @@ async function measure(accounts: number, days: number, on: SimulationStore, prog
       `day ${day}/${days}: ${Math.round((Date.now() - started) / 1000)} s, heap ${heapMb} MB\n`,
     );
   };
-  const result = await runSimulation(input, { profile, store: on, onDay });
+  const result =
+    shards > 1
+      ? await runShardedSimulation({ accounts, days, seed: 1 }, shards, { profile, counts, onDay })
+      : await runSimulation(syntheticSimulationInput(accounts, days, 1), {
+          profile,
+          counts,
+          store: on,
+          onDay,
+        });
   const seconds = (Date.now() - started) / 1000;
   return {
     seconds,
-    signals,
+    signals: counts.signals,
     profile,
     actions: result.actions.length,
     rate: (accounts * days) / seconds,
@@ -52,7 +53,8 @@ async function measure(accounts: number, days: number, on: SimulationStore, prog
   };
 }
 
-const run = await measure(ACCOUNTS, DAYS, store, true);
+const SHARDS = Number(process.env.BENCH_SHARDS ?? (store === 'memory' ? defaultShards(ACCOUNTS) : 1));
+const run = await measure(ACCOUNTS, DAYS, store, true, SHARDS);
 const baseline =
   process.env.BENCH_BASELINE === '0'
     ? null
@@ -65,6 +67,7 @@ const minutesPer = (accounts: number) => round((accounts * 365) / run.rate / 60,
 const figures = {
   bench: 'simulate',
   store,
+  shards: SHARDS,
   accounts: ACCOUNTS,
   days: DAYS,
   signals: run.signals,
@@ -84,7 +87,8 @@ const figures = {
     memoryAccountDaysPerSec: round(baseline.memory.rate, 1),
     memoryOverDynamodbLocal: round(baseline.memory.rate / baseline.dynamodbLocal.rate, 1),
   },
-  peakHeapMb: run.peakHeapMb,
+  // With shards the heaps are the threads'; the process's peak resident set covers them all.
+  peakHeapMb: SHARDS > 1 ? null : run.peakHeapMb,
   peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   machine: machine(),
 };

@@ -59,6 +59,8 @@ export interface WorkflowEngineOptions {
    * e.g. one pointed at SES local. Without it such a send fails as "SES not configured" and is settled as failed.
    */
   ses?: SESv2Client;
+  /** Forget executions this many days after they close, as Step Functions does (the simulator: 90). */
+  forgetClosedExecutionsAfterDays?: number;
 }
 
 class SesNotConfigured extends Error {
@@ -93,6 +95,9 @@ export function createWorkflowEngine(deps: Deps, options: WorkflowEngineOptions 
           },
     },
     clock: deps.clock,
+    ...(options.forgetClosedExecutionsAfterDays === undefined
+      ? {}
+      : { forgetClosedAfterMs: options.forgetClosedExecutionsAfterDays * 86_400_000 }),
   });
   const starter: WorkflowStarter = {
     async start(kind, name, input) {

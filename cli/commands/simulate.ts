@@ -3,6 +3,7 @@ import { loadConfigFile } from '#config/load';
 import type { Config } from '#config/schema';
 import type { OutcomeGroup, SimSummary } from '#core/simulation/summary';
 import { runSimulation, type SimulationInput } from '#local/simulation/run';
+import { defaultShards, runShardedSimulation } from '#local/simulation/shards';
 import type { SimulationStore } from '#local/simulation/store';
 import { syntheticSimulationInput } from '#local/simulation/synthetic-input';
 import { Progress } from '../progress.ts';
@@ -25,6 +26,8 @@ export interface SimulateOptions {
   summary?: boolean;
   /** Where the run keeps its data (default: the in-memory store adapter). */
   store?: SimulationStore;
+  /** Threads a synthetic run is split over (default: one per core, at least 100 accounts each). */
+  shards?: number;
 }
 
 /** Saves an input as a scenario file `churnguard simulate <file>` reads back. */
@@ -121,11 +124,23 @@ export async function simulate(options: SimulateOptions) {
   const input = await chooseInput(options);
   const progress = new Progress('simulating days', input.days);
   const started = Date.now();
-  const result = await runSimulation(input, {
-    onDay: (day) => progress.update(day, `${input.accounts.length} accounts`),
-    ...(config ? { config } : {}),
-    ...(options.store ? { store: options.store } : {}),
-  });
+  const onDay = (day: number) => progress.update(day, `${input.accounts.length} accounts`);
+  const shards =
+    options.synthetic !== undefined && (options.store ?? 'memory') === 'memory'
+      ? (options.shards ?? defaultShards(options.synthetic))
+      : 1;
+  const result =
+    shards > 1 && options.synthetic !== undefined
+      ? await runShardedSimulation(
+          { accounts: options.synthetic, days: input.days, seed: options.seed ?? 1 },
+          shards,
+          { onDay, ...(config ? { config } : {}) },
+        )
+      : await runSimulation(input, {
+          onDay,
+          ...(config ? { config } : {}),
+          ...(options.store ? { store: options.store } : {}),
+        });
   progress.finish(
     input.days,
     `${input.accounts.length} accounts in ${Math.round((Date.now() - started) / 1000)} s`,

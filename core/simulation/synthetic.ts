@@ -49,8 +49,11 @@ export interface SyntheticPortfolio {
   days: number;
   seed: number;
   accounts: SyntheticAccount[];
-  /** The signals of one day, generated on demand so a year of 10,000 accounts never sits in memory at once. */
-  signalsForDay(day: number): SignalInput[];
+  /**
+   * The signals of one day, generated on demand so a year of 10,000 accounts never sits in memory at once; of
+   * `only` those accounts when given (a shard of the portfolio).
+   */
+  signalsForDay(day: number, only?: readonly SyntheticAccount[]): SignalInput[];
 }
 
 function archetypeFor(random: () => number): Archetype {
@@ -279,6 +282,6 @@ export function syntheticPortfolio(
     days,
     seed,
     accounts: list,
-    signalsForDay: (day) => list.flatMap((a) => daySignals(a, day, startMs, seed)),
+    signalsForDay: (day, only = list) => only.flatMap((a) => daySignals(a, day, startMs, seed)),
   };
 }

@@ -35,6 +35,8 @@ import { openSimulationStore, type SimulationStore } from './store.ts';
 
 const DAY_MS = 86_400_000;
 const KEY = 'cg_simulation';
+/** Step Functions lets an execution name be used again 90 days after its execution closed, and forgets it. */
+const STEP_FUNCTIONS_NAME_REUSE_DAYS = 90;
 
 /** What a run is fed: a validated scenario, or a synthetic portfolio that makes each day's signals on demand. */
 export interface SimulationInput {
@@ -156,6 +158,8 @@ export interface RunOptions {
   onDay?: (day: number, days: number) => void;
   /** Filled with wall time per phase (benchmarks). */
   profile?: PhaseProfile;
+  /** Filled with how many signals entered the run (benchmarks). */
+  counts?: { signals: number };
   /** The playbook config the run uses (handlers, workflows, scoring); the built-in default when absent. */
   config?: Config;
   /** Where the data lives: the in-memory store adapter (default) or a private DynamoDB Local. */
@@ -164,8 +168,30 @@ export interface RunOptions {
 
 export async function runSimulation(
   input: SimulationInput,
-  { onDay, profile, config, store = 'memory' }: RunOptions = {},
+  options: RunOptions = {},
 ): Promise<SimulationResult> {
+  const parts = await simulateParts(input, options);
+  const mark = Date.now();
+  const result = assembleResult(input, [parts], options.config);
+  if (options.profile) options.profile.collect += Date.now() - mark;
+  return result;
+}
+
+/** What one run (or one shard of a run) saw, before it is sorted and summarised with the others. */
+export type SimulationParts = Pick<
+  SimulationResult,
+  'actions' | 'skipped' | 'emails' | 'accounts' | 'rejected'
+>;
+
+/**
+ * Runs the accounts of `input` and collects what happened to them. Accounts only meet in things a simulation does
+ * not run (the weekly regional digest, the portfolio passes), so a portfolio split into shards by account gives
+ * the same parts, in pieces (local/simulation/shards.ts; the shard test checks the whole result is identical).
+ */
+export async function simulateParts(
+  input: SimulationInput,
+  { onDay, profile, counts, config, store = 'memory' }: RunOptions = {},
+): Promise<SimulationParts> {
   let mark = Date.now();
   const lap = (phase: keyof PhaseProfile) => {
     const now = Date.now();
@@ -179,7 +205,11 @@ export async function runSimulation(
     const clock = new VirtualClock(new Date(startMs));
     const mail = outbox(clock);
     const deps = { db, clock, logger: new Logger({ logLevel: 'SILENT' }), ...(config ? { config } : {}) };
-    const engine = createWorkflowEngine(deps, { mailer: mail, ses: capturedSes(clock, mail.sent) });
+    const engine = createWorkflowEngine(deps, {
+      mailer: mail,
+      ses: capturedSes(clock, mail.sent),
+      forgetClosedExecutionsAfterDays: STEP_FUNCTIONS_NAME_REUSE_DAYS,
+    });
     await registerApiKey(db, KEY, 'simulation', clock.now());
     const accountsApi = createAccountsHandler(deps);
     const signalsApi = createSignalsHandler(deps);
@@ -207,6 +237,7 @@ export async function runSimulation(
           }),
         );
       const signals = [...input.signalsForDay(day), ...outcomes];
+      if (counts) counts.signals += signals.length;
       for (let i = 0; i < signals.length; i += 1000) {
         const response = await post(signalsApi, 'POST /v1/signals', { signals: signals.slice(i, i + 1000) });
         const body = JSON.parse(response.body ?? '{}') as {
@@ -281,32 +312,50 @@ export async function runSimulation(
         outcome: outcomeOf.get(accountId) ?? null,
       });
     }
-    const byTime = <T extends { at: string; accountId?: string }>(a: T, b: T) =>
-      a.at.localeCompare(b.at) || (a.accountId ?? '').localeCompare(b.accountId ?? '');
-    actions.sort((a, b) => byTime(a, b) || a.kind.localeCompare(b.kind) || a.what.localeCompare(b.what));
-    skipped.sort(
-      (a, b) => byTime(a, b) || a.play.localeCompare(b.play) || a.contact.localeCompare(b.contact),
-    );
-    const emails = [...mail.sent].sort(
-      (a, b) => a.at.localeCompare(b.at) || a.subject.localeCompare(b.subject),
-    );
-    const outcomes: SimOutcome[] = input.outcomes.map((o) => ({
-      accountId: o.accountId,
-      outcome: o.outcome,
-      at: o.at,
-    }));
     lap('collect');
-    return {
-      start: input.start,
-      days: input.days,
-      actions,
-      skipped,
-      emails,
-      accounts,
-      rejected,
-      summary: summarise(actions, skipped, emails, outcomes, holdoutShares(config ?? defaultConfig)),
-    };
+    return { actions, skipped, emails: mail.sent, accounts, rejected };
   } finally {
     await opened.close();
   }
+}
+
+const byTime = <T extends { at: string; accountId?: string }>(a: T, b: T) =>
+  a.at.localeCompare(b.at) || (a.accountId ?? '').localeCompare(b.accountId ?? '');
+
+/** One result from the parts of a run or of its shards: everything in a fixed order, then the summary. */
+export function assembleResult(
+  input: Pick<SimulationInput, 'start' | 'days' | 'outcomes'>,
+  parts: readonly SimulationParts[],
+  config?: Config,
+): SimulationResult {
+  const actions = parts.flatMap((p) => p.actions);
+  actions.sort((a, b) => byTime(a, b) || a.kind.localeCompare(b.kind) || a.what.localeCompare(b.what));
+  const skipped = parts.flatMap((p) => p.skipped);
+  skipped.sort((a, b) => byTime(a, b) || a.play.localeCompare(b.play) || a.contact.localeCompare(b.contact));
+  const emails = parts.flatMap((p) => p.emails);
+  emails.sort(
+    (a, b) =>
+      a.at.localeCompare(b.at) ||
+      a.subject.localeCompare(b.subject) ||
+      a.to.join().localeCompare(b.to.join()),
+  );
+  const accounts = parts.flatMap((p) => p.accounts);
+  accounts.sort((a, b) => a.accountId.localeCompare(b.accountId));
+  const rejected = parts.flatMap((p) => p.rejected);
+  rejected.sort((a, b) => a.day - b.day || a.index - b.index);
+  const outcomes: SimOutcome[] = input.outcomes.map((o) => ({
+    accountId: o.accountId,
+    outcome: o.outcome,
+    at: o.at,
+  }));
+  return {
+    start: input.start,
+    days: input.days,
+    actions,
+    skipped,
+    emails,
+    accounts,
+    rejected,
+    summary: summarise(actions, skipped, emails, outcomes, holdoutShares(config ?? defaultConfig)),
+  };
 }

@@ -38,6 +38,12 @@ export interface WorkflowRuntimeOptions {
   clock?: Clock;
   /** `skip` (default): Wait states and retry back-off take no time. `real`: they sleep as they would in AWS. */
   delays?: 'skip' | 'real';
+  /**
+   * Forget an execution this long after it closed, as Step Functions does (a name may be used again 90 days
+   * after its execution closed), so a year-long simulation does not hold every execution. Off by default:
+   * callers that list executions (bench/workflows.ts) need them all.
+   */
+  forgetClosedAfterMs?: number;
 }
 
 export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
@@ -204,6 +210,20 @@ export function createWorkflowRuntime(options: WorkflowRuntimeOptions): Workflow
     string,
     { record: ExecutionRecord; inputKey: string; done: Promise<ExecutionResult> }
   >();
+  let started = 0;
+  /** Closed executions in the order they closed (the clock only moves forward), for forgetting the oldest. */
+  const closed: { key: string; stoppedAt: number }[] = [];
+  let forgotten = 0;
+  function forgetOldExecutions() {
+    if (options.forgetClosedAfterMs === undefined) return;
+    const before = clock.now().getTime() - options.forgetClosedAfterMs;
+    while (forgotten < closed.length && (closed[forgotten] as { stoppedAt: number }).stoppedAt < before)
+      records.delete((closed[forgotten++] as { key: string }).key);
+    if (forgotten > 4096 && forgotten * 2 > closed.length) {
+      closed.splice(0, forgotten);
+      forgotten = 0;
+    }
+  }
 
   async function run(entry: Prepared, record: ExecutionRecord): Promise<ExecutionResult> {
     const { stateMachineName, executionName, executionArn } = record;
@@ -262,6 +282,7 @@ export function createWorkflowRuntime(options: WorkflowRuntimeOptions): Workflow
         throw new WorkflowApiError('StateMachineDoesNotExist', `no state machine named ${stateMachineName}`);
       if (executionName.length < 1 || executionName.length > 80 || INVALID_NAME.test(executionName))
         throw new WorkflowApiError('InvalidName', `invalid execution name: ${executionName}`);
+      forgetOldExecutions();
       const json = toJson(input);
       const inputKey = canonicalJson(json);
       const key = `${stateMachineName}/${executionName}`;
@@ -284,13 +305,16 @@ export function createWorkflowRuntime(options: WorkflowRuntimeOptions): Workflow
       const done = run(entry, record).then((result) => {
         record.status = result.status;
         record.result = result;
+        if (options.forgetClosedAfterMs !== undefined)
+          closed.push({ key, stoppedAt: result.stopDate.getTime() });
         return result;
       });
       records.set(key, { record, inputKey, done });
+      started++;
       return done;
     },
     executions: () => [...records.values()].map(({ record }) => ({ ...record })),
-    executionCount: () => records.size,
+    executionCount: () => started,
     stateMachineNames: () => [...prepared.keys()],
     pendingTasks: () => tokens.pending(),
     sendTaskSuccess: (taskToken, output) => tokens.succeed(taskToken, output),

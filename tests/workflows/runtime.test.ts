@@ -13,6 +13,7 @@ import {
   sesv2Integrations,
   type TaskHandler,
   type WorkflowRuntime,
+  type WorkflowRuntimeOptions,
 } from '#local/workflows/index';
 import type { Db } from '#store/client';
 import { createTestDb } from '#tests/support/db';
@@ -81,6 +82,7 @@ describe('local workflow runtime', () => {
   let sesEndpoint: string;
   let fake: ReturnType<typeof fakeHandlers>;
   let runtime: WorkflowRuntime;
+  let runtimeOptions: WorkflowRuntimeOptions;
   const byName = (name: string) => {
     const machine = machines.find((m) => m.name === name);
     if (!machine) throw new Error(`no state machine ${name}`);
@@ -94,7 +96,7 @@ describe('local workflow runtime', () => {
     const address = ses.address();
     sesEndpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     fake = fakeHandlers();
-    runtime = createWorkflowRuntime({
+    runtimeOptions = {
       stateMachines: ['RenewalCheckpoint', 'AwaitAck', 'Invite'].map(byName),
       taskHandlers: fake.handlers,
       serviceIntegrations: {
@@ -107,7 +109,8 @@ describe('local workflow runtime', () => {
           }),
         ),
       },
-    });
+    };
+    runtime = createWorkflowRuntime(runtimeOptions);
   });
 
   afterAll(async () => {
@@ -235,6 +238,27 @@ describe('local workflow runtime', () => {
         runtime.startExecution('RenewalCheckpoint', 'red-3-T-30', { accountId: 'red-4' }),
       ).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
       expect(fake.calls.score).not.toContain('red-4');
+    });
+
+    it('forgets an execution the given time after it closed, when asked to, so its name can be used again', async () => {
+      let now = Date.parse('2026-01-01T00:00:00Z');
+      const forgetting = createWorkflowRuntime({
+        ...runtimeOptions,
+        clock: { now: () => new Date(now) },
+        forgetClosedAfterMs: 90 * 86_400_000,
+      });
+      await forgetting.startExecution('RenewalCheckpoint', 'green-7-T-90', { accountId: 'green-7' });
+      now += 89 * 86_400_000;
+      await expect(
+        forgetting.startExecution('RenewalCheckpoint', 'green-7-T-90', { accountId: 'green-8' }),
+      ).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
+      now += 2 * 86_400_000;
+      const reused = await forgetting.startExecution('RenewalCheckpoint', 'green-7-T-90', {
+        accountId: 'green-8',
+      });
+      expect(reused.status).toBe('SUCCEEDED');
+      expect(forgetting.executions().map((e) => e.input)).toEqual([{ accountId: 'green-8' }]);
+      expect(forgetting.executionCount()).toBe(2);
     });
 
     it('rejects execution names Step Functions would reject', async () => {

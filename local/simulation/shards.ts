@@ -1,0 +1,99 @@
+import { availableParallelism, totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
+import { Worker } from 'node:worker_threads';
+import type { Config } from '#config/schema';
+import {
+  assembleResult,
+  type PhaseProfile,
+  type RunOptions,
+  type SimulationParts,
+  type SimulationResult,
+} from './run.ts';
+import { type Shard, syntheticSimulationInput } from './synthetic-input.ts';
+
+/** What a shard's thread is given: the portfolio to generate, which part of it is its own, and the config. */
+export interface ShardTask {
+  accounts: number;
+  days: number;
+  seed: number;
+  shard: Shard;
+  config?: Config;
+}
+
+/** As many shards as cores, but no shard smaller than this many accounts (below it, threads cost more than they save). */
+const MIN_ACCOUNTS_PER_SHARD = 100;
+
+export function defaultShards(accounts: number): number {
+  return Math.max(1, Math.min(availableParallelism(), Math.floor(accounts / MIN_ACCOUNTS_PER_SHARD)));
+}
+
+interface ShardOutput {
+  parts: SimulationParts;
+  profile: PhaseProfile;
+  counts: { signals: number };
+}
+
+/**
+ * Each shard's heap: what this process may use, but no more than its share of 60% of the machine's memory, so
+ * that the shards' heaps (which V8 lets grow well past their live data before collecting) fit together.
+ */
+function shardHeapMb(shards: number): number {
+  const processLimit = getHeapStatistics().heap_size_limit / 2 ** 20;
+  return Math.floor(Math.min(processLimit, ((totalmem() / 2 ** 20) * 0.6) / shards));
+}
+
+function runShard(task: ShardTask, onDay: (day: number) => void) {
+  return new Promise<ShardOutput>((resolve, reject) => {
+    const worker = new Worker(new URL('./shard-thread.mjs', import.meta.url), {
+      workerData: task,
+      resourceLimits: { maxOldGenerationSizeMb: shardHeapMb(task.shard.count) },
+    });
+    worker.on('message', (message: { kind: 'day'; day: number } | ({ kind: 'done' } & ShardOutput)) => {
+      if (message.kind === 'day') onDay(message.day);
+      else resolve(message);
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => {
+      if (code !== 0)
+        reject(
+          new Error(
+            `simulation shard ${task.shard.index + 1}/${task.shard.count} stopped with exit code ${code}`,
+          ),
+        );
+    });
+  });
+}
+
+/**
+ * A synthetic portfolio run in `shards` threads, each holding its share of the accounts in its own in-memory
+ * store, so a large backtest uses every core and no single heap holds the whole table. The result is the one a
+ * single run gives, byte for byte (tests/integration/simulation-shards.test.ts): the parts are merged and
+ * summarised exactly as one run's are.
+ */
+export async function runShardedSimulation(
+  portfolio: { accounts: number; days: number; seed: number },
+  shards: number,
+  { onDay, profile, counts, config }: Pick<RunOptions, 'onDay' | 'profile' | 'counts' | 'config'> = {},
+): Promise<SimulationResult> {
+  const whole = syntheticSimulationInput(portfolio.accounts, portfolio.days, portfolio.seed);
+  const daysDone = Array.from({ length: shards }, () => 0);
+  const outputs = await Promise.all(
+    daysDone.map((_, index) =>
+      runShard({ ...portfolio, shard: { index, count: shards }, ...(config ? { config } : {}) }, (day) => {
+        daysDone[index] = day;
+        const slowest = Math.min(...daysDone);
+        if (slowest === day) onDay?.(slowest, portfolio.days);
+      }),
+    ),
+  );
+  if (counts) for (const output of outputs) counts.signals += output.counts.signals;
+  if (profile)
+    for (const output of outputs)
+      for (const phase of Object.keys(profile) as (keyof PhaseProfile)[])
+        profile[phase] += output.profile[phase] / shards;
+  return assembleResult(
+    whole,
+    outputs.map((o) => o.parts),
+    config,
+  );
+}
