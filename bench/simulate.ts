@@ -1,5 +1,5 @@
 import '#local/quiet-sdk';
-import { type PhaseProfile, runSimulation } from '#local/simulation/run';
+import { emptyPhaseProfile, runSimulation } from '#local/simulation/run';
 import { defaultShards, runShardedSimulation } from '#local/simulation/shards';
 import type { SimulationStore } from '#local/simulation/store';
 import { syntheticSimulationInput } from '#local/simulation/synthetic-input';
@@ -22,7 +22,7 @@ const BASELINE_SLICE = { accounts: 30, days: 30 };
 
 async function measure(accounts: number, days: number, on: SimulationStore, progress: boolean, shards = 1) {
   const counts = { signals: 0 };
-  const profile: PhaseProfile = { setup: 0, timers: 0, signals: 0, acks: 0, expiry: 0, collect: 0 };
+  const profile = emptyPhaseProfile();
   const started = Date.now();
   let peakHeap = 0;
   const onDay = (day: number) => {

@@ -42,7 +42,6 @@ export async function ingestSignals(
   { rawSignalDays = DEFAULT_RAW_SIGNAL_DAYS }: IngestOptions = {},
 ): Promise<IngestResult> {
   const checked = checkSignals(records, now);
-  const indexOf = new Map<Signal, number>();
   const known = await existingAccountIds(
     db,
     checked.valid.map(({ signal }) => signal.accountId),
@@ -50,7 +49,6 @@ export async function ingestSignals(
   const rejected = [...checked.rejected];
   const storable = [];
   for (const { index, signal } of checked.valid) {
-    indexOf.set(signal, index);
     if (known.has(signal.accountId)) storable.push(signal);
     else
       rejected.push({
@@ -69,12 +67,10 @@ export async function ingestSignals(
     ingestDay(db, group, expiry),
   );
   const closed = new Set(results.flatMap((r) => r.closed));
-  for (const signal of closed)
-    rejected.push({
-      index: indexOf.get(signal) as number,
-      id: signal.id,
-      errors: [closedDay(signal, rawSignalDays)],
-    });
+  if (closed.size > 0)
+    for (const { index, signal } of checked.valid)
+      if (closed.has(signal))
+        rejected.push({ index, id: signal.id, errors: [closedDay(signal, rawSignalDays)] });
   await markDirty(
     db,
     storable.map((signal) => signal.accountId),

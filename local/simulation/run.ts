@@ -152,6 +152,15 @@ function post(
 /** Where a run's wall time goes, in milliseconds by phase; filled when passed (benchmarks). */
 export type PhaseProfile = Record<'setup' | 'timers' | 'signals' | 'acks' | 'expiry' | 'collect', number>;
 
+export const emptyPhaseProfile = (): PhaseProfile => ({
+  setup: 0,
+  timers: 0,
+  signals: 0,
+  acks: 0,
+  expiry: 0,
+  collect: 0,
+});
+
 /** How a run is observed and configured; every field is optional. */
 export interface RunOptions {
   /** Called after each virtual day (progress bars). */

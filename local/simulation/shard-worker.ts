@@ -1,13 +1,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import '#local/quiet-sdk';
-import { type PhaseProfile, simulateParts } from './run.ts';
+import { emptyPhaseProfile, simulateParts } from './run.ts';
 import type { ShardTask } from './shards.ts';
 import { syntheticSimulationInput } from './synthetic-input.ts';
 
 /** One shard of a synthetic portfolio, run in its own thread with its own store, clock and workflow engine. */
 const task = workerData as ShardTask;
 const input = syntheticSimulationInput(task.accounts, task.days, task.seed, task.shard);
-const profile: PhaseProfile = { setup: 0, timers: 0, signals: 0, acks: 0, expiry: 0, collect: 0 };
+const profile = emptyPhaseProfile();
 const counts = { signals: 0 };
 const parts = await simulateParts(input, {
   profile,

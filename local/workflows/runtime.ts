@@ -217,8 +217,8 @@ export function createWorkflowRuntime(options: WorkflowRuntimeOptions): Workflow
   function forgetOldExecutions() {
     if (options.forgetClosedAfterMs === undefined) return;
     const before = clock.now().getTime() - options.forgetClosedAfterMs;
-    while (forgotten < closed.length && (closed[forgotten] as { stoppedAt: number }).stoppedAt < before)
-      records.delete((closed[forgotten++] as { key: string }).key);
+    for (let next = closed[forgotten]; next && next.stoppedAt < before; next = closed[++forgotten])
+      records.delete(next.key);
     if (forgotten > 4096 && forgotten * 2 > closed.length) {
       closed.splice(0, forgotten);
       forgotten = 0;

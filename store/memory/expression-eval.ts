@@ -1,6 +1,6 @@
 import { validationError } from './errors.ts';
 import type { Condition, Operand, Path, SetValue, Update } from './expression-parser.ts';
-import { compare, copy, equal, type Item, typeOf, type Value } from './values.ts';
+import { compare, copy, equal, type Item, typeOf, utf8Length, type Value } from './values.ts';
 
 /** One request's placeholders: `#name` → attribute name, `:value` → value (already converted for storage). */
 export interface Scope {
@@ -46,7 +46,7 @@ function read(item: Item | undefined, path: Resolved): Value | undefined {
 
 function sizeOf(value: Value | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (typeof value === 'string') return utf8Length(value);
   if (value instanceof Uint8Array) return value.byteLength;
   if (value instanceof Set) return value.size;
   if (Array.isArray(value)) return value.length;

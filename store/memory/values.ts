@@ -94,19 +94,19 @@ export function copy(value: Value): Value {
 export const copyItem = (item: Item): Item => copy(item) as Item;
 
 /** UTF-8 length without a call into C++ (Buffer.byteLength), which costs more than the loop for short strings. */
-function utf8Length(text: string): number {
+export function utf8Length(text: string): number {
   let bytes = text.length;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code < 0x80) continue;
-    if (code < 0x800) bytes += 1;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        bytes += 2; // a surrogate pair: two UTF-16 units, four UTF-8 bytes
-        i++;
-      } else bytes += 2;
-    } else bytes += 2;
+    if (code < 0x800) {
+      bytes += 1;
+      continue;
+    }
+    // Three bytes for one unit (a lone surrogate too); four for a surrogate pair, which is two units.
+    bytes += 2;
+    const next = text.charCodeAt(i + 1);
+    if (code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++;
   }
   return bytes;
 }
