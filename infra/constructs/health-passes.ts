@@ -1,12 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
-import { acknowledgeInvokeGrant, acknowledgeNag } from '../nag.ts';
+import { acknowledgeNag } from '../nag.ts';
 import type { FunctionConfig } from './function-bundle.ts';
+import { invokeOnSchedule } from './scheduled-invoke.ts';
 import { ServiceFunction } from './service-function.ts';
 
 export interface HealthPassesProps {
@@ -39,19 +38,19 @@ export class HealthPasses extends Construct {
       'Serverless::Serverless-LambdaDLQ',
       'Invoked by EventBridge Scheduler, which retries; a failed pass leaves the accounts dirty for the next run, and errors raise the Lambda error alarm.',
     );
-    const role = new Role(this, 'SchedulerRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
-    });
-    acknowledgeInvokeGrant(role, fn);
-    new Schedule(this, 'DirtySchedule', {
-      schedule: ScheduleExpression.rate(props.dirtyEvery ?? Duration.minutes(15)),
-      target: new LambdaInvoke(fn, { role, input: ScheduleTargetInput.fromObject({ pass: 'dirty' }) }),
-      description: 'Scores the accounts with new signals or profile changes',
-    });
-    new Schedule(this, 'DailySchedule', {
-      schedule: ScheduleExpression.cron({ hour: '5', minute: '0' }),
-      target: new LambdaInvoke(fn, { role, input: ScheduleTargetInput.fromObject({ pass: 'daily' }) }),
-      description: 'Learns segment baselines again and scores every account',
-    });
+    invokeOnSchedule(this, 'SchedulerRole', fn, [
+      {
+        id: 'DirtySchedule',
+        schedule: ScheduleExpression.rate(props.dirtyEvery ?? Duration.minutes(15)),
+        description: 'Scores the accounts with new signals or profile changes',
+        input: { pass: 'dirty' },
+      },
+      {
+        id: 'DailySchedule',
+        schedule: ScheduleExpression.cron({ hour: '5', minute: '0' }),
+        description: 'Learns segment baselines again and scores every account',
+        input: { pass: 'daily' },
+      },
+    ]);
   }
 }

@@ -1,10 +1,9 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import type { TimerKind } from '../../core/workflows/timers.ts';
 import { MilestoneJourney } from '../../workflows/milestone-journey.ts';
@@ -13,6 +12,7 @@ import { RiskEscalation } from '../../workflows/risk-escalation.ts';
 import { acknowledgeInvokeGrant, acknowledgeNag } from '../nag.ts';
 import type { Email } from './email.ts';
 import type { FunctionConfig } from './function-bundle.ts';
+import { invokeOnSchedule } from './scheduled-invoke.ts';
 import { ServiceFunction } from './service-function.ts';
 
 export interface WorkflowsProps {
@@ -174,15 +174,13 @@ export class Workflows extends Construct {
       'Serverless::Serverless-LambdaDLQ',
       'Invoked by EventBridge Scheduler every few minutes; a failed run is simply repeated by the next one, as timers stay pending until fired.',
     );
-    const schedulerRole = new Role(this, 'SchedulerRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
-    });
-    acknowledgeInvokeGrant(schedulerRole, dispatcher);
-    new Schedule(this, 'DispatchSchedule', {
-      schedule: ScheduleExpression.rate(props.dispatchEvery ?? Duration.minutes(5)),
-      target: new LambdaInvoke(dispatcher, { role: schedulerRole }),
-      description: 'Runs the timer dispatcher',
-    });
+    invokeOnSchedule(this, 'SchedulerRole', dispatcher, [
+      {
+        id: 'DispatchSchedule',
+        schedule: ScheduleExpression.rate(props.dispatchEvery ?? Duration.minutes(5)),
+        description: 'Runs the timer dispatcher',
+      },
+    ]);
 
     const digest = new ServiceFunction(this, 'digest', {
       entry: 'functions/digest/handler.ts',
@@ -199,15 +197,13 @@ export class Workflows extends Construct {
       'Serverless::Serverless-LambdaDLQ',
       'Invoked weekly by EventBridge Scheduler, which retries; a missed week is visible in the Lambda error alarm.',
     );
-    const digestRole = new Role(this, 'DigestSchedulerRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
-    });
-    acknowledgeInvokeGrant(digestRole, digest);
-    new Schedule(this, 'WeeklyDigestSchedule', {
-      // Mondays 07:00 UTC, ahead of the regions' weekly cross-functional meetings.
-      schedule: ScheduleExpression.cron({ weekDay: 'MON', hour: '7', minute: '0' }),
-      target: new LambdaInvoke(digest, { role: digestRole }),
-      description: 'Sends the weekly regional risk review',
-    });
+    invokeOnSchedule(this, 'DigestSchedulerRole', digest, [
+      {
+        id: 'WeeklyDigestSchedule',
+        // Mondays 07:00 UTC, ahead of the regions' weekly cross-functional meetings.
+        schedule: ScheduleExpression.cron({ weekDay: 'MON', hour: '7', minute: '0' }),
+        description: 'Sends the weekly regional risk review',
+      },
+    ]);
   }
 }
