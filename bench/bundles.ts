@@ -100,7 +100,7 @@ async function main() {
   const configOnly = Buffer.byteLength(JSON.stringify({ config: defaultConfig }));
   const withTemplates = JSON.stringify({
     config: defaultConfig,
-    templates: await compileTemplates(defaultConfig.templates),
+    templates: await compileTemplates(defaultConfig.templates, defaultConfig.brand),
   });
   writeFileSync(ENV[CONFIG_FILE_ENV], withTemplates);
   const configBytes = (name: string) =>

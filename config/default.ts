@@ -157,6 +157,8 @@ export const defaultConfig: Config = {
   plays: defaultPlays,
   restraint: defaultRestraint,
   messaging: defaultMessaging,
+  // Nothing chosen: no product name, URL or logo of anyone's reaches a customer until you set them.
+  brand: {},
   retention: { rawSignalDays: DEFAULT_RAW_SIGNAL_DAYS },
   templates: defaultTemplates,
 };

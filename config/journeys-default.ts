@@ -165,7 +165,12 @@ export const defaultMessaging: MessagingConfig = {
   publicBaseUrl: 'http://127.0.0.1:3000',
 };
 
-const dashboard = { label: 'Open {{productName}}', url: '{{appUrl}}' };
+/**
+ * The button of a template: it opens `brand.appUrl`, and is left out until the brand sets one. The default templates
+ * name no brand variable, so the default config is valid and never puts a product name or URL into a customer's
+ * email that nobody chose; set `brand` (README, "Configuration") and every template carries it.
+ */
+const signIn = { label: 'Sign in' };
 
 export const defaultTemplates: TemplatesConfig = {
   congrats_first_login: {
@@ -176,17 +181,17 @@ export const defaultTemplates: TemplatesConfig = {
       '{{accountName}} logged in for the first time on day {{reachedDay}} after go-live.',
       'Next step: complete the configuration so your team sees its own data by day {{nextDueDay}}.',
     ],
-    action: dashboard,
+    action: signIn,
   },
   nudge_first_login: {
-    subject: '{{contactName}}, your {{productName}} workspace is waiting',
+    subject: '{{contactName}}, your workspace is waiting',
     preheader: 'A first login takes two minutes.',
     heading: 'Your workspace is ready',
     paragraphs: [
       'Most teams log in within {{dueDay}} days of go-live; {{accountName}} has not logged in yet.',
       'Sign in once and invite a colleague: it takes two minutes. Reply to this email if something is in the way - {{csmName}} will help.',
     ],
-    action: dashboard,
+    action: signIn,
   },
   congrats_configured: {
     subject: 'Configuration complete',
@@ -202,7 +207,7 @@ export const defaultTemplates: TemplatesConfig = {
       'Teams that finish configuration by day {{dueDay}} get value fastest. {{accountName}} is at day {{daysLive}}.',
       'Need a hand? Reply and {{csmName}} will set up a short call.',
     ],
-    action: dashboard,
+    action: signIn,
   },
   congrats_value: {
     subject: '{{accountName}} reached {{valuePercent}}% of its target value',
@@ -229,7 +234,7 @@ export const defaultTemplates: TemplatesConfig = {
     ],
   },
   renewal_notice: {
-    subject: 'Your {{productName}} renewal on {{renewalDate}}',
+    subject: 'Your renewal on {{renewalDate}}',
     preheader: 'What your team achieved this year.',
     heading: 'Renewal on {{renewalDate}}',
     paragraphs: ['{{accountName}} renews on {{renewalDate}}. {{csmName}} will be in touch.'],

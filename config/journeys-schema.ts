@@ -90,14 +90,41 @@ const templateSchema = z.strictObject({
   /** Shown in the inbox preview line. */
   preheader: text(200),
   heading: text(200),
-  /** Paragraphs; `{{name}}` placeholders are replaced by account and health variables (see core/journeys/variables.ts). */
+  /**
+   * Paragraphs; `{{name}}` placeholders are replaced by the variables of core/journeys/variables.ts. A variable
+   * that is not defined where the template is sent is refused when the config is validated.
+   */
   paragraphs: z.array(text(2000)).min(1, 'must have at least one paragraph'),
-  action: z.strictObject({ label: text(80), url: z.string().min(1) }).optional(),
+  /** A button; without `url` it opens `brand.appUrl`, and is left out while no app URL is set. */
+  action: z.strictObject({ label: text(80), url: z.string().min(1).optional() }).optional(),
 });
 
 export const templatesSchema = z.record(id, templateSchema, {
   error: (issue) => (issue.code === 'invalid_key' ? 'is not a valid template id' : undefined),
 });
+
+/**
+ * Who the customer hears from. Every email uses it: the logo heads it, the product name signs the footer, the
+ * sender name is the From display name, and the app URL is the target of each template's button. Nothing is set by
+ * default: churnguard's own name or an example URL never reaches a customer unless you choose it; a template that
+ * names `{{productName}}` or `{{appUrl}}` is refused until the brand sets it.
+ */
+export const brandSchema = z
+  .strictObject({
+    /** Your product as your customers know it: "Acme Analytics". */
+    productName: text(80).optional(),
+    /** Where your customers sign in; a template's button opens it. */
+    appUrl: z.url({ error: 'must be a URL, e.g. https://app.acme.example' }).optional(),
+    /** The From display name: "Acme Customer Success". */
+    senderName: text(80)
+      .refine((name) => !/[\r\n<>"]/.test(name), 'must not contain line breaks, quotes or angle brackets')
+      .optional(),
+    /** An https URL of your logo (shown 120 px wide at the top of every email). */
+    logoUrl: z
+      .url({ protocol: /^https$/, error: 'must be an https URL (mail clients block other images)' })
+      .optional(),
+  })
+  .default({});
 
 export const messagingSchema = z.strictObject({
   /** The From address of every email (an SES verified identity). */
@@ -116,3 +143,4 @@ export type RestraintConfig = z.infer<typeof restraintSchema>;
 export type TemplateConfig = z.infer<typeof templateSchema>;
 export type TemplatesConfig = z.infer<typeof templatesSchema>;
 export type MessagingConfig = z.infer<typeof messagingSchema>;
+export type BrandConfig = z.infer<typeof brandSchema>;

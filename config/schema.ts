@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BANDS, COMPONENT_IDS, PROGRAMS, TIER_IDS, TOUCHES } from '#core/health/vocabulary';
 import { DEFAULT_RAW_SIGNAL_DAYS, RENEWAL_OUTCOMES, SIGNAL_TYPES } from '#core/signals';
 import {
+  brandSchema,
   journeysSchema,
   messagingSchema,
   playsSchema,
@@ -267,6 +268,8 @@ export const configSchema = z.strictObject({
   restraint: restraintSchema,
   /** Sender, unsubscribe base URL and SES configuration set (issue 5). */
   messaging: messagingSchema,
+  /** Product name, app URL, sender name and logo used by every email; nothing by default (issue 18). */
+  brand: brandSchema,
   /** How long raw signals are kept after they arrive (DynamoDB TTL); daily rollups are kept. */
   retention: z
     .strictObject({

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { type AccountInput, accountSchema } from './accounts.ts';
-import { isInFuture, type Signal, signalDay, signalSchema } from './signals.ts';
+import {
+  isInFuture,
+  type MilestoneSignalName,
+  type Signal,
+  signalDay,
+  signalSchema,
+  unknownMilestoneError,
+} from './signals.ts';
 import { type FieldError, fieldErrors } from './validation.ts';
 
 export const MAX_SIGNALS_PER_REQUEST = 1000;
@@ -50,8 +57,17 @@ export interface CheckedSignals {
   repeatedInBatch: number;
 }
 
+export interface SignalChecks {
+  /** The `milestone` signal names the config's journey baseline detects; others are refused. Unchecked if absent. */
+  milestoneNames?: readonly MilestoneSignalName[];
+}
+
 /** Validates every record; stamps `receivedAt`; drops in-batch repeats (the first occurrence wins). */
-export function checkSignals(records: readonly unknown[], now: Date): CheckedSignals {
+export function checkSignals(
+  records: readonly unknown[],
+  now: Date,
+  { milestoneNames }: SignalChecks = {},
+): CheckedSignals {
   const valid: CheckedSignals['valid'] = [];
   const rejected: Rejection[] = [];
   const seen = new Set<string>();
@@ -66,6 +82,11 @@ export function checkSignals(records: readonly unknown[], now: Date): CheckedSig
     const signal = parsed.data;
     if (isInFuture(signal, now)) {
       rejected.push(reject(index, record, [{ path: 'occurredAt', message: 'is in the future' }]));
+      return;
+    }
+    const unknownMilestone = milestoneNames && unknownMilestoneError(signal, milestoneNames);
+    if (unknownMilestone) {
+      rejected.push(reject(index, record, [unknownMilestone]));
       return;
     }
     const identity = `${signal.accountId}\u0000${signalDay(signal)}\u0000${signal.id}`;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { JourneyBaselineConfig } from '#config/schema';
 import { entityId } from './ids.ts';
+import type { FieldError } from './validation.ts';
 
 export const SIGNAL_TYPES = [
   'login',
@@ -141,6 +143,41 @@ export const signalSchema = baseSignal.superRefine((signal, ctx) => {
     }
   }
 });
+
+/** A `milestone` signal name the journey baseline detects, and the milestone it counts for. */
+export interface MilestoneSignalName {
+  name: string;
+  milestone: string;
+}
+
+/** The names `milestone` signals may carry: those of the baseline's milestones detected by a milestone signal. */
+export function milestoneSignalNames(baseline: JourneyBaselineConfig): MilestoneSignalName[] {
+  return baseline.milestones.flatMap((m) =>
+    m.detect.kind === 'milestone' ? [{ name: m.detect.name, milestone: m.id }] : [],
+  );
+}
+
+/**
+ * A `milestone` signal whose name no milestone of the journey baseline detects would be stored and never count
+ * (`configured` is the milestone's id; its signal is `configuration_complete`): it is refused, naming the known ones.
+ */
+export function unknownMilestoneError(
+  signal: Pick<SignalInput, 'type' | 'attributes'>,
+  known: readonly MilestoneSignalName[],
+): FieldError | undefined {
+  if (signal.type !== 'milestone') return undefined;
+  const name = signal.attributes?.milestone;
+  if (typeof name !== 'string' || known.some((k) => k.name === name)) return undefined;
+  const names = known.map((k) => `${k.name} (milestone ${k.milestone})`).join(', ');
+  const id = known.find((k) => k.milestone === name);
+  return {
+    path: 'attributes.milestone',
+    message:
+      `"${name}" is not a milestone the journey baseline detects, so it would never count; ` +
+      (id ? `milestone ${name} is reached by a milestone signal named "${id.name}"; ` : '') +
+      (names ? `known names: ${names}` : 'the journey baseline detects no milestone by signal'),
+  };
+}
 
 /**
  * Days a raw signal is kept after it arrives, unless the config says otherwise. Long enough for every vendor's

@@ -35,7 +35,9 @@ export async function bundleConfig(argv: string[]): Promise<FunctionBundle> {
   }
   const bundle: FunctionBundle = {
     config: parsed.config,
-    ...(values.templates ? { templates: await compileTemplates(parsed.config.templates) } : {}),
+    ...(values.templates
+      ? { templates: await compileTemplates(parsed.config.templates, parsed.config.brand) }
+      : {}),
   };
   await writeFile(values.out, JSON.stringify(bundle));
   return bundle;

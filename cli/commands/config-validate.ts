@@ -1,5 +1,5 @@
 import { defaultConfig } from '#config/default';
-import { type ConfigResult, loadConfigFile, parseConfig } from '#config/load';
+import { CONFIG_ENV, type ConfigResult, configFileFrom, loadConfigFile, parseConfig } from '#config/load';
 import type { Config } from '#config/schema';
 import { modelVersion } from '#core/health/model-version';
 
@@ -19,20 +19,28 @@ function summary(config: Config, source: string): string {
   const tiers = Object.entries(config.segmentation.byTier)
     .map(([tier, rule]) => `${tier}→${rule.segment}`)
     .join(' ');
+  const brand = Object.entries(config.brand)
+    .map(([name, value]) => `${name} ${JSON.stringify(value)}`)
+    .join(', ');
   return [
     `config OK: ${source}`,
     `model ${modelVersion(config)}; ${segments.length} segments; tiers ${tiers}; lookback ${config.health.lookbackDays} days`,
     ...segments,
+    `  brand: ${brand || 'none set (emails carry no product name, app link or logo; see README, Configuration)'}`,
   ].join('\n');
 }
 
 /**
- * `churnguard config validate [file]`: every problem with its path, or "config OK" and a short summary. Without a
- * file, the built-in default playbook is checked (what every function runs unless given another config).
+ * `churnguard config validate [file]`: every problem with its path in the file, or "config OK" and a short summary.
+ * The file holds what differs from the default and is checked merged with it. Without a file: CHURNGUARD_CONFIG,
+ * else the built-in default playbook (what every function runs unless given another config).
  */
-export async function validateConfig(file?: string): Promise<ValidationReport> {
+export async function validateConfig(given?: string): Promise<ValidationReport> {
+  const file = configFileFrom(given);
   const result: ConfigResult = file ? await loadConfigFile(file) : parseConfig(defaultConfig);
-  const source = file ?? 'the built-in default (config/default.ts)';
+  const source = file
+    ? `${file}${given ? '' : ` (${CONFIG_ENV})`} over the built-in default`
+    : 'the built-in default (config/default.ts)';
   if (result.ok) return { ok: true, text: `${summary(result.config, source)}\n` };
   const lines = result.errors.map((error) => `  ${error.path}: ${error.message}`);
   const count = result.errors.length === 1 ? '1 error' : `${result.errors.length} errors`;

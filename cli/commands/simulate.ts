@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { loadConfigFile } from '#config/load';
 import type { Config } from '#config/schema';
 import type { OutcomeGroup, SimSummary } from '#core/simulation/summary';
 import { runSimulation, type SimulationInput } from '#local/simulation/run';
@@ -7,6 +6,7 @@ import { defaultShards, runShardedSimulation } from '#local/simulation/shards';
 import type { SimulationStore } from '#local/simulation/store';
 import { syntheticSimulationInput } from '#local/simulation/synthetic-input';
 import { Progress } from '../progress.ts';
+import { loadCliConfig } from './config-file.ts';
 import { loadScenarioFile } from './scenario-file.ts';
 import { loadImportedHistory } from './simulate-import.ts';
 
@@ -95,12 +95,9 @@ export function summaryTable(summary: SimSummary): string {
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
 }
 
-/** A config file for the run, through the same loader and checks as `churnguard config validate`. */
-export async function loadSimulationConfig(file: string): Promise<Config> {
-  const loaded = await loadConfigFile(file);
-  if (loaded.ok) return loaded.config;
-  const problems = loaded.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n');
-  throw new Error(`the config ${file} has ${loaded.errors.length} problem(s):\n${problems}`);
+/** The config for the run (the file, else CHURNGUARD_CONFIG), through the checks of `churnguard config validate`. */
+export async function loadSimulationConfig(file?: string): Promise<Config> {
+  return (await loadCliConfig(file)).config;
 }
 
 async function chooseInput(options: SimulateOptions): Promise<SimulationInput> {
@@ -120,7 +117,7 @@ async function chooseInput(options: SimulateOptions): Promise<SimulationInput> {
 
 export async function simulate(options: SimulateOptions) {
   // The config first: a bad one fails before anything is read or run.
-  const config = options.configFile ? await loadSimulationConfig(options.configFile) : undefined;
+  const { config, file } = await loadCliConfig(options.configFile);
   const input = await chooseInput(options);
   const progress = new Progress('simulating days', input.days);
   const started = Date.now();
@@ -134,11 +131,11 @@ export async function simulate(options: SimulateOptions) {
       ? await runShardedSimulation(
           { accounts: options.synthetic, days: input.days, seed: options.seed ?? 1 },
           shards,
-          { onDay, ...(config ? { config } : {}) },
+          { onDay, ...(file ? { config } : {}) },
         )
       : await runSimulation(input, {
           onDay,
-          ...(config ? { config } : {}),
+          ...(file ? { config } : {}),
           ...(options.store ? { store: options.store } : {}),
         });
   progress.finish(

@@ -15,7 +15,10 @@ export interface JourneyBaseline {
 }
 
 /** The journey baseline (seed 004) with the segment's own due days and grace applied. */
-export function journeyBaselineFor(config: Config, segment: string): JourneyBaseline {
+export function journeyBaselineFor(
+  config: Pick<Config, 'segments' | 'journeyBaseline'>,
+  segment: string,
+): JourneyBaseline {
   const own = segmentConfig(config, segment).journeyBaseline;
   const base = config.journeyBaseline;
   return {

@@ -11,7 +11,7 @@ function tierByArr(config: Config, arr: number): TierId {
   return TIER_IDS.find((tier) => arr >= config.segmentation.tiers[tier].minArr) ?? 'D';
 }
 
-export function segmentConfig(config: Config, segment: string): SegmentConfig {
+export function segmentConfig(config: Pick<Config, 'segments'>, segment: string): SegmentConfig {
   const found = config.segments[segment];
   if (!found)
     throw new Error(`segment "${segment}" is not defined; validate the config with parseConfig first`);

@@ -1,4 +1,4 @@
-import type { TemplateConfig, TemplatesConfig } from '#config/journeys-schema';
+import type { BrandConfig, TemplateConfig, TemplatesConfig } from '#config/journeys-schema';
 import { fillIn, type TemplateVariables } from './variables.ts';
 
 /**
@@ -16,8 +16,15 @@ export interface RenderedMessage {
   headers: { name: string; value: string }[];
 }
 
-/** A template's HTML with its `{{variable}}` placeholders (and `{{__unsubscribeUrl}}` in the footer) kept. */
-export type CompileTemplate = (template: TemplateConfig, withUnsubscribe: boolean) => Promise<string>;
+/**
+ * A template's HTML in the brand's layout, with its `{{variable}}` placeholders (and `{{__unsubscribeUrl}}` in the
+ * footer) kept.
+ */
+export type CompileTemplate = (
+  template: TemplateConfig,
+  withUnsubscribe: boolean,
+  brand: BrandConfig,
+) => Promise<string>;
 
 /** A template compiled both ways, as a function bundle carries it (see scripts/bundle-config.ts). */
 export interface CompiledTemplate {
@@ -36,7 +43,8 @@ export class TemplateRenderError extends Error {
   }
 }
 
-const escapeHtml = (value: string) =>
+/** Text as HTML text or attribute value. */
+export const escapeHtml = (value: string) =>
   value
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -48,8 +56,9 @@ const escapeHtml = (value: string) =>
 const contentKey = (template: TemplateConfig) => JSON.stringify(template);
 
 /**
- * A compiler that only looks up HTML compiled ahead of time for these templates. A template that was not
- * compiled (or was changed since) fails with TemplateRenderError instead of sending stale HTML.
+ * A compiler that only looks up HTML compiled ahead of time for these templates (with the bundled config's brand,
+ * the only brand the function runs with). A template that was not compiled (or was changed since) fails with
+ * TemplateRenderError instead of sending stale HTML.
  */
 export function precompiledTemplates(
   templates: TemplatesConfig,
@@ -60,7 +69,7 @@ export function precompiledTemplates(
     const entry = compiled[id];
     if (entry) byContent.set(contentKey(template), entry);
   }
-  return async (template, withUnsubscribe) => {
+  return async (template, withUnsubscribe, _brand) => {
     const entry = byContent.get(contentKey(template));
     if (!entry) {
       throw new TemplateRenderError(
@@ -72,23 +81,42 @@ export function precompiledTemplates(
 }
 
 /**
- * A template as a responsive HTML email (compiled by `compile`) and its plain-text twin. Variable values are
- * HTML-escaped in the HTML part. With `unsubscribeUrl`, both parts show a visible unsubscribe link and the headers
- * carry `List-Unsubscribe` + `List-Unsubscribe-Post` (RFC 8058 one click).
+ * The From header: the address, with `brand.senderName` as its display name when set (quoted, or as an RFC 2047
+ * encoded word when it is not plain ASCII, as SES requires).
+ */
+export function fromHeader(address: string, brand: BrandConfig): string {
+  const name = brand.senderName;
+  if (!name) return address;
+  const display = /^[\x20-\x7e]*$/.test(name)
+    ? `"${name.replace(/\\/g, '\\\\')}"`
+    : `=?UTF-8?B?${Buffer.from(name, 'utf8').toString('base64')}?=`;
+  return `${display} <${address}>`;
+}
+
+/** Where a template's button goes: its own URL, else the brand's app URL; no button without either. */
+export function actionUrl(template: TemplateConfig, brand: BrandConfig): string | undefined {
+  return template.action ? (template.action.url ?? brand.appUrl) : undefined;
+}
+
+/**
+ * A template as a responsive HTML email (compiled by `compile`, in the brand's layout) and its plain-text twin.
+ * Variable values are HTML-escaped in the HTML part. With `unsubscribeUrl`, both parts show a visible unsubscribe
+ * link and the headers carry `List-Unsubscribe` + `List-Unsubscribe-Post` (RFC 8058 one click).
  */
 export async function renderMessage(
   compile: CompileTemplate,
   template: TemplateConfig,
   variables: TemplateVariables,
   unsubscribeUrl?: string,
+  brand: BrandConfig = {},
 ): Promise<RenderedMessage> {
   const plain = (text: string) => fillIn(text, variables);
   const subject = plain(template.subject);
-  const action = template.action
-    ? { label: plain(template.action.label), url: plain(template.action.url) }
-    : undefined;
+  const url = actionUrl(template, brand);
+  const action =
+    template.action && url ? { label: plain(template.action.label), url: plain(url) } : undefined;
   const html = fillIn(
-    await compile(template, unsubscribeUrl !== undefined),
+    await compile(template, unsubscribeUrl !== undefined, brand),
     { ...variables, __unsubscribeUrl: unsubscribeUrl ?? '' },
     escapeHtml,
   );
@@ -97,7 +125,9 @@ export async function renderMessage(
     '',
     ...template.paragraphs.flatMap((p) => [plain(p), '']),
     ...(action ? [`${action.label}: ${action.url}`, ''] : []),
-    ...(unsubscribeUrl ? ['--', `Unsubscribe: ${unsubscribeUrl}`] : []),
+    ...(unsubscribeUrl || brand.productName ? ['--'] : []),
+    ...(brand.productName ? [brand.productName] : []),
+    ...(unsubscribeUrl ? [`Unsubscribe: ${unsubscribeUrl}`] : []),
   ].join('\n');
   return {
     subject,

@@ -1,9 +1,11 @@
 import mjml2html from 'mjml';
 import { z } from 'zod';
-import type { TemplateConfig, TemplatesConfig } from '#config/journeys-schema';
+import type { BrandConfig, TemplateConfig, TemplatesConfig } from '#config/journeys-schema';
 import {
+  actionUrl,
   type CompiledTemplates,
   type CompileTemplate,
+  escapeHtml,
   type RenderedMessage,
   renderMessage,
   TemplateRenderError,
@@ -24,26 +26,46 @@ const mjmlResult = z.object({
   errors: z.array(z.object({ formattedMessage: z.string().optional(), message: z.string().optional() })),
 });
 
-const compiled = new WeakMap<TemplateConfig, Map<boolean, Promise<string>>>();
+const compiled = new WeakMap<TemplateConfig, Map<string, Promise<string>>>();
 
-/** MJML to HTML once per template (and with or without the unsubscribe footer), placeholders kept for fillIn. */
-export const mjmlCompiler: CompileTemplate = (template, withUnsubscribe) => {
-  let byFooter = compiled.get(template);
-  if (!byFooter) {
-    byFooter = new Map();
-    compiled.set(template, byFooter);
+/**
+ * MJML to HTML once per template, brand and footer (with or without unsubscribe), placeholders kept for fillIn.
+ */
+export const mjmlCompiler: CompileTemplate = (template, withUnsubscribe, brand) => {
+  let byLayout = compiled.get(template);
+  if (!byLayout) {
+    byLayout = new Map();
+    compiled.set(template, byLayout);
   }
-  let html = byFooter.get(withUnsubscribe);
+  const layout = `${withUnsubscribe}${JSON.stringify(brand)}`;
+  let html = byLayout.get(layout);
   if (!html) {
-    html = compileMjml(template, withUnsubscribe);
-    byFooter.set(withUnsubscribe, html);
-    html.catch(() => byFooter?.delete(withUnsubscribe));
+    html = compileMjml(template, withUnsubscribe, brand);
+    byLayout.set(layout, html);
+    html.catch(() => byLayout?.delete(layout));
   }
   return html;
 };
 
-async function compileMjml(template: TemplateConfig, withUnsubscribe: boolean): Promise<string> {
-  const { action } = template;
+/** The brand's part of the layout: its logo on top, its product name in the footer. */
+function brandParts(brand: BrandConfig) {
+  const name = brand.productName ? escapeHtml(brand.productName) : undefined;
+  return {
+    logo: brand.logoUrl
+      ? `    <mj-section background-color="#ffffff" padding="16px 24px 0"><mj-column><mj-image src="${escapeHtml(brand.logoUrl)}" alt="${name ?? ''}" width="120px" align="left" padding="0" /></mj-column></mj-section>\n`
+      : '',
+    about: name ? `your onboarding with ${name}` : 'your onboarding',
+  };
+}
+
+async function compileMjml(
+  template: TemplateConfig,
+  withUnsubscribe: boolean,
+  brand: BrandConfig,
+): Promise<string> {
+  const url = actionUrl(template, brand);
+  const action = template.action && url ? { label: template.action.label, url } : undefined;
+  const { logo, about } = brandParts(brand);
   const mjml = `<mjml>
   <mj-head>
     <mj-title>${template.subject}</mj-title>
@@ -51,7 +73,7 @@ async function compileMjml(template: TemplateConfig, withUnsubscribe: boolean): 
     <mj-attributes><mj-all font-family="Helvetica, Arial, sans-serif" /></mj-attributes>
   </mj-head>
   <mj-body background-color="#f4f4f5">
-    <mj-section background-color="#ffffff" padding="24px">
+${logo}    <mj-section background-color="#ffffff" padding="24px">
       <mj-column>
         <mj-text font-size="22px" font-weight="bold">${template.heading}</mj-text>
 ${template.paragraphs.map((p) => `        <mj-text font-size="15px" line-height="1.5">${p}</mj-text>`).join('\n')}
@@ -60,7 +82,7 @@ ${action ? `        <mj-button href="${action.url}" background-color="#2563eb">$
     </mj-section>
 ${
   withUnsubscribe
-    ? `    <mj-section><mj-column><mj-text font-size="12px" color="#71717a" align="center">You get these emails about your onboarding. <a href="${UNSUBSCRIBE_PLACEHOLDER}">Unsubscribe</a></mj-text></mj-column></mj-section>`
+    ? `    <mj-section><mj-column><mj-text font-size="12px" color="#71717a" align="center">You get these emails about ${about}. <a href="${UNSUBSCRIBE_PLACEHOLDER}">Unsubscribe</a></mj-text></mj-column></mj-section>`
     : ''
 }
   </mj-body>
@@ -76,13 +98,16 @@ ${
 }
 
 /** Every template compiled with and without the unsubscribe footer, as a function bundle carries them. */
-export async function compileTemplates(templates: TemplatesConfig): Promise<CompiledTemplates> {
+export async function compileTemplates(
+  templates: TemplatesConfig,
+  brand: BrandConfig,
+): Promise<CompiledTemplates> {
   const compiled: CompiledTemplates = {};
   for (const [id, template] of Object.entries(templates)) {
     try {
       compiled[id] = {
-        html: await mjmlCompiler(template, false),
-        htmlWithUnsubscribe: await mjmlCompiler(template, true),
+        html: await mjmlCompiler(template, false, brand),
+        htmlWithUnsubscribe: await mjmlCompiler(template, true, brand),
       };
     } catch (error) {
       throw new TemplateRenderError(
@@ -98,6 +123,7 @@ export function renderTemplate(
   template: TemplateConfig,
   variables: TemplateVariables,
   unsubscribeUrl?: string,
+  brand: BrandConfig = {},
 ): Promise<RenderedMessage> {
-  return renderMessage(mjmlCompiler, template, variables, unsubscribeUrl);
+  return renderMessage(mjmlCompiler, template, variables, unsubscribeUrl, brand);
 }

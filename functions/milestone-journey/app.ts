@@ -6,12 +6,12 @@ import type { Account } from '#core/accounts';
 import { type MessageKey, messageKeyId } from '#core/journeys/messages';
 import { PHASES, type Phase } from '#core/journeys/milestone-status';
 import { planMilestoneCheck } from '#core/journeys/plan';
-import { type CompileTemplate, renderMessage } from '#core/journeys/render-message';
+import { type CompileTemplate, fromHeader, renderMessage } from '#core/journeys/render-message';
 import type { Judged } from '#core/journeys/restraint';
 import { deferredJourneyTimer } from '#core/journeys/timers';
 import { DEFAULT_JOURNEY_TOPICS, type JourneyTopics } from '#core/journeys/topics';
 import { unsubscribeToken } from '#core/journeys/unsubscribe-token';
-import { templateVariables } from '#core/journeys/variables';
+import { milestoneFacts, templateVariables } from '#core/journeys/variables';
 import type { Db } from '#store/client';
 import { suppressedAmong, unsubscribedContacts } from '#store/contact-preferences-store';
 import { putInAppMessage } from '#store/in-app-store';
@@ -237,8 +237,10 @@ async function act(
     recipient,
     health: { score: state.health.score, band: state.health.band },
     check,
+    milestone: milestoneFacts(config, check.milestone),
+    brand: config.brand,
   });
-  const rendered = await renderMessage(compile, template, variables, unsubscribeUrl);
+  const rendered = await renderMessage(compile, template, variables, unsubscribeUrl, config.brand);
   await recordTimeline(db, {
     accountId: account.id,
     at: context.at,
@@ -266,7 +268,7 @@ async function act(
     email: {
       accountId: account.id,
       key,
-      from: config.messaging.from,
+      from: fromHeader(config.messaging.from, config.brand),
       topic: topics[play.kind],
       to: [recipient.email],
       subject: rendered.subject,

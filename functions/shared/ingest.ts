@@ -1,5 +1,7 @@
-import { checkSignals, groupByAccountDay, type Rejection } from '#core/ingest';
-import { DEFAULT_RAW_SIGNAL_DAYS, type Signal, signalDay } from '#core/signals';
+import { defaultConfig } from '#config/default';
+import type { Config } from '#config/schema';
+import { checkSignals, groupByAccountDay, type Rejection, type SignalChecks } from '#core/ingest';
+import { DEFAULT_RAW_SIGNAL_DAYS, milestoneSignalNames, type Signal, signalDay } from '#core/signals';
 import { existingAccountIds } from '#store/account-store';
 import type { Db } from '#store/client';
 import { markDirty } from '#store/dirty-store';
@@ -18,9 +20,17 @@ export interface IngestResult {
 const DAY_CONCURRENCY = 16;
 const DAY_SECONDS = 86_400;
 
-export interface IngestOptions {
+export interface IngestOptions extends SignalChecks {
   /** Days a raw signal is kept after it arrives (config `retention.rawSignalDays`); its rollup stays. */
   rawSignalDays?: number;
+}
+
+/** What ingest takes from the config: retention and the milestone signal names (the default's when absent). */
+export function ingestOptions(config: Config = defaultConfig): IngestOptions {
+  return {
+    rawSignalDays: config.retention.rawSignalDays,
+    milestoneNames: milestoneSignalNames(config.journeyBaseline),
+  };
 }
 
 const closedDay = (signal: Signal, rawSignalDays: number) => ({
@@ -39,9 +49,9 @@ export async function ingestSignals(
   db: Db,
   records: readonly unknown[],
   now: Date,
-  { rawSignalDays = DEFAULT_RAW_SIGNAL_DAYS }: IngestOptions = {},
+  { rawSignalDays = DEFAULT_RAW_SIGNAL_DAYS, milestoneNames }: IngestOptions = {},
 ): Promise<IngestResult> {
-  const checked = checkSignals(records, now);
+  const checked = checkSignals(records, now, milestoneNames ? { milestoneNames } : {});
   const known = await existingAccountIds(
     db,
     checked.valid.map(({ signal }) => signal.accountId),

@@ -3,7 +3,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { signalsEnvelope } from '#core/ingest';
 import { fieldErrors } from '#core/validation';
 import { recordRejects } from '#store/reject-store';
-import { ingestSignals } from '../shared/ingest.ts';
+import { ingestOptions, ingestSignals } from '../shared/ingest.ts';
 import type { Deps } from '../shared/runtime.ts';
 
 export class PoisonMessageError extends Error {
@@ -30,7 +30,7 @@ export function createSignalQueueHandler(deps: Deps) {
       throw new PoisonMessageError(`message ${record.messageId}: ${reasons.join('; ')}`);
     }
     const now = deps.clock.now();
-    const result = await ingestSignals(deps.db, envelope.data.signals, now, deps.config?.retention);
+    const result = await ingestSignals(deps.db, envelope.data.signals, now, ingestOptions(deps.config));
     if (result.rejected.length) {
       await recordRejects(deps.db, `sqs:${record.messageId}`, now, envelope.data.signals, result.rejected);
     }

@@ -7,6 +7,7 @@ import {
   pathParameter,
   rawBodyBytes,
 } from '../shared/http.ts';
+import { ingestOptions } from '../shared/ingest.ts';
 import type { Deps } from '../shared/runtime.ts';
 import { deliveryFor, isWebhookSource, WEBHOOK_SOURCES } from './connectors.ts';
 import { receiveWebhook } from './receive.ts';
@@ -66,7 +67,7 @@ export function createWebhooksHandler(
       const result = delivery.map(parsed, settings.mapping);
       if (result.rejected) throw new HttpError(400, result.rejected.reason, result.rejected.errors);
 
-      const outcome = await receiveWebhook(deps.db, source, parsed, result, now, deps.config?.retention);
+      const outcome = await receiveWebhook(deps.db, source, parsed, result, now, ingestOptions(deps.config));
       deps.logger.info('webhook received', {
         source,
         accepted: outcome.accepted,

@@ -158,7 +158,7 @@ export async function receiveWebhook(
   body: unknown,
   result: ConnectorResult,
   now: Date,
-  retention?: IngestOptions,
+  options?: IngestOptions,
 ): Promise<WebhookOutcome> {
   const early = learnedBeforeBinding(source, body, result);
   let links = await putLinks(db, early);
@@ -171,7 +171,7 @@ export async function receiveWebhook(
   links += await putLinks(db, late);
 
   const released = await releaseParked(db, [...early, ...late]);
-  const ingested = await ingestSignals(db, [...signals, ...released.signals], now, retention);
+  const ingested = await ingestSignals(db, [...signals, ...released.signals], now, options);
 
   const rejections: WebhookRejection[] = [
     ...bound.rejections,

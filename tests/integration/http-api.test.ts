@@ -113,6 +113,40 @@ describe('POST /v1/signals', () => {
     expect(await replay.json()).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
   });
 
+  it('refuses a milestone name the journey never counts, naming the ones it does, and stores nothing of it', async () => {
+    await call('POST', '/v1/accounts', { accounts: [account('hooli')] });
+    const milestone = (id: string, name: string) => ({
+      id,
+      accountId: 'hooli',
+      type: 'milestone',
+      occurredAt: '2026-05-30T10:00:00Z',
+      attributes: { milestone: name },
+    });
+    const response = await call('POST', '/v1/signals', {
+      signals: [milestone('m-1', 'configured'), milestone('m-2', 'configuration_complete')],
+    });
+    expect(response.status).toBe(202);
+    const body = await readJson<IngestBody>(response);
+    expect(body).toMatchObject({ accepted: 1, duplicates: 0 });
+    expect(body.rejected).toEqual([
+      {
+        index: 0,
+        id: 'm-1',
+        errors: [
+          {
+            path: 'attributes.milestone',
+            message:
+              '"configured" is not a milestone the journey baseline detects, so it would never count; ' +
+              'milestone configured is reached by a milestone signal named "configuration_complete"; ' +
+              'known names: configuration_complete (milestone configured)',
+          },
+        ],
+      },
+    ]);
+    const stored = await dumpTable(db, (item) => item.kind === 'signal' && item.accountId === 'hooli');
+    expect(stored.map((item) => item.id)).toEqual(['m-2']);
+  });
+
   it.each([
     ['not JSON', '{"signals": [', 'body is not valid JSON'],
     ['empty', '', 'body is empty'],

@@ -70,12 +70,12 @@ describe('templates compiled into the bundle', () => {
   });
 
   it('answers with the HTML compiled for that template, with or without the unsubscribe footer', async () => {
-    expect(await compile(templates.hello, false)).toBe('<p>{{contactName}}</p>');
-    expect(await compile(templates.hello, true)).toBe('<p>{{contactName}}</p><a>x</a>');
+    expect(await compile(templates.hello, false, {})).toBe('<p>{{contactName}}</p>');
+    expect(await compile(templates.hello, true, {})).toBe('<p>{{contactName}}</p><a>x</a>');
   });
 
   it('refuses a template that was changed after compiling rather than send stale HTML', async () => {
-    await expect(compile({ ...templates.hello, heading: 'Changed' }, false)).rejects.toThrow(
+    await expect(compile({ ...templates.hello, heading: 'Changed' }, false, {})).rejects.toThrow(
       TemplateRenderError,
     );
   });

@@ -1,42 +1,76 @@
 import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '#config/default';
 import { defaultTemplates } from '#config/journeys-default';
+import { parseConfig } from '#config/load';
+import { templateUses } from '#config/template-checks';
+import type { MilestoneCheck } from '#core/journeys/milestone-status';
 import { renderTemplate } from '#core/journeys/render';
+import { fromHeader } from '#core/journeys/render-message';
 import { readUnsubscribeToken, unsubscribeToken } from '#core/journeys/unsubscribe-token';
-import { templateVariables } from '#core/journeys/variables';
+import { milestoneFacts, templateVariables } from '#core/journeys/variables';
 
+const account = {
+  id: 'acme',
+  name: 'Acme <GmbH>',
+  csm: { name: 'Cara Smith', email: 'cara@vendor.example' },
+  contract: { startDate: '2026-01-01', renewalDate: '2027-01-01', arr: 1 },
+};
+const recipient = { id: 'ann', name: 'Ann Admin', email: 'ann@acme.example', timezone: 'Europe/Berlin' };
+const firstLogin: MilestoneCheck = {
+  milestone: 'first_login',
+  label: 'First login',
+  segment: 'core',
+  status: 'achieved',
+  dueDay: 5,
+  graceDays: 5,
+  daysLive: 6,
+  reachedDay: 3,
+  nextDueDay: 10,
+};
 const variables = templateVariables({
-  account: {
-    id: 'acme',
-    name: 'Acme <GmbH>',
-    csm: { name: 'Cara Smith', email: 'cara@vendor.example' },
-    contract: { startDate: '2026-01-01', renewalDate: '2027-01-01', arr: 1 },
-  },
-  recipient: { id: 'ann', name: 'Ann Admin', email: 'ann@acme.example', timezone: 'Europe/Berlin' },
+  account,
+  recipient,
   health: { score: 81.4, band: 'green' },
-  check: {
-    milestone: 'first_login',
-    label: 'First login',
-    segment: 'core',
-    status: 'achieved',
-    dueDay: 5,
-    graceDays: 5,
-    daysLive: 6,
-    reachedDay: 3,
-    nextDueDay: 10,
-  },
+  check: firstLogin,
 });
 const URL = 'https://api.example.com/v1/unsubscribe/tok';
+const brand = {
+  productName: 'Acme Analytics',
+  appUrl: 'https://app.acme-analytics.example',
+  senderName: 'Acme Customer Success',
+  logoUrl: 'https://cdn.acme-analytics.example/logo.png',
+};
+
+/** Every journey step that sends a default template, as the workflow would fill it in. */
+const steps = [...templateUses(defaultConfig)].flatMap(([template, uses]) =>
+  uses.map((use) => ({ template, use })),
+);
 
 describe('templates', () => {
-  it.each(Object.keys(defaultTemplates))('renders %s with every placeholder filled', async (name) => {
-    const template = defaultTemplates[name];
-    if (!template) throw new Error(name);
-    const rendered = await renderTemplate(template, variables, URL);
-    expect(rendered.subject).not.toContain('{{');
-    expect(rendered.text).not.toContain('{{');
-    expect(rendered.html).not.toContain('{{');
-    expect(rendered.html).toContain('<!doctype html>');
-  });
+  it.each(steps.map(({ template, use }) => [template, use.where, use] as const))(
+    'renders %s with every placeholder filled when sent from %s',
+    async (name, _where, use) => {
+      const template = defaultTemplates[name];
+      if (!template) throw new Error(name);
+      const step = use.step;
+      const check: MilestoneCheck | undefined = step && {
+        ...firstLogin,
+        milestone: step.milestone,
+        status: step.when === 'onAchieved' ? 'achieved' : step.when === 'onLate' ? 'late' : 'missed',
+        reachedDay: step.when === 'onAchieved' ? 3 : null,
+        nextDueDay: step.milestone === 'value_100' ? null : 10,
+      };
+      const filled = templateVariables({
+        account,
+        recipient,
+        health: { score: 50, band: 'yellow' },
+        ...(check ? { check, milestone: milestoneFacts(defaultConfig, check.milestone) } : {}),
+      });
+      const rendered = await renderTemplate(template, filled, URL);
+      for (const part of [rendered.subject, rendered.text, rendered.html]) expect(part).not.toContain('{{');
+      expect(rendered.html).toContain('<!doctype html>');
+    },
+  );
 
   it('renders the first-login congratulation as text and responsive HTML, escaping account data', async () => {
     const template = defaultTemplates.congrats_first_login;
@@ -51,8 +85,6 @@ describe('templates', () => {
         '',
         'Next step: complete the configuration so your team sees its own data by day 10.',
         '',
-        'Open churnguard: https://app.example.com',
-        '',
         '--',
         `Unsubscribe: ${URL}`,
       ].join('\n'),
@@ -61,6 +93,72 @@ describe('templates', () => {
     expect(rendered.html).not.toContain('Acme <GmbH>');
     expect(rendered.html).toContain('@media only screen');
     expect(rendered.html).toContain(`<a href="${URL}">Unsubscribe</a>`);
+  });
+
+  it('puts no product name, app link or logo of anyone into a customer email while the brand is not set', async () => {
+    // CSM notices go to the vendor's own CSM, for whom "[churnguard]" names the system that wrote.
+    const toCsm = new Set(
+      Object.values(defaultConfig.plays)
+        .filter((play) => play.channel === 'csm_notice')
+        .map((play) => play.template),
+    );
+    const toCustomers = Object.entries(defaultTemplates).filter(([name]) => !toCsm.has(name));
+    expect(toCustomers.length).toBeGreaterThan(5);
+    for (const [name, template] of toCustomers) {
+      const rendered = await renderTemplate(template, variables, URL);
+      for (const part of [rendered.subject, rendered.text, rendered.html]) {
+        expect(part, name).not.toMatch(/churnguard|app\.example\.com/i);
+      }
+      expect(rendered.html, name).not.toContain('<img');
+    }
+  });
+
+  it('carries the brand in every email once it is set: logo, button to the app, product name, sender name', async () => {
+    const template = defaultTemplates.nudge_first_login;
+    if (!template) throw new Error('missing');
+    const rendered = await renderTemplate(
+      template,
+      templateVariables({ account, recipient, health: { score: 50, band: 'yellow' }, brand }),
+      URL,
+      brand,
+    );
+    expect(rendered.text).toContain(`Sign in: ${brand.appUrl}`);
+    expect(rendered.text).toContain('--\nAcme Analytics\nUnsubscribe:');
+    expect(rendered.html).toContain(`src="${brand.logoUrl}"`);
+    expect(rendered.html).toContain(`href="${brand.appUrl}"`);
+    expect(rendered.html).toContain('your onboarding with Acme Analytics');
+    expect(fromHeader('success@acme.example', brand)).toBe('"Acme Customer Success" <success@acme.example>');
+    expect(fromHeader('success@acme.example', { senderName: 'Équipe Acme' })).toBe(
+      `=?UTF-8?B?${Buffer.from('Équipe Acme').toString('base64')}?= <success@acme.example>`,
+    );
+    expect(fromHeader('success@acme.example', {})).toBe('success@acme.example');
+  });
+
+  it('lets a template use the brand variables once the brand sets them', async () => {
+    const config = parseConfig({
+      ...defaultConfig,
+      brand,
+      templates: {
+        ...defaultConfig.templates,
+        weekly_tip: {
+          subject: 'A {{productName}} tip for {{accountName}}',
+          preheader: 'Two minutes.',
+          heading: 'Tip',
+          paragraphs: ['Open {{appUrl}}/views to save a view.'],
+        },
+      },
+    });
+    expect(config.ok).toBe(true);
+    const template = config.ok ? config.config.templates.weekly_tip : undefined;
+    if (!template) throw new Error('missing');
+    const rendered = await renderTemplate(
+      template,
+      templateVariables({ account, recipient, health: { score: 50, band: 'yellow' }, brand }),
+      URL,
+      brand,
+    );
+    expect(rendered.subject).toBe('A Acme Analytics tip for Acme <GmbH>');
+    expect(rendered.text).toContain('Open https://app.acme-analytics.example/views to save a view.');
   });
 
   it('sets the one-click unsubscribe headers (RFC 8058)', async () => {
