@@ -1,32 +1,68 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { fieldErrors } from '#core/validation';
+import { apiKeyFilePath, localHome, runningStack, stackFilePath } from '#local/home';
 
 export interface ApiTarget {
   url: string;
   key: string;
+  /** Where the URL came from, in words, for a message when it cannot be reached. */
+  source?: string;
 }
 
-/** --api/--key, else CHURNGUARD_API_URL/CHURNGUARD_API_KEY, else the local stack that `npm start` runs. */
+const POINT_ELSEWHERE =
+  'point the CLI at another API with --api <url> or CHURNGUARD_API_URL (and --key or CHURNGUARD_API_KEY)';
+
+/**
+ * --api/--key, else CHURNGUARD_API_URL/CHURNGUARD_API_KEY, else the local stack running from the project's
+ * `.churnguard` (found from any folder of the project, or by CHURNGUARD_HOME; see local/home.ts), else
+ * http://127.0.0.1:$PORT (3000).
+ */
 export function resolveApiTarget(options: { api?: string; key?: string }): ApiTarget {
-  const url = (
-    options.api ??
-    process.env.CHURNGUARD_API_URL ??
-    `http://127.0.0.1:${process.env.PORT ?? 3000}`
-  ).replace(/\/+$/, '');
-  const keyFile = join(resolve(process.env.CHURNGUARD_HOME ?? '.churnguard'), 'local-api-key');
+  const home = localHome();
+  const stack = runningStack(home);
+  const [url, source] = options.api
+    ? [options.api, '--api']
+    : process.env.CHURNGUARD_API_URL
+      ? [process.env.CHURNGUARD_API_URL, 'CHURNGUARD_API_URL']
+      : stack
+        ? [stack.apiUrl, `the local stack running from ${home} (${stackFilePath(home)})`]
+        : [
+            `http://127.0.0.1:${process.env.PORT || 3000}`,
+            `${process.env.PORT ? 'PORT' : 'the default port 3000'}; no local stack is running from ${home}`,
+          ];
+  const keyFile = apiKeyFilePath(home);
   const key =
-    options.key ??
-    process.env.CHURNGUARD_API_KEY ??
+    options.key ||
+    process.env.CHURNGUARD_API_KEY ||
     (existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : '');
   if (!key) {
     throw new Error(
-      `no API key: pass --key, set CHURNGUARD_API_KEY, or start the local stack (npm start) so ${keyFile} exists`,
+      `no API key: start the local stack (npm start) so that ${keyFile} exists, or ${POINT_ELSEWHERE}`,
     );
   }
-  return { url, key };
+  return { url: url.replace(/\/+$/, ''), key, source };
 }
+
+/** Connecting was refused: nothing listens there. Said at once, with the way out, instead of retried for seconds. */
+export class ApiUnreachableError extends Error {
+  constructor(target: ApiTarget) {
+    super(
+      `cannot reach the churnguard API at ${target.url} (connection refused)${target.source ? `; the URL came from ${target.source}` : ''}. ` +
+        `Start the local stack with npm start (or churnguard dev), or ${POINT_ELSEWHERE}.`,
+    );
+    this.name = 'ApiUnreachableError';
+  }
+}
+
+const refused = (error: unknown) =>
+  error instanceof Error &&
+  error.cause instanceof Error &&
+  'code' in error.cause &&
+  error.cause.code === 'ECONNREFUSED';
+
+/** Targets that have answered once: a refusal after that is a restart, worth the retries. */
+const answered = new WeakSet<ApiTarget>();
 
 export class ApiError extends Error {
   constructor(
@@ -54,7 +90,8 @@ const errorBody = z.object({ message: z.string() });
 
 /**
  * Sends a request, retrying throttling, server errors and refused connections with backoff, and returns the body
- * of the first successful answer. Every churnguard call is safe to repeat: writes are idempotent, reads are reads.
+ * of the first successful answer. A refused connection to a target that never answered fails at once
+ * (ApiUnreachableError): nothing is listening, and waiting would only hide the fix. Every churnguard call is safe to repeat: writes are idempotent, reads are reads.
  */
 async function send(target: ApiTarget, method: 'GET' | 'POST', path: string, body?: unknown, attempts = 6) {
   let lastError: unknown;
@@ -66,6 +103,7 @@ async function send(target: ApiTarget, method: 'GET' | 'POST', path: string, bod
         headers: { authorization: `Bearer ${target.key}`, 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
+      answered.add(target);
       const text = await response.text();
       if (response.ok) return text;
       const message = `${response.status} from ${method} ${path}: ${errorMessage(text)}`;
@@ -73,6 +111,7 @@ async function send(target: ApiTarget, method: 'GET' | 'POST', path: string, bod
       lastError = new ApiError(response.status, message);
     } catch (error) {
       if (error instanceof ApiError && !RETRYABLE.has(error.status)) throw error;
+      if (refused(error) && !answered.has(target)) throw new ApiUnreachableError(target);
       lastError = error;
     }
   }
@@ -83,7 +122,8 @@ async function send(target: ApiTarget, method: 'GET' | 'POST', path: string, bod
         : lastError.message
       : String(lastError);
   throw new Error(
-    `could not reach ${target.url}${path} after ${attempts} attempts (${reason}); is the API running?`,
+    `could not reach ${target.url}${path} after ${attempts} attempts (${reason})` +
+      `${target.source ? `; the URL came from ${target.source}` : ''}; is the API running? Else ${POINT_ELSEWHERE}`,
   );
 }
 

@@ -1,46 +1,75 @@
 import '#local/quiet-sdk';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CONFIG_ENV } from '#config/load';
+import { localHome } from '#local/home';
 import type { SimulationStore } from '#local/simulation/store';
 import { resolveApiTarget } from './api-client.ts';
 import { showAccount } from './commands/account.ts';
 import { validateConfig } from './commands/config-validate.ts';
-import { importFile } from './commands/import.ts';
+import { IMPORT_EXIT, ImportFileError, importFile } from './commands/import.ts';
 import { fetchNudges, renderNudges } from './commands/nudges.ts';
 
 const HELP = `churnguard — customer-success automation
 
 Usage: churnguard <command> [options]
 
+Commands that read or write data talk to the API of the local stack (npm start or churnguard dev), which they
+find from any folder of this project through its .churnguard folder (or CHURNGUARD_HOME), or to the API named by
+--api/--key or CHURNGUARD_API_URL/CHURNGUARD_API_KEY.
+
 Commands:
-  dev                      Run the local stack (DynamoDB Local + HTTP API); same as npm start
-  import <file>            Import accounts (CSV/JSON) or signals (CSV/JSONL) through the API
+  dev                      Run the local stack in the foreground until Ctrl-C (same as npm start): DynamoDB Local,
+                           the HTTP API, SES local's web inbox and the workflow dispatcher. It prints the API URL,
+                           the API key and the inbox URL. Settings: PORT (API, default 3000), SES_PORT (inbox,
+                           default any free port), CHURNGUARD_HOME (data, default .churnguard),
+                           CHURNGUARD_CONFIG (a config file), LOG_LEVEL (default WARN)
+      --config <file>           the config to run with (same as CHURNGUARD_CONFIG)
+  import <file>            Import accounts (CSV/JSON) or signals (CSV/JSONL) through the API, with progress and a
+                           summary; bad rows go to a rejects file with their reasons. A CSV header without the
+                           expected columns is one error listing them, before anything is sent. Ctrl-C stops
+                           after the batch in flight and says where; run the same command again to resume
+                           (rows already stored come back as duplicates)
       --kind accounts|signals   what the file holds (default: from its name or first record)
       --rejects <file>          where bad rows go (default: <file>.rejects.jsonl)
       --batch <n>               records per request (default and maximum: 500 accounts / 1000 signals)
+                           Exit codes: 0 every row stored (or already stored); 1 failed (API unreachable, server
+                           error); 2 finished with rows rejected (see the rejects file); 64 wrong usage; 65 the
+                           file cannot be imported (unreadable, empty, a header without the expected columns;
+                           nothing was sent); 130 interrupted by Ctrl-C
   account <id>             Show an account's health: score, band, components with their exact contributions,
                            what costs the most in words, journey class and trend (scores it first if it is new
-                           or has new signals)
+                           or has new signals); then the journey messages sent, and those not sent with the reason
       --json                    print the API's answer as JSON instead
-                           Then the journey messages sent, and those not sent with the reason
-  templates preview <name> Render a message template for an account's contact: subject, headers, text part;
+  templates preview <name> Render a message template for an account's contact, at the journey step that sends it,
+                           with the account's real profile and health: step, From, To, subject, headers, text;
                            the HTML goes to a file
       --account <id>            the account whose profile and health fill the variables (required)
       --contact <id>            the contact (default: the first admin)
-      --config <file>           a config with your own templates (default: the built-in one)
-      --out <file>              where the HTML goes (default: <name>.<account>.html)
-  config validate [file]   Check a config (.json, or a .ts/.js module whose default export is the config) and
-                           print every problem with its path; exit 1 if there is any. Without a file: the
+      --milestone <id>          the journey milestone, when the template is sent at several (default: the first)
+      --config <file>           a config with your own templates and brand
+      --out <file>              where the HTML goes (default: .churnguard/previews/<name>.<account>.html)
+  config validate [file]   Check a config file (what differs from the default; .json, or a .ts/.js module whose
+                           default export it is) merged over the default, and print every problem with its path
+                           in the file; exit 1 if there is any. Without a file: CHURNGUARD_CONFIG, else the
                            built-in default
-  simulate <scenario>      Run the real system over a scenario (.json, or .yaml/.yml) on a virtual clock,
-                           sending nothing; mail is captured in the result
+  config print [file]      Print the effective config as JSON: the file (else CHURNGUARD_CONFIG) merged over the
+                           built-in default, every setting filled in
+      --defaults                print the built-in default alone (the settings there are to change)
+  config diff [file]       What the file (else CHURNGUARD_CONFIG) changes in the built-in default, one line per
+                           setting: ~ changed (default -> yours), + added, - removed
+  simulate <scenario>      Run the real system over a scenario (.json, or .yaml/.yml; the format is in
+                           docs/scenarios.md) on a virtual clock, sending nothing; mail is captured in the result
   simulate --synthetic N   ... or over N generated accounts (--days D, default 365; --seed S, default 1)
   simulate --from-import <dir>
                            ... or replay imported history: the accounts, signals (or events) and outcomes
                            files of <dir>, in the formats import reads; renewal_outcome signals count as
                            outcomes; the window runs from the first to the last dated record unless
-                           --start YYYY-MM-DD / --days D say otherwise
-      --config <file>           the playbook config to run (.json, or a .ts/.js module; default: built-in)
-      --out <file>              where the result goes (default result.json)
+                           --start YYYY-MM-DD / --days D say otherwise. Every file is checked first and every
+                           problem listed at once, by file and line
+      --skip-invalid            with --from-import: leave out records that do not validate (counted and listed)
+      --config <file>           the playbook config to run (default: CHURNGUARD_CONFIG, else built-in)
+      --out <file>              where the result goes (default: .churnguard/result.json)
       --summary                 print the summary as a table (holdouts: treated vs held-out outcomes)
       --write-scenario <file>   save the generated or replayed scenario
       --store memory|dynamodb-local
@@ -51,46 +80,82 @@ Commands:
   help                     Show this help
 
 Common options:
-  --api <url>              API base URL (default: CHURNGUARD_API_URL, else http://127.0.0.1:$PORT or 3000)
+  --api <url>              API base URL (default: CHURNGUARD_API_URL, else the running local stack, else
+                           http://127.0.0.1:$PORT or 3000)
   --key <key>              API key (default: CHURNGUARD_API_KEY, else .churnguard/local-api-key)
+  --config <file>          the config file (default: CHURNGUARD_CONFIG, else the built-in default)
 
 Examples:
-  churnguard import accounts.csv
-  churnguard import signals.jsonl --rejects bad-signals.jsonl
+  churnguard import examples/accounts.csv
+  churnguard import examples/signals.jsonl --rejects bad-signals.jsonl
   churnguard account acme
   churnguard templates preview nudge_first_login --account acme
-  churnguard config validate churnguard.config.json
-  churnguard simulate scenario.yaml --config churnguard.config.json --summary
-  churnguard simulate --from-import exports/ --out replay.json --summary
+  churnguard config validate examples/churnguard.config.json
+  churnguard config diff examples/churnguard.config.json
+  churnguard config print --defaults
+  churnguard simulate examples/scenario.yaml --config examples/churnguard.config.json --summary
+  churnguard simulate --from-import exports/ --skip-invalid --out replay.json --summary
 `;
 
+class UsageError extends Error {}
+
+/** Ctrl-C during an import: the first stops after the batch in flight, a second stops at once. */
+function interruptOnCtrlC(): { signal: AbortSignal; release(): void } {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (!controller.signal.aborted) {
+      process.stderr.write('\nCtrl-C: stopping after the batch in flight (Ctrl-C again to stop at once)\n');
+      controller.abort();
+      return;
+    }
+    process.stderr.write(
+      'churnguard: stopped at once; the batch in flight may or may not be stored: run the same import again to be sure\n',
+    );
+    process.exit(IMPORT_EXIT.interrupted);
+  };
+  process.on('SIGINT', onSigint);
+  return { signal: controller.signal, release: () => process.off('SIGINT', onSigint) };
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        api: { type: 'string' },
+        key: { type: 'string' },
+        kind: { type: 'string' },
+        rejects: { type: 'string' },
+        batch: { type: 'string' },
+        json: { type: 'boolean' },
+        synthetic: { type: 'string' },
+        days: { type: 'string' },
+        seed: { type: 'string' },
+        out: { type: 'string' },
+        'write-scenario': { type: 'string' },
+        store: { type: 'string' },
+        shards: { type: 'string' },
+        'from-import': { type: 'string' },
+        'skip-invalid': { type: 'boolean' },
+        start: { type: 'string' },
+        summary: { type: 'boolean' },
+        account: { type: 'string' },
+        contact: { type: 'string' },
+        milestone: { type: 'string' },
+        config: { type: 'string' },
+        defaults: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    // An unknown option or a missing value: node's message names it.
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}; run churnguard --help`);
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      api: { type: 'string' },
-      key: { type: 'string' },
-      kind: { type: 'string' },
-      rejects: { type: 'string' },
-      batch: { type: 'string' },
-      json: { type: 'boolean' },
-      synthetic: { type: 'string' },
-      days: { type: 'string' },
-      seed: { type: 'string' },
-      out: { type: 'string' },
-      'write-scenario': { type: 'string' },
-      store: { type: 'string' },
-      shards: { type: 'string' },
-      'from-import': { type: 'string' },
-      start: { type: 'string' },
-      summary: { type: 'boolean' },
-      account: { type: 'string' },
-      contact: { type: 'string' },
-      config: { type: 'string' },
-    },
-  });
+  const { values, positionals } = parse(argv);
   const [command, ...rest] = positionals;
   if (values.help || !command || command === 'help') {
     process.stdout.write(HELP);
@@ -98,6 +163,7 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'dev':
+      if (values.config) process.env[CONFIG_ENV] = values.config;
       await import('#local/start');
       return -1;
     case 'import': {
@@ -110,18 +176,31 @@ async function main(argv: string[]): Promise<number> {
       if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) {
         throw new UsageError(`--batch must be a positive whole number, not "${values.batch}"`);
       }
-      const summary = await importFile(resolveApiTarget(values), {
+      const target = resolveApiTarget(values);
+      const ctrlC = interruptOnCtrlC();
+      const summary = await importFile(target, {
         file,
         kind: values.kind as 'accounts' | 'signals' | undefined,
         rejectsFile: values.rejects,
         batchSize,
-      });
-      process.stdout.write(
-        `${summary.rows} ${summary.kind} rows in ${summary.seconds}s: ${summary.accepted} accepted, ` +
-          `${summary.duplicates} duplicates, ${summary.rejected} rejected` +
-          `${summary.rejectsFile ? ` (see ${summary.rejectsFile})` : ''}\n`,
-      );
-      return summary.rejected > 0 ? 2 : 0;
+        signal: ctrlC.signal,
+      }).finally(() => ctrlC.release());
+      const counts =
+        `${summary.accepted} accepted, ${summary.duplicates} duplicates, ${summary.rejected} rejected` +
+        `${summary.rejectsFile ? ` (see ${summary.rejectsFile})` : ''}`;
+      if (summary.stoppedAfterLine !== undefined) {
+        const where =
+          summary.stoppedAfterLine === 0
+            ? 'before any row was sent'
+            : `after line ${summary.stoppedAfterLine} of ${file} (every row up to it was sent)`;
+        process.stdout.write(
+          `interrupted ${where}: ${summary.rows} ${summary.kind} rows sent in ${summary.seconds}s: ${counts}\n` +
+            `To resume, run the same command again: rows already stored come back as duplicates.\n`,
+        );
+        return IMPORT_EXIT.interrupted;
+      }
+      process.stdout.write(`${summary.rows} ${summary.kind} rows in ${summary.seconds}s: ${counts}\n`);
+      return summary.rejected > 0 ? IMPORT_EXIT.someRejected : IMPORT_EXIT.ok;
     }
     case 'account': {
       const id = rest[0];
@@ -135,7 +214,7 @@ async function main(argv: string[]): Promise<number> {
       const [action, name] = rest;
       if (action !== 'preview' || !name || !values.account) {
         throw new UsageError(
-          'usage: churnguard templates preview <name> --account <id> [--contact <id>] [--out <file>]',
+          'usage: churnguard templates preview <name> --account <id> [--contact <id>] [--milestone <id>] [--out <file>]',
         );
       }
       const { previewTemplate } = await import('./commands/templates-preview.ts');
@@ -144,18 +223,34 @@ async function main(argv: string[]): Promise<number> {
           template: name,
           accountId: values.account,
           contactId: values.contact,
+          milestone: values.milestone,
           configFile: values.config,
-          out: values.out,
+          out: values.out ?? join(localHome(), 'previews', `${name}.${values.account}.html`),
         }),
       );
       return 0;
     }
     case 'config': {
-      const [action, file] = rest;
-      if (action !== 'validate') throw new UsageError('usage: churnguard config validate [file]');
-      const report = await validateConfig(file);
-      process.stdout.write(report.text);
-      return report.ok ? 0 : 1;
+      const [action, given] = rest;
+      const file = given ?? values.config;
+      if (action === 'validate') {
+        const report = await validateConfig(file);
+        process.stdout.write(report.text);
+        return report.ok ? 0 : 1;
+      }
+      if (action === 'print') {
+        const { printConfig } = await import('./commands/config-print.ts');
+        process.stdout.write(await printConfig(file, values.defaults ?? false));
+        return 0;
+      }
+      if (action === 'diff') {
+        const { diffConfig } = await import('./commands/config-diff.ts');
+        process.stdout.write(await diffConfig(file));
+        return 0;
+      }
+      throw new UsageError(
+        'usage: churnguard config validate [file] | config print [file] [--defaults] | config diff [file]',
+      );
     }
     case 'simulate': {
       const number = (name: string, text: string | undefined) => {
@@ -174,6 +269,9 @@ async function main(argv: string[]): Promise<number> {
             'churnguard simulate <scenario.json|.yaml> | --synthetic 100 --days 365 | --from-import exports/',
         );
       }
+      if (values['skip-invalid'] && fromImport === undefined) {
+        throw new UsageError('--skip-invalid goes with --from-import <dir>');
+      }
       const store = values.store;
       const { SIMULATION_STORES } = await import('#local/simulation/store');
       if (store !== undefined && !SIMULATION_STORES.includes(store as SimulationStore)) {
@@ -188,7 +286,7 @@ async function main(argv: string[]): Promise<number> {
         if (code !== undefined) return code;
       }
       const { simulate, summaryTable } = await import('./commands/simulate.ts');
-      const { result, out } = await simulate({
+      const { result, out, skipped } = await simulate({
         scenarioFile: rest[0],
         synthetic,
         fromImport,
@@ -198,9 +296,16 @@ async function main(argv: string[]): Promise<number> {
         seed: number('seed', values.seed),
         out: values.out,
         writeScenario: values['write-scenario'],
+        skipInvalid: values['skip-invalid'] ?? false,
         ...(store ? { store: store as SimulationStore } : {}),
         ...(values.shards !== undefined ? { shards: number('shards', values.shards) } : {}),
       });
+      if (skipped.length > 0) {
+        process.stdout.write(
+          `skipped ${skipped.length} invalid record${skipped.length === 1 ? '' : 's'} (--skip-invalid):\n` +
+            `${skipped.map((e) => `  ${e.path}: ${e.message}`).join('\n')}\n`,
+        );
+      }
       process.stdout.write(
         `${result.actions.length} actions, ${result.skipped.length} not sent, ${result.emails.length} emails; result in ${out}\n`,
       );
@@ -212,13 +317,16 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-class UsageError extends Error {}
-
 main(process.argv.slice(2))
   .then((code) => {
     if (code >= 0) process.exitCode = code;
   })
   .catch((error: unknown) => {
     process.stderr.write(`churnguard: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = error instanceof UsageError ? 64 : 1;
+    process.exitCode =
+      error instanceof UsageError
+        ? IMPORT_EXIT.usage
+        : error instanceof ImportFileError
+          ? IMPORT_EXIT.badFile
+          : IMPORT_EXIT.failed;
   });

@@ -1,7 +1,17 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
-import { ACCOUNT_CSV_RULES, SIGNAL_CSV_RULES, unflatten } from '#core/flat-record';
+import { accountSchema } from '#core/accounts';
+import {
+  ACCOUNT_CSV_RULES,
+  type CsvColumns,
+  csvColumns,
+  headerProblem,
+  SIGNAL_CSV_RULES,
+  unflatten,
+} from '#core/flat-record';
+import { signalSchema } from '#core/signals';
+import { outcomeSchema } from '#core/simulation/scenario';
 
 export type RecordKind = 'accounts' | 'signals';
 /** What `simulate --from-import` also reads: renewal outcomes (`accountId`, `outcome`, `at`). */
@@ -74,6 +84,38 @@ async function* csvRows(path: string, kind: ReplayKind): AsyncGenerator<FileRow>
   }>) {
     yield { line: info.lines, record: unflatten(record, rules) };
   }
+}
+
+/** The CSV columns of each kind, from the schemas that validate the records (so they cannot drift apart). */
+export const CSV_COLUMNS: Record<ReplayKind, CsvColumns> = {
+  accounts: csvColumns(accountSchema, ACCOUNT_CSV_RULES),
+  signals: csvColumns(signalSchema, SIGNAL_CSV_RULES),
+  outcomes: csvColumns(outcomeSchema, OUTCOME_CSV_RULES),
+};
+
+/** One error for a header that does not fit, naming every column expected, instead of one rejection per row. */
+export function headerError(file: string, kind: ReplayKind, header: readonly string[]): string | undefined {
+  const columns = CSV_COLUMNS[kind];
+  const problem = headerProblem(header, columns);
+  if (!problem) return undefined;
+  const unknown = problem.unknown.map((u) => (u.meant ? `${u.column} (did you mean ${u.meant}?)` : u.column));
+  const optional = [...columns.optional, ...columns.open.map((open) => `${open}<name>`)];
+  return [
+    `${file}: the header does not have the columns of ${kind}`,
+    ...(problem.missing.length ? [`  missing:  ${problem.missing.join(', ')}`] : []),
+    ...(unknown.length ? [`  unknown:  ${unknown.join(', ')}`] : []),
+    `  expected: ${columns.required.join(',')}`,
+    ...(optional.length ? [`  optional: ${optional.join(', ')}`] : []),
+  ].join('\n');
+}
+
+/** A CSV file's header (its first record), trimmed as rows are read; undefined for a file with no line at all. */
+export async function readCsvHeader(path: string): Promise<string[] | undefined> {
+  const parser = createReadStream(path).pipe(
+    parse({ trim: true, bom: true, skip_empty_lines: true, relax_column_count: true }),
+  );
+  for await (const record of parser as AsyncIterable<string[]>) return record;
+  return undefined;
 }
 
 export function readRecords(path: string, kind: ReplayKind): AsyncGenerator<FileRow> {

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Turns a flat CSV row with dotted headers (`csm.email`, `contract.renewalDate`, `attributes.feature`) into the
  * nested record the API takes. Empty cells are left out; numeric columns become numbers (a non-number is kept
@@ -59,3 +61,53 @@ export const SIGNAL_CSV_RULES: FlatRecordRules = {
   json: new Set(['attributes']),
   looseNumericPrefix: 'attributes.',
 };
+
+/**
+ * The CSV columns of a record: its fields with dotted names for nested objects (`csm.email`), JSON columns whole
+ * (`contacts`), and, for a record field such as `attributes`, any `attributes.<name>` column.
+ */
+export interface CsvColumns {
+  required: string[];
+  optional: string[];
+  /** Prefixes under which any column is a field: `attributes.` */
+  open: string[];
+}
+
+export function csvColumns(schema: z.ZodObject, rules: FlatRecordRules, prefix = ''): CsvColumns {
+  const columns: CsvColumns = { required: [], optional: [], open: [] };
+  for (const [key, field] of Object.entries(schema.shape)) {
+    const name = `${prefix}${key}`;
+    const optional = field.safeParse(undefined).success;
+    const inner = field instanceof z.ZodOptional ? field.unwrap() : field;
+    if (inner instanceof z.ZodObject && !rules.json.has(name)) {
+      const nested = csvColumns(inner, rules, `${name}.`);
+      columns.required.push(...(optional ? [] : nested.required));
+      columns.optional.push(...(optional ? nested.required : []), ...nested.optional);
+      columns.open.push(...nested.open);
+      continue;
+    }
+    (optional ? columns.optional : columns.required).push(name);
+    if (inner instanceof z.ZodRecord) columns.open.push(`${name}.`);
+  }
+  return columns;
+}
+
+export interface HeaderProblem {
+  missing: string[];
+  unknown: { column: string; meant?: string }[];
+}
+
+/** What is wrong with a CSV header: required columns it lacks and columns no field has (with a likely meaning). */
+export function headerProblem(header: readonly string[], columns: CsvColumns): HeaderProblem | undefined {
+  const known = [...columns.required, ...columns.optional];
+  const missing = columns.required.filter((column) => !header.includes(column));
+  const unknown = header
+    .filter((column) => !known.includes(column) && !columns.open.some((open) => column.startsWith(open)))
+    .map((column) => {
+      const meant = known.find(
+        (k) => k.toLowerCase().replace(/[^a-z0-9]/g, '') === column.toLowerCase().replace(/[^a-z0-9]/g, ''),
+      );
+      return meant ? { column, meant } : { column };
+    });
+  return missing.length || unknown.length ? { missing, unknown } : undefined;
+}

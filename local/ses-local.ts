@@ -25,7 +25,15 @@ function serverFunction(): StartSes {
 /** Starts SES local in this process: mail sent through the SDK lands in its web inbox, nothing leaves the machine. */
 export async function startSesLocal(port = 0): Promise<SesLocal> {
   const server = await serverFunction()({ host: '127.0.0.1', port });
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // aws-ses-v2-local resolves with a server that is not listening when the port is taken.
+  const address = server.address() as AddressInfo | null;
+  if (!address) {
+    server.close();
+    throw new Error(
+      `SES local could not listen on port ${port} (SES_PORT): it is in use; set SES_PORT to another port or leave it unset`,
+    );
+  }
+  const endpoint = `http://127.0.0.1:${address.port}`;
   return {
     endpoint,
     inboxUrl: `${endpoint}/`,

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Config } from '#config/schema';
@@ -64,14 +65,41 @@ function resolveApiKey(options: LocalStackOptions): { key: string; source: strin
   return { key, source: `${file} (generated)` };
 }
 
+/** The variable that moves each port the stack listens on, for the message when one is taken. */
+const PORT_VARIABLES = {
+  api: { variable: 'PORT', example: 'PORT=3001 npm start' },
+  ses: {
+    variable: 'SES_PORT',
+    example: 'SES_PORT=8006 npm start, or leave SES_PORT unset for any free port',
+  },
+} as const;
+
+function portInUse(port: number, which: keyof typeof PORT_VARIABLES): Error {
+  const { variable, example } = PORT_VARIABLES[which];
+  return new Error(
+    `port ${port} is already in use (${variable}); set ${variable} to another port: ${example}`,
+  );
+}
+
+/**
+ * Fails at once, naming the variable to change, when a fixed port is taken: before DynamoDB Local (Java) starts,
+ * which takes seconds, rather than after.
+ */
+async function checkPortFree(port: number, which: keyof typeof PORT_VARIABLES): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolveFree, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' || error.code === 'EACCES' ? portInUse(port, which) : error),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolveFree()));
+  });
+}
+
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolvePort, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new Error(`port ${port} is already in use; set PORT to another port, e.g. PORT=3001 npm start`)
-          : error,
-      );
+      reject(error.code === 'EADDRINUSE' ? portInUse(port, 'api') : error);
     });
     server.listen(port, '127.0.0.1', () => {
       const address = server.address();
@@ -81,6 +109,10 @@ function listen(server: Server, port: number): Promise<number> {
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const apiPort = options.port ?? 3000;
+  const sesPort = options.sesPort ?? Number(process.env.SES_PORT ?? 0);
+  await checkPortFree(apiPort, 'api');
+  await checkPortFree(sesPort, 'ses');
   const home = options.home ? resolve(options.home) : undefined;
   const dataDir = home ? join(home, 'dynamodb') : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
@@ -105,8 +137,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
     };
     const server = createLocalApiServer(deps);
-    const port = await listen(server, options.port ?? 3000);
-    const ses = await startSesLocal(options.sesPort ?? Number(process.env.SES_PORT ?? 0));
+    const port = await listen(server, apiPort);
+    const ses = await startSesLocal(sesPort).catch((error: unknown) => {
+      server.close();
+      throw error;
+    });
     const mailer = sesMailer({
       from: process.env.CHURNGUARD_SENDER ?? 'churnguard@localhost',
       endpoint: ses.endpoint,

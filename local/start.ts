@@ -1,17 +1,46 @@
 import './quiet-sdk.ts';
-import { resolve } from 'node:path';
+import { CONFIG_ENV, configFileFrom, loadConfigFile } from '#config/load';
+import type { Config } from '#config/schema';
 import { JavaMissingError } from './dynamodb-local.ts';
+import { HOME_ENV, localHome, removeStackFile, runningStack, writeStackFile } from './home.ts';
 import { startLocalStack } from './stack.ts';
 
-/** `npm start`: the whole local stack in the foreground until Ctrl-C. */
-async function main(): Promise<void> {
-  const home = resolve(process.env.CHURNGUARD_HOME ?? '.churnguard');
-  const port = process.env.PORT ? Number(process.env.PORT) : 3000;
+/** A port from the environment: a number from 0 to 65535 (0: any free port), else the default. */
+function portFrom(variable: 'PORT' | 'SES_PORT', fallback: number): number {
+  const text = process.env[variable];
+  if (text === undefined || text === '') return fallback;
+  const port = Number(text);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`PORT must be a port number (0-65535), got "${process.env.PORT}"`);
+    throw new Error(`${variable} must be a port number (0-65535), got "${text}"`);
+  }
+  return port;
+}
+
+/** The playbook from CHURNGUARD_CONFIG (what differs from the default), checked before anything starts. */
+async function configFromEnv(): Promise<Config | undefined> {
+  const file = configFileFrom();
+  if (!file) return undefined;
+  const loaded = await loadConfigFile(file);
+  if (loaded.ok) return loaded.config;
+  const problems = loaded.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n');
+  throw new Error(`the config ${file} (${CONFIG_ENV}) has ${loaded.errors.length} problem(s):\n${problems}`);
+}
+
+/** `npm start` and `churnguard dev`: the whole local stack in the foreground until Ctrl-C. */
+async function main(): Promise<void> {
+  const home = localHome();
+  const port = portFrom('PORT', 3000);
+  const sesPort = portFrom('SES_PORT', 0);
+  const config = await configFromEnv();
+  const already = runningStack(home);
+  if (already) {
+    throw new Error(
+      `a local stack is already running from ${home} (pid ${already.pid}, API ${already.apiUrl}); stop it with Ctrl-C, or set ${HOME_ENV} to start another`,
+    );
   }
   process.stdout.write('Starting churnguard (DynamoDB Local needs a few seconds)...\n');
-  const stack = await startLocalStack({ home, port });
+  const stack = await startLocalStack({ home, port, sesPort, ...(config ? { config } : {}) });
+  writeStackFile(home, { apiUrl: stack.apiUrl, inboxUrl: stack.inboxUrl }, new Date());
   process.stdout.write(
     [
       '',
@@ -24,9 +53,11 @@ async function main(): Promise<void> {
       `  Webhooks   ${stack.apiUrl}/v1/webhooks/{segment,stripe,zendesk,survey}`,
       `             (secrets: ${stack.webhookSecretsSource})`,
       `  Workflows  timers dispatched every ${process.env.CHURNGUARD_DISPATCH_SECONDS ?? 60} s (CHURNGUARD_DISPATCH_SECONDS; 0 = off)`,
+      `  Config     ${config ? `${configFileFrom()} over the built-in default (${CONFIG_ENV})` : `the built-in default (set ${CONFIG_ENV} to a file of overrides)`}`,
       '',
-      'Try it:',
+      'Try it (the churnguard CLI finds this stack from any folder of the project):',
       `  curl -s -H "Authorization: Bearer ${stack.apiKey}" ${stack.apiUrl}/v1/accounts/acme`,
+      '  npx churnguard account acme',
       '',
       'Press Ctrl-C to stop.',
       '',
@@ -37,6 +68,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`\n${signal}: stopping churnguard...\n`);
+    removeStackFile(home);
     await stack.stop();
     process.stdout.write('stopped; data is kept for the next start.\n');
     process.exit(0);

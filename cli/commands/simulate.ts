@@ -1,6 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Config } from '#config/schema';
 import type { OutcomeGroup, SimSummary } from '#core/simulation/summary';
+import type { FieldError } from '#core/validation';
+import { localHome } from '#local/home';
 import { runSimulation, type SimulationInput } from '#local/simulation/run';
 import { defaultShards, runShardedSimulation } from '#local/simulation/shards';
 import type { SimulationStore } from '#local/simulation/store';
@@ -21,8 +24,11 @@ export interface SimulateOptions {
   synthetic?: number;
   days?: number;
   seed?: number;
+  /** Where result.json goes; default `<the local stack's home>/result.json` (.churnguard/, git-ignored). */
   out?: string;
   writeScenario?: string;
+  /** With --from-import: leave out records that do not validate (counted and listed) instead of refusing. */
+  skipInvalid?: boolean;
   summary?: boolean;
   /** Where the run keeps its data (default: the in-memory store adapter). */
   store?: SimulationStore;
@@ -100,25 +106,40 @@ export async function loadSimulationConfig(file?: string): Promise<Config> {
   return (await loadCliConfig(file)).config;
 }
 
-async function chooseInput(options: SimulateOptions): Promise<SimulationInput> {
-  if (options.synthetic !== undefined)
-    return syntheticInput(options.synthetic, options.days ?? 365, options.seed ?? 1, options.writeScenario);
+/** Where result.json goes unless --out says: the local stack's home (.churnguard/), which git ignores. */
+export const defaultResultFile = () => join(localHome(), 'result.json');
+
+async function chooseInput(
+  options: SimulateOptions,
+  config: Config,
+): Promise<{ input: SimulationInput; skipped: FieldError[] }> {
+  if (options.synthetic !== undefined) {
+    const input = syntheticInput(
+      options.synthetic,
+      options.days ?? 365,
+      options.seed ?? 1,
+      options.writeScenario,
+    );
+    return { input, skipped: [] };
+  }
   if (options.fromImport !== undefined) {
     const history = await loadImportedHistory({
       dir: options.fromImport,
       start: options.start,
       days: options.days,
+      config,
+      skipInvalid: options.skipInvalid ?? false,
     });
     if (options.writeScenario) writeScenario(history.input, options.writeScenario);
-    return history.input;
+    return { input: history.input, skipped: history.skipped };
   }
-  return loadScenarioFile(options.scenarioFile ?? '');
+  return { input: loadScenarioFile(options.scenarioFile ?? ''), skipped: [] };
 }
 
 export async function simulate(options: SimulateOptions) {
   // The config first: a bad one fails before anything is read or run.
   const { config, file } = await loadCliConfig(options.configFile);
-  const input = await chooseInput(options);
+  const { input, skipped } = await chooseInput(options, config);
   const progress = new Progress('simulating days', input.days);
   const started = Date.now();
   const onDay = (day: number) => progress.update(day, `${input.accounts.length} accounts`);
@@ -142,7 +163,8 @@ export async function simulate(options: SimulateOptions) {
     input.days,
     `${input.accounts.length} accounts in ${Math.round((Date.now() - started) / 1000)} s`,
   );
-  const out = options.out ?? 'result.json';
+  const out = options.out ?? defaultResultFile();
+  mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-  return { result, out };
+  return { result, out, skipped };
 }

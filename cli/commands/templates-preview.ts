@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { Config } from '#config/schema';
 import { type TemplateUse, templateUses } from '#config/template-checks';
@@ -110,6 +111,7 @@ export async function previewTemplate(target: ApiTarget, options: PreviewOptions
     config.brand,
   );
   const out = options.out ?? `${options.template}.${account.id}.html`;
+  await mkdir(dirname(out), { recursive: true });
   await writeFile(out, rendered.html);
   return [
     `Template ${options.template}, sent from ${use.where}`,

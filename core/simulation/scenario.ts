@@ -1,6 +1,20 @@
 import { z } from 'zod';
 import { RENEWAL_OUTCOMES } from '#core/signals';
 
+/** A moment as an ISO 8601 date-time, or a date alone (`2026-06-01`), which means midnight UTC. */
+export const instantOrDate = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })], {
+    error: 'must be a date (YYYY-MM-DD, midnight UTC) or an ISO 8601 date-time with a time zone',
+  })
+  .transform((at) => (at.length === 10 ? `${at}T00:00:00Z` : at));
+
+/** A renewal's outcome, in a scenario's `outcomes` or an outcomes file of `simulate --from-import`. */
+export const outcomeSchema = z.strictObject({
+  accountId: z.string().min(1),
+  outcome: z.enum(RENEWAL_OUTCOMES, { error: `must be one of: ${RENEWAL_OUTCOMES.join(', ')}` }),
+  at: instantOrDate,
+});
+
 /**
  * A simulation scenario: a portfolio and its signals over a window of virtual days. Accounts and signals have the
  * shapes of POST /v1/accounts and POST /v1/signals and go through the same validation when the run feeds them in.
@@ -23,15 +37,7 @@ export const scenarioSchema = z.strictObject({
       }),
     )
     .default([]),
-  outcomes: z
-    .array(
-      z.strictObject({
-        accountId: z.string().min(1),
-        outcome: z.enum(RENEWAL_OUTCOMES),
-        at: z.iso.datetime({ offset: true }),
-      }),
-    )
-    .default([]),
+  outcomes: z.array(outcomeSchema).default([]),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;

@@ -60,9 +60,12 @@ export interface SimulationResult {
 }
 
 export class ScenarioError extends Error {
-  constructor(readonly errors: FieldError[]) {
+  constructor(
+    readonly errors: FieldError[],
+    subject = 'the scenario',
+  ) {
     super(
-      `the scenario has ${errors.length} problem(s):\n${errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`,
+      `${subject} has ${errors.length} problem(s):\n${errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`,
     );
     this.name = 'ScenarioError';
   }
