@@ -100,6 +100,8 @@ export async function loadImportedHistory(options: FromImportOptions): Promise<I
   /** Problems with one record: refused together, or skipped with `skipInvalid`. */
   const invalid: FieldError[] = [];
   const found: Record<ReplayKind, Located[]> = { accounts: [], signals: [], outcomes: [] };
+  /** Kinds with a file that could not be read at all: what depends on them is not judged (no cascades). */
+  const unreadable = new Set<ReplayKind>();
   const files: ImportedHistory['files'] = [];
   for (const name of names) {
     const kind = replayKindOf(name);
@@ -115,6 +117,7 @@ export async function loadImportedHistory(options: FromImportOptions): Promise<I
       const wrong = headerError(name, kind, (await readCsvHeader(path)) ?? []);
       if (wrong) {
         fatal.push({ path: name, message: wrong.slice(wrong.indexOf(': ') + 2) });
+        unreadable.add(kind);
         continue;
       }
     }
@@ -129,6 +132,7 @@ export async function loadImportedHistory(options: FromImportOptions): Promise<I
       }
     } catch (error) {
       fatal.push({ path: name, message: error instanceof Error ? error.message : String(error) });
+      unreadable.add(kind);
     }
     files.push({ file: name, kind, records });
   }
@@ -152,7 +156,7 @@ export async function loadImportedHistory(options: FromImportOptions): Promise<I
     }),
   );
   const unknownAccount = (r: Located, id: unknown): boolean => {
-    if (typeof id !== 'string' || known.has(id)) return false;
+    if (typeof id !== 'string' || known.has(id) || unreadable.has('accounts')) return false;
     const message = refused.has(id)
       ? `names account "${id}", whose record (${refused.get(id)}) is invalid`
       : `names account "${id}", which no accounts file holds`;

@@ -106,50 +106,108 @@ describe('simulate --from-import', () => {
     expect(outsideWindow).toBe(4); // l1 before, l3 and both outcomes after
   });
 
-  it('stops at lines it cannot read, naming file and line', async () => {
+  it('checks every file first and lists every problem at once, each by file and line', async () => {
     expect.assertions(1);
     const dir = importedHistory();
     writeFileSync(
       join(dir, 'accounts.csv'),
       [ACCOUNT_HEADER, accountRow('acme'), accountRow('nameless', '')].join('\n'),
     );
-    writeFileSync(join(dir, 'events.jsonl'), `${login('l1', 'acme', '2026-01-10T09:00:00Z')}\n{not json\n`);
+    writeFileSync(
+      join(dir, 'events.jsonl'),
+      [
+        login('l1', 'acme', '2026-01-10T09:00:00Z'),
+        '{not json',
+        login('l2', 'hooli', '2026-01-11T09:00:00Z'),
+        JSON.stringify({
+          id: 'm1',
+          accountId: 'acme',
+          type: 'milestone',
+          occurredAt: '2026-01-12T09:00:00Z',
+          attributes: { milestone: 'configured' },
+        }),
+        login('l3', 'nameless', '2026-01-13T09:00:00Z'),
+      ].join('\n'),
+    );
     writeFileSync(join(dir, 'renewal-outcomes.csv'), 'accountId,outcome,at\nacme,paused,2026-03-01\n');
     try {
       await loadImportedHistory({ dir });
     } catch (error) {
-      // The unreadable line stops the load first; then the records that read but do not validate.
-      expect(error instanceof ScenarioError && error.errors.map((e) => e.path)).toEqual([
-        'events.jsonl line 2',
+      expect(error instanceof ScenarioError && error.errors).toEqual([
+        { path: 'accounts.csv line 3', message: expect.stringContaining('name: ') },
+        { path: 'events.jsonl line 2', message: expect.stringContaining('not valid JSON') },
+        {
+          path: 'events.jsonl line 3',
+          message: 'accountId: names account "hooli", which no accounts file holds',
+        },
+        {
+          path: 'events.jsonl line 4',
+          message: expect.stringContaining('attributes.milestone: "configured" is not a milestone'),
+        },
+        {
+          path: 'events.jsonl line 5',
+          message: 'accountId: names account "nameless", whose record (accounts.csv line 3) is invalid',
+        },
+        { path: 'renewal-outcomes.csv line 2', message: expect.stringContaining('outcome: must be one of') },
       ]);
     }
   });
 
-  it('reports records that read but do not validate with their file and line', async () => {
+  it('leaves out and lists the records that do not validate with skipInvalid, and runs the rest', async () => {
+    const dir = importedHistory();
+    writeFileSync(
+      join(dir, 'events.jsonl'),
+      [
+        login('l1', 'acme', '2026-01-10T09:00:00Z'),
+        '{not json',
+        login('l2', 'globex', '2026-01-12T09:00:00Z'),
+      ].join('\n'),
+    );
+    const { input, skipped } = await loadImportedHistory({ dir, skipInvalid: true });
+    expect(skipped).toEqual([
+      { path: 'events.jsonl line 2', message: expect.stringContaining('not valid JSON') },
+    ]);
+    expect(Array.from({ length: input.days }, (_, d) => input.signalsForDay(d)).flat()).toHaveLength(2);
+  });
+
+  it('refuses a CSV whose header lacks the columns with one error naming them, not one per row', async () => {
     expect.assertions(1);
     const dir = importedHistory();
     writeFileSync(
       join(dir, 'accounts.csv'),
-      [ACCOUNT_HEADER, accountRow('acme'), accountRow('nameless', '')].join('\n'),
+      [ACCOUNT_HEADER.replace('csm.email', 'csm_email'), accountRow('acme'), accountRow('globex')].join('\n'),
     );
-    writeFileSync(join(dir, 'renewal-outcomes.csv'), 'accountId,outcome,at\nacme,paused,2026-03-01\n');
     try {
-      await loadImportedHistory({ dir });
+      await loadImportedHistory({ dir, skipInvalid: true });
     } catch (error) {
-      expect(error instanceof ScenarioError && error.errors.map((e) => e.path)).toEqual(
-        expect.arrayContaining(['renewal-outcomes.csv line 2: outcome']),
-      );
+      expect(error instanceof ScenarioError && error.errors).toEqual([
+        {
+          path: 'accounts.csv',
+          message: expect.stringMatching(
+            /missing: {2}csm\.email\n {2}unknown: {2}csm_email \(did you mean csm\.email\?\)/,
+          ),
+        },
+      ]);
     }
   });
 
-  it('refuses a directory it cannot read or whose files it cannot place, in one line', async () => {
+  it('refuses a directory it cannot read in one line, and names the files it cannot place', async () => {
     await expect(loadImportedHistory({ dir: join(scratch(), 'missing') })).rejects.toThrow(
       /^cannot read import directory .*missing: no such directory$/,
     );
     const dir = scratch();
     writeFileSync(join(dir, 'accounts.json'), '[]');
     writeFileSync(join(dir, 'misc.csv'), 'a\n1\n');
-    await expect(loadImportedHistory({ dir })).rejects.toThrow(/cannot tell what misc\.csv in .* holds/);
+    await expect(loadImportedHistory({ dir })).rejects.toThrow(/misc\.csv: cannot tell what it holds/);
+  });
+
+  it('replays the example history of examples/history', async () => {
+    const { files, input } = await loadImportedHistory({ dir: 'examples/history' });
+    expect(files.map((f) => f.kind)).toEqual(['accounts', 'signals', 'outcomes']);
+    expect(input.outcomes).toEqual([
+      { accountId: 'acme', outcome: 'renewed', at: '2026-03-01T00:00:00Z' },
+      { accountId: 'globex', outcome: 'churned', at: '2026-03-01T00:00:00Z' },
+    ]);
   });
 });
 
@@ -170,6 +228,28 @@ accounts:
 signals:
   - { id: s1, accountId: acme, type: login, occurredAt: "2026-03-03T09:00:00Z", userId: u1 }
 `;
+
+  it('takes a date alone as an outcome time, as outcome files do', () => {
+    const dir = scratch();
+    const file = join(dir, 'dated.yaml');
+    writeFileSync(
+      file,
+      `${yamlScenario}outcomes:\n  - { accountId: acme, outcome: renewed, at: 2026-03-05 }\n`,
+    );
+    expect(loadScenarioFile(file).outcomes).toEqual([
+      { accountId: 'acme', outcome: 'renewed', at: '2026-03-05T00:00:00Z' },
+    ]);
+  });
+
+  it('reads and runs the example scenario that docs/scenarios.md describes', async () => {
+    const input = loadScenarioFile('examples/scenario.yaml');
+    const result = await runSimulation(input);
+    expect(result.rejected).toEqual([]);
+    expect(result.actions).toContainEqual(
+      expect.objectContaining({ accountId: 'acme', kind: 'risk_acknowledged' }),
+    );
+    expect(result.accounts.find((a) => a.accountId === 'acme')?.outcome).toBe('renewed');
+  }, 120_000);
 
   it('reads YAML as well as JSON', () => {
     const dir = scratch();
