@@ -86,7 +86,14 @@ describe('churnguard account and templates preview', () => {
     expect(output).toContain('To: ');
     expect(code).toBe(0);
     expect(output).toContain('To: Ada Admin <admin@acme.example>');
-    expect(output).toContain('Subject: Ada, your churnguard workspace is waiting');
+    expect(output).toContain(
+      'Template nudge_first_login, sent from journeys.transactional.milestones[0].onLate (play nudge_first_login, milestone first_login)',
+    );
+    expect(output).toContain('Subject: Ada, your workspace is waiting');
+    // The number of days comes from the journey step; it was rendered blank before ("log in within  days").
+    expect(output).toContain('Most teams log in within 5 days of go-live');
+    const message = output.slice(output.indexOf('Subject:'), output.indexOf('HTML ('));
+    expect(message).not.toMatch(/churnguard|app\.example\.com/);
     expect(output).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
     expect(output).toContain('Acme GmbH has not logged in yet');
     expect(readFileSync(out, 'utf8')).toContain('Acme GmbH has not logged in yet');
