@@ -108,11 +108,16 @@ function listen(server: Server, port: number): Promise<number> {
   });
 }
 
+/** Both fixed ports free, or an error naming the variable that moves the taken one. */
+export async function checkPorts(apiPort: number, sesPort: number): Promise<void> {
+  await checkPortFree(apiPort, 'api');
+  await checkPortFree(sesPort, 'ses');
+}
+
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const apiPort = options.port ?? 3000;
   const sesPort = options.sesPort ?? Number(process.env.SES_PORT ?? 0);
-  await checkPortFree(apiPort, 'api');
-  await checkPortFree(sesPort, 'ses');
+  await checkPorts(apiPort, sesPort);
   const home = options.home ? resolve(options.home) : undefined;
   const dataDir = home ? join(home, 'dynamodb') : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });

@@ -3,7 +3,7 @@ import { CONFIG_ENV, configFileFrom, loadConfigFile } from '#config/load';
 import type { Config } from '#config/schema';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { HOME_ENV, localHome, removeStackFile, runningStack, writeStackFile } from './home.ts';
-import { startLocalStack } from './stack.ts';
+import { checkPorts, startLocalStack } from './stack.ts';
 
 /** A port from the environment: a number from 0 to 65535 (0: any free port), else the default. */
 function portFrom(variable: 'PORT' | 'SES_PORT', fallback: number): number {
@@ -38,6 +38,7 @@ async function main(): Promise<void> {
       `a local stack is already running from ${home} (pid ${already.pid}, API ${already.apiUrl}); stop it with Ctrl-C, or set ${HOME_ENV} to start another`,
     );
   }
+  await checkPorts(port, sesPort);
   process.stdout.write('Starting churnguard (DynamoDB Local needs a few seconds)...\n');
   const stack = await startLocalStack({ home, port, sesPort, ...(config ? { config } : {}) });
   writeStackFile(home, { apiUrl: stack.apiUrl, inboxUrl: stack.inboxUrl }, new Date());
