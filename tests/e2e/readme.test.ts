@@ -122,7 +122,12 @@ async function freePort(): Promise<number> {
 function newcomerEnv(port: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
   for (const name of Object.keys(env)) {
-    if (name.startsWith('CHURNGUARD_') || name === 'SES_PORT' || name === 'VITEST' || name.startsWith('VITEST_'))
+    if (
+      name.startsWith('CHURNGUARD_') ||
+      name === 'SES_PORT' ||
+      name === 'VITEST' ||
+      name.startsWith('VITEST_')
+    )
       delete env[name];
   }
   return env;
@@ -138,13 +143,22 @@ beforeAll(async () => {
   port = await freePort();
 }, 120_000);
 
+const alive = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
 afterAll(async () => {
-  if (stack?.pid && stack.exitCode === null) {
+  // Ctrl-C, as the newcomer stops it; anything still running after that is killed.
+  if (stack?.pid && alive(stack)) {
     process.kill(-stack.pid, 'SIGINT');
     const deadline = Date.now() + 30_000;
-    while (stack.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (alive(stack) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   }
-  for (const child of running) if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+  for (const child of running) {
+    try {
+      if (child.pid && alive(child)) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 }, 60_000);
 
 describe('the README, followed literally by a newcomer', () => {
@@ -166,7 +180,8 @@ describe('the README, followed literally by a newcomer', () => {
     stack.stderr?.on('data', (d) => (output += d));
     const deadline = Date.now() + 120_000;
     while (!output.includes('Press Ctrl-C to stop.')) {
-      if (stack.exitCode !== null || Date.now() > deadline) throw new Error(`npm start did not start:\n${output}`);
+      if (stack.exitCode !== null || Date.now() > deadline)
+        throw new Error(`npm start did not start:\n${output}`);
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(output).toContain(`API        http://127.0.0.1:${port}/v1`);
@@ -194,14 +209,24 @@ describe('the README, followed literally by a newcomer', () => {
   }, 600_000);
 
   it('documents every command of churnguard --help', () => {
-    const help = execFileSync(process.execPath, ['bin/churnguard.js', '--help'], { cwd: clone, encoding: 'utf8' });
+    const help = execFileSync(process.execPath, ['bin/churnguard.js', '--help'], {
+      cwd: clone,
+      encoding: 'utf8',
+    });
     const commands = help
       .slice(help.indexOf('Commands:'), help.indexOf('Common options:'))
       .split('\n')
       .map((line) => /^ {2}([a-z]+(?: [a-z]+)?)\b/.exec(line)?.[1])
       .filter((name): name is string => name !== undefined && name !== 'help');
     expect(commands).toEqual(
-      expect.arrayContaining(['dev', 'import', 'account', 'templates preview', 'config validate', 'simulate']),
+      expect.arrayContaining([
+        'dev',
+        'import',
+        'account',
+        'templates preview',
+        'config validate',
+        'simulate',
+      ]),
     );
     for (const command of commands) expect(README).toContain(`churnguard ${command}`);
   });
