@@ -1,7 +1,7 @@
 import '#local/quiet-sdk';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CONFIG_ENV } from '#config/load';
+import { CONFIG_ENV } from '#config/file';
 import { localHome } from '#local/home';
 import type { SimulationStore } from '#local/simulation/store';
 import { resolveApiTarget } from './api-client.ts';

@@ -6,7 +6,34 @@ import {
   defaultRestraint,
   defaultTemplates,
 } from './journeys-default.ts';
-import type { Config } from './schema.ts';
+import type { Config, JourneyBaselineConfig } from './schema.ts';
+
+/** The journey baseline of seed 004 (on its own so that code needing only it does not carry the whole default). */
+export const defaultJourneyBaseline: JourneyBaselineConfig = {
+  championLead: 0.2,
+  graceDays: 0,
+  milestones: [
+    { id: 'first_login', label: 'First login', dueDay: 5, detect: { kind: 'signal', signal: 'login' } },
+    {
+      id: 'configured',
+      label: 'Configuration complete',
+      dueDay: 10,
+      detect: { kind: 'milestone', name: 'configuration_complete' },
+    },
+    {
+      id: 'value_75',
+      label: 'EBR 1: 75% of target value',
+      dueDay: 90,
+      detect: { kind: 'value', atLeastPercent: 75 },
+    },
+    {
+      id: 'value_100',
+      label: 'EBR 2: 100% of target value',
+      dueDay: 270,
+      detect: { kind: 'value', atLeastPercent: 100 },
+    },
+  ],
+};
 
 /**
  * The default playbook. Each number is a starting point to confirm against your own portfolio
@@ -128,31 +155,7 @@ export const defaultConfig: Config = {
       },
     },
   },
-  journeyBaseline: {
-    championLead: 0.2,
-    graceDays: 0,
-    milestones: [
-      { id: 'first_login', label: 'First login', dueDay: 5, detect: { kind: 'signal', signal: 'login' } },
-      {
-        id: 'configured',
-        label: 'Configuration complete',
-        dueDay: 10,
-        detect: { kind: 'milestone', name: 'configuration_complete' },
-      },
-      {
-        id: 'value_75',
-        label: 'EBR 1: 75% of target value',
-        dueDay: 90,
-        detect: { kind: 'value', atLeastPercent: 75 },
-      },
-      {
-        id: 'value_100',
-        label: 'EBR 2: 100% of target value',
-        dueDay: 270,
-        detect: { kind: 'value', atLeastPercent: 100 },
-      },
-    ],
-  },
+  journeyBaseline: defaultJourneyBaseline,
   journeys: defaultJourneys,
   plays: defaultPlays,
   restraint: defaultRestraint,

@@ -1,6 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { loadConfigFile } from '../config/load.ts';
+import { loadConfigFile } from '../config/file.ts';
 import { ChurnGuardStack } from './stack.ts';
 
 const app = new App();

@@ -1,5 +1,5 @@
 import './quiet-sdk.ts';
-import { CONFIG_ENV, configFileFrom, loadConfigFile } from '#config/load';
+import { CONFIG_ENV, configFileFrom, loadConfigFile } from '#config/file';
 import type { Config } from '#config/schema';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { HOME_ENV, localHome, removeStackFile, runningStack, writeStackFile } from './home.ts';

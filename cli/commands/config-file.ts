@@ -1,5 +1,5 @@
 import { defaultConfig } from '#config/default';
-import { CONFIG_ENV, configFileFrom, loadConfigFile } from '#config/load';
+import { CONFIG_ENV, configFileFrom, loadConfigFile } from '#config/file';
 import type { Config } from '#config/schema';
 
 export interface CliConfig {

@@ -1,5 +1,6 @@
 import { defaultConfig } from '#config/default';
-import { CONFIG_ENV, type ConfigResult, configFileFrom, loadConfigFile, parseConfig } from '#config/load';
+import { CONFIG_ENV, configFileFrom, loadConfigFile } from '#config/file';
+import { type ConfigResult, parseConfig } from '#config/load';
 import type { Config } from '#config/schema';
 import { modelVersion } from '#core/health/model-version';
 

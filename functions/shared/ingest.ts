@@ -1,4 +1,4 @@
-import { defaultConfig } from '#config/default';
+import { defaultJourneyBaseline } from '#config/default';
 import type { Config } from '#config/schema';
 import { checkSignals, groupByAccountDay, type Rejection, type SignalChecks } from '#core/ingest';
 import { DEFAULT_RAW_SIGNAL_DAYS, milestoneSignalNames, type Signal, signalDay } from '#core/signals';
@@ -26,10 +26,10 @@ export interface IngestOptions extends SignalChecks {
 }
 
 /** What ingest takes from the config: retention and the milestone signal names (the default's when absent). */
-export function ingestOptions(config: Config = defaultConfig): IngestOptions {
+export function ingestOptions(config?: Config): IngestOptions {
   return {
-    rawSignalDays: config.retention.rawSignalDays,
-    milestoneNames: milestoneSignalNames(config.journeyBaseline),
+    rawSignalDays: config?.retention.rawSignalDays ?? DEFAULT_RAW_SIGNAL_DAYS,
+    milestoneNames: milestoneSignalNames(config?.journeyBaseline ?? defaultJourneyBaseline),
   };
 }
 

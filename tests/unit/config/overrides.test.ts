@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '#config/default';
-import { loadConfigFile, parseConfigOverrides } from '#config/load';
+import { loadConfigFile, parseConfigOverrides } from '#config/file';
 import { configChanges } from '#config/overrides';
 
 const THREE_LINES = `{

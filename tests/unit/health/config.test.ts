@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '#config/default';
-import { loadConfigFile, parseConfig } from '#config/load';
+import { loadConfigFile } from '#config/file';
+import { parseConfig } from '#config/load';
 import { withConfig } from './builders.ts';
 
 describe('parseConfig', () => {
