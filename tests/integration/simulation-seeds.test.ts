@@ -68,7 +68,7 @@ describe('seed 004: a Day-5 / Day-10 laggard and a champion', () => {
     );
     expect(laggard.mailTo('lag.example').map((e) => e.subject)).toEqual(
       expect.arrayContaining([
-        'Admin, your churnguard workspace is waiting',
+        'Admin, your workspace is waiting',
         'One step left to finish setting up Account lag',
       ]),
     );

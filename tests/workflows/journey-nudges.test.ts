@@ -162,7 +162,7 @@ describe('milestone journey on the virtual clock, mailing through SES local', ()
 
   it('nudges the account with no login by day 6', async () => {
     const mails = await mailTo('admin@quiet.example');
-    expect(mails.map((m) => m.subject)).toEqual(['Ada, your churnguard workspace is waiting']);
+    expect(mails.map((m) => m.subject)).toEqual(['Ada, your workspace is waiting']);
     expect(mails[0]?.body.text).toContain('Account quiet has not logged in yet');
   });
 
