@@ -153,6 +153,7 @@ export class ChurnGuard extends Construct {
       logRetention,
       config: functionConfig,
       email: this.email,
+      brand: this.config.brand,
     });
 
     new HealthPasses(this, 'Health', { table: this.table, logRetention, config: functionConfig });

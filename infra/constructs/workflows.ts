@@ -5,6 +5,8 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
+import type { BrandConfig } from '../../config/journeys-schema.ts';
+import { fromHeader } from '../../core/journeys/render-message.ts';
 import type { TimerKind } from '../../core/workflows/timers.ts';
 import { MilestoneJourney } from '../../workflows/milestone-journey.ts';
 import { RenewalCheckpoint } from '../../workflows/renewal-checkpoint.ts';
@@ -27,6 +29,8 @@ export interface WorkflowsProps {
   email: Email;
   /** How often the dispatcher looks for due timers. */
   dispatchEvery?: Duration;
+  /** The config's brand: its sender name is the display name of the From address. */
+  brand?: BrandConfig;
 }
 
 /**
@@ -44,8 +48,10 @@ export class Workflows extends Construct {
     const { table, logRetention, email } = props;
     const configurationSetName = email.configurationSet.configurationSetName;
     const senderDomain = email.fromAddress?.split('@')[1];
-    const senderEnvironment: Record<string, string> = email.fromAddress
-      ? { SENDER_EMAIL: email.fromAddress, SES_CONFIGURATION_SET: configurationSetName }
+    /** The From header: the verified address with the brand's sender name, if any, as its display name. */
+    const from = email.fromAddress ? fromHeader(email.fromAddress, props.brand ?? {}) : undefined;
+    const senderEnvironment: Record<string, string> = from
+      ? { SENDER_EMAIL: from, SES_CONFIGURATION_SET: configurationSetName }
       : {};
     /** Only the sender's own SES identity (its domain), through churnguard's configuration set. */
     const allowSending = (fn: IFunction) => {
@@ -120,7 +126,7 @@ export class Workflows extends Construct {
       logRetention,
       sending: {
         configurationSetName,
-        ...(email.fromAddress ? { fromAddress: email.fromAddress } : {}),
+        ...(from ? { fromAddress: from } : {}),
         ...(senderDomain ? { identityName: senderDomain } : {}),
         ...(email.contactListName ? { contactListName: email.contactListName } : {}),
       },

@@ -290,6 +290,27 @@ describe('ChurnGuard in production: observability, email and auth', () => {
       );
     });
 
+    it("names the sender by the config's brand in the From of every email, on the same verified identity", () => {
+      const branded = synth({
+        sender: { domain: 'mail.vendor.example' },
+        config: { ...defaultConfig, brand: { senderName: 'Beacon Customer Success' } },
+      }).template;
+      const from = '"Beacon Customer Success" <customer-success@mail.vendor.example>';
+      const journey = extractStateMachines(branded.toJSON()).find((m) =>
+        JSON.stringify(m.definition).includes('SendEachEmail'),
+      );
+      const states = JSON.parse(JSON.stringify(journey?.definition.States ?? {}));
+      expect(states.SendEachEmail.ItemProcessor.States.SendEmail.Parameters.FromEmailAddress).toBe(from);
+      const checkpoint = resourceWith(
+        branded,
+        'AWS::Lambda::Function',
+        'Description',
+        'Renewal checkpoint tasks',
+      );
+      expect(checkpoint.properties.Environment).toMatchObject({ Variables: { SENDER_EMAIL: from } });
+      expect(policyOf(branded, checkpoint.id)).toContain(':identity/mail.vendor.example');
+    });
+
     it('refuses a From address off the sender domain', () => {
       expect(() =>
         synth({ sender: { domain: 'mail.vendor.example', fromAddress: 'cs@other.example' } }),
