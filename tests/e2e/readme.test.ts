@@ -98,7 +98,8 @@ function freshCopy() {
     encoding: 'utf8',
   })
     .split('\0')
-    .filter(Boolean);
+    // node_modules comes from this checkout (a linked node_modules is a file to git, not an ignored directory).
+    .filter((file) => file !== '' && file !== 'node_modules' && !file.startsWith('node_modules/'));
   for (const file of files) {
     mkdirSync(dirname(join(clone, file)), { recursive: true });
     try {
