@@ -248,6 +248,31 @@ describe('churnguard finds the API, or says at once how to point it there', () =
   });
 });
 
+describe('churnguard simulate writes where it was told, else into .churnguard/', () => {
+  it('puts the result in the local home, which git ignores, not in the current folder', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'churnguard-sim-home-'));
+    const cwd = mkdtempSync(join(tmpdir(), 'churnguard-sim-cwd-'));
+    const result = await churnguard(['simulate', join(ROOT, 'examples/scenario.yaml')], {
+      cwd,
+      env: { CHURNGUARD_HOME: home },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`result in ${join(home, 'result.json')}`);
+    expect(existsSync(join(home, 'result.json'))).toBe(true);
+    expect(existsSync(join(cwd, 'result.json'))).toBe(false);
+    // In the project, that folder is .churnguard/, which git ignores (as it does rejects files).
+    const ignored = execFileSync(
+      'git',
+      ['check-ignore', '.churnguard/result.json', 'examples/x.csv.rejects.jsonl'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+      },
+    );
+    expect(ignored.trim().split('\n')).toEqual(['.churnguard/result.json', 'examples/x.csv.rejects.jsonl']);
+  }, 120_000);
+});
+
 describe('the local stack checks its ports before anything starts', () => {
   const javaFor = (home: string) =>
     execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
