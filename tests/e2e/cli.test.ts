@@ -1,16 +1,15 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '#config/default';
-import { createLocalApiServer } from '#local/http-server';
-import { registerApiKey } from '#store/api-key-store';
 import type { Db } from '#store/client';
-import { createTestDb, dumpTable, testDeps } from '../support/db.ts';
+import { dumpTable } from '../support/db.ts';
 import { account, realisticSignals } from '../support/fixtures.ts';
+import { startTestApi } from '../support/http.ts';
 
 /** The churnguard CLI as a user runs it, against a local API server over a test table. */
 
@@ -20,8 +19,8 @@ const KEY = 'cg_test_key_for_the_first_hour';
 const scratch = mkdtempSync(join(tmpdir(), 'churnguard-cli-'));
 const running: ChildProcess[] = [];
 let db: Db;
-let server: Server;
 let api: string;
+let stopApi: () => Promise<void>;
 
 interface Ran {
   code: number | null;
@@ -84,18 +83,15 @@ async function closedPort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  db = await createTestDb();
-  const deps = testDeps(db);
-  await registerApiKey(db, KEY, 'test', deps.clock.now());
-  server = createLocalApiServer(deps);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const testApi = await startTestApi(KEY);
+  db = testApi.db;
+  api = testApi.url;
+  stopApi = testApi.stop;
 });
 
 afterAll(async () => {
   for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await stopApi();
 });
 
 describe('churnguard config', () => {

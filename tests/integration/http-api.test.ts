@@ -1,17 +1,12 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '#functions/routes';
-import { createLocalApiServer } from '#local/http-server';
-import { registerApiKey } from '#store/api-key-store';
 import type { Db } from '#store/client';
-import { createTestDb, dumpTable, testDeps } from '../support/db.ts';
+import { dumpTable } from '../support/db.ts';
 import { account } from '../support/fixtures.ts';
-import { type ErrorBody, type IngestBody, readJson } from '../support/http.ts';
+import { type ErrorBody, type IngestBody, readJson, startTestApi } from '../support/http.ts';
 
 const KEY = 'cg_test_key_for_http_api';
 let db: Db;
-let server: Server;
 let base: string;
 
 function call(method: string, path: string, body?: unknown, key: string | null = KEY) {
@@ -22,18 +17,14 @@ function call(method: string, path: string, body?: unknown, key: string | null =
   });
 }
 
+let stop: () => Promise<void>;
+
 beforeAll(async () => {
-  db = await createTestDb();
-  const deps = testDeps(db);
-  await registerApiKey(db, KEY, 'test', deps.clock.now());
-  server = createLocalApiServer(deps);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ db, url: base, stop } = await startTestApi(KEY));
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await stop();
 });
 
 describe('HTTP API authentication', () => {

@@ -75,3 +75,11 @@ export function realisticSignals(
   }
   return signals;
 }
+
+/** A vendor's brand, every field set, for tests of what the brand puts into email. */
+export const BRAND = {
+  productName: 'Beacon Analytics',
+  appUrl: 'https://app.beacon.example',
+  senderName: 'Beacon Customer Success',
+  logoUrl: 'https://cdn.beacon.example/logo.png',
+};

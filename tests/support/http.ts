@@ -1,5 +1,9 @@
+import type { AddressInfo } from 'node:net';
 import type { Rejection } from '#core/ingest';
 import type { HttpEvent } from '#functions/shared/http';
+import { createLocalApiServer } from '#local/http-server';
+import { registerApiKey } from '#store/api-key-store';
+import { createTestDb, testDeps } from './db.ts';
 
 /** An API Gateway HTTP API (payload 2.0) event, as a deployed function receives it. */
 export function httpEvent(
@@ -44,4 +48,22 @@ export interface ErrorBody {
 
 export async function readJson<T>(response: Response): Promise<T> {
   return (await response.json()) as T;
+}
+
+/**
+ * The local HTTP server over a fresh test table, with `key` registered: the API as the CLI or curl reaches it.
+ * `stop` closes it (and its open connections).
+ */
+export async function startTestApi(key: string) {
+  const db = await createTestDb();
+  const deps = testDeps(db);
+  await registerApiKey(db, key, 'test', deps.clock.now());
+  const server = createLocalApiServer(deps);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const stop = async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  };
+  return { db, deps, url, stop };
 }

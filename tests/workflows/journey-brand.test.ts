@@ -9,7 +9,7 @@ import { VirtualClock } from '#local/virtual-clock';
 import { createWorkflowEngine } from '#local/workflow-engine';
 import { upsertAccount } from '#store/account-store';
 import { createTestDb, silentLogger } from '../support/db.ts';
-import { account } from '../support/fixtures.ts';
+import { account, BRAND } from '../support/fixtures.ts';
 
 const storedEmails = z.object({
   emails: z.array(
@@ -23,12 +23,6 @@ const storedEmails = z.object({
 });
 
 const GO_LIVE = '2026-01-15';
-const BRAND = {
-  productName: 'Beacon Analytics',
-  appUrl: 'https://app.beacon.example',
-  senderName: 'Beacon Customer Success',
-  logoUrl: 'https://cdn.beacon.example/logo.png',
-};
 
 function brandedConfig(): Config {
   const parsed = parseConfigOverrides({ brand: BRAND });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '#config/default';
 import { defaultTemplates } from '#config/journeys-default';
+import type { TemplateConfig } from '#config/journeys-schema';
 import { parseConfig } from '#config/load';
 import { templateUses } from '#config/template-checks';
 import type { MilestoneCheck } from '#core/journeys/milestone-status';
@@ -8,6 +9,7 @@ import { renderTemplate } from '#core/journeys/render';
 import { fromHeader } from '#core/journeys/render-message';
 import { readUnsubscribeToken, unsubscribeToken } from '#core/journeys/unsubscribe-token';
 import { milestoneFacts, templateVariables } from '#core/journeys/variables';
+import { BRAND } from '../../support/fixtures.ts';
 
 const account = {
   id: 'acme',
@@ -34,12 +36,15 @@ const variables = templateVariables({
   check: firstLogin,
 });
 const URL = 'https://api.example.com/v1/unsubscribe/tok';
-const brand = {
-  productName: 'Acme Analytics',
-  appUrl: 'https://app.acme-analytics.example',
-  senderName: 'Acme Customer Success',
-  logoUrl: 'https://cdn.acme-analytics.example/logo.png',
-};
+const brand = BRAND;
+/** A template rendered as the workflow renders it under this brand. */
+const renderBranded = (template: TemplateConfig) =>
+  renderTemplate(
+    template,
+    templateVariables({ account, recipient, health: { score: 50, band: 'yellow' }, brand }),
+    URL,
+    brand,
+  );
 
 /** Every journey step that sends a default template, as the workflow would fill it in. */
 const steps = [...templateUses(defaultConfig)].flatMap(([template, uses]) =>
@@ -116,18 +121,15 @@ describe('templates', () => {
   it('carries the brand in every email once it is set: logo, button to the app, product name, sender name', async () => {
     const template = defaultTemplates.nudge_first_login;
     if (!template) throw new Error('missing');
-    const rendered = await renderTemplate(
-      template,
-      templateVariables({ account, recipient, health: { score: 50, band: 'yellow' }, brand }),
-      URL,
-      brand,
-    );
+    const rendered = await renderBranded(template);
     expect(rendered.text).toContain(`Sign in: ${brand.appUrl}`);
-    expect(rendered.text).toContain('--\nAcme Analytics\nUnsubscribe:');
+    expect(rendered.text).toContain('--\nBeacon Analytics\nUnsubscribe:');
     expect(rendered.html).toContain(`src="${brand.logoUrl}"`);
     expect(rendered.html).toContain(`href="${brand.appUrl}"`);
-    expect(rendered.html).toContain('your onboarding with Acme Analytics');
-    expect(fromHeader('success@acme.example', brand)).toBe('"Acme Customer Success" <success@acme.example>');
+    expect(rendered.html).toContain('your onboarding with Beacon Analytics');
+    expect(fromHeader('success@acme.example', brand)).toBe(
+      '"Beacon Customer Success" <success@acme.example>',
+    );
     expect(fromHeader('success@acme.example', { senderName: 'Équipe Acme' })).toBe(
       `=?UTF-8?B?${Buffer.from('Équipe Acme').toString('base64')}?= <success@acme.example>`,
     );
@@ -151,14 +153,9 @@ describe('templates', () => {
     expect(config.ok).toBe(true);
     const template = config.ok ? config.config.templates.weekly_tip : undefined;
     if (!template) throw new Error('missing');
-    const rendered = await renderTemplate(
-      template,
-      templateVariables({ account, recipient, health: { score: 50, band: 'yellow' }, brand }),
-      URL,
-      brand,
-    );
-    expect(rendered.subject).toBe('A Acme Analytics tip for Acme <GmbH>');
-    expect(rendered.text).toContain('Open https://app.acme-analytics.example/views to save a view.');
+    const rendered = await renderBranded(template);
+    expect(rendered.subject).toBe('A Beacon Analytics tip for Acme <GmbH>');
+    expect(rendered.text).toContain('Open https://app.beacon.example/views to save a view.');
   });
 
   it('sets the one-click unsubscribe headers (RFC 8058)', async () => {
