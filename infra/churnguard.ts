@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -16,6 +17,7 @@ import { ChurnGuardHttpApi } from './constructs/http-api.ts';
 import { IngestQueue } from './constructs/ingest-queue.ts';
 import { Observability } from './constructs/observability.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
+import { grantTableAccess, TABLE_ACCESS, type TableUser } from './constructs/table-access.ts';
 import { WebhookSecrets } from './constructs/webhook-secrets.ts';
 import { Workflows } from './constructs/workflows.ts';
 import { acknowledgeNag } from './nag.ts';
@@ -70,6 +72,8 @@ export class ChurnGuard extends Construct {
   readonly config: Config;
   readonly email: Email;
   readonly observability: Observability;
+  /** Every function, by its name in infra/constructs/table-access.ts (for an admin's own alarms or grants). */
+  readonly functions: Record<TableUser, IFunction>;
 
   constructor(scope: Construct, id: string, props: ChurnGuardProps) {
     super(scope, id);
@@ -107,7 +111,7 @@ export class ChurnGuard extends Construct {
         config: functionConfig,
         ...(webhooks ? { paramsAndSecrets: this.webhookSecrets.extension } : {}),
       }).fn;
-      this.table.grantReadWriteData(fn);
+      grantTableAccess(this.table, fn, TABLE_ACCESS[name]);
       // Only the webhooks function may read the vendors' secrets.
       if (webhooks) this.webhookSecrets.grantRead(fn);
       acknowledgeNag(
@@ -132,7 +136,7 @@ export class ChurnGuard extends Construct {
       timeout: queueTimeout,
       config: functionConfig,
     }).fn;
-    this.table.grantReadWriteData(queueConsumer);
+    grantTableAccess(this.table, queueConsumer, TABLE_ACCESS.signalQueue);
     acknowledgeNag(
       queueConsumer,
       'Serverless::Serverless-LambdaDLQ',
@@ -155,7 +159,11 @@ export class ChurnGuard extends Construct {
       email: this.email,
     });
 
-    new HealthPasses(this, 'Health', { table: this.table, logRetention, config: functionConfig });
+    const health = new HealthPasses(this, 'Health', {
+      table: this.table,
+      logRetention,
+      config: functionConfig,
+    });
 
     // SES feedback: bounces and complaints of the configuration set put recipients on the suppression list.
     const feedbackDeadLetters = new Queue(this, 'SesFeedbackDeadLetters', {
@@ -182,8 +190,15 @@ export class ChurnGuard extends Construct {
       deadLetterQueue: feedbackDeadLetters,
     }).fn;
     // It only writes suppression items.
-    this.table.grantWriteData(sesEvents);
+    grantTableAccess(this.table, sesEvents, TABLE_ACCESS.sesEvents);
     this.email.deliverFeedbackTo(sesEvents, feedbackDeadLetters);
+    this.functions = {
+      ...apiFunctions,
+      signalQueue: queueConsumer,
+      sesEvents,
+      healthPass: health.fn,
+      ...this.workflows.functions,
+    };
     // Last, so that it watches every function, dead-letter queue and state machine created above.
     const api = this.httpApi.api;
     this.observability = new Observability(this, 'Observability', {

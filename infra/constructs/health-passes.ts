@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
@@ -7,6 +8,7 @@ import { acknowledgeNag } from '../nag.ts';
 import type { FunctionConfig } from './function-bundle.ts';
 import { invokeOnSchedule } from './scheduled-invoke.ts';
 import { ServiceFunction } from './service-function.ts';
+import { grantTableAccess, TABLE_ACCESS } from './table-access.ts';
 
 export interface HealthPassesProps {
   table: ITableV2;
@@ -22,6 +24,8 @@ export interface HealthPassesProps {
  * account scored for time decay) at 05:00 UTC, before the working day in EMEA and after it in the Americas.
  */
 export class HealthPasses extends Construct {
+  readonly fn: IFunction;
+
   constructor(scope: Construct, id: string, props: HealthPassesProps) {
     super(scope, id);
     const fn = new ServiceFunction(this, 'health-pass', {
@@ -32,7 +36,8 @@ export class HealthPasses extends Construct {
       config: props.config,
       environment: { TABLE_NAME: props.table.tableName },
     }).fn;
-    props.table.grantReadWriteData(fn);
+    this.fn = fn;
+    grantTableAccess(props.table, fn, TABLE_ACCESS.healthPass);
     acknowledgeNag(
       fn,
       'Serverless::Serverless-LambdaDLQ',

@@ -14,6 +14,7 @@ import type { Email } from './email.ts';
 import type { FunctionConfig } from './function-bundle.ts';
 import { invokeOnSchedule } from './scheduled-invoke.ts';
 import { ServiceFunction } from './service-function.ts';
+import { grantTableAccess, TABLE_ACCESS, type TableAccess } from './table-access.ts';
 
 export interface WorkflowsProps {
   table: ITableV2;
@@ -38,6 +39,11 @@ export class Workflows extends Construct {
   readonly renewalCheckpoint: RenewalCheckpoint;
   readonly riskEscalation: RiskEscalation;
   readonly milestoneJourney: MilestoneJourney;
+  /** The functions, by their name in TABLE_ACCESS. */
+  readonly functions: Record<
+    'renewalCheckpoint' | 'riskEscalation' | 'milestoneJourney' | 'dispatcher' | 'digest',
+    IFunction
+  >;
 
   constructor(scope: Construct, id: string, props: WorkflowsProps) {
     super(scope, id);
@@ -68,6 +74,7 @@ export class Workflows extends Construct {
       name: string,
       entry: string,
       description: string,
+      access: TableAccess,
       options: { templates?: boolean; environment?: Record<string, string> } = {},
     ) => {
       const fn = new ServiceFunction(this, name, {
@@ -82,7 +89,7 @@ export class Workflows extends Construct {
           ...options.environment,
         },
       }).fn;
-      table.grantReadWriteData(fn);
+      grantTableAccess(table, fn, access);
       acknowledgeNag(
         fn,
         'Serverless::Serverless-LambdaDLQ',
@@ -94,12 +101,14 @@ export class Workflows extends Construct {
       'renewal-checkpoint',
       'functions/renewal-checkpoint/handler.ts',
       'Renewal checkpoint tasks',
+      TABLE_ACCESS.renewalCheckpoint,
     );
     allowSending(checkpointFunction);
     const riskFunction = task(
       'risk-escalation',
       'functions/risk-escalation/handler.ts',
       'Risk escalation tasks',
+      TABLE_ACCESS.riskEscalation,
     );
     this.renewalCheckpoint = new RenewalCheckpoint(this, 'RenewalCheckpoint', {
       checkpointFunction,
@@ -113,6 +122,7 @@ export class Workflows extends Construct {
       'milestone-journey',
       'functions/milestone-journey/handler.ts',
       'Milestone journey tasks: plays, restraint, send ledger',
+      TABLE_ACCESS.milestoneJourney,
       { templates: true, environment: { JOURNEY_TOPICS: JSON.stringify(email.journeyTopics) } },
     );
     this.milestoneJourney = new MilestoneJourney(this, 'MilestoneJourney', {
@@ -165,7 +175,7 @@ export class Workflows extends Construct {
       config: props.config,
       environment: { TABLE_NAME: table.tableName, STATE_MACHINE_ARNS: JSON.stringify(stateMachines) },
     }).fn;
-    table.grantReadWriteData(dispatcher);
+    grantTableAccess(table, dispatcher, TABLE_ACCESS.dispatcher);
     this.renewalCheckpoint.stateMachine.grantStartExecution(dispatcher);
     this.riskEscalation.stateMachine.grantStartExecution(dispatcher);
     this.milestoneJourney.stateMachine.grantStartExecution(dispatcher);
@@ -190,13 +200,20 @@ export class Workflows extends Construct {
       config: props.config,
       environment: { TABLE_NAME: table.tableName, ...senderEnvironment },
     }).fn;
-    table.grantReadWriteData(digest);
+    grantTableAccess(table, digest, TABLE_ACCESS.digest);
     allowSending(digest);
     acknowledgeNag(
       digest,
       'Serverless::Serverless-LambdaDLQ',
       'Invoked weekly by EventBridge Scheduler, which retries; a missed week is visible in the Lambda error alarm.',
     );
+    this.functions = {
+      renewalCheckpoint: checkpointFunction,
+      riskEscalation: riskFunction,
+      milestoneJourney: journeyFunction,
+      dispatcher,
+      digest,
+    };
     invokeOnSchedule(this, 'DigestSchedulerRole', digest, [
       {
         id: 'WeeklyDigestSchedule',
