@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { defaultConfig } from '#config/default';
 import type { Config } from '#config/schema';
 import type { Clock } from '#core/clock';
 import { createDb, type Db } from '#store/client';
@@ -25,6 +26,13 @@ export interface Deps {
   config?: Config;
 }
 
+/** The deployment's URL (links in email) over the config's local default, when the construct set one. */
+export function withPublicBaseUrl(config: Config | undefined, url: string | undefined): Config | undefined {
+  if (!url) return config;
+  const base = config ?? defaultConfig;
+  return { ...base, messaging: { ...base.messaging, publicBaseUrl: url } };
+}
+
 /** The functions' logger: structured JSON, with every email address redacted (functions/shared/redact.ts). */
 export function createLogger(serviceName: string): Logger {
   return new Logger({ serviceName, jsonReplacerFn: redactingReplacer });
@@ -34,8 +42,9 @@ export function createLogger(serviceName: string): Logger {
 export function runtimeDeps(serviceName: string): Deps {
   const env = readEnv();
   const bundle = functionBundle();
+  const config = withPublicBaseUrl(bundle?.config, env.PUBLIC_BASE_URL);
   return {
-    ...(bundle ? { config: bundle.config } : {}),
+    ...(config ? { config } : {}),
     db: createDb(env.TABLE_NAME, env.DYNAMODB_ENDPOINT, {}, captureAwsClient),
     clock: systemClock,
     logger: createLogger(serviceName),

@@ -4,8 +4,8 @@ import { Construct } from 'constructs';
 import { TABLE_KEYS, TTL_ATTRIBUTE } from '../../store/table.ts';
 
 export interface DataTableProps {
-  /** Production keeps the table on stack deletion and refuses to delete it by accident. */
-  production: boolean;
+  /** Keep the table when the stack is deleted, and refuse to delete it by accident (deletion protection). */
+  retain: boolean;
 }
 
 /**
@@ -45,8 +45,8 @@ export class DataTable extends Construct {
       dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,
       // Raw signals expire config.retention.rawSignalDays after they arrive; nothing else carries the attribute.
       timeToLiveAttribute: TTL_ATTRIBUTE,
-      deletionProtection: props.production,
-      removalPolicy: props.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      deletionProtection: props.retain,
+      removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
   }
 }

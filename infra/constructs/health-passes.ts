@@ -3,8 +3,8 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledgeNag } from '../nag.ts';
 import type { FunctionConfig } from './function-bundle.ts';
 import { invokeOnSchedule } from './scheduled-invoke.ts';
 import { ServiceFunction } from './service-function.ts';
@@ -16,6 +16,10 @@ export interface HealthPassesProps {
   config: FunctionConfig;
   /** How often accounts with new signals are scored again. */
   dirtyEvery?: Duration;
+  /** Where runs the schedules could not hand over, and invocations that failed every retry, go. */
+  scheduleDeadLetters: IQueue;
+  /** Reserve concurrency for the pass (see ChurnGuardProps.reserveConcurrency). */
+  reserveConcurrency: boolean;
 }
 
 /**
@@ -35,27 +39,32 @@ export class HealthPasses extends Construct {
       timeout: Duration.minutes(15),
       config: props.config,
       environment: { TABLE_NAME: props.table.tableName },
+      scheduled: {
+        deadLetters: props.scheduleDeadLetters,
+        ...(props.reserveConcurrency ? { concurrency: 1 } : {}),
+      },
     }).fn;
     this.fn = fn;
     grantTableAccess(props.table, fn, TABLE_ACCESS.healthPass);
-    acknowledgeNag(
+    invokeOnSchedule(
+      this,
+      'SchedulerRole',
       fn,
-      'Serverless::Serverless-LambdaDLQ',
-      'Invoked by EventBridge Scheduler, which retries; a failed pass leaves the accounts dirty for the next run, and errors raise the Lambda error alarm.',
+      [
+        {
+          id: 'DirtySchedule',
+          schedule: ScheduleExpression.rate(props.dirtyEvery ?? Duration.minutes(15)),
+          description: 'Scores the accounts with new signals or profile changes',
+          input: { pass: 'dirty' },
+        },
+        {
+          id: 'DailySchedule',
+          schedule: ScheduleExpression.cron({ hour: '5', minute: '0' }),
+          description: 'Learns segment baselines again and scores every account',
+          input: { pass: 'daily' },
+        },
+      ],
+      props.scheduleDeadLetters,
     );
-    invokeOnSchedule(this, 'SchedulerRole', fn, [
-      {
-        id: 'DirtySchedule',
-        schedule: ScheduleExpression.rate(props.dirtyEvery ?? Duration.minutes(15)),
-        description: 'Scores the accounts with new signals or profile changes',
-        input: { pass: 'dirty' },
-      },
-      {
-        id: 'DailySchedule',
-        schedule: ScheduleExpression.cron({ hour: '5', minute: '0' }),
-        description: 'Learns segment baselines again and scores every account',
-        input: { pass: 'daily' },
-      },
-    ]);
   }
 }

@@ -4,6 +4,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { TimerKind } from '../../core/workflows/timers.ts';
 import { MilestoneJourney } from '../../workflows/milestone-journey.ts';
@@ -28,6 +29,10 @@ export interface WorkflowsProps {
   email: Email;
   /** How often the dispatcher looks for due timers. */
   dispatchEvery?: Duration;
+  /** Where runs the schedules could not hand over, and invocations that failed every retry, go. */
+  scheduleDeadLetters: IQueue;
+  /** Reserve concurrency for the dispatcher and the digest (see ChurnGuardProps.reserveConcurrency). */
+  reserveConcurrency: boolean;
 }
 
 /**
@@ -162,6 +167,11 @@ export class Workflows extends Construct {
       );
     }
 
+    // One run at a time of each scheduled function: a slow run is never overtaken by the next.
+    const scheduled = {
+      deadLetters: props.scheduleDeadLetters,
+      ...(props.reserveConcurrency ? { concurrency: 1 } : {}),
+    };
     const stateMachines: Record<TimerKind, string> = {
       renewal_checkpoint: this.renewalCheckpoint.stateMachine.stateMachineArn,
       risk_deadline: this.riskEscalation.stateMachine.stateMachineArn,
@@ -174,23 +184,25 @@ export class Workflows extends Construct {
       timeout: Duration.minutes(4),
       config: props.config,
       environment: { TABLE_NAME: table.tableName, STATE_MACHINE_ARNS: JSON.stringify(stateMachines) },
+      scheduled,
     }).fn;
     grantTableAccess(table, dispatcher, TABLE_ACCESS.dispatcher);
     this.renewalCheckpoint.stateMachine.grantStartExecution(dispatcher);
     this.riskEscalation.stateMachine.grantStartExecution(dispatcher);
     this.milestoneJourney.stateMachine.grantStartExecution(dispatcher);
-    acknowledgeNag(
+    invokeOnSchedule(
+      this,
+      'SchedulerRole',
       dispatcher,
-      'Serverless::Serverless-LambdaDLQ',
-      'Invoked by EventBridge Scheduler every few minutes; a failed run is simply repeated by the next one, as timers stay pending until fired.',
+      [
+        {
+          id: 'DispatchSchedule',
+          schedule: ScheduleExpression.rate(props.dispatchEvery ?? Duration.minutes(5)),
+          description: 'Runs the timer dispatcher',
+        },
+      ],
+      props.scheduleDeadLetters,
     );
-    invokeOnSchedule(this, 'SchedulerRole', dispatcher, [
-      {
-        id: 'DispatchSchedule',
-        schedule: ScheduleExpression.rate(props.dispatchEvery ?? Duration.minutes(5)),
-        description: 'Runs the timer dispatcher',
-      },
-    ]);
 
     const digest = new ServiceFunction(this, 'digest', {
       entry: 'functions/digest/handler.ts',
@@ -199,14 +211,10 @@ export class Workflows extends Construct {
       timeout: Duration.minutes(5),
       config: props.config,
       environment: { TABLE_NAME: table.tableName, ...senderEnvironment },
+      scheduled,
     }).fn;
     grantTableAccess(table, digest, TABLE_ACCESS.digest);
     allowSending(digest);
-    acknowledgeNag(
-      digest,
-      'Serverless::Serverless-LambdaDLQ',
-      'Invoked weekly by EventBridge Scheduler, which retries; a missed week is visible in the Lambda error alarm.',
-    );
     this.functions = {
       renewalCheckpoint: checkpointFunction,
       riskEscalation: riskFunction,
@@ -214,13 +222,19 @@ export class Workflows extends Construct {
       dispatcher,
       digest,
     };
-    invokeOnSchedule(this, 'DigestSchedulerRole', digest, [
-      {
-        id: 'WeeklyDigestSchedule',
-        // Mondays 07:00 UTC, ahead of the regions' weekly cross-functional meetings.
-        schedule: ScheduleExpression.cron({ weekDay: 'MON', hour: '7', minute: '0' }),
-        description: 'Sends the weekly regional risk review',
-      },
-    ]);
+    invokeOnSchedule(
+      this,
+      'DigestSchedulerRole',
+      digest,
+      [
+        {
+          id: 'WeeklyDigestSchedule',
+          // Mondays 07:00 UTC, ahead of the regions' weekly cross-functional meetings.
+          schedule: ScheduleExpression.cron({ weekDay: 'MON', hour: '7', minute: '0' }),
+          description: 'Sends the weekly regional risk review',
+        },
+      ],
+      props.scheduleDeadLetters,
+    );
   }
 }
