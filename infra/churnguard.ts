@@ -22,6 +22,7 @@ import { ServiceFunction } from './constructs/service-function.ts';
 import { grantTableAccess, TABLE_ACCESS, type TableUser } from './constructs/table-access.ts';
 import { WebhookSecrets } from './constructs/webhook-secrets.ts';
 import { Workflows } from './constructs/workflows.ts';
+import { acceptControlTowerFindings } from './guard.ts';
 import { acknowledgeNag } from './nag.ts';
 
 export interface ChurnGuardProps {
@@ -285,6 +286,7 @@ export class ChurnGuard extends Construct {
       if (fn instanceof LambdaFunction) fn.addEnvironment(PUBLIC_BASE_URL_ENV, this.publicBaseUrl);
     }
     this.outputs(props.domain);
+    acceptControlTowerFindings(this);
     // Last, so that it watches every function, dead-letter queue and state machine created above.
     const api = this.httpApi.api;
     this.observability = new Observability(this, 'Observability', {
