@@ -35,6 +35,7 @@ export const PARTITIONS = {
   healthModel: [keys.healthModel().pk],
   portfolio: SHARDS.map((shard) => keys.portfolioPartition(shard)),
   dirty: SHARDS.map((shard) => keys.dirtyPartition(shard)),
+  healthPass: [keys.healthPassLease.pk, keys.healthPassRunPartition('*')],
 } as const satisfies Record<string, readonly string[]>;
 
 export type Partition = keyof typeof PARTITIONS;
@@ -132,8 +133,8 @@ export const TABLE_ACCESS = {
   signalQueue: { read: INGEST_WRITES, write: [...INGEST_WRITES, 'ingestRejects'] },
   sesEvents: { write: ['suppressed'] },
   healthPass: {
-    read: ['account', 'portfolio', 'dirty', 'baselines', 'healthModel'],
-    write: ['account', 'portfolio', 'dirty', 'baselines', 'healthModel'],
+    read: ['account', 'portfolio', 'dirty', 'baselines', 'healthModel', 'healthPass'],
+    write: ['account', 'portfolio', 'dirty', 'baselines', 'healthModel', 'healthPass'],
   },
   dispatcher: {
     read: ['timers', 'account', 'dispatcherCursor'],
