@@ -1,4 +1,4 @@
-import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { DefinitionBody, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { CallAwsService } from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -10,8 +10,11 @@ import { keys } from '#store/keys';
 import {
   ACCOUNT,
   type AwsCall,
+  arnOf,
   type CfnTemplate,
   decide,
+  logicalId,
+  policiesOfConstruct,
   policiesOfRole,
   REGION,
   roleOf,
@@ -36,12 +39,7 @@ function synthProd() {
   return { stack, template: Template.fromStack(stack).toJSON() as CfnTemplate };
 }
 
-const logicalId = (construct: IConstruct) =>
-  Stack.of(construct).getLogicalId(
-    construct instanceof CfnElement ? construct : (construct.node.defaultChild as CfnElement),
-  );
-
-const arn = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
+const arn = arnOf;
 
 describe('IAM actions as AWS authorizes them', () => {
   it('names only actions that exist, in every policy of the template', async () => {
@@ -263,10 +261,7 @@ describe('each function can make the calls its code makes, and no others', () =>
 
   for (const row of ROWS) {
     it(`${row.fn}: allows what it needs, denies what it must never do`, async () => {
-      const policies = policiesOfRole(
-        template,
-        roleOf(template, logicalId(stack.churnguard.functions[row.fn])),
-      );
+      const policies = policiesOfConstruct(template, stack.churnguard.functions[row.fn]);
       const judge = async (calls: AwsCall[]) =>
         Promise.all(calls.map(async (call) => [describeCall(call), await decide(policies, call)]));
       const allowed = [...row.allowed.map((call) => call(table)), ...(row.other?.allowed ?? [])];
@@ -283,16 +278,13 @@ describe('each function can make the calls its code makes, and no others', () =>
     );
     const read = { action: 'secretsmanager:GetSecretValue', resource: secretArn };
     for (const [name, fn] of Object.entries(stack.churnguard.functions)) {
-      const policies = policiesOfRole(template, roleOf(template, logicalId(fn)));
+      const policies = policiesOfConstruct(template, fn);
       expect(await decide(policies, read), name).toBe(name === 'webhooks' ? 'Allowed' : 'ImplicitlyDenied');
     }
   });
 
   it('dispatcher: starts executions of the three workflows and nothing else', async () => {
-    const policies = policiesOfRole(
-      template,
-      roleOf(template, logicalId(stack.churnguard.functions.dispatcher)),
-    );
+    const policies = policiesOfConstruct(template, stack.churnguard.functions.dispatcher);
     const workflows = stack.churnguard.workflows;
     for (const machine of [
       workflows.renewalCheckpoint,
@@ -317,8 +309,7 @@ describe('each state machine can call what its definition calls, and no more', (
   beforeAll(() => {
     ({ stack, template } = synthProd());
   });
-  const policiesOf = (machine: StateMachine) =>
-    policiesOfRole(template, roleOf(template, logicalId(machine)));
+  const policiesOf = (machine: StateMachine) => policiesOfConstruct(template, machine);
   const invoke = (fn: IConstruct) => ({
     action: 'lambda:InvokeFunction',
     resource: arn('lambda', `function:${logicalId(fn)}`),

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { mjmlCompiler } from '#core/journeys/render';
@@ -35,11 +35,12 @@ import { fixtureText, sign, webhookClient, webhookDeps } from '../support/webhoo
 import {
   ACCOUNT,
   type AwsCall,
+  arnOf,
   type CfnTemplate,
   decide,
-  policiesOfRole,
+  logicalId,
+  policiesOfConstruct,
   REGION,
-  roleOf,
 } from './support/iam.ts';
 
 /**
@@ -339,9 +340,7 @@ describe('the calls each function makes are allowed by its own role', () => {
       churnguard: { stage: 'prod', sender: { domain: 'mail.vendor.example' } },
     });
     const template = Template.fromStack(stack).toJSON() as CfnTemplate;
-    const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
-      Stack.of(stack).getLogicalId(construct.node.defaultChild as CfnElement);
-    const table = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${logicalId(stack.churnguard.table)}`;
+    const table = arnOf('dynamodb', `table/${logicalId(stack.churnguard.table)}`);
     // One request per action and kind of partition: every key matching the same pattern of PARTITIONS is judged
     // alike by the policies, which are built from those patterns.
     const kindOf = (pk: string) =>
@@ -352,7 +351,7 @@ describe('the calls each function makes are allowed by its own role', () => {
         ) ?? pk;
     const judged: Promise<string | undefined>[] = [];
     for (const [fn, recorded] of Object.entries(calls) as [TableUser, Recorded[]][]) {
-      const policies = policiesOfRole(template, roleOf(template, logicalId(stack.churnguard.functions[fn])));
+      const policies = policiesOfConstruct(template, stack.churnguard.functions[fn]);
       const unique = new Map<string, AwsCall>();
       for (const call of recorded.flatMap((r) => asIamCalls(r, table))) {
         for (const pk of (call.context?.['dynamodb:LeadingKeys'] as string[] | undefined) ?? [undefined]) {

