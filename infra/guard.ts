@@ -25,6 +25,18 @@ export const ACCEPTED_CONTROL_TOWER_FINDINGS = [
     reason:
       "API Gateway's invoke permissions name the service principal with a SourceArn of this API and route (arn:...:execute-api:<region>:<account>:<api id>/*/*/<route>); the rule does not read a SourceArn built with Fn::Join, so it reports them. None is public (tests/infra/iam.test.ts judges the functions' roles; the permissions are CDK's own).",
   },
+  {
+    rule: 'lambda_inside_vpc_check',
+    control: 'CT.LAMBDA.PR.3',
+    reason:
+      'The functions reach only AWS service endpoints (DynamoDB, SES, Step Functions, Secrets Manager, X-Ray), over TLS and authorized by IAM; they hold no network resources to protect. A VPC would add NAT gateways or six interface endpoints per availability zone, cold-start and cost, and no protection the IAM limits (infra/constructs/table-access.ts) do not already give.',
+  },
+  {
+    rule: 'sqs_dlq_check',
+    control: 'CT.SQS.PR.1',
+    reason:
+      "Reported for the dead-letter queues themselves (ingest, SES feedback, schedules): a message rests there for inspection and redrive, watched by a depth alarm; a dead-letter queue's own dead-letter queue would only hide it. The ingest queue has its DLQ.",
+  },
 ] as const;
 
 /** Acknowledges the accepted Control Tower findings on `scope` and everything under it. */

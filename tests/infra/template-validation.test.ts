@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,25 +95,63 @@ describe('the CloudFormation validator bundled with aws-cdk-lib', () => {
   });
 });
 
+/** The project's cdk.json context (its feature flags: with them, a validation finding fails the synth). */
+const projectContext = () =>
+  (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: object })
+    .context;
+
+/**
+ * Synthesizes `app` with cfn-guard and the Control Tower rules, and returns what it reports beyond the
+ * acknowledged findings. Read from the validation report, not from whether synth threw: the plugin concludes
+ * "success" for some failing rules (seen with CT.SQS.PR.1), which synth then does not turn into an error.
+ */
+function controlTowerFindings(app: App): string[] {
+  Validations.of(app).addPlugins(new CfnGuardValidator({ controlTowerRulesEnabled: true }) as never);
+  let directory = app.outdir;
+  try {
+    directory = app.synth().directory;
+  } catch {
+    // Reported below, from the report synth wrote before it threw.
+  }
+  const report = join(directory, 'validation-report.json');
+  if (!existsSync(report)) return [];
+  const { pluginReports } = JSON.parse(readFileSync(report, 'utf8')) as {
+    pluginReports: {
+      pluginName: string;
+      violations: { description: string; violatingConstructs: { constructPath: string }[] }[];
+    }[];
+  };
+  return pluginReports
+    .filter((r) => r.pluginName === 'cdk-validator-cfnguard')
+    .flatMap((r) => r.violations)
+    .flatMap((v) => v.violatingConstructs.map((c) => `${v.description.slice(0, 14)} ${c.constructPath}`));
+}
+
 describe('AWS Control Tower proactive controls (cfn-guard)', () => {
   it('finds nothing but the accepted findings, each acknowledged with its reason', () => {
     const app = new App({
-      context: { 'aws:cdk:bundling-stacks': [] },
+      context: { ...projectContext(), 'aws:cdk:bundling-stacks': [] },
+      outdir: mkdtempSync(join(work, 'guard-')),
       builtinCloudFormationValidation: false,
     });
     new ChurnGuardStack(app, 'guard', { churnguard: props });
-    Validations.of(app).addPlugins(new CfnGuardValidator({ controlTowerRulesEnabled: true }) as never);
-    expect(() => app.synth()).not.toThrow();
+    expect(controlTowerFindings(app)).toEqual([]);
     for (const finding of ACCEPTED_CONTROL_TOWER_FINDINGS) {
       expect(finding.reason.length, finding.rule).toBeGreaterThan(80);
     }
   }, 240_000);
 
   it('would report a control the template breaks', () => {
-    const app = new App({ builtinCloudFormationValidation: false });
+    const app = new App({
+      context: projectContext(),
+      outdir: mkdtempSync(join(work, 'unencrypted-')),
+      builtinCloudFormationValidation: false,
+    });
     const stack = new Stack(app, 'unencrypted');
     new CfnResource(stack, 'Logs', { type: 'AWS::Logs::LogGroup', properties: { RetentionInDays: 7 } });
-    Validations.of(app).addPlugins(new CfnGuardValidator({ controlTowerRulesEnabled: true }) as never);
-    expect(() => app.synth()).toThrow(/CT\.CLOUDWATCH\.PR\.3/);
+    new CfnResource(stack, 'Queue', { type: 'AWS::SQS::Queue', properties: {} });
+    expect(controlTowerFindings(app)).toEqual(
+      expect.arrayContaining(['[CT.CLOUDWATCH unencrypted/Logs', '[CT.SQS.PR.1]: unencrypted/Queue']),
+    );
   }, 120_000);
 });
