@@ -1,5 +1,4 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { defaultConfig } from '#config/default';
 import type { Config } from '#config/schema';
 import type { Clock } from '#core/clock';
 import { createDb, type Db } from '#store/client';
@@ -26,11 +25,18 @@ export interface Deps {
   config?: Config;
 }
 
-/** The deployment's URL (links in email) over the config's local default, when the construct set one. */
+/**
+ * The bundled config with the deployment's URL (links in email) over its local default, when the construct set
+ * one. The construct bundles a config into every function; a URL without one cannot be honoured, so it is refused.
+ */
 export function withPublicBaseUrl(config: Config | undefined, url: string | undefined): Config | undefined {
   if (!url) return config;
-  const base = config ?? defaultConfig;
-  return { ...base, messaging: { ...base.messaging, publicBaseUrl: url } };
+  if (!config) {
+    throw new Error(
+      'PUBLIC_BASE_URL is set but the function has no bundled config (CHURNGUARD_CONFIG_FILE) to apply it to',
+    );
+  }
+  return { ...config, messaging: { ...config.messaging, publicBaseUrl: url } };
 }
 
 /** The functions' logger: structured JSON, with every email address redacted (functions/shared/redact.ts). */

@@ -81,10 +81,11 @@ describe('unsubscribe links point at the deployment', () => {
   });
 
   it('makes the deployed function read the deployment’s URL over the config’s', () => {
-    const config = withPublicBaseUrl(undefined, 'https://abc123.execute-api.eu-west-1.amazonaws.com');
+    const config = withPublicBaseUrl(defaultConfig, 'https://abc123.execute-api.eu-west-1.amazonaws.com');
     expect(config?.messaging.publicBaseUrl).toBe('https://abc123.execute-api.eu-west-1.amazonaws.com');
     expect(config?.messaging.from).toBe(defaultConfig.messaging.from);
     expect(withPublicBaseUrl(defaultConfig, undefined)).toBe(defaultConfig);
+    expect(() => withPublicBaseUrl(undefined, 'https://cs.vendor.example')).toThrow(/no bundled config/);
   });
 });
 
