@@ -9,8 +9,9 @@ export const FUNCTIONS = {
   risks: { entry: 'functions/risks/handler.ts', description: 'Acknowledges risks; reads account timelines' },
   messaging: {
     entry: 'functions/messaging/handler.ts',
-    description: 'One-click unsubscribe; in-app messages per contact',
+    description: 'In-app messages per contact; sent and not-sent nudges per account',
   },
+  unsubscribe: { entry: 'functions/unsubscribe/handler.ts', description: 'One-click unsubscribe' },
   webhooks: {
     entry: 'functions/webhooks/handler.ts',
     description: 'Vendor webhooks: Segment, Stripe, Zendesk, surveys',
@@ -35,8 +36,8 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/risks/{id}/ack', fn: 'risks' },
   { method: 'GET', path: '/v1/portfolio', fn: 'portfolio' },
   { method: 'POST', path: '/v1/webhooks/{source}', fn: 'webhooks', auth: 'signature' },
-  { method: 'GET', path: '/v1/unsubscribe/{token}', fn: 'messaging', auth: 'signature' },
-  { method: 'POST', path: '/v1/unsubscribe/{token}', fn: 'messaging', auth: 'signature' },
+  { method: 'GET', path: '/v1/unsubscribe/{token}', fn: 'unsubscribe', auth: 'signature' },
+  { method: 'POST', path: '/v1/unsubscribe/{token}', fn: 'unsubscribe', auth: 'signature' },
   { method: 'GET', path: '/v1/contacts/{id}/messages', fn: 'messaging' },
   { method: 'GET', path: '/v1/accounts/{id}/nudges', fn: 'messaging' },
 ];

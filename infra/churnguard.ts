@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
+import { type IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -8,21 +9,56 @@ import type { Config, ConfigInput } from '../config/schema.ts';
 import { type ConnectorMappingInput, connectorMappingSchema } from '../core/connectors/mapping.ts';
 import type { JourneyTopics } from '../core/journeys/topics.ts';
 import { type ApiFunctionName, FUNCTIONS } from '../functions/routes.ts';
+import { PUBLIC_BASE_URL_ENV } from '../functions/shared/env.ts';
 import { DataTable } from './constructs/data-table.ts';
 import { Email, type SenderProps, type SubscriptionTopic } from './constructs/email.ts';
 import { type FunctionConfig, writeFunctionConfig } from './constructs/function-bundle.ts';
 import { HealthPasses } from './constructs/health-passes.ts';
-import { ChurnGuardHttpApi } from './constructs/http-api.ts';
+import { type ApiDomain, ChurnGuardHttpApi } from './constructs/http-api.ts';
 import { IngestQueue } from './constructs/ingest-queue.ts';
 import { Observability } from './constructs/observability.ts';
+import { checkPublicBaseUrl, chosenPublicBaseUrl } from './constructs/public-url.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
+import { grantTableAccess, TABLE_ACCESS, type TableUser } from './constructs/table-access.ts';
 import { WebhookSecrets } from './constructs/webhook-secrets.ts';
 import { Workflows } from './constructs/workflows.ts';
+import { acceptControlTowerFindings } from './guard.ts';
 import { acknowledgeNag } from './nag.ts';
 
 export interface ChurnGuardProps {
-  /** `prod` retains data and protects the table from deletion; anything else is disposable. */
+  /** The deployment's name (the project app names its stack `churnguard-<stage>`). It decides nothing else. */
   stage: string;
+  /**
+   * A production deployment (default true): synth refuses a public base URL that is plain http or a loopback
+   * address, and logs are kept a year (a month otherwise). Set false for a test stage.
+   */
+  production?: boolean;
+  /**
+   * What a teardown keeps (default true): the table (also protected from deletion), the webhook secret, the alarm
+   * topic's key, the SES contact list (SES-side unsubscribes) and the sender identity (its DKIM keys). Set false
+   * only for a stage whose data may be lost.
+   */
+  retainData?: boolean;
+  /**
+   * The https base of the links churnguard puts in email (one-click unsubscribe): your own domain in front of the
+   * API (a CDN or proxy). Defaults to `https://<domain.name>` with `domain`, else to the API's own URL. Overrides
+   * the config's `messaging.publicBaseUrl`, which is the local runtime's; a config that sets another non-default
+   * value is refused rather than ignored.
+   */
+  publicBaseUrl?: string;
+  /**
+   * A custom domain for the HTTP API, e.g. `{ name: 'cs.vendor.example', certificateArn: 'arn:aws:acm:...' }` (an
+   * ACM certificate in the stack's region); point a CNAME at the `ApiDomainTarget` output.
+   */
+  domain?: ApiDomain;
+  /**
+   * Reserve concurrency for the scheduled functions (dispatcher, digest, health pass: one run at a time). Default
+   * true. Needs room in the account's concurrency quota (Lambda keeps 10 unreserved): set false in an account still
+   * at the new-account quota of 10 (docs/deploy.md).
+   */
+  reserveConcurrency?: boolean;
+  /** Queued signal batches processed at once (SQS event source maximum concurrency, at least 2). Default 5. */
+  ingestConcurrency?: number;
   /** API throttling for the whole stage; defaults suit a mid-size vendor's signal volume. */
   throttle?: { rateLimit: number; burstLimit: number };
   logRetention?: RetentionDays;
@@ -70,6 +106,27 @@ export class ChurnGuard extends Construct {
   readonly config: Config;
   readonly email: Email;
   readonly observability: Observability;
+  /** Every function, by its name in infra/constructs/table-access.ts (for an admin's own alarms or grants). */
+  readonly functions: Record<TableUser, IFunction>;
+  /** The base of public links in email: `publicBaseUrl`, the custom domain, or the API's URL (a token). */
+  readonly publicBaseUrl: string;
+
+  /**
+   * What an admin needs after a deploy, as stack outputs with plain names (`aws cloudformation describe-stacks`
+   * reads them by these keys): the API's URL, the table and the ingest queue, and with a custom domain the name its
+   * CNAME must point at.
+   */
+  private outputs(domain: ApiDomain | undefined): void {
+    const output = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description }).overrideLogicalId(id);
+    output('ApiUrl', this.publicBaseUrl, 'The API (and the base of unsubscribe links)');
+    output('TableName', this.table.tableName, 'The DynamoDB table (scripts/create-api-key.ts --table)');
+    output('IngestQueueUrl', this.ingestQueue.queue.queueUrl, 'SQS queue for { "signals": [...] } messages');
+    const target = this.httpApi.domainName;
+    if (domain && target) {
+      output('ApiDomainTarget', target.regionalDomainName, `CNAME target for ${domain.name}`);
+    }
+  }
 
   constructor(scope: Construct, id: string, props: ChurnGuardProps) {
     super(scope, id);
@@ -80,13 +137,16 @@ export class ChurnGuard extends Construct {
     }
     this.config = parsedConfig.config;
     const functionConfig: FunctionConfig = { file: writeFunctionConfig(this.config) };
-    const production = props.stage === 'prod';
+    const production = props.production ?? true;
+    const retain = props.retainData ?? true;
+    const explicitBaseUrl = chosenPublicBaseUrl(props, parsedConfig.config);
+    if (explicitBaseUrl) checkPublicBaseUrl(explicitBaseUrl, production);
     const logRetention =
       props.logRetention ?? (production ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH);
-    this.table = new DataTable(this, 'Data', { production }).table;
+    this.table = new DataTable(this, 'Data', { retain }).table;
     const environment = { TABLE_NAME: this.table.tableName };
 
-    this.webhookSecrets = new WebhookSecrets(this, 'WebhookSecrets', { production });
+    this.webhookSecrets = new WebhookSecrets(this, 'WebhookSecrets', { retain });
     const webhookEnvironment: Record<string, string> = {
       ...this.webhookSecrets.environment,
       ...(props.connectors
@@ -107,7 +167,7 @@ export class ChurnGuard extends Construct {
         config: functionConfig,
         ...(webhooks ? { paramsAndSecrets: this.webhookSecrets.extension } : {}),
       }).fn;
-      this.table.grantReadWriteData(fn);
+      grantTableAccess(this.table, fn, TABLE_ACCESS[name]);
       // Only the webhooks function may read the vendors' secrets.
       if (webhooks) this.webhookSecrets.grantRead(fn);
       acknowledgeNag(
@@ -121,7 +181,25 @@ export class ChurnGuard extends Construct {
       functions: apiFunctions,
       logRetention,
       throttle: props.throttle ?? { rateLimit: 200, burstLimit: 400 },
+      ...(props.domain ? { domain: props.domain } : {}),
     });
+    // Runs the schedules could not hand to their function, and scheduled invocations that failed every retry.
+    const scheduleDeadLetters = new Queue(this, 'ScheduleDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledgeNag(
+      scheduleDeadLetters,
+      'AwsSolutions::AwsSolutions-SQS3',
+      'This queue is itself the dead-letter queue of the schedules and the scheduled functions, watched by a DLQ-depth alarm.',
+    );
+    acknowledgeNag(
+      scheduleDeadLetters,
+      'Serverless::Serverless-SQSRedrivePolicy',
+      'This is the dead-letter queue itself; a run that rests here is inspected, the next scheduled run does its work.',
+    );
+    const reserveConcurrency = props.reserveConcurrency ?? true;
 
     const queueTimeout = Duration.minutes(2);
     const queueConsumer = new ServiceFunction(this, 'signalQueueFunction', {
@@ -132,7 +210,7 @@ export class ChurnGuard extends Construct {
       timeout: queueTimeout,
       config: functionConfig,
     }).fn;
-    this.table.grantReadWriteData(queueConsumer);
+    grantTableAccess(this.table, queueConsumer, TABLE_ACCESS.signalQueue);
     acknowledgeNag(
       queueConsumer,
       'Serverless::Serverless-LambdaDLQ',
@@ -141,11 +219,13 @@ export class ChurnGuard extends Construct {
     this.ingestQueue = new IngestQueue(this, 'Ingest', {
       consumer: queueConsumer,
       consumerTimeout: queueTimeout,
+      maxConcurrency: props.ingestConcurrency ?? 5,
     });
 
     // Before the workflows, so that senders can use its configuration set, identity and contact list.
     this.email = new Email(this, 'Email', {
       ...props.subscriptions,
+      retain,
       ...(props.sender ? { sender: props.sender } : {}),
     });
     this.workflows = new Workflows(this, 'Workflows', {
@@ -154,9 +234,17 @@ export class ChurnGuard extends Construct {
       config: functionConfig,
       email: this.email,
       brand: this.config.brand,
+      scheduleDeadLetters,
+      reserveConcurrency,
     });
 
-    new HealthPasses(this, 'Health', { table: this.table, logRetention, config: functionConfig });
+    const health = new HealthPasses(this, 'Health', {
+      table: this.table,
+      logRetention,
+      config: functionConfig,
+      scheduleDeadLetters,
+      reserveConcurrency,
+    });
 
     // SES feedback: bounces and complaints of the configuration set put recipients on the suppression list.
     const feedbackDeadLetters = new Queue(this, 'SesFeedbackDeadLetters', {
@@ -183,19 +271,42 @@ export class ChurnGuard extends Construct {
       deadLetterQueue: feedbackDeadLetters,
     }).fn;
     // It only writes suppression items.
-    this.table.grantWriteData(sesEvents);
+    grantTableAccess(this.table, sesEvents, TABLE_ACCESS.sesEvents);
     this.email.deliverFeedbackTo(sesEvents, feedbackDeadLetters);
+    this.functions = {
+      ...apiFunctions,
+      signalQueue: queueConsumer,
+      sesEvents,
+      healthPass: health.fn,
+      ...this.workflows.functions,
+    };
+    // Links in email point at the deployment, not at the config's local default.
+    this.publicBaseUrl =
+      explicitBaseUrl ?? (props.domain ? `https://${props.domain.name}` : this.httpApi.api.apiEndpoint);
+    for (const fn of Object.values(this.functions)) {
+      if (fn instanceof LambdaFunction) fn.addEnvironment(PUBLIC_BASE_URL_ENV, this.publicBaseUrl);
+    }
+    this.outputs(props.domain);
+    acceptControlTowerFindings(this);
     // Last, so that it watches every function, dead-letter queue and state machine created above.
     const api = this.httpApi.api;
     this.observability = new Observability(this, 'Observability', {
       watched: this,
-      production,
+      retain,
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
       apiMetrics: {
         requests: api.metricCount(),
         serverErrors: api.metricServerError(),
         latency: api.metricLatency({ statistic: 'p99' }),
       },
+      // Three missed runs of each schedule (every 5 and every 15 minutes).
+      heartbeats: [
+        { name: 'Dispatcher', fn: this.functions.dispatcher, within: Duration.minutes(15) },
+        { name: 'HealthPass', fn: this.functions.healthPass, within: Duration.minutes(45) },
+      ],
+      queueAges: [{ name: 'IngestQueue', queue: this.ingestQueue.queue, maxAge: Duration.minutes(30) }],
+      table: this.table,
+      deadLetterQueues: [scheduleDeadLetters],
     });
   }
 }

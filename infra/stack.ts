@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ChurnGuard, type ChurnGuardProps } from './churnguard.ts';
 
@@ -8,8 +8,5 @@ export class ChurnGuardStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps & { churnguard: ChurnGuardProps }) {
     super(scope, id, props);
     this.churnguard = new ChurnGuard(this, 'ChurnGuard', props.churnguard);
-    new CfnOutput(this, 'ApiUrl', { value: this.churnguard.httpApi.api.apiEndpoint });
-    new CfnOutput(this, 'TableName', { value: this.churnguard.table.tableName });
-    new CfnOutput(this, 'IngestQueueUrl', { value: this.churnguard.ingestQueue.queue.queueUrl });
   }
 }

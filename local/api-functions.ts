@@ -6,6 +6,7 @@ import type { ApiFunctionName } from '#functions/routes';
 import type { HttpHandler } from '#functions/shared/http';
 import type { Deps } from '#functions/shared/runtime';
 import { createSignalsHandler } from '#functions/signals/app';
+import { createUnsubscribeHandler } from '#functions/unsubscribe/app';
 import { createWebhooksHandler } from '#functions/webhooks/app';
 
 /** The same handler factories the Lambda entry points call, keyed like functions/routes.ts. */
@@ -15,5 +16,6 @@ export const API_FUNCTIONS: Record<ApiFunctionName, (deps: Deps) => HttpHandler>
   portfolio: createPortfolioHandler,
   risks: createRisksHandler,
   messaging: createMessagingHandler,
+  unsubscribe: createUnsubscribeHandler,
   webhooks: createWebhooksHandler,
 };

@@ -54,6 +54,10 @@ import { createHash } from 'node:crypto';
  *   DIRTY#<shard> / ACCOUNT#<accountId>                  account whose signals or profile changed since it was
  *                                                        scored; `marks` counts the changes (see dirty-store.ts)
  *
+ *   HEALTH#PASS / LEASE                                  who runs the scheduled health pass now, until when
+ *   HEALTH#PASS / RUN                                    the whole-portfolio pass in progress: phase, shard, cursor
+ *   HEALTH#PASS#<runId> / SAMPLES#<shard>#<n>            baseline samples a pass gathered (expire by TTL)
+ *
  * <shard> is 0-7 from a hash of the account id (shardOf), so the registry and the dirty markers spread their writes
  * over several partitions yet a whole-portfolio read is a handful of Queries, never a table Scan.
  *
@@ -142,6 +146,13 @@ export const keys = {
     sk: `${ACCOUNT}${accountId}`,
   }),
   dirtyPartition: (shard: number) => `DIRTY#${shard}`,
+  healthPassLease: { pk: 'HEALTH#PASS', sk: 'LEASE' } as Key,
+  healthPassRun: { pk: 'HEALTH#PASS', sk: 'RUN' } as Key,
+  healthPassRunPartition: (runId: string) => `HEALTH#PASS#${runId}`,
+  healthPassSamples: (runId: string, shard: number, n: number): Key => ({
+    pk: `HEALTH#PASS#${runId}`,
+    sk: `SAMPLES#${shard}#${String(n).padStart(6, '0')}`,
+  }),
   dirty: (accountId: string): Key => ({ pk: `DIRTY#${shardOf(accountId)}`, sk: `${ACCOUNT}${accountId}` }),
   ingestReject: (day: string, receivedAt: string, source: string, index: number): Key => ({
     pk: `INGEST#REJECTS#${day}`,

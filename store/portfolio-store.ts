@@ -81,3 +81,19 @@ export async function listPortfolio(db: Db): Promise<PortfolioEntry[]> {
     .map((item) => parseItem(entrySchema, item, 'portfolio entry'))
     .sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
 }
+
+/**
+ * One shard of the registry in account order, from just after `after` (an account id): how a pass that stops at a
+ * time budget resumes. Consistent, like listPortfolio.
+ */
+export async function listPortfolioShard(db: Db, shard: number, after?: string): Promise<PortfolioEntry[]> {
+  const items = await queryAll(db, {
+    KeyConditionExpression: after ? 'pk = :pk AND sk > :after' : 'pk = :pk',
+    ExpressionAttributeValues: {
+      ':pk': keys.portfolioPartition(shard),
+      ...(after ? { ':after': keys.portfolioEntry(after).sk } : {}),
+    },
+    ConsistentRead: true,
+  });
+  return items.map((item) => parseItem(entrySchema, item, 'portfolio entry'));
+}

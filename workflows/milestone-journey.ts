@@ -88,6 +88,8 @@ export class MilestoneJourney extends Construct {
     const send = new CallAwsService(this, 'SendEmail', {
       service: 'sesv2',
       action: 'sendEmail',
+      // SES v2 is authorized under the `ses` prefix: CDK would derive `sesv2:sendEmail`, which is no IAM action.
+      iamAction: 'ses:SendEmail',
       // Least privilege: this sender's identity, this configuration set and contact list when they are known.
       iamResources: [
         arn('identity', sending?.identityName ?? '*'),

@@ -25,6 +25,20 @@ export interface Deps {
   config?: Config;
 }
 
+/**
+ * The bundled config with the deployment's URL (links in email) over its local default, when the construct set
+ * one. The construct bundles a config into every function; a URL without one cannot be honoured, so it is refused.
+ */
+export function withPublicBaseUrl(config: Config | undefined, url: string | undefined): Config | undefined {
+  if (!url) return config;
+  if (!config) {
+    throw new Error(
+      'PUBLIC_BASE_URL is set but the function has no bundled config (CHURNGUARD_CONFIG_FILE) to apply it to',
+    );
+  }
+  return { ...config, messaging: { ...config.messaging, publicBaseUrl: url } };
+}
+
 /** The functions' logger: structured JSON, with every email address redacted (functions/shared/redact.ts). */
 export function createLogger(serviceName: string): Logger {
   return new Logger({ serviceName, jsonReplacerFn: redactingReplacer });
@@ -34,8 +48,9 @@ export function createLogger(serviceName: string): Logger {
 export function runtimeDeps(serviceName: string): Deps {
   const env = readEnv();
   const bundle = functionBundle();
+  const config = withPublicBaseUrl(bundle?.config, env.PUBLIC_BASE_URL);
   return {
-    ...(bundle ? { config: bundle.config } : {}),
+    ...(config ? { config } : {}),
     db: createDb(env.TABLE_NAME, env.DYNAMODB_ENDPOINT, {}, captureAwsClient),
     clock: systemClock,
     logger: createLogger(serviceName),

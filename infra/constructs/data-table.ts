@@ -4,8 +4,8 @@ import { Construct } from 'constructs';
 import { TABLE_KEYS, TTL_ATTRIBUTE } from '../../store/table.ts';
 
 export interface DataTableProps {
-  /** Production keeps the table on stack deletion and refuses to delete it by accident. */
-  production: boolean;
+  /** Keep the table when the stack is deleted, and refuse to delete it by accident (deletion protection). */
+  retain: boolean;
 }
 
 /**
@@ -26,6 +26,8 @@ export interface DataTableProps {
  *   HEALTH#BASELINES / CURRENT              per-segment baselines;  HEALTH#MODEL / CURRENT: last full-pass model
  *   PORTFOLIO#<0-7> / ACCOUNT#<id>          account registry with its health summary (portfolio passes and view)
  *   DIRTY#<0-7> / ACCOUNT#<id>              accounts to score again (new signals or profile change)
+ *   HEALTH#PASS / LEASE | RUN               the scheduled health pass: who runs it, the whole pass in progress
+ *   HEALTH#PASS#<runId> / SAMPLES#<shard>#n baseline samples of a whole pass (expire)
  *   ACCOUNT#<id> / SEND#<play>#<milestone>#<recipient>#<occurrence>  send ledger, reserved before SES is called
  *   ACCOUNT#<id> / NOTSENT#<...>#<reason>   a nudge not sent and why (dropped, deferred, held out, silent)
  *   ACCOUNT#<id> / UNSUBSCRIBED#<contactId> one-click unsubscribes;  SUPPRESSED#<email> / SUPPRESSED: bounces
@@ -43,10 +45,11 @@ export class DataTable extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryptionV2.awsManagedKey(),
       dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,
-      // Raw signals expire config.retention.rawSignalDays after they arrive; nothing else carries the attribute.
+      // Raw signals expire config.retention.rawSignalDays after they arrive, a health pass's baseline samples a
+      // week after it; nothing else carries the attribute.
       timeToLiveAttribute: TTL_ATTRIBUTE,
-      deletionProtection: props.production,
-      removalPolicy: props.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      deletionProtection: props.retain,
+      removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
   }
 }

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -83,6 +83,11 @@ export interface EmailProps {
    * under `nudges`). Every topic named must be one of `topics` when this stage creates the contact list.
    */
   journeyTopics?: Partial<JourneyTopics>;
+  /**
+   * Keep the contact list (contacts' own topic choices and SES-side unsubscribes) and the sender identity (its
+   * DKIM keys, already published in DNS) when the stack is deleted.
+   */
+  retain?: boolean;
 }
 
 /** The SES events whose recipients go on churnguard's suppression list (functions/ses-events). */
@@ -131,6 +136,7 @@ export class Email extends Construct {
           dkimIdentity: DkimIdentity.easyDkim(EasyDkimSigningKeyLength.RSA_2048_BIT),
           ...(sender.mailFromDomain ? { mailFromDomain: sender.mailFromDomain } : {}),
         });
+        this.identity.applyRemovalPolicy(props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
         // The DKIM CNAMEs to publish in the domain's DNS (docs/deploy.md, "Verify the sending domain").
         this.identity.dkimRecords.forEach((record, i) => {
           new CfnOutput(this, `DkimRecord${i + 1}`, {
@@ -161,6 +167,7 @@ export class Email extends Construct {
           defaultSubscriptionStatus: topic.defaultSubscriptionStatus,
         })),
       });
+      this.contactList.applyRemovalPolicy(props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
       this.contactListName = this.contactList.ref;
     } else if (props.contactListName) {
       this.contactListName = props.contactListName;

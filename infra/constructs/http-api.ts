@@ -1,15 +1,23 @@
-import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type CfnStage, DomainName, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type ApiFunctionName, ROUTES } from '../../functions/routes.ts';
 import { acknowledgeNag } from '../nag.ts';
 
+/** A custom domain for the API: its name and an ACM certificate for it in the stack's region. */
+export interface ApiDomain {
+  name: string;
+  certificateArn: string;
+}
+
 export interface ChurnGuardHttpApiProps {
   functions: Record<ApiFunctionName, IFunction>;
   logRetention: RetentionDays;
   throttle: { rateLimit: number; burstLimit: number };
+  domain?: ApiDomain;
 }
 
 /**
@@ -19,10 +27,21 @@ export interface ChurnGuardHttpApiProps {
  */
 export class ChurnGuardHttpApi extends Construct {
   readonly api: HttpApi;
+  /** The custom domain, when one was given: point a CNAME at its `regionalDomainName`. */
+  readonly domainName?: DomainName;
 
   constructor(scope: Construct, id: string, props: ChurnGuardHttpApiProps) {
     super(scope, id);
-    this.api = new HttpApi(this, 'Api', { description: 'churnguard /v1 API' });
+    if (props.domain) {
+      this.domainName = new DomainName(this, 'Domain', {
+        domainName: props.domain.name,
+        certificate: Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn),
+      });
+    }
+    this.api = new HttpApi(this, 'Api', {
+      description: 'churnguard /v1 API',
+      ...(this.domainName ? { defaultDomainMapping: { domainName: this.domainName } } : {}),
+    });
     const integrations = new Map<ApiFunctionName, HttpLambdaIntegration>();
     for (const route of ROUTES) {
       let integration = integrations.get(route.fn);

@@ -13,7 +13,11 @@ export class IngestQueue extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
 
-  constructor(scope: Construct, id: string, props: { consumer: IFunction; consumerTimeout: Duration }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { consumer: IFunction; consumerTimeout: Duration; maxConcurrency: number },
+  ) {
     super(scope, id);
     this.deadLetterQueue = new Queue(this, 'DeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -36,6 +40,9 @@ export class IngestQueue extends Construct {
       batchSize: 10,
       maxBatchingWindow: Duration.seconds(5),
       reportBatchItemFailures: true,
+      // At most this many batches at once: a backlog drains steadily instead of taking the account's concurrency
+      // (and the table's write capacity) from the API. The queue's age alarm says when it falls behind.
+      maxConcurrency: props.maxConcurrency,
     });
     props.consumer.addEventSource(source);
     acknowledgeNag(

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -11,12 +11,13 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AnyPrincipal, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { type IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, type IConstruct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../functions/shared/metrics-namespace.ts';
@@ -33,9 +34,38 @@ export interface ObservabilityProps {
   watched: IConstruct;
   /** Who gets alarm notifications by email (the subscription must be confirmed from the first message). */
   alarmEmail?: string;
-  production: boolean;
-  /** Extra dashboard metrics (API requests and errors), set by the owner of the API. */
-  apiMetrics?: { requests: IMetric; serverErrors: IMetric; latency: IMetric };
+  /** Keep the alarm topic's KMS key when the stack is deleted. */
+  retain: boolean;
+  /** API metrics, set by the owner of the API: the 5xx alarm and the dashboard. */
+  apiMetrics?: { requests: IMetric; serverErrors: Metric; latency: IMetric };
+  /** Scheduled functions that must run at least once every `within`: alarmed when they did not. */
+  heartbeats?: { name: string; fn: IFunction; within: Duration }[];
+  /** Queues whose oldest message must not wait longer than `maxAge`. */
+  queueAges?: { name: string; queue: IQueue; maxAge: Duration }[];
+  /** The table whose throttled requests are alarmed. */
+  table?: ITableV2;
+  /** Dead-letter queues `watched` does not show as such (on-failure destinations, schedules' DLQs). */
+  deadLetterQueues?: Queue[];
+}
+
+/** Journey sending, counted by the deliver task (functions/shared/metrics-namespace.ts), under any `service`. */
+export const MESSAGE_METRICS = {
+  failed: 'MessagesFailed',
+  throttled: 'MessagesThrottled',
+  sent: 'MessagesSent',
+} as const;
+
+/**
+ * The sum of a churnguard business metric over every `service` dimension value, as a Metrics Insights query (an
+ * alarm may watch one; it keeps working whichever function emits the metric).
+ */
+function acrossServices(metricName: string, label: string): MathExpression {
+  return new MathExpression({
+    expression: `SELECT SUM(${metricName}) FROM SCHEMA("${METRICS_NAMESPACE}", service)`,
+    usingMetrics: {},
+    period: FIVE_MINUTES,
+    label,
+  });
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -66,26 +96,74 @@ export class Observability extends Construct {
     const key = new Key(this, 'AlarmTopicKey', {
       description: 'churnguard alarm topic',
       enableKeyRotation: true,
-      removalPolicy: props.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     // CloudWatch must be able to publish to the encrypted topic.
     key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    // Grants on the key only for AWS services acting for a resource (Control Tower CT.KMS.PR.3).
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'GrantsOnlyForAwsServices',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: {
+          BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+        },
+      }),
+    );
     this.alarmTopic = new Topic(this, 'AlarmTopic', {
       displayName: 'churnguard alarms',
       masterKey: key,
       enforceSSL: true,
     });
+    // The topic's policy holds the TLS-only Deny; without this Allow, CloudWatch could not publish to it and no
+    // alarm would ever reach anyone. Only alarms of this account may publish.
+    const stack = Stack.of(this);
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: {
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+          StringEquals: { 'aws:SourceAccount': stack.account },
+        },
+      }),
+    );
     if (props.alarmEmail) {
       this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
     }
     const action = new SnsAction(this.alarmTopic);
-    const alarm = (name: string, metric: IMetric, threshold: number, description: string) => {
+    const alarm = (
+      name: string,
+      metric: IMetric,
+      threshold: number,
+      description: string,
+      options: {
+        below?: boolean;
+        missing?: TreatMissingData;
+        periods?: number;
+      } = {},
+    ) => {
       const created = new Alarm(this, name, {
         metric,
         threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        evaluationPeriods: options.periods ?? 1,
+        datapointsToAlarm: options.periods ?? 1,
+        comparisonOperator: options.below
+          ? ComparisonOperator.LESS_THAN_THRESHOLD
+          : ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: options.missing ?? TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
       });
       created.addAlarmAction(action);
@@ -97,7 +175,7 @@ export class Observability extends Construct {
     const all = props.watched.node.findAll();
     const functions = all.filter((c): c is LambdaFunction => c instanceof LambdaFunction);
     const machines = all.filter((c): c is StateMachine => c instanceof StateMachine);
-    const dlqs = deadLetterQueues(all);
+    const dlqs = [...new Set([...deadLetterQueues(all), ...(props.deadLetterQueues ?? [])])];
     // Paths below the watched construct: unique, so they make unique alarm ids and readable labels.
     const root = props.watched.node.path;
     const label = (c: IConstruct) =>
@@ -144,6 +222,64 @@ export class Observability extends Construct {
         `${label(machine)}: an execution failed, timed out or was aborted`,
       );
     }
+
+    if (props.apiMetrics) {
+      // API handlers answer an unexpected error with a 500 (functions/shared/http.ts) instead of failing the
+      // invocation, so the Lambda error alarms never see it: API Gateway's 5xx count does.
+      alarm(
+        'Api5xx',
+        props.apiMetrics.serverErrors.with({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        1,
+        'API: requests answered 5xx in the last 5 minutes (an unexpected error, logged by the function as "unhandled error")',
+      );
+    }
+    for (const { name, fn, within } of props.heartbeats ?? []) {
+      alarm(
+        `${name}DidNotRun`,
+        fn.metricInvocations({ period: within, statistic: 'Sum' }),
+        1,
+        `${name}: not invoked in the last ${within.toHumanString()}: its schedule is disabled or failing (see the schedule dead-letter queue)`,
+        { below: true, missing: TreatMissingData.BREACHING },
+      );
+    }
+    for (const { name, queue, maxAge } of props.queueAges ?? []) {
+      alarm(
+        `${name}Age`,
+        queue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+        maxAge.toSeconds(),
+        `${name}: a message has waited ${maxAge.toHumanString()}: the consumer is failing or falling behind`,
+      );
+    }
+    if (props.table) {
+      alarm(
+        'TableThrottles',
+        new MathExpression({
+          expression: 'reads + writes',
+          usingMetrics: {
+            reads: props.table.metric('ReadThrottleEvents', { period: FIVE_MINUTES, statistic: 'Sum' }),
+            writes: props.table.metric('WriteThrottleEvents', { period: FIVE_MINUTES, statistic: 'Sum' }),
+          },
+          period: FIVE_MINUTES,
+          label: 'throttled requests',
+        }),
+        1,
+        "Table: requests were throttled in each of the last 15 minutes (a hot partition or an account-level limit); the SDK retries them, so look at the functions' latency",
+        { periods: 3 },
+      );
+    }
+    alarm(
+      'MessagesFailed',
+      acrossServices(MESSAGE_METRICS.failed, 'messages failed'),
+      1,
+      "Email: SES refused or failed a message in the last 5 minutes; it is settled as failed and not sent again (see the deliver task's error log)",
+    );
+    alarm(
+      'MessagesThrottled',
+      acrossServices(MESSAGE_METRICS.throttled, 'messages throttled'),
+      1,
+      'Email: SES throttled sends in each of the last 15 minutes: the sending quota is too low for the volume (request an increase)',
+      { periods: 3 },
+    );
 
     // Account-level reputation metrics, the ones SES's review is based on (fractions: 0.05 is 5%).
     const reputation = (metricName: string) =>

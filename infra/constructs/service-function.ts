@@ -2,12 +2,14 @@ import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type ParamsAndSecretsLayerVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeNag } from '../nag.ts';
 import { configEnvironment, configHooks, type FunctionConfig } from './function-bundle.ts';
+import { SCHEDULE_RETRY } from './scheduled-invoke.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -41,6 +43,11 @@ export interface ServiceFunctionProps {
   config?: FunctionConfig;
   /** Where asynchronous invocations that failed every retry go (functions invoked by EventBridge). */
   deadLetterQueue?: IQueue;
+  /**
+   * A function EventBridge Scheduler runs: its asynchronous invocations are retried at most twice within 15
+   * minutes, then go to `deadLetters`; `concurrency` caps how many run at once (reserved concurrency).
+   */
+  scheduled?: { deadLetters: IQueue; concurrency?: number };
 }
 
 /**
@@ -80,6 +87,16 @@ export class ServiceFunction extends Construct {
       logGroup,
       ...(props.paramsAndSecrets ? { paramsAndSecrets: props.paramsAndSecrets } : {}),
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
+      ...(props.scheduled
+        ? {
+            // An on-failure destination rather than a DLQ: its record also says how the invocation failed.
+            onFailure: new SqsDestination(props.scheduled.deadLetters),
+            ...SCHEDULE_RETRY,
+            ...(props.scheduled.concurrency === undefined
+              ? {}
+              : { reservedConcurrentExecutions: props.scheduled.concurrency }),
+          }
+        : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: id,
@@ -100,6 +117,13 @@ export class ServiceFunction extends Construct {
         ...(props.config ? { commandHooks: configHooks(PROJECT_ROOT, props.config) } : {}),
       },
     });
+    if (props.scheduled) {
+      acknowledgeNag(
+        this.fn,
+        'Serverless::Serverless-LambdaDLQ',
+        'Invoked by EventBridge Scheduler: invocations that fail every retry go to the on-failure destination (the schedule dead-letter queue, alarmed), which records more than a DLQ would.',
+      );
+    }
     this.role = role;
   }
 }

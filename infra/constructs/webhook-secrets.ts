@@ -6,8 +6,8 @@ import { Construct } from 'constructs';
 import { acknowledgeNag } from '../nag.ts';
 
 export interface WebhookSecretsProps {
-  /** Production keeps the secret when the stack is deleted. */
-  production: boolean;
+  /** Keep the secret when the stack is deleted. */
+  retain: boolean;
 }
 
 /**
@@ -31,7 +31,7 @@ export class WebhookSecrets extends Construct {
         excludePunctuation: true,
         passwordLength: 48,
       },
-      removalPolicy: props.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     acknowledgeNag(
       this.secret,

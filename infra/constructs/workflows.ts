@@ -4,6 +4,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { BrandConfig } from '../../config/journeys-schema.ts';
 import { fromHeader } from '../../core/journeys/render-message.ts';
@@ -16,6 +17,7 @@ import type { Email } from './email.ts';
 import type { FunctionConfig } from './function-bundle.ts';
 import { invokeOnSchedule } from './scheduled-invoke.ts';
 import { ServiceFunction } from './service-function.ts';
+import { grantTableAccess, TABLE_ACCESS, type TableAccess } from './table-access.ts';
 
 export interface WorkflowsProps {
   table: ITableV2;
@@ -31,6 +33,10 @@ export interface WorkflowsProps {
   dispatchEvery?: Duration;
   /** The config's brand: its sender name is the display name of the From address. */
   brand?: BrandConfig;
+  /** Where runs the schedules could not hand over, and invocations that failed every retry, go. */
+  scheduleDeadLetters: IQueue;
+  /** Reserve concurrency for the dispatcher and the digest (see ChurnGuardProps.reserveConcurrency). */
+  reserveConcurrency: boolean;
 }
 
 /**
@@ -42,6 +48,11 @@ export class Workflows extends Construct {
   readonly renewalCheckpoint: RenewalCheckpoint;
   readonly riskEscalation: RiskEscalation;
   readonly milestoneJourney: MilestoneJourney;
+  /** The functions, by their name in TABLE_ACCESS. */
+  readonly functions: Record<
+    'renewalCheckpoint' | 'riskEscalation' | 'milestoneJourney' | 'dispatcher' | 'digest',
+    IFunction
+  >;
 
   constructor(scope: Construct, id: string, props: WorkflowsProps) {
     super(scope, id);
@@ -74,6 +85,7 @@ export class Workflows extends Construct {
       name: string,
       entry: string,
       description: string,
+      access: TableAccess,
       options: { templates?: boolean; environment?: Record<string, string> } = {},
     ) => {
       const fn = new ServiceFunction(this, name, {
@@ -88,7 +100,7 @@ export class Workflows extends Construct {
           ...options.environment,
         },
       }).fn;
-      table.grantReadWriteData(fn);
+      grantTableAccess(table, fn, access);
       acknowledgeNag(
         fn,
         'Serverless::Serverless-LambdaDLQ',
@@ -100,12 +112,14 @@ export class Workflows extends Construct {
       'renewal-checkpoint',
       'functions/renewal-checkpoint/handler.ts',
       'Renewal checkpoint tasks',
+      TABLE_ACCESS.renewalCheckpoint,
     );
     allowSending(checkpointFunction);
     const riskFunction = task(
       'risk-escalation',
       'functions/risk-escalation/handler.ts',
       'Risk escalation tasks',
+      TABLE_ACCESS.riskEscalation,
     );
     this.renewalCheckpoint = new RenewalCheckpoint(this, 'RenewalCheckpoint', {
       checkpointFunction,
@@ -119,6 +133,7 @@ export class Workflows extends Construct {
       'milestone-journey',
       'functions/milestone-journey/handler.ts',
       'Milestone journey tasks: plays, restraint, send ledger',
+      TABLE_ACCESS.milestoneJourney,
       { templates: true, environment: { JOURNEY_TOPICS: JSON.stringify(email.journeyTopics) } },
     );
     this.milestoneJourney = new MilestoneJourney(this, 'MilestoneJourney', {
@@ -158,6 +173,11 @@ export class Workflows extends Construct {
       );
     }
 
+    // One run at a time of each scheduled function: a slow run is never overtaken by the next.
+    const scheduled = {
+      deadLetters: props.scheduleDeadLetters,
+      ...(props.reserveConcurrency ? { concurrency: 1 } : {}),
+    };
     const stateMachines: Record<TimerKind, string> = {
       renewal_checkpoint: this.renewalCheckpoint.stateMachine.stateMachineArn,
       risk_deadline: this.riskEscalation.stateMachine.stateMachineArn,
@@ -170,23 +190,25 @@ export class Workflows extends Construct {
       timeout: Duration.minutes(4),
       config: props.config,
       environment: { TABLE_NAME: table.tableName, STATE_MACHINE_ARNS: JSON.stringify(stateMachines) },
+      scheduled,
     }).fn;
-    table.grantReadWriteData(dispatcher);
+    grantTableAccess(table, dispatcher, TABLE_ACCESS.dispatcher);
     this.renewalCheckpoint.stateMachine.grantStartExecution(dispatcher);
     this.riskEscalation.stateMachine.grantStartExecution(dispatcher);
     this.milestoneJourney.stateMachine.grantStartExecution(dispatcher);
-    acknowledgeNag(
+    invokeOnSchedule(
+      this,
+      'SchedulerRole',
       dispatcher,
-      'Serverless::Serverless-LambdaDLQ',
-      'Invoked by EventBridge Scheduler every few minutes; a failed run is simply repeated by the next one, as timers stay pending until fired.',
+      [
+        {
+          id: 'DispatchSchedule',
+          schedule: ScheduleExpression.rate(props.dispatchEvery ?? Duration.minutes(5)),
+          description: 'Runs the timer dispatcher',
+        },
+      ],
+      props.scheduleDeadLetters,
     );
-    invokeOnSchedule(this, 'SchedulerRole', dispatcher, [
-      {
-        id: 'DispatchSchedule',
-        schedule: ScheduleExpression.rate(props.dispatchEvery ?? Duration.minutes(5)),
-        description: 'Runs the timer dispatcher',
-      },
-    ]);
 
     const digest = new ServiceFunction(this, 'digest', {
       entry: 'functions/digest/handler.ts',
@@ -195,21 +217,30 @@ export class Workflows extends Construct {
       timeout: Duration.minutes(5),
       config: props.config,
       environment: { TABLE_NAME: table.tableName, ...senderEnvironment },
+      scheduled,
     }).fn;
-    table.grantReadWriteData(digest);
+    grantTableAccess(table, digest, TABLE_ACCESS.digest);
     allowSending(digest);
-    acknowledgeNag(
+    this.functions = {
+      renewalCheckpoint: checkpointFunction,
+      riskEscalation: riskFunction,
+      milestoneJourney: journeyFunction,
+      dispatcher,
       digest,
-      'Serverless::Serverless-LambdaDLQ',
-      'Invoked weekly by EventBridge Scheduler, which retries; a missed week is visible in the Lambda error alarm.',
+    };
+    invokeOnSchedule(
+      this,
+      'DigestSchedulerRole',
+      digest,
+      [
+        {
+          id: 'WeeklyDigestSchedule',
+          // Mondays 07:00 UTC, ahead of the regions' weekly cross-functional meetings.
+          schedule: ScheduleExpression.cron({ weekDay: 'MON', hour: '7', minute: '0' }),
+          description: 'Sends the weekly regional risk review',
+        },
+      ],
+      props.scheduleDeadLetters,
     );
-    invokeOnSchedule(this, 'DigestSchedulerRole', digest, [
-      {
-        id: 'WeeklyDigestSchedule',
-        // Mondays 07:00 UTC, ahead of the regions' weekly cross-functional meetings.
-        schedule: ScheduleExpression.cron({ weekDay: 'MON', hour: '7', minute: '0' }),
-        description: 'Sends the weekly regional risk review',
-      },
-    ]);
   }
 }

@@ -1,3 +1,6 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -10,8 +13,10 @@ import { nagArn } from '#infra/nag';
  * An admin's own CDK app: their stack, their naming, churnguard placed inside it next to their own resources,
  * with only the construct imported (not the project's app or stack).
  */
-function adminApp() {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+function adminApp(options: { bundle?: string } = {}) {
+  const app = options.bundle
+    ? new App({ outdir: options.bundle })
+    : new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'AdminPlatform', { env: { account: '111122223333', region: 'eu-west-1' } });
   const churnguard = new ChurnGuard(stack, 'CustomerSuccess', {
     stage: 'prod',
@@ -85,6 +90,27 @@ describe('a separate CDK app that imports the ChurnGuard construct', () => {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
     expect(() => app.synth()).not.toThrow();
   });
+
+  it('bundles every function of the construct from the admin app, each with the config beside its code', () => {
+    // Real bundling, as `cdk synth` in the admin's project runs it (esbuild and the config hook, no Docker).
+    const cache = fileURLToPath(new URL('../../node_modules/.cache/', import.meta.url));
+    mkdirSync(cache, { recursive: true });
+    const outdir = mkdtempSync(join(cache, 'churnguard-consumer-'));
+    try {
+      const { app, stack } = adminApp({ bundle: outdir });
+      const assembly = app.synth();
+      const functions = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
+      expect(functions.length).toBeGreaterThanOrEqual(15);
+      for (const fn of functions) {
+        const key = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
+        const asset = join(assembly.directory, `asset.${key}`);
+        expect(statSync(join(asset, 'index.mjs')).size, fn.Properties.Description).toBeGreaterThan(10_000);
+        expect(existsSync(join(asset, 'churnguard.json')), fn.Properties.Description).toBe(true);
+      }
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  }, 300_000);
 
   it('names ARNs in nag finding ids the way cdk-nag does, with or without a stack environment', () => {
     const app = new App();

@@ -53,13 +53,31 @@ describe('ChurnGuard stack', () => {
     ]);
   });
 
-  it('retains and protects the table in prod only', () => {
-    const prod = Template.fromStack(synth('prod').stack);
-    prod.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain' });
-    prod.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
-      Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })],
+  it('keeps the data on teardown by default, whatever the stage is called', () => {
+    const kept = ['AWS::DynamoDB::GlobalTable', 'AWS::SecretsManager::Secret', 'AWS::KMS::Key'];
+    const email = { sender: { domain: 'mail.vendor.example' } };
+    for (const stage of ['prod', 'production', 'dev']) {
+      const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+      const found = Template.fromStack(
+        new ChurnGuardStack(app, `keep-${stage}`, { churnguard: { stage, ...email } }),
+      );
+      for (const type of [...kept, 'AWS::SES::ContactList', 'AWS::SES::EmailIdentity']) {
+        found.hasResource(type, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      }
+      found.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+        Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })],
+      });
+    }
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const disposable = Template.fromStack(
+      new ChurnGuardStack(app, 'disposable', { churnguard: { stage: 'dev', retainData: false, ...email } }),
+    );
+    for (const type of [...kept, 'AWS::SES::ContactList', 'AWS::SES::EmailIdentity']) {
+      disposable.hasResource(type, { DeletionPolicy: 'Delete' });
+    }
+    disposable.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })],
     });
-    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
   });
 
   it('runs every function on arm64 and Node 24 with tracing and a bounded log retention', () => {
@@ -133,12 +151,6 @@ describe('ChurnGuard stack', () => {
         ]),
       },
     });
-  });
-
-  it('retains the webhook secret in prod only', () => {
-    const prod = Template.fromStack(synth('prod').stack);
-    prod.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
-    template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
   });
 
   it('passes a connector mapping to the webhooks function, refusing a bad one at synth', () => {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '#config/default';
 import { createHealthPassHandler } from '#functions/health-pass/app';
+import { recomputeBaselines } from '#functions/shared/health/recompute-baselines';
 import { ingestSignals } from '#functions/shared/ingest';
+import { readBaselines, readModelMarker } from '#store/baseline-store';
 import { listDirty } from '#store/dirty-store';
+import { readPassRun, takePassLease } from '#store/health-pass-store';
 import { readHealth } from '#store/health-store';
 import { createTestDb, testDeps } from '../support/db.ts';
 import { accountFor, portfolioAccounts, signalsFor } from '../support/health-portfolio.ts';
@@ -45,6 +49,51 @@ describe('scheduled health passes', () => {
   it('daily: scores every account', async () => {
     const { handler } = await seeded();
     expect(await handler({ pass: 'daily' })).toMatchObject({ pass: 'daily', accounts: seeds.length });
+  });
+
+  it('daily: takes a pass too long for one invocation a few steps at a time, each run continuing the last', async () => {
+    // Prepare: an invocation whose time runs out after two steps (a step is a shard's accounts, at most 48).
+    const { db, deps } = await seeded();
+    let steps = 0;
+    const short = createHealthPassHandler(deps, { budget: () => ({ exhausted: () => ++steps % 3 === 0 }) });
+    // Act
+    const results = [];
+    for (let run = 0; run < 40; run++) {
+      const result = await short({ pass: run === 0 ? 'daily' : 'dirty' });
+      results.push(result);
+      if (!('continues' in result)) break;
+    }
+    // Assess: it took several runs, and ended with every account scored under the learnt baselines.
+    const continued = results.filter((r) => 'continues' in r);
+    expect(continued.length).toBeGreaterThanOrEqual(3);
+    expect(continued.map((r) => ('continues' in r ? r.continues?.phase : ''))).toContain('sample');
+    expect(continued.map((r) => ('continues' in r ? r.continues?.phase : ''))).toContain('score');
+    expect(results.at(-1)).toMatchObject({ pass: 'dirty', dailyPass: { accounts: seeds.length } });
+    for (const seed of seeds) expect(await readHealth(db, seed.id), seed.id).toBeDefined();
+    expect(await readPassRun(db)).toBeUndefined();
+    expect(await readModelMarker(db)).toBeDefined();
+    // The baselines learnt from samples stored across runs are those one uninterrupted pass learns.
+    const stored = await readBaselines(db);
+    expect(stored).toEqual({
+      ...(await recomputeBaselines(deps, deps.config ?? defaultConfig)),
+      computedAt: stored?.computedAt,
+    });
+  });
+
+  it('never runs two passes at once: a run that finds the lease held does nothing', async () => {
+    const { db, deps, handler } = await seeded();
+    await takePassLease(db, 'another-invocation', NOW, new Date(NOW.getTime() + 60_000));
+    expect(await handler({ pass: 'daily' })).toEqual({
+      pass: 'daily',
+      skipped: 'another health pass is running',
+    });
+    expect(await readHealth(db, seeds[0]?.id ?? '')).toBeUndefined();
+    // Once the lease has expired (its holder crashed), the next run takes it.
+    const later = createHealthPassHandler({
+      ...deps,
+      clock: { now: () => new Date(NOW.getTime() + 120_000) },
+    });
+    expect(await later({ pass: 'daily' })).toMatchObject({ pass: 'daily', accounts: seeds.length });
   });
 
   it('refuses an input the schedules never send', async () => {

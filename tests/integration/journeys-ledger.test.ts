@@ -6,6 +6,7 @@ import { createMessagingHandler } from '#functions/messaging/app';
 import { createMilestoneJourneyHandler, type JourneyEvaluation } from '#functions/milestone-journey/app';
 import { createSesEventsHandler } from '#functions/ses-events/app';
 import { ingestSignals } from '#functions/shared/ingest';
+import { createUnsubscribeHandler } from '#functions/unsubscribe/app';
 import { VirtualClock } from '#local/virtual-clock';
 import { upsertAccount } from '#store/account-store';
 import { registerApiKey } from '#store/api-key-store';
@@ -135,12 +136,12 @@ describe('milestone journey task under duplicate and concurrent delivery', () =>
 describe('unsubscribe and in-app messages over HTTP', () => {
   const KEY = 'cg_journey_test';
   let db: Db;
-  let api: ReturnType<typeof createMessagingHandler>;
+  let api: ReturnType<typeof createUnsubscribeHandler>;
   const clock = new VirtualClock('2026-01-21T09:00:00Z');
 
   beforeAll(async () => {
     db = await createTestDb();
-    api = createMessagingHandler({ db, clock, logger: silentLogger() });
+    api = createUnsubscribeHandler({ db, clock, logger: silentLogger() });
     await registerApiKey(db, KEY, 'test', clock.now());
   });
 
@@ -177,11 +178,12 @@ describe('unsubscribe and in-app messages over HTTP', () => {
   });
 
   it('lists a contact in-app messages with the API key, and answers 401 without it', async () => {
-    const anonymous = await api(
+    const messaging = createMessagingHandler({ db, clock, logger: silentLogger() });
+    const anonymous = await messaging(
       httpEvent('GET /v1/contacts/{id}/messages', { pathParameters: { id: 'ann' } }),
     );
     expect(anonymous.statusCode).toBe(401);
-    const response = await api(
+    const response = await messaging(
       httpEvent('GET /v1/contacts/{id}/messages', {
         pathParameters: { id: 'ann' },
         headers: { authorization: `Bearer ${KEY}` },

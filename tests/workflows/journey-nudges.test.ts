@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { AccountInput } from '#core/accounts';
 import { unsubscribeToken } from '#core/journeys/unsubscribe-token';
-import { createMessagingHandler } from '#functions/messaging/app';
 import { loadAccountState } from '#functions/shared/account-state';
 import { ingestSignals } from '#functions/shared/ingest';
 import { syncJourneyTimers } from '#functions/shared/journey-timers';
+import { createUnsubscribeHandler } from '#functions/unsubscribe/app';
 import { type SesLocal, startSesLocal } from '#local/ses-local';
 import { VirtualClock } from '#local/virtual-clock';
 import { createWorkflowEngine, deployedStateMachines, type WorkflowEngine } from '#local/workflow-engine';
@@ -98,7 +98,7 @@ describe('milestone journey on the virtual clock, mailing through SES local', ()
     );
     // The unsub admin clicks the one-click unsubscribe link (RFC 8058 POST) before day 5.
     const token = unsubscribeToken(await unsubscribeSecret(db), 'unsub', 'unsub-admin');
-    const messaging = createMessagingHandler({ db, clock, logger: silentLogger() });
+    const messaging = createUnsubscribeHandler({ db, clock, logger: silentLogger() });
     const response = await messaging(
       httpEvent('POST /v1/unsubscribe/{token}', {
         pathParameters: { token },

@@ -21,15 +21,38 @@ export async function recomputeBaselines(deps: Deps, config: Config): Promise<Ba
   const entries = await listPortfolio(deps.db);
   const samples: CohortSample[] = [];
   await mapLimit(entries, PASS_CONCURRENCY, async ({ accountId }) => {
-    try {
-      const input = await loadHealthInput(deps.db, config, accountId, now, false);
-      const sample = input && cohortSample(config, scoringInput(input, now), now);
-      if (sample) samples.push(sample);
-    } catch (error) {
-      // An account that cannot be read is left out of the cohort rather than stopping every segment's baseline.
-      deps.logger.error('account left out of the baselines', { accountId, error: String(error) });
-    }
+    const sample = await sampleAccount(deps, config, accountId, now);
+    if (sample) samples.push(sample);
   });
+  return learnBaselines(deps, config, samples, now);
+}
+
+/**
+ * One account's contribution to its segment's baseline, or null (not healthy, or gone). An account that cannot be
+ * read is left out of the cohort, and logged, rather than stopping every segment's baseline.
+ */
+export async function sampleAccount(
+  deps: Deps,
+  config: Config,
+  accountId: string,
+  now: Date,
+): Promise<CohortSample | null> {
+  try {
+    const input = await loadHealthInput(deps.db, config, accountId, now, false);
+    return input ? cohortSample(config, scoringInput(input, now), now) : null;
+  } catch (error) {
+    deps.logger.error('account left out of the baselines', { accountId, error: String(error) });
+    return null;
+  }
+}
+
+/** The baselines learnt from a portfolio's samples, stored. */
+export async function learnBaselines(
+  deps: Deps,
+  config: Config,
+  samples: readonly CohortSample[],
+  now: Date,
+): Promise<Baselines> {
   const baselines = baselinesFromSamples(config, samples, now);
   await writeBaselines(deps.db, baselines);
   deps.logger.info('baselines recomputed', {

@@ -1,15 +1,23 @@
 import type { Config } from '#config/schema';
+import type { CohortSample } from '#core/health/baselines';
 import { modelVersion } from '#core/health/model-version';
 import type { RecomputeReason } from '#core/health/record';
 import type { Baselines } from '#core/health/types';
 import { readModelMarker, writeModelMarker } from '#store/baseline-store';
 import { type DirtyMark, listDirty } from '#store/dirty-store';
-import { mapLimit } from '#store/parallel';
-import { listPortfolio } from '#store/portfolio-store';
+import { type PassRun, putSampleChunk, readSamples, SAMPLES_PER_CHUNK } from '#store/health-pass-store';
+import { SHARD_COUNT } from '#store/keys';
+import { chunk, mapLimit } from '#store/parallel';
+import { listPortfolio, listPortfolioShard } from '#store/portfolio-store';
 import type { Deps } from '../runtime.ts';
 import { currentBaselines } from './baselines.ts';
 import { type RecomputeStatus, recomputeAccount } from './recompute-account.ts';
-import { PASS_CONCURRENCY, recomputeBaselines } from './recompute-baselines.ts';
+import {
+  learnBaselines,
+  PASS_CONCURRENCY,
+  recomputeBaselines,
+  sampleAccount,
+} from './recompute-baselines.ts';
 
 /**
  * Passes over many accounts. Three triggers, one account recompute (recompute-account.ts):
@@ -116,7 +124,20 @@ export interface DirtyPassOptions {
   limit?: number;
   /** Whether a model change may start the whole pass here (false on request paths). Default true. */
   followModelChanges?: boolean;
+  /** Stop between steps once the invocation's time is up; the accounts not reached stay dirty. */
+  budget?: Budget;
 }
+
+/** How long a pass's baseline samples are kept (by TTL): far longer than any pass takes. */
+const SAMPLES_KEPT_MS = 7 * 86_400_000;
+
+/** An invocation's time: a pass checks it between steps of PASS_STEP accounts. */
+export interface Budget {
+  exhausted(): boolean;
+}
+
+/** Accounts taken together by a long pass (PASS_CONCURRENCY at a time); its cursor moves past all of them. */
+export const PASS_STEP = 48;
 
 /** The incremental pass: only accounts marked dirty, after catching up with a model change if there was one. */
 export async function recomputeDirty(
@@ -137,11 +158,117 @@ export async function recomputeDirty(
   );
   const chosen = marks.slice(0, options.limit ?? marks.length);
   const baselines = await currentBaselines(deps.db, config, deps.clock.now());
-  const dirty = await recomputeMany(
-    deps,
-    config,
-    chosen.map((mark) => ({ accountId: mark.accountId, reason: 'dirty', dirty: mark })),
-    baselines,
+  const planned = chosen.map(
+    (mark): Planned => ({ accountId: mark.accountId, reason: 'dirty', dirty: mark }),
   );
-  return { ...(modelPass && { modelPass }), dirty, remaining: marks.length - chosen.length };
+  const summaries: PassSummary[] = [];
+  let reached = 0;
+  for (const step of chunk(planned, options.budget ? PASS_STEP : Math.max(planned.length, 1))) {
+    if (options.budget?.exhausted()) break;
+    summaries.push(await recomputeMany(deps, config, step, baselines));
+    reached += step.length;
+  }
+  const dirty = mergeSummaries(summaries);
+  return { ...(modelPass && { modelPass }), dirty, remaining: marks.length - reached };
+}
+
+function mergeSummaries(summaries: readonly PassSummary[]): PassSummary {
+  const merged: PassSummary = {
+    accounts: 0,
+    byStatus: { 'first-score': 0, changed: 0, unchanged: 0, missing: 0, failed: 0 },
+    failed: [],
+  };
+  for (const summary of summaries) {
+    merged.accounts += summary.accounts;
+    for (const [status, n] of Object.entries(summary.byStatus)) {
+      merged.byStatus[status as keyof PassSummary['byStatus']] += n;
+    }
+    merged.failed.push(...summary.failed);
+  }
+  merged.failed.sort();
+  return merged;
+}
+
+/**
+ * The whole-portfolio pass of the scheduled function, resumable: shard by shard in account order, it samples
+ * every account for the baselines (storing the samples), learns and stores the baselines, then scores every
+ * account (each through recomputeAccount, as every pass does), and finally records that the model is current. It
+ * stops between steps when `budget` is exhausted and returns the run to save (`done` false); the next invocation
+ * continues it from there. The run's `counts` say how many accounts were scored, by outcome.
+ */
+export async function continueWholePass(
+  deps: Deps,
+  config: Config,
+  start: PassRun,
+  budget: Budget,
+): Promise<{ done: boolean; run: PassRun }> {
+  const run = { ...start, counts: { ...start.counts } };
+  const now = deps.clock.now();
+  const samplesExpire = new Date(now.getTime() + SAMPLES_KEPT_MS);
+  const current = modelVersion(config);
+  if (run.phase === 'sample') {
+    for (; run.shard < SHARD_COUNT; run.shard++, run.after = undefined, run.chunks = 0) {
+      const entries = await listPortfolioShard(deps.db, run.shard, run.after);
+      let buffer: CohortSample[] = [];
+      const flush = async () => {
+        if (!buffer.length) return;
+        await putSampleChunk(deps.db, run.runId, run.shard, run.chunks, buffer, samplesExpire);
+        run.chunks += 1;
+        buffer = [];
+      };
+      for (const step of chunk(entries, PASS_STEP)) {
+        if (budget.exhausted()) {
+          await flush();
+          return { done: false, run };
+        }
+        const samples = await mapLimit(step, PASS_CONCURRENCY, ({ accountId }) =>
+          sampleAccount(deps, config, accountId, now),
+        );
+        buffer.push(...samples.filter((sample): sample is CohortSample => sample !== null));
+        run.after = step[step.length - 1]?.accountId;
+        if (buffer.length >= SAMPLES_PER_CHUNK) await flush();
+      }
+      await flush();
+    }
+    await learnBaselines(deps, config, await readSamples(deps.db, run.runId), now);
+    Object.assign(run, { phase: 'score', shard: 0, after: undefined, chunks: 0 });
+    if (budget.exhausted()) return { done: false, run };
+  }
+  const baselines = await currentBaselines(deps.db, config, now);
+  const marks = new Map((await listDirty(deps.db)).map((mark) => [mark.accountId, mark]));
+  for (; run.shard < SHARD_COUNT; run.shard++, run.after = undefined) {
+    const entries = await listPortfolioShard(deps.db, run.shard, run.after);
+    for (const step of chunk(entries, PASS_STEP)) {
+      if (budget.exhausted()) return { done: false, run };
+      const planned = step.flatMap(({ accountId, health }): Planned[] => {
+        const stale = health?.modelVersion !== current;
+        if (run.scope === 'model-changed' && !stale) return [];
+        const mark = marks.get(accountId);
+        const reason: RecomputeReason = stale ? 'model-changed' : mark ? 'dirty' : 'daily';
+        return [{ accountId, reason, dirty: mark }];
+      });
+      const summary = await recomputeMany(deps, config, planned, baselines);
+      run.counts.accounts = (run.counts.accounts ?? 0) + summary.accounts;
+      for (const [status, n] of Object.entries(summary.byStatus)) {
+        run.counts[status] = (run.counts[status] ?? 0) + n;
+      }
+      run.after = step[step.length - 1]?.accountId;
+    }
+  }
+  await writeModelMarker(deps.db, { modelVersion: current, completedAt: deps.clock.now().toISOString() });
+  return { done: true, run };
+}
+
+/** A whole-portfolio pass not yet begun: `daily` scores every account, `model-changed` the stale ones. */
+export function newWholePass(runId: string, scope: PassRun['scope'], config: Config, now: Date): PassRun {
+  return {
+    runId,
+    scope,
+    modelVersion: modelVersion(config),
+    startedAt: now.toISOString(),
+    phase: 'sample',
+    shard: 0,
+    chunks: 0,
+    counts: {},
+  };
 }

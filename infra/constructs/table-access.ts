@@ -1,0 +1,164 @@
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { keys, SHARDS } from '../../store/keys.ts';
+
+/**
+ * Which items of the one table each function may touch, by partition key (`dynamodb:LeadingKeys`), and how.
+ *
+ * Why conditions per partition rather than moving API keys and the unsubscribe secret out of the table: the
+ * partition key already says what an item is (store/keys.ts), IAM can match it, and so one mechanism limits every
+ * function to the item kinds it uses (a webhook cannot mint an API key, read the unsubscribe secret, or write a
+ * timer; the suppression function can only add suppressions), with no second store, no extra latency and the same
+ * code locally. What IAM cannot limit is the sort key: a function that may write `ACCOUNT#...` may write any item
+ * of an account's partition.
+ *
+ * Patterns are built with the key builder itself, `*` standing for the variable part, so they cannot drift from
+ * the keys the store writes. Sharded partitions are listed exactly.
+ */
+export const PARTITIONS = {
+  /** Profile, signals, rollups, tickets, health, timers' pointers, risks, reviews, ledgers, timeline. */
+  account: [keys.accountPartition('*')],
+  apiKey: [keys.apiKey('*').pk],
+  ingestRejects: [keys.ingestReject('*', '*', '*', 0).pk],
+  lookup: [keys.lookupPartition('*', '*')],
+  parked: [keys.parkedPartition('*', '*')],
+  timers: [keys.timerDuePartition('*')],
+  dispatcherCursor: [keys.dispatcherCursor.pk],
+  regionalReview: [keys.regionalReviewPartition('*')],
+  regionRisks: [keys.regionRisk('*', '*').pk],
+  riskRegions: [keys.riskRegion('*').pk],
+  digest: [keys.lastDigest('*').pk],
+  suppressed: [keys.suppressed('*').pk],
+  inApp: [keys.inAppPartition('*')],
+  unsubscribeSecret: [keys.unsubscribeSecret.pk],
+  baselines: [keys.baselines().pk],
+  healthModel: [keys.healthModel().pk],
+  portfolio: SHARDS.map((shard) => keys.portfolioPartition(shard)),
+  dirty: SHARDS.map((shard) => keys.dirtyPartition(shard)),
+  healthPass: [keys.healthPassLease.pk, keys.healthPassRunPartition('*')],
+} as const satisfies Record<string, readonly string[]>;
+
+export type Partition = keyof typeof PARTITIONS;
+
+/** The partitions a function reads, and those it writes (a partition in both when it does both). */
+export interface TableAccess {
+  read?: readonly Partition[];
+  write?: readonly Partition[];
+}
+
+/** Item reads: no Scan (it names no partition, so no condition could bound it), no table-level actions. */
+export const READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+] as const;
+/** Item writes, alone or inside TransactWriteItems / BatchWriteItem (IAM authorizes each item's own action). */
+export const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+] as const;
+
+const patterns = (partitions: readonly Partition[]) => [
+  ...new Set(partitions.flatMap((partition) => PARTITIONS[partition])),
+];
+
+/**
+ * Grants `grantee` the item actions `access` names on `table`, each bounded to its partitions: every key of the
+ * request must match (`ForAllValues:StringLike`), and a request that names no key is refused (`Null` false),
+ * since `ForAllValues` alone holds for an empty set.
+ */
+export function grantTableAccess(table: ITableV2, grantee: IGrantable, access: TableAccess): void {
+  const readable = patterns(access.read ?? []);
+  const writable = patterns(access.write ?? []);
+  const statement = (actions: readonly string[], leadingKeys: string[]) =>
+    new PolicyStatement({
+      actions: [...actions],
+      resources: [table.tableArn],
+      conditions: {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys },
+        Null: { 'dynamodb:LeadingKeys': 'false' },
+      },
+    });
+  if (readable.length) grantee.grantPrincipal.addToPrincipalPolicy(statement(READ_ACTIONS, readable));
+  if (writable.length) grantee.grantPrincipal.addToPrincipalPolicy(statement(WRITE_ACTIONS, writable));
+}
+
+const INGEST_WRITES = [
+  'account',
+  'dirty',
+  'timers',
+  'dispatcherCursor',
+  'regionRisks',
+  'regionalReview',
+] as const satisfies readonly Partition[];
+
+/**
+ * Every function's access, named by the function's key in `ChurnGuard.functions`. A new function gets a row here,
+ * and a row in tests/infra/iam.test.ts proves what it may and may not do; tests/infra/table-access.test.ts runs
+ * each function's code against DynamoDB Local and checks every call it made against its synthesized role.
+ */
+export const TABLE_ACCESS = {
+  // API: every route but the two public ones reads the caller's hashed API key.
+  accounts: {
+    read: [
+      'apiKey',
+      'account',
+      'lookup',
+      'portfolio',
+      'dirty',
+      'timers',
+      'dispatcherCursor',
+      'baselines',
+      'healthModel',
+    ],
+    write: ['account', 'lookup', 'portfolio', 'dirty', 'timers', 'dispatcherCursor'],
+  },
+  signals: { read: ['apiKey', ...INGEST_WRITES], write: INGEST_WRITES },
+  portfolio: {
+    read: ['apiKey', 'account', 'portfolio', 'dirty', 'baselines', 'healthModel'],
+    write: ['account', 'portfolio', 'dirty'],
+  },
+  risks: { read: ['apiKey', 'account'], write: ['account'] },
+  messaging: { read: ['apiKey', 'account', 'inApp'] },
+  // Public: vendor webhooks (signed) and one-click unsubscribe (an HMAC token). Neither reads an API key.
+  webhooks: {
+    read: [...INGEST_WRITES, 'lookup', 'parked'],
+    write: [...INGEST_WRITES, 'lookup', 'parked'],
+  },
+  unsubscribe: { read: ['unsubscribeSecret'], write: ['account'] },
+  // Asynchronous and scheduled.
+  signalQueue: { read: INGEST_WRITES, write: [...INGEST_WRITES, 'ingestRejects'] },
+  sesEvents: { write: ['suppressed'] },
+  healthPass: {
+    read: ['account', 'portfolio', 'dirty', 'baselines', 'healthModel', 'healthPass'],
+    write: ['account', 'portfolio', 'dirty', 'baselines', 'healthModel', 'healthPass'],
+  },
+  dispatcher: {
+    read: ['timers', 'account', 'dispatcherCursor'],
+    write: ['timers', 'account', 'dispatcherCursor'],
+  },
+  digest: { read: ['account', 'regionRisks', 'riskRegions', 'digest'], write: ['digest'] },
+  // Workflow tasks.
+  renewalCheckpoint: { read: ['account', 'baselines'], write: ['account'] },
+  riskEscalation: {
+    read: [
+      'account',
+      'baselines',
+      'regionRisks',
+      'riskRegions',
+      'regionalReview',
+      'timers',
+      'dispatcherCursor',
+    ],
+    write: ['account', 'regionRisks', 'riskRegions', 'regionalReview', 'timers', 'dispatcherCursor'],
+  },
+  milestoneJourney: {
+    read: ['account', 'baselines', 'suppressed', 'inApp', 'unsubscribeSecret', 'timers', 'dispatcherCursor'],
+    write: ['account', 'inApp', 'unsubscribeSecret', 'timers', 'dispatcherCursor'],
+  },
+} as const satisfies Record<string, TableAccess>;
+
+export type TableUser = keyof typeof TABLE_ACCESS;

@@ -1,0 +1,354 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { DefinitionBody, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { CallAwsService } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TableUser } from '#infra/constructs/table-access';
+import { ChurnGuardStack } from '#infra/stack';
+import { keys } from '#store/keys';
+import {
+  ACCOUNT,
+  type AwsCall,
+  arnOf,
+  type CfnTemplate,
+  decide,
+  logicalId,
+  policiesOfConstruct,
+  policiesOfRole,
+  REGION,
+  roleOf,
+  unknownActions,
+} from './support/iam.ts';
+
+/**
+ * IAM, judged offline as AWS would judge it: every action in every synthesized policy exists, and for each
+ * function and state machine the calls its code makes are allowed by its own role while the calls it must never
+ * make are denied. One row per principal: add a row with every new function or state machine.
+ */
+
+const SENDER = 'mail.vendor.example';
+const env = { account: ACCOUNT, region: REGION };
+
+function synthProd() {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new ChurnGuardStack(app, 'iam-prod', {
+    env,
+    churnguard: { stage: 'prod', sender: { domain: SENDER }, alarmEmail: 'ops@vendor.example' },
+  });
+  return { stack, template: Template.fromStack(stack).toJSON() as CfnTemplate };
+}
+
+const arn = arnOf;
+
+describe('IAM actions as AWS authorizes them', () => {
+  it('names only actions that exist, in every policy of the template', async () => {
+    const { template } = synthProd();
+    expect(await unknownActions(template)).toEqual([]);
+  });
+
+  it("would catch CDK's own name for an SES v2 call: sesv2:sendEmail is no IAM action", async () => {
+    // What `CallAwsService` grants for service 'sesv2' without `iamAction`: the journey's SendEmail before the fix.
+    const stack = new Stack(new App(), 'Unfixed', { env });
+    const send = new CallAwsService(stack, 'SendEmail', {
+      service: 'sesv2',
+      action: 'sendEmail',
+      iamResources: ['*'],
+      parameters: {},
+    });
+    new StateMachine(stack, 'Machine', { definitionBody: DefinitionBody.fromChainable(send) });
+    const template = Template.fromStack(stack).toJSON() as CfnTemplate;
+    expect(await unknownActions(template)).toEqual([expect.stringMatching(/^sesv2:sendEmail /)]);
+    // And a role holding it cannot send: IAM authorizes SES v2's SendEmail as ses:SendEmail.
+    const role = Object.entries(template.Resources).find(
+      ([, r]) => r.Type === 'AWS::StepFunctions::StateMachine',
+    );
+    const policies = policiesOfRole(template, roleOf(template, role?.[0] ?? ''));
+    expect(await decide(policies, sendEmail(arn('ses', `identity/${SENDER}`)))).toBe('ImplicitlyDenied');
+  });
+});
+
+/** A DynamoDB item request on the table whose partition keys are `pks` (what `dynamodb:LeadingKeys` holds). */
+const item =
+  (action: string, ...pks: string[]) =>
+  (table: string): AwsCall => ({
+    action: `dynamodb:${action}`,
+    resource: table,
+    context: { 'dynamodb:LeadingKeys': pks },
+  });
+/** A request that names no partition: a Scan, or a table-level action. */
+const tableWide = (action: string) => (table: string) => ({ action: `dynamodb:${action}`, resource: table });
+
+const sendEmail = (resource: string): AwsCall => ({ action: 'ses:SendEmail', resource });
+const identity = arn('ses', `identity/${SENDER}`);
+const otherIdentity = arn('ses', 'identity/someone-else.example');
+
+const acme = keys.accountPartition('acme');
+const apiKey = keys.apiKey('0123abcd').pk;
+const secret = keys.unsubscribeSecret.pk;
+const dirty = keys.dirty('acme').pk;
+const portfolio = keys.portfolioEntry('acme').pk;
+const timers = keys.timerDuePartition('2026-06-01');
+
+/** What no function may ever do to the table. */
+const NEVER = [tableWide('Scan'), tableWide('DeleteTable'), tableWide('UpdateTable')];
+
+type TableCall = (table: string) => AwsCall;
+interface FunctionRow {
+  fn: TableUser;
+  allowed: TableCall[];
+  denied: TableCall[];
+  /** Calls to other services: what the role needs, and what it must not be able to do. */
+  other?: { allowed?: AwsCall[]; denied?: AwsCall[] };
+}
+
+const ROWS: FunctionRow[] = [
+  {
+    fn: 'webhooks',
+    allowed: [
+      item('PutItem', acme),
+      item('UpdateItem', acme),
+      item('Query', keys.lookupPartition('stripe_customer', 'cus_1')),
+      item('PutItem', keys.parkedPartition('segment_user', 'u1')),
+      item('DeleteItem', keys.parkedPartition('segment_user', 'u1')),
+      item('UpdateItem', dirty),
+      item('PutItem', timers),
+      item('BatchGetItem', acme, keys.accountPartition('initech')),
+    ],
+    denied: [
+      item('PutItem', apiKey),
+      item('GetItem', apiKey),
+      item('GetItem', secret),
+      item('PutItem', secret),
+      item('PutItem', keys.suppressed('a@b.example').pk),
+      item('PutItem', keys.baselines().pk),
+      item('BatchWriteItem', acme, apiKey),
+      ...NEVER,
+    ],
+  },
+  {
+    fn: 'unsubscribe',
+    allowed: [item('GetItem', secret), item('PutItem', acme)],
+    denied: [
+      item('PutItem', secret),
+      item('GetItem', apiKey),
+      item('PutItem', apiKey),
+      item('Query', keys.inAppPartition('ann')),
+      item('PutItem', timers),
+      ...NEVER,
+    ],
+  },
+  {
+    fn: 'messaging',
+    allowed: [item('GetItem', apiKey), item('Query', keys.inAppPartition('ann')), item('Query', acme)],
+    denied: [item('PutItem', apiKey), item('GetItem', secret), item('PutItem', acme), ...NEVER],
+  },
+  {
+    fn: 'accounts',
+    allowed: [
+      item('GetItem', apiKey),
+      item('UpdateItem', acme),
+      item('PutItem', keys.contactEmail('ann@acme.example', 'acme').pk),
+      item('UpdateItem', portfolio),
+      item('PutItem', timers),
+      item('PutItem', keys.dispatcherCursor.pk),
+      item('DeleteItem', dirty),
+    ],
+    denied: [
+      item('PutItem', apiKey),
+      item('GetItem', secret),
+      item('PutItem', keys.baselines().pk),
+      ...NEVER,
+    ],
+  },
+  {
+    fn: 'signals',
+    allowed: [item('GetItem', apiKey), item('PutItem', acme), item('UpdateItem', dirty)],
+    denied: [item('PutItem', apiKey), item('GetItem', secret), ...NEVER],
+  },
+  {
+    fn: 'portfolio',
+    allowed: [item('GetItem', apiKey), item('Query', portfolio), item('DeleteItem', dirty)],
+    denied: [item('PutItem', apiKey), item('PutItem', keys.baselines().pk), ...NEVER],
+  },
+  {
+    fn: 'risks',
+    allowed: [item('GetItem', apiKey), item('UpdateItem', acme), item('PutItem', acme)],
+    denied: [item('PutItem', apiKey), item('PutItem', timers), ...NEVER],
+  },
+  {
+    fn: 'signalQueue',
+    allowed: [item('PutItem', acme), item('PutItem', keys.ingestReject('2026-06-01', 'x', 'sqs', 0).pk)],
+    denied: [item('GetItem', apiKey), item('PutItem', apiKey), item('GetItem', secret), ...NEVER],
+  },
+  {
+    fn: 'sesEvents',
+    allowed: [item('PutItem', keys.suppressed('a@b.example').pk)],
+    denied: [item('GetItem', keys.suppressed('a@b.example').pk), item('PutItem', acme), ...NEVER],
+  },
+  {
+    fn: 'healthPass',
+    allowed: [
+      item('Query', portfolio),
+      item('Query', dirty),
+      item('Query', acme),
+      item('PutItem', keys.baselines().pk),
+      item('PutItem', keys.healthModel().pk),
+    ],
+    denied: [item('GetItem', apiKey), item('PutItem', timers), ...NEVER],
+  },
+  {
+    fn: 'dispatcher',
+    allowed: [item('Query', timers), item('UpdateItem', timers), item('PutItem', keys.dispatcherCursor.pk)],
+    denied: [item('GetItem', apiKey), item('PutItem', keys.suppressed('a@b.example').pk), ...NEVER],
+  },
+  {
+    fn: 'digest',
+    allowed: [
+      item('Query', keys.riskRegion('EMEA').pk),
+      item('Query', keys.regionRisk('EMEA', 'r1').pk),
+      item('GetItem', acme),
+      item('PutItem', keys.lastDigest('EMEA').pk),
+    ],
+    denied: [item('PutItem', acme), item('GetItem', apiKey), ...NEVER],
+    other: {
+      allowed: [sendEmail(identity)],
+      denied: [sendEmail(otherIdentity), { action: 'ses:SendBulkEmail', resource: identity }],
+    },
+  },
+  {
+    fn: 'renewalCheckpoint',
+    allowed: [item('Query', acme), item('PutItem', acme)],
+    denied: [item('GetItem', apiKey), item('PutItem', timers), ...NEVER],
+    other: { allowed: [sendEmail(identity)], denied: [sendEmail(otherIdentity)] },
+  },
+  {
+    fn: 'riskEscalation',
+    allowed: [
+      item('PutItem', acme),
+      item('PutItem', keys.regionRisk('EMEA', 'r1').pk),
+      item('PutItem', timers),
+    ],
+    denied: [item('GetItem', apiKey), ...NEVER],
+    other: { denied: [sendEmail(identity)] },
+  },
+  {
+    fn: 'milestoneJourney',
+    allowed: [
+      item('PutItem', acme),
+      item('BatchGetItem', keys.suppressed('a@b.example').pk),
+      item('GetItem', secret),
+      item('PutItem', keys.inAppPartition('ann')),
+    ],
+    denied: [item('GetItem', apiKey), item('PutItem', keys.suppressed('a@b.example').pk), ...NEVER],
+    // The state machine sends the journey email, not the function.
+    other: { denied: [sendEmail(identity)] },
+  },
+];
+
+describe('each function can make the calls its code makes, and no others', () => {
+  let template: CfnTemplate;
+  let stack: ChurnGuardStack;
+  let table: string;
+  beforeAll(() => {
+    ({ stack, template } = synthProd());
+    table = arn('dynamodb', `table/${logicalId(stack.churnguard.table)}`);
+  });
+
+  it('has a row for every function of the construct', () => {
+    expect(ROWS.map((row) => row.fn).sort()).toEqual(Object.keys(stack.churnguard.functions).sort());
+  });
+
+  for (const row of ROWS) {
+    it(`${row.fn}: allows what it needs, denies what it must never do`, async () => {
+      const policies = policiesOfConstruct(template, stack.churnguard.functions[row.fn]);
+      const judge = async (calls: AwsCall[]) =>
+        Promise.all(calls.map(async (call) => [describeCall(call), await decide(policies, call)]));
+      const allowed = [...row.allowed.map((call) => call(table)), ...(row.other?.allowed ?? [])];
+      const denied = [...row.denied.map((call) => call(table)), ...(row.other?.denied ?? [])];
+      for (const [call, decision] of await judge(allowed)) expect(decision, call).toBe('Allowed');
+      for (const [call, decision] of await judge(denied)) expect(decision, call).not.toBe('Allowed');
+    });
+  }
+
+  it('webhooks: reads the vendors’ signing secrets; no other function can', async () => {
+    const secretArn = arn(
+      'secretsmanager',
+      `secret:${logicalId(stack.churnguard.webhookSecrets.secret)}-AbCdEf`,
+    );
+    const read = { action: 'secretsmanager:GetSecretValue', resource: secretArn };
+    for (const [name, fn] of Object.entries(stack.churnguard.functions)) {
+      const policies = policiesOfConstruct(template, fn);
+      expect(await decide(policies, read), name).toBe(name === 'webhooks' ? 'Allowed' : 'ImplicitlyDenied');
+    }
+  });
+
+  it('dispatcher: starts executions of the three workflows and nothing else', async () => {
+    const policies = policiesOfConstruct(template, stack.churnguard.functions.dispatcher);
+    const workflows = stack.churnguard.workflows;
+    for (const machine of [
+      workflows.renewalCheckpoint,
+      workflows.riskEscalation,
+      workflows.milestoneJourney,
+    ]) {
+      const start = {
+        action: 'states:StartExecution',
+        resource: arn('states', `stateMachine:${logicalId(machine.stateMachine)}`),
+      };
+      expect(await decide(policies, start)).toBe('Allowed');
+    }
+    expect(
+      await decide(policies, { action: 'states:StopExecution', resource: arn('states', 'execution:x:y') }),
+    ).not.toBe('Allowed');
+  });
+});
+
+describe('each state machine can call what its definition calls, and no more', () => {
+  let template: CfnTemplate;
+  let stack: ChurnGuardStack;
+  beforeAll(() => {
+    ({ stack, template } = synthProd());
+  });
+  const policiesOf = (machine: StateMachine) => policiesOfConstruct(template, machine);
+  const invoke = (fn: IConstruct) => ({
+    action: 'lambda:InvokeFunction',
+    resource: arn('lambda', `function:${logicalId(fn)}`),
+  });
+
+  it('MilestoneJourney: invokes its task and sends as the sender, through the configuration set and contact list', async () => {
+    const { workflows, email, functions } = stack.churnguard;
+    const policies = policiesOf(workflows.milestoneJourney.stateMachine);
+    const allowed: AwsCall[] = [
+      invoke(functions.milestoneJourney),
+      sendEmail(identity),
+      sendEmail(arn('ses', `configuration-set/${logicalId(email.configurationSet)}`)),
+      // SendEmail authorizes the identity and the configuration set (and a template); the contact list named in
+      // ListManagementOptions is no resource type of the action, so it is not simulated.
+    ];
+    for (const call of allowed) expect(await decide(policies, call), describeCall(call)).toBe('Allowed');
+    const denied: AwsCall[] = [
+      sendEmail(otherIdentity),
+      sendEmail(arn('ses', 'configuration-set/someone-elses')),
+      invoke(functions.webhooks),
+      item('PutItem', apiKey)(arn('dynamodb', `table/${logicalId(stack.churnguard.table)}`)),
+    ];
+    for (const call of denied) expect(await decide(policies, call), describeCall(call)).not.toBe('Allowed');
+  });
+
+  it('RenewalCheckpoint and RiskEscalation: invoke their tasks, send nothing', async () => {
+    const { workflows, functions } = stack.churnguard;
+    const renewal = policiesOf(workflows.renewalCheckpoint.stateMachine);
+    expect(await decide(renewal, invoke(functions.renewalCheckpoint))).toBe('Allowed');
+    expect(await decide(renewal, invoke(functions.riskEscalation))).toBe('Allowed');
+    expect(await decide(renewal, invoke(functions.milestoneJourney))).not.toBe('Allowed');
+    expect(await decide(renewal, sendEmail(identity))).not.toBe('Allowed');
+    const risk = policiesOf(workflows.riskEscalation.stateMachine);
+    expect(await decide(risk, invoke(functions.riskEscalation))).toBe('Allowed');
+    expect(await decide(risk, invoke(functions.renewalCheckpoint))).not.toBe('Allowed');
+  });
+});
+
+function describeCall(call: AwsCall): string {
+  const leading = call.context?.['dynamodb:LeadingKeys'];
+  return `${call.action} ${call.resource}${leading ? ` ${JSON.stringify(leading)}` : ''}`;
+}

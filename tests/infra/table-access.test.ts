@@ -1,0 +1,371 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { mjmlCompiler } from '#core/journeys/render';
+import { unsubscribeToken } from '#core/journeys/unsubscribe-token';
+import { createAccountsHandler } from '#functions/accounts/app';
+import { sendRegionalDigests } from '#functions/digest/app';
+import { dispatchDueTimers, type WorkflowStarter } from '#functions/dispatcher/app';
+import { createHealthPassHandler } from '#functions/health-pass/app';
+import { createMessagingHandler } from '#functions/messaging/app';
+import { createMilestoneJourneyHandler } from '#functions/milestone-journey/app';
+import { createPortfolioHandler } from '#functions/portfolio/app';
+import { createRenewalCheckpointHandler } from '#functions/renewal-checkpoint/app';
+import { createRiskEscalationHandler } from '#functions/risk-escalation/app';
+import { createRisksHandler } from '#functions/risks/app';
+import { createSesEventsHandler } from '#functions/ses-events/app';
+import type { Mailer } from '#functions/shared/mailer';
+import { createSignalQueueHandler } from '#functions/signal-queue/app';
+import { createSignalsHandler } from '#functions/signals/app';
+import { createUnsubscribeHandler } from '#functions/unsubscribe/app';
+import { PARTITIONS, type TableUser } from '#infra/constructs/table-access';
+import { ChurnGuardStack } from '#infra/stack';
+import { VirtualClock } from '#local/virtual-clock';
+import { deployedStateMachines, STATE_MACHINE_FOR } from '#local/workflow-engine';
+import { createWorkflowRuntime } from '#local/workflows/runtime';
+import { registerApiKey } from '#store/api-key-store';
+import { createDb, type Db } from '#store/client';
+import { dueTimers } from '#store/timer-store';
+import { unsubscribeSecret } from '#store/unsubscribe-secret-store';
+import { createTestDb, silentLogger } from '../support/db.ts';
+import { account } from '../support/fixtures.ts';
+import { httpEvent } from '../support/http.ts';
+import { fixtureText, sign, webhookClient, webhookDeps } from '../support/webhooks.ts';
+import {
+  ACCOUNT,
+  type AwsCall,
+  arnOf,
+  type CfnTemplate,
+  decide,
+  logicalId,
+  policiesOfConstruct,
+  REGION,
+} from './support/iam.ts';
+
+/**
+ * The other half of the IAM proof: each function's own code, run against DynamoDB Local through the real SDK with
+ * every request recorded, and every recorded request then judged against that function's synthesized role. A
+ * store change that reads or writes a partition the function's row in infra/constructs/table-access.ts does not
+ * grant fails here, before a deploy would answer AccessDenied.
+ */
+
+type Recorded = { command: string; input: Record<string, unknown> };
+
+/** A client on the same table that records every request it sends (low-level, marshalled input). */
+function recordingDb(tableName: string, calls: Recorded[]): Db {
+  return createDb(tableName, inject('dynamoEndpoint'), {}, (client: DynamoDBClient) => {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        calls.push({ command: String(context.commandName), input: args.input as Record<string, unknown> });
+        return next(args);
+      },
+      { step: 'build', name: 'recordForIamTest' },
+    );
+    return client;
+  });
+}
+
+type Attribute = { S?: string };
+type Item = Record<string, Attribute>;
+const pkOf = (key: unknown) => (key as Item | undefined)?.pk?.S;
+
+/** The IAM requests a DynamoDB request is authorized as, each with the partition keys it names. */
+function asIamCalls(recorded: Recorded, table: string): AwsCall[] {
+  const { command, input } = recorded;
+  const action = command.replace(/Command$/, '');
+  const call = (name: string, pks: (string | undefined)[]): AwsCall => ({
+    action: `dynamodb:${name}`,
+    resource: table,
+    context: { 'dynamodb:LeadingKeys': [...new Set(pks.filter((pk): pk is string => pk !== undefined))] },
+  });
+  switch (action) {
+    case 'GetItem':
+    case 'DeleteItem':
+    case 'UpdateItem':
+      return [call(action, [pkOf(input.Key)])];
+    case 'PutItem':
+      return [call(action, [pkOf(input.Item)])];
+    case 'Query': {
+      const expression = String(input.KeyConditionExpression ?? '');
+      const placeholder = /\bpk\s*=\s*(:\w+)/.exec(expression)?.[1] ?? '';
+      const values = input.ExpressionAttributeValues as Record<string, Attribute>;
+      return [call(action, [values[placeholder]?.S])];
+    }
+    case 'BatchGetItem':
+      return [
+        call(
+          action,
+          Object.values(input.RequestItems as Record<string, { Keys: Item[] }>).flatMap((r) =>
+            r.Keys.map(pkOf),
+          ),
+        ),
+      ];
+    case 'BatchWriteItem':
+      return [
+        call(
+          action,
+          Object.values(input.RequestItems as Record<string, Record<string, { Item?: Item; Key?: Item }>[]>)
+            .flat()
+            .map((request) => pkOf(request.PutRequest?.Item ?? request.DeleteRequest?.Key)),
+        ),
+      ];
+    case 'TransactWriteItems':
+      return (input.TransactItems as Record<string, { Key?: Item; Item?: Item }>[]).flatMap((entry) =>
+        Object.entries(entry).map(([kind, request]) =>
+          call(
+            {
+              Put: 'PutItem',
+              Update: 'UpdateItem',
+              Delete: 'DeleteItem',
+              ConditionCheck: 'ConditionCheckItem',
+            }[kind] ?? kind,
+            [pkOf(request.Key ?? request.Item)],
+          ),
+        ),
+      );
+    case 'TransactGetItems':
+      return (input.TransactItems as { Get: { Key: Item } }[]).map((entry) =>
+        call('GetItem', [pkOf(entry.Get.Key)]),
+      );
+    default:
+      // Scan and table-level actions name no partition.
+      return [{ action: `dynamodb:${action}`, resource: table }];
+  }
+}
+
+const KEY = 'cg_iam_recording_test';
+const START = '2026-06-01T08:00:00Z';
+const RENEWAL = '2026-09-20';
+
+describe('the calls each function makes are allowed by its own role', () => {
+  const calls = {} as Record<TableUser, Recorded[]>;
+  let base: Db;
+  const clock = new VirtualClock(START);
+  const dbOf = (fn: TableUser) => {
+    calls[fn] ??= [];
+    return recordingDb(base.tableName, calls[fn]);
+  };
+  const mailer: Mailer = { send: async () => 'message-id' };
+
+  beforeAll(async () => {
+    base = await createTestDb();
+    await registerApiKey(base, KEY, 'recording test', clock.now());
+    const auth = { authorization: `Bearer ${KEY}` };
+    const deps = (fn: TableUser) => ({ db: dbOf(fn), clock, logger: silentLogger() });
+
+    // The API, as a vendor's systems use it.
+    const accounts = createAccountsHandler(deps('accounts'));
+    const acme = account('acme', {
+      goLiveDate: '2026-05-25',
+      arr: 200_000,
+      manager: { name: 'Morgan Lead', email: 'morgan@vendor.example' },
+      contacts: [
+        { id: 'ann', email: 'ann@acme.example', name: 'Ann', role: 'sponsor', timezone: 'Europe/Berlin' },
+      ],
+      contract: { startDate: '2025-09-20', renewalDate: RENEWAL, arr: 200_000 },
+    });
+    const upserted = await accounts(
+      httpEvent('POST /v1/accounts', {
+        headers: auth,
+        body: JSON.stringify({ accounts: [acme, account('initech'), account('globex')] }),
+      }),
+    );
+    expect(upserted.statusCode).toBe(200);
+    const signals = createSignalsHandler(deps('signals'));
+    const at = clock.now().toISOString();
+    const ingested = await signals(
+      httpEvent('POST /v1/signals', {
+        headers: auth,
+        body: JSON.stringify({
+          signals: [
+            { id: 's1', accountId: 'acme', type: 'sponsor_left', occurredAt: at },
+            {
+              id: 's2',
+              accountId: 'acme',
+              type: 'contract_change_requested',
+              occurredAt: at,
+              attributes: { direction: 'reduce' },
+            },
+            {
+              id: 's3',
+              accountId: 'acme',
+              type: 'ticket_opened',
+              occurredAt: at,
+              attributes: { ticketId: 't1' },
+            },
+            {
+              id: 's4',
+              accountId: 'globex',
+              type: 'renewal_outcome',
+              occurredAt: at,
+              attributes: { outcome: 'renewed' },
+            },
+          ],
+        }),
+      }),
+    );
+    expect(ingested.statusCode).toBe(202);
+    expect(
+      (await accounts(httpEvent('GET /v1/accounts/{id}', { headers: auth, pathParameters: { id: 'acme' } })))
+        .statusCode,
+    ).toBe(200);
+    expect(
+      (await createPortfolioHandler(deps('portfolio'))(httpEvent('GET /v1/portfolio', { headers: auth })))
+        .statusCode,
+    ).toBe(200);
+
+    // Queued signals: one good message, one record refused inside it.
+    const queue = createSignalQueueHandler(deps('signalQueue'));
+    const message = (body: unknown, messageId: string) => ({
+      messageId,
+      receiptHandle: messageId,
+      body: JSON.stringify(body),
+      attributes: {},
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:eu-west-1:111122223333:ingest',
+      awsRegion: 'eu-west-1',
+    });
+    await queue({
+      Records: [
+        message(
+          {
+            signals: [
+              { id: 'q1', accountId: 'initech', type: 'login', occurredAt: at, userId: 'u1' },
+              { id: 'q2', accountId: 'initech', type: 'nps', occurredAt: at, value: 11 },
+            ],
+          },
+          'm1',
+        ),
+      ],
+    } as never);
+
+    // Vendor webhooks: a Stripe contract change for a known account, a Segment call for an unknown user.
+    const post = webhookClient(webhookDeps(dbOf('webhooks'), {}, clock));
+    const stripe = fixtureText('stripe-subscription-updated.json');
+    expect((await post('stripe', stripe, sign.stripe(stripe, clock.now()))).status).toBe(200);
+    const segment = fixtureText('segment-track.json');
+    expect((await post('segment', segment, sign.segment(segment))).status).toBeLessThan(300);
+
+    // SES feedback.
+    await createSesEventsHandler(deps('sesEvents'))({
+      source: 'aws.ses',
+      time: at,
+      detail: {
+        eventType: 'Bounce',
+        bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'gone@acme.example' }] },
+        mail: { destination: ['gone@acme.example'] },
+      },
+    });
+
+    // Health passes.
+    const pass = createHealthPassHandler(deps('healthPass'));
+    await pass({ pass: 'daily' });
+    await pass({ pass: 'dirty' });
+
+    // The workflows, each task with its own client, started by the dispatcher for every due timer.
+    const runtime = createWorkflowRuntime({
+      stateMachines: deployedStateMachines(),
+      taskHandlers: {
+        'renewal-checkpoint': createRenewalCheckpointHandler({
+          db: dbOf('renewalCheckpoint'),
+          clock,
+          mailer,
+        }),
+        'risk-escalation': createRiskEscalationHandler({ db: dbOf('riskEscalation'), clock }),
+        'milestone-journey': createMilestoneJourneyHandler(
+          { db: dbOf('milestoneJourney'), clock },
+          { compile: mjmlCompiler },
+        ),
+      },
+      serviceIntegrations: {
+        handlers: { 'aws-sdk:sesv2:sendEmail': async () => ({ MessageId: 'ses-message-id' }) },
+      },
+      clock,
+    });
+    const starter: WorkflowStarter = {
+      async start(kind, name, input) {
+        await runtime.startExecution(STATE_MACHINE_FOR[kind], name, input);
+        return 'started';
+      },
+    };
+    const dispatcher = dbOf('dispatcher');
+    const until = new Date('2026-07-15T00:00:00Z');
+    for (;;) {
+      const [next] = await dueTimers(base, until, 1);
+      if (!next) break;
+      if (Date.parse(next.dueAt) > clock.now().getTime()) clock.set(next.dueAt);
+      await dispatchDueTimers(dispatcher, starter, clock.now());
+    }
+    clock.set(until);
+    await sendRegionalDigests(dbOf('digest'), mailer, clock.now());
+
+    // The API routes that read what the workflows wrote, and one-click unsubscribe.
+    const risks = createRisksHandler(deps('risks'));
+    await risks(
+      httpEvent('GET /v1/accounts/{id}/timeline', { headers: auth, pathParameters: { id: 'acme' } }),
+    );
+    const messaging = createMessagingHandler(deps('messaging'));
+    await messaging(
+      httpEvent('GET /v1/accounts/{id}/nudges', { headers: auth, pathParameters: { id: 'acme' } }),
+    );
+    await messaging(
+      httpEvent('GET /v1/contacts/{id}/messages', { headers: auth, pathParameters: { id: 'ann' } }),
+    );
+    const token = unsubscribeToken(await unsubscribeSecret(base), 'acme', 'ann');
+    const unsubscribe = createUnsubscribeHandler(deps('unsubscribe'));
+    for (const method of ['GET', 'POST']) {
+      const response = await unsubscribe(
+        httpEvent(`${method} /v1/unsubscribe/{token}`, { pathParameters: { token } }),
+      );
+      expect(response.statusCode).toBe(200);
+    }
+  }, 120_000);
+
+  it('ran the code of every function of the construct', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new ChurnGuardStack(app, 'recorded', { churnguard: { stage: 'prod' } });
+    const quiet = Object.keys(stack.churnguard.functions).filter(
+      (fn) => (calls[fn as TableUser]?.length ?? 0) === 0,
+    );
+    expect(quiet).toEqual([]);
+  });
+
+  it('finds every recorded request allowed by the role of the function that made it', async () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new ChurnGuardStack(app, 'recorded', {
+      env: { account: ACCOUNT, region: REGION },
+      churnguard: { stage: 'prod', sender: { domain: 'mail.vendor.example' } },
+    });
+    const template = Template.fromStack(stack).toJSON() as CfnTemplate;
+    const table = arnOf('dynamodb', `table/${logicalId(stack.churnguard.table)}`);
+    // One request per action and kind of partition: every key matching the same pattern of PARTITIONS is judged
+    // alike by the policies, which are built from those patterns.
+    const kindOf = (pk: string) =>
+      Object.values(PARTITIONS)
+        .flat()
+        .find((pattern) =>
+          new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(pk),
+        ) ?? pk;
+    const judged: Promise<string | undefined>[] = [];
+    for (const [fn, recorded] of Object.entries(calls) as [TableUser, Recorded[]][]) {
+      const policies = policiesOfConstruct(template, stack.churnguard.functions[fn]);
+      const unique = new Map<string, AwsCall>();
+      for (const call of recorded.flatMap((r) => asIamCalls(r, table))) {
+        for (const pk of (call.context?.['dynamodb:LeadingKeys'] as string[] | undefined) ?? [undefined]) {
+          const single = pk === undefined ? call : { ...call, context: { 'dynamodb:LeadingKeys': [pk] } };
+          unique.set(`${call.action} ${pk === undefined ? '(no partition)' : kindOf(pk)}`, single);
+        }
+      }
+      for (const [what, call] of unique) {
+        judged.push(
+          decide(policies, call).then((decision) => (decision === 'Allowed' ? undefined : `${fn}: ${what}`)),
+        );
+      }
+    }
+    const refused = (await Promise.all(judged)).filter((r) => r !== undefined);
+    expect(refused).toEqual([]);
+  });
+});
