@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { illFormedMessage } from './ids.ts';
+import { isWellFormed } from './text.ts';
 
 export interface FieldError {
   path: string;
@@ -17,4 +19,36 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 
 export function fieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+}
+
+/**
+ * Every string and object key in a parsed JSON value that is not well-formed Unicode, by path (at most `limit`).
+ * Walked without recursion, so a deeply nested body cannot exhaust the stack.
+ */
+export function illFormedText(
+  value: unknown,
+  root: ReadonlyArray<PropertyKey> = [],
+  limit = 10,
+): FieldError[] {
+  const errors: FieldError[] = [];
+  const stack: { value: unknown; path: ReadonlyArray<PropertyKey> }[] = [{ value, path: root }];
+  while (stack.length > 0 && errors.length < limit) {
+    const { value: current, path } = stack.pop() as { value: unknown; path: ReadonlyArray<PropertyKey> };
+    if (typeof current === 'string') {
+      if (!isWellFormed(current)) errors.push({ path: formatPath(path), message: illFormedMessage(current) });
+    } else if (Array.isArray(current)) {
+      for (let i = current.length - 1; i >= 0; i--) stack.push({ value: current[i], path: [...path, i] });
+    } else if (typeof current === 'object' && current !== null) {
+      const entries = Object.entries(current);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, child] = entries[i] as [string, unknown];
+        if (!isWellFormed(key)) {
+          errors.push({ path: formatPath([...path, key]), message: `(a key) ${illFormedMessage(key)}` });
+          continue;
+        }
+        stack.push({ value: child, path: [...path, key] });
+      }
+    }
+  }
+  return errors;
 }

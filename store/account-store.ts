@@ -105,7 +105,7 @@ export async function existingAccountIds(db: Db, accountIds: Iterable<string>): 
   const items = await batchGet(
     db,
     unique.map((id) => keys.account(id)),
-    'id',
+    { projection: 'id' },
   );
   return new Set(items.map((item) => String(item.id)));
 }

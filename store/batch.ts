@@ -31,8 +31,18 @@ export async function batchPut(db: Db, items: readonly Item[]): Promise<void> {
   }
 }
 
-/** BatchGetItem in chunks of 100 with strongly consistent reads; returns found items in any order. */
-export async function batchGet(db: Db, keyList: readonly Key[], projection?: string): Promise<Item[]> {
+export interface BatchGetOptions {
+  projection?: string;
+  /** Strongly consistent (the default), or eventually consistent at half the read units. */
+  consistent?: boolean;
+}
+
+/** BatchGetItem in chunks of 100 (strongly consistent unless asked); returns found items in any order. */
+export async function batchGet(
+  db: Db,
+  keyList: readonly Key[],
+  { projection, consistent = true }: BatchGetOptions = {},
+): Promise<Item[]> {
   const found: Item[] = [];
   for (const part of chunk(keyList, 100)) {
     let pending: Key[] = part;
@@ -45,7 +55,7 @@ export async function batchGet(db: Db, keyList: readonly Key[], projection?: str
           RequestItems: {
             [db.tableName]: {
               Keys: pending,
-              ConsistentRead: true,
+              ConsistentRead: consistent,
               ...(projection ? { ProjectionExpression: projection } : {}),
             },
           },

@@ -23,7 +23,8 @@ const page = (statusCode: number, title: string, body: string): HttpResult => ({
 });
 
 async function contactOf(deps: Deps, event: HttpEvent) {
-  const token = pathParameter(event, 'token');
+  // Two base64url ids and an HMAC: longer than one id may be.
+  const token = pathParameter(event, 'token', { maxBytes: 2048 });
   const found = readUnsubscribeToken(await unsubscribeSecret(deps.db), token);
   if (!found) throw new HttpError(404, 'this unsubscribe link is not valid');
   return found;
