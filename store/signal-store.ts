@@ -1,4 +1,10 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchExecuteStatementCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
   addToRollup,
@@ -14,7 +20,8 @@ import { batchGet, queryAll } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
 import { whenConditionHolds } from './errors.ts';
 import { type Key, keys } from './keys.ts';
-import { backoffMs, mapLimit, sleep } from './parallel.ts';
+import { type Item, itemSize } from './memory/values.ts';
+import { backoffMs, chunk, mapLimit, sleep } from './parallel.ts';
 import { parseItem } from './parse-item.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
@@ -58,7 +65,7 @@ export interface StoreOptions {
 const rollupUnchangedSince = 'version = :expected';
 const absent = 'attribute_not_exists(pk)';
 const MAX_ROLLUP_ATTEMPTS = 20;
-const SIGNAL_WRITES_IN_FLIGHT = 32;
+const INSERTS_IN_FLIGHT = 8;
 const DAYS_IN_FLIGHT = 16;
 
 const typeRecord = <T extends z.ZodType>(value: T) => z.partialRecord(z.enum(SIGNAL_TYPES), value);
@@ -177,19 +184,77 @@ async function storedKeys(db: Db, signalKeys: readonly Key[]): Promise<Set<strin
   return new Set(items.map((item) => keyText({ pk: String(item.pk), sk: String(item.sk) })));
 }
 
-/** Stores a signal unless its key is taken; true when this call stored it. */
-async function putNewSignal(db: Db, item: Record<string, unknown>): Promise<boolean> {
-  return whenConditionHolds(async () => {
-    const out = await db.doc.send(
-      new PutCommand({
-        TableName: db.tableName,
-        Item: item,
-        ConditionExpression: absent,
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
-    );
-    recordCapacity(db, out.ConsumedCapacity, 'write');
+/** Statement answers that mean "try this statement again" (throttling, a lost transaction race, a hiccup). */
+const RETRYABLE_STATEMENT = new Set([
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'RequestLimitExceeded',
+  'TransactionConflict',
+  'InternalServerError',
+]);
+const MAX_INSERT_ROUNDS = 12;
+
+/**
+ * DynamoDB bills a write by the item's size in 1 KB units. BatchExecuteStatement reports it in AWS; DynamoDB Local
+ * reports nothing, so there the meter counts the stored items by the same rule.
+ */
+function meterInserted(
+  db: Db,
+  reported: Parameters<typeof recordCapacity>[1],
+  inserted: readonly Record<string, unknown>[],
+): void {
+  if (!db.meter) return;
+  if (reported !== undefined) {
+    recordCapacity(db, reported, 'write');
+    return;
+  }
+  for (const item of inserted) db.meter.writeUnits += Math.max(1, Math.ceil(itemSize(item as Item) / 1024));
+}
+
+/**
+ * Stores each item unless its key is taken, 25 to a request (PartiQL `INSERT`, which refuses an existing key with
+ * `DuplicateItem`, at the cost of a PutItem). Returns, per item, whether this call stored it: the write's own
+ * answer, which is what makes receipts and rollups count a signal once however many clients send it at once.
+ */
+async function insertNew(db: Db, items: readonly Record<string, unknown>[]): Promise<boolean[]> {
+  const stored = new Array<boolean>(items.length).fill(false);
+  const indexes = items.map((_, i) => i);
+  await mapLimit(chunk(indexes, 25), INSERTS_IN_FLIGHT, async (part) => {
+    let pending = part;
+    for (let round = 0; pending.length > 0; round++) {
+      if (round >= MAX_INSERT_ROUNDS) throw new Error(`INSERT left ${pending.length} signals unwritten`);
+      if (round > 0) await sleep(backoffMs(round));
+      const out = await db.doc.send(
+        new BatchExecuteStatementCommand({
+          Statements: pending.map((i) => insertStatement(db.tableName, items[i] as Record<string, unknown>)),
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      const retry: number[] = [];
+      const inserted: Record<string, unknown>[] = [];
+      pending.forEach((i, n) => {
+        const error = out.Responses?.[n]?.Error;
+        if (!error) {
+          stored[i] = true;
+          inserted.push(items[i] as Record<string, unknown>);
+        } else if (error.Code === 'DuplicateItem') stored[i] = false;
+        else if (RETRYABLE_STATEMENT.has(String(error.Code))) retry.push(i);
+        else throw new Error(`INSERT of a signal failed: ${error.Code}: ${error.Message}`);
+      });
+      meterInserted(db, out.ConsumedCapacity, inserted);
+      pending = retry;
+    }
   });
+  return stored;
+}
+
+/** `INSERT INTO "<table>" VALUE {'pk': ?, ...}`: attribute names are the store's own, values are parameters. */
+function insertStatement(tableName: string, item: Record<string, unknown>) {
+  const names = Object.keys(item);
+  return {
+    Statement: `INSERT INTO "${tableName}" VALUE {${names.map((name) => `'${name}': ?`).join(', ')}}`,
+    Parameters: names.map((name) => item[name]),
+  };
 }
 
 /** The earliest open and the earliest close win, so the state is the same in any order of writes. */
@@ -323,33 +388,30 @@ export async function repairDay(db: Db, accountId: string, day: string): Promise
 }
 
 /**
- * Adds the signals this request stored to the day's rollup, starting from `read`. A lost race reads the rollup
- * again and adds them again, unless a repair overtook it (its recomputation may already count them): then the
- * day is recomputed, which counts every stored signal once.
+ * Adds the signals this request stored to the day's rollup, starting from `current` (read after they were stored).
+ * A lost race reads the rollup again and adds them again. But if the day was repaired since `before` (read before
+ * the signals were stored), the repair's recomputation may already count them: then the day is recomputed instead,
+ * which counts every stored signal once.
  */
 async function addToDay(
   db: Db,
   accountId: string,
   day: string,
-  read: RollupItem | undefined,
+  { before, current }: { before: RollupItem | undefined; current: RollupItem | undefined },
   accepted: readonly Signal[],
   rawUntil: number,
 ): Promise<void> {
-  let previous = read;
+  const repairsBefore = before?.repairs ?? 0;
+  let previous = current;
   for (let attempt = 0; attempt < MAX_ROLLUP_ATTEMPTS; attempt++) {
-    if (previous && isLegacy(previous)) {
+    if ((previous && isLegacy(previous)) || (previous?.repairs ?? 0) !== repairsBefore) {
       await repairDay(db, accountId, day);
       return;
     }
     const state = addToRollup(previous ? stateOf(previous) : emptyRollupState(accountId, day), accepted);
     if (await putRollup(db, state, previous, { rawUntil, repaired: false })) return;
     await sleep(backoffMs(attempt, 2, 100));
-    const current = await getRollupItem(db, accountId, day);
-    if ((current?.repairs ?? 0) !== (previous?.repairs ?? 0)) {
-      await repairDay(db, accountId, day);
-      return;
-    }
-    previous = current;
+    previous = await getRollupItem(db, accountId, day);
   }
   throw new Error(`rollup ${accountId} ${day} kept changing under ${MAX_ROLLUP_ATTEMPTS} attempts`);
 }
@@ -395,7 +457,10 @@ export async function storeSignalDays(
       else writes.push({ index, signal, item });
     }
   });
-  const written = await mapLimit(writes, SIGNAL_WRITES_IN_FLIGHT, ({ item }) => putNewSignal(db, item));
+  const written = await insertNew(
+    db,
+    writes.map((w) => w.item),
+  );
   writes.forEach(({ index, signal }, i) => {
     const result = results[index] as DayResult;
     if (written[i]) result.accepted.push(signal);
@@ -406,12 +471,24 @@ export async function storeSignalDays(
     results.flatMap((r) => r.accepted),
   );
 
+  // Read again just before adding: other writers may have added to the same days meanwhile (fewer lost races).
+  const current = await readRollupItems(
+    db,
+    days.filter((_, i) => (results[i] as DayResult).accepted.length > 0),
+  );
   await mapLimit(
     days.map((batch, index) => ({ batch, result: results[index] as DayResult })),
     DAYS_IN_FLIGHT,
     async ({ batch: { accountId, day }, result }) => {
       if (result.accepted.length > 0)
-        await addToDay(db, accountId, day, rollups.get(dayKey(accountId, day)), result.accepted, expiresAt);
+        await addToDay(
+          db,
+          accountId,
+          day,
+          { before: rollups.get(dayKey(accountId, day)), current: current.get(dayKey(accountId, day)) },
+          result.accepted,
+          expiresAt,
+        );
       if (result.duplicates > 0) await repairIfBehind(db, accountId, day);
     },
   );

@@ -1,4 +1,9 @@
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchExecuteStatementCommand,
+  DeleteCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ingestSignals } from '#functions/shared/ingest';
 import { upsertAccounts } from '#store/account-store';
@@ -115,6 +120,8 @@ describe('signal ingestion, exactly once', () => {
   }
   const itemKind = (command: unknown, kind: string) =>
     command instanceof PutCommand && command.input.Item?.kind === kind;
+  /** Signals are written 25 to a request (PartiQL INSERT); the crash takes the whole request. */
+  const insertsSignals = (command: unknown) => command instanceof BatchExecuteStatementCommand;
   const updates = (command: unknown, prefix: string) =>
     command instanceof UpdateCommand && String(command.input.Key?.sk ?? '').startsWith(prefix);
   const updatesPartition = (command: unknown, prefix: string) =>
@@ -122,7 +129,7 @@ describe('signal ingestion, exactly once', () => {
 
   it('stores nothing twice and counts everything when a crash struck in the middle of the signal writes', async () => {
     let writes = 0;
-    await crashThenRerun((command) => itemKind(command, 'signal') && ++writes === 3_333);
+    await crashThenRerun((command) => insertsSignals(command) && ++writes === 133);
   });
 
   it('repairs rollups when a crash struck between writing signals and their rollup, once the import re-runs', async () => {
