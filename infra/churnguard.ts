@@ -108,6 +108,7 @@ export class ChurnGuard extends Construct {
         ...(webhooks ? { paramsAndSecrets: this.webhookSecrets.extension } : {}),
       }).fn;
       this.table.grantReadWriteData(fn);
+      if (INGESTING_FUNCTIONS.has(name)) grantSignalInserts(this.table, fn);
       // Only the webhooks function may read the vendors' secrets.
       if (webhooks) this.webhookSecrets.grantRead(fn);
       acknowledgeNag(
@@ -133,6 +134,7 @@ export class ChurnGuard extends Construct {
       config: functionConfig,
     }).fn;
     this.table.grantReadWriteData(queueConsumer);
+    grantSignalInserts(this.table, queueConsumer);
     acknowledgeNag(
       queueConsumer,
       'Serverless::Serverless-LambdaDLQ',
@@ -197,4 +199,15 @@ export class ChurnGuard extends Construct {
       },
     });
   }
+}
+
+/** The API functions that store signals (through functions/shared/ingest.ts); the queue consumer does too. */
+const INGESTING_FUNCTIONS: ReadonlySet<ApiFunctionName> = new Set(['signals', 'webhooks']);
+
+/**
+ * Signals are stored 25 to a request with PartiQL `INSERT` (store/signal-store.ts), which IAM names apart from
+ * PutItem and CDK's read-write grant leaves out: only the functions that ingest get it, on the table alone.
+ */
+function grantSignalInserts(table: DataTable['table'], fn: ServiceFunction['fn']): void {
+  table.grant(fn, 'dynamodb:PartiQLInsert');
 }
