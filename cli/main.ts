@@ -17,6 +17,7 @@ Commands:
       --kind accounts|signals   what the file holds (default: from its name or first record)
       --rejects <file>          where bad rows go (default: <file>.rejects.jsonl)
       --batch <n>               records per request (default and maximum: 500 accounts / 1000 signals)
+      --concurrency <n>         requests in flight at most (default 4; fewer while the API throttles)
   account <id>             Show an account's health: score, band, components with their exact contributions,
                            what costs the most in words, journey class and trend (scores it first if it is new
                            or has new signals)
@@ -75,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
       kind: { type: 'string' },
       rejects: { type: 'string' },
       batch: { type: 'string' },
+      concurrency: { type: 'string' },
       json: { type: 'boolean' },
       synthetic: { type: 'string' },
       days: { type: 'string' },
@@ -110,11 +112,16 @@ async function main(argv: string[]): Promise<number> {
       if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) {
         throw new UsageError(`--batch must be a positive whole number, not "${values.batch}"`);
       }
+      const concurrency = values.concurrency ? Number(values.concurrency) : undefined;
+      if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {
+        throw new UsageError(`--concurrency must be a positive whole number, not "${values.concurrency}"`);
+      }
       const summary = await importFile(resolveApiTarget(values), {
         file,
         kind: values.kind as 'accounts' | 'signals' | undefined,
         rejectsFile: values.rejects,
         batchSize,
+        concurrency,
       });
       process.stdout.write(
         `${summary.rows} ${summary.kind} rows in ${summary.seconds}s: ${summary.accepted} accepted, ` +

@@ -31,3 +31,10 @@ export function isWellFormed(text: string): boolean {
 export function loneSurrogateAt(text: string): number {
   return text.search(LONE_SURROGATE);
 }
+
+/** FNV-1a over UTF-16 units: a cheap, stable 32-bit hash of a string (the same in any process). */
+export function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}

@@ -201,12 +201,15 @@ export class ChurnGuard extends Construct {
   }
 }
 
-/** The API functions that store signals (through functions/shared/ingest.ts); the queue consumer does too. */
-const INGESTING_FUNCTIONS: ReadonlySet<ApiFunctionName> = new Set(['signals', 'webhooks']);
+/**
+ * The API functions that insert items if absent (store/batch.ts insertIfAbsent): signals through the ingest path,
+ * dirty markers of a bulk account upsert. The queue consumer ingests too.
+ */
+const INGESTING_FUNCTIONS: ReadonlySet<ApiFunctionName> = new Set(['signals', 'webhooks', 'accounts']);
 
 /**
- * Signals are stored 25 to a request with PartiQL `INSERT` (store/signal-store.ts), which IAM names apart from
- * PutItem and CDK's read-write grant leaves out: only the functions that ingest get it, on the table alone.
+ * PartiQL `INSERT` stores 25 items to a request, each only if its key is free; IAM names it apart from PutItem
+ * and CDK's read-write grant leaves it out: only the functions that need it get it, on the table alone.
  */
 function grantSignalInserts(table: DataTable['table'], fn: ServiceFunction['fn']): void {
   table.grant(fn, 'dynamodb:PartiQLInsert');

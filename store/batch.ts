@@ -1,4 +1,5 @@
 import {
+  BatchExecuteStatementCommand,
   BatchGetCommand,
   BatchWriteCommand,
   QueryCommand,
@@ -6,7 +7,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type Db, recordCapacity } from './client.ts';
 import type { Key } from './keys.ts';
-import { backoffMs, chunk, sleep } from './parallel.ts';
+import { itemSize, type Item as StoredItem } from './memory/values.ts';
+import { backoffMs, chunk, mapLimit, sleep } from './parallel.ts';
 
 type Item = Record<string, unknown>;
 const MAX_UNPROCESSED_ROUNDS = 12;
@@ -68,6 +70,82 @@ export async function batchGet(
     }
   }
   return found;
+}
+
+/** Statement answers that mean "try this statement again" (throttling, a lost transaction race, a hiccup). */
+const RETRYABLE_STATEMENT = new Set([
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'RequestLimitExceeded',
+  'TransactionConflict',
+  'InternalServerError',
+]);
+const MAX_INSERT_ROUNDS = 12;
+const INSERTS_IN_FLIGHT = 8;
+
+/**
+ * DynamoDB bills a write by the item's size in 1 KB units. BatchExecuteStatement reports it in AWS; DynamoDB Local
+ * reports nothing, so there the meter counts the stored items by the same rule.
+ */
+function meterInserted(
+  db: Db,
+  reported: Parameters<typeof recordCapacity>[1],
+  inserted: readonly Record<string, unknown>[],
+): void {
+  if (!db.meter) return;
+  if (reported !== undefined) {
+    recordCapacity(db, reported, 'write');
+    return;
+  }
+  for (const item of inserted)
+    db.meter.writeUnits += Math.max(1, Math.ceil(itemSize(item as StoredItem) / 1024));
+}
+
+/**
+ * Stores each item unless its key is taken, 25 to a request (PartiQL `INSERT`, which refuses an existing key with
+ * `DuplicateItem`, at the cost of a PutItem; IAM calls it dynamodb:PartiQLInsert). Returns, per item, whether
+ * this call stored it: the write's own answer (signal-store.ts counts a signal once by it, however many clients
+ * send it at once). Statements the table throttled are sent again with back-off.
+ */
+export async function insertIfAbsent(db: Db, items: readonly Record<string, unknown>[]): Promise<boolean[]> {
+  const stored = new Array<boolean>(items.length).fill(false);
+  const indexes = items.map((_, i) => i);
+  await mapLimit(chunk(indexes, 25), INSERTS_IN_FLIGHT, async (part) => {
+    let pending = part;
+    for (let round = 0; pending.length > 0; round++) {
+      if (round >= MAX_INSERT_ROUNDS) throw new Error(`INSERT left ${pending.length} items unwritten`);
+      if (round > 0) await sleep(backoffMs(round));
+      const out = await db.doc.send(
+        new BatchExecuteStatementCommand({
+          Statements: pending.map((i) => insertStatement(db.tableName, items[i] as Record<string, unknown>)),
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      const retry: number[] = [];
+      const inserted: Record<string, unknown>[] = [];
+      pending.forEach((i, n) => {
+        const error = out.Responses?.[n]?.Error;
+        if (!error) {
+          stored[i] = true;
+          inserted.push(items[i] as Record<string, unknown>);
+        } else if (error.Code === 'DuplicateItem') stored[i] = false;
+        else if (RETRYABLE_STATEMENT.has(String(error.Code))) retry.push(i);
+        else throw new Error(`INSERT failed: ${error.Code}: ${error.Message}`);
+      });
+      meterInserted(db, out.ConsumedCapacity, inserted);
+      pending = retry;
+    }
+  });
+  return stored;
+}
+
+/** `INSERT INTO "<table>" VALUE {'pk': ?, ...}`: attribute names are the store's own, values are parameters. */
+function insertStatement(tableName: string, item: Record<string, unknown>) {
+  const names = Object.keys(item);
+  return {
+    Statement: `INSERT INTO "${tableName}" VALUE {${names.map((name) => `'${name}': ?`).join(', ')}}`,
+    Parameters: names.map((name) => item[name]),
+  };
 }
 
 /** A Query followed to its last page. */

@@ -16,7 +16,7 @@ import {
   type TicketState,
 } from '#core/rollup';
 import { SIGNAL_TYPES, type Signal, TICKET_PRIORITIES } from '#core/signals';
-import { batchGet, queryAll } from './batch.ts';
+import { batchGet, insertIfAbsent, queryAll } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
 import { whenConditionHolds } from './errors.ts';
 import { type Key, keys } from './keys.ts';
@@ -65,7 +65,6 @@ export interface StoreOptions {
 const rollupUnchangedSince = 'version = :expected';
 const absent = 'attribute_not_exists(pk)';
 const MAX_ROLLUP_ATTEMPTS = 20;
-const INSERTS_IN_FLIGHT = 8;
 const DAYS_IN_FLIGHT = 16;
 
 const typeRecord = <T extends z.ZodType>(value: T) => z.partialRecord(z.enum(SIGNAL_TYPES), value);
@@ -182,79 +181,6 @@ async function readRollupItems(db: Db, days: readonly DayBatch[]): Promise<Map<s
 async function storedKeys(db: Db, signalKeys: readonly Key[]): Promise<Set<string>> {
   const items = await batchGet(db, signalKeys, { projection: 'pk, sk', consistent: false });
   return new Set(items.map((item) => keyText({ pk: String(item.pk), sk: String(item.sk) })));
-}
-
-/** Statement answers that mean "try this statement again" (throttling, a lost transaction race, a hiccup). */
-const RETRYABLE_STATEMENT = new Set([
-  'ThrottlingError',
-  'ProvisionedThroughputExceeded',
-  'RequestLimitExceeded',
-  'TransactionConflict',
-  'InternalServerError',
-]);
-const MAX_INSERT_ROUNDS = 12;
-
-/**
- * DynamoDB bills a write by the item's size in 1 KB units. BatchExecuteStatement reports it in AWS; DynamoDB Local
- * reports nothing, so there the meter counts the stored items by the same rule.
- */
-function meterInserted(
-  db: Db,
-  reported: Parameters<typeof recordCapacity>[1],
-  inserted: readonly Record<string, unknown>[],
-): void {
-  if (!db.meter) return;
-  if (reported !== undefined) {
-    recordCapacity(db, reported, 'write');
-    return;
-  }
-  for (const item of inserted) db.meter.writeUnits += Math.max(1, Math.ceil(itemSize(item as Item) / 1024));
-}
-
-/**
- * Stores each item unless its key is taken, 25 to a request (PartiQL `INSERT`, which refuses an existing key with
- * `DuplicateItem`, at the cost of a PutItem). Returns, per item, whether this call stored it: the write's own
- * answer, which is what makes receipts and rollups count a signal once however many clients send it at once.
- */
-async function insertNew(db: Db, items: readonly Record<string, unknown>[]): Promise<boolean[]> {
-  const stored = new Array<boolean>(items.length).fill(false);
-  const indexes = items.map((_, i) => i);
-  await mapLimit(chunk(indexes, 25), INSERTS_IN_FLIGHT, async (part) => {
-    let pending = part;
-    for (let round = 0; pending.length > 0; round++) {
-      if (round >= MAX_INSERT_ROUNDS) throw new Error(`INSERT left ${pending.length} signals unwritten`);
-      if (round > 0) await sleep(backoffMs(round));
-      const out = await db.doc.send(
-        new BatchExecuteStatementCommand({
-          Statements: pending.map((i) => insertStatement(db.tableName, items[i] as Record<string, unknown>)),
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      );
-      const retry: number[] = [];
-      const inserted: Record<string, unknown>[] = [];
-      pending.forEach((i, n) => {
-        const error = out.Responses?.[n]?.Error;
-        if (!error) {
-          stored[i] = true;
-          inserted.push(items[i] as Record<string, unknown>);
-        } else if (error.Code === 'DuplicateItem') stored[i] = false;
-        else if (RETRYABLE_STATEMENT.has(String(error.Code))) retry.push(i);
-        else throw new Error(`INSERT of a signal failed: ${error.Code}: ${error.Message}`);
-      });
-      meterInserted(db, out.ConsumedCapacity, inserted);
-      pending = retry;
-    }
-  });
-  return stored;
-}
-
-/** `INSERT INTO "<table>" VALUE {'pk': ?, ...}`: attribute names are the store's own, values are parameters. */
-function insertStatement(tableName: string, item: Record<string, unknown>) {
-  const names = Object.keys(item);
-  return {
-    Statement: `INSERT INTO "${tableName}" VALUE {${names.map((name) => `'${name}': ?`).join(', ')}}`,
-    Parameters: names.map((name) => item[name]),
-  };
 }
 
 /** The earliest open and the earliest close win, so the state is the same in any order of writes. */
@@ -457,7 +383,7 @@ export async function storeSignalDays(
       else writes.push({ index, signal, item });
     }
   });
-  const written = await insertNew(
+  const written = await insertIfAbsent(
     db,
     writes.map((w) => w.item),
   );

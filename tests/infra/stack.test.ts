@@ -90,7 +90,7 @@ describe('ChurnGuard stack', () => {
     });
   });
 
-  it('lets only the functions that store signals insert them with PartiQL, on the table alone', () => {
+  it('lets only the functions that store signals or upsert accounts insert with PartiQL, on the table alone', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     const policies = Object.values(template.findResources('AWS::IAM::Policy'));
     const inserters = policies
@@ -101,7 +101,12 @@ describe('ChurnGuard stack', () => {
       return fn?.Properties.Role['Fn::GetAtt'][0];
     };
     expect(inserters.sort()).toEqual(
-      [roleOf(/signalsFunction/), roleOf(/webhooksFunction/), roleOf(/signalQueueFunction/)].sort(),
+      [
+        roleOf(/signalsFunction/),
+        roleOf(/webhooksFunction/),
+        roleOf(/accountsFunction/),
+        roleOf(/signalQueueFunction/),
+      ].sort(),
     );
     for (const policy of policies) {
       for (const statement of policy.Properties.PolicyDocument.Statement) {
