@@ -1,10 +1,4 @@
-import {
-  BatchExecuteStatementCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
   addToRollup,
@@ -20,8 +14,7 @@ import { batchGet, insertIfAbsent, queryAll } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
 import { whenConditionHolds } from './errors.ts';
 import { type Key, keys } from './keys.ts';
-import { type Item, itemSize } from './memory/values.ts';
-import { backoffMs, chunk, mapLimit, sleep } from './parallel.ts';
+import { backoffMs, mapLimit, sleep } from './parallel.ts';
 import { parseItem } from './parse-item.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 

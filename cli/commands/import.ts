@@ -1,6 +1,6 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { z } from 'zod';
-import { MAX_ACCOUNTS_PER_REQUEST, MAX_SIGNALS_PER_REQUEST, type Rejection } from '#core/ingest';
+import { MAX_ACCOUNTS_PER_REQUEST, MAX_SIGNALS_PER_REQUEST } from '#core/ingest';
 import { fnv1a } from '#core/text';
 import { type ApiTarget, errorAnswer, postOnce, type RawAnswer, UnreachableError } from '../api-client.ts';
 import { Progress } from '../progress.ts';
