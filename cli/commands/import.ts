@@ -159,8 +159,12 @@ export async function importFile(target: ApiTarget, options: ImportOptions): Pro
   let failingRows = 0;
   const path = `/v1/${kind}`;
 
-  /** Sends rows until the API has answered for each of them: stored, duplicate or refused with reasons. */
-  async function deliver(rows: Row[]): Promise<void> {
+  /**
+   * Sends rows until the API has answered for each of them: stored, duplicate or refused with reasons. The halves
+   * of a batch that failed are tried once each before being split again; a single row gets every try.
+   */
+  async function deliver(rows: Row[], split = false): Promise<void> {
+    const serverErrorTries = split && rows.length > 1 ? 1 : SERVER_ERROR_TRIES;
     for (let attempt = 0; ; attempt++) {
       await pacer.acquire();
       let answer: RawAnswer;
@@ -186,13 +190,13 @@ export async function importFile(target: ApiTarget, options: ImportOptions): Pro
         continue;
       }
       const failing = SERVER_ERROR.has(answer.status) || THROTTLED.has(answer.status);
-      if (SERVER_ERROR.has(answer.status) && attempt + 1 < SERVER_ERROR_TRIES) {
+      if (SERVER_ERROR.has(answer.status) && attempt + 1 < serverErrorTries) {
         await sleep(backoff(attempt));
         continue;
       }
       if (rows.length > 1) {
         const half = Math.ceil(rows.length / 2);
-        await Promise.all([deliver(rows.slice(0, half)), deliver(rows.slice(half))]);
+        await Promise.all([deliver(rows.slice(0, half), true), deliver(rows.slice(half), true)]);
         return;
       }
       const { message, errors } = errorAnswer(answer);
