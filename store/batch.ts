@@ -83,22 +83,33 @@ const RETRYABLE_STATEMENT = new Set([
 const MAX_INSERT_ROUNDS = 12;
 const INSERTS_IN_FLIGHT = 8;
 
+/** Write units DynamoDB bills for writing this item: its size in 1 KB units, at least one. */
+const writeUnitsOf = (item: Record<string, unknown>) =>
+  Math.max(1, Math.ceil(itemSize(item as StoredItem) / 1024));
+
 /**
- * DynamoDB bills a write by the item's size in 1 KB units. BatchExecuteStatement reports it in AWS; DynamoDB Local
- * reports nothing, so there the meter counts the stored items by the same rule.
+ * A conditional write DynamoDB refused is billed all the same, but no capacity comes back with the error: the
+ * meter counts it by the item's size (for an update, a lower bound: DynamoDB bills the larger of old and new).
  */
-function meterInserted(
+export function meterRefused(db: Db, item: Record<string, unknown>): void {
+  if (db.meter) db.meter.writeUnits += writeUnitsOf(item);
+}
+
+/**
+ * BatchExecuteStatement reports its capacity in AWS (refused statements included); DynamoDB Local reports none,
+ * so there the meter counts every statement by the same rule.
+ */
+function meterStatements(
   db: Db,
   reported: Parameters<typeof recordCapacity>[1],
-  inserted: readonly Record<string, unknown>[],
+  attempted: readonly Record<string, unknown>[],
 ): void {
   if (!db.meter) return;
   if (reported !== undefined) {
     recordCapacity(db, reported, 'write');
     return;
   }
-  for (const item of inserted)
-    db.meter.writeUnits += Math.max(1, Math.ceil(itemSize(item as StoredItem) / 1024));
+  for (const item of attempted) db.meter.writeUnits += writeUnitsOf(item);
 }
 
 /**
@@ -122,17 +133,16 @@ export async function insertIfAbsent(db: Db, items: readonly Record<string, unkn
         }),
       );
       const retry: number[] = [];
-      const inserted: Record<string, unknown>[] = [];
+      const answered: Record<string, unknown>[] = [];
       pending.forEach((i, n) => {
         const error = out.Responses?.[n]?.Error;
-        if (!error) {
-          stored[i] = true;
-          inserted.push(items[i] as Record<string, unknown>);
-        } else if (error.Code === 'DuplicateItem') stored[i] = false;
+        if (!error || error.Code === 'DuplicateItem') answered.push(items[i] as Record<string, unknown>);
+        if (!error) stored[i] = true;
+        else if (error.Code === 'DuplicateItem') stored[i] = false;
         else if (RETRYABLE_STATEMENT.has(String(error.Code))) retry.push(i);
         else throw new Error(`INSERT failed: ${error.Code}: ${error.Message}`);
       });
-      meterInserted(db, out.ConsumedCapacity, inserted);
+      meterStatements(db, out.ConsumedCapacity, answered);
       pending = retry;
     }
   });

@@ -10,7 +10,7 @@ import {
   type TicketState,
 } from '#core/rollup';
 import { SIGNAL_TYPES, type Signal, TICKET_PRIORITIES } from '#core/signals';
-import { batchGet, insertIfAbsent, queryAll } from './batch.ts';
+import { batchGet, insertIfAbsent, meterRefused, queryAll } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
 import { whenConditionHolds } from './errors.ts';
 import { type Key, keys } from './keys.ts';
@@ -190,11 +190,12 @@ async function applyTickets(db: Db, signals: readonly Signal[]): Promise<void> {
   await mapLimit(ticketSignals, 8, async (signal) => {
     const ticketId = String(signal.attributes?.ticketId);
     const opened = signal.type === 'ticket_opened';
-    await whenConditionHolds(async () => {
+    const key = keys.ticket(signal.accountId, ticketId);
+    const written = await whenConditionHolds(async () => {
       const out = await db.doc.send(
         new UpdateCommand({
           TableName: db.tableName,
-          Key: keys.ticket(signal.accountId, ticketId),
+          Key: key,
           UpdateExpression: opened
             ? 'SET kind = :kind, accountId = :account, ticketId = :ticket, openedAt = :at, priority = :priority'
             : 'SET kind = :kind, accountId = :account, ticketId = :ticket, closedAt = :at',
@@ -211,6 +212,7 @@ async function applyTickets(db: Db, signals: readonly Signal[]): Promise<void> {
       );
       recordCapacity(db, out.ConsumedCapacity, 'write');
     });
+    if (!written) meterRefused(db, key);
   });
 }
 
@@ -223,16 +225,18 @@ async function putRollup(
 ): Promise<boolean> {
   const { pk, sk } = keys.rollup(state.rollup.accountId, state.rollup.day);
   const repairs = (previous?.repairs ?? 0) + (repaired ? 1 : 0);
-  return whenConditionHolds(async () => {
+  const item: Record<string, unknown> = { pk, sk, kind: 'rollup' };
+  Object.assign(item, state.rollup, {
+    version: (previous?.version ?? 0) + 1,
+    repairs,
+    rawUntil: Math.min(rawUntil, previous?.rawUntil ?? rawUntil),
+    book: state.book,
+  });
+  const written = await whenConditionHolds(async () => {
     const out = await db.doc.send(
       new PutCommand({
         TableName: db.tableName,
-        Item: Object.assign({ pk, sk, kind: 'rollup' }, state.rollup, {
-          version: (previous?.version ?? 0) + 1,
-          repairs,
-          rawUntil: Math.min(rawUntil, previous?.rawUntil ?? rawUntil),
-          book: state.book,
-        }),
+        Item: item,
         ConditionExpression: previous === undefined ? absent : rollupUnchangedSince,
         ...(previous === undefined ? {} : { ExpressionAttributeValues: { ':expected': previous.version } }),
         ReturnConsumedCapacity: 'TOTAL',
@@ -240,6 +244,8 @@ async function putRollup(
     );
     recordCapacity(db, out.ConsumedCapacity, 'write');
   });
+  if (!written) meterRefused(db, item);
+  return written;
 }
 
 /** How many signals of a day are stored: a consistent counting Query (it reads the day, but returns no items). */
