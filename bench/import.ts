@@ -18,7 +18,8 @@ import { machine, round, timed } from './support.ts';
  * DynamoDB Local and HTTP API, in memory): first ACCOUNTS accounts, then a year of signals for SIGNAL_ACCOUNTS of
  * them (PER_DAY a day, in time order, as exports come). Baseline, in the same run and the same DynamoDB Local:
  * raw BatchWriteItem of the very signal items the import stores (25 a call, 16 calls in flight), into a table of
- * its own. Both paths run once on a small warm-up set first, so neither is timed on a cold JVM.
+ * its own. Both paths run once on a small warm-up set first (100 accounts, 2,000 signals), so neither is timed
+ * on a cold JVM.
  */
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 1000);
 const SIGNAL_ACCOUNTS = Number(process.env.BENCH_SIGNAL_ACCOUNTS ?? 50);
@@ -82,7 +83,8 @@ async function main() {
       warmSignals: join(dir, 'warm-signals.jsonl'),
     };
     writeFileSync(files.accounts, jsonl(accountIds.map((id) => account(id))));
-    writeFileSync(files.warmAccounts, jsonl(['warm-0', 'warm-1'].map((id) => account(id))));
+    const warmIds = Array.from({ length: 100 }, (_, i) => `warm-${i}`);
+    writeFileSync(files.warmAccounts, jsonl(warmIds.map((id) => account(id))));
     writeFileSync(files.signals, jsonl(signals));
     writeFileSync(files.warmSignals, jsonl(warmup));
 
