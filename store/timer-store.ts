@@ -47,29 +47,7 @@ export async function scheduleTimer(db: Db, timer: Timer): Promise<void> {
   );
   const previousDue = current.Item?.dueAt as string | undefined;
   if (previousDue === timer.dueAt && current.Item?.status === 'pending') return;
-  await db.doc.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        ...(previousDue && current.Item?.status === 'pending'
-          ? [
-              {
-                Delete: {
-                  TableName: db.tableName,
-                  Key: keys.timerDue(previousDue, timer.kind, timer.accountId, timer.ref),
-                },
-              },
-            ]
-          : []),
-        { Put: { TableName: db.tableName, Item: dueItem(timer) } },
-        {
-          Put: {
-            TableName: db.tableName,
-            Item: { ...pointerKey, kind: 'timerPointer', dueAt: timer.dueAt, status: 'pending' },
-          },
-        },
-      ],
-    }),
-  );
+  await db.doc.send(new TransactWriteCommand({ TransactItems: placement(db, timer, current.Item) }));
   await lowerCursor(db, timer.dueAt.slice(0, 10));
 }
 

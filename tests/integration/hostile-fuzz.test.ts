@@ -1,6 +1,4 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSEvent } from 'aws-lambda';
@@ -13,7 +11,6 @@ import type { HttpHandler, HttpResult } from '#functions/shared/http';
 import type { Deps } from '#functions/shared/runtime';
 import { createSignalQueueHandler } from '#functions/signal-queue/app';
 import { API_FUNCTIONS } from '#local/api-functions';
-import { createLocalApiServer } from '#local/http-server';
 import { upsertAccounts } from '#store/account-store';
 import { registerApiKey } from '#store/api-key-store';
 import type { Db } from '#store/client';
@@ -21,6 +18,7 @@ import { unsubscribeSecret } from '#store/unsubscribe-secret-store';
 import { createTestDb, dumpTable } from '../support/db.ts';
 import { account } from '../support/fixtures.ts';
 import { httpEvent } from '../support/http.ts';
+import { serveLocally } from '../support/local-api.ts';
 import { NOW, sign, webhookDeps } from '../support/webhooks.ts';
 
 /**
@@ -337,19 +335,17 @@ describe('the signal queue under hostile messages', () => {
 });
 
 describe('churnguard import under hostile files', () => {
-  let server: Server;
+  let api: Awaited<ReturnType<typeof serveLocally>>;
   let url: string;
   const dir = mkdtempSync(join(tmpdir(), 'churnguard-fuzz-import-'));
 
   beforeAll(async () => {
-    server = createLocalApiServer({ ...deps, clock: fixedClock(NOW) });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    api = await serveLocally({ ...deps, clock: fixedClock(NOW) });
+    url = api.base;
   });
 
   afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
+    await api.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

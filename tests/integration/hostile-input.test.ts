@@ -1,8 +1,5 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLLUP_LIMITS } from '#core/rollup';
-import { createLocalApiServer } from '#local/http-server';
 import { upsertAccounts } from '#store/account-store';
 import { registerApiKey } from '#store/api-key-store';
 import type { Db } from '#store/client';
@@ -10,6 +7,7 @@ import { readRollups } from '#store/signal-store';
 import { createTestDb, dumpTable } from '../support/db.ts';
 import { account } from '../support/fixtures.ts';
 import type { ErrorBody, IngestBody } from '../support/http.ts';
+import { serveLocally } from '../support/local-api.ts';
 import { NOW, sign, webhookDeps } from '../support/webhooks.ts';
 
 /**
@@ -19,11 +17,10 @@ import { NOW, sign, webhookDeps } from '../support/webhooks.ts';
  */
 const KEY = 'cg_hostile_input_key';
 let db: Db;
-let server: Server;
-let base: string;
+let api: Awaited<ReturnType<typeof serveLocally>>;
 
 function call(method: string, path: string, body?: string, headers: Record<string, string> = {}) {
-  return fetch(`${base}${path}`, {
+  return fetch(`${api.base}${path}`, {
     method,
     headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', ...headers },
     body,
@@ -49,18 +46,12 @@ const login = (id: string, accountId = 'acme', occurredAt = '2026-05-20T10:00:00
 
 beforeAll(async () => {
   db = await createTestDb();
-  const deps = webhookDeps(db);
   await registerApiKey(db, KEY, 'hostile', NOW);
   await upsertAccounts(db, [account('acme'), account('globex')], NOW);
-  server = createLocalApiServer(deps);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api = await serveLocally(webhookDeps(db));
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-});
+afterAll(() => api.close());
 
 describe('ids that differ only by invalid Unicode are refused, never stored as one (defect 1)', () => {
   it('refuses signal ids, account ids and ticket ids holding a lone surrogate, naming the field', async () => {
