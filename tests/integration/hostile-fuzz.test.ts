@@ -323,7 +323,9 @@ describe('the signal queue under hostile messages', () => {
           }
           const { batchItemFailures } = await handler(event);
           const failed = new Set(batchItemFailures.map((f) => f.itemIdentifier));
-          shaped.forEach((envelope, i) => expect(failed.has(`m-${i}`), messages[i]).toBe(!envelope));
+          shaped.forEach((envelope, i) => {
+            expect(failed.has(`m-${i}`), messages[i]).toBe(!envelope);
+          });
         },
       ),
       { numRuns: Math.ceil(RUNS / 4), seed: 7 },
