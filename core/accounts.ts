@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { entityId, wellFormedText } from './ids.ts';
+import { storableNumber } from './validation.ts';
 
 export const CONTACT_ROLES = ['sponsor', 'champion', 'admin', 'user'] as const;
 export type ContactRole = (typeof CONTACT_ROLES)[number];
@@ -33,7 +34,7 @@ export const contactSchema = z.strictObject({
   timezone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
 });
 
-const money = z.number().finite().min(0, 'must not be negative').max(1e12, 'must be at most 1e12');
+const money = storableNumber.refine((v) => v >= 0, 'must not be negative');
 
 const contactList = z
   .array(contactSchema)

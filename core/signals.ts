@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { entityId, KEY_ID_CHARS, keyId, keyIdTooLong, wellFormedText } from './ids.ts';
+import { MAX_MAGNITUDE, storableNumber } from './validation.ts';
 
 export const SIGNAL_TYPES = [
   'login',
@@ -34,21 +35,6 @@ export type RenewalOutcome = (typeof RENEWAL_OUTCOMES)[number];
 /** How far ahead of the clock a signal may claim to have happened (clock skew between sources). */
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 const EARLIEST_SIGNAL = Date.parse('2000-01-01T00:00:00Z');
-
-/**
- * DynamoDB stores numbers from 1e-130 to 1e125 in magnitude; values are also summed into rollups. A bound far
- * beyond any real metric keeps every accepted value storable and every sum exact enough.
- */
-const MAX_MAGNITUDE = 1e12;
-const MIN_MAGNITUDE = 1e-9;
-const storableNumber = z
-  .number()
-  .finite()
-  .refine((v) => Math.abs(v) <= MAX_MAGNITUDE, `must be between -${MAX_MAGNITUDE} and ${MAX_MAGNITUDE}`)
-  .refine(
-    (v) => v === 0 || Math.abs(v) >= MIN_MAGNITUDE,
-    `must be 0 or at least ${MIN_MAGNITUDE} in magnitude`,
-  );
 
 const attributeValue = z.union([wellFormedText.max(512), storableNumber, z.boolean()]);
 const attributes = z

@@ -1,6 +1,21 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { illFormedMessage } from './ids.ts';
 import { isWellFormed } from './text.ts';
+
+/**
+ * DynamoDB stores numbers from 1e-130 to 1e125 in magnitude (a smaller one, such as 5e-324, is refused); values are
+ * also summed into rollups. A bound far beyond any real metric or amount keeps every accepted number storable.
+ */
+export const MAX_MAGNITUDE = 1e12;
+export const MIN_MAGNITUDE = 1e-9;
+export const storableNumber = z
+  .number()
+  .finite()
+  .refine((v) => Math.abs(v) <= MAX_MAGNITUDE, `must be between -${MAX_MAGNITUDE} and ${MAX_MAGNITUDE}`)
+  .refine(
+    (v) => v === 0 || Math.abs(v) >= MIN_MAGNITUDE,
+    `must be 0 or at least ${MIN_MAGNITUDE} in magnitude`,
+  );
 
 export interface FieldError {
   path: string;

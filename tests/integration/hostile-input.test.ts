@@ -152,6 +152,20 @@ describe('one batch cannot poison an account-day (defect 2)', () => {
     expect(more).toMatchObject({ status: 202, body: { accepted: 1 } });
   });
 
+  it('refuses a number DynamoDB cannot store (5e-324 is below its 1e-130), naming the field (found by the fuzz suite)', async () => {
+    const response = await call(
+      'POST',
+      '/v1/accounts',
+      JSON.stringify({ accounts: [account('tiny', { arr: 5e-324 })] }),
+    );
+    expect(response.status).toBe(200);
+    const answer = (await response.json()) as { upserted: number; rejected: IngestBody['rejected'] };
+    expect(answer.upserted).toBe(0);
+    expect(answer.rejected[0]?.errors).toEqual([
+      { path: 'arr', message: 'must be 0 or at least 1e-9 in magnitude' },
+    ]);
+  });
+
   it('keeps a day writable when it brings thousands of long distinct values, counting every signal', async () => {
     const day = '2026-05-10';
     const features = Array.from({ length: 3_000 }, (_, i) => ({
