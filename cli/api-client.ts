@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { fieldErrors } from '#core/validation';
+import { type FieldError, fieldErrors } from '#core/validation';
 import { apiKeyFilePath, localHome, runningStack, stackFilePath } from '#local/home';
 
 export interface ApiTarget {
@@ -76,17 +76,66 @@ export class ApiError extends Error {
 
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
 
-/** The `message` of a JSON error answer, else the start of the raw text. */
-function errorMessage(text: string): string {
+/** The API could not be reached at all (refused, reset, unknown host): not an answer. */
+export class UnreachableError extends Error {
+  override name = 'UnreachableError';
+}
+
+/** One answer of the API, as received. */
+export interface RawAnswer {
+  status: number;
+  text: string;
+  /** From a Retry-After header (seconds or an HTTP date), when the API sent one. */
+  retryAfterMs?: number;
+}
+
+function retryAfter(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(header);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
+/**
+ * POSTs a JSON text once and returns whatever the API answered, without retrying: for a caller that paces its
+ * own requests (churnguard import backs off on throttling for all its requests at once). Throws UnreachableError
+ * when there was no answer.
+ */
+export async function postOnce(target: ApiTarget, path: string, body: string): Promise<RawAnswer> {
+  let response: Response;
   try {
-    const parsed = errorBody.safeParse(JSON.parse(text));
-    if (parsed.success) return parsed.data.message;
+    response = await fetch(`${target.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${target.key}`, 'content-type': 'application/json' },
+      body,
+    });
+  } catch (error) {
+    const reason =
+      error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    throw new UnreachableError(`could not reach ${target.url}${path} (${reason})`);
+  }
+  const answer: RawAnswer = { status: response.status, text: await response.text() };
+  const wait = retryAfter(response.headers.get('retry-after'));
+  if (wait !== undefined) answer.retryAfterMs = wait;
+  return answer;
+}
+
+/** The `message` and field `errors` of a JSON error answer, else the start of the raw text. */
+export function errorAnswer(answer: RawAnswer): { message: string; errors: FieldError[] } {
+  try {
+    const parsed = errorBody.safeParse(JSON.parse(answer.text));
+    if (parsed.success) return { message: parsed.data.message, errors: parsed.data.errors ?? [] };
   } catch {
     // not JSON: fall through to the raw text
   }
-  return text.slice(0, 500);
+  return { message: answer.text.slice(0, 500), errors: [] };
 }
-const errorBody = z.object({ message: z.string() });
+
+const errorBody = z.object({
+  message: z.string(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
 
 /**
  * Sends a request, retrying throttling, server errors and refused connections with backoff, and returns the body
@@ -106,7 +155,7 @@ async function send(target: ApiTarget, method: 'GET' | 'POST', path: string, bod
       answered.add(target);
       const text = await response.text();
       if (response.ok) return text;
-      const message = `${response.status} from ${method} ${path}: ${errorMessage(text)}`;
+      const message = `${response.status} from ${method} ${path}: ${errorAnswer({ status: response.status, text }).message}`;
       if (!RETRYABLE.has(response.status)) throw new ApiError(response.status, message);
       lastError = new ApiError(response.status, message);
     } catch (error) {

@@ -33,6 +33,7 @@ Commands:
       --kind accounts|signals   what the file holds (default: from its name or first record)
       --rejects <file>          where bad rows go (default: <file>.rejects.jsonl)
       --batch <n>               records per request (default and maximum: 500 accounts / 1000 signals)
+      --concurrency <n>         requests in flight at most (default 4; fewer while the API throttles)
                            Exit codes: 0 every row stored (or already stored); 1 failed (API unreachable, server
                            error); 2 finished with rows rejected (see the rejects file); 64 wrong usage; 65 the
                            file cannot be imported (unreadable, empty, a header without the expected columns;
@@ -129,6 +130,7 @@ function parse(argv: string[]) {
         kind: { type: 'string' },
         rejects: { type: 'string' },
         batch: { type: 'string' },
+        concurrency: { type: 'string' },
         json: { type: 'boolean' },
         synthetic: { type: 'string' },
         days: { type: 'string' },
@@ -176,6 +178,10 @@ async function main(argv: string[]): Promise<number> {
       if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) {
         throw new UsageError(`--batch must be a positive whole number, not "${values.batch}"`);
       }
+      const concurrency = values.concurrency ? Number(values.concurrency) : undefined;
+      if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {
+        throw new UsageError(`--concurrency must be a positive whole number, not "${values.concurrency}"`);
+      }
       const target = resolveApiTarget(values);
       const ctrlC = interruptOnCtrlC();
       const summary = await importFile(target, {
@@ -183,6 +189,7 @@ async function main(argv: string[]): Promise<number> {
         kind: values.kind as 'accounts' | 'signals' | undefined,
         rejectsFile: values.rejects,
         batchSize,
+        concurrency,
         signal: ctrlC.signal,
       }).finally(() => ctrlC.release());
       const counts =

@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { entityId } from './ids.ts';
+import { entityId, wellFormedText } from './ids.ts';
+import { storableNumber } from './validation.ts';
 
 export const CONTACT_ROLES = ['sponsor', 'champion', 'admin', 'user'] as const;
 export type ContactRole = (typeof CONTACT_ROLES)[number];
 
 const isoDate = z.iso.date({ error: 'must be a date, YYYY-MM-DD' });
 const email = z.email({ error: 'must be an email address' }).max(254);
-const person = z.strictObject({ name: z.string().min(1).max(200), email });
+const person = z.strictObject({ name: wellFormedText.min(1).max(200), email });
 
 /** Zones already checked: building a DateTimeFormat costs ~10 µs, and every stored account is parsed on read. */
 const checkedZones = new Map<string, boolean>();
@@ -28,12 +29,12 @@ function isTimeZone(zone: string): boolean {
 export const contactSchema = z.strictObject({
   id: entityId,
   email,
-  name: z.string().min(1).max(200),
+  name: wellFormedText.min(1).max(200),
   role: z.enum(CONTACT_ROLES, { error: `must be one of: ${CONTACT_ROLES.join(', ')}` }),
   timezone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
 });
 
-const money = z.number().finite().min(0, 'must not be negative').max(1e12, 'must be at most 1e12');
+const money = storableNumber.refine((v) => v >= 0, 'must not be negative');
 
 const contactList = z
   .array(contactSchema)
@@ -59,12 +60,12 @@ const contract = z
 
 export const accountSchema = z.strictObject({
   id: entityId,
-  name: z.string().min(1).max(200),
-  region: z.string().min(1).max(64),
+  name: wellFormedText.min(1).max(200),
+  region: wellFormedText.min(1).max(64),
   arr: money,
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD'),
-  segment: z.string().min(1).max(64).optional(),
-  tier: z.string().min(1).max(16).optional(),
+  segment: wellFormedText.min(1).max(64).optional(),
+  tier: wellFormedText.min(1).max(16).optional(),
   goLiveDate: isoDate,
   csm: person,
   manager: person.optional(),

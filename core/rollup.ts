@@ -1,105 +1,280 @@
+import {
+  addDecimals,
+  type Decimal,
+  decimalOf,
+  decimalToNumber,
+  formatDecimal,
+  parseDecimal,
+  sameDecimal,
+} from './decimal.ts';
 import type { Signal, SignalType, TicketPriority } from './signals.ts';
+import { TICKET_PRIORITIES } from './signals.ts';
+import { utf8Length } from './text.ts';
 
 /**
- * Everything scoring needs to know about one account's day, derived only from that day's stored signals.
- * Because a rollup is a pure function of the signal set, recomputing it is idempotent: replays,
- * retries and concurrent writers all converge on the same item (see store/signal-store.ts).
+ * Everything scoring needs to know about one account's day. A rollup is a pure function of the day's signal set,
+ * kept up to date by adding each batch of newly stored signals (addToRollup): every part of it merges in any order
+ * and in any grouping of batches to the same result, so concurrent writers, retries and a recompute from the stored
+ * signals all agree (see store/signal-store.ts).
  */
 export interface DailyRollup {
   accountId: string;
   day: string;
-  /** Number of distinct signals the rollup was computed from; doubles as its completeness check. */
+  /** Number of distinct signals the rollup counts; exact. */
   signalCount: number;
+  /** Signals per type; exact. */
   counts: Partial<Record<SignalType, number>>;
-  /** Sum of `value` per type, for types that carry one (usage, nps, csat, value_realized, ...). */
+  /**
+   * Sum of `value` per type, for types that carry one (usage, nps, csat, value_realized, ...): exact as decimals
+   * (see core/decimal.ts), and held inside JavaScript's safe-integer range (a sum beyond it is clamped to it).
+   */
   sums: Partial<Record<SignalType, number>>;
-  /** The value of the latest signal of each valued type that day. */
+  /** The value of the latest signal of each valued type that day (ties in time go to the larger id). */
   latestValues: Partial<Record<SignalType, number>>;
   lastAt: Partial<Record<SignalType, string>>;
-  /** Distinct users active that day (any signal with a userId). */
+  /** Distinct users active that day (any signal with a userId); exact up to ROLLUP_LIMITS.activeUsers. */
   activeUserCount: number;
-  /** Those users, sorted, at most MAX_LISTED_USERS of them. */
+  /** Those users, sorted: the first ones, within ROLLUP_LIMITS.activeUsers. */
   activeUsers: string[];
   features: string[];
   milestones: string[];
+  /** Tickets opened that day with their priority (the highest one given, when opened twice). */
   ticketsOpened: { ticketId: string; priority: TicketPriority }[];
   ticketsClosed: string[];
   outcomes: string[];
   /** contract_change_requested signals asking to cut the contract value (attributes.direction = reduce). */
   contractReductions: number;
+  /**
+   * Lists that reached their limit (ROLLUP_LIMITS): they keep their first values in sort order, and for
+   * `activeUsers` the count is then a lower bound. Absent when nothing was cut.
+   */
+  capped?: CappedList[];
 }
 
-/** Distinct users kept per day; beyond this the count is still exact but the list is cut. */
-export const MAX_LISTED_USERS = 2000;
+export type CappedList = 'activeUsers' | 'features' | 'milestones' | 'ticketsOpened' | 'ticketsClosed';
 
-/** Signals in time order (ties by id), each timestamp parsed once rather than in every comparison. */
-function inTimeOrder(signals: readonly Signal[]): { signal: Signal; at: number }[] {
-  return signals
-    .map((signal) => ({ signal, at: Date.parse(signal.occurredAt) }))
-    .sort((a, b) => a.at - b.at || (a.signal.id < b.signal.id ? -1 : a.signal.id > b.signal.id ? 1 : 0));
+/**
+ * Bounds on the distinct values a day keeps, by count and by UTF-8 bytes, so that a rollup stays a small DynamoDB
+ * item (well under its 400 KB limit, and a few KB in practice) whatever a day brings. Counts stay exact.
+ */
+export const ROLLUP_LIMITS: Record<CappedList, { values: number; bytes: number }> = {
+  activeUsers: { values: 1000, bytes: 32 * 1024 },
+  features: { values: 256, bytes: 8 * 1024 },
+  milestones: { values: 64, bytes: 4 * 1024 },
+  ticketsOpened: { values: 256, bytes: 12 * 1024 },
+  ticketsClosed: { values: 256, bytes: 8 * 1024 },
+};
+
+/**
+ * What merging needs beyond the rollup itself, stored beside it: where a sum is not exact as a number, its exact
+ * decimal; and which signal each latest value came from (time in ms and id), so a later batch can tell whether
+ * it holds a later one.
+ */
+export interface RollupBook {
+  exactSums?: Partial<Record<SignalType, string>>;
+  latestFrom: Partial<Record<SignalType, [number, string]>>;
 }
 
-function sortedUnique(values: Iterable<string>): string[] {
-  return [...new Set(values)].sort();
+export interface RollupState {
+  rollup: DailyRollup;
+  book: RollupBook;
 }
 
-export function buildDailyRollup(accountId: string, day: string, signals: readonly Signal[]): DailyRollup {
-  const ordered = inTimeOrder(signals);
-  const rollup: DailyRollup = {
-    accountId,
-    day,
-    signalCount: ordered.length,
-    counts: {},
-    sums: {},
-    latestValues: {},
-    lastAt: {},
-    activeUserCount: 0,
-    activeUsers: [],
-    features: [],
-    milestones: [],
-    ticketsOpened: [],
-    ticketsClosed: [],
-    outcomes: [],
-    contractReductions: 0,
+export function emptyRollupState(accountId: string, day: string): RollupState {
+  return {
+    rollup: {
+      accountId,
+      day,
+      signalCount: 0,
+      counts: {},
+      sums: {},
+      latestValues: {},
+      lastAt: {},
+      activeUserCount: 0,
+      activeUsers: [],
+      features: [],
+      milestones: [],
+      ticketsOpened: [],
+      ticketsClosed: [],
+      outcomes: [],
+      contractReductions: 0,
+    },
+    book: { latestFrom: {} },
   };
-  const users = new Set<string>();
-  const features = new Set<string>();
-  const milestones = new Set<string>();
-  const closed = new Set<string>();
-  const opened = new Map<string, TicketPriority>();
-  const outcomes = new Set<string>();
+}
+
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The sorted union of two lists, cut to the longest prefix within `limit`. Keeping a sorted prefix makes the cut
+ * independent of arrival order: a value dropped once is larger than all kept, so it can never come back.
+ */
+function mergeList<T>(
+  kept: readonly T[],
+  added: Iterable<T>,
+  keyOf: (value: T) => string,
+  sizeOf: (value: T) => number,
+  limit: { values: number; bytes: number },
+  combine?: (a: T, b: T) => T,
+): { values: T[]; cut: boolean } {
+  const byKey = new Map<string, T>();
+  for (const value of kept) byKey.set(keyOf(value), value);
+  let changed = false;
+  for (const value of added) {
+    const key = keyOf(value);
+    const before = byKey.get(key);
+    if (before === undefined) {
+      byKey.set(key, value);
+      changed = true;
+    } else if (combine) {
+      const after = combine(before, value);
+      if (after !== before) {
+        byKey.set(key, after);
+        changed = true;
+      }
+    }
+  }
+  if (!changed) return { values: kept as T[], cut: false };
+  const sorted = [...byKey.keys()].sort(byCodeUnits);
+  const values: T[] = [];
+  let bytes = 0;
+  for (const key of sorted) {
+    const value = byKey.get(key) as T;
+    bytes += sizeOf(value);
+    if (values.length >= limit.values || bytes > limit.bytes) return { values, cut: true };
+    values.push(value);
+  }
+  return { values, cut: false };
+}
+
+const textSize = (text: string) => utf8Length(text) + 1;
+const PRIORITY_RANK = new Map<TicketPriority, number>(TICKET_PRIORITIES.map((p, i) => [p, i]));
+const higherPriority = (
+  a: { ticketId: string; priority: TicketPriority },
+  b: { ticketId: string; priority: TicketPriority },
+) => ((PRIORITY_RANK.get(b.priority) ?? 0) > (PRIORITY_RANK.get(a.priority) ?? 0) ? b : a);
+
+function sumOf(state: RollupState, type: SignalType): Decimal {
+  const exact = state.book.exactSums?.[type];
+  if (exact !== undefined) return parseDecimal(exact);
+  return decimalOf(state.rollup.sums[type] ?? 0);
+}
+
+/** Sets a sum from its exact decimal: the nearest number within the safe-integer range, and the decimal if needed. */
+function setSum(state: RollupState, type: SignalType, exact: Decimal): void {
+  const nearest = Math.max(
+    Number.MIN_SAFE_INTEGER,
+    Math.min(Number.MAX_SAFE_INTEGER, decimalToNumber(exact)),
+  );
+  state.rollup.sums[type] = nearest;
+  const exactSums = state.book.exactSums ?? {};
+  if (sameDecimal(decimalOf(nearest), exact)) delete exactSums[type];
+  else exactSums[type] = formatDecimal(exact);
+  if (Object.keys(exactSums).length > 0) state.book.exactSums = exactSums;
+  else delete state.book.exactSums;
+}
+
+function addValue(state: RollupState, type: SignalType, value: number): void {
+  if (state.book.exactSums?.[type] === undefined) {
+    const plain = (state.rollup.sums[type] ?? 0) + value;
+    // Integers whose sum is a safe integer add exactly as numbers: the common case, without decimals.
+    if (Number.isInteger(plain) && Number.isInteger(value) && Number.isSafeInteger(plain)) {
+      state.rollup.sums[type] = plain;
+      return;
+    }
+  }
+  setSum(state, type, addDecimals(sumOf(state, type), decimalOf(value)));
+}
+
+const laterThan = (a: [number, string], b: [number, string] | undefined) =>
+  b === undefined || a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
+
+/**
+ * Adds signals that are not yet counted to a day's rollup and returns the new state (the one passed in is left as
+ * it was). Adding the same set in any order, in one batch or many, gives the same state.
+ */
+export function addToRollup(previous: RollupState, signals: readonly Signal[]): RollupState {
+  const state: RollupState = structuredClone(previous);
+  const { rollup, book } = state;
+  const users: string[] = [];
+  const features: string[] = [];
+  const milestones: string[] = [];
+  const opened: { ticketId: string; priority: TicketPriority }[] = [];
+  const closed: string[] = [];
+  const outcomes: string[] = [];
   const lastAt = new Map<SignalType, number>();
 
-  for (const { signal, at } of ordered) {
+  for (const signal of signals) {
     const { type } = signal;
+    const at = Date.parse(signal.occurredAt);
+    rollup.signalCount += 1;
     rollup.counts[type] = (rollup.counts[type] ?? 0) + 1;
-    lastAt.set(type, at);
+    if (at > (lastAt.get(type) ?? Number.NEGATIVE_INFINITY)) lastAt.set(type, at);
     if (signal.value !== undefined) {
-      rollup.sums[type] = (rollup.sums[type] ?? 0) + signal.value;
-      rollup.latestValues[type] = signal.value;
+      addValue(state, type, signal.value);
+      const from: [number, string] = [at, signal.id];
+      if (laterThan(from, book.latestFrom[type])) {
+        book.latestFrom[type] = from;
+        rollup.latestValues[type] = signal.value;
+      }
     }
-    if (signal.userId) users.add(signal.userId);
+    if (signal.userId) users.push(signal.userId);
     const attrs = signal.attributes ?? {};
-    if (type === 'feature_used') features.add(String(attrs.feature));
-    if (type === 'milestone') milestones.add(String(attrs.milestone));
+    if (type === 'feature_used') features.push(String(attrs.feature));
+    if (type === 'milestone') milestones.push(String(attrs.milestone));
     if (type === 'ticket_opened') {
-      opened.set(String(attrs.ticketId), (attrs.priority as TicketPriority | undefined) ?? 'normal');
+      const priority = PRIORITY_RANK.has(attrs.priority as TicketPriority)
+        ? (attrs.priority as TicketPriority)
+        : 'normal';
+      opened.push({ ticketId: String(attrs.ticketId), priority });
     }
-    if (type === 'ticket_closed') closed.add(String(attrs.ticketId));
-    if (type === 'renewal_outcome') outcomes.add(String(attrs.outcome));
+    if (type === 'ticket_closed') closed.push(String(attrs.ticketId));
+    if (type === 'renewal_outcome') outcomes.push(String(attrs.outcome));
     if (type === 'contract_change_requested' && attrs.direction === 'reduce') rollup.contractReductions++;
   }
-  for (const [type, at] of lastAt) rollup.lastAt[type] = new Date(at).toISOString();
-  rollup.activeUserCount = users.size;
-  rollup.activeUsers = sortedUnique(users).slice(0, MAX_LISTED_USERS);
-  rollup.features = sortedUnique(features);
-  rollup.milestones = sortedUnique(milestones);
-  rollup.ticketsOpened = [...opened]
-    .map(([ticketId, priority]) => ({ ticketId, priority }))
-    .sort((a, b) => (a.ticketId < b.ticketId ? -1 : 1));
-  rollup.ticketsClosed = sortedUnique(closed);
-  rollup.outcomes = sortedUnique(outcomes);
-  return rollup;
+  for (const [type, at] of lastAt) {
+    const before = rollup.lastAt[type];
+    if (before === undefined || at > Date.parse(before)) rollup.lastAt[type] = new Date(at).toISOString();
+  }
+
+  const cut = new Set<CappedList>(rollup.capped ?? []);
+  const merge = <T>(
+    list: CappedList,
+    kept: readonly T[],
+    added: readonly T[],
+    keyOf: (value: T) => string,
+    sizeOf: (value: T) => number,
+    combine?: (a: T, b: T) => T,
+  ): T[] => {
+    if (added.length === 0) return kept as T[];
+    const merged = mergeList(kept, added, keyOf, sizeOf, ROLLUP_LIMITS[list], combine);
+    if (merged.cut) cut.add(list);
+    return merged.values;
+  };
+  const same = (value: string) => value;
+  rollup.activeUsers = merge('activeUsers', rollup.activeUsers, users, same, textSize);
+  rollup.activeUserCount = rollup.activeUsers.length;
+  rollup.features = merge('features', rollup.features, features, same, textSize);
+  rollup.milestones = merge('milestones', rollup.milestones, milestones, same, textSize);
+  rollup.ticketsOpened = merge(
+    'ticketsOpened',
+    rollup.ticketsOpened,
+    opened,
+    (t) => t.ticketId,
+    (t) => textSize(t.ticketId) + 24,
+    higherPriority,
+  );
+  rollup.ticketsClosed = merge('ticketsClosed', rollup.ticketsClosed, closed, same, textSize);
+  // Outcomes are one of four words: no limit needed.
+  if (outcomes.length > 0)
+    rollup.outcomes = [...new Set([...rollup.outcomes, ...outcomes])].sort(byCodeUnits);
+  if (cut.size > 0) rollup.capped = [...cut].sort(byCodeUnits);
+  return state;
+}
+
+/** The rollup of a day holding exactly these signals. */
+export function buildDailyRollup(accountId: string, day: string, signals: readonly Signal[]): DailyRollup {
+  return addToRollup(emptyRollupState(accountId, day), signals).rollup;
 }
 
 /** Ticket lifecycle kept per ticket so that a ticket open for months is still seen as open. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { JourneyBaselineConfig } from '#config/schema';
-import { entityId } from './ids.ts';
-import type { FieldError } from './validation.ts';
+import { entityId, KEY_ID_CHARS, keyId, keyIdTooLong, wellFormedText } from './ids.ts';
+import { type FieldError, MAX_MAGNITUDE, storableNumber } from './validation.ts';
 
 export const SIGNAL_TYPES = [
   'login',
@@ -37,40 +37,26 @@ export type RenewalOutcome = (typeof RENEWAL_OUTCOMES)[number];
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 const EARLIEST_SIGNAL = Date.parse('2000-01-01T00:00:00Z');
 
-/**
- * DynamoDB stores numbers from 1e-130 to 1e125 in magnitude; values are also summed into rollups. A bound far
- * beyond any real metric keeps every accepted value storable and every sum exact enough.
- */
-const MAX_MAGNITUDE = 1e12;
-const MIN_MAGNITUDE = 1e-9;
-const storableNumber = z
-  .number()
-  .finite()
-  .refine((v) => Math.abs(v) <= MAX_MAGNITUDE, `must be between -${MAX_MAGNITUDE} and ${MAX_MAGNITUDE}`)
-  .refine(
-    (v) => v === 0 || Math.abs(v) >= MIN_MAGNITUDE,
-    `must be 0 or at least ${MIN_MAGNITUDE} in magnitude`,
-  );
-
-const attributeValue = z.union([z.string().max(512), storableNumber, z.boolean()]);
+const attributeValue = z.union([wellFormedText.max(512), storableNumber, z.boolean()]);
 const attributes = z
-  .record(z.string().min(1).max(64), attributeValue)
+  .record(wellFormedText.min(1).max(64), attributeValue)
   .refine((a) => Object.keys(a).length <= 20, 'at most 20 attributes');
 
 const baseSignal = z.strictObject({
-  id: z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters'),
+  id: keyId(),
   accountId: entityId,
   type: z.enum(SIGNAL_TYPES, { error: `must be one of: ${SIGNAL_TYPES.join(', ')}` }),
   occurredAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' }),
   value: storableNumber.optional(),
-  userId: z.string().min(1).max(256).optional(),
+  userId: wellFormedText.min(1).max(256).optional(),
   attributes: attributes.optional(),
 });
 export type SignalInput = z.infer<typeof baseSignal>;
 
 interface Rule {
   value?: { required: boolean; min: number; max: number; integer?: boolean; what: string };
-  attribute?: { name: string; allowed?: readonly string[]; required: boolean };
+  /** `key`: the value becomes part of a DynamoDB key (a ticket's or a review's item), so it is bounded like an id. */
+  attribute?: { name: string; allowed?: readonly string[]; required: boolean; key?: boolean };
   userRequired?: boolean;
 }
 
@@ -89,10 +75,12 @@ const RULES: Partial<Record<SignalType, Rule[]>> = {
   ],
   milestone: [{ attribute: { name: 'milestone', required: true } }],
   ticket_opened: [
-    { attribute: { name: 'ticketId', required: true } },
+    { attribute: { name: 'ticketId', required: true, key: true } },
     { attribute: { name: 'priority', allowed: TICKET_PRIORITIES, required: false } },
   ],
-  ticket_closed: [{ attribute: { name: 'ticketId', required: true } }],
+  ticket_closed: [{ attribute: { name: 'ticketId', required: true, key: true } }],
+  meeting_held: [{ attribute: { name: 'reviewId', required: false, key: true } }],
+  meeting_missed: [{ attribute: { name: 'reviewId', required: false, key: true } }],
   renewal_outcome: [{ attribute: { name: 'outcome', allowed: RENEWAL_OUTCOMES, required: true } }],
   contract_change_requested: [
     { attribute: { name: 'direction', allowed: ['reduce', 'increase'], required: false } },
@@ -122,7 +110,7 @@ export const signalSchema = baseSignal.superRefine((signal, ctx) => {
       }
     }
     if (rule.attribute) {
-      const { name, allowed, required } = rule.attribute;
+      const { name, allowed, required, key } = rule.attribute;
       const found = signal.attributes?.[name];
       if (found === undefined) {
         if (required)
@@ -133,6 +121,8 @@ export const signalSchema = baseSignal.superRefine((signal, ctx) => {
           });
       } else if (typeof found !== 'string' || found === '') {
         ctx.addIssue({ code: 'custom', path: ['attributes', name], message: 'must be a non-empty string' });
+      } else if (key && found.length > KEY_ID_CHARS) {
+        ctx.addIssue({ code: 'custom', path: ['attributes', name], message: keyIdTooLong(KEY_ID_CHARS) });
       } else if (allowed && !allowed.includes(found)) {
         ctx.addIssue({
           code: 'custom',

@@ -1,13 +1,14 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { Account, AccountInput } from '#core/accounts';
-import { batchGet } from './batch.ts';
+import { batchGet, batchPut } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
-import { markDirty } from './dirty-store.ts';
+import { markDirtyInBulk } from './dirty-store.ts';
 import { keys } from './keys.ts';
 import { syncContactEmails } from './lookup-store.ts';
 import { mapLimit } from './parallel.ts';
-import { registerAccount } from './portfolio-store.ts';
+import { parseItem } from './parse-item.ts';
+import { registerAccounts } from './portfolio-store.ts';
 
 export type UpsertOutcome = 'created' | 'updated';
 
@@ -26,18 +27,22 @@ const PROFILE_FIELDS = [
   'contract',
 ] as const;
 
+const profileItem = z.looseObject({ id: z.string(), createdAt: z.string().optional() });
+
 /**
- * Upserts one account: every profile field is replaced (an omitted optional field is removed), createdAt is kept.
- * The account is registered in the portfolio first (so no pass can miss a stored profile) and marked dirty after
- * (so the next recompute reads the new profile: its segment or tier may have changed).
+ * Updates a stored profile: every profile field is replaced (an omitted optional field is removed), createdAt is
+ * kept. UPDATED_OLD gives the contacts it replaced.
  */
-export async function upsertAccount(db: Db, account: AccountInput, now: Date): Promise<UpsertOutcome> {
+async function writeProfile(
+  db: Db,
+  account: AccountInput,
+  now: Date,
+): Promise<{ outcome: UpsertOutcome; previousContacts: { email: string }[] }> {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ':kind': 'account', ':now': now.toISOString() };
   const sets = ['#kind = :kind', 'createdAt = if_not_exists(createdAt, :now)', 'updatedAt = :now'];
   const removes: string[] = [];
   names['#kind'] = 'kind';
-  await registerAccount(db, account.id);
   for (const field of PROFILE_FIELDS) {
     names[`#${field}`] = field;
     const value = account[field];
@@ -59,10 +64,27 @@ export async function upsertAccount(db: Db, account: AccountInput, now: Date): P
     }),
   );
   recordCapacity(db, out.ConsumedCapacity, 'write');
-  // Webhooks find an account by a contact's email (surveys, Zendesk requesters): keep that lookup in step.
-  await syncContactEmails(db, account.id, account.contacts, previousContacts(out.Attributes));
-  await markDirty(db, [account.id], now);
-  return out.Attributes?.createdAt ? 'updated' : 'created';
+  return {
+    outcome: out.Attributes?.createdAt ? 'updated' : 'created',
+    previousContacts: previousContacts(out.Attributes),
+  };
+}
+
+/** The item of an account created now: what writeProfile leaves on an empty key. */
+function newProfile(account: AccountInput, now: Date): Record<string, unknown> {
+  const item: Record<string, unknown> = {
+    ...keys.account(account.id),
+    kind: 'account',
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  for (const field of PROFILE_FIELDS) if (account[field] !== undefined) item[field] = account[field];
+  return item;
+}
+
+export async function upsertAccount(db: Db, account: AccountInput, now: Date): Promise<UpsertOutcome> {
+  const [outcome] = await upsertAccounts(db, [account], now);
+  return outcome as UpsertOutcome;
 }
 
 const storedContacts = z.array(z.looseObject({ email: z.string() }));
@@ -73,8 +95,61 @@ function previousContacts(attributes: Record<string, unknown> | undefined): { em
   return parsed.success ? parsed.data : [];
 }
 
-export async function upsertAccounts(db: Db, accounts: readonly AccountInput[], now: Date) {
-  return mapLimit(accounts, 8, (account) => upsertAccount(db, account, now));
+const PROFILES_IN_FLIGHT = 16;
+
+/**
+ * Upserts accounts with the requests batched across them: which profiles exist (one BatchGet per 100); new
+ * accounts registered in the portfolio first (so no pass can miss a stored profile) and their profiles written
+ * 25 to a request; existing profiles updated one by one; the contact-email lookups of all of them together; and
+ * every account marked dirty last (so the next recompute reads the new profile: its segment or tier may have
+ * changed). Every step is idempotent, so a retry after a crash finishes the job.
+ */
+export async function upsertAccounts(
+  db: Db,
+  accounts: readonly AccountInput[],
+  now: Date,
+): Promise<UpsertOutcome[]> {
+  const existing = new Set(
+    (
+      await batchGet(
+        db,
+        accounts.map((a) => keys.account(a.id)),
+        { projection: 'id, createdAt' },
+      )
+    )
+      .map((item) => parseItem(profileItem, item, `account ${String(item.pk)}`))
+      .filter((item) => item.createdAt !== undefined)
+      .map((item) => item.id),
+  );
+  const created = accounts.filter((a) => !existing.has(a.id));
+  await registerAccounts(
+    db,
+    created.map((a) => a.id),
+  );
+  // A profile not there yet is written whole, 25 to a request; an existing one is updated field by field.
+  await batchPut(
+    db,
+    created.map((account) => newProfile(account, now)),
+  );
+  const written = await mapLimit(accounts, PROFILES_IN_FLIGHT, async (account) =>
+    existing.has(account.id)
+      ? writeProfile(db, account, now)
+      : { outcome: 'created' as const, previousContacts: [] },
+  );
+  await syncContactEmails(
+    db,
+    accounts.map((account, i) => ({
+      accountId: account.id,
+      current: account.contacts,
+      previous: written[i]?.previousContacts ?? [],
+    })),
+  );
+  await markDirtyInBulk(
+    db,
+    accounts.map((a) => a.id),
+    now,
+  );
+  return written.map((w) => w.outcome);
 }
 
 function toAccount(item: Record<string, unknown>): Account {
@@ -105,7 +180,7 @@ export async function existingAccountIds(db: Db, accountIds: Iterable<string>): 
   const items = await batchGet(
     db,
     unique.map((id) => keys.account(id)),
-    'id',
+    { projection: 'id' },
   );
   return new Set(items.map((item) => String(item.id)));
 }

@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { queryAll } from './batch.ts';
+import { insertIfAbsent, queryAll } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
 import { whenConditionHolds } from './errors.ts';
 import { keys, SHARDS } from './keys.ts';
@@ -44,6 +44,30 @@ export async function markDirty(db: Db, accountIds: Iterable<string>, now: Date)
     );
     recordCapacity(db, out.ConsumedCapacity, 'write');
   });
+}
+
+/**
+ * markDirty for many accounts of which most have no marker yet (a bulk account upsert): the missing markers are
+ * created 25 to a request (PartiQL INSERT, refused where a marker exists) with `marks` 1, as ADD would create
+ * them; only the accounts that already had one get markDirty's UpdateItem.
+ */
+export async function markDirtyInBulk(db: Db, accountIds: Iterable<string>, now: Date): Promise<void> {
+  const ids = [...new Set(accountIds)];
+  const created = await insertIfAbsent(
+    db,
+    ids.map((accountId) => ({
+      ...keys.dirty(accountId),
+      kind: 'dirty',
+      accountId,
+      markedAt: now.toISOString(),
+      marks: 1,
+    })),
+  );
+  await markDirty(
+    db,
+    ids.filter((_, i) => !created[i]),
+    now,
+  );
 }
 
 export async function readDirtyMark(db: Db, accountId: string): Promise<DirtyMark | undefined> {

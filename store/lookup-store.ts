@@ -98,34 +98,37 @@ export async function lookupAccounts(
   return answers;
 }
 
+/** An account's contacts now, and those an upsert replaced. */
+export interface ContactEmails {
+  accountId: string;
+  current: readonly { email: string }[];
+  previous?: readonly { email: string }[];
+}
+
 /**
- * Keeps the contact-email lookup in step with an account's contacts: puts the current emails and deletes those
- * the account no longer lists. Every write is idempotent, so repeating an upsert repeats this harmlessly.
+ * Keeps the contact-email lookup in step with accounts' contacts: puts the current emails (batched across the
+ * accounts) and deletes those an account no longer lists. Every write is idempotent, so repeating an upsert
+ * repeats this harmlessly.
  */
-export async function syncContactEmails(
-  db: Db,
-  accountId: string,
-  current: readonly { email: string }[],
-  previous: readonly { email: string }[] = [],
-): Promise<void> {
-  const now = new Set(current.map((c) => normaliseEmail(c.email)));
-  const gone = [...new Set(previous.map((c) => normaliseEmail(c.email)))].filter((e) => !now.has(e));
-  await batchPut(
-    db,
-    [...now].map((email) => ({
-      ...keys.contactEmail(email, accountId),
-      kind: 'lookup',
-      lookupKind: 'contact_email',
-      accountId,
-    })),
-  );
-  await mapLimit(gone, LOOKUP_CONCURRENCY, async (email) => {
+export async function syncContactEmails(db: Db, accounts: readonly ContactEmails[]): Promise<void> {
+  const puts: Record<string, unknown>[] = [];
+  const gone: Key[] = [];
+  for (const { accountId, current, previous = [] } of accounts) {
+    const now = new Set(current.map((c) => normaliseEmail(c.email)));
+    for (const email of now)
+      puts.push({
+        ...keys.contactEmail(email, accountId),
+        kind: 'lookup',
+        lookupKind: 'contact_email',
+        accountId,
+      });
+    for (const email of new Set(previous.map((c) => normaliseEmail(c.email))))
+      if (!now.has(email)) gone.push(keys.contactEmail(email, accountId));
+  }
+  await batchPut(db, puts);
+  await mapLimit(gone, LOOKUP_CONCURRENCY, async (key) => {
     const out = await db.doc.send(
-      new DeleteCommand({
-        TableName: db.tableName,
-        Key: keys.contactEmail(email, accountId),
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
+      new DeleteCommand({ TableName: db.tableName, Key: key, ReturnConsumedCapacity: 'TOTAL' }),
     );
     recordCapacity(db, out.ConsumedCapacity, 'write');
   });

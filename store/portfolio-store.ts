@@ -4,7 +4,7 @@ import type { HealthSummary } from '#core/health/portfolio';
 import type { HealthRecord } from '#core/health/record';
 import { bandOrUnknownSchema } from '#core/health/snapshot-schema';
 import { JOURNEY_CLASSES } from '#core/health/vocabulary';
-import { queryAll } from './batch.ts';
+import { batchGet, batchPut, queryAll } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
 import { keys, SHARDS } from './keys.ts';
 import { mapLimit } from './parallel.ts';
@@ -52,6 +52,24 @@ export async function registerAccount(db: Db, accountId: string): Promise<void> 
     }),
   );
   recordCapacity(db, out.ConsumedCapacity, 'write');
+}
+
+/**
+ * Puts accounts in the registry in bulk: entries already there (with their health summary) are left alone, the
+ * missing ones are written 25 to a request. For a bulk upsert, where one UpdateItem per account would dominate.
+ */
+export async function registerAccounts(db: Db, accountIds: readonly string[]): Promise<void> {
+  const present = new Set(
+    (await batchGet(db, accountIds.map(keys.portfolioEntry), { projection: 'accountId' })).map((item) =>
+      String(item.accountId),
+    ),
+  );
+  await batchPut(
+    db,
+    [...new Set(accountIds)]
+      .filter((id) => !present.has(id))
+      .map((accountId) => ({ ...keys.portfolioEntry(accountId), kind: 'portfolio', accountId })),
+  );
 }
 
 /** The registry update that goes into the same transaction as the health it summarises (health-store.ts). */

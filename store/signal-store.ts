@@ -1,12 +1,38 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { buildDailyRollup, type DailyRollup, type TicketState } from '#core/rollup';
-import type { Signal } from '#core/signals';
-import { batchPut, queryAll } from './batch.ts';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import {
+  addToRollup,
+  type CappedList,
+  type DailyRollup,
+  emptyRollupState,
+  ROLLUP_LIMITS,
+  type RollupState,
+  type TicketState,
+} from '#core/rollup';
+import { SIGNAL_TYPES, type Signal, TICKET_PRIORITIES } from '#core/signals';
+import { batchGet, insertIfAbsent, meterRefused, queryAll } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
 import { whenConditionHolds } from './errors.ts';
-import { keys } from './keys.ts';
+import { type Key, keys } from './keys.ts';
 import { backoffMs, mapLimit, sleep } from './parallel.ts';
+import { parseItem } from './parse-item.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
+
+/**
+ * Signals and their daily rollups, exactly once, at a cost proportional to the batch (not to the day's history).
+ *
+ * - A signal is stored by a conditional put (`attribute_not_exists`): its own answer says whether this request
+ *   stored it. Only those signals are added to the day's rollup, so receipts and rollups count each signal once
+ *   however many clients send it at the same time. A read of the batch's keys first finds most duplicates cheaply.
+ * - The rollup is read, the stored signals added (core/rollup.ts: merges in any order to the same result), and
+ *   written back conditional on its version. A lost race reads it again and adds the same signals again.
+ * - Repair: a crash between storing signals and writing the rollup leaves signals that are stored but not counted.
+ *   A retry finds them as duplicates; whenever a batch holds duplicates, the day's stored signals are counted
+ *   (a Query of that day) and a rollup that counts fewer is recomputed from them (`repairs` goes up, so a writer
+ *   whose own version was overtaken by a repair recomputes too, rather than adding its signals twice).
+ * - A rollup remembers when the first of its raw signals expires (`rawUntil`, TTL). From then on the day is closed:
+ *   its rollup is final, and a signal for it is refused rather than counted twice or recomputed from what is left.
+ */
 
 /** Signals of one account on one UTC day, the unit in which signals and their rollup are written. */
 export interface DayBatch {
@@ -16,27 +42,84 @@ export interface DayBatch {
 }
 
 export interface DayResult {
-  accepted: number;
+  /** Signals this request stored: its own conditional writes said so. */
+  accepted: Signal[];
   duplicates: number;
   /** Signals for a day whose raw signals were retired (TTL): neither stored nor de-duplicable, so refused. */
   closed: Signal[];
 }
 
-/** When the batch's raw signal items expire (DynamoDB TTL, epoch seconds); the rollups are kept. */
-export interface RawSignalExpiry {
+export interface StoreOptions {
+  /** When the batch's raw signal items expire (DynamoDB TTL, epoch seconds); the rollups are kept. */
   expiresAt: number;
+  now: Date;
 }
 
 const rollupUnchangedSince = 'version = :expected';
-const rollupAbsent = 'attribute_not_exists(pk)';
+const absent = 'attribute_not_exists(pk)';
 const MAX_ROLLUP_ATTEMPTS = 20;
+const DAYS_IN_FLIGHT = 16;
 
-type StoredRollup = DailyRollup & { version: number };
+const typeRecord = <T extends z.ZodType>(value: T) => z.partialRecord(z.enum(SIGNAL_TYPES), value);
+const CAPPED_LISTS = Object.keys(ROLLUP_LIMITS) as [CappedList, ...CappedList[]];
 
-function toSignal(item: Record<string, unknown>): Signal {
-  const { pk: _pk, sk: _sk, kind: _kind, [TTL_ATTRIBUTE]: _expiresAt, ...signal } = item;
-  return signal as unknown as Signal;
+/** A rollup item as stored: the rollup, and what keeps it exact under concurrent writers (see above). */
+export const rollupItemSchema = z.looseObject({
+  accountId: z.string(),
+  day: z.string(),
+  signalCount: z.number().int().nonnegative(),
+  counts: typeRecord(z.number()),
+  sums: typeRecord(z.number()),
+  latestValues: typeRecord(z.number()),
+  lastAt: typeRecord(z.string()),
+  activeUserCount: z.number().int().nonnegative(),
+  activeUsers: z.array(z.string()),
+  features: z.array(z.string()),
+  milestones: z.array(z.string()),
+  ticketsOpened: z.array(z.object({ ticketId: z.string(), priority: z.enum(TICKET_PRIORITIES) })),
+  ticketsClosed: z.array(z.string()),
+  outcomes: z.array(z.string()),
+  contractReductions: z.number().int().nonnegative(),
+  capped: z.array(z.enum(CAPPED_LISTS)).optional(),
+  version: z.number().int(),
+  /** Recomputations from the stored signals (repair); absent in rollups written before incremental ingest. */
+  repairs: z.number().int().optional(),
+  /** Epoch seconds at which the first of the day's raw signals expires: the day closes then. */
+  rawUntil: z.number().optional(),
+  book: z
+    .object({
+      exactSums: typeRecord(z.string()).optional(),
+      latestFrom: typeRecord(z.tuple([z.number(), z.string()])),
+    })
+    .optional(),
+});
+type RollupItem = z.infer<typeof rollupItemSchema>;
+
+/** A raw signal as stored: what rollups are computed from (the ingest path validated it on the way in). */
+const storedSignalSchema = z.looseObject({
+  id: z.string(),
+  accountId: z.string(),
+  type: z.enum(SIGNAL_TYPES),
+  occurredAt: z.string(),
+  receivedAt: z.string(),
+  value: z.number().optional(),
+  userId: z.string().optional(),
+  attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  [TTL_ATTRIBUTE]: z.number().optional(),
+});
+
+function toSignal(item: Record<string, unknown>): Signal & { [TTL_ATTRIBUTE]?: number } {
+  const {
+    pk: _pk,
+    sk: _sk,
+    kind: _kind,
+    ...signal
+  } = parseItem(storedSignalSchema, item, `signal ${String(item.pk)} ${String(item.sk)}`);
+  return signal;
 }
+
+const withoutExpiry = ({ [TTL_ATTRIBUTE]: _expiresAt, ...signal }: Signal & { [TTL_ATTRIBUTE]?: number }) =>
+  signal;
 
 /**
  * Object.assign rather than spreads: on V8, spreading signals of many shapes into a new literal costs several µs
@@ -50,142 +133,301 @@ function signalItem(signal: Signal, day: string, expiresAt: number) {
   );
 }
 
-async function readDay(db: Db, accountId: string, day: string) {
-  const [items, rollupOut] = await Promise.all([
-    queryAll(db, {
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: {
-        ':pk': keys.accountPartition(accountId),
-        ':prefix': keys.signalDayPrefix(day),
-      },
-      ConsistentRead: true,
-    }),
-    db.doc.send(
-      new GetCommand({
-        TableName: db.tableName,
-        Key: keys.rollup(accountId, day),
-        ConsistentRead: true,
-        ProjectionExpression: 'version, signalCount',
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
-    ),
-  ]);
-  recordCapacity(db, rollupOut.ConsumedCapacity, 'read');
-  const rollup = rollupOut.Item as Pick<StoredRollup, 'version' | 'signalCount'> | undefined;
-  return { signals: items.map(toSignal), rollup };
+const dayKey = (accountId: string, day: string) => `${accountId}\u0000${day}`;
+const keyText = (key: Key) => `${key.pk}\u0000${key.sk}`;
+
+function stateOf(item: RollupItem): RollupState {
+  const { version: _v, repairs: _r, rawUntil: _u, book, pk: _pk, sk: _sk, kind: _k, ...rollup } = item;
+  return { rollup, book: book ?? { latestFrom: {} } };
 }
 
+/** A rollup written before rollups were kept incrementally: it has no book, so it is recomputed once. */
+const isLegacy = (item: RollupItem) => item.book === undefined || item.rawUntil === undefined;
+
+async function getRollupItem(db: Db, accountId: string, day: string): Promise<RollupItem | undefined> {
+  const out = await db.doc.send(
+    new GetCommand({
+      TableName: db.tableName,
+      Key: keys.rollup(accountId, day),
+      ConsistentRead: true,
+      ReturnConsumedCapacity: 'TOTAL',
+    }),
+  );
+  recordCapacity(db, out.ConsumedCapacity, 'read');
+  return out.Item ? parseItem(rollupItemSchema, out.Item, `rollup ${accountId} ${day}`) : undefined;
+}
+
+async function readRollupItems(db: Db, days: readonly DayBatch[]): Promise<Map<string, RollupItem>> {
+  const items = await batchGet(
+    db,
+    days.map((d) => keys.rollup(d.accountId, d.day)),
+  );
+  const found = new Map<string, RollupItem>();
+  for (const item of items) {
+    const rollup = parseItem(rollupItemSchema, item, `rollup ${String(item.pk)} ${String(item.sk)}`);
+    found.set(dayKey(rollup.accountId, rollup.day), rollup);
+  }
+  return found;
+}
+
+/** Which of these signal keys are stored: an eventually consistent read; the conditional put has the last word. */
+async function storedKeys(db: Db, signalKeys: readonly Key[]): Promise<Set<string>> {
+  const items = await batchGet(db, signalKeys, { projection: 'pk, sk', consistent: false });
+  return new Set(items.map((item) => keyText({ pk: String(item.pk), sk: String(item.sk) })));
+}
+
+/** The earliest open and the earliest close win, so the state is the same in any order of writes. */
+const openedFirst = 'attribute_not_exists(openedAt) OR openedAt > :at';
+const closedFirst = 'attribute_not_exists(closedAt) OR closedAt > :at';
+
 /**
- * Ticket state is written before the signals that carry it: every update here is idempotent, so a crash between
- * the two only repeats it, while the reverse order could lose it (the retried signal would count as a duplicate).
+ * Ticket lifecycle from ticket signals: when a ticket was first opened (with that opening's priority) and first
+ * closed. Each update is conditional on being earlier than what is stored, so writers, retries and a repair may
+ * apply them in any order and as often as they like.
  */
 async function applyTickets(db: Db, signals: readonly Signal[]): Promise<void> {
   const ticketSignals = signals.filter((s) => s.type === 'ticket_opened' || s.type === 'ticket_closed');
-  await mapLimit(ticketSignals, 4, async (signal) => {
+  await mapLimit(ticketSignals, 8, async (signal) => {
     const ticketId = String(signal.attributes?.ticketId);
     const opened = signal.type === 'ticket_opened';
-    const out = await db.doc.send(
-      new UpdateCommand({
-        TableName: db.tableName,
-        Key: keys.ticket(signal.accountId, ticketId),
-        UpdateExpression: opened
-          ? 'SET kind = :kind, accountId = :account, ticketId = :ticket, openedAt = if_not_exists(openedAt, :at), priority = if_not_exists(priority, :priority)'
-          : 'SET kind = :kind, accountId = :account, ticketId = :ticket, closedAt = if_not_exists(closedAt, :at)',
-        ExpressionAttributeValues: {
-          ':kind': 'ticket',
-          ':account': signal.accountId,
-          ':ticket': ticketId,
-          ':at': new Date(signal.occurredAt).toISOString(),
-          ...(opened ? { ':priority': signal.attributes?.priority ?? 'normal' } : {}),
-        },
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
-    );
-    recordCapacity(db, out.ConsumedCapacity, 'write');
+    const key = keys.ticket(signal.accountId, ticketId);
+    const written = await whenConditionHolds(async () => {
+      const out = await db.doc.send(
+        new UpdateCommand({
+          TableName: db.tableName,
+          Key: key,
+          UpdateExpression: opened
+            ? 'SET kind = :kind, accountId = :account, ticketId = :ticket, openedAt = :at, priority = :priority'
+            : 'SET kind = :kind, accountId = :account, ticketId = :ticket, closedAt = :at',
+          ConditionExpression: opened ? openedFirst : closedFirst,
+          ExpressionAttributeValues: {
+            ':kind': 'ticket',
+            ':account': signal.accountId,
+            ':ticket': ticketId,
+            ':at': new Date(signal.occurredAt).toISOString(),
+            ...(opened ? { ':priority': signal.attributes?.priority ?? 'normal' } : {}),
+          },
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      recordCapacity(db, out.ConsumedCapacity, 'write');
+    });
+    if (!written) meterRefused(db, key);
   });
 }
 
-/**
- * Writes the rollup computed from `signals`, guarded by the version read with them (optimistic concurrency).
- * Returns false when another writer got there first; the caller then re-reads the day and tries again.
- */
+/** Writes a rollup state if the stored one is still `previous` (or still absent); false when it changed. */
 async function putRollup(
   db: Db,
-  accountId: string,
-  day: string,
-  signals: Signal[],
-  previousVersion?: number,
-) {
-  const rollup = buildDailyRollup(accountId, day, signals);
-  const { pk, sk } = keys.rollup(accountId, day);
-  return whenConditionHolds(async () => {
+  state: RollupState,
+  previous: RollupItem | undefined,
+  { rawUntil, repaired }: { rawUntil: number; repaired: boolean },
+): Promise<boolean> {
+  const { pk, sk } = keys.rollup(state.rollup.accountId, state.rollup.day);
+  const repairs = (previous?.repairs ?? 0) + (repaired ? 1 : 0);
+  const item: Record<string, unknown> = { pk, sk, kind: 'rollup' };
+  Object.assign(item, state.rollup, {
+    version: (previous?.version ?? 0) + 1,
+    repairs,
+    rawUntil: Math.min(rawUntil, previous?.rawUntil ?? rawUntil),
+    book: state.book,
+  });
+  const written = await whenConditionHolds(async () => {
     const out = await db.doc.send(
       new PutCommand({
         TableName: db.tableName,
-        Item: {
-          pk,
-          sk,
-          kind: 'rollup',
-          ...rollup,
-          version: (previousVersion ?? 0) + 1,
-        },
-        ConditionExpression: previousVersion === undefined ? rollupAbsent : rollupUnchangedSince,
-        ...(previousVersion === undefined
-          ? {}
-          : { ExpressionAttributeValues: { ':expected': previousVersion } }),
+        Item: item,
+        ConditionExpression: previous === undefined ? absent : rollupUnchangedSince,
+        ...(previous === undefined ? {} : { ExpressionAttributeValues: { ':expected': previous.version } }),
         ReturnConsumedCapacity: 'TOTAL',
       }),
     );
     recordCapacity(db, out.ConsumedCapacity, 'write');
   });
+  if (!written) meterRefused(db, item);
+  return written;
+}
+
+/** How many signals of a day are stored: a consistent counting Query (it reads the day, but returns no items). */
+async function countStored(db: Db, accountId: string, day: string): Promise<number> {
+  let count = 0;
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const out = await db.doc.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': keys.accountPartition(accountId),
+          ':prefix': keys.signalDayPrefix(day),
+        },
+        ConsistentRead: true,
+        Select: 'COUNT',
+        ExclusiveStartKey,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    recordCapacity(db, out.ConsumedCapacity, 'read');
+    count += out.Count ?? 0;
+    ExclusiveStartKey = out.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return count;
+}
+
+async function readStored(db: Db, accountId: string, day: string) {
+  const items = await queryAll(db, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: {
+      ':pk': keys.accountPartition(accountId),
+      ':prefix': keys.signalDayPrefix(day),
+    },
+    ConsistentRead: true,
+  });
+  return items.map(toSignal);
+}
+
+export type RepairOutcome = 'current' | 'repaired' | 'retired';
+
+/**
+ * Recomputes a day's rollup from its stored signals (and applies their ticket state again) unless the rollup
+ * already counts them all. `retired` when the rollup counts more than is stored: raw signals expired, so the
+ * rollup is the more complete record and is left alone.
+ */
+export async function repairDay(db: Db, accountId: string, day: string): Promise<RepairOutcome> {
+  for (let attempt = 0; attempt < MAX_ROLLUP_ATTEMPTS; attempt++) {
+    if (attempt > 0) await sleep(backoffMs(attempt, 5, 200));
+    const [stored, previous] = await Promise.all([
+      readStored(db, accountId, day),
+      getRollupItem(db, accountId, day),
+    ]);
+    if (previous && stored.length < previous.signalCount) return 'retired';
+    if (previous && !isLegacy(previous) && stored.length === previous.signalCount) return 'current';
+    if (stored.length === 0) return 'current';
+    await applyTickets(db, stored);
+    const state = addToRollup(emptyRollupState(accountId, day), stored.map(withoutExpiry));
+    let rawUntil = Number.MAX_SAFE_INTEGER;
+    for (const signal of stored) rawUntil = Math.min(rawUntil, signal[TTL_ATTRIBUTE] ?? rawUntil);
+    if (await putRollup(db, state, previous, { rawUntil, repaired: true })) return 'repaired';
+  }
+  throw new Error(`rollup ${accountId} ${day} kept changing under ${MAX_ROLLUP_ATTEMPTS} attempts`);
 }
 
 /**
- * Raw signals expire (TTL) while their rollup stays, so a day holding fewer raw signals than its rollup counts has
- * been retired: a crash between storing signals and writing the rollup only ever leaves more, never fewer.
+ * Adds the signals this request stored to the day's rollup, starting from `current` (read after they were stored).
+ * A lost race reads the rollup again and adds them again. But if the day was repaired since `before` (read before
+ * the signals were stored), the repair's recomputation may already count them: then the day is recomputed instead,
+ * which counts every stored signal once.
  */
-const retired = (rollup: { signalCount: number } | undefined, stored: readonly Signal[]) =>
-  rollup !== undefined && stored.length < rollup.signalCount;
-
-/**
- * Stores one account-day of signals exactly once and brings its rollup up to date.
- *
- * 1. Read the day's stored signals and the rollup's version (strongly consistent).
- * 2. Signals already stored are duplicates; ticket state for the fresh ones is applied, then they are written,
- *    expiring at `expiresAt`. A retired day refuses the rest: recomputing its rollup from what is left would lose
- *    the expired signals, and a replay can no longer be told from a new signal.
- * 3. The rollup is recomputed from everything stored and written only if the version is still the one read.
- *    A lost race re-reads and recomputes, so the final rollup always reflects every stored signal.
- * A batch of pure duplicates still repairs a rollup left behind by a crash between steps 2 and 3.
- */
-export async function ingestDay(db: Db, batch: DayBatch, { expiresAt }: RawSignalExpiry): Promise<DayResult> {
-  const { accountId, day } = batch;
-  let { signals: stored, rollup } = await readDay(db, accountId, day);
-  const storedIds = new Set(stored.map((s) => s.id));
-  const fresh = batch.signals.filter((s) => !storedIds.has(s.id));
-  const duplicates = batch.signals.length - fresh.length;
-  if (retired(rollup, stored)) return { accepted: 0, duplicates, closed: fresh };
-  const result = { accepted: fresh.length, duplicates, closed: [] };
-
-  if (fresh.length > 0) {
-    await applyTickets(db, fresh);
-    await batchPut(
-      db,
-      fresh.map((s) => signalItem(s, day, expiresAt)),
-    );
-  }
-  let all = [...stored, ...fresh];
-  if (fresh.length === 0 && rollup?.signalCount === stored.length) return result;
-
+async function addToDay(
+  db: Db,
+  accountId: string,
+  day: string,
+  { before, current }: { before: RollupItem | undefined; current: RollupItem | undefined },
+  accepted: readonly Signal[],
+  rawUntil: number,
+): Promise<void> {
+  const repairsBefore = before?.repairs ?? 0;
+  let previous = current;
   for (let attempt = 0; attempt < MAX_ROLLUP_ATTEMPTS; attempt++) {
-    if (await putRollup(db, accountId, day, all, rollup?.version)) return result;
-    await sleep(backoffMs(attempt, 5, 200));
-    ({ signals: stored, rollup } = await readDay(db, accountId, day));
-    all = stored;
-    // Up to date, or retired while we raced (then the stored rollup is the more complete one).
-    if (rollup !== undefined && rollup.signalCount >= stored.length) return result;
+    if ((previous && isLegacy(previous)) || (previous?.repairs ?? 0) !== repairsBefore) {
+      await repairDay(db, accountId, day);
+      return;
+    }
+    const state = addToRollup(previous ? stateOf(previous) : emptyRollupState(accountId, day), accepted);
+    if (await putRollup(db, state, previous, { rawUntil, repaired: false })) return;
+    await sleep(backoffMs(attempt, 2, 100));
+    previous = await getRollupItem(db, accountId, day);
   }
   throw new Error(`rollup ${accountId} ${day} kept changing under ${MAX_ROLLUP_ATTEMPTS} attempts`);
+}
+
+/** A day is closed once its first raw signal has expired: from then on the rollup is final. */
+const isClosed = (item: RollupItem | undefined, now: Date) =>
+  item?.rawUntil !== undefined && item.rawUntil * 1000 <= now.getTime();
+
+/**
+ * Stores account-days of signals exactly once and brings their rollups up to date, in phases over the whole batch
+ * so that each phase is a few batched or parallel requests: read the rollups and which keys are stored; store the
+ * new signals (conditional puts); apply their ticket state; add them to their rollups; and, for days that held
+ * duplicates, check that the rollup counts every stored signal and repair it if not (a crash left it behind).
+ */
+export async function storeSignalDays(
+  db: Db,
+  days: readonly DayBatch[],
+  { expiresAt, now }: StoreOptions,
+): Promise<DayResult[]> {
+  const signalKeys = days.flatMap((d) => d.signals.map((s) => keys.signal(s.accountId, d.day, s.id)));
+  const [rollups, stored] = await Promise.all([readRollupItems(db, days), storedKeys(db, signalKeys)]);
+
+  // Legacy rollups carry no expiry: whether their day is retired is read from what is stored, once.
+  const legacyRetired = new Set<string>();
+  await mapLimit(days, DAYS_IN_FLIGHT, async ({ accountId, day }) => {
+    const item = rollups.get(dayKey(accountId, day));
+    if (item && isLegacy(item) && (await countStored(db, accountId, day)) < item.signalCount)
+      legacyRetired.add(dayKey(accountId, day));
+  });
+
+  const results: DayResult[] = days.map(() => ({ accepted: [], duplicates: 0, closed: [] }));
+  const writes: { index: number; signal: Signal; item: Record<string, unknown> }[] = [];
+  days.forEach(({ accountId, day, signals }, index) => {
+    const result = results[index] as DayResult;
+    const key = dayKey(accountId, day);
+    if (isClosed(rollups.get(key), now) || legacyRetired.has(key)) {
+      result.closed = signals;
+      return;
+    }
+    for (const signal of signals) {
+      const item = signalItem(signal, day, expiresAt);
+      if (stored.has(keyText({ pk: String(item.pk), sk: String(item.sk) }))) result.duplicates++;
+      else writes.push({ index, signal, item });
+    }
+  });
+  const written = await insertIfAbsent(
+    db,
+    writes.map((w) => w.item),
+  );
+  writes.forEach(({ index, signal }, i) => {
+    const result = results[index] as DayResult;
+    if (written[i]) result.accepted.push(signal);
+    else result.duplicates++;
+  });
+  await applyTickets(
+    db,
+    results.flatMap((r) => r.accepted),
+  );
+
+  // Read again just before adding: other writers may have added to the same days meanwhile (fewer lost races).
+  const current = await readRollupItems(
+    db,
+    days.filter((_, i) => (results[i] as DayResult).accepted.length > 0),
+  );
+  await mapLimit(
+    days.map((batch, index) => ({ batch, result: results[index] as DayResult })),
+    DAYS_IN_FLIGHT,
+    async ({ batch: { accountId, day }, result }) => {
+      if (result.accepted.length > 0)
+        await addToDay(
+          db,
+          accountId,
+          day,
+          { before: rollups.get(dayKey(accountId, day)), current: current.get(dayKey(accountId, day)) },
+          result.accepted,
+          expiresAt,
+        );
+      if (result.duplicates > 0) await repairIfBehind(db, accountId, day);
+    },
+  );
+  return results;
+}
+
+/** A day whose batch held duplicates may hold signals a crash left uncounted: count them, repair if behind. */
+async function repairIfBehind(db: Db, accountId: string, day: string): Promise<void> {
+  const [count, rollup] = await Promise.all([
+    countStored(db, accountId, day),
+    getRollupItem(db, accountId, day),
+  ]);
+  if (rollup === undefined || isLegacy(rollup) || count > rollup.signalCount)
+    await repairDay(db, accountId, day);
 }
 
 /** Reads are eventually consistent unless asked; a reader that must see a write it was told about asks. */
@@ -210,7 +452,16 @@ export async function readRollups(
     },
   });
   return items.map(
-    ({ pk: _pk, sk: _sk, kind: _kind, version: _version, ...rollup }) => rollup as unknown as DailyRollup,
+    ({
+      pk: _pk,
+      sk: _sk,
+      kind: _kind,
+      version: _version,
+      repairs: _repairs,
+      rawUntil: _rawUntil,
+      book: _book,
+      ...rollup
+    }) => rollup as unknown as DailyRollup,
   );
 }
 
@@ -228,5 +479,5 @@ export async function readTickets(
 }
 
 export async function readDaySignals(db: Db, accountId: string, day: string): Promise<Signal[]> {
-  return (await readDay(db, accountId, day)).signals;
+  return (await readStored(db, accountId, day)).map(withoutExpiry);
 }

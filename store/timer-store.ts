@@ -1,9 +1,16 @@
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { Timer, TimerKind } from '#core/workflows/timers';
-import { queryAll } from './batch.ts';
+import { batchGet, queryAll } from './batch.ts';
 import type { Db } from './client.ts';
 import { isConditionalCheckFailed, isTransactionCanceled } from './errors.ts';
 import { keys } from './keys.ts';
+import { backoffMs, mapLimit, sleep } from './parallel.ts';
 
 /** `kind` on an item names the item type ('timer'); the timer's own kind is stored as `timerKind`. */
 function dueItem(timer: Timer) {
@@ -40,30 +47,101 @@ export async function scheduleTimer(db: Db, timer: Timer): Promise<void> {
   );
   const previousDue = current.Item?.dueAt as string | undefined;
   if (previousDue === timer.dueAt && current.Item?.status === 'pending') return;
-  await db.doc.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        ...(previousDue && current.Item?.status === 'pending'
-          ? [
-              {
-                Delete: {
-                  TableName: db.tableName,
-                  Key: keys.timerDue(previousDue, timer.kind, timer.accountId, timer.ref),
-                },
-              },
-            ]
-          : []),
-        { Put: { TableName: db.tableName, Item: dueItem(timer) } },
-        {
-          Put: {
-            TableName: db.tableName,
-            Item: { ...pointerKey, kind: 'timerPointer', dueAt: timer.dueAt, status: 'pending' },
-          },
-        },
-      ],
-    }),
-  );
+  await db.doc.send(new TransactWriteCommand({ TransactItems: placement(db, timer, current.Item) }));
   await lowerCursor(db, timer.dueAt.slice(0, 10));
+}
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** TransactWriteItems takes at most 100 items; a timer needs two or three (see moves). */
+const MAX_TRANSACT_ITEMS = 100;
+const TRANSACTIONS_IN_FLIGHT = 4;
+const MAX_TRANSACT_ATTEMPTS = 8;
+/** Cancellation reasons that mean "nothing was wrong with the request, try again": a collision or throttling. */
+const RETRYABLE_CANCELLATION = new Set([
+  'None',
+  'TransactionConflict',
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+]);
+
+/** The writes that put one timer in place, moving it off its old due time if it had one: applied together. */
+function placement(db: Db, timer: Timer, pointer: Record<string, unknown> | undefined): TransactItem[] {
+  const pointerKey = keys.timerPointer(timer.accountId, timer.kind, timer.ref);
+  const previousDue = pointer?.dueAt as string | undefined;
+  const pending = pointer?.status === 'pending';
+  return [
+    ...(previousDue && pending
+      ? [
+          {
+            Delete: {
+              TableName: db.tableName,
+              Key: keys.timerDue(previousDue, timer.kind, timer.accountId, timer.ref),
+            },
+          },
+        ]
+      : []),
+    { Put: { TableName: db.tableName, Item: dueItem(timer) } },
+    {
+      Put: {
+        TableName: db.tableName,
+        Item: { ...pointerKey, kind: 'timerPointer', dueAt: timer.dueAt, status: 'pending' },
+      },
+    },
+  ];
+}
+
+/** Runs one transaction of unconditional writes, again while it is cancelled by a collision or throttling. */
+async function transactAll(db: Db, items: TransactItem[]): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await db.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (error) {
+      const retryable =
+        (error instanceof TransactionCanceledException &&
+          (error.CancellationReasons ?? []).every((r) => RETRYABLE_CANCELLATION.has(r.Code ?? 'None'))) ||
+        (error instanceof Error && error.name === 'TransactionConflictException');
+      if (!retryable || attempt + 1 >= MAX_TRANSACT_ATTEMPTS) throw error;
+      await sleep(backoffMs(attempt, 20, 1000));
+    }
+  }
+}
+
+/**
+ * scheduleTimer for many timers at once (a bulk account upsert): one consistent BatchGet of their pointers, then
+ * the same writes as scheduleTimer, each timer's two or three still applied together, packed up to 100 items to a
+ * transaction; the dispatcher cursor is lowered once, to the earliest due day. Timers already pending at the same
+ * due time are left alone, as scheduleTimer leaves them.
+ */
+export async function scheduleTimers(db: Db, list: readonly Timer[]): Promise<void> {
+  // One write per timer: a timer named twice (same account, kind and ref) takes its last due time.
+  const timers = [...new Map(list.map((t) => [`${t.accountId}\u0000${t.kind}\u0000${t.ref}`, t])).values()];
+  if (timers.length === 0) return;
+  const pointers = new Map<string, Record<string, unknown>>();
+  for (const item of await batchGet(
+    db,
+    timers.map((t) => keys.timerPointer(t.accountId, t.kind, t.ref)),
+  ))
+    pointers.set(`${String(item.pk)}\u0000${String(item.sk)}`, item);
+  const transactions: TransactItem[][] = [];
+  let current: TransactItem[] = [];
+  let earliest: string | undefined;
+  for (const timer of timers) {
+    const { pk, sk } = keys.timerPointer(timer.accountId, timer.kind, timer.ref);
+    const pointer = pointers.get(`${pk}\u0000${sk}`);
+    if (pointer?.dueAt === timer.dueAt && pointer?.status === 'pending') continue;
+    const items = placement(db, timer, pointer);
+    if (current.length + items.length > MAX_TRANSACT_ITEMS) {
+      transactions.push(current);
+      current = [];
+    }
+    current.push(...items);
+    if (earliest === undefined || timer.dueAt < earliest) earliest = timer.dueAt;
+  }
+  if (current.length > 0) transactions.push(current);
+  await mapLimit(transactions, TRANSACTIONS_IN_FLIGHT, (items) => transactAll(db, items));
+  if (earliest !== undefined) await lowerCursor(db, earliest.slice(0, 10));
 }
 
 /** Cancels one pending timer; false when it was not pending (fired, cancelled or never set). */
@@ -208,10 +286,14 @@ export async function advanceCursor(db: Db, now: Date): Promise<void> {
   await db.doc.send(new PutCommand({ TableName: db.tableName, Item: { ...keys.dispatcherCursor, day } }));
 }
 
-export async function pendingTimers(
-  db: Db,
-  accountId: string,
-): Promise<{ kind: string; ref: string; dueAt: string }[]> {
+/** A timer an account has pending, as its pointer says. */
+export interface PendingTimer {
+  kind: string;
+  ref: string;
+  dueAt: string;
+}
+
+export async function pendingTimers(db: Db, accountId: string): Promise<PendingTimer[]> {
   const pointers = await queryAll(db, {
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: {

@@ -1,9 +1,14 @@
 import { defaultConfig } from '#config/default';
 import type { Config } from '#config/schema';
+import type { AccountInput } from '#core/accounts';
 import { accountHealth } from '#core/health/view';
 import { accountsEnvelope, checkAccounts } from '#core/ingest';
+import type { Timer } from '#core/workflows/timers';
 import { getAccount, upsertAccounts } from '#store/account-store';
+import type { Db } from '#store/client';
 import { NotFoundError } from '#store/errors';
+import { mapLimit } from '#store/parallel';
+import { pendingTimers, scheduleTimers } from '#store/timer-store';
 import { healthOnRead } from '../shared/health/read.ts';
 import { HttpError, type HttpEvent, httpHandler, json, parseBody, pathParameter } from '../shared/http.ts';
 import { syncJourneyTimers } from '../shared/journey-timers.ts';
@@ -13,15 +18,18 @@ import type { Deps } from '../shared/runtime.ts';
 async function upsert(deps: Deps, config: Config, event: HttpEvent) {
   const { accounts } = parseBody(event, accountsEnvelope);
   const { valid, rejected } = checkAccounts(accounts);
+  const now = deps.clock.now();
   const outcomes = await upsertAccounts(
     deps.db,
     valid.map((v) => v.account),
-    deps.clock.now(),
+    now,
   );
-  for (const { account } of valid) {
-    await syncRenewalTimers(deps.db, account, deps.clock.now());
-    await syncJourneyTimers(deps.db, account, deps.clock.now(), config);
-  }
+  await syncTimers(
+    deps.db,
+    valid.map((v, i) => ({ account: v.account, created: outcomes[i] === 'created' })),
+    now,
+    config,
+  );
   const created = outcomes.filter((o) => o === 'created').length;
   deps.logger.info('accounts upserted', {
     created,
@@ -34,6 +42,31 @@ async function upsert(deps: Deps, config: Config, event: HttpEvent) {
     updated: outcomes.length - created,
     rejected,
   });
+}
+
+const SYNCS_IN_FLIGHT = 8;
+
+/**
+ * Renewal checkpoints and milestone checks for upserted accounts, decided per account by the same sync functions
+ * as everywhere, and written together (scheduleTimers batches them into a few transactions). An account just
+ * created has no pending timers to read; an updated one is read once for both syncs.
+ */
+async function syncTimers(
+  db: Db,
+  accounts: readonly { account: AccountInput; created: boolean }[],
+  now: Date,
+  config: Config,
+): Promise<void> {
+  const timers: Timer[] = [];
+  const schedule = async (some: readonly Timer[]) => {
+    timers.push(...some);
+  };
+  await mapLimit(accounts, SYNCS_IN_FLIGHT, async ({ account, created }) => {
+    const pending = created ? [] : await pendingTimers(db, account.id);
+    await syncRenewalTimers(db, account, now, undefined, { pending, schedule });
+    await syncJourneyTimers(db, account, now, config, { pending, schedule });
+  });
+  await scheduleTimers(db, timers);
 }
 
 export interface AccountsOptions {

@@ -1,6 +1,8 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { type FieldError, fieldErrors } from '#core/validation';
+import { illFormedMessage } from '#core/ids';
+import { isWellFormed, utf8Length } from '#core/text';
+import { type FieldError, fieldErrors, illFormedText } from '#core/validation';
 import { isApiKeyValid } from '#store/api-key-store';
 import { NotFoundError } from '#store/errors';
 import type { Deps } from './runtime.ts';
@@ -52,6 +54,25 @@ export function rawBodyBytes(event: HttpEvent): Buffer {
   return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
 }
 
+/** Parses a JSON body; empty or not JSON is a 400 with the reason. */
+export function parseJson(text: string, empty = 'body is empty; send a JSON object'): unknown {
+  if (text.trim() === '') throw new HttpError(400, empty);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new HttpError(400, `body is not valid JSON: ${error instanceof Error ? error.message : error}`);
+  }
+}
+
+/**
+ * Refuses a body holding text that is not well-formed Unicode (a lone surrogate such as `\ud800`), naming where:
+ * for bodies whose ids become keys before any record is validated on its own (vendor webhooks).
+ */
+export function requireWellFormed(data: unknown): void {
+  const errors = illFormedText(data, ['body']);
+  if (errors.length > 0) throw new HttpError(400, 'body holds text that is not well-formed Unicode', errors);
+}
+
 /** Parses the JSON body against an envelope schema; every failure is a 4xx that names the field and the reason. */
 export function parseBody<T>(event: HttpEvent, schema: z.ZodType<T>): T {
   const text = rawBody(event);
@@ -62,13 +83,7 @@ export function parseBody<T>(event: HttpEvent, schema: z.ZodType<T>): T {
       `body is ${size} bytes; the limit is ${MAX_BODY_BYTES} bytes, split it into smaller batches`,
     );
   }
-  if (text.trim() === '') throw new HttpError(400, 'body is empty; send a JSON object');
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new HttpError(400, `body is not valid JSON: ${(error as Error).message}`);
-  }
+  const data = parseJson(text);
   const parsed = schema.safeParse(data);
   if (!parsed.success)
     throw new HttpError(400, 'body does not have the expected shape', fieldErrors(parsed.error));
@@ -127,8 +142,41 @@ export function httpHandler(deps: Deps, route: HttpHandler, options: RouteOption
   };
 }
 
-export function pathParameter(event: HttpEvent, name: string): string {
+/**
+ * Path parameters are ids of at most this many UTF-8 bytes once decoded: an id may end up in a sort key (at most
+ * 1,024 bytes in DynamoDB) behind a prefix. An unsubscribe token, which carries two ids, asks for more.
+ */
+export const MAX_PATH_PARAMETER_BYTES = 1000;
+
+/**
+ * A path parameter, percent-decoded. Malformed percent-encoding (`%FF`, `%E0%A4%A`), text that is not well-formed
+ * Unicode and values over `maxBytes` are a 400 naming the parameter and the problem, never a 500.
+ */
+export function pathParameter(
+  event: HttpEvent,
+  name: string,
+  { maxBytes = MAX_PATH_PARAMETER_BYTES }: { maxBytes?: number } = {},
+): string {
   const value = event.pathParameters?.[name];
   if (!value) throw new HttpError(400, `path parameter ${name} is missing`);
-  return decodeURIComponent(value);
+  const refuse = (message: string) => {
+    throw new HttpError(400, `path parameter ${name} ${message}`, [{ path: name, message }]);
+  };
+  // Checked before decoding as well, so a huge value is refused without work (decoding only shortens it).
+  if (value.length > 3 * maxBytes) refuse(tooLong(utf8Length(value), maxBytes));
+  let decoded = value;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
+    refuse(
+      'is not valid percent-encoding: each "%" must start a %XX escape, and the escapes must spell UTF-8 text',
+    );
+  }
+  const bytes = utf8Length(decoded);
+  if (bytes > maxBytes) refuse(tooLong(bytes, maxBytes));
+  if (!isWellFormed(decoded)) refuse(illFormedMessage(decoded));
+  return decoded;
 }
+
+const tooLong = (bytes: number, maxBytes: number) =>
+  `is ${bytes} bytes long; the limit is ${maxBytes} bytes in UTF-8`;

@@ -5,9 +5,8 @@ import { DEFAULT_RAW_SIGNAL_DAYS, milestoneSignalNames, type Signal, signalDay }
 import { existingAccountIds } from '#store/account-store';
 import type { Db } from '#store/client';
 import { markDirty } from '#store/dirty-store';
-import { mapLimit } from '#store/parallel';
 import { recordReviewOutcome } from '#store/review-store';
-import { ingestDay } from '#store/signal-store';
+import { storeSignalDays } from '#store/signal-store';
 import { closeRenewalCountdown } from './renewal-outcome.ts';
 
 export interface IngestResult {
@@ -16,8 +15,6 @@ export interface IngestResult {
   rejected: Rejection[];
 }
 
-/** Account-days in flight per batch: enough to hide DynamoDB latency, few enough not to throttle. */
-const DAY_CONCURRENCY = 16;
 const DAY_SECONDS = 86_400;
 
 export interface IngestOptions extends SignalChecks {
@@ -39,11 +36,10 @@ const closedDay = (signal: Signal, rawSignalDays: number) => ({
 });
 
 /**
- * The one ingest path (HTTP, queue, import, webhooks): validate each record, refuse unknown accounts, then store
- * each account-day exactly once with its rollup, and finally mark each account with a storable signal dirty for
- * the health recompute (one 1-WU write per account per batch; see store/dirty-store.ts). Marking after the store
- * means a recompute that sees the mark also sees the signals; marking replays too (not only newly accepted signals)
- * means a crash between storing and marking is repaired by the retry.
+ * The one ingest path (HTTP, queue, import, webhooks): validate each record, refuse unknown accounts, store each
+ * account-day exactly once with its rollup (store/signal-store.ts), then finish the batch (finishBatch).
+ * `accepted` counts only the signals this call stored, as their conditional writes answered; `duplicates` the
+ * ones already stored (or repeated within the batch).
  */
 export async function ingestSignals(
   db: Db,
@@ -57,7 +53,7 @@ export async function ingestSignals(
     checked.valid.map(({ signal }) => signal.accountId),
   );
   const rejected = [...checked.rejected];
-  const storable = [];
+  const storable: Signal[] = [];
   for (const { index, signal } of checked.valid) {
     if (known.has(signal.accountId)) storable.push(signal);
     else
@@ -72,22 +68,41 @@ export async function ingestSignals(
         ],
       });
   }
-  const expiry = { expiresAt: Math.floor(now.getTime() / 1000) + rawSignalDays * DAY_SECONDS };
-  const results = await mapLimit(groupByAccountDay(storable), DAY_CONCURRENCY, (group) =>
-    ingestDay(db, group, expiry),
-  );
+  const expiresAt = Math.floor(now.getTime() / 1000) + rawSignalDays * DAY_SECONDS;
+  const results = await storeSignalDays(db, groupByAccountDay(storable), { expiresAt, now });
   const closed = new Set(results.flatMap((r) => r.closed));
   if (closed.size > 0)
     for (const { index, signal } of checked.valid)
       if (closed.has(signal))
         rejected.push({ index, id: signal.id, errors: [closedDay(signal, rawSignalDays)] });
-  await markDirty(
+  await finishBatch(
     db,
-    storable.map((signal) => signal.accountId),
+    storable.filter((signal) => !closed.has(signal)),
     now,
   );
-  for (const signal of storable) {
-    if (closed.has(signal)) continue;
+  rejected.sort((a, b) => a.index - b.index);
+  return {
+    accepted: results.reduce((sum, r) => sum + r.accepted.length, 0),
+    duplicates: results.reduce((sum, r) => sum + r.duplicates, 0) + checked.repeatedInBatch,
+    rejected,
+  };
+}
+
+/**
+ * Where an ingest batch finishes, once its signals are stored (newly, or already by an earlier try): what follows
+ * from them. Replays run this again on purpose: every step is idempotent, so a crash between storing and here is
+ * repaired by the retry.
+ * - Each account is marked dirty for the health recompute (one 1-WU write per account per batch, see
+ *   store/dirty-store.ts); marking after the store means a recompute that sees the mark also sees the signals.
+ * - A renewal_outcome closes the renewal countdown; a meeting with a reviewId records the review's outcome.
+ */
+async function finishBatch(db: Db, stored: readonly Signal[], now: Date): Promise<void> {
+  await markDirty(
+    db,
+    stored.map((signal) => signal.accountId),
+    now,
+  );
+  for (const signal of stored) {
     if (signal.type === 'renewal_outcome') await closeRenewalCountdown(db, signal);
     const reviewId = signal.attributes?.reviewId;
     if (
@@ -104,10 +119,4 @@ export async function ingestSignals(
       );
     }
   }
-  rejected.sort((a, b) => a.index - b.index);
-  return {
-    accepted: results.reduce((sum, r) => sum + r.accepted, 0),
-    duplicates: results.reduce((sum, r) => sum + r.duplicates, 0) + checked.repeatedInBatch,
-    rejected,
-  };
 }

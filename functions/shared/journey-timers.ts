@@ -3,7 +3,8 @@ import type { Config } from '#config/schema';
 import type { AccountInput } from '#core/accounts';
 import { journeyTimers } from '#core/journeys/timers';
 import type { Db } from '#store/client';
-import { cancelTimer, pendingTimers, scheduleTimer } from '#store/timer-store';
+import { cancelTimer, pendingTimers } from '#store/timer-store';
+import { type TimerSync, timerSync } from './timer-sync.ts';
 
 /**
  * Keeps an account's milestone checks in step with its go-live date and segment: checks still ahead are
@@ -15,11 +16,13 @@ export async function syncJourneyTimers(
   account: AccountInput,
   now: Date,
   config: Config = defaultConfig,
+  sync: TimerSync = {},
 ): Promise<void> {
+  const { schedule, pending: known } = timerSync(db, sync);
   const timers = journeyTimers(config, account, now);
   const wanted = new Set(timers.map((t) => t.ref));
-  for (const timer of timers) await scheduleTimer(db, timer);
-  for (const pending of await pendingTimers(db, account.id)) {
+  await schedule(timers);
+  for (const pending of known ?? (await pendingTimers(db, account.id))) {
     if (
       pending.kind === 'journey_milestone' &&
       !pending.ref.endsWith('.deferred') &&

@@ -40,10 +40,15 @@ export const PARTITIONS = {
 
 export type Partition = keyof typeof PARTITIONS;
 
-/** The partitions a function reads, and those it writes (a partition in both when it does both). */
+/**
+ * The partitions a function reads, those it writes (a partition in both when it does both), and those it inserts
+ * into with PartiQL `INSERT` (an item only if its key is free, 25 to a request: the ingest path's signals, a bulk
+ * upsert's dirty markers; IAM names it apart from PutItem).
+ */
 export interface TableAccess {
   read?: readonly Partition[];
   write?: readonly Partition[];
+  insert?: readonly Partition[];
 }
 
 /** Item reads: no Scan (it names no partition, so no condition could bound it), no table-level actions. */
@@ -84,6 +89,9 @@ export function grantTableAccess(table: ITableV2, grantee: IGrantable, access: T
     });
   if (readable.length) grantee.grantPrincipal.addToPrincipalPolicy(statement(READ_ACTIONS, readable));
   if (writable.length) grantee.grantPrincipal.addToPrincipalPolicy(statement(WRITE_ACTIONS, writable));
+  const insertable = patterns(access.insert ?? []);
+  if (insertable.length)
+    grantee.grantPrincipal.addToPrincipalPolicy(statement(['dynamodb:PartiQLInsert'], insertable));
 }
 
 const INGEST_WRITES = [
@@ -115,8 +123,9 @@ export const TABLE_ACCESS = {
       'healthModel',
     ],
     write: ['account', 'lookup', 'portfolio', 'dirty', 'timers', 'dispatcherCursor'],
+    insert: ['dirty'],
   },
-  signals: { read: ['apiKey', ...INGEST_WRITES], write: INGEST_WRITES },
+  signals: { read: ['apiKey', ...INGEST_WRITES], write: INGEST_WRITES, insert: ['account'] },
   portfolio: {
     read: ['apiKey', 'account', 'portfolio', 'dirty', 'baselines', 'healthModel'],
     write: ['account', 'portfolio', 'dirty'],
@@ -127,10 +136,11 @@ export const TABLE_ACCESS = {
   webhooks: {
     read: [...INGEST_WRITES, 'lookup', 'parked'],
     write: [...INGEST_WRITES, 'lookup', 'parked'],
+    insert: ['account'],
   },
   unsubscribe: { read: ['unsubscribeSecret'], write: ['account'] },
   // Asynchronous and scheduled.
-  signalQueue: { read: INGEST_WRITES, write: [...INGEST_WRITES, 'ingestRejects'] },
+  signalQueue: { read: INGEST_WRITES, write: [...INGEST_WRITES, 'ingestRejects'], insert: ['account'] },
   sesEvents: { write: ['suppressed'] },
   healthPass: {
     read: ['account', 'portfolio', 'dirty', 'baselines', 'healthModel', 'healthPass'],

@@ -13,6 +13,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
+  BatchExecuteStatementCommand,
   BatchGetCommand,
   BatchWriteCommand,
   DeleteCommand,
@@ -112,6 +113,7 @@ export class MemoryDynamoDb {
     if (command instanceof BatchGetCommand) return this.batchGet(input);
     if (command instanceof BatchWriteCommand) return this.batchWrite(input);
     if (command instanceof TransactWriteCommand) return this.transactWrite(input);
+    if (command instanceof BatchExecuteStatementCommand) return this.batchExecute(input);
     if (command instanceof GetItemCommand) return lowLevel(input, (doc) => this.get(doc));
     if (command instanceof PutItemCommand) return lowLevel(input, (doc) => this.write(doc, planPut));
     if (command instanceof UpdateItemCommand) return lowLevel(input, (doc) => this.write(doc, planUpdate));
@@ -225,6 +227,40 @@ export class MemoryDynamoDb {
     };
   }
 
+  /**
+   * BatchExecuteStatement for the one PartiQL form the store sends, `INSERT INTO "<table>" VALUE {'<name>': ?, ...}`:
+   * each statement puts its item unless the key is taken, answering `DuplicateItem` then, as DynamoDB does.
+   */
+  private batchExecute(input: Input): Output {
+    const statements = (input.Statements ?? []) as { Statement?: unknown; Parameters?: unknown[] }[];
+    if (statements.length === 0 || statements.length > 25)
+      throw validationError('BatchExecuteStatement takes 1 to 25 statements');
+    const seen = new Set<string>();
+    const units = new Map<string, number>();
+    const responses = statements.map(({ Statement, Parameters }) => {
+      const { tableName, item } = parseInsert(Statement, Parameters);
+      const write = planPut(this.table(tableName), {
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(pk)',
+      });
+      if (seen.has(`${write.pk}\u0000${write.sk}`))
+        throw validationError('Provided list of item keys contains duplicates');
+      seen.add(`${write.pk}\u0000${write.sk}`);
+      return { tableName, write };
+    });
+    const answers = responses.map(({ tableName, write }) => {
+      if (write.check())
+        return {
+          TableName: tableName,
+          Error: { Code: 'DuplicateItem', Message: 'Duplicate primary key exists in table' },
+        };
+      units.set(tableName, (units.get(tableName) ?? 0) + write.commit().units);
+      return { TableName: tableName };
+    });
+    const consumed = [...units].map(([TableName, CapacityUnits]) => ({ TableName, CapacityUnits }));
+    return { Responses: answers, ...capacity(input, consumed), ...METADATA };
+  }
+
   private transactWrite(input: Input): Output {
     type Entry = Record<'Put' | 'Update' | 'Delete' | 'ConditionCheck', (Input & WriteRequest) | undefined>;
     const entries = (input.TransactItems ?? []) as Entry[];
@@ -294,6 +330,24 @@ export class MemoryDynamoDb {
       ...METADATA,
     };
   }
+}
+
+const INSERT = /^INSERT INTO "([^"]+)" VALUE \{(.*)\}$/s;
+const INSERT_FIELD = /^'([^']+)': \?$/;
+
+/** The table and item of `INSERT INTO "<table>" VALUE {'<name>': ?, ...}` with its parameters, else a ValidationException. */
+function parseInsert(statement: unknown, parameters: unknown[] = []): { tableName: string; item: Item } {
+  const match = typeof statement === 'string' ? INSERT.exec(statement.trim()) : null;
+  if (!match)
+    throw validationError(`the in-memory store only runs INSERT ... VALUE {...} statements: ${statement}`);
+  const fields = (match[2] as string).split(',').map((field) => INSERT_FIELD.exec(field.trim())?.[1]);
+  if (fields.some((name) => name === undefined) || fields.length !== parameters.length)
+    throw validationError(`statement fields and parameters do not match: ${statement}`);
+  const item: Item = {};
+  fields.forEach((name, i) => {
+    item[name as string] = parameters[i] as Item[string];
+  });
+  return { tableName: match[1] as string, item };
 }
 
 const MARSHALL = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;

@@ -1,4 +1,5 @@
 import { NumberValue } from '@aws-sdk/lib-dynamodb';
+import { utf8Length } from '#core/text';
 import { validationError } from './errors.ts';
 
 /** A value as the document client holds it (what `marshall` accepts with churnguard's options). */
@@ -93,23 +94,7 @@ export function copy(value: Value): Value {
 
 export const copyItem = (item: Item): Item => copy(item) as Item;
 
-/** UTF-8 length without a call into C++ (Buffer.byteLength), which costs more than the loop for short strings. */
-export function utf8Length(text: string): number {
-  let bytes = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) continue;
-    if (code < 0x800) {
-      bytes += 1;
-      continue;
-    }
-    // Three bytes for one unit (a lone surrogate too); four for a surrogate pair, which is two units.
-    bytes += 2;
-    const next = text.charCodeAt(i + 1);
-    if (code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++;
-  }
-  return bytes;
-}
+export { utf8Length };
 
 /** DynamoDB's item size rule: attribute name bytes plus value bytes (numbers approximated by their digits). */
 export function valueSize(value: Value): number {

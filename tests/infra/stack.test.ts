@@ -108,6 +108,32 @@ describe('ChurnGuard stack', () => {
     });
   });
 
+  it('lets only the functions that store signals or upsert accounts insert with PartiQL, on the table alone', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    const inserters = policies
+      .filter((policy) => JSON.stringify(policy.Properties.PolicyDocument).includes('dynamodb:PartiQLInsert'))
+      .flatMap((policy) => policy.Properties.Roles.map((role: { Ref: string }) => role.Ref));
+    const roleOf = (pattern: RegExp) => {
+      const [, fn] = Object.entries(functions).find(([id]) => pattern.test(id)) ?? [];
+      return fn?.Properties.Role['Fn::GetAtt'][0];
+    };
+    expect(inserters.sort()).toEqual(
+      [
+        roleOf(/signalsFunction/),
+        roleOf(/webhooksFunction/),
+        roleOf(/accountsFunction/),
+        roleOf(/signalQueueFunction/),
+      ].sort(),
+    );
+    for (const policy of policies) {
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        if (JSON.stringify(statement.Action).includes('PartiQL'))
+          expect(statement).toMatchObject({ Action: 'dynamodb:PartiQLInsert', Effect: 'Allow' });
+      }
+    }
+  });
+
   it('feeds queued signals to a consumer with partial batch responses and a dead-letter queue', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionResponseTypes: ['ReportBatchItemFailures'],

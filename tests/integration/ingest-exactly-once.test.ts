@@ -1,4 +1,9 @@
-import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchExecuteStatementCommand,
+  DeleteCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ingestSignals } from '#functions/shared/ingest';
 import { upsertAccounts } from '#store/account-store';
@@ -18,6 +23,12 @@ async function seededDb(): Promise<Db> {
     NOW,
   );
   return db;
+}
+
+/** Upserting marks accounts dirty; crash tests start from none, to see which marks the ingest path wrote. */
+async function clearDirtyMarks(db: Db) {
+  for (const { pk, sk } of await dumpTable(db, (item) => item.kind === 'dirty'))
+    await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: { pk, sk } }));
 }
 
 async function ingestInBatches(db: Db, signals: readonly unknown[], size = 1000) {
@@ -46,6 +57,7 @@ describe('signal ingestion, exactly once', () => {
   // 10,000 signals: 5 accounts x 50 days x 40 signals per account-day.
   const signals = realisticSignals(ACCOUNTS, 50, 40);
   let reference: Record<string, unknown>[];
+  let referenceTickets: Record<string, unknown>[];
 
   beforeAll(async () => {
     const db = await seededDb();
@@ -53,6 +65,8 @@ describe('signal ingestion, exactly once', () => {
     expect(totals).toEqual({ accepted: 10_000, duplicates: 0, rejected: 0 });
     reference = comparableRollups(await dumpTable(db, rollupsOnly));
     expect(reference).toHaveLength(5 * 50);
+    referenceTickets = await dumpTable(db, (item) => item.kind === 'ticket');
+    expect(referenceTickets.length).toBeGreaterThan(0);
   });
 
   it('rolls up every stored signal per account and day', () => {
@@ -76,35 +90,67 @@ describe('signal ingestion, exactly once', () => {
     expect(comparableRollups(await dumpTable(db, rollupsOnly))).toEqual(reference);
   });
 
-  it('leaves identical rollups when two writers send the same signals concurrently', async () => {
+  it('leaves identical rollups when two writers send the same signals concurrently, and tells each only what it stored', async () => {
     const db = await seededDb();
     const shuffled = [...signals].reverse();
     const [a, b] = await Promise.all([ingestInBatches(db, signals, 500), ingestInBatches(db, shuffled, 700)]);
-    // Both writers may accept a signal in the same instant; the store holds it once either way.
-    expect(a.accepted + b.accepted).toBeGreaterThanOrEqual(10_000);
+    expect(a.accepted + b.accepted).toBe(10_000);
+    expect(a.duplicates + b.duplicates).toBe(10_000);
     expect(comparableRollups(await dumpTable(db, rollupsOnly))).toEqual(reference);
     const stored = await dumpTable(db, (item) => item.kind === 'signal');
     expect(stored).toHaveLength(10_000);
   });
 
-  it('repairs rollups when a crash struck between writing signals and their rollup, once the import re-runs', async () => {
+  /** A crash at one point of the ingest path, then the import re-run: the table ends as if nothing had happened. */
+  async function crashThenRerun(
+    shouldCrash: (command: unknown) => boolean,
+    afterCrash: (db: Db) => Promise<void> = async () => {},
+  ) {
     const db = await seededDb();
-    let rollupWrites = 0;
-    const crashy = crashingOn(db, (command) => command instanceof PutCommand && ++rollupWrites > 40);
+    await clearDirtyMarks(db);
+    const crashy = crashingOn(db, shouldCrash);
     await expect(ingestInBatches(crashy, signals)).rejects.toThrow('simulated crash');
-    await ingestInBatches(db, signals);
-    expect(comparableRollups(await dumpTable(db, rollupsOnly))).toEqual(reference);
-  });
-
-  it('stores nothing twice when a crash struck in the middle of a signal write', async () => {
-    const db = await seededDb();
-    let batches = 0;
-    const crashy = crashingOn(db, (command) => command instanceof BatchWriteCommand && ++batches === 30);
-    await expect(ingestInBatches(crashy, signals)).rejects.toThrow('simulated crash');
+    await afterCrash(db);
     const rerun = await ingestInBatches(db, signals);
     expect(rerun.accepted + rerun.duplicates).toBe(10_000);
     expect(await dumpTable(db, (item) => item.kind === 'signal')).toHaveLength(10_000);
     expect(comparableRollups(await dumpTable(db, rollupsOnly))).toEqual(reference);
+    expect(await dumpTable(db, (item) => item.kind === 'ticket')).toEqual(referenceTickets);
+    return db;
+  }
+  const itemKind = (command: unknown, kind: string) =>
+    command instanceof PutCommand && command.input.Item?.kind === kind;
+  /** Signals are written 25 to a request (PartiQL INSERT); the crash takes the whole request. */
+  const insertsSignals = (command: unknown) => command instanceof BatchExecuteStatementCommand;
+  const updates = (command: unknown, prefix: string) =>
+    command instanceof UpdateCommand && String(command.input.Key?.sk ?? '').startsWith(prefix);
+  const updatesPartition = (command: unknown, prefix: string) =>
+    command instanceof UpdateCommand && String(command.input.Key?.pk ?? '').startsWith(prefix);
+
+  it('stores nothing twice and counts everything when a crash struck in the middle of the signal writes', async () => {
+    let writes = 0;
+    await crashThenRerun((command) => insertsSignals(command) && ++writes === 133);
+  });
+
+  it('repairs rollups when a crash struck between writing signals and their rollup, once the import re-runs', async () => {
+    let rollupWrites = 0;
+    await crashThenRerun((command) => itemKind(command, 'rollup') && ++rollupWrites > 40);
+  });
+
+  it('repairs ticket state when a crash struck while it was written', async () => {
+    let ticketWrites = 0;
+    await crashThenRerun((command) => updates(command, 'TICKET#') && ++ticketWrites === 30);
+  });
+
+  it('marks every account for scoring when a crash struck before the batch finished', async () => {
+    let marks = 0;
+    const dirty = async (db: Db) =>
+      (await dumpTable(db, (item) => item.kind === 'dirty')).map((m) => String(m.accountId)).sort();
+    const db = await crashThenRerun(
+      (command) => updatesPartition(command, 'DIRTY#') && ++marks === 3,
+      async (crashed) => expect((await dirty(crashed)).length).toBeLessThan(ACCOUNTS.length),
+    );
+    expect(await dirty(db)).toEqual([...ACCOUNTS].sort());
   });
 
   it('keeps ticket state across days, open until a close arrives', async () => {

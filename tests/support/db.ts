@@ -44,7 +44,12 @@ export async function dumpTable(db: Db, filter: (item: Record<string, unknown>) 
 
 export const rollupsOnly = (item: Record<string, unknown>) => item.kind === 'rollup';
 
-/** Rollups without their version counter, which legitimately differs with the number of writers. */
+/**
+ * Rollups as readers see them (store/signal-store.ts readRollups): without the version and repair counters, which
+ * legitimately differ with the number of writers and crashes, and without the merge bookkeeping.
+ */
 export function comparableRollups(items: Record<string, unknown>[]) {
-  return items.map(({ version: _version, ...rest }) => rest);
+  return items.map(
+    ({ version: _version, repairs: _repairs, rawUntil: _rawUntil, book: _book, ...rest }) => rest,
+  );
 }
