@@ -124,6 +124,16 @@ function asIamCalls(recorded: Recorded, table: string): AwsCall[] {
           ),
         ),
       );
+    case 'BatchExecuteStatement':
+      // Each statement is authorized on its own: INSERT as dynamodb:PartiQLInsert, keyed by its item's pk.
+      return (input.Statements as { Statement: string; Parameters: unknown[] }[]).map((statement) => {
+        const names = [...statement.Statement.matchAll(/'(\w+)': \?/g)].map((m) => m[1]);
+        const pk = statement.Parameters[names.indexOf('pk')];
+        const value = typeof pk === 'string' ? pk : (pk as Attribute | undefined)?.S;
+        if (!/^INSERT /.test(statement.Statement))
+          throw new Error(`unexpected statement ${statement.Statement}`);
+        return call('PartiQLInsert', [value]);
+      });
     case 'TransactGetItems':
       return (input.TransactItems as { Get: { Key: Item } }[]).map((entry) =>
         call('GetItem', [pkOf(entry.Get.Key)]),
