@@ -56,7 +56,7 @@ export function signalTotals(rollups: readonly DailyRollup[]): SignalCounts {
   const order: number[] = [];
   for (const rollup of rollups) {
     const counts: Partial<Record<string, number>> = rollup.counts;
-    let fresh: number[] | undefined;
+    const fresh: number[] = [];
     for (const type in counts) {
       const index = TYPE_INDEX.get(type);
       const count = counts[type];
@@ -64,10 +64,10 @@ export function signalTotals(rollups: readonly DailyRollup[]): SignalCounts {
       const total = totals[index];
       if (total === undefined) {
         totals[index] = count;
-        (fresh ??= []).push(index);
+        fresh.push(index);
       } else totals[index] = total + count;
     }
-    if (fresh) order.push(...fresh.sort((a, b) => a - b));
+    if (fresh.length > 0) order.push(...fresh.sort((a, b) => a - b));
   }
   const out: SignalCounts = {};
   for (const index of order) out[SIGNAL_TYPES[index] as SignalType] = totals[index];
