@@ -6,6 +6,7 @@ import { type Db, recordCapacity } from './client.ts';
 import { whenConditionHolds } from './errors.ts';
 import { keys } from './keys.ts';
 import { backoffMs, mapLimit, sleep } from './parallel.ts';
+import { parseRollupItem } from './rollup-item.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
 /** Signals of one account on one UTC day, the unit in which signals and their rollup are written. */
@@ -193,6 +194,7 @@ export interface ReadOptions {
   consistent?: boolean;
 }
 
+/** The account's rollups from one day to another, oldest first, each parsed (store/rollup-item.ts). */
 export async function readRollups(
   db: Db,
   accountId: string,
@@ -209,9 +211,7 @@ export async function readRollups(
       ':to': keys.rollup(accountId, toDay).sk,
     },
   });
-  return items.map(
-    ({ pk: _pk, sk: _sk, kind: _kind, version: _version, ...rollup }) => rollup as unknown as DailyRollup,
-  );
+  return items.map(parseRollupItem);
 }
 
 export async function readTickets(

@@ -1,10 +1,14 @@
 import { ExpiryIndex } from './expiry.ts';
 import type { Item } from './values.ts';
 
-/** A stored item with its size, which capacity and the 1 MB page limit are computed from. */
+/**
+ * A stored item (frozen, see values.ts) with its size, which capacity and the 1 MB page limit are computed from,
+ * and whether it holds a set or binary value (then it is copied whole on read).
+ */
 export interface Stored {
   item: Item;
   size: number;
+  mutable: boolean;
 }
 
 /** Which sort keys a Query's key condition selects, as a range over the sorted keys (see MemoryTable.range). */
