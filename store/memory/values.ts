@@ -19,6 +19,9 @@ const isPlainObject = (value: object): value is Record<string, unknown> => {
   return proto === Object.prototype || proto === null;
 };
 
+const inRange = (n: number) =>
+  Number.isFinite(n) && Math.abs(n) <= Number.MAX_SAFE_INTEGER && (n === 0 || Math.abs(n) >= 1e-130);
+
 function storableNumber(n: number): number {
   // The same refusals as util-dynamodb's marshall, and DynamoDB's own range.
   if (!Number.isFinite(n)) throw new Error(`Special numeric value ${n} is not allowed`);
@@ -34,11 +37,12 @@ function storableNumber(n: number): number {
 }
 
 /**
- * Stored values are immutable. Every list and map is frozen when it is stored, so a read hands out the stored values
- * themselves under a fresh top level (see readItem) rather than a deep copy, and an update copies only the
- * containers along the paths it changes. Sets and binary values cannot be frozen: an item holding one is copied
- * whole on every read, as before. Short texts are shared between items (an account id, a user, a day, a key
- * prefix recur in thousands of items), which with the frozen containers about halves what an item costs in memory.
+ * Stored values are immutable. Every list and map is frozen when it is stored, so a read hands out the stored item
+ * itself (see readItem in operations.ts) rather than a deep copy, and an update copies only the containers along the
+ * paths it changes. Sets and binary values cannot be frozen: an item holding one is copied whole on every read, as
+ * before. Short texts are shared between items (an account id, a user, a day, a key prefix recur in thousands of
+ * items), which with the frozen containers about halves what an item costs in memory. A value that arrives frozen
+ * all through (store/parse-item.ts writtenItem) is stored as it is, without a copy.
  */
 
 /** Texts stored lately, by their content; bounded, since most long-lived repeats are short and recur soon. */
@@ -66,6 +70,8 @@ export interface Holding {
  * lists and maps frozen, short texts shared. `holding.mutable` is set when the value holds a set or binary.
  */
 export function toStored(value: unknown, holding: Holding = { mutable: false }): Value {
+  if (typeof value === 'object' && value !== null && Object.isFrozen(value) && storableAsIs(value))
+    return value as Value;
   switch (typeof value) {
     case 'string':
       return sharedText(value);
@@ -109,6 +115,36 @@ export function toStored(value: unknown, holding: Holding = { mutable: false }):
     }
     default:
       throw new Error(`Unsupported type passed: ${String(value)}`);
+  }
+}
+
+/**
+ * Whether a value can be stored as it is: frozen all through, and nothing toStored would drop, refuse or convert
+ * (no undefined, set, binary, class instance or number out of DynamoDB's range).
+ */
+function storableAsIs(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return inRange(value);
+    case 'object': {
+      if (value === null) return true;
+      if (!Object.isFrozen(value)) return false;
+      if (Array.isArray(value)) {
+        for (const element of value) if (element === undefined || !storableAsIs(element)) return false;
+        return true;
+      }
+      if (!isPlainObject(value)) return false;
+      for (const name in value) {
+        const element = value[name];
+        if (element === undefined || !storableAsIs(element)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
   }
 }
 
