@@ -14,8 +14,29 @@ export interface JourneyBaseline {
   championLead: number;
 }
 
-/** The journey baseline (seed 004) with the segment's own due days and grace applied. */
+const baselinesOf = new WeakMap<Config, Map<string, JourneyBaseline>>();
+
+/**
+ * The journey baseline (seed 004) with the segment's own due days and grace applied; worked out once per config
+ * and segment (every scoring asks for it), and frozen: it is shared by every caller.
+ */
 export function journeyBaselineFor(config: Config, segment: string): JourneyBaseline {
+  let bySegment = baselinesOf.get(config);
+  if (!bySegment) {
+    bySegment = new Map();
+    baselinesOf.set(config, bySegment);
+  }
+  let journey = bySegment.get(segment);
+  if (!journey) {
+    journey = journeyBaselineOf(config, segment);
+    for (const milestone of journey.milestones) Object.freeze(milestone);
+    Object.freeze(journey.milestones);
+    bySegment.set(segment, Object.freeze(journey));
+  }
+  return journey;
+}
+
+function journeyBaselineOf(config: Config, segment: string): JourneyBaseline {
   const own = segmentConfig(config, segment).journeyBaseline;
   const base = config.journeyBaseline;
   return {

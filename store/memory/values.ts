@@ -59,6 +59,12 @@ function sharedText(text: string): string {
   return text;
 }
 
+/** One empty list and one empty map for every item that holds one (most rollups hold several). */
+const EMPTY_LIST: Value[] = [];
+const EMPTY_MAP: Item = {};
+Object.freeze(EMPTY_LIST);
+Object.freeze(EMPTY_MAP);
+
 /** Whether a stored value holds something that cannot be frozen (a set or binary), found while storing it. */
 export interface Holding {
   mutable: boolean;
@@ -86,7 +92,7 @@ export function toStored(value: unknown, holding: Holding = { mutable: false }):
       if (Array.isArray(value)) {
         const list: Value[] = [];
         for (const element of value) if (element !== undefined) list.push(toStored(element, holding));
-        return Object.freeze(list) as Value[];
+        return list.length === 0 ? EMPTY_LIST : (Object.freeze(list) as Value[]);
       }
       if (value instanceof Uint8Array) {
         holding.mutable = true;
@@ -107,11 +113,14 @@ export function toStored(value: unknown, holding: Holding = { mutable: false }):
         );
       const map: Item = {};
       const source = value as Record<string, unknown>;
+      let empty = true;
       for (const name in source) {
         const element = source[name];
-        if (element !== undefined) map[name] = toStored(element, holding);
+        if (element === undefined) continue;
+        map[name] = toStored(element, holding);
+        empty = false;
       }
-      return Object.freeze(map);
+      return empty ? EMPTY_MAP : Object.freeze(map);
     }
     default:
       throw new Error(`Unsupported type passed: ${String(value)}`);
