@@ -90,8 +90,10 @@ export function toStored(value: unknown, holding: Holding = { mutable: false }):
     case 'object': {
       if (value === null) return null;
       if (Array.isArray(value)) {
-        const list: Value[] = [];
-        for (const element of value) if (element !== undefined) list.push(toStored(element, holding));
+        // map() sizes the list exactly; a list grown by push keeps up to half as much again unused.
+        const list: Value[] = value.includes(undefined)
+          ? value.filter((element) => element !== undefined).map((element) => toStored(element, holding))
+          : value.map((element) => toStored(element, holding));
         return list.length === 0 ? EMPTY_LIST : (Object.freeze(list) as Value[]);
       }
       if (value instanceof Uint8Array) {
