@@ -18,28 +18,30 @@ function reached(detect: MilestoneDetection, rollup: DailyRollup): boolean {
   }
 }
 
+function isOldestFirst(rollups: readonly DailyRollup[]): boolean {
+  for (let i = 1; i < rollups.length; i++)
+    if ((rollups[i] as DailyRollup).day < (rollups[i - 1] as DailyRollup).day) return false;
+  return true;
+}
+
 /** What one pass over the rollups tells about them, so that a milestone nothing could have reached is not scanned for. */
 interface Overview {
-  oldestFirst: boolean;
   anyMilestone: boolean;
   /** The highest value realised reported, or Infinity when a value is not a number (then every day is checked). */
   highestValue: number;
 }
 
 function overview(rollups: readonly DailyRollup[]): Overview {
-  let oldestFirst = true;
   let anyMilestone = false;
   let highestValue = -1;
-  for (let i = 0; i < rollups.length; i++) {
-    const rollup = rollups[i] as DailyRollup;
-    if (i > 0 && rollup.day < (rollups[i - 1] as DailyRollup).day) oldestFirst = false;
+  for (const rollup of rollups) {
     if (rollup.milestones.length > 0) anyMilestone = true;
     const value = rollup.latestValues.value_realized;
     if (value === undefined) continue;
     if (typeof value !== 'number' || Number.isNaN(value)) highestValue = Number.POSITIVE_INFINITY;
     else if (value > highestValue) highestValue = value;
   }
-  return { oldestFirst, anyMilestone, highestValue };
+  return { anyMilestone, highestValue };
 }
 
 function couldBeReached(detect: MilestoneDetection, seen: Overview): boolean {
@@ -58,20 +60,25 @@ export function detectMilestones(
   rollups: readonly DailyRollup[],
   known: readonly MilestoneAchievement[] = [],
 ): MilestoneAchievement[] {
-  const seen = overview(rollups);
-  // Rollups as the store reads them back are oldest first: then the first one reached is the earliest.
-  const { oldestFirst } = seen;
+  // Rollups as the store reads them back are oldest first: then the first one reached is the earliest, and a
+  // milestone known from a day before the first rollup needs no look at them.
+  const oldestFirst = isOldestFirst(rollups);
+  let seen: Overview | undefined;
   const found: MilestoneAchievement[] = [];
   for (const { id, detect } of config.journeyBaseline.milestones) {
     let first: string | undefined;
     for (const achievement of known)
       if (achievement.milestone === id && (first === undefined || achievement.day < first))
         first = achievement.day;
-    for (let i = 0; couldBeReached(detect, seen) && i < rollups.length; i++) {
+    for (let i = 0; i < rollups.length; i++) {
       const rollup = rollups[i] as DailyRollup;
       if (first !== undefined && !(rollup.day < first)) {
         if (oldestFirst) break;
-      } else if (reached(detect, rollup)) {
+        continue;
+      }
+      seen ??= overview(rollups);
+      if (!couldBeReached(detect, seen)) break;
+      if (reached(detect, rollup)) {
         first = rollup.day;
         if (oldestFirst) break;
       }

@@ -17,12 +17,16 @@ export interface RelationshipMeasures {
 export function measureRelationship(context: AccountContext): RelationshipMeasures {
   const { windows, decay } = context.config.health;
   const recent = recentRollups(context, windows.relationship);
-  const count = (type: 'meeting_held' | 'meeting_missed') =>
-    recent.reduce((sum, rollup) => sum + (rollup.counts[type] ?? 0), 0);
+  let meetingsHeld = 0;
+  let meetingsMissed = 0;
+  for (const { counts } of recent) {
+    meetingsHeld += counts.meeting_held ?? 0;
+    meetingsMissed += counts.meeting_missed ?? 0;
+  }
   return {
     sponsor: sponsorStatus(context),
-    meetingsHeld: count('meeting_held'),
-    meetingsMissed: count('meeting_missed'),
+    meetingsHeld,
+    meetingsMissed,
     scorecard: recentAverage(recent, 'relationship_score', context.today, decay.relationshipHalfLifeDays),
     windowDays: windows.relationship,
   };
