@@ -19,7 +19,8 @@ const written = new WeakMap<object, { schema: z.ZodType<unknown>; value: unknown
 
 function freezeAll(value: unknown): void {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
-  for (const inner of Array.isArray(value) ? value : Object.values(value)) freezeAll(inner);
+  if (Array.isArray(value)) for (const inner of value) freezeAll(inner);
+  else for (const name in value) freezeAll((value as Record<string, unknown>)[name]);
   Object.freeze(value);
 }
 

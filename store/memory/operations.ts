@@ -4,7 +4,16 @@ import { applyUpdate, holds, projector, type Scope } from './expression-eval.ts'
 import { type Condition, conditionPaths, type Path } from './expression-parser.ts';
 import { itemKey, keyOf, type Placeholders, prepare } from './requests.ts';
 import type { MemoryTable, SortKeyRange, Stored } from './table.ts';
-import { copyItem, type Item, itemSize, settle, toStored, type Value } from './values.ts';
+import {
+  copyItem,
+  type Holding,
+  type Item,
+  itemSize,
+  settle,
+  sizeAsIs,
+  toStored,
+  type Value,
+} from './values.ts';
 
 const MAX_ITEM_BYTES = 400 * 1024;
 const PAGE_BYTES = 1024 * 1024;
@@ -32,8 +41,9 @@ const writeUnits = (...sizes: number[]) => Math.max(1, Math.ceil(Math.max(...siz
 export const readUnits = (bytes: number, consistent: boolean | undefined) =>
   Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
 
-function stored(item: Item, mutable: boolean): Stored {
-  const size = itemSize(item);
+/** `size` is the item's size when known already (a map's valueSize counts 3 more than itemSize). */
+function stored(item: Item, mutable: boolean, mapSize?: number): Stored {
+  const size = mapSize === undefined ? itemSize(item) : mapSize - 3;
   if (size > MAX_ITEM_BYTES) throw validationError('Item size has exceeded the maximum allowed size');
   return { item, size, mutable };
 }
@@ -81,10 +91,12 @@ export function planPut(
   input: WriteRequest & { Item?: Record<string, unknown> },
 ): PlannedWrite {
   if (!input.Item) throw validationError('Item is required');
-  const holding = { mutable: false };
-  const item = toStored(input.Item, holding) as Item;
+  // An item frozen all through by its writer (store/parse-item.ts) is stored as it is: one walk checks and sizes it.
+  const asIs = sizeAsIs(input.Item);
+  const holding: Holding = { mutable: false };
+  const item = (asIs >= 0 ? input.Item : toStored(input.Item, holding)) as Item;
   const key = itemKey(item);
-  const next = stored(item, holding.mutable);
+  const next = stored(item, holding.mutable, asIs >= 0 ? asIs : undefined);
   return guarded(table, key, input, (before) => {
     table.set(key.pk, key.sk, next);
     return { units: writeUnits(next.size, before?.size ?? 0), ...oldAttributes(input, before) };

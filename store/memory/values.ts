@@ -76,7 +76,7 @@ export interface Holding {
  * lists and maps frozen, short texts shared. `holding.mutable` is set when the value holds a set or binary.
  */
 export function toStored(value: unknown, holding: Holding = { mutable: false }): Value {
-  if (typeof value === 'object' && value !== null && Object.isFrozen(value) && storableAsIs(value))
+  if (typeof value === 'object' && value !== null && Object.isFrozen(value) && sizeAsIs(value) >= 0)
     return value as Value;
   switch (typeof value) {
     case 'string':
@@ -130,32 +130,42 @@ export function toStored(value: unknown, holding: Holding = { mutable: false }):
 }
 
 /**
- * Whether a value can be stored as it is: frozen all through, and nothing toStored would drop, refuse or convert
- * (no undefined, set, binary, class instance or number out of DynamoDB's range).
+ * The size (as valueSize counts it) of a value that can be stored as it is, or -1 when it cannot: stored as it is
+ * means frozen all through, with nothing toStored would drop, refuse or convert (no undefined, set, binary, class
+ * instance or number out of DynamoDB's range). One walk both checks and measures a frozen item.
  */
-function storableAsIs(value: unknown): boolean {
+export function sizeAsIs(value: unknown): number {
   switch (typeof value) {
     case 'string':
+      return utf8Length(value);
     case 'boolean':
-      return true;
+      return 1;
     case 'number':
-      return inRange(value);
+      return inRange(value) ? numberSize(value) : -1;
     case 'object': {
-      if (value === null) return true;
-      if (!Object.isFrozen(value)) return false;
+      if (value === null) return 1;
+      if (!Object.isFrozen(value)) return -1;
       if (Array.isArray(value)) {
-        for (const element of value) if (element === undefined || !storableAsIs(element)) return false;
-        return true;
+        let size = 3;
+        for (const element of value) {
+          const inner = element === undefined ? -1 : sizeAsIs(element);
+          if (inner < 0) return -1;
+          size += 1 + inner;
+        }
+        return size;
       }
-      if (!isPlainObject(value)) return false;
+      if (!isPlainObject(value)) return -1;
+      let size = 3;
       for (const name in value) {
         const element = value[name];
-        if (element === undefined || !storableAsIs(element)) return false;
+        const inner = element === undefined ? -1 : sizeAsIs(element);
+        if (inner < 0) return -1;
+        size += utf8Length(name) + inner;
       }
-      return true;
+      return size;
     }
     default:
-      return false;
+      return -1;
   }
 }
 
@@ -209,7 +219,7 @@ export function utf8Length(text: string): number {
 /** DynamoDB's item size rule: attribute name bytes plus value bytes (numbers approximated by their digits). */
 export function valueSize(value: Value): number {
   if (typeof value === 'string') return utf8Length(value);
-  if (typeof value === 'number') return Math.ceil(String(value).replace(/[-.e+]/g, '').length / 2) + 1;
+  if (typeof value === 'number') return numberSize(value);
   if (typeof value === 'boolean' || value === null) return 1;
   if (value instanceof Uint8Array) return value.byteLength;
   if (value instanceof Set) {
@@ -219,6 +229,17 @@ export function valueSize(value: Value): number {
   }
   if (Array.isArray(value)) return value.reduce<number>((size, element) => size + 1 + valueSize(element), 3);
   return itemSize(value) + 3;
+}
+
+/** A number's size: one byte per two significant digits, and one; its text's digits, without sign, point or exponent. */
+function numberSize(n: number): number {
+  const text = String(n);
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) digits++;
+  }
+  return Math.ceil(digits / 2) + 1;
 }
 
 export function itemSize(item: Item): number {
