@@ -51,7 +51,14 @@ export interface DailyRollup {
   capped?: CappedList[];
 }
 
-export type CappedList = 'activeUsers' | 'features' | 'milestones' | 'ticketsOpened' | 'ticketsClosed';
+export const CAPPED_LISTS = [
+  'activeUsers',
+  'features',
+  'milestones',
+  'ticketsOpened',
+  'ticketsClosed',
+] as const;
+export type CappedList = (typeof CAPPED_LISTS)[number];
 
 /**
  * Bounds on the distinct values a day keeps, by count and by UTF-8 bytes, so that a rollup stays a small DynamoDB

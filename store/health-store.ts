@@ -8,7 +8,7 @@ import {
 } from '#core/health/record';
 import { type Db, recordCapacity } from './client.ts';
 import { keys } from './keys.ts';
-import { parseItem } from './parse-item.ts';
+import { parseItem, writtenItem } from './parse-item.ts';
 import { healthSummary, summaryUpdate } from './portfolio-store.ts';
 
 /**
@@ -56,6 +56,7 @@ export type HealthWrite = 'written' | 'lost-race';
 /**
  * Stores a new current health and its history entry, if the current health is still at `readRevision` (undefined:
  * there was none). Returns 'lost-race' when another writer got there first; the caller re-reads and recomputes.
+ * The record and the change are frozen by the write (see writtenItem): they are what the table holds.
  */
 export async function writeHealth(
   db: Db,
@@ -71,7 +72,7 @@ export async function writeHealth(
           {
             Put: {
               TableName: db.tableName,
-              Item: { ...keys.health(accountId), kind: 'health', ...record },
+              Item: writtenItem(healthRecordSchema, record, { ...keys.health(accountId), kind: 'health' }),
               ConditionExpression: readRevision === undefined ? firstWrite : unchangedSinceRead,
               ...(readRevision === undefined ? {} : { ExpressionAttributeValues: { ':read': readRevision } }),
             },
@@ -79,11 +80,10 @@ export async function writeHealth(
           {
             Put: {
               TableName: db.tableName,
-              Item: {
+              Item: writtenItem(healthChangeSchema, change, {
                 ...keys.healthChange(accountId, change.at, change.revision),
                 kind: 'healthChange',
-                ...change,
-              },
+              }),
               ConditionExpression: newEntry,
             },
           },

@@ -9,8 +9,45 @@ export class InvalidStoredItemError extends Error {
   }
 }
 
+/**
+ * Items this process wrote, each with the schema and the value it holds. The in-memory store adapter keeps an item
+ * that arrives frozen as it is (store/memory/values.ts) and hands that same object to every reader, so a read that
+ * gets one of these objects back gets what this code wrote, and needs no second check: the value was built by the
+ * code, typed, not read from outside. Any other item (every item DynamoDB returns, an item changed since) is parsed.
+ */
+const written = new WeakMap<object, { schema: z.ZodType<unknown>; value: unknown }>();
+
+function freezeAll(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  if (Array.isArray(value)) for (const inner of value) freezeAll(inner);
+  else for (const name in value) freezeAll((value as Record<string, unknown>)[name]);
+  Object.freeze(value);
+}
+
+/**
+ * The item to write for a value of `schema` (its key and kind around the value), frozen all through together with
+ * the value, and remembered: read back as this very object, it parses to `value` without a check (see `written`).
+ * The value is frozen in place: what was written cannot change under the table, nor under its readers.
+ */
+export function writtenItem<T extends object>(
+  schema: z.ZodType<T>,
+  value: T,
+  around: Record<string, unknown>,
+): Record<string, unknown> {
+  const item = Object.assign(around, value);
+  freezeAll(value);
+  freezeAll(item);
+  written.set(item, { schema, value });
+  return item;
+}
+
 /** Parses an item read from the table; what was stored is checked like any other input, never cast. */
 export function parseItem<T>(schema: z.ZodType<T>, item: unknown, what: string): T {
+  if (typeof item === 'object' && item !== null) {
+    const known = written.get(item);
+    // The value was registered under this very schema, so it is a T.
+    if (known?.schema === schema) return known.value as T;
+  }
   const parsed = schema.safeParse(item);
   if (parsed.success) return parsed.data;
   const problems = fieldErrors(parsed.error)

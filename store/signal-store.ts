@@ -16,6 +16,7 @@ import { whenConditionHolds } from './errors.ts';
 import { type Key, keys } from './keys.ts';
 import { backoffMs, mapLimit, sleep } from './parallel.ts';
 import { parseItem } from './parse-item.ts';
+import { parseRollupItem } from './rollup-item.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
 /**
@@ -435,6 +436,7 @@ export interface ReadOptions {
   consistent?: boolean;
 }
 
+/** The account's rollups from one day to another, oldest first, each parsed (store/rollup-item.ts). */
 export async function readRollups(
   db: Db,
   accountId: string,
@@ -451,18 +453,7 @@ export async function readRollups(
       ':to': keys.rollup(accountId, toDay).sk,
     },
   });
-  return items.map(
-    ({
-      pk: _pk,
-      sk: _sk,
-      kind: _kind,
-      version: _version,
-      repairs: _repairs,
-      rawUntil: _rawUntil,
-      book: _book,
-      ...rollup
-    }) => rollup as unknown as DailyRollup,
-  );
+  return items.map(parseRollupItem);
 }
 
 export async function readTickets(

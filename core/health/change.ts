@@ -45,16 +45,33 @@ export function healthChanged(before: HealthState, after: HealthState): boolean 
   );
 }
 
-/** Signals of each type in the rollups (the lookback scoring read). */
+const TYPE_INDEX = new Map<string, number>(SIGNAL_TYPES.map((type, index) => [type, index]));
+
+/**
+ * Signals of each type in the rollups (the lookback scoring read). Types appear in the order they first occur
+ * (within a rollup, in SIGNAL_TYPES order); each rollup's counts are read once rather than once per known type.
+ */
 export function signalTotals(rollups: readonly DailyRollup[]): SignalCounts {
-  const totals: SignalCounts = {};
+  const totals: number[] = [];
+  const order: number[] = [];
   for (const rollup of rollups) {
-    for (const type of SIGNAL_TYPES) {
-      const count = rollup.counts[type];
-      if (count) totals[type] = (totals[type] ?? 0) + count;
+    const counts: Partial<Record<string, number>> = rollup.counts;
+    const fresh: number[] = [];
+    for (const type in counts) {
+      const index = TYPE_INDEX.get(type);
+      const count = counts[type];
+      if (index === undefined || !count) continue;
+      const total = totals[index];
+      if (total === undefined) {
+        totals[index] = count;
+        fresh.push(index);
+      } else totals[index] = total + count;
     }
+    if (fresh.length > 0) order.push(...fresh.sort((a, b) => a - b));
   }
-  return totals;
+  const out: SignalCounts = {};
+  for (const index of order) out[SIGNAL_TYPES[index] as SignalType] = totals[index];
+  return out;
 }
 
 /**

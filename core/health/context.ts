@@ -15,11 +15,20 @@ export interface AccountContext {
   daysLive: number;
   /** The lookback's rollups, oldest first, one per day. */
   rollups: DailyRollup[];
+  /** The rollups of the last N days, today included, oldest first (see recentRollups), by N. */
+  windows: Map<number, DailyRollup[]>;
 }
 
 function byDay(a: DailyRollup, b: DailyRollup): number {
   if (a.day !== b.day) return a.day < b.day ? -1 : 1;
   return a.signalCount - b.signalCount;
+}
+
+/** Whether the rollups are already one a day, oldest first: what the store reads back, so nothing to sort. */
+function oneADayInOrder(rollups: readonly DailyRollup[]): boolean {
+  for (let i = 1; i < rollups.length; i++)
+    if (!((rollups[i - 1] as DailyRollup).day < (rollups[i] as DailyRollup).day)) return false;
+  return true;
 }
 
 export function accountContext(config: Config, input: ScoringInput, now: Date): AccountContext {
@@ -28,9 +37,13 @@ export function accountContext(config: Config, input: ScoringInput, now: Date): 
   if (foreign)
     throw new Error(`rollup of account ${foreign.accountId} passed to score account ${account.id}`);
   const today = dayNumber(now);
-  const oneADay = new Map<string, DailyRollup>();
-  // Sorted first so that, should a day appear twice, the fuller rollup wins whatever the input order.
-  for (const rollup of [...input.rollups].sort(byDay)) oneADay.set(rollup.day, rollup);
+  let daily: readonly DailyRollup[] = input.rollups;
+  if (!oneADayInOrder(daily)) {
+    const oneADay = new Map<string, DailyRollup>();
+    // Sorted first so that, should a day appear twice, the fuller rollup wins whatever the input order.
+    for (const rollup of [...input.rollups].sort(byDay)) oneADay.set(rollup.day, rollup);
+    daily = [...oneADay.values()];
+  }
   return {
     config,
     input,
@@ -38,6 +51,20 @@ export function accountContext(config: Config, input: ScoringInput, now: Date): 
     now,
     today,
     daysLive: today - dayNumber(account.goLiveDate),
-    rollups: withinDays([...oneADay.values()], today, config.health.lookbackDays),
+    rollups: withinDays(daily, today, config.health.lookbackDays),
+    windows: new Map(),
   };
+}
+
+/**
+ * The context's rollups of the last `windowDays` UTC days, today included, oldest first: withinDays over the
+ * lookback, worked out once per window length (several components share a window).
+ */
+export function recentRollups(context: AccountContext, windowDays: number): DailyRollup[] {
+  let recent = context.windows.get(windowDays);
+  if (!recent) {
+    recent = withinDays(context.rollups, context.today, windowDays);
+    context.windows.set(windowDays, recent);
+  }
+  return recent;
 }

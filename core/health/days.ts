@@ -4,11 +4,24 @@ import type { DailyRollup } from '#core/rollup';
 
 const MS_PER_DAY = 86_400_000;
 
-/** Days since 1970-01-01 of a `YYYY-MM-DD` day or of an instant's UTC day. */
+/** Day numbers of the day texts seen lately: the same few hundred calendar days recur in every account's data. */
+const dayNumbers = new Map<string, number>();
+const DAY_NUMBERS_KEPT = 20_000;
+
+/**
+ * Days since 1970-01-01 of a `YYYY-MM-DD` day or of an instant's UTC day. A day's text is parsed once and then
+ * looked up (scoring reads each rollup's day in every window; a Date.parse each time cost a fifth of it).
+ */
 export function dayNumber(dayOrInstant: string | Date): number {
-  const ms =
-    typeof dayOrInstant === 'string' ? Date.parse(dayOrInstant.slice(0, 10)) : dayOrInstant.getTime();
-  return Math.floor(ms / MS_PER_DAY);
+  if (typeof dayOrInstant !== 'string') return Math.floor(dayOrInstant.getTime() / MS_PER_DAY);
+  const day = dayOrInstant.length === 10 ? dayOrInstant : dayOrInstant.slice(0, 10);
+  let number = dayNumbers.get(day);
+  if (number === undefined) {
+    number = Math.floor(Date.parse(day) / MS_PER_DAY);
+    if (dayNumbers.size >= DAY_NUMBERS_KEPT) dayNumbers.clear();
+    dayNumbers.set(day, number);
+  }
+  return number;
 }
 
 /** Days, with fractions, from an earlier instant to `now`. */

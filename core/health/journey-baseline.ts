@@ -14,8 +14,32 @@ export interface JourneyBaseline {
   championLead: number;
 }
 
-/** The journey baseline (seed 004) with the segment's own due days and grace applied. */
+const baselinesOf = new WeakMap<object, Map<string, JourneyBaseline>>();
+
+/**
+ * The journey baseline (seed 004) with the segment's own due days and grace applied; worked out once per config
+ * and segment (every scoring asks for it), and frozen: it is shared by every caller.
+ */
 export function journeyBaselineFor(
+  config: Pick<Config, 'segments' | 'journeyBaseline'>,
+  segment: string,
+): JourneyBaseline {
+  let bySegment = baselinesOf.get(config);
+  if (!bySegment) {
+    bySegment = new Map();
+    baselinesOf.set(config, bySegment);
+  }
+  let journey = bySegment.get(segment);
+  if (!journey) {
+    journey = journeyBaselineOf(config, segment);
+    for (const milestone of journey.milestones) Object.freeze(milestone);
+    Object.freeze(journey.milestones);
+    bySegment.set(segment, Object.freeze(journey));
+  }
+  return journey;
+}
+
+function journeyBaselineOf(
   config: Pick<Config, 'segments' | 'journeyBaseline'>,
   segment: string,
 ): JourneyBaseline {

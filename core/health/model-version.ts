@@ -4,8 +4,8 @@ import type { Config } from '#config/schema';
 /** Bumped whenever a formula changes, so that the same config under new code reads as a new model. */
 export const FORMULA_VERSION = 1;
 
-/** JSON with keys sorted, so that two equal configs written in a different order hash the same. */
-function canonical(value: unknown): string {
+/** JSON with keys sorted and undefined fields left out, so that two equal values built in a different order read the same. */
+export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value)

@@ -76,10 +76,10 @@ export function nextHealth(
   const milestones = detectMilestones(config, rollups, previous?.milestones ?? []);
   const snapshot = scoreAccount(config, scoringInput(input, now), baselines, now);
   const journey = classifyJourney(config, account, milestones, now);
-  const totals: SignalCounts = signalTotals(rollups);
   if (previous && !healthChanged(previous, { snapshot, journey, milestones })) {
     return { record: { ...previous, snapshot, journey }, change: null };
   }
+  const totals: SignalCounts = signalTotals(rollups);
   const revision = (previous?.revision ?? 0) + 1;
   const diff = previous ? diffSnapshots(previous.snapshot, snapshot) : null;
   const why: RecomputeReason = previous ? reason : 'first-score';

@@ -10,12 +10,23 @@ import type { PriorScore } from './types.ts';
 
 const LONGEST_HORIZON = Math.max(...TREND_HORIZONS);
 
-const byTime = (a: PriorScore, b: PriorScore) => Date.parse(a.at) - Date.parse(b.at);
+interface Timed {
+  entry: PriorScore;
+  time: number;
+}
+
+/** The entries oldest first (a stable sort: entries at one instant keep their order), each time parsed once. */
+function byTime(trail: readonly PriorScore[]): Timed[] {
+  return trail.map((entry) => ({ entry, time: Date.parse(entry.at) })).sort((a, b) => a.time - b.time);
+}
+
+function inForce(sorted: readonly Timed[], time: number): PriorScore | undefined {
+  return sorted.findLast((timed) => timed.time <= time)?.entry;
+}
 
 /** The entry in force at `instant`: the latest at or before it. */
 export function scoreInForce(trail: readonly PriorScore[], instant: Date): PriorScore | undefined {
-  const time = instant.getTime();
-  return [...trail].sort(byTime).findLast((entry) => Date.parse(entry.at) <= time);
+  return inForce(byTime(trail), instant.getTime());
 }
 
 /**
@@ -24,15 +35,18 @@ export function scoreInForce(trail: readonly PriorScore[], instant: Date): Prior
  * dropped except the one still in force then, so the trail stays small (about one entry a day at most).
  */
 export function extendTrail(trail: readonly PriorScore[], entry: PriorScore): PriorScore[] {
-  const sorted = [...trail].sort(byTime);
-  const last = sorted.at(-1);
+  const sorted = byTime(trail);
+  const last = sorted.at(-1)?.entry;
   const next =
     last && last.score === entry.score && last.band === entry.band
       ? sorted
-      : [...sorted.filter((kept) => dayNumber(kept.at) !== dayNumber(entry.at)), entry].sort(byTime);
-  const cutoff = addDays(new Date(entry.at), -LONGEST_HORIZON);
-  const inForceAtCutoff = scoreInForce(next, cutoff);
-  return next.filter((kept) => kept === inForceAtCutoff || Date.parse(kept.at) > cutoff.getTime());
+      : [
+          ...sorted.filter(({ entry: kept }) => dayNumber(kept.at) !== dayNumber(entry.at)),
+          { entry, time: Date.parse(entry.at) },
+        ].sort((a, b) => a.time - b.time);
+  const cutoff = addDays(new Date(entry.at), -LONGEST_HORIZON).getTime();
+  const inForceAtCutoff = inForce(next, cutoff);
+  return next.flatMap(({ entry: kept, time }) => (kept === inForceAtCutoff || time > cutoff ? [kept] : []));
 }
 
 /**
@@ -40,10 +54,11 @@ export function extendTrail(trail: readonly PriorScore[], entry: PriorScore): Pr
  * many days before `now`, dated then. So a score that held still for a month still gives a 30-day trend.
  */
 export function priorScores(trail: readonly PriorScore[], now: Date): PriorScore[] {
-  const latest = scoreInForce(trail, now);
+  const sorted = byTime(trail);
+  const latest = inForce(sorted, now.getTime());
   const atHorizons = TREND_HORIZONS.flatMap((days) => {
     const then = addDays(now, -days);
-    const held = scoreInForce(trail, then);
+    const held = inForce(sorted, then.getTime());
     return held ? [{ ...held, at: then.toISOString() }] : [];
   });
   return latest ? [latest, ...atHorizons] : atHorizons;

@@ -24,6 +24,7 @@ import type { Mailer, OutgoingEmail } from '#functions/shared/mailer';
 import { createSignalsHandler } from '#functions/signals/app';
 import { registerApiKey } from '#store/api-key-store';
 import { expireItems } from '#store/memory/client';
+import type { Horizon } from '#store/memory/table';
 import { getOpenRisk } from '#store/risk-store';
 import { listNotSent } from '#store/send-ledger-store';
 import { readRollups } from '#store/signal-store';
@@ -176,6 +177,11 @@ export interface RunOptions {
   config?: Config;
   /** Where the data lives: the in-memory store adapter (default) or a private DynamoDB Local. */
   store?: SimulationStore;
+  /**
+   * What the in-memory store forgets besides expired items (store/memory/horizons.ts), to bound a long backtest's
+   * memory; none by default. With scoringHorizons, accounts' journey classes below see only the kept rollups.
+   */
+  horizons?: readonly Horizon[];
 }
 
 export async function runSimulation(
@@ -202,7 +208,7 @@ export type SimulationParts = Pick<
  */
 export async function simulateParts(
   input: SimulationInput,
-  { onDay, profile, counts, config, store = 'memory' }: RunOptions = {},
+  { onDay, profile, counts, config, store = 'memory', horizons }: RunOptions = {},
 ): Promise<SimulationParts> {
   let mark = Date.now();
   const lap = (phase: keyof PhaseProfile) => {
@@ -210,7 +216,7 @@ export async function simulateParts(
     if (profile) profile[phase] += now - mark;
     mark = now;
   };
-  const opened = await openSimulationStore(store);
+  const opened = await openSimulationStore(store, horizons);
   try {
     const { db } = opened;
     const startMs = Date.parse(`${input.start}T00:00:00Z`);

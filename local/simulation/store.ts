@@ -1,5 +1,6 @@
 import { createDb, type Db } from '#store/client';
-import { createMemoryDb } from '#store/memory/client';
+import { createMemoryDb, keepWithin } from '#store/memory/client';
+import type { Horizon } from '#store/memory/table';
 import { ensureTable } from '#store/table';
 import { startDynamoDbLocal } from '../dynamodb-local.ts';
 
@@ -16,11 +17,14 @@ const TABLE = 'churnguard-simulation';
 
 export async function openSimulationStore(
   kind: SimulationStore,
+  horizons: readonly Horizon[] = [],
 ): Promise<{ db: Db; close(): Promise<void> }> {
   if (kind === 'memory') {
     const db = createMemoryDb(TABLE);
-    // The adapter's TTL runs on the virtual clock: the run sweeps expired items once a virtual day.
+    // The adapter's TTL runs on the virtual clock: the run sweeps expired items once a virtual day, and with
+    // horizons (store/memory/horizons.ts) forgets what no reader of the run reads any more.
     await ensureTable(db.doc, TABLE, { timeToLive: true });
+    keepWithin(db, horizons);
     return { db, close: async () => {} };
   }
   const dynamo = await startDynamoDbLocal();

@@ -45,7 +45,7 @@ import {
   writeOne,
 } from './operations.ts';
 import { keyOf } from './requests.ts';
-import { MemoryTable } from './table.ts';
+import { type Horizon, MemoryTable } from './table.ts';
 import type { Item } from './values.ts';
 
 type Input = QueryRequest &
@@ -143,6 +143,11 @@ export class MemoryDynamoDb {
     let deleted = 0;
     for (const table of this.tables.values()) deleted += table.expire(now);
     return deleted;
+  }
+
+  /** Sets a table's horizons (see Horizon in table.ts): what the sweep forgets besides expired items. */
+  keepWithin(tableName: string, horizons: readonly Horizon[]): void {
+    this.table(tableName).keepWithin(horizons);
   }
 
   private get(input: Input): Output {
@@ -398,4 +403,14 @@ export function createMemoryDb(tableName: string, memory = new MemoryDynamoDb())
  */
 export function expireItems(db: Db, now: Date): number {
   return db.doc instanceof MemoryDocumentClient ? db.doc.memory.expireItems(now) : 0;
+}
+
+/**
+ * Gives a memory Db's table horizons (see horizons.ts), forgotten by each expireItems from then on; true when it
+ * did. DynamoDB has no such thing: on any other Db it does nothing and answers false.
+ */
+export function keepWithin(db: Db, horizons: readonly Horizon[]): boolean {
+  if (!(db.doc instanceof MemoryDocumentClient)) return false;
+  db.doc.memory.keepWithin(db.tableName, horizons);
+  return true;
 }

@@ -6,6 +6,9 @@ const FIVE_YEARS_SECONDS = 5 * 365 * DAY_SECONDS;
 
 const dayOf = (seconds: number) => Math.floor(seconds / DAY_SECONDS);
 
+/** When an item expires, in epoch seconds, as it is now; undefined when it never does. */
+export type ExpiryOf = (sk: string, item: Item) => number | undefined;
+
 /** Keys as parallel arrays, so an entry costs two references to strings the table already holds. */
 interface Bucket {
   pks: string[];
@@ -13,22 +16,22 @@ interface Bucket {
 }
 
 /**
- * Where expired items are, without scanning the table: every key whose TTL attribute is a number is filed under
- * the day of that number. Entries go stale (the item deleted, or rewritten with a TTL on another day, which
- * filed it again there) and are dropped when their day is swept.
+ * Where expired items are, without scanning the table: every key with an expiry (its TTL attribute, or a horizon:
+ * see table.ts) is filed under the day of that expiry. Entries go stale (the item deleted, or rewritten to expire
+ * on another day, which filed it again there) and are dropped when their day is swept.
  */
 export class ExpiryIndex {
   private readonly buckets = new Map<number, Bucket>();
 
-  constructor(readonly attribute: string) {}
+  constructor(private readonly expiryOf: ExpiryOf) {}
 
-  /** Files a written item under its TTL's day, unless the item it replaced is filed there already. */
+  /** Files a written item under its expiry's day, unless the item it replaced is filed there already. */
   written(pk: string, sk: string, before: Item | undefined, after: Item): void {
-    const ttl = after[this.attribute];
-    if (typeof ttl !== 'number') return;
-    const day = dayOf(ttl);
-    const previous = before?.[this.attribute];
-    if (typeof previous === 'number' && dayOf(previous) === day) return;
+    const expiry = this.expiryOf(sk, after);
+    if (expiry === undefined) return;
+    const day = dayOf(expiry);
+    const previous = before && this.expiryOf(sk, before);
+    if (previous !== undefined && dayOf(previous) === day) return;
     let bucket = this.buckets.get(day);
     if (!bucket) {
       bucket = { pks: [], sks: [] };
@@ -39,7 +42,7 @@ export class ExpiryIndex {
   }
 
   /**
-   * Deletes (with `remove`) each item whose TTL, as it is now, is before `nowSeconds` and at most five years
+   * Deletes (with `remove`) each item whose expiry, as it is now, is before `nowSeconds` and at most five years
    * before it; visits only the days up to today's. Returns how many it deleted.
    */
   sweep(
@@ -55,12 +58,13 @@ export class ExpiryIndex {
       for (let i = 0; i < bucket.pks.length; i++) {
         const pk = bucket.pks[i] as string;
         const sk = bucket.sks[i] as string;
-        const ttl = current(pk, sk)?.[this.attribute];
-        if (typeof ttl !== 'number' || dayOf(ttl) !== day) continue;
-        if (ttl >= nowSeconds) {
+        const item = current(pk, sk);
+        const expiry = item && this.expiryOf(sk, item);
+        if (expiry === undefined || dayOf(expiry) !== day) continue;
+        if (expiry >= nowSeconds) {
           kept.pks.push(pk);
           kept.sks.push(sk);
-        } else if (ttl >= nowSeconds - FIVE_YEARS_SECONDS) {
+        } else if (expiry >= nowSeconds - FIVE_YEARS_SECONDS) {
           remove(pk, sk);
           deleted++;
         } // else more than five years past: it never expires, so it leaves the index.

@@ -264,20 +264,28 @@ function added(current: Value | undefined, value: Value): Value {
   throw validationError('An operand in the update expression has an incorrect data type');
 }
 
-/** The attributes a projection names, copied out of an item. */
-export function project(item: Item, paths: Path[], scope: Scope): Item {
-  const out: Item = {};
-  for (const path of paths) {
-    const resolved = resolve(path, scope);
-    const value = read(item, resolved);
-    if (value === undefined) continue;
-    let container: Item = out;
-    for (const segment of resolved.slice(0, -1)) {
-      const key = String(segment);
-      container[key] ??= {};
-      container = container[key] as Item;
+/**
+ * A projection resolved once for a request: for each item, the attributes it names, in a fresh top level. The
+ * values are the stored (frozen) ones when `shared`, else deep copies (an item holding sets or binaries).
+ */
+export function projector(paths: Path[], scope: Scope): (item: Item, shared: boolean) => Item {
+  const resolved = paths.map((path) => resolve(path, scope));
+  // A top-level attribute whose name no object inherits is read directly, without the own-property check.
+  const direct = resolved.map((path) => path.length === 1 && typeof path[0] === 'string' && !(path[0] in {}));
+  return (item, shared) => {
+    const out: Item = {};
+    for (let p = 0; p < resolved.length; p++) {
+      const path = resolved[p] as Resolved;
+      const value = direct[p] ? item[path[0] as string] : read(item, path);
+      if (value === undefined) continue;
+      let container: Item = out;
+      for (let i = 0; i < path.length - 1; i++) {
+        const key = String(path[i]);
+        container[key] ??= {};
+        container = container[key] as Item;
+      }
+      container[String(path[path.length - 1])] = shared ? value : copy(value);
     }
-    container[String(resolved[resolved.length - 1])] = copy(value);
-  }
-  return out;
+    return out;
+  };
 }

@@ -1,10 +1,19 @@
 import type { CancellationReason, ReturnValue } from '@aws-sdk/client-dynamodb';
 import { conditionFailed, transactionCanceled, validationError } from './errors.ts';
-import { applyUpdate, holds, project, type Scope } from './expression-eval.ts';
+import { applyUpdate, holds, projector, type Scope } from './expression-eval.ts';
 import { type Condition, conditionPaths, type Path } from './expression-parser.ts';
 import { itemKey, keyOf, type Placeholders, prepare } from './requests.ts';
 import type { MemoryTable, SortKeyRange, Stored } from './table.ts';
-import { copyItem, type Item, itemSize, toStored, type Value } from './values.ts';
+import {
+  copyItem,
+  type Holding,
+  type Item,
+  itemSize,
+  settle,
+  sizeAsIs,
+  toStored,
+  type Value,
+} from './values.ts';
 
 const MAX_ITEM_BYTES = 400 * 1024;
 const PAGE_BYTES = 1024 * 1024;
@@ -32,10 +41,20 @@ const writeUnits = (...sizes: number[]) => Math.max(1, Math.ceil(Math.max(...siz
 export const readUnits = (bytes: number, consistent: boolean | undefined) =>
   Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
 
-function stored(item: Item): Stored {
-  const size = itemSize(item);
+/** `size` is the item's size when known already (a map's valueSize counts 3 more than itemSize). */
+function stored(item: Item, mutable: boolean, mapSize?: number): Stored {
+  const size = mapSize === undefined ? itemSize(item) : mapSize - 3;
   if (size > MAX_ITEM_BYTES) throw validationError('Item size has exceeded the maximum allowed size');
-  return { item, size };
+  return { item, size, mutable };
+}
+
+/**
+ * A stored item for a caller: the stored item itself, frozen all through, so reading costs nothing and no caller
+ * can change what is stored (a write to it throws); a deep, unfrozen copy when it holds sets or binaries. Unlike
+ * DynamoDB's, items read here cannot be changed in place: store code builds new values from what it reads.
+ */
+export function readItem(found: Stored): Item {
+  return found.mutable ? copyItem(found.item) : found.item;
 }
 
 function conditionHolds(
@@ -65,16 +84,19 @@ function guarded(
 }
 
 const oldAttributes = (input: WriteRequest, before: Stored | undefined) =>
-  input.ReturnValues === 'ALL_OLD' && before ? { attributes: copyItem(before.item) } : {};
+  input.ReturnValues === 'ALL_OLD' && before ? { attributes: readItem(before) } : {};
 
 export function planPut(
   table: MemoryTable,
   input: WriteRequest & { Item?: Record<string, unknown> },
 ): PlannedWrite {
   if (!input.Item) throw validationError('Item is required');
-  const item = toStored(input.Item) as Item;
+  // An item frozen all through by its writer (store/parse-item.ts) is stored as it is: one walk checks and sizes it.
+  const asIs = sizeAsIs(input.Item);
+  const holding: Holding = { mutable: false };
+  const item = (asIs >= 0 ? input.Item : toStored(input.Item, holding)) as Item;
   const key = itemKey(item);
-  const next = stored(item);
+  const next = stored(item, holding.mutable, asIs >= 0 ? asIs : undefined);
   return guarded(table, key, input, (before) => {
     table.set(key.pk, key.sk, next);
     return { units: writeUnits(next.size, before?.size ?? 0), ...oldAttributes(input, before) };
@@ -132,13 +154,13 @@ export function planUpdate(
     commit() {
       const before = current();
       if (!planned) throw new Error('planUpdate: commit before check');
-      const next = stored(planned.after);
+      const next = stored(planned.after, settle(planned.after));
       table.set(pk, sk, next);
       const attributes =
         input.ReturnValues === 'ALL_NEW'
-          ? copyItem(next.item)
+          ? readItem(next)
           : input.ReturnValues === 'ALL_OLD'
-            ? before && copyItem(before.item)
+            ? before && readItem(before)
             : input.ReturnValues === 'UPDATED_NEW'
               ? pick(next.item, planned.touched)
               : input.ReturnValues === 'UPDATED_OLD' && before
@@ -197,7 +219,8 @@ export function getOne(table: MemoryTable, input: ReadRequest & { Key?: Record<s
   const { projection, scope } = prepare(input, { projection: input.ProjectionExpression });
   const found = table.get(pk, sk);
   return {
-    item: found && (projection ? project(found.item, projection.tree, scope) : copyItem(found.item)),
+    item:
+      found && (projection ? projector(projection.tree, scope)(found.item, !found.mutable) : readItem(found)),
     units: readUnits(found?.size ?? 0, input.ConsistentRead),
   };
 }
@@ -264,9 +287,13 @@ export interface Page {
   units: number;
 }
 
-/** Reads items in order until Limit or 1 MB, then filters and projects them, as one DynamoDB page does. */
+/**
+ * Reads items in order until Limit or 1 MB, then filters and projects them, as one DynamoDB page does.
+ * `next` gives the next candidate, undefined after the last (a pull rather than a generator: a Query of a
+ * partition's rollups pays per item, and scoring reads 180 of them per account).
+ */
 function page(
-  candidates: Iterable<Stored>,
+  next: () => Stored | undefined,
   input: QueryRequest,
   filter: { tree: Condition } | undefined,
   projection: { tree: Path[] } | undefined,
@@ -278,7 +305,8 @@ function page(
   let bytes = 0;
   let last: Stored | undefined;
   let stopped = false;
-  for (const candidate of candidates) {
+  const project = projection && projector(projection.tree, scope);
+  for (let candidate = next(); candidate !== undefined; candidate = next()) {
     // Like DynamoDB, a page that reaches Limit has a LastEvaluatedKey even when nothing follows it.
     if (input.Limit !== undefined && scanned >= input.Limit) {
       stopped = true;
@@ -294,7 +322,7 @@ function page(
     if (filter && !holds(filter.tree, candidate.item, scope)) continue;
     count++;
     if (input.Select !== 'COUNT')
-      items.push(projection ? project(candidate.item, projection.tree, scope) : copyItem(candidate.item));
+      items.push(project ? project(candidate.item, !candidate.mutable) : readItem(candidate));
   }
   if (input.Limit !== undefined && scanned >= input.Limit) stopped = true;
   return {
@@ -331,13 +359,15 @@ export function query(table: MemoryTable, input: QueryRequest): Page {
     const forward = input.ScanIndexForward !== false;
     sortKeys = sortKeys.filter((sk) => (forward ? sk > start.sk : sk < start.sk));
   }
-  function* candidates() {
-    for (const sk of sortKeys) {
-      const found = table.get(pk, sk);
-      if (found) yield found;
+  let at = 0;
+  const next = () => {
+    while (at < sortKeys.length) {
+      const found = table.get(pk, sortKeys[at++] as string);
+      if (found) return found;
     }
-  }
-  return page(candidates(), input, filter, projection, scope);
+    return undefined;
+  };
+  return page(next, input, filter, projection, scope);
 }
 
 export function scan(table: MemoryTable, input: QueryRequest): Page {
@@ -353,5 +383,6 @@ export function scan(table: MemoryTable, input: QueryRequest): Page {
       else if (entry.item.pk === start?.pk && entry.item.sk === start?.sk) skipping = false;
     }
   }
-  return page(candidates(), input, filter, projection, scope);
+  const entries = candidates();
+  return page(() => entries.next().value ?? undefined, input, filter, projection, scope);
 }

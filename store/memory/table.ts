@@ -1,10 +1,14 @@
 import { ExpiryIndex } from './expiry.ts';
 import type { Item } from './values.ts';
 
-/** A stored item with its size, which capacity and the 1 MB page limit are computed from. */
+/**
+ * A stored item (frozen, see values.ts) with its size, which capacity and the 1 MB page limit are computed from,
+ * and whether it holds a set or binary value (then it is copied whole on read).
+ */
 export interface Stored {
   item: Item;
   size: number;
+  mutable: boolean;
 }
 
 /** Which sort keys a Query's key condition selects, as a range over the sorted keys (see MemoryTable.range). */
@@ -33,10 +37,24 @@ function bound(keys: readonly string[], value: string, after: boolean): number {
   return low;
 }
 
+/**
+ * A horizon: items whose sort key is `prefix` followed by a `YYYY-MM-DD` day (and anything after it) are forgotten
+ * `days` days after that day, by the same sweep as Time To Live. Not a DynamoDB feature: a backtest's way to keep
+ * only what its readers read (see horizons.ts); a table has none unless given.
+ */
+export interface Horizon {
+  prefix: string;
+  days: number;
+}
+
+const DAY_SECONDS = 86_400;
+
 /** One table: partitions by `pk`, each holding its items sorted by `sk`, as DynamoDB keeps them. */
 export class MemoryTable {
   private readonly partitions = new Map<string, Partition>();
-  /** Present while Time To Live is enabled. */
+  private ttl: string | undefined;
+  private horizons: readonly Horizon[] = [];
+  /** Present while Time To Live is enabled or horizons are set. */
   private expiry: ExpiryIndex | undefined;
 
   get(pk: string, sk: string): Stored | undefined {
@@ -97,23 +115,53 @@ export class MemoryTable {
 
   /** The TTL attribute while Time To Live is enabled. */
   get ttlAttribute(): string | undefined {
-    return this.expiry?.attribute;
+    return this.ttl;
   }
 
   enableTtl(attribute: string): void {
-    const expiry = new ExpiryIndex(attribute);
-    // Items written before TTL was enabled expire too.
+    this.ttl = attribute;
+    this.indexExpiries();
+  }
+
+  disableTtl(): void {
+    this.ttl = undefined;
+    this.indexExpiries();
+  }
+
+  /** Sets the table's horizons (none: keep everything, as DynamoDB does). */
+  keepWithin(horizons: readonly Horizon[]): void {
+    this.horizons = [...horizons];
+    this.indexExpiries();
+  }
+
+  /** When an item expires: the earlier of its TTL (while enabled) and its horizon's end, if any. */
+  private readonly expiryOf = (sk: string, item: Item): number | undefined => {
+    const ttl = this.ttl === undefined ? undefined : item[this.ttl];
+    let expiry = typeof ttl === 'number' ? ttl : undefined;
+    for (const { prefix, days } of this.horizons) {
+      if (!sk.startsWith(prefix)) continue;
+      const day = Date.parse(sk.slice(prefix.length, prefix.length + 10));
+      if (Number.isNaN(day)) continue;
+      const end = day / 1000 + days * DAY_SECONDS;
+      if (expiry === undefined || end < expiry) expiry = end;
+    }
+    return expiry;
+  };
+
+  /** Files every item by its expiry again (items written before TTL or a horizon was set expire too). */
+  private indexExpiries(): void {
+    if (this.ttl === undefined && this.horizons.length === 0) {
+      this.expiry = undefined;
+      return;
+    }
+    const expiry = new ExpiryIndex(this.expiryOf);
     for (const [pk, partition] of this.partitions)
       for (const sk of partition.sortKeys)
         expiry.written(pk, sk, undefined, (partition.items.get(sk) as Stored).item);
     this.expiry = expiry;
   }
 
-  disableTtl(): void {
-    this.expiry = undefined;
-  }
-
-  /** DynamoDB's background TTL deletion, run at `now`; returns how many items it deleted. */
+  /** DynamoDB's background TTL deletion (and the horizons'), run at `now`; returns how many items it deleted. */
   expire(now: Date): number {
     return (
       this.expiry?.sweep(

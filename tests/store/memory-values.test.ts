@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { itemSize } from '#store/memory/values';
+import { itemSize, sizeAsIs, toStored, valueSize } from '#store/memory/values';
 
 describe('in-memory item size', () => {
   it('counts names and strings in UTF-8 bytes, as DynamoDB does, for any text including lone surrogates', () => {
@@ -15,5 +15,33 @@ describe('in-memory item size', () => {
       { numRuns: 2000 },
     );
     expect(itemSize({ a: '\ud83d\ude00', b: '\ud800', é: '€' })).toBe(1 + 4 + 1 + 3 + 2 + 3);
+  });
+});
+
+describe('in-memory items stored as they are', () => {
+  it('are sized by the walk that checks them exactly as valueSize sizes them, and refused when not frozen', () => {
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.string({ unit: 'binary' }),
+        fc.integer(),
+        fc
+          .double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 })
+          .filter((n) => n === 0 || Math.abs(n) > 1e-9),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(fc.string({ minLength: 1 }), tie('value'), { maxKeys: 4 }),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(json, (value) => {
+        const stored = toStored(value);
+        expect(sizeAsIs(stored)).toBe(valueSize(stored));
+        if (typeof value === 'object' && value !== null && !Object.isFrozen(value))
+          expect(sizeAsIs(value)).toBe(-1);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -1,5 +1,5 @@
-import type { AccountContext } from '../context.ts';
-import { effectiveWindow, withinDays } from '../days.ts';
+import { type AccountContext, recentRollups } from '../context.ts';
+import { effectiveWindow } from '../days.ts';
 import { higherIsBetter, plural, say } from '../deviation.ts';
 import type { ComponentResult, SegmentBaseline } from '../types.ts';
 import { type BaselineSample, expected } from './expected.ts';
@@ -14,7 +14,9 @@ export interface AdoptionMeasures {
 export function measureAdoption(context: AccountContext): AdoptionMeasures | null {
   if (!context.rollups.some((rollup) => rollup.features.length > 0)) return null;
   const windowDays = effectiveWindow(context.config.health.windows.adoption, context.daysLive);
-  const features = new Set(withinDays(context.rollups, context.today, windowDays).flatMap((r) => r.features));
+  const features = new Set<string>();
+  for (const rollup of recentRollups(context, windowDays))
+    for (const feature of rollup.features) features.add(feature);
   return { featuresUsed: features.size, windowDays };
 }
 

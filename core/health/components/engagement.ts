@@ -1,7 +1,7 @@
 import type { BaselineMetric } from '#config/schema';
 import type { SignalType } from '#core/signals';
-import type { AccountContext } from '../context.ts';
-import { effectiveWindow, withinDays } from '../days.ts';
+import { type AccountContext, recentRollups } from '../context.ts';
+import { effectiveWindow } from '../days.ts';
 import { higherIsBetter, say, versus } from '../deviation.ts';
 import type { ComponentResult, Measure, SegmentBaseline } from '../types.ts';
 import { type BaselineSample, expected } from './expected.ts';
@@ -23,7 +23,7 @@ export function measureEngagement(context: AccountContext): EngagementMeasures |
   );
   if (!seen) return null;
   const windowDays = effectiveWindow(context.config.health.windows.engagement, context.daysLive);
-  const recent = withinDays(context.rollups, context.today, windowDays);
+  const recent = recentRollups(context, windowDays);
   const total = (pick: (r: (typeof recent)[number]) => number) => recent.reduce((sum, r) => sum + pick(r), 0);
   return {
     loginsPerDay: total((r) => r.counts.login ?? 0) / windowDays,

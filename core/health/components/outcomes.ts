@@ -1,5 +1,5 @@
-import type { AccountContext } from '../context.ts';
-import { withinDays } from '../days.ts';
+import type { DailyRollup } from '#core/rollup';
+import { type AccountContext, recentRollups } from '../context.ts';
 import { higherIsBetter, say } from '../deviation.ts';
 import { journeyBaselineFor, valueTargetAt } from '../journey-baseline.ts';
 import type { ComponentResult } from '../types.ts';
@@ -13,8 +13,9 @@ export interface OutcomeMeasures {
 
 /** Null when no value_realized signal arrived within the window. */
 export function measureOutcomes(context: AccountContext): OutcomeMeasures | null {
-  const recent = withinDays(context.rollups, context.today, context.config.health.windows.outcomes);
-  for (const rollup of [...recent].reverse()) {
+  const recent = recentRollups(context, context.config.health.windows.outcomes);
+  for (let i = recent.length - 1; i >= 0; i--) {
+    const rollup = recent[i] as DailyRollup;
     const value = rollup.latestValues.value_realized;
     if (value !== undefined) return { valueRealized: value, reportedOn: rollup.day };
   }

@@ -22,8 +22,9 @@ export function recentAverage(
   let responses = 0;
   for (const rollup of rollups) {
     const count = rollup.counts[type] ?? 0;
+    if (count === 0) continue;
     const sum = rollup.sums[type];
-    if (count === 0 || sum === undefined) continue;
+    if (sum === undefined) continue;
     const weight = count * recencyWeight(today - dayNumber(rollup.day), halfLifeDays);
     weightedSum += (sum / count) * weight;
     totalWeight += weight;

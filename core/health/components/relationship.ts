@@ -1,5 +1,4 @@
-import type { AccountContext } from '../context.ts';
-import { withinDays } from '../days.ts';
+import { type AccountContext, recentRollups } from '../context.ts';
 import { higherIsBetter, plural, say } from '../deviation.ts';
 import type { ComponentResult, Measure, SegmentBaseline } from '../types.ts';
 import { type BaselineSample, expected } from './expected.ts';
@@ -17,13 +16,17 @@ export interface RelationshipMeasures {
 
 export function measureRelationship(context: AccountContext): RelationshipMeasures {
   const { windows, decay } = context.config.health;
-  const recent = withinDays(context.rollups, context.today, windows.relationship);
-  const count = (type: 'meeting_held' | 'meeting_missed') =>
-    recent.reduce((sum, rollup) => sum + (rollup.counts[type] ?? 0), 0);
+  const recent = recentRollups(context, windows.relationship);
+  let meetingsHeld = 0;
+  let meetingsMissed = 0;
+  for (const { counts } of recent) {
+    meetingsHeld += counts.meeting_held ?? 0;
+    meetingsMissed += counts.meeting_missed ?? 0;
+  }
   return {
     sponsor: sponsorStatus(context),
-    meetingsHeld: count('meeting_held'),
-    meetingsMissed: count('meeting_missed'),
+    meetingsHeld,
+    meetingsMissed,
     scorecard: recentAverage(recent, 'relationship_score', context.today, decay.relationshipHalfLifeDays),
     windowDays: windows.relationship,
   };

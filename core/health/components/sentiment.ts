@@ -1,5 +1,4 @@
-import type { AccountContext } from '../context.ts';
-import { withinDays } from '../days.ts';
+import { type AccountContext, recentRollups } from '../context.ts';
 import { higherIsBetter, say } from '../deviation.ts';
 import type { ComponentResult, Measure, SegmentBaseline } from '../types.ts';
 import { type BaselineSample, expected } from './expected.ts';
@@ -15,7 +14,7 @@ export interface SentimentMeasures {
 /** Null when no NPS or CSAT answer arrived within the window. */
 export function measureSentiment(context: AccountContext): SentimentMeasures | null {
   const { windows, decay } = context.config.health;
-  const recent = withinDays(context.rollups, context.today, windows.sentiment);
+  const recent = recentRollups(context, windows.sentiment);
   const nps = recentAverage(recent, 'nps', context.today, decay.sentimentHalfLifeDays);
   const csat = recentAverage(recent, 'csat', context.today, decay.sentimentHalfLifeDays);
   return nps || csat ? { nps, csat, windowDays: windows.sentiment } : null;

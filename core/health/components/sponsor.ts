@@ -14,11 +14,12 @@ interface SponsorEvent {
 
 function sponsorEvents(context: AccountContext): SponsorEvent[] {
   const events: SponsorEvent[] = [];
-  for (const rollup of context.rollups) {
-    const left = rollup.lastAt.sponsor_left;
-    const joined = rollup.lastAt.sponsor_joined;
-    if (left && (rollup.counts.sponsor_left ?? 0) > 0) events.push({ kind: 'left', at: left });
-    if (joined && (rollup.counts.sponsor_joined ?? 0) > 0) events.push({ kind: 'joined', at: joined });
+  for (const { counts, lastAt } of context.rollups) {
+    // Counts first: they are read for every rollup anyway, while lastAt is only needed on the rare sponsor day.
+    const left = (counts.sponsor_left ?? 0) > 0 && lastAt.sponsor_left;
+    const joined = (counts.sponsor_joined ?? 0) > 0 && lastAt.sponsor_joined;
+    if (left) events.push({ kind: 'left', at: left });
+    if (joined) events.push({ kind: 'joined', at: joined });
   }
   return events.filter((event) => Date.parse(event.at) <= context.now.getTime());
 }

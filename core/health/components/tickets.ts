@@ -29,12 +29,17 @@ export function ticketsOf(context: AccountContext): Ticket[] {
     });
   }
   for (const rollup of context.rollups) {
-    for (const { ticketId, priority } of rollup.ticketsOpened) {
+    // Index loops, and none over the (usual) empty lists: this runs for every rollup of every account scored.
+    const opened = rollup.ticketsOpened;
+    for (let i = 0; i < opened.length; i++) {
+      const { ticketId, priority } = opened[i] as (typeof opened)[number];
       const known = byId.get(ticketId);
       if (!known) byId.set(ticketId, { ticketId, openedAt: startOf(rollup.day), closedAt: null, priority });
       else if (known.openedAt === null) known.openedAt = startOf(rollup.day);
     }
-    for (const ticketId of rollup.ticketsClosed) {
+    const closed = rollup.ticketsClosed;
+    for (let i = 0; i < closed.length; i++) {
+      const ticketId = closed[i] as string;
       const known = byId.get(ticketId);
       if (!known)
         byId.set(ticketId, { ticketId, openedAt: null, closedAt: startOf(rollup.day), priority: 'normal' });

@@ -8,9 +8,18 @@ import type { Db } from '#store/client';
 import { readHealth } from '#store/health-store';
 import { readRollups, readTickets } from '#store/signal-store';
 
+const UTC_INSTANT = /^\d{4}-\d{2}-(?:0[1-9]|1\d|2[0-8])T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
+
+/**
+ * The UTC day of an instant, read from its text when it is a UTC timestamp on a day every month has (1-28: the
+ * Date round trip gives the same day for those), else by the round trip (utcDay); ingest stores closing times in UTC.
+ */
+const closingDay = (closedAt: string) =>
+  UTC_INSTANT.test(closedAt) ? closedAt.slice(0, 10) : utcDay(closedAt);
+
 /** Tickets scoring reads: every open one, and those closed within the lookback. */
 function relevantTickets(tickets: readonly TicketState[], fromDay: string): TicketState[] {
-  return tickets.filter((ticket) => ticket.closedAt === undefined || utcDay(ticket.closedAt) >= fromDay);
+  return tickets.filter((ticket) => ticket.closedAt === undefined || closingDay(ticket.closedAt) >= fromDay);
 }
 
 /**

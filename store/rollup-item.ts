@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { CAPPED_LISTS, type DailyRollup } from '#core/rollup';
+import { SIGNAL_TYPES, TICKET_PRIORITIES } from '#core/signals';
+import { parseItem } from './parse-item.ts';
+
+/**
+ * A stored daily rollup, parsed. Scoring reads 180 rollups per account per day, and the full schema below costs
+ * about 1-3 µs a rollup in zod, more than scoring it; so every read makes the cheaper check of the shape, field by
+ * field (each field of the right type; per-type maps are maps and lists are lists), which costs a few tens of
+ * nanoseconds, and an item that fails it goes through the full schema, which names what is wrong. The full schema is
+ * the definition: the cheap check accepts every item the schema accepts and returns the same rollup
+ * (tests/store/rollup-item.test.ts); what it does not look into is the values inside the maps and lists, which only
+ * ingest writes (core/rollup.ts builds them from validated signals).
+ */
+
+const perType = <T extends z.ZodType>(value: T) => z.partialRecord(z.enum(SIGNAL_TYPES), value);
+
+export const dailyRollupSchema: z.ZodType<DailyRollup> = z.object({
+  accountId: z.string(),
+  day: z.string(),
+  signalCount: z.number(),
+  counts: perType(z.number()),
+  sums: perType(z.number()),
+  latestValues: perType(z.number()),
+  lastAt: perType(z.string()),
+  activeUserCount: z.number(),
+  activeUsers: z.array(z.string()),
+  features: z.array(z.string()),
+  milestones: z.array(z.string()),
+  ticketsOpened: z.array(z.object({ ticketId: z.string(), priority: z.enum(TICKET_PRIORITIES) })),
+  ticketsClosed: z.array(z.string()),
+  outcomes: z.array(z.string()),
+  contractReductions: z.number(),
+  capped: z.array(z.enum(CAPPED_LISTS)).optional(),
+});
+
+const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const isText = (value: unknown): value is string => typeof value === 'string';
+const isMap = (value: unknown): value is Record<string, never> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The rollup in an item, when every field is as the schema says; undefined otherwise. */
+function checked(item: Record<string, unknown>): DailyRollup | undefined {
+  const {
+    accountId,
+    day,
+    signalCount,
+    counts,
+    sums,
+    latestValues,
+    lastAt,
+    activeUserCount,
+    activeUsers,
+    features,
+    milestones,
+    ticketsOpened,
+    ticketsClosed,
+    outcomes,
+    contractReductions,
+    capped,
+  } = item;
+  if (
+    !isText(accountId) ||
+    !isText(day) ||
+    !isNumber(signalCount) ||
+    !isMap(counts) ||
+    !isMap(sums) ||
+    !isMap(latestValues) ||
+    !isMap(lastAt) ||
+    !isNumber(activeUserCount) ||
+    !Array.isArray(activeUsers) ||
+    !Array.isArray(features) ||
+    !Array.isArray(milestones) ||
+    !Array.isArray(ticketsOpened) ||
+    !Array.isArray(ticketsClosed) ||
+    !Array.isArray(outcomes) ||
+    !isNumber(contractReductions) ||
+    (capped !== undefined && !Array.isArray(capped))
+  )
+    return undefined;
+  return {
+    accountId,
+    day,
+    signalCount,
+    counts,
+    sums,
+    latestValues,
+    lastAt,
+    activeUserCount,
+    activeUsers,
+    features,
+    milestones,
+    ticketsOpened,
+    ticketsClosed,
+    outcomes,
+    contractReductions,
+    ...(capped === undefined ? {} : { capped }),
+  };
+}
+
+/** The rollup in a stored item (key, kind and version left out); throws InvalidStoredItemError when it is not one. */
+export function parseRollupItem(item: Record<string, unknown>): DailyRollup {
+  return checked(item) ?? parseItem(dailyRollupSchema, item, `rollup ${String(item.sk)}`);
+}

@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { SIGNAL_TYPES, TICKET_PRIORITIES } from '#core/signals';
+import { keys } from '#store/keys';
+import { toStored } from '#store/memory/values';
+import { InvalidStoredItemError } from '#store/parse-item';
+import { dailyRollupSchema, parseRollupItem } from '#store/rollup-item';
+
+/** The cheap check of stored rollups (store/rollup-item.ts) held to the full schema it stands in for. */
+
+const perType = <T>(value: fc.Arbitrary<T>) =>
+  fc.dictionary(fc.constantFrom(...SIGNAL_TYPES), value, { maxKeys: 6 });
+/** Numbers DynamoDB can store (the in-memory adapter refuses the rest, as DynamoDB does). */
+const number = fc.oneof(
+  fc.integer({ min: -1e9, max: 1e9 }),
+  fc.double({ min: -1e9, max: 1e9, noNaN: true }).filter((n) => n === 0 || Math.abs(n) > 1e-9),
+);
+const texts = fc.array(fc.string(), { maxLength: 4 });
+
+const rollupArb = fc.record({
+  accountId: fc.string(),
+  day: fc.string(),
+  signalCount: number,
+  counts: perType(number),
+  sums: perType(number),
+  latestValues: perType(number),
+  lastAt: perType(fc.string()),
+  activeUserCount: number,
+  activeUsers: texts,
+  features: texts,
+  milestones: texts,
+  ticketsOpened: fc.array(
+    fc.record({ ticketId: fc.string(), priority: fc.constantFrom(...TICKET_PRIORITIES) }),
+    {
+      maxLength: 3,
+    },
+  ),
+  ticketsClosed: texts,
+  outcomes: texts,
+  contractReductions: number,
+});
+
+/** As the store writes it: key, kind and version around the rollup. */
+const itemOf = (rollup: object) => ({
+  ...keys.rollup('acme', '2026-01-01'),
+  kind: 'rollup',
+  ...rollup,
+  version: 3,
+});
+
+const FIELDS = Object.keys(dailyRollupSchema.parse(fc.sample(rollupArb, 1)[0]));
+const wrongValues = fc.constantFrom<unknown>(null, 'text', 12, Number.NaN, [], {}, true, undefined);
+
+describe('stored rollups', () => {
+  it('are read as the schema reads them, from DynamoDB (plain objects) and the in-memory adapter (frozen ones)', () => {
+    fc.assert(
+      fc.property(rollupArb, (rollup) => {
+        const item = itemOf(rollup);
+        const expected = dailyRollupSchema.parse(item);
+        expect(parseRollupItem(item)).toEqual(expected);
+        expect(parseRollupItem(toStored(item) as Record<string, unknown>)).toEqual(expected);
+        expect(Object.keys(parseRollupItem(item))).toEqual(Object.keys(expected));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuse, naming the field, an item whose field is missing or of the wrong type', () => {
+    fc.assert(
+      fc.property(rollupArb, fc.constantFrom(...FIELDS), wrongValues, (rollup, field, wrong) => {
+        const item: Record<string, unknown> = { ...itemOf(rollup), [field]: wrong };
+        if (wrong === undefined) delete item[field];
+        if (dailyRollupSchema.safeParse(item).success) return;
+        expect(() => parseRollupItem(item)).toThrow(InvalidStoredItemError);
+        expect(() => parseRollupItem(item)).toThrow(new RegExp(`\\b${field}\\b`));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keep nothing but the rollup: no key, kind or version', () => {
+    const [rollup] = fc.sample(rollupArb, 1);
+    expect(Object.keys(parseRollupItem(itemOf(rollup as object)))).not.toEqual(
+      expect.arrayContaining(['pk', 'sk', 'kind', 'version']),
+    );
+  });
+});
