@@ -1,17 +1,19 @@
 import '#local/quiet-sdk';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { defaultConfig } from '#config/default';
 import type { Config } from '#config/schema';
 import type { AccountInput, ContactRole } from '#core/accounts';
 import type { Candidate } from '#core/journeys/messages';
 import { mjmlCompiler } from '#core/journeys/render';
 import { type RestraintState, restrain } from '#core/journeys/restraint';
-import { createMilestoneJourneyHandler, type JourneyEvaluation } from '#functions/milestone-journey/app';
 import { startDynamoDbLocal } from '#local/dynamodb-local';
 import { VirtualClock } from '#local/virtual-clock';
 import { upsertAccount } from '#store/account-store';
 import { createDb } from '#store/client';
 import { suppress, unsubscribe } from '#store/contact-preferences-store';
 import { ensureTable } from '#store/table';
+import { applyEffects } from '#usecases/apply-effects';
+import { evaluateMilestone } from '#usecases/evaluate';
 import { machine, round, timed } from './support.ts';
 
 /**
@@ -21,9 +23,9 @@ import { machine, round, timed } from './support.ts';
  *
  * 1. Pure pipeline: one milestone nudge plus a tip and a renewal notice per contact, against a week of prior
  *    sends, judged by `restrain` in memory (no I/O): messages per second.
- * 2. End to end: the MilestoneJourney `evaluate` task for every account against DynamoDB Local (in memory): load
- *    the account, check the milestone, run restraint, write not-sent rows, reserve sends, render the emails.
- *    Every DynamoDB request the task sends is counted (a BatchGet counts once).
+ * 2. End to end: the MilestoneJourney Evaluate and Apply steps for every account against DynamoDB Local (in
+ *    memory): load the account and its stored health, check the milestone, then the executor: restraint, not-sent
+ *    rows, send-ledger reservations with the rendered emails. Every DynamoDB request is counted (a BatchGet once).
  */
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 10_000);
 const PER_ACCOUNT = 5;
@@ -68,7 +70,7 @@ function pipelineThroughput(accounts: AccountInput[]) {
         return play
           ? [
               {
-                key: { playId, milestone: 'first_login', recipientId: contact.id, occurrence: 'due' },
+                key: { playId, about: 'first_login', recipientId: contact.id, occurrence: 'due' },
                 play,
                 recipient: contact,
               },
@@ -126,29 +128,32 @@ async function main() {
       },
       { step: 'initialize', name: 'countOperations' },
     );
-    const task = createMilestoneJourneyHandler(
-      { db, clock: new VirtualClock(NOW) },
-      { config, compile: mjmlCompiler },
-    );
+    const deps = {
+      db,
+      clock: new VirtualClock(NOW),
+      logger: new Logger({ logLevel: 'SILENT' }),
+      config,
+      compile: mjmlCompiler,
+    };
     const totals = { messages: 0, emails: 0, notSent: 0 };
     const { seconds } = await timed(async () => {
       for (let i = 0; i < accounts.length; i += PARALLEL) {
         const runs = await Promise.all(
-          accounts.slice(i, i + PARALLEL).map(
-            (account) =>
-              task({
-                task: 'evaluate',
-                accountId: account.id,
-                milestone: 'first_login',
-                phase: 'due',
-                dueAt: '2026-01-16T00:00:00Z',
-              }) as Promise<JourneyEvaluation>,
-          ),
+          accounts.slice(i, i + PARALLEL).map(async (account) => {
+            const evaluation = await evaluateMilestone(deps, {
+              accountId: account.id,
+              ref: 'first_login.due',
+              milestone: 'first_login',
+              phase: 'due',
+              dueAt: '2026-01-16T00:00:00Z',
+            });
+            return applyEffects(deps, evaluation);
+          }),
         );
         for (const run of runs) {
-          totals.emails += run.emails.length;
+          totals.emails += run.deliveries.length;
           totals.notSent += run.notSent;
-          totals.messages += run.emails.length + run.inApp + run.notSent + run.alreadyInLedger;
+          totals.messages += run.deliveries.length + run.inApp + run.notSent + run.queued;
         }
       }
     });

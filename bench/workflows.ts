@@ -1,6 +1,6 @@
 import '#local/quiet-sdk';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { ingestSignals } from '#functions/shared/ingest';
+import { defaultConfig } from '#config/default';
 import { syncRenewalTimers } from '#functions/shared/renewal-timers';
 import { startDynamoDbLocal } from '#local/dynamodb-local';
 import { VirtualClock } from '#local/virtual-clock';
@@ -8,6 +8,8 @@ import { createWorkflowEngine } from '#local/workflow-engine';
 import { upsertAccount } from '#store/account-store';
 import { createDb } from '#store/client';
 import { ensureTable } from '#store/table';
+import { useCaseDeps } from '#usecases/account-view';
+import { ingest } from '#usecases/ingest';
 import { account } from '../tests/support/fixtures.ts';
 import { machine, round } from './support.ts';
 
@@ -40,7 +42,8 @@ async function main() {
     const db = createDb('bench-workflows', dynamo.endpoint);
     await ensureTable(db.doc, db.tableName);
     const clock = new VirtualClock('2026-01-01T00:00:00Z');
-    const engine = createWorkflowEngine({ db, clock, logger: new Logger({ logLevel: 'SILENT' }) });
+    const silent = new Logger({ logLevel: 'SILENT' });
+    const engine = createWorkflowEngine({ db, clock, logger: silent });
     const risky: string[] = [];
     for (let i = 0; i < ACCOUNTS; i++) {
       const id = `acct-${i}`;
@@ -49,7 +52,7 @@ async function main() {
         .slice(0, 10);
       const a = account(id, { contract: { startDate: '2025-07-01', renewalDate: renewal, arr: 40_000 } });
       await upsertAccount(db, a, clock.now());
-      await syncRenewalTimers(db, a, clock.now());
+      await syncRenewalTimers(db, a, clock.now(), defaultConfig.timers);
       if (i < ACCOUNTS * RISKY_SHARE) risky.push(id);
     }
     db.meter = { readUnits: 0, writeUnits: 0 };
@@ -61,20 +64,16 @@ async function main() {
         const index = Number(id.slice(5));
         const renewal = Date.parse('2026-07-01T00:00:00Z') + (index % 150) * 86_400_000;
         if (Math.floor((renewal - at.getTime()) / 86_400_000) === 100) {
-          await ingestSignals(
-            db,
-            [
-              { id: `sp-${id}`, accountId: id, type: 'sponsor_left', occurredAt: at.toISOString() },
-              {
-                id: `cc-${id}`,
-                accountId: id,
-                type: 'contract_change_requested',
-                occurredAt: at.toISOString(),
-                attributes: { direction: 'reduce' },
-              },
-            ],
-            clock.now(),
-          );
+          await ingest(useCaseDeps({ db, clock, logger: silent }), [
+            { id: `sp-${id}`, accountId: id, type: 'sponsor_left', occurredAt: at.toISOString() },
+            {
+              id: `cc-${id}`,
+              accountId: id,
+              type: 'contract_change_requested',
+              occurredAt: at.toISOString(),
+              attributes: { direction: 'reduce' },
+            },
+          ]);
         }
       }
     }

@@ -1,4 +1,5 @@
 import { DEFAULT_RAW_SIGNAL_DAYS } from '#core/signals';
+import { defaultEscalation, defaultTimers } from './escalation-default.ts';
 import {
   defaultJourneys,
   defaultMessaging,
@@ -163,5 +164,7 @@ export const defaultConfig: Config = {
   // Nothing chosen: no product name, URL or logo of anyone's reaches a customer until you set them.
   brand: {},
   retention: { rawSignalDays: DEFAULT_RAW_SIGNAL_DAYS },
+  timers: defaultTimers,
+  escalation: defaultEscalation,
   templates: defaultTemplates,
 };

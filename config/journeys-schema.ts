@@ -28,7 +28,19 @@ const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time 
 
 export const CHANNELS = ['email', 'in_app', 'csm_notice'] as const;
 export type Channel = (typeof CHANNELS)[number];
-export const PLAY_KINDS = ['congratulate', 'nudge', 'escalate', 'tip', 'renewal_notice'] as const;
+/**
+ * `outreach` plays are a risk's own messages to the customer (a success-plan reset, asking who the new owner is)
+ * and `invitation` plays invite to a review: the customer messages an open escalation does not hold back.
+ */
+export const PLAY_KINDS = [
+  'congratulate',
+  'nudge',
+  'escalate',
+  'tip',
+  'renewal_notice',
+  'outreach',
+  'invitation',
+] as const;
 export type PlayKind = (typeof PLAY_KINDS)[number];
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { BANDS, COMPONENT_IDS, PROGRAMS, TIER_IDS, TOUCHES } from '#core/health/vocabulary';
 import { DEFAULT_RAW_SIGNAL_DAYS, RENEWAL_OUTCOMES, SIGNAL_TYPES } from '#core/signals';
+import { defaultEscalation, defaultTimers } from './escalation-default.ts';
+import { escalationSchema, timersSchema } from './escalation-schema.ts';
 import {
   brandSchema,
   journeysSchema,
@@ -11,9 +13,8 @@ import {
 } from './journeys-schema.ts';
 
 /**
- * The churnguard configuration. Only the health part is built; the sections other issues own
- * (journeys, plays, timers, ...) are reserved at the bottom and replaced by their schemas when built.
- * Rules within one object (band order, tier order) are refinements here; rules that span sections
+ * The churnguard configuration: segments and health, journeys and plays, restraint, messaging, retention, the
+ * renewal countdown and the Red Account Process. Every section is honoured; none is accepted and ignored. Rules within one object (band order, tier order) are refinements here; rules that span sections
  * (segment references, windows inside the lookback) are in config/cross-checks.ts.
  */
 
@@ -245,9 +246,6 @@ const journeyBaselineSchema = z.strictObject({
     .min(1, 'must list at least one milestone'),
 });
 
-/** Reserved for the issue that builds it; accepted and ignored until then. */
-const reserved = z.unknown().optional();
-
 export const configSchema = z.strictObject({
   schemaVersion: z.literal(1, { error: 'must be 1' }),
   segmentation: segmentationSchema,
@@ -279,10 +277,10 @@ export const configSchema = z.strictObject({
       ),
     })
     .default({ rawSignalDays: DEFAULT_RAW_SIGNAL_DAYS }),
-  /** Renewal checkpoints and escalation deadlines (issue 4). */
-  timers: reserved,
-  /** Red-account escalation tiers (issue 4). */
-  escalation: reserved,
+  /** The renewal countdown: checkpoint days and hour, catching up a passed checkpoint. */
+  timers: timersSchema.default(defaultTimers),
+  /** The Red Account Process: detection, tiers and deadlines, close rules, strategies, notices. */
+  escalation: escalationSchema.default(defaultEscalation),
   /** Message templates, rendered with MJML (issue 5). */
   templates: templatesSchema,
 });

@@ -155,12 +155,25 @@ export function templateUses(config: TemplateSections): Map<string, TemplateUse[
   }
   for (const id of Object.keys(config.templates)) {
     if (uses.has(id)) continue;
+    const invitation = Object.entries(config.plays).find(
+      ([, play]) => play.template === id && play.kind === 'invitation',
+    );
     uses.set(id, [
-      {
-        where: 'no milestone journey (no journey step sends it)',
-        defined: new Set([...ACCOUNT_VARIABLES, ...brand]),
-        missing: (name) => brandMissing(name) ?? 'which only milestone journey messages have',
-      },
+      invitation
+        ? {
+            where: `review invitations (play ${invitation[0]})`,
+            defined: new Set([...ACCOUNT_VARIABLES, ...brand, 'reviewTitle', 'reviewWhen']),
+            missing: (name) => brandMissing(name) ?? 'which only milestone journey messages have',
+          }
+        : {
+            where: 'no milestone journey (no journey step sends it)',
+            defined: new Set([...ACCOUNT_VARIABLES, ...brand]),
+            missing: (name) =>
+              brandMissing(name) ??
+              (TEMPLATE_VARIABLES[name].source === 'review'
+                ? 'which only review invitations (plays of kind invitation) have'
+                : 'which only milestone journey messages have'),
+          },
     ]);
   }
   return uses;

@@ -12,3 +12,16 @@ export function fixedClock(at: Date | string): Clock {
 export function utcDay(at: Date | string): string {
   return new Date(at).toISOString().slice(0, 10);
 }
+
+/** One day in milliseconds: the one definition the shells and the core share. */
+export const DAY_MS = 86_400_000;
+
+/** ISO week of an instant (`2026-W07`): digests and weekly counts go by calendar week. */
+export function isoWeek(at: string | Date): string {
+  const date = new Date(at);
+  const thursday = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+  thursday.setUTCDate(thursday.getUTCDate() + 4 - (thursday.getUTCDay() || 7));
+  const yearStart = Date.UTC(thursday.getUTCFullYear(), 0, 1);
+  const week = Math.ceil(((thursday.getTime() - yearStart) / DAY_MS + 1) / 7);
+  return `${thursday.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}

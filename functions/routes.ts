@@ -6,7 +6,10 @@ export const FUNCTIONS = {
   accounts: { entry: 'functions/accounts/handler.ts', description: 'Upserts and reads accounts' },
   signals: { entry: 'functions/signals/handler.ts', description: 'Ingests health signals exactly once' },
   portfolio: { entry: 'functions/portfolio/handler.ts', description: 'Summarises health by segment' },
-  risks: { entry: 'functions/risks/handler.ts', description: 'Acknowledges risks; reads account timelines' },
+  risks: {
+    entry: 'functions/risks/handler.ts',
+    description: 'Acknowledges, resolves and sets root causes of risks; reads account timelines',
+  },
   messaging: {
     entry: 'functions/messaging/handler.ts',
     description: 'In-app messages per contact; sent and not-sent nudges per account',
@@ -34,11 +37,13 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/signals', fn: 'signals' },
   { method: 'GET', path: '/v1/accounts/{id}/timeline', fn: 'risks' },
   { method: 'POST', path: '/v1/risks/{id}/ack', fn: 'risks' },
+  { method: 'POST', path: '/v1/risks/{id}/resolve', fn: 'risks' },
+  { method: 'POST', path: '/v1/risks/{id}/causes', fn: 'risks' },
   { method: 'GET', path: '/v1/portfolio', fn: 'portfolio' },
   { method: 'POST', path: '/v1/webhooks/{source}', fn: 'webhooks', auth: 'signature' },
   { method: 'GET', path: '/v1/unsubscribe/{token}', fn: 'unsubscribe', auth: 'signature' },
   { method: 'POST', path: '/v1/unsubscribe/{token}', fn: 'unsubscribe', auth: 'signature' },
-  { method: 'GET', path: '/v1/contacts/{id}/messages', fn: 'messaging' },
+  { method: 'GET', path: '/v1/accounts/{id}/contacts/{contactId}/messages', fn: 'messaging' },
   { method: 'GET', path: '/v1/accounts/{id}/nudges', fn: 'messaging' },
 ];
 

@@ -232,6 +232,7 @@ export class ChurnGuard extends Construct {
       table: this.table,
       logRetention,
       config: functionConfig,
+      dailyNoticeHourUtc: this.config.escalation.notices.dailyHourUtc,
       email: this.email,
       brand: this.config.brand,
       scheduleDeadLetters,

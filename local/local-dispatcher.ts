@@ -2,7 +2,8 @@ import type { Mailer } from '#functions/shared/mailer';
 import type { Deps } from '#functions/shared/runtime';
 
 /**
- * What EventBridge Scheduler does in AWS: run the dispatcher every few minutes, here on the real clock. The
+ * What EventBridge Scheduler does in AWS, here on the real clock: the dispatcher every few seconds, and the daily
+ * health pass (with risk detection), the daily notice mails and the weekly digest when their time comes. The
  * workflow engine (a CDK synth of the stack) is built on the first run, after start-up, so `npm start` answers
  * at once. Runs never overlap.
  */
@@ -16,7 +17,7 @@ export function startLocalDispatcher(deps: Deps, everySeconds: number, mailer?: 
     try {
       if (!dispatch) {
         const { createWorkflowEngine } = await import('./workflow-engine.ts');
-        dispatch = createWorkflowEngine(deps, { mailer }).dispatch;
+        dispatch = createWorkflowEngine(deps, { mailer }).runDue;
       }
       await dispatch();
     } catch (error) {

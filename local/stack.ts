@@ -3,8 +3,10 @@ import type { Server } from 'node:http';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { defaultConfig } from '#config/default';
 import type { Config } from '#config/schema';
 import type { Clock } from '#core/clock';
+import { fromHeader } from '#core/journeys/render-message';
 import { type Mailer, sesMailer } from '#functions/shared/mailer';
 import type { Deps } from '#functions/shared/runtime';
 import { systemClock } from '#functions/shared/system-clock';
@@ -147,8 +149,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       server.close();
       throw error;
     });
+    const config = options.config ?? defaultConfig;
     const mailer = sesMailer({
-      from: process.env.CHURNGUARD_SENDER ?? 'churnguard@localhost',
+      from: fromHeader(process.env.CHURNGUARD_SENDER ?? config.messaging.from, config.brand),
       endpoint: ses.endpoint,
     });
     const dispatcher = startLocalDispatcher(

@@ -1,23 +1,29 @@
-import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { App } from 'aws-cdk-lib';
 import type { Clock } from '#core/clock';
 import { mjmlCompiler } from '#core/journeys/render';
+import { type ScheduledRunKind, scheduledRuns } from '#core/workflows/schedules';
 import type { TimerKind } from '#core/workflows/timers';
 import { type DispatchResult, dispatchDueTimers, type WorkflowStarter } from '#functions/dispatcher/app';
+import { createEffectsHandler } from '#functions/effects/app';
 import { createMilestoneJourneyHandler } from '#functions/milestone-journey/app';
 import { createRenewalCheckpointHandler } from '#functions/renewal-checkpoint/app';
 import { createRiskEscalationHandler } from '#functions/risk-escalation/app';
+import { type PassHooks, recomputeDaily } from '#functions/shared/health/recompute-portfolio';
 import type { Mailer } from '#functions/shared/mailer';
 import type { Deps } from '#functions/shared/runtime';
 import { ChurnGuardStack } from '#infra/stack';
 import { dueTimers } from '#store/timer-store';
+import { useCaseDeps } from '#usecases/account-view';
+import { sendDailyNotices } from '#usecases/daily-notices';
+import { sendRegionalDigests } from '#usecases/regional-digest';
+import { riskDetection } from '#usecases/risk-triggers';
 import { extractStateMachines } from './workflows/extract.ts';
 import { createWorkflowRuntime, type WorkflowRuntime } from './workflows/runtime.ts';
-import { sesv2Integrations } from './workflows/sesv2-integration.ts';
 
 /** Which state machine each timer kind starts: the construct ids in workflows/. */
 export const STATE_MACHINE_FOR: Record<TimerKind, string> = {
   renewal_checkpoint: 'RenewalCheckpoint',
+  risk_check: 'RiskEscalation',
   risk_deadline: 'RiskEscalation',
   journey_milestone: 'MilestoneJourney',
 };
@@ -46,54 +52,43 @@ export interface WorkflowEngine {
   starter: WorkflowStarter;
   /** One dispatcher run at the clock's current time, as EventBridge Scheduler triggers it in AWS. */
   dispatch(): Promise<DispatchResult>;
-  /** Moves a virtual clock to `to`, firing every timer due on the way, in due order (timers set by fired
-   * workflows included). */
+  /** One scheduled run (the daily health pass, the daily notice mails, the weekly digest), now. */
+  runScheduled(run: ScheduledRunKind): Promise<void>;
+  /** On a clock that moves by itself (npm start): the scheduled runs that came due since the last call, then a dispatch. */
+  runDue(): Promise<void>;
+  /**
+   * Moves a virtual clock to `to`, doing on the way what the deployment's schedules do, in time order: every timer
+   * due (timers set by fired workflows included), the daily health pass with risk detection at 05:00 UTC, each
+   * person's daily notice mail, and the weekly regional digest on Mondays.
+   */
   advance(to: Date | string, clock: Clock & { set(to: Date | string): void }): Promise<void>;
 }
 
 export interface WorkflowEngineOptions {
-  /** Where workflow email goes; locally SES local (see local/ses-local.ts). Without it nothing is mailed. */
+  /** Where workflow email goes; locally SES local (see local/ses-local.ts). Without it every send is settled failed. */
   mailer?: Mailer;
-  /**
-   * SES v2 client for state machines that call SES directly (`aws-sdk:sesv2:sendEmail`, the MilestoneJourney),
-   * e.g. one pointed at SES local. Without it such a send fails as "SES not configured" and is settled as failed.
-   */
-  ses?: SESv2Client;
   /** Forget executions this many days after they close, as Step Functions does (the simulator: 90). */
   forgetClosedExecutionsAfterDays?: number;
-}
-
-class SesNotConfigured extends Error {
-  constructor() {
-    super('no SES client was given to the local workflow engine');
-    this.name = 'SesNotConfigured';
-  }
+  /** Run the scheduled runs while advancing (default true); off for tests that drive them by hand. */
+  schedules?: boolean;
+  /** How the daily pass learns baselines (a sharded simulation learns them from every shard). */
+  learnBaselines?: PassHooks['learnBaselines'];
+  /** Told after each scheduled run how long it took, in milliseconds (benchmarks). */
+  onScheduledRun?: (run: ScheduledRunKind, ms: number) => void;
 }
 
 export function createWorkflowEngine(deps: Deps, options: WorkflowEngineOptions = {}): WorkflowEngine {
-  const taskDeps = {
-    db: deps.db,
-    clock: deps.clock,
-    mailer: options.mailer,
-    ...(deps.config ? { config: deps.config } : {}),
-  };
+  const useCase = useCaseDeps(deps);
+  const withMail = { ...useCase, mailer: options.mailer };
   const runtime = createWorkflowRuntime({
     stateMachines: deployedStateMachines(),
     taskHandlers: {
-      'renewal-checkpoint': createRenewalCheckpointHandler(taskDeps),
-      'risk-escalation': createRiskEscalationHandler(taskDeps),
-      'milestone-journey': createMilestoneJourneyHandler(taskDeps, { compile: mjmlCompiler }),
+      'renewal-checkpoint': createRenewalCheckpointHandler(deps),
+      'risk-escalation': createRiskEscalationHandler(deps),
+      'milestone-journey': createMilestoneJourneyHandler(deps),
+      effects: createEffectsHandler({ ...withMail, compile: mjmlCompiler }),
     },
-    serviceIntegrations: {
-      dynamodb: { client: deps.db.doc, tableName: deps.db.tableName },
-      handlers: options.ses
-        ? sesv2Integrations(options.ses)
-        : {
-            'aws-sdk:sesv2:sendEmail': async () => {
-              throw new SesNotConfigured();
-            },
-          },
-    },
+    serviceIntegrations: { dynamodb: { client: deps.db.doc, tableName: deps.db.tableName }, handlers: {} },
     clock: deps.clock,
     ...(options.forgetClosedExecutionsAfterDays === undefined
       ? {}
@@ -112,19 +107,51 @@ export function createWorkflowEngine(deps: Deps, options: WorkflowEngineOptions 
     },
   };
   const dispatch = () => dispatchDueTimers(deps.db, starter, deps.clock.now());
+  const detection: PassHooks = {
+    ...riskDetection(useCase),
+    ...(options.learnBaselines ? { learnBaselines: options.learnBaselines } : {}),
+  };
+  const runScheduled = async (run: ScheduledRunKind) => {
+    const started = Date.now();
+    if (run === 'daily-health-pass') await recomputeDaily(deps, useCase.config, detection);
+    else if (run === 'daily-notices') await sendDailyNotices(withMail);
+    else await sendRegionalDigests(withMail);
+    options.onScheduledRun?.(run, Date.now() - started);
+  };
+  let scheduledUpTo = deps.clock.now();
+  const noticeHour = useCase.config.escalation.notices.dailyHourUtc;
   return {
     runtime,
     starter,
     dispatch,
+    runScheduled,
+    async runDue() {
+      const now = deps.clock.now();
+      if (options.schedules !== false) {
+        for (const run of scheduledRuns(scheduledUpTo, now, noticeHour)) await runScheduled(run.run);
+      }
+      scheduledUpTo = now;
+      await dispatch();
+    },
     async advance(to, clock) {
       const target = new Date(to);
       for (;;) {
-        const [next] = await dueTimers(deps.db, target, 1);
-        if (!next) break;
-        if (Date.parse(next.dueAt) > clock.now().getTime()) clock.set(next.dueAt);
+        const [timer] = await dueTimers(deps.db, target, 1);
+        const [scheduled] =
+          options.schedules === false ? [] : scheduledRuns(scheduledUpTo, target, noticeHour);
+        const timerAt = timer ? Date.parse(timer.dueAt) : Number.POSITIVE_INFINITY;
+        if (!scheduled && !timer) break;
+        if (scheduled && scheduled.at.getTime() <= timerAt) {
+          if (scheduled.at.getTime() > clock.now().getTime()) clock.set(scheduled.at);
+          scheduledUpTo = scheduled.at;
+          await runScheduled(scheduled.run);
+          continue;
+        }
+        if (timerAt > clock.now().getTime()) clock.set(new Date(timerAt));
         await dispatch();
       }
-      clock.set(target);
+      if (target.getTime() > clock.now().getTime()) clock.set(target);
+      if (target.getTime() > scheduledUpTo.getTime()) scheduledUpTo = target;
     },
   };
 }

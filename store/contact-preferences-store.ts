@@ -45,3 +45,23 @@ export async function suppressedAmong(db: Db, emails: readonly string[]): Promis
   const items = await batchGet(db, unique.map(keys.suppressed));
   return new Set(items.map((item) => String(item.email)));
 }
+
+/** Records that a contact left the customer (a sponsor_left naming them): they get nothing further. */
+export async function markDeparted(db: Db, accountId: string, contactId: string, at: string): Promise<void> {
+  await db.doc.send(
+    new PutCommand({
+      TableName: db.tableName,
+      Item: { ...keys.departed(accountId, contactId), kind: 'departed', accountId, contactId, at },
+    }),
+  );
+}
+
+/** Contact ids of the account that left it. */
+export async function departedContacts(db: Db, accountId: string): Promise<Set<string>> {
+  const items = await queryAll(db, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': keys.accountPartition(accountId), ':prefix': keys.departedPrefix },
+    ConsistentRead: true,
+  });
+  return new Set(items.map((item) => String(item.contactId)));
+}

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 /** Domain errors the store raises; handlers map them to responses in one place. */
 export class NotFoundError extends Error {
   constructor(what: string) {
@@ -25,6 +26,37 @@ export async function whenConditionHolds(write: () => Promise<unknown>): Promise
     return true;
   } catch (error) {
     if (isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
+}
+
+const cancellationReasons = z.object({
+  name: z.literal('TransactionCanceledException'),
+  CancellationReasons: z.array(z.object({ Code: z.string().optional() })).optional(),
+});
+
+/**
+ * A transaction refused only because one of its own conditions did not hold: the named outcome "already done" or
+ * "someone else was first". A cancellation for any other reason (throttling, a conflict with another transaction,
+ * a validation error) is not that, and is thrown for the caller or the platform to retry.
+ */
+export function isConditionCancellation(error: unknown): boolean {
+  const parsed = cancellationReasons.safeParse(error);
+  if (!parsed.success) return false;
+  const codes = (parsed.data.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+  return (
+    codes.includes('ConditionalCheckFailed') &&
+    codes.every((c) => c === 'None' || c === 'ConditionalCheckFailed')
+  );
+}
+
+/** Runs a transaction with conditions: true when written, false when a condition did not hold; anything else throws. */
+export async function whenTransactionConditionsHold(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isConditionCancellation(error)) return false;
     throw error;
   }
 }

@@ -12,7 +12,7 @@ export interface InAppMessage {
   accountId: string;
   at: string;
   playId: string;
-  milestone: string;
+  about: string;
   subject: string;
   text: string;
 }
@@ -22,7 +22,7 @@ const inAppItem = z.object({
   accountId: z.string(),
   at: z.string(),
   playId: z.string(),
-  milestone: z.string(),
+  about: z.string(),
   subject: z.string(),
   text: z.string(),
 });
@@ -33,7 +33,7 @@ export async function putInAppMessage(db: Db, key: MessageKey, message: InAppMes
     new PutCommand({
       TableName: db.tableName,
       Item: {
-        ...keys.inAppMessage(message.contactId, message.at, messageKeyId(key)),
+        ...keys.inAppMessage(message.accountId, message.contactId, message.at, messageKeyId(key)),
         kind: 'inApp',
         ...message,
       },
@@ -41,11 +41,16 @@ export async function putInAppMessage(db: Db, key: MessageKey, message: InAppMes
   );
 }
 
-/** A contact's in-app messages, newest first. */
-export async function listInAppMessages(db: Db, contactId: string, limit = 50): Promise<InAppMessage[]> {
+/** A contact's in-app messages, newest first (contacts are per account: two accounts may each have an "ann"). */
+export async function listInAppMessages(
+  db: Db,
+  accountId: string,
+  contactId: string,
+  limit = 50,
+): Promise<InAppMessage[]> {
   const items = await queryAll(db, {
     KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': keys.inAppPartition(contactId) },
+    ExpressionAttributeValues: { ':pk': keys.inAppPartition(accountId, contactId) },
     ScanIndexForward: false,
   });
   return items.slice(0, limit).map((item) => parseItem(inAppItem, item, 'in-app message'));

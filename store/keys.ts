@@ -24,22 +24,31 @@ import { createHash } from 'node:crypto';
  *   REVIEW#<region> / <accountId>                        an account on its region's weekly cross-functional review
  *   ACCOUNT#<accountId> / EVENT#<causeId>                a timeline entry, written once per cause
  *
- * Journeys and nudges (store/send-ledger-store.ts, contact-preferences-store.ts, in-app-store.ts):
+ * Messages (store/send-ledger-store.ts, notice-queue-store.ts, contact-preferences-store.ts, in-app-store.ts):
  *
- *   ACCOUNT#<accountId> / SEND#<play>#<milestone>#<recipient>#<occurrence>
- *                                                        send ledger: reserved (conditional put) before SES is
- *                                                        called, then sent or failed; guards every send once
- *   ACCOUNT#<accountId> / NOTSENT#<play>#<milestone>#<recipient>#<occurrence>#<reason>
+ *   ACCOUNT#<accountId> / SEND#<play>#<about>#<recipient>#<occurrence>
+ *                                                        send ledger: one row per message ever decided, reserved
+ *                                                        (conditional put) with its rendered content before
+ *                                                        anything is sent; then sending, sent or failed (or
+ *                                                        queued for a daily notice mail); guards every send once
+ *   TEAM#<name> / SEND#<play>#<about>#<recipient>#<occurrence>
+ *                                                        the same for mail that belongs to no one account: the
+ *                                                        daily notice mail of a person, the weekly regional digest
+ *   NOTICEQ#<yyyy-mm-dd> / <recipient hash>#<accountId>#<message key>
+ *                                                        a routine notice waiting for that day's mail to its
+ *                                                        recipient (the row it settles is in the account's ledger)
+ *   ACCOUNT#<accountId> / NOTSENT#<play>#<about>#<recipient>#<occurrence>#<reason>
  *                                                        a message not sent and why (dropped, deferred, held out,
  *                                                        would have sent); rewritten identically on a retry
  *   ACCOUNT#<accountId> / UNSUBSCRIBED#<contactId>       a contact who unsubscribed (one click)
+ *   ACCOUNT#<accountId> / DEPARTED#<contactId>           a contact who left the customer (sponsor_left naming them)
  *   SUPPRESSED#<email lower case> / SUPPRESSED           an address SES reported as bounced or complained
- *   INAPP#<contactId> / <at>#<play>#<milestone>#<occurrence>  an in-app message for the vendor's product UI
+ *   INAPP#<accountId>#<contactId> / <at>#<message key>   an in-app message for the vendor's product UI
  *   SETTINGS#UNSUBSCRIBE / HMAC                          the HMAC key of unsubscribe links, generated once
  *   ACCOUNT#<accountId> / REVIEW#<reviewId>              a business / health-check review and its outcome
  *   RISKS#<region> / <riskId>                            an open risk, indexed by region for the weekly digest
  *   RISKREGIONS / <region>                               the regions that have had risks
- *   DIGEST#<region> / LAST                               what the last weekly digest listed, to say what changed
+ *   DIGEST#<region> / WEEK#<iso week>                    what that week's digest listed, to say what changed next
  *
  * Health (store/health-store.ts, baseline-store.ts, portfolio-store.ts, dirty-store.ts):
  *
@@ -69,6 +78,9 @@ import { createHash } from 'node:crypto';
  */
 export type Key = { pk: string; sk: string };
 
+/** Whose ledger a message is in: an account's, or a team's (a person's daily notices, a region's digest). */
+export type LedgerOwner = { accountId: string } | { team: string };
+
 const MAX_KEY_PART = 512;
 
 /** A vendor-supplied key part, bounded: long ones are hashed (deterministically, so replays hit the same key). */
@@ -78,6 +90,11 @@ function keyPart(value: string): string {
 }
 
 const ACCOUNT = 'ACCOUNT#';
+
+/** The partition of a send ledger row: its account's, or a team's for mail that belongs to no one account. */
+function ledgerPartition(owner: LedgerOwner): string {
+  return 'accountId' in owner ? `${ACCOUNT}${owner.accountId}` : `TEAM#${keyPart(owner.team)}`;
+}
 
 /** Partitions the account registry and the dirty markers are spread over. */
 export const SHARD_COUNT = 8;
@@ -178,10 +195,21 @@ export const keys = {
     sk: `EVENT#${causeId}`,
   }),
   timelinePrefix: 'EVENT#',
-  sendLedger: (accountId: string, messageKeyId: string): Key => ({
-    pk: `${ACCOUNT}${accountId}`,
+  ledgerPartition,
+  sendLedger: (owner: LedgerOwner, messageKeyId: string): Key => ({
+    pk: ledgerPartition(owner),
     sk: `SEND#${keyPart(messageKeyId)}`,
   }),
+  noticeQueuePartition: (day: string) => `NOTICEQ#${day}`,
+  noticeQueued: (day: string, recipientHash: string, accountId: string, messageKeyId: string): Key => ({
+    pk: `NOTICEQ#${day}`,
+    sk: `${recipientHash}#${accountId}#${keyPart(messageKeyId)}`,
+  }),
+  departed: (accountId: string, contactId: string): Key => ({
+    pk: `${ACCOUNT}${accountId}`,
+    sk: `DEPARTED#${contactId}`,
+  }),
+  departedPrefix: 'DEPARTED#',
   sendLedgerPrefix: 'SEND#',
   notSent: (accountId: string, messageKeyId: string, reason: string): Key => ({
     pk: `${ACCOUNT}${accountId}`,
@@ -198,14 +226,15 @@ export const keys = {
     sk: 'SUPPRESSED',
   }),
   unsubscribeSecret: { pk: 'SETTINGS#UNSUBSCRIBE', sk: 'HMAC' } as Key,
-  inAppPartition: (contactId: string) => `INAPP#${contactId}`,
-  inAppMessage: (contactId: string, at: string, messageKeyId: string): Key => ({
-    pk: `INAPP#${contactId}`,
+  inAppPartition: (accountId: string, contactId: string) => `INAPP#${accountId}#${contactId}`,
+  inAppMessage: (accountId: string, contactId: string, at: string, messageKeyId: string): Key => ({
+    pk: `INAPP#${accountId}#${contactId}`,
     sk: `${at}#${keyPart(messageKeyId)}`,
   }),
   regionRisk: (region: string, riskId: string): Key => ({ pk: `RISKS#${region}`, sk: riskId }),
   riskRegion: (region: string): Key => ({ pk: 'RISKREGIONS', sk: region }),
-  lastDigest: (region: string): Key => ({ pk: `DIGEST#${region}`, sk: 'LAST' }),
+  digestPartition: (region: string) => `DIGEST#${region}`,
+  digestWeek: (region: string, week: string): Key => ({ pk: `DIGEST#${region}`, sk: `WEEK#${week}` }),
   review: (accountId: string, reviewId: string): Key => ({
     pk: `${ACCOUNT}${accountId}`,
     sk: `REVIEW#${reviewId}`,

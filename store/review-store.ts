@@ -1,26 +1,12 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type ReviewRecord, reviewRecordSchema } from '#core/workflows/review-record';
 import { queryAll } from './batch.ts';
 import type { Db } from './client.ts';
 import { whenConditionHolds } from './errors.ts';
 import { keys } from './keys.ts';
+import { parseItem } from './parse-item.ts';
 
-export interface ReviewRecord {
-  reviewId: string;
-  accountId: string;
-  reviewKind: string;
-  status: 'scheduled' | 'held' | 'missed';
-  scheduledAt: string;
-  startsAt: string;
-  invitedTo: string[];
-}
-
-/** A renewal review's id: the checkpoint that asked for it and the renewal it prepares (`T-90-2026-09-30`). */
-export const reviewIdFor = (checkpointRef: string, renewalDate: string) => `${checkpointRef}-${renewalDate}`;
-
-/** The renewal date a renewal review prepares, read back from its id; undefined for other reviews. */
-export function renewalOfReview(reviewId: string): string | undefined {
-  return /(\d{4}-\d{2}-\d{2})$/.exec(reviewId)?.[1];
-}
+export type { ReviewRecord } from '#core/workflows/review-record';
 
 /** Every review of an account, oldest id first. */
 export async function listReviews(db: Db, accountId: string): Promise<ReviewRecord[]> {
@@ -29,7 +15,7 @@ export async function listReviews(db: Db, accountId: string): Promise<ReviewReco
     ExpressionAttributeValues: { ':pk': keys.accountPartition(accountId), ':prefix': 'REVIEW#' },
     ConsistentRead: true,
   });
-  return items.map(({ pk: _pk, sk: _sk, kind: _kind, ...review }) => review as unknown as ReviewRecord);
+  return items.map((item) => parseItem(reviewRecordSchema, item, 'review'));
 }
 
 /** Creates the review once per id; false when it exists (a retry), in which case no invitation is sent again. */

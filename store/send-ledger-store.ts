@@ -1,140 +1,212 @@
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { type MessageKey, messageKeyId, type Verdict } from '#core/journeys/messages';
 import type { PastSend } from '#core/journeys/restraint';
 import { queryAll } from './batch.ts';
 import type { Db } from './client.ts';
 import { whenConditionHolds } from './errors.ts';
-import { keys } from './keys.ts';
+import { keys, type LedgerOwner } from './keys.ts';
 import { parseItem } from './parse-item.ts';
 
 /**
- * The send ledger: one item per (play, milestone, recipient, occurrence), reserved with a conditional write
- * BEFORE SES (or the in-app store) is called, so retries, replays and concurrent runs never send twice.
+ * The send ledger: one row per message ever decided (per play, subject, recipient and occurrence), reserved with a
+ * conditional put, with its rendered content, BEFORE anything is sent. Retries, replays and concurrent runs find
+ * the row and send nothing.
  *
- * The one crash window: SES accepted the message and the process died before `markSent`. The item then stays
- * `reserved` and every later attempt finds the reservation and does not send: it fails toward never sending
- * twice (at worst a reserved-but-unsent message is lost, never duplicated). `reserved` items older than a few
- * minutes are reported as "delivery unknown" by `listSends`.
+ * Lifecycle: `reserved` (content stored, waiting for the deliver step) -> `sending` (claimed by one deliver run)
+ * -> `sent` | `failed`. A routine notice is `queued` for its recipient's daily mail and settled `sent` or `failed`
+ * with that mail. A throttled send is released from `sending` back to `reserved` (SES accepted nothing) and
+ * retried. The one crash window is after SES accepted the message and before `sent` was recorded: the row stays
+ * `sending` and is never sent again, so delivery fails toward never sending twice (DESIGN decision 4);
+ * `listSends` reports such rows as `sending`.
  */
-export type SendStatus = 'reserved' | 'sent' | 'failed';
+export const SEND_STATUSES = ['reserved', 'queued', 'sending', 'sent', 'failed'] as const;
+export type SendStatus = (typeof SEND_STATUSES)[number];
 
-export interface SendRecord extends MessageKey {
-  accountId: string;
-  channel: string;
-  priority: number;
-  status: SendStatus;
-  reservedAt: string;
-  sentAt?: string;
-  messageId?: string;
-  error?: string;
-  execution?: string;
-}
+const attachmentSchema = z.object({ filename: z.string(), contentType: z.string(), content: z.string() });
 
-const sendItem = z.object({
-  accountId: z.string(),
+/** The rendered mail a row carries until it is delivered (the HTML and attachments are dropped afterwards). */
+export const outgoingSchema = z.object({
+  to: z.array(z.string()),
+  cc: z.array(z.string()).default([]),
+  subject: z.string(),
+  text: z.string(),
+  html: z.string().optional(),
+  headers: z.array(z.object({ name: z.string(), value: z.string() })).default([]),
+  attachments: z.array(attachmentSchema).default([]),
+  /** The SES contact-list topic it goes under (contact mail), by its play's kind. */
+  topic: z.string().optional(),
+});
+export type Outgoing = z.infer<typeof outgoingSchema>;
+
+/** What the timeline says once the message went out. */
+const timelineNoteSchema = z.object({
+  action: z.string(),
+  what: z.string(),
+  why: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type TimelineNote = z.infer<typeof timelineNoteSchema>;
+
+/** A daily notice mail lists the account rows it settles. */
+const includedSchema = z.object({ accountId: z.string(), key: z.string() });
+
+export const sendRecordSchema = z.object({
+  accountId: z.string().optional(),
+  team: z.string().optional(),
   playId: z.string(),
-  milestone: z.string(),
+  about: z.string(),
   recipientId: z.string(),
   occurrence: z.string(),
   channel: z.string(),
+  audience: z.enum(['contact', 'internal']),
   priority: z.number(),
-  status: z.enum(['reserved', 'sent', 'failed']),
+  status: z.enum(SEND_STATUSES),
   reservedAt: z.string(),
   sentAt: z.string().optional(),
   messageId: z.string().optional(),
   error: z.string().optional(),
   execution: z.string().optional(),
+  outgoing: outgoingSchema.optional(),
+  timeline: timelineNoteSchema.optional(),
+  /** Queued routine notices: the day's mail that will carry it. */
+  queuedFor: z.string().optional(),
+  includes: z.array(includedSchema).optional(),
 });
+export type SendRecord = z.infer<typeof sendRecordSchema>;
 
-const notReservedBefore = 'attribute_not_exists(pk)';
-const stillReserved = '#status = :reserved';
+export const ownerOf = (record: Pick<SendRecord, 'accountId' | 'team'>): LedgerOwner =>
+  record.accountId !== undefined ? { accountId: record.accountId } : { team: record.team ?? '' };
 
-export class AlreadyReservedError extends Error {
-  constructor(readonly key: MessageKey) {
-    super(`message ${messageKeyId(key)} is already in the send ledger`);
-    this.name = 'AlreadyReservedError';
-  }
+export interface Reservation {
+  owner: LedgerOwner;
+  key: MessageKey;
+  channel: string;
+  audience: 'contact' | 'internal';
+  priority: number;
+  at: string;
+  execution?: string;
+  status: 'reserved' | 'queued';
+  outgoing?: Outgoing;
+  timeline?: TimelineNote;
+  queuedFor?: string;
+  includes?: { accountId: string; key: string }[];
 }
 
-/** Reserves a send; false when it is already in the ledger (sent, reserved by another run, or failed). */
-export async function reserveSend(
-  db: Db,
-  accountId: string,
-  key: MessageKey,
-  details: { channel: string; priority: number; at: string; execution?: string },
-): Promise<boolean> {
-  const record: SendRecord = {
-    ...key,
-    accountId,
-    channel: details.channel,
-    priority: details.priority,
-    status: 'reserved',
-    reservedAt: details.at,
-    execution: details.execution,
-  };
+/** Reserves a message; false when it is already in the ledger (in any state). */
+export async function reserveSend(db: Db, reservation: Reservation): Promise<boolean> {
+  const { owner, key, at, ...rest } = reservation;
   return whenConditionHolds(async () => {
     await db.doc.send(
       new PutCommand({
         TableName: db.tableName,
-        Item: { ...keys.sendLedger(accountId, messageKeyId(key)), kind: 'send', ...record },
-        ConditionExpression: notReservedBefore,
+        Item: {
+          ...keys.sendLedger(owner, messageKeyId(key)),
+          kind: 'send',
+          ...owner,
+          ...key,
+          ...rest,
+          reservedAt: at,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
   });
 }
 
-async function settle(
+export async function getSend(db: Db, owner: LedgerOwner, keyId: string): Promise<SendRecord | undefined> {
+  const out = await db.doc.send(
+    new GetCommand({ TableName: db.tableName, Key: keys.sendLedger(owner, keyId), ConsistentRead: true }),
+  );
+  return out.Item ? parseItem(sendRecordSchema, out.Item, `send ledger row ${keyId}`) : undefined;
+}
+
+async function transition(
   db: Db,
-  accountId: string,
-  key: MessageKey,
-  set: Record<string, string>,
+  owner: LedgerOwner,
+  keyId: string,
+  from: SendStatus,
+  set: Record<string, unknown>,
+  remove: readonly string[] = [],
 ): Promise<boolean> {
   const names = Object.keys(set);
   return whenConditionHolds(async () => {
     await db.doc.send(
       new UpdateCommand({
         TableName: db.tableName,
-        Key: keys.sendLedger(accountId, messageKeyId(key)),
-        UpdateExpression: `SET ${names.map((n) => `#${n} = :${n}`).join(', ')}`,
-        ConditionExpression: stillReserved,
-        ExpressionAttributeNames: Object.fromEntries(names.map((n) => [`#${n}`, n])),
+        Key: keys.sendLedger(owner, keyId),
+        UpdateExpression: `SET ${names.map((n) => `#${n} = :${n}`).join(', ')}${
+          remove.length ? ` REMOVE ${remove.map((r) => `#${r}`).join(', ')}` : ''
+        }`,
+        ConditionExpression: '#status = :from',
+        ExpressionAttributeNames: Object.fromEntries(
+          [...names, ...remove, 'status'].map((n) => [`#${n}`, n]),
+        ),
         ExpressionAttributeValues: {
           ...Object.fromEntries(names.map((n) => [`:${n}`, set[n]])),
-          ':reserved': 'reserved',
+          ':from': from,
         },
       }),
     );
   });
 }
 
-/** Records the provider's message id; false when the send was not (or no longer) reserved. */
-export function markSent(db: Db, accountId: string, key: MessageKey, messageId: string, at: string) {
-  return settle(db, accountId, key, { status: 'sent', messageId, sentAt: at });
+/** One deliver run claims a reserved row; false when another run has it or it is settled. */
+export function claimSend(db: Db, owner: LedgerOwner, keyId: string, at: string) {
+  return transition(db, owner, keyId, 'reserved', { status: 'sending', sentAt: at });
 }
 
-/** Records that the provider refused the message; the reservation stays, so it is never retried. */
-export function markFailed(db: Db, accountId: string, key: MessageKey, error: string, at: string) {
-  return settle(db, accountId, key, { status: 'failed', error: error.slice(0, 1000), sentAt: at });
+/** A throttled send goes back to `reserved` for the retry: the provider accepted nothing. */
+export function releaseSend(db: Db, owner: LedgerOwner, keyId: string) {
+  return transition(db, owner, keyId, 'sending', { status: 'reserved' }, ['sentAt']);
+}
+
+/** What is kept of a delivered message: who, the subject and the text (the HTML and attachments go). */
+const kept = (outgoing: Outgoing | undefined) =>
+  outgoing ? { ...outgoing, html: undefined, attachments: [] } : undefined;
+
+export interface Settlement {
+  from: SendStatus;
+  at: string;
+  outgoing?: Outgoing;
+}
+
+/** The provider accepted it: its message id is recorded. */
+export function markSent(db: Db, owner: LedgerOwner, keyId: string, messageId: string, how: Settlement) {
+  return transition(db, owner, keyId, how.from, {
+    status: 'sent',
+    messageId,
+    sentAt: how.at,
+    ...(how.outgoing ? { outgoing: kept(how.outgoing) } : {}),
+  });
+}
+
+/** The provider refused it (or it could not be built): never retried. */
+export function markFailed(db: Db, owner: LedgerOwner, keyId: string, error: string, how: Settlement) {
+  return transition(db, owner, keyId, how.from, {
+    status: 'failed',
+    error: error.slice(0, 1000),
+    sentAt: how.at,
+    ...(how.outgoing ? { outgoing: kept(how.outgoing) } : {}),
+  });
 }
 
 export async function listSends(db: Db, accountId: string): Promise<SendRecord[]> {
   const items = await queryAll(db, {
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': keys.accountPartition(accountId), ':prefix': keys.sendLedgerPrefix },
+    ExpressionAttributeValues: {
+      ':pk': keys.ledgerPartition({ accountId }),
+      ':prefix': keys.sendLedgerPrefix,
+    },
     ConsistentRead: true,
   });
-  return items.map((item) => parseItem(sendItem, item, 'send ledger entry'));
+  return items.map((item) => parseItem(sendRecordSchema, item, 'send ledger row'));
 }
 
-/** The account's sends for the contact-pressure budget: reserved or sent (a failed send reached nobody). */
-export async function recentSends(db: Db, accountId: string): Promise<PastSend[]> {
-  return toPastSends(await listSends(db, accountId));
-}
-
+/** What counts against a contact's budget: contact messages reserved, on their way or sent (not failed). */
 export function toPastSends(sends: readonly SendRecord[]): PastSend[] {
   return sends
-    .filter((s) => s.status !== 'failed' && s.channel !== 'csm_notice')
+    .filter((s) => s.audience === 'contact' && s.status !== 'failed')
     .map((s) => ({ recipientId: s.recipientId, at: s.sentAt ?? s.reservedAt, priority: s.priority }));
 }
 
@@ -152,7 +224,7 @@ export interface NotSentRecord extends MessageKey {
 const notSentItem = z.object({
   accountId: z.string(),
   playId: z.string(),
-  milestone: z.string(),
+  about: z.string(),
   recipientId: z.string(),
   occurrence: z.string(),
   at: z.string(),
@@ -176,7 +248,7 @@ export async function recordNotSent(db: Db, record: NotSentRecord): Promise<void
   );
 }
 
-/** What was not sent to an account's contacts, and why, oldest first. */
+/** What was not sent to an account's people, and why, oldest first. */
 export async function listNotSent(db: Db, accountId: string): Promise<NotSentRecord[]> {
   const items = await queryAll(db, {
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',

@@ -5,12 +5,15 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { Timer, TimerKind } from '#core/workflows/timers';
+import { z } from 'zod';
+import { DAY_MS } from '#core/clock';
+import { TIMER_KINDS, type Timer, type TimerKind } from '#core/workflows/timers';
 import { batchGet, queryAll } from './batch.ts';
 import type { Db } from './client.ts';
-import { isConditionalCheckFailed, isTransactionCanceled } from './errors.ts';
+import { isConditionalCheckFailed, whenTransactionConditionsHold } from './errors.ts';
 import { keys } from './keys.ts';
 import { backoffMs, mapLimit, sleep } from './parallel.ts';
+import { parseItem } from './parse-item.ts';
 
 /** `kind` on an item names the item type ('timer'); the timer's own kind is stored as `timerKind`. */
 function dueItem(timer: Timer) {
@@ -26,14 +29,40 @@ function dueItem(timer: Timer) {
   };
 }
 
+const dueItemSchema = z.object({
+  timerKind: z.enum(TIMER_KINDS),
+  accountId: z.string(),
+  ref: z.string(),
+  dueAt: z.string(),
+  payload: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+});
+
 function toTimer(item: Record<string, unknown>): Timer {
-  return {
-    kind: item.timerKind as TimerKind,
-    accountId: String(item.accountId),
-    ref: String(item.ref),
-    dueAt: String(item.dueAt),
-    payload: (item.payload ?? {}) as Timer['payload'],
-  };
+  const { timerKind, ...timer } = parseItem(dueItemSchema, item, 'timer');
+  return { kind: timerKind, ...timer };
+}
+
+const pointerSchema = z.object({
+  sk: z.string(),
+  dueAt: z.string(),
+  status: z.enum(['pending', 'fired', 'cancelled']),
+});
+type Pointer = z.infer<typeof pointerSchema>;
+
+async function readPointer(
+  db: Db,
+  accountId: string,
+  kind: TimerKind,
+  ref: string,
+): Promise<Pointer | undefined> {
+  const out = await db.doc.send(
+    new GetCommand({
+      TableName: db.tableName,
+      Key: keys.timerPointer(accountId, kind, ref),
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item ? parseItem(pointerSchema, out.Item, `timer pointer ${kind} ${ref}`) : undefined;
 }
 
 /**
@@ -41,14 +70,20 @@ function toTimer(item: Record<string, unknown>): Timer {
  * (a renewal date moved). The move is one transaction: the old due entry never lingers beside the new one.
  */
 export async function scheduleTimer(db: Db, timer: Timer): Promise<void> {
-  const pointerKey = keys.timerPointer(timer.accountId, timer.kind, timer.ref);
-  const current = await db.doc.send(
-    new GetCommand({ TableName: db.tableName, Key: pointerKey, ConsistentRead: true }),
-  );
-  const previousDue = current.Item?.dueAt as string | undefined;
-  if (previousDue === timer.dueAt && current.Item?.status === 'pending') return;
-  await db.doc.send(new TransactWriteCommand({ TransactItems: placement(db, timer, current.Item) }));
+  const current = await readPointer(db, timer.accountId, timer.kind, timer.ref);
+  if (current?.dueAt === timer.dueAt && current.status === 'pending') return;
+  await db.doc.send(new TransactWriteCommand({ TransactItems: placement(db, timer, current) }));
   await lowerCursor(db, timer.dueAt.slice(0, 10));
+}
+
+/**
+ * Schedules a timer only if this account never had one of that kind and ref (pending, fired or cancelled): for a
+ * one-off like the checkpoint an account missed by arriving late, which a later profile update must not repeat.
+ */
+export async function scheduleTimerOnce(db: Db, timer: Timer): Promise<boolean> {
+  if (await readPointer(db, timer.accountId, timer.kind, timer.ref)) return false;
+  await scheduleTimer(db, timer);
+  return true;
 }
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -66,9 +101,9 @@ const RETRYABLE_CANCELLATION = new Set([
 ]);
 
 /** The writes that put one timer in place, moving it off its old due time if it had one: applied together. */
-function placement(db: Db, timer: Timer, pointer: Record<string, unknown> | undefined): TransactItem[] {
+function placement(db: Db, timer: Timer, pointer: Pointer | undefined): TransactItem[] {
   const pointerKey = keys.timerPointer(timer.accountId, timer.kind, timer.ref);
-  const previousDue = pointer?.dueAt as string | undefined;
+  const previousDue = pointer?.dueAt;
   const pending = pointer?.status === 'pending';
   return [
     ...(previousDue && pending
@@ -118,12 +153,15 @@ export async function scheduleTimers(db: Db, list: readonly Timer[]): Promise<vo
   // One write per timer: a timer named twice (same account, kind and ref) takes its last due time.
   const timers = [...new Map(list.map((t) => [`${t.accountId}\u0000${t.kind}\u0000${t.ref}`, t])).values()];
   if (timers.length === 0) return;
-  const pointers = new Map<string, Record<string, unknown>>();
+  const pointers = new Map<string, Pointer>();
   for (const item of await batchGet(
     db,
     timers.map((t) => keys.timerPointer(t.accountId, t.kind, t.ref)),
   ))
-    pointers.set(`${String(item.pk)}\u0000${String(item.sk)}`, item);
+    pointers.set(
+      `${String(item.pk)}\u0000${String(item.sk)}`,
+      parseItem(pointerSchema, item, 'timer pointer'),
+    );
   const transactions: TransactItem[][] = [];
   let current: TransactItem[] = [];
   let earliest: string | undefined;
@@ -147,18 +185,16 @@ export async function scheduleTimers(db: Db, list: readonly Timer[]): Promise<vo
 /** Cancels one pending timer; false when it was not pending (fired, cancelled or never set). */
 export async function cancelTimer(db: Db, accountId: string, kind: TimerKind, ref: string): Promise<boolean> {
   const pointerKey = keys.timerPointer(accountId, kind, ref);
-  const pointer = await db.doc.send(
-    new GetCommand({ TableName: db.tableName, Key: pointerKey, ConsistentRead: true }),
-  );
-  if (pointer.Item?.status !== 'pending') return false;
-  try {
-    await db.doc.send(
+  const pointer = await readPointer(db, accountId, kind, ref);
+  if (pointer?.status !== 'pending') return false;
+  return whenTransactionConditionsHold(() =>
+    db.doc.send(
       new TransactWriteCommand({
         TransactItems: [
           {
             Delete: {
               TableName: db.tableName,
-              Key: keys.timerDue(String(pointer.Item.dueAt), kind, accountId, ref),
+              Key: keys.timerDue(pointer.dueAt, kind, accountId, ref),
             },
           },
           {
@@ -173,12 +209,8 @@ export async function cancelTimer(db: Db, accountId: string, kind: TimerKind, re
           },
         ],
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isTransactionCanceled(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** Cancels an account's pending timers (all, or of one kind): a churned or renewed account gets no more actions. */
@@ -186,16 +218,18 @@ export async function cancelTimers(db: Db, accountId: string, kind?: TimerKind):
   let cancelled = 0;
   for (const timer of await pendingTimers(db, accountId)) {
     if (kind && timer.kind !== kind) continue;
-    if (await cancelTimer(db, accountId, timer.kind as TimerKind, timer.ref)) cancelled++;
+    if (await cancelTimer(db, accountId, timer.kind, timer.ref)) cancelled++;
   }
   return cancelled;
 }
+
+const cursorSchema = z.object({ day: z.string() });
 
 async function readCursor(db: Db): Promise<string | undefined> {
   const out = await db.doc.send(
     new GetCommand({ TableName: db.tableName, Key: keys.dispatcherCursor, ConsistentRead: true }),
   );
-  return out.Item?.day as string | undefined;
+  return out.Item ? parseItem(cursorSchema, out.Item, 'dispatcher cursor').day : undefined;
 }
 
 async function lowerCursor(db: Db, day: string): Promise<void> {
@@ -214,8 +248,6 @@ async function lowerCursor(db: Db, day: string): Promise<void> {
   }
 }
 
-const DAY_MS = 86_400_000;
-
 /** Pending timers due at or before `now`, oldest first, scanning due days from the cursor up to today. */
 export async function dueTimers(db: Db, now: Date, limit = 500): Promise<Timer[]> {
   const today = now.toISOString().slice(0, 10);
@@ -227,7 +259,7 @@ export async function dueTimers(db: Db, now: Date, limit = 500): Promise<Timer[]
       ExpressionAttributeValues: { ':pk': keys.timerDuePartition(day), ':now': `${now.toISOString()}\uffff` },
       ConsistentRead: true,
     });
-    due.push(...items.filter((item) => String(item.dueAt) <= now.toISOString()).map(toTimer));
+    due.push(...items.map(toTimer).filter((timer) => timer.dueAt <= now.toISOString()));
     day = new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
   }
   return due.slice(0, limit);
@@ -238,8 +270,8 @@ export async function dueTimers(db: Db, now: Date, limit = 500): Promise<Timer[]
  * dispatcher running twice fires nothing twice (the execution name already refuses a second start).
  */
 export async function markFired(db: Db, timer: Timer): Promise<boolean> {
-  try {
-    await db.doc.send(
+  return whenTransactionConditionsHold(() =>
+    db.doc.send(
       new TransactWriteCommand({
         TransactItems: [
           {
@@ -261,12 +293,8 @@ export async function markFired(db: Db, timer: Timer): Promise<boolean> {
           },
         ],
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isTransactionCanceled(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** Moves the cursor past days that hold no pending timers, so the dispatcher's scan stays short. */
@@ -288,7 +316,7 @@ export async function advanceCursor(db: Db, now: Date): Promise<void> {
 
 /** A timer an account has pending, as its pointer says. */
 export interface PendingTimer {
-  kind: string;
+  kind: TimerKind;
   ref: string;
   dueAt: string;
 }
@@ -303,10 +331,11 @@ export async function pendingTimers(db: Db, accountId: string): Promise<PendingT
     ConsistentRead: true,
   });
   return pointers
+    .map((item) => parseItem(pointerSchema, item, 'timer pointer'))
     .filter((p) => p.status === 'pending')
     .map((p) => {
-      const [, kind, ...ref] = String(p.sk).split('#');
-      return { kind: String(kind), ref: ref.join('#'), dueAt: String(p.dueAt) };
+      const [, kind, ...ref] = p.sk.split('#');
+      return { kind: z.enum(TIMER_KINDS).parse(kind), ref: ref.join('#'), dueAt: p.dueAt };
     })
     .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
 }

@@ -4,7 +4,8 @@ import type { Db } from './client.ts';
 import { isConditionalCheckFailed } from './errors.ts';
 import { keys } from './keys.ts';
 
-let cached: { tableName: string; secret: string } | undefined;
+/** Per client, not per table name: two in-memory stores (two simulations) may share a table name. */
+const cached = new WeakMap<Db, string>();
 
 async function readSecret(db: Db): Promise<string | undefined> {
   const out = await db.doc.send(
@@ -19,26 +20,32 @@ async function readSecret(db: Db): Promise<string | undefined> {
  * the secret's item (infra/constructs/table-access.ts).
  */
 export async function existingUnsubscribeSecret(db: Db): Promise<string | undefined> {
-  if (cached?.tableName === db.tableName) return cached.secret;
+  const known = cached.get(db);
+  if (known) return known;
   const secret = await readSecret(db);
-  if (secret) cached = { tableName: db.tableName, secret };
+  if (secret) cached.set(db, secret);
   return secret;
 }
 
 /**
  * The HMAC key of unsubscribe links, generated once per table (first writer wins by a conditional put) and kept
  * in the table, so the journey tasks that sign links and the API function that checks them share it with no
- * extra infrastructure. It is as protected as the contacts it guards (the same encrypted table, the same IAM).
+ * extra infrastructure (`generate` makes it: random, except in a simulation, whose links must come out the same in
+ * every run). It is as protected as the contacts it guards (the same encrypted table, the same IAM).
  */
-export async function unsubscribeSecret(db: Db): Promise<string> {
-  if (cached?.tableName === db.tableName) return cached.secret;
+export async function unsubscribeSecret(
+  db: Db,
+  generate: () => string = () => randomBytes(32).toString('base64url'),
+): Promise<string> {
+  const known = cached.get(db);
+  if (known) return known;
   let secret = await readSecret(db);
   if (!secret) {
     try {
       await db.doc.send(
         new PutCommand({
           TableName: db.tableName,
-          Item: { ...keys.unsubscribeSecret, kind: 'setting', secret: randomBytes(32).toString('base64url') },
+          Item: { ...keys.unsubscribeSecret, kind: 'setting', secret: generate() },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -48,6 +55,6 @@ export async function unsubscribeSecret(db: Db): Promise<string> {
     secret = await readSecret(db);
   }
   if (!secret) throw new Error('the unsubscribe secret could not be read back after writing it');
-  cached = { tableName: db.tableName, secret };
+  cached.set(db, secret);
   return secret;
 }

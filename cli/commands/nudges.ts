@@ -6,7 +6,7 @@ const nudgesSchema = z.object({
   sent: z.array(
     z.looseObject({
       playId: z.string(),
-      milestone: z.string(),
+      about: z.string(),
       recipientId: z.string(),
       channel: z.string(),
       status: z.string(),
@@ -16,7 +16,7 @@ const nudgesSchema = z.object({
   notSent: z.array(
     z.looseObject({
       playId: z.string(),
-      milestone: z.string(),
+      about: z.string(),
       recipientId: z.string(),
       at: z.string(),
       outcome: z.string(),
@@ -32,9 +32,12 @@ export function fetchNudges(target: ApiTarget, accountId: string): Promise<Accou
   return getJson(target, `/v1/accounts/${encodeURIComponent(accountId)}/nudges`, nudgesSchema);
 }
 
-/** The journey messages of an account as text: what went out, then what did not and why. */
+/**
+ * An account's messages as text: each in the send ledger with where it stands (sent, failed, on its way, queued
+ * for a daily notice mail), then those not sent and why.
+ */
 export function renderNudges(nudges: AccountNudges): string {
-  const lines = ['', `Messages sent (${nudges.sent.length})`];
+  const lines = ['', `Messages in the send ledger (${nudges.sent.length})`];
   for (const s of nudges.sent) {
     lines.push(`  ${s.reservedAt.slice(0, 16)}  ${s.playId} (${s.channel}) to ${s.recipientId}: ${s.status}`);
   }

@@ -229,6 +229,10 @@ export async function loadImportedHistory(options: FromImportOptions): Promise<I
     accounts: accounts.map((r) => r.value),
     signals: keptSignals.map((r) => r.value),
     acks: [],
+    resolutions: [],
+    rootCauses: [],
+    accountUpdates: [],
+    contactEvents: [],
     outcomes: keptOutcomes.map((r) => r.value),
   });
   return {

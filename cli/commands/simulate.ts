@@ -4,7 +4,7 @@ import type { Config } from '#config/schema';
 import type { OutcomeGroup, SimSummary } from '#core/simulation/summary';
 import type { FieldError } from '#core/validation';
 import { localHome } from '#local/home';
-import { runSimulation, type SimulationInput } from '#local/simulation/run';
+import { eventFields, runSimulation, type SimulationInput } from '#local/simulation/run';
 import { defaultShards, runShardedSimulation } from '#local/simulation/shards';
 import type { SimulationStore } from '#local/simulation/store';
 import { syntheticSimulationInput } from '#local/simulation/synthetic-input';
@@ -39,8 +39,9 @@ export interface SimulateOptions {
 /** Saves an input as a scenario file `churnguard simulate <file>` reads back. */
 function writeScenario(input: SimulationInput, file: string) {
   const signals = Array.from({ length: input.days }, (_, d) => input.signalsForDay(d)).flat();
-  const { start, days, accounts, acks, outcomes } = input;
-  writeFileSync(file, `${JSON.stringify({ start, days, accounts, signals, acks, outcomes })}\n`);
+  const { start, days, accounts, outcomes } = input;
+  const scenario = { start, days, accounts, signals, ...eventFields(input.events), outcomes };
+  writeFileSync(file, `${JSON.stringify(scenario)}\n`);
 }
 
 function syntheticInput(accounts: number, days: number, seed: number, writeTo?: string): SimulationInput {

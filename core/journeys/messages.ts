@@ -3,7 +3,8 @@ import type { PlayConfig } from '#config/journeys-schema';
 /** One message a play would send to one recipient for one occurrence of its cause. */
 export interface MessageKey {
   playId: string;
-  milestone: string;
+  /** What the message is about: a milestone id, a risk id, a review id, a renewal. */
+  about: string;
   /** A contact id, or `csm` for a CSM notice. */
   recipientId: string;
   /** Which check of the milestone it answers: `due`, `grace`, ... A deferral keeps the occurrence. */
@@ -26,6 +27,7 @@ export interface Candidate {
 /** Why a message was not sent, in the order restraint checks them (then the reasons play selection gives). */
 export const NOT_SENT_REASONS = [
   'unsubscribed',
+  'contact_left',
   'suppressed',
   'over_budget',
   'quiet_hours',
@@ -47,5 +49,5 @@ export type Verdict =
     };
 
 export function messageKeyId(key: MessageKey): string {
-  return `${key.playId}#${key.milestone}#${key.recipientId}#${key.occurrence}`;
+  return `${key.playId}#${key.about}#${key.recipientId}#${key.occurrence}`;
 }

@@ -1,77 +1,97 @@
 import type { Config } from '#config/schema';
-import type { Account } from '#core/accounts';
-import { detectMilestones } from '#core/health/milestones';
+import type { AccountInput } from '#core/accounts';
+import type { Decision, Effect, MessageDraft } from '#core/effects/effect';
+import { detectMilestones, type MilestoneAchievement } from '#core/health/milestones';
 import type { DailyRollup } from '#core/rollup';
-import { type Candidate, type MessageKey, messageKeyId } from './messages.ts';
+import { csmOf } from '#core/workflows/account-view';
+import type { MessageKey } from './messages.ts';
 import { type MilestoneCheck, milestoneStatus, type Phase } from './milestone-status.ts';
 import { recipientsOf } from './recipients.ts';
-import { type Judged, type RestraintState, restrain } from './restraint.ts';
 import { type AccountSituation, selectPlays } from './select-plays.ts';
+import { deferredJourneyTimer } from './timers.ts';
+import { milestoneFacts, templateVariables } from './variables.ts';
 
-export interface NotSelected {
-  key: MessageKey;
-  channel: string;
-  reason: 'struggling';
-  detail: string;
-}
-
-export interface JourneyPlan {
-  check: MilestoneCheck | undefined;
-  notSelected: NotSelected[];
-  judged: Judged[];
-  /** Messages already in the send ledger (an earlier run, a retry): neither judged nor counted again. */
-  alreadyInLedger: number;
+export interface MilestoneCheckInput {
+  account: AccountInput;
+  rollups: readonly DailyRollup[];
+  /** Milestones found earlier (kept in the stored health after their rollups leave the lookback). */
+  achievements?: readonly MilestoneAchievement[];
+  situation: AccountSituation;
+  health: { score: number | null; band: string; touch: 'high' | 'low' | 'tech' };
+  milestone: string;
+  phase: Phase;
+  now: Date;
 }
 
 /**
- * Everything one milestone check decides, with no effects: the milestone's status, the plays it calls for, the
- * congratulations withheld from a struggling account, and each remaining message through the restraint pipeline.
+ * One milestone check as a decision (DESIGN decision 9): the milestone's status, the plays the journey names for
+ * it, the congratulations withheld from a struggling account (not-sent rows), and a message per play and
+ * recipient. Restraint is the executor's: it judges every message of the decision together. A message restraint
+ * defers is decided again by the same check at the deferred time (the `.deferred` journey timer).
  */
-export function planMilestoneCheck(
+export function decideMilestoneCheck(
   config: Config,
-  input: {
-    account: Account;
-    rollups: readonly DailyRollup[];
-    situation: AccountSituation;
-    milestone: string;
-    phase: Phase;
-    restraint: RestraintState;
-    /** Message key ids (messageKeyId) already in the send ledger, whatever their status. */
-    inLedger?: ReadonlySet<string>;
-  },
-): JourneyPlan {
-  const achievements = detectMilestones(config, input.rollups);
-  const check = milestoneStatus(config, input.account, achievements, input.milestone, input.restraint.now);
-  if (!check) return { check, notSelected: [], judged: [], alreadyInLedger: 0 };
+  input: MilestoneCheckInput,
+): Decision & { check?: MilestoneCheck } {
+  const achievements = detectMilestones(config, input.rollups, input.achievements ?? []);
+  const check = milestoneStatus(config, input.account, achievements, input.milestone, input.now);
+  if (!check) return { summary: `milestone ${input.milestone} is not in the journey`, effects: [] };
   const key = (playId: string, recipientId: string): MessageKey => ({
     playId,
-    milestone: check.milestone,
+    about: check.milestone,
     recipientId,
     occurrence: input.phase,
   });
-  const notSelected: NotSelected[] = [];
-  const candidates: Candidate[] = [];
-  let alreadyInLedger = 0;
+  const retry = deferredJourneyTimer(input.account.id, input.milestone, input.phase, input.now.toISOString());
+  const why = `${check.label}: ${check.status} (day ${check.daysLive}, due day ${check.dueDay})`;
+  const effects: Effect[] = [];
   for (const selection of selectPlays(config, check, input.phase, input.situation)) {
-    for (const recipient of recipientsOf(input.account, selection.play)) {
-      if (input.inLedger?.has(messageKeyId(key(selection.playId, recipient.id)))) {
-        alreadyInLedger++;
-      } else if (selection.selected) {
-        candidates.push({ key: key(selection.playId, recipient.id), play: selection.play, recipient });
-      } else {
-        notSelected.push({
-          key: key(selection.playId, recipient.id),
-          channel: selection.play.channel,
-          reason: selection.reason,
-          detail: selection.detail,
+    const { play, playId } = selection;
+    const internal = play.channel === 'csm_notice';
+    const recipients = internal
+      ? [csmOf({ account: input.account, health: { segment: { touch: input.health.touch } } }, config)]
+      : recipientsOf(input.account, play).map((r) => ({ ...r, role: 'contact' }));
+    for (const recipient of recipients) {
+      if (!selection.selected) {
+        effects.push({
+          kind: 'not_sent',
+          row: {
+            key: key(playId, recipient.id),
+            channel: play.channel,
+            reason: selection.reason,
+            detail: selection.detail,
+          },
         });
+        continue;
       }
+      const message: MessageDraft = {
+        key: key(playId, recipient.id),
+        audience: internal ? 'internal' : 'contact',
+        recipient,
+        playId,
+        channel: play.channel === 'in_app' ? 'in_app' : 'email',
+        ...(internal ? { urgency: 'routine' as const } : {}),
+        content: {
+          kind: 'template',
+          template: play.template,
+          variables: templateVariables({
+            account: input.account,
+            recipient,
+            health: input.health,
+            check,
+            milestone: milestoneFacts(config, check.milestone),
+          }),
+        },
+        timeline: {
+          action: internal ? 'notice_sent' : play.channel === 'in_app' ? 'in_app_posted' : 'message_sent',
+          what: `${playId} (${play.channel}) to ${recipient.name}`,
+          why,
+          details: { play: playId, milestone: check.milestone },
+        },
+        retry: { kind: retry.kind, accountId: retry.accountId, ref: retry.ref, payload: retry.payload },
+      };
+      effects.push({ kind: 'message', message });
     }
   }
-  return {
-    check,
-    notSelected,
-    judged: restrain(candidates, input.restraint, config.restraint),
-    alreadyInLedger,
-  };
+  return { summary: `${check.milestone}: ${check.status}`, effects, check };
 }

@@ -17,6 +17,8 @@ export interface RestraintState {
   now: Date;
   /** Contact ids that unsubscribed. */
   unsubscribed: ReadonlySet<string>;
+  /** Contact ids that left the customer (a sponsor_left naming them): they get nothing further. */
+  departed?: ReadonlySet<string>;
   /** Email addresses (lower case) that bounced or complained. */
   suppressed: ReadonlySet<string>;
   /** The account's sends of the last 7 days (older ones are ignored). */
@@ -35,17 +37,21 @@ function slotFreesAt(sends: readonly { at: number }[], budget: number): number {
   return (times[times.length - budget] ?? times[0] ?? 0) + WEEK_MS;
 }
 
+/**
+ * Why the account's situation holds a message back. A risk's own outreach and review invitations are what the
+ * escalation or the renewal calls for, so neither an open escalation nor a live negotiation holds them.
+ */
 function contextReason(candidate: Candidate, context: RestraintState['context']): string | null {
+  const { kind } = candidate.play;
+  if (kind === 'outreach' || kind === 'invitation') return null;
   if (context.openEscalation) return 'the account has an open escalation';
   if (context.urgentTicket) return 'the account has an urgent ticket open';
-  if (context.renewalNegotiation && candidate.play.kind !== 'renewal_notice') {
-    return 'a renewal negotiation is live';
-  }
+  if (context.renewalNegotiation && kind !== 'renewal_notice') return 'a renewal negotiation is live';
   return null;
 }
 
 /**
- * The restraint pipeline (issue 5), checked in this order for each message: unsubscribed; suppressed; the
+ * The restraint pipeline (issue 5), checked in this order for each message: unsubscribed; left the customer; suppressed; the
  * contact-pressure budget (per contact and per account per 7 days; higher priority first, so a renewal notice
  * beats a tip and the tip is dropped or deferred as its play says); quiet hours and days in the contact's own
  * time zone (deferred to the next allowed time); context (open escalation, urgent ticket, live renewal
@@ -92,6 +98,9 @@ function judge(
   const email = play.channel === 'email';
   if (toContact && state.unsubscribed.has(recipient.id)) {
     return { outcome: 'dropped', reason: 'unsubscribed', detail: `${recipient.email} unsubscribed` };
+  }
+  if (toContact && state.departed?.has(recipient.id)) {
+    return { outcome: 'dropped', reason: 'contact_left', detail: `${recipient.name} left the customer` };
   }
   if (email && state.suppressed.has(recipient.email.toLowerCase())) {
     return { outcome: 'dropped', reason: 'suppressed', detail: `${recipient.email} bounced or complained` };

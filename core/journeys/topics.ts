@@ -11,6 +11,8 @@ export const DEFAULT_JOURNEY_TOPICS: JourneyTopics = {
   congratulate: 'milestones',
   escalate: 'milestones',
   renewal_notice: 'milestones',
+  outreach: 'milestones',
+  invitation: 'milestones',
   nudge: 'nudges',
   tip: 'nudges',
 };

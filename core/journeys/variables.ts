@@ -13,6 +13,7 @@ export type TemplateVariables = Record<string, string>;
  * - `account`: always (the account, the recipient, the account's health).
  * - `milestone`: in a milestone journey's messages. `reachedDay` only where the milestone was reached
  *   (`onAchieved`), `nextDueDay` only for a milestone with a next one, `valuePercent` only for a value milestone.
+ * - `review`: in a review invitation (a play of kind `invitation`).
  * - `brand`: when the config's `brand` sets it.
  */
 export const TEMPLATE_VARIABLES = {
@@ -28,6 +29,14 @@ export const TEMPLATE_VARIABLES = {
   reachedDay: { source: 'milestone', means: 'the day after go-live it was reached (onAchieved only)' },
   nextDueDay: { source: 'milestone', means: "the next milestone's due day (not for the last milestone)" },
   valuePercent: { source: 'milestone', means: "a value milestone's target percent (value milestones only)" },
+  reviewTitle: {
+    source: 'review',
+    means: "the review's title, e.g. Annual Customer Review: Acme (invitations)",
+  },
+  reviewWhen: {
+    source: 'review',
+    means: 'when the review is proposed, e.g. 2026-09-16 at 15:00 UTC (invitations)',
+  },
   productName: { source: 'brand', means: 'brand.productName' },
   appUrl: { source: 'brand', means: 'brand.appUrl' },
   senderName: { source: 'brand', means: 'brand.senderName' },
@@ -69,6 +78,8 @@ export interface VariableSources {
   health: { score: number | null; band: string };
   check?: MilestoneCheck;
   milestone?: MilestoneFacts;
+  /** A review being proposed: its title and when (review invitations). */
+  review?: { title: string; when: string };
   brand?: BrandConfig;
 }
 
@@ -95,6 +106,10 @@ export function templateVariables(sources: VariableSources): TemplateVariables {
     if (check.nextDueDay !== null) variables.nextDueDay = String(check.nextDueDay);
   }
   if (milestone?.valuePercent !== undefined) variables.valuePercent = String(milestone.valuePercent);
+  if (sources.review) {
+    variables.reviewTitle = sources.review.title;
+    variables.reviewWhen = sources.review.when;
+  }
   return variables;
 }
 

@@ -1,4 +1,5 @@
 import type { Config } from '#config/schema';
+import { DAY_MS, isoWeek } from '#core/clock';
 
 /** Everything the simulation did, as result.json lists it. */
 export interface SimAction {
@@ -27,6 +28,8 @@ export interface SimEmail {
   at: string;
   to: string[];
   subject: string;
+  /** The plain-text body, as the recipient reads it. */
+  text: string;
 }
 
 export interface SimAccountEnd {
@@ -48,8 +51,6 @@ export interface SimOutcome {
   at: string;
 }
 
-const DAY_MS = 86_400_000;
-
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
@@ -63,15 +64,7 @@ function median(values: number[]): number | null {
   return sorted.length % 2 ? (sorted[mid] ?? null) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-/** ISO week of an instant (`2026-W07`): messages per contact per week are counted per calendar week. */
-export function isoWeek(at: string): string {
-  const date = new Date(at);
-  const thursday = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
-  thursday.setUTCDate(thursday.getUTCDate() + 4 - (thursday.getUTCDay() || 7));
-  const yearStart = Date.UTC(thursday.getUTCFullYear(), 0, 1);
-  const week = Math.ceil(((thursday.getTime() - yearStart) / DAY_MS + 1) / 7);
-  return `${thursday.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
-}
+export { isoWeek } from '#core/clock';
 
 /** How a group of accounts ended: renewal outcomes by kind, and the churn rate among those with an outcome. */
 export interface OutcomeGroup {
@@ -98,13 +91,13 @@ export interface HoldoutComparison {
 }
 
 /**
- * The play and contact of a journey message from its timeline cause, `journey:<play>#<milestone>#<contact>#<check>`
- * (core/journeys/messages.ts messageKeyId); a message on the timeline was sent, so its mode is live.
+ * The play and recipient of a message from its timeline cause, `message:<play>#<about>#<recipient>#<occurrence>`
+ * (core/journeys/messages.ts messageKeyId); a message on the timeline went out, so its mode is live.
  */
 export function journeyMessageOf(
   cause: string | undefined,
 ): Pick<SimAction, 'play' | 'contact' | 'mode'> | Record<string, never> {
-  const match = cause?.match(/^journey:([^#]+)#[^#]*#([^#]+)#/);
+  const match = cause?.match(/^message:([^#]+)#[^#]*#([^#]+)#/);
   if (!match?.[1] || !match[2]) return {};
   return { play: match[1], contact: match[2], mode: 'live' };
 }

@@ -26,12 +26,17 @@ const MIX: readonly [Archetype, number][] = [
   ['goes_silent', 0.06],
 ];
 
-const REGIONS = ['EMEA', 'NA', 'APAC'] as const;
+/** Regions with a manager and three CSMs each, as CS teams are organised (each CSM covers one region). */
+const REGIONS = ['EMEA-North', 'EMEA-South', 'NA-East', 'NA-West', 'APAC', 'LATAM'] as const;
 const ZONES: Record<(typeof REGIONS)[number], string> = {
-  EMEA: 'Europe/Berlin',
-  NA: 'America/New_York',
+  'EMEA-North': 'Europe/Berlin',
+  'EMEA-South': 'Europe/Madrid',
+  'NA-East': 'America/New_York',
+  'NA-West': 'America/Los_Angeles',
   APAC: 'Asia/Singapore',
+  LATAM: 'America/Sao_Paulo',
 };
+const CSMS_PER_REGION = 3;
 const FEATURES = ['reports', 'dashboards', 'alerts', 'exports', 'integrations', 'workflows', 'api', 'sso'];
 const DAY_MS = 86_400_000;
 
@@ -115,7 +120,10 @@ function makeAccount(index: number, startMs: number, days: number, random: () =>
     arr,
     currency: 'USD',
     goLiveDate: isoDay(goLive),
-    csm: { name: `CSM ${index % 12}`, email: `csm${index % 12}@vendor.example` },
+    csm: {
+      name: `CSM ${region} ${index % CSMS_PER_REGION}`,
+      email: `csm.${region.toLowerCase()}.${index % CSMS_PER_REGION}@vendor.example`,
+    },
     manager: { name: `Manager ${region}`, email: `manager.${region.toLowerCase()}@vendor.example` },
     contacts: [
       contact('sponsor', 'sponsor'),

@@ -1,3 +1,5 @@
+import { DAY_MS } from '#core/clock';
+
 /** The weekly regional risk review (seed 002, tier 3): red accounts, root cause, tier, days open, ARR at risk. */
 export interface DigestLine {
   riskId: string;
@@ -25,10 +27,18 @@ export interface RegionalDigest {
   changes: { opened: string[]; raised: string[]; closed: string[] };
 }
 
-const DAY_MS = 86_400_000;
-
 function money(value: number, currency: string): string {
-  return `${currency} ${Math.round(value).toLocaleString('en-US')}`;
+  return `${currency} ${Math.round(value).toLocaleString('en-US')}`.trim();
+}
+
+/** ARR per currency, never added across currencies: `EUR 200,000 + USD 50,000`. */
+export function moneyByCurrency(lines: readonly { arr: number; currency: string }[]): string {
+  const totals = new Map<string, number>();
+  for (const line of lines) totals.set(line.currency, (totals.get(line.currency) ?? 0) + line.arr);
+  return [...totals.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([currency, total]) => money(total, currency))
+    .join(' + ');
 }
 
 function escapeHtml(text: string): string {
@@ -61,8 +71,6 @@ export function buildRegionalDigest(
   );
   const changes = digestChanges(previous, ordered);
   const byId = new Map(ordered.map((l) => [l.riskId, l]));
-  const atRisk = ordered.reduce((sum, l) => sum + l.arr, 0);
-  const currency = ordered[0]?.currency ?? '';
   const name = (id: string) => byId.get(id)?.accountName ?? id;
   const changeLines = [
     ...changes.opened.map((id) => `new: ${name(id)}`),
@@ -73,7 +81,7 @@ export function buildRegionalDigest(
     (l) =>
       `${l.accountName} | tier ${l.tier} | ${l.primaryCause} | ${l.daysOpen} days open | ${money(l.arr, l.currency)} | ${l.strategy}`,
   );
-  const subject = `${region} weekly risk review: ${ordered.length} account${ordered.length === 1 ? '' : 's'} at risk${ordered.length ? `, ${money(atRisk, currency)} ARR` : ''}`;
+  const subject = `${region} weekly risk review: ${ordered.length} account${ordered.length === 1 ? '' : 's'} at risk${ordered.length ? `, ${moneyByCurrency(ordered)} ARR` : ''}`;
   const text = [
     subject,
     '',

@@ -1,9 +1,5 @@
-import type { HealthSnapshot } from '#core/health/types';
+import { DAY_MS } from '#core/clock';
 import type { DailyRollup, TicketState } from '#core/rollup';
-import type { RenewalContext } from './renewal.ts';
-import type { RiskEvidence } from './risks.ts';
-
-const DAY_MS = 86_400_000;
 
 function latest(
   rollups: readonly DailyRollup[],
@@ -17,7 +13,7 @@ function latest(
   return best;
 }
 
-function daysSince(at: string | null, now: Date): number | null {
+export function daysSince(at: string | null, now: Date): number | null {
   return at ? Math.floor((now.getTime() - Date.parse(at)) / DAY_MS) : null;
 }
 
@@ -26,17 +22,34 @@ function within(rollups: readonly DailyRollup[], now: Date, days: number): Daily
   return rollups.filter((r) => r.day >= from);
 }
 
-/** The facts behind renewal risk and root causes, read from the account's rollups, tickets and health. */
+/** The facts behind risk detection and root causes, read from an account's rollups and tickets. */
 export interface AccountFacts {
+  /** When the sponsor left, if nobody joined as sponsor since. */
+  sponsorLeftAt: string | null;
   daysSinceSponsorLeft: number | null;
+  /** A request to cut the contract value within the last 180 days. */
   contractReductionRequested: boolean;
+  /** When the latest request to cut the contract value came. */
+  contractReductionAt: string | null;
+  /** Days with payment failures since the last successful payment, newest last. */
+  paymentFailures: { day: string; count: number }[];
   paymentFailedRecently: boolean;
+  /** A cancellation at period end is set (renewal_risk) within the last 90 days. */
   renewalRiskFlagged: boolean;
+  renewalRiskAt: string | null;
   urgentTicketsOpen: boolean;
+  /** When the oldest urgent ticket still open was opened. */
+  oldestUrgentTicketOpenedAt: string | null;
   ticketsDragging: boolean;
   meetingsMissed: boolean;
   relationshipScore: number | null;
+  /** The day of that scorecard. */
+  relationshipScoredOn: string | null;
   churned: boolean;
+  /** The earliest day of data read (a rollup in the lookback): a score built on fewer days says less. */
+  firstDataDay: string | null;
+  /** The latest renewal outcome signal, if any. */
+  renewalOutcome: { outcome: string; at: string } | null;
 }
 
 export function accountFacts(
@@ -49,6 +62,10 @@ export function accountFacts(
   const sponsorLeft = latest(rollups, (r) => r.lastAt.sponsor_left);
   const sponsorJoined = latest(rollups, (r) => r.lastAt.sponsor_joined);
   const open = tickets.filter((t) => t.openedAt && !t.closedAt);
+  const urgent = open
+    .filter((t) => t.priority === 'urgent')
+    .map((t) => t.openedAt ?? '')
+    .sort();
   const relationshipDay = [...rollups]
     .filter((r) => r.latestValues.relationship_score !== undefined)
     .sort((a, b) => (a.day < b.day ? 1 : -1))[0];
@@ -59,62 +76,44 @@ export function accountFacts(
     }),
     { held: 0, missed: 0 },
   );
+  const lastPaid = latest(rollups, (r) => r.lastAt.payment_succeeded);
+  const paymentFailures = rollups
+    .filter((r) => (r.counts.payment_failed ?? 0) > 0)
+    .filter((r) => !lastPaid || (r.lastAt.payment_failed ?? '') > lastPaid)
+    .map((r) => ({ day: r.day, count: r.counts.payment_failed ?? 0 }))
+    .sort((a, b) => a.day.localeCompare(b.day));
+  const outcomeDay = [...rollups]
+    .filter((r) => r.outcomes.length > 0)
+    .sort((a, b) => (a.day < b.day ? 1 : -1))[0];
+  const sponsorGone = sponsorLeft && (!sponsorJoined || sponsorJoined < sponsorLeft) ? sponsorLeft : null;
   return {
-    daysSinceSponsorLeft:
-      sponsorLeft && (!sponsorJoined || sponsorJoined < sponsorLeft) ? daysSince(sponsorLeft, now) : null,
+    sponsorLeftAt: sponsorGone,
+    daysSinceSponsorLeft: daysSince(sponsorGone, now),
     contractReductionRequested: within(rollups, now, 180).some((r) => (r.contractReductions ?? 0) > 0),
+    contractReductionAt: latest(
+      within(rollups, now, 180).filter((r) => (r.contractReductions ?? 0) > 0),
+      (r) => r.lastAt.contract_change_requested,
+    ),
+    paymentFailures,
     paymentFailedRecently: within(rollups, now, 30).some((r) => (r.counts.payment_failed ?? 0) > 0),
     renewalRiskFlagged: recent.some((r) => (r.counts.renewal_risk ?? 0) > 0),
-    urgentTicketsOpen: open.some((t) => t.priority === 'urgent'),
+    renewalRiskAt: latest(recent, (r) => r.lastAt.renewal_risk),
+    urgentTicketsOpen: urgent.length > 0,
+    oldestUrgentTicketOpenedAt: urgent[0] ?? null,
     ticketsDragging: open.some((t) => (daysSince(t.openedAt ?? null, now) ?? 0) > staleTicketDays),
     meetingsMissed: meetings.missed > meetings.held,
     relationshipScore: relationshipDay?.latestValues.relationship_score ?? null,
+    relationshipScoredOn: relationshipDay?.day ?? null,
     churned: rollups.some((r) => r.outcomes.includes('churned')),
-  };
-}
-
-export function renewalContext(
-  facts: AccountFacts,
-  health: Pick<HealthSnapshot, 'band' | 'trend' | 'segment'>,
-  checkpoint: {
-    daysBefore: number;
-    openRiskTier: number | null;
-    reviewOverdue: boolean;
-    reviewBooked: boolean;
-  },
-): RenewalContext {
-  return {
-    band: health.band,
-    trend30: health.trend.find((t) => t.days === 30)?.change ?? null,
-    daysSinceSponsorLeft: facts.daysSinceSponsorLeft,
-    contractReductionRequested: facts.contractReductionRequested,
-    paymentFailedRecently: facts.paymentFailedRecently,
-    renewalRiskFlagged: facts.renewalRiskFlagged,
-    relationshipScore: facts.relationshipScore,
-    reviewOverdue: checkpoint.reviewOverdue,
-    reviewBooked: checkpoint.reviewBooked,
-    openRiskTier: checkpoint.openRiskTier,
-    daysBefore: checkpoint.daysBefore,
-    touch: health.segment.touch,
-    program: health.segment.program,
-  };
-}
-
-export function riskEvidence(facts: AccountFacts, health: Pick<HealthSnapshot, 'components'>): RiskEvidence {
-  const component = (id: string) => health.components.find((c) => c.component === id);
-  const engagement = component('engagement');
-  const outcomes = component('outcomes');
-  const low = (c: typeof engagement) => c !== undefined && c.status === 'known' && c.score < 50;
-  return {
-    usageBelowBaseline: low(engagement),
-    milestonesMissed: false,
-    ticketsDragging: facts.ticketsDragging,
-    urgentTickets: facts.urgentTicketsOpen,
-    daysSinceSponsorLeft: facts.daysSinceSponsorLeft,
-    meetingsMissed: facts.meetingsMissed,
-    relationshipScore: facts.relationshipScore,
-    valueBelowTarget: low(outcomes),
-    contractReductionRequested: facts.contractReductionRequested,
-    paymentFailed: facts.paymentFailedRecently,
+    firstDataDay: rollups.reduce<string | null>(
+      (first, r) => (first === null || r.day < first ? r.day : first),
+      null,
+    ),
+    renewalOutcome: outcomeDay
+      ? {
+          outcome: outcomeDay.outcomes.at(-1) ?? '',
+          at: outcomeDay.lastAt.renewal_outcome ?? `${outcomeDay.day}T00:00:00.000Z`,
+        }
+      : null,
   };
 }

@@ -1,20 +1,24 @@
-import type { Band } from '#core/health/vocabulary';
+import type { TimersConfig } from '#config/escalation-schema';
+import type { Config } from '#config/schema';
+import { DAY_MS } from '#core/clock';
+import type { Decision, Effect, MessageDraft } from '#core/effects/effect';
+import { recipientsOf } from '#core/journeys/recipients';
+import { templateVariables } from '#core/journeys/variables';
+import { type AccountView, triggersOf } from './account-view.ts';
+import { invitationMessages, proposeReview } from './review-invitation.ts';
+import { renewalOfReview, reviewIdFor, reviewOverdue } from './review-record.ts';
 import type { Timer } from './timers.ts';
 
-/** Days before the renewal date at which the countdown re-checks the account (default T-180 ... T-0). */
-export const DEFAULT_CHECKPOINT_DAYS = [180, 120, 90, 60, 30, 7, 0] as const;
-
-const DAY_MS = 86_400_000;
-
-/** Checkpoint timers still ahead of `now`, at 09:00 UTC of each checkpoint day (a working-hours start). */
+/** The countdown's checkpoint timers still ahead of `now`, at `checkpointHourUtc` of each checkpoint day. */
 export function renewalCheckpointTimers(
   accountId: string,
   renewalDate: string,
-  checkpointDays: readonly number[],
+  timers: Pick<TimersConfig, 'renewalCheckpointDays' | 'checkpointHourUtc'>,
   now: Date,
 ): Timer[] {
-  const renewal = Date.parse(`${renewalDate}T09:00:00Z`);
-  return checkpointDays
+  const hour = String(timers.checkpointHourUtc).padStart(2, '0');
+  const renewal = Date.parse(`${renewalDate}T${hour}:00:00Z`);
+  return timers.renewalCheckpointDays
     .map((days) => ({ days, due: new Date(renewal - days * DAY_MS) }))
     .filter(({ due }) => due.getTime() > now.getTime())
     .map(({ days, due }) => ({
@@ -26,99 +30,230 @@ export function renewalCheckpointTimers(
     }));
 }
 
-/** A relationship scorecard at or below this is a weak relationship (the `relationship_weak` root cause). */
-export const WEAK_RELATIONSHIP_SCORE = 5;
-/** Below this a scorecard is worth a look: the healthy default in config/default.ts is 7. */
-export const HEALTHY_RELATIONSHIP_SCORE = 7;
+/**
+ * The checkpoint an account missed by arriving late (or by its renewal date moving): the latest one already
+ * passed, to run now, once per renewal date. None when no checkpoint has passed or the renewal itself has.
+ */
+export function passedCheckpointTimer(
+  accountId: string,
+  renewalDate: string,
+  timers: TimersConfig,
+  now: Date,
+): Timer | null {
+  if (!timers.catchUpPassedCheckpoint) return null;
+  const hour = String(timers.checkpointHourUtc).padStart(2, '0');
+  const renewal = Date.parse(`${renewalDate}T${hour}:00:00Z`);
+  if (renewal < now.getTime()) return null;
+  const passed = timers.renewalCheckpointDays
+    .filter((days) => renewal - days * DAY_MS <= now.getTime())
+    .sort((a, b) => a - b)[0];
+  if (passed === undefined) return null;
+  return {
+    kind: 'renewal_checkpoint',
+    accountId,
+    ref: `T-${passed}.catch-up.${renewalDate}`,
+    dueAt: now.toISOString(),
+    payload: { daysBefore: passed, renewalDate, caughtUp: true },
+  };
+}
 
-export interface RenewalContext {
-  band: Band | 'unknown';
-  /** Score change over the last 30 days, when known. */
-  trend30: number | null;
-  daysSinceSponsorLeft: number | null;
-  contractReductionRequested: boolean;
-  paymentFailedRecently: boolean;
-  renewalRiskFlagged: boolean;
-  /** The latest relationship scorecard (0-10) in the lookback, when the customer reports one. */
-  relationshipScore: number | null;
-  reviewOverdue: boolean;
-  /** A review for this renewal is already scheduled or was held: one review per renewal, not one per checkpoint. */
-  reviewBooked: boolean;
-  openRiskTier: number | null;
+export interface CheckpointInput {
+  /** The checkpoint's timer ref (`T-90`, or `T-30.catch-up.<date>` for one run late); a retry carries the original's. */
+  ref: string;
   daysBefore: number;
-  touch: 'high' | 'low' | 'tech';
-  program: 'strategic' | 'core' | 'transactional';
+  renewalDate: string;
+  at: string;
+  /** Deterministic id of the checkpoint (timeline cause). */
+  cause: string;
+  /** A re-run for messages restraint deferred: only the messages are decided again. */
+  retry?: boolean;
+  caughtUp?: boolean;
 }
 
-export type RenewalRiskLevel = 'high' | 'medium' | 'low';
+const checkpointName = (input: CheckpointInput) =>
+  `T-${input.daysBefore}${input.caughtUp ? ' (run on arrival: the account came after it)' : ''}`;
 
-export interface RenewalAssessment {
-  level: RenewalRiskLevel;
-  reasons: string[];
+function valueMessages(
+  config: Config,
+  view: AccountView,
+  input: CheckpointInput,
+  retry: MessageDraft['retry'],
+): Effect[] {
+  const playId = config.timers.renewalValueMessage.play;
+  const play = config.plays[playId];
+  if (!play) return [];
+  return recipientsOf(view.account, play).map((recipient) => ({
+    kind: 'message',
+    message: {
+      key: {
+        playId,
+        about: `renewal-${input.renewalDate}`,
+        recipientId: recipient.id,
+        occurrence: `T-${input.daysBefore}`,
+      },
+      audience: 'contact',
+      recipient: { ...recipient, role: 'contact' },
+      playId,
+      channel: play.channel === 'in_app' ? 'in_app' : 'email',
+      content: {
+        kind: 'template',
+        template: play.template,
+        variables: templateVariables({ account: view.account, recipient, health: view.health }),
+      },
+      timeline: {
+        action: 'message_sent',
+        what: `${playId} to ${recipient.name}`,
+        why: `renewal on ${input.renewalDate}, ${input.daysBefore} days away`,
+        details: { play: playId },
+      },
+      retry,
+    },
+  }));
 }
 
-/** The renewal-risk reading a CSM would make of the account at a checkpoint, with the reasons spelled out. */
-export function assessRenewalRisk(context: RenewalContext): RenewalAssessment {
-  const high: string[] = [];
-  const medium: string[] = [];
-  if (context.band === 'red') high.push('health is red');
-  if (context.band === 'yellow') medium.push('health is yellow');
-  if (context.trend30 !== null && context.trend30 <= -15)
-    high.push(`health fell ${-context.trend30} points in 30 days`);
-  else if (context.trend30 !== null && context.trend30 <= -7)
-    medium.push(`health fell ${-context.trend30} points in 30 days`);
-  if (context.daysSinceSponsorLeft !== null && context.daysSinceSponsorLeft <= 120) {
-    high.push(`sponsor left ${context.daysSinceSponsorLeft} days ago`);
+/** Why a checkpoint does nothing at all, or null when it runs. */
+function skipReason(view: AccountView, input: CheckpointInput, timers: TimersConfig): string | null {
+  if (view.facts.churned) return 'the account churned';
+  if (view.account.contract.renewalDate !== input.renewalDate) {
+    return `the renewal date moved to ${view.account.contract.renewalDate}; its own checkpoints are scheduled`;
   }
-  if (context.contractReductionRequested) high.push('the customer asked to cut the contract value');
-  if (context.renewalRiskFlagged) high.push('cancellation at period end is set');
-  // Seed 001: service levels met and usage steady, yet the customer rates the relationship 4/10. The scorecard
-  // is the customer's own verdict; a low one is a renewal risk whatever the product data says.
-  if (context.relationshipScore !== null && context.relationshipScore <= WEAK_RELATIONSHIP_SCORE) {
-    high.push(`the customer rates the relationship ${context.relationshipScore}/10`);
-  } else if (context.relationshipScore !== null && context.relationshipScore < HEALTHY_RELATIONSHIP_SCORE) {
-    medium.push(`the customer rates the relationship ${context.relationshipScore}/10`);
+  const countdownFrom =
+    Date.parse(`${input.renewalDate}T00:00:00Z`) - Math.max(...timers.renewalCheckpointDays) * DAY_MS;
+  const outcome = view.facts.renewalOutcome;
+  if (outcome && Date.parse(outcome.at) >= countdownFrom) {
+    return `the renewal already resolved (${outcome.outcome} on ${outcome.at.slice(0, 10)})`;
   }
-  if (context.paymentFailedRecently) medium.push('a payment failed recently');
-  if (context.reviewOverdue) medium.push('the business review is overdue');
-  if (high.length > 0) return { level: 'high', reasons: [...high, ...medium] };
-  if (medium.length > 0) return { level: 'medium', reasons: medium };
-  return { level: 'low', reasons: ['healthy, nothing pointing at risk'] };
-}
-
-export type RenewalAction = 'escalate' | 'schedule_review' | 'send_value_message' | 'on_track';
-
-export interface RenewalDecision {
-  actions: RenewalAction[];
-  assessment: RenewalAssessment;
-  /** The review a high-touch account gets ahead of renewal: the Annual Customer Review for Core customers. */
-  reviewKind: 'ebr' | 'annual_customer_review' | null;
+  return null;
 }
 
 /**
- * What the countdown does at one checkpoint: high risk escalates (or raises an open escalation); high-touch
- * accounts get their renewal review scheduled around T-90; low/tech-touch accounts get the renewal-value message
- * at T-60 and T-30 unless they are at high risk (a value message to an angry customer backfires).
+ * One renewal checkpoint. Detection is the same as everywhere (a risk found starts a risk check, which opens the
+ * risk in the RiskEscalation workflow); high-touch accounts get their renewal review (an Annual Customer Review for
+ * Core) at T-90, or earlier in the window when something is off; low- and tech-touch accounts get the
+ * renewal-value message at its checkpoints unless the renewal is at risk (a value message to an angry customer
+ * backfires).
  */
-export function decideRenewalAction(context: RenewalContext): RenewalDecision {
-  const assessment = assessRenewalRisk(context);
-  const actions: RenewalAction[] = [];
-  if (assessment.level === 'high') actions.push('escalate');
-  const highTouch = context.touch === 'high';
-  const reviewWindow = context.daysBefore <= 120 && context.daysBefore >= 60;
-  let reviewKind: RenewalDecision['reviewKind'] = null;
-  if (
-    highTouch &&
-    reviewWindow &&
-    !context.reviewBooked &&
-    (context.daysBefore === 90 || context.reviewOverdue || assessment.level !== 'low')
-  ) {
-    actions.push('schedule_review');
-    reviewKind = context.program === 'core' ? 'annual_customer_review' : 'ebr';
+export function decideCheckpoint(config: Config, view: AccountView, input: CheckpointInput): Decision {
+  const timers = config.timers;
+  const skip = skipReason(view, input, timers);
+  if (skip) {
+    return {
+      summary: `skipped: ${skip}`,
+      effects: input.retry
+        ? []
+        : [
+            {
+              kind: 'timeline',
+              entry: {
+                action: 'renewal_checkpoint',
+                what: `Renewal checkpoint ${checkpointName(input)} skipped`,
+                why: skip,
+                cause: input.cause,
+              },
+            },
+          ],
+    };
   }
-  if (!highTouch && (context.daysBefore === 60 || context.daysBefore === 30) && assessment.level !== 'high') {
-    actions.push('send_value_message');
+  const triggers = triggersOf(config, view);
+  const touch = view.health.segment.touch;
+  const retry: MessageDraft['retry'] = {
+    kind: 'renewal_checkpoint',
+    accountId: view.account.id,
+    ref: `${input.ref}.retry`,
+    payload: {
+      daysBefore: input.daysBefore,
+      renewalDate: input.renewalDate,
+      retryOf: input.ref,
+      ...(input.caughtUp ? { caughtUp: true } : {}),
+    },
+  };
+  const effects: Effect[] = [];
+  const done: string[] = [];
+  const reasons = triggers.map((t) => t.text);
+
+  if (triggers.length > 0 && !view.openRisk && !input.retry) {
+    effects.push({
+      kind: 'set_timer',
+      timer: {
+        kind: 'risk_check',
+        accountId: view.account.id,
+        ref: `checkpoint.${input.ref}.${input.renewalDate}`,
+        dueAt: input.at,
+        payload: { step: 'detect', origin: `renewal checkpoint T-${input.daysBefore}` },
+      },
+    });
+    done.push('renewal at risk: a risk check is started');
   }
-  if (actions.length === 0) actions.push('on_track');
-  return { actions, assessment, reviewKind };
+  if (view.openRisk)
+    done.push(`the open tier-${view.openRisk.tier} risk (${view.openRisk.primaryCause}) continues`);
+
+  const review = timers.renewalReview;
+  const overdue = reviewOverdue(view.reviews, view.now);
+  const concerns = [...reasons, ...(view.health.band === 'yellow' ? ['health is yellow'] : [])];
+  if (overdue) concerns.push('the last review is overdue');
+  const ownReviewId = reviewIdFor(input.ref, input.renewalDate);
+  const booked = view.reviews.find(
+    (r) => renewalOfReview(r.reviewId) === input.renewalDate && r.status !== 'missed',
+  );
+  const inWindow = input.daysBefore <= review.fromDay && input.daysBefore >= review.toDay;
+  const wantsReview =
+    touch === 'high' && inWindow && (input.daysBefore === review.atDay || concerns.length > 0);
+  const kind = view.health.segment.program === 'core' ? 'annual_customer_review' : 'ebr';
+  const reason = `renewal on ${input.renewalDate}, ${input.daysBefore} days away`;
+  if (booked?.reviewId === ownReviewId && booked.status === 'scheduled') {
+    // This checkpoint booked it: its invitations are decided again (a deferred one goes when restraint allows).
+    const proposed = proposeReview(
+      config,
+      view.account,
+      booked.reviewKind,
+      booked.reviewId,
+      new Date(booked.scheduledAt),
+      reason,
+    );
+    effects.push(...invitationMessages(config, view, { ...proposed, review: booked }, reason, retry));
+  } else if (wantsReview && !booked && !input.retry) {
+    const proposed = proposeReview(config, view.account, kind, ownReviewId, new Date(input.at), reason);
+    effects.push(
+      { kind: 'create_review', review: proposed.review },
+      {
+        kind: 'timeline',
+        entry: {
+          action: 'review_scheduled',
+          what: `${proposed.title} proposed for ${proposed.when}`,
+          why: concerns.length ? `${reason}; ${concerns.join('; ')}` : reason,
+          cause: `review:${input.cause}`,
+          details: { reviewId: proposed.review.reviewId, kind },
+        },
+      },
+      ...invitationMessages(config, view, proposed, reason, retry),
+    );
+    done.push(`the renewal review (${kind}) is proposed`);
+  }
+
+  const atRisk = triggers.length > 0 || view.openRisk !== null;
+  if (touch !== 'high' && timers.renewalValueMessage.atDays.includes(input.daysBefore)) {
+    if (atRisk) done.push('no renewal-value message: the renewal is at risk');
+    else {
+      effects.push(...valueMessages(config, view, input, retry));
+      done.push('the renewal-value message is due to its contacts');
+    }
+  }
+  if (done.length === 0) done.push('on track, nothing to do');
+  if (!input.retry) {
+    effects.unshift({
+      kind: 'timeline',
+      entry: {
+        action: 'renewal_checkpoint',
+        what: `Renewal checkpoint ${checkpointName(input)}: ${done.join('; ')}`,
+        why: concerns.length ? concerns.join('; ') : 'healthy, nothing pointing at risk',
+        cause: input.cause,
+        details: {
+          band: view.health.band,
+          score: view.health.score,
+          triggers: triggers.map((t) => t.id),
+        },
+      },
+    });
+  }
+  return { summary: done.join('; '), effects };
 }

@@ -1,6 +1,12 @@
-import type { Account } from '#core/accounts';
-
-export type ReviewKind = 'ebr' | 'annual_customer_review' | 'health_check';
+import type { Config } from '#config/schema';
+import type { AccountInput } from '#core/accounts';
+import { DAY_MS } from '#core/clock';
+import type { Effect, MessageDraft } from '#core/effects/effect';
+import type { Touch } from '#core/health/vocabulary';
+import { recipientsOf } from '#core/journeys/recipients';
+import { templateVariables } from '#core/journeys/variables';
+import { csmOf } from './account-view.ts';
+import type { ReviewKind, ReviewRecord } from './review-record.ts';
 
 const TITLES: Record<ReviewKind, string> = {
   ebr: 'Executive business review',
@@ -8,14 +14,8 @@ const TITLES: Record<ReviewKind, string> = {
   health_check: 'Health-check review',
 };
 
-export interface ReviewInvitation {
-  to: string[];
-  subject: string;
-  text: string;
-  html: string;
-  ics: string;
-  startsAt: string;
-}
+/** The play whose restraint, audience and template review invitations follow (config.plays). */
+export const REVIEW_INVITATION_PLAY = 'review_invitation';
 
 function icsDate(at: Date): string {
   return `${at.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`;
@@ -25,26 +25,29 @@ function escapeIcs(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\n/g, '\\n');
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export interface ProposedReview {
+  review: ReviewRecord;
+  title: string;
+  when: string;
+  ics: string;
 }
 
-const DAY_MS = 86_400_000;
-
 /**
- * The invitation to a review: to the CSM and the account's sponsor and champion, proposing a one-hour slot two
- * weeks out at 15:00 UTC, with an iCalendar request whose UID is the review id, so a resend updates, not doubles.
+ * A review proposed a one-hour slot two weeks out at 15:00 UTC, with an iCalendar request whose UID is the review
+ * id, so a resend updates rather than doubles. Attendees: the CSM and the contacts the invitation play names.
  */
-export function reviewInvitation(
-  account: Pick<Account, 'id' | 'name' | 'csm' | 'contacts'>,
+export function proposeReview(
+  config: Config,
+  account: Pick<AccountInput, 'id' | 'name' | 'csm' | 'contacts'>,
   kind: ReviewKind,
   reviewId: string,
   at: Date,
   reason: string,
-): ReviewInvitation {
+): ProposedReview {
   const start = new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS + 14 * DAY_MS + 15 * 3_600_000);
   const end = new Date(start.getTime() + 3_600_000);
-  const attendees = account.contacts.filter((c) => c.role === 'sponsor' || c.role === 'champion');
+  const play = config.plays[REVIEW_INVITATION_PLAY];
+  const attendees = play ? recipientsOf(account, play) : [];
   const title = `${TITLES[kind]}: ${account.name}`;
   const description = `${TITLES[kind]} with ${account.name}. Why now: ${reason}.`;
   const ics = [
@@ -67,16 +70,106 @@ export function reviewInvitation(
     'END:VCALENDAR',
     '',
   ].join('\r\n');
-  const when = `${start.toISOString().slice(0, 10)} at 15:00 UTC`;
-  const greeting = attendees.length ? `Hello ${attendees.map((c) => c.name).join(' and ')},` : 'Hello,';
-  const text = `${greeting}\n\n${account.csm.name} would like to hold the ${TITLES[kind]} with ${account.name} on ${when} (one hour). The calendar invitation is attached; reply to propose another time.\n\n${account.csm.name}`;
-  const html = `<p>${escapeHtml(greeting)}</p><p>${escapeHtml(account.csm.name)} would like to hold the <strong>${escapeHtml(TITLES[kind])}</strong> with ${escapeHtml(account.name)} on ${escapeHtml(when)} (one hour). The calendar invitation is attached; reply to propose another time.</p><p>${escapeHtml(account.csm.name)}</p>`;
   return {
-    to: [account.csm.email, ...attendees.map((c) => c.email)],
-    subject: title,
-    text,
-    html,
+    review: {
+      reviewId,
+      accountId: account.id,
+      reviewKind: kind,
+      status: 'scheduled',
+      scheduledAt: at.toISOString(),
+      startsAt: start.toISOString(),
+      invitedTo: [account.csm.email, ...attendees.map((c) => c.email)],
+    },
+    title,
+    when: `${start.toISOString().slice(0, 10)} at 15:00 UTC`,
     ics,
-    startsAt: start.toISOString(),
   };
+}
+
+/**
+ * The invitation messages of a proposed review: one to each contact the invitation play names (through restraint:
+ * an unsubscribed contact or one who left gets none) and one to the CSM, each with the .ics attached.
+ */
+export function invitationMessages(
+  config: Config,
+  view: {
+    account: AccountInput;
+    health: { score: number | null; band: string; segment: { touch: Touch } };
+  },
+  proposed: ProposedReview,
+  reason: string,
+  retry: MessageDraft['retry'],
+): Effect[] {
+  const { account } = view;
+  const { review } = proposed;
+  const play = config.plays[REVIEW_INVITATION_PLAY];
+  const attachment = {
+    filename: 'review.ics',
+    contentType: 'text/calendar; method=REQUEST',
+    content: proposed.ics,
+  };
+  const timeline = (who: string) => ({
+    action: 'message_sent',
+    what: `${proposed.title}: invitation with .ics to ${who}`,
+    why: reason,
+    details: { reviewId: review.reviewId, play: REVIEW_INVITATION_PLAY },
+  });
+  const contacts: Effect[] = (play ? recipientsOf(account, play) : []).map((recipient) => ({
+    kind: 'message',
+    message: {
+      key: {
+        playId: REVIEW_INVITATION_PLAY,
+        about: review.reviewId,
+        recipientId: recipient.id,
+        occurrence: 'invite',
+      },
+      audience: 'contact',
+      recipient: { ...recipient, role: 'contact' },
+      playId: REVIEW_INVITATION_PLAY,
+      channel: 'email',
+      content: {
+        kind: 'template',
+        template: play?.template ?? REVIEW_INVITATION_PLAY,
+        variables: templateVariables({
+          account,
+          recipient,
+          health: view.health,
+          review: { title: proposed.title, when: proposed.when },
+        }),
+        attachments: [attachment],
+      },
+      timeline: timeline(recipient.name),
+      retry,
+    },
+  }));
+  const csm = csmOf(view, config);
+  const text = `${proposed.title} is proposed for ${proposed.when} (one hour). Why now: ${reason}. The invitation went to ${
+    contacts.length ? 'the contacts the invitation play names' : 'no contact (none in its audience)'
+  }; the .ics is attached for your calendar.`;
+  return [
+    ...contacts,
+    {
+      kind: 'message',
+      message: {
+        key: {
+          playId: REVIEW_INVITATION_PLAY,
+          about: review.reviewId,
+          recipientId: csm.id,
+          occurrence: 'invite',
+        },
+        audience: 'internal',
+        recipient: csm,
+        channel: 'email',
+        urgency: 'immediate',
+        content: {
+          kind: 'composed',
+          subject: proposed.title,
+          text,
+          html: `<p>${text.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</p>`,
+          attachments: [attachment],
+        },
+        timeline: timeline(`${csm.name} (${csm.role})`),
+      },
+    },
+  ];
 }

@@ -2,7 +2,12 @@
  * The calendar lives in DynamoDB (DESIGN decision 3): a timer is data with a due time; a dispatcher starts a short
  * workflow execution for each due timer, named deterministically so a second dispatch changes nothing.
  */
-export const TIMER_KINDS = ['renewal_checkpoint', 'risk_deadline', 'journey_milestone'] as const;
+export const TIMER_KINDS = [
+  'renewal_checkpoint',
+  'risk_check',
+  'risk_deadline',
+  'journey_milestone',
+] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
 
 export interface Timer {

@@ -63,7 +63,7 @@ async function syncTimers(
   };
   await mapLimit(accounts, SYNCS_IN_FLIGHT, async ({ account, created }) => {
     const pending = created ? [] : await pendingTimers(db, account.id);
-    await syncRenewalTimers(db, account, now, undefined, { pending, schedule });
+    await syncRenewalTimers(db, account, now, config.timers, { pending, schedule, created });
     await syncJourneyTimers(db, account, now, config, { pending, schedule });
   });
   await scheduleTimers(db, timers);

@@ -11,10 +11,13 @@ import {
   savePassRun,
   takePassLease,
 } from '#store/health-pass-store';
+import { useCaseDeps } from '#usecases/account-view';
+import { riskDetection } from '#usecases/risk-triggers';
 import {
   type Budget,
   continueWholePass,
   newWholePass,
+  type PassHooks,
   type PassSummary,
   recomputeDirty,
 } from '../shared/health/recompute-portfolio.ts';
@@ -53,10 +56,13 @@ const lambdaBudget = (context?: PassContext): Budget => ({
  *   saved; every later invocation continues it (the dirty schedule every 15 minutes) until it is done. It learns
  *   each segment's baselines from every account, then scores every account.
  * - Then, time allowing, the accounts marked dirty by ingest or a profile change, oldest first.
+ * - After each account is scored, risk detection reads the new score: a risk check is started when it would open,
+ *   note or close a risk (usecases/risk-triggers.ts).
  * Failed accounts are logged by the pass and stay dirty for the next run.
  */
 export function createHealthPassHandler(deps: Deps, options: HealthPassOptions = {}) {
   const config = deps.config ?? defaultConfig;
+  const hooks = riskDetection(useCaseDeps(deps));
   return async (event: unknown, context?: PassContext) => {
     const { pass } = healthPassInput.parse(event);
     const budget = (options.budget ?? lambdaBudget)(context);
@@ -67,7 +73,7 @@ export function createHealthPassHandler(deps: Deps, options: HealthPassOptions =
       return { pass, skipped: 'another health pass is running' };
     }
     try {
-      return await runPass(deps, config, pass, budget, holder);
+      return await runPass(deps, config, pass, budget, holder, hooks);
     } finally {
       await releasePassLease(deps.db, holder);
     }
@@ -80,6 +86,7 @@ async function runPass(
   pass: 'dirty' | 'daily',
   budget: Budget,
   runId: string,
+  hooks: PassHooks,
 ) {
   const now = deps.clock.now();
   let run: PassRun | undefined = await readPassRun(deps.db);
@@ -89,7 +96,7 @@ async function runPass(
   }
   let whole: Record<string, number> | undefined;
   if (run) {
-    const progress = await continueWholePass(deps, config, run, budget);
+    const progress = await continueWholePass(deps, config, run, budget, hooks);
     const done = { accounts: 0, ...progress.run.counts };
     if (!progress.done) {
       await savePassRun(deps.db, progress.run);
@@ -103,7 +110,11 @@ async function runPass(
     whole = done;
     if (budget.exhausted()) return { pass, [run.scope === 'daily' ? 'dailyPass' : 'modelPass']: done };
   }
-  const { dirty, remaining } = await recomputeDirty(deps, config, { followModelChanges: false, budget });
+  const { dirty, remaining } = await recomputeDirty(deps, config, {
+    followModelChanges: false,
+    budget,
+    ...hooks,
+  });
   deps.logger.info('dirty health pass', { ...counts(dirty), remaining });
   return {
     pass,

@@ -13,21 +13,34 @@ import {
 import type { Deps } from '../shared/runtime.ts';
 
 async function messagesRoute(deps: Deps, event: HttpEvent): Promise<HttpResult> {
-  const contactId = pathParameter(event, 'id');
-  return json(200, { contactId, messages: await listInAppMessages(deps.db, contactId) });
+  const accountId = pathParameter(event, 'id');
+  const contactId = pathParameter(event, 'contactId');
+  return json(200, {
+    accountId,
+    contactId,
+    messages: await listInAppMessages(deps.db, accountId, contactId),
+  });
 }
 
-/** What the journeys sent to an account's contacts (the send ledger) and what they did not send, and why. */
+/** An account's messages (the send ledger: sent, failed, on their way, queued) and what was not sent, and why. */
 async function nudgesRoute(deps: Deps, event: HttpEvent): Promise<HttpResult> {
   const accountId = pathParameter(event, 'id');
   if (!(await getAccount(deps.db, accountId))) throw new NotFoundError(`account "${accountId}"`);
-  const [sent, notSent] = await Promise.all([listSends(deps.db, accountId), listNotSent(deps.db, accountId)]);
+  const [sends, notSent] = await Promise.all([
+    listSends(deps.db, accountId),
+    listNotSent(deps.db, accountId),
+  ]);
+  // Who, what and where it stands; not the rendered HTML or attachments a row holds until it is delivered.
+  const sent = sends.map(({ outgoing, ...row }) => ({
+    ...row,
+    ...(outgoing ? { subject: outgoing.subject } : {}),
+  }));
   return json(200, { accountId, sent, notSent });
 }
 
 /**
  * `GET /v1/accounts/{id}/nudges` (API key): the send ledger and the not-sent ledger of an account.
- * `GET /v1/contacts/{id}/messages` (API key): in-app messages for the vendor's own product UI.
+ * `GET /v1/accounts/{id}/contacts/{contactId}/messages` (API key): in-app messages for the vendor's product UI.
  * One-click unsubscribe, which needs no API key, is its own function (functions/unsubscribe), so that this one's
  * role never reads the unsubscribe secret and that one's never reads an API key.
  */
@@ -39,7 +52,7 @@ export function createMessagingHandler(deps: Deps) {
   });
   return async (event: HttpEvent): Promise<HttpResult> => {
     switch (event.routeKey) {
-      case 'GET /v1/contacts/{id}/messages':
+      case 'GET /v1/accounts/{id}/contacts/{contactId}/messages':
         return messagesHandler(event);
       case 'GET /v1/accounts/{id}/nudges':
         return nudgesHandler(event);

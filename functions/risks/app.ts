@@ -1,35 +1,34 @@
 import { z } from 'zod';
 import { getAccount } from '#store/account-store';
 import { NotFoundError } from '#store/errors';
-import { acknowledgeRisk, RiskClosedError } from '#store/risk-store';
-import { readTimeline, recordTimeline } from '#store/timeline-store';
+import { RiskClosedError } from '#store/risk-store';
+import { readTimeline } from '#store/timeline-store';
 import { pendingTimers } from '#store/timer-store';
+import { useCaseDeps } from '#usecases/account-view';
+import { acknowledge, resolve, setRootCauses, UnknownRootCauseError } from '#usecases/risk-actions';
 import { HttpError, type HttpEvent, httpHandler, json, parseBody, pathParameter } from '../shared/http.ts';
 import type { Deps } from '../shared/runtime.ts';
 
-const ackBody = z.strictObject({
-  note: z.string().min(1, 'must say what is being done').max(2000),
-  by: z.string().min(1).max(200).optional(),
+const note = z.string().min(1, 'must say what is being done').max(2000, 'must be at most 2000 characters');
+const by = z.string().min(1).max(200).optional();
+const ackBody = z.strictObject({ note, by });
+const resolveBody = z.strictObject({
+  note: z.string().min(1, 'must say why the risk is over').max(2000),
+  by,
+});
+const causesBody = z.strictObject({
+  primary: z.string().min(1),
+  secondary: z.string().min(1).nullable().default(null),
+  by: z.string().min(1).max(200),
 });
 
-/** POST /v1/risks/{id}/ack: the owner acknowledges, with a note; repeating it keeps the first time. */
-async function acknowledge(deps: Deps, event: HttpEvent) {
-  const riskId = pathParameter(event, 'id');
-  const { note, by } = parseBody(event, ackBody);
-  const at = deps.clock.now().toISOString();
+/** A closed risk is a 409; an unknown root cause names the field. */
+async function onOpenRisk<T>(action: () => Promise<T>): Promise<T> {
   try {
-    const risk = await acknowledgeRisk(deps.db, riskId, note, at);
-    await recordTimeline(deps.db, {
-      accountId: risk.accountId,
-      at: risk.acknowledgedAt ?? at,
-      action: 'risk_acknowledged',
-      what: `Tier ${risk.tier} risk acknowledged${by ? ` by ${by}` : ''}`,
-      why: note,
-      cause: `risk_ack:${risk.riskId}:T${risk.tier}`,
-    });
-    return json(200, risk);
+    return await action();
   } catch (error) {
     if (error instanceof RiskClosedError) throw new HttpError(409, error.message);
+    if (error instanceof UnknownRootCauseError) throw new HttpError(400, error.message);
     throw error;
   }
 }
@@ -45,11 +44,30 @@ async function timeline(deps: Deps, event: HttpEvent) {
   return json(200, { accountId, entries, upcoming });
 }
 
+/**
+ * `POST /v1/risks/{id}/ack` (the owner acknowledges the current tier; repeating it keeps the first),
+ * `POST /v1/risks/{id}/resolve` (the CSM closes it with a note), `POST /v1/risks/{id}/causes` (the CSM sets the
+ * root causes; the strategy follows), `GET /v1/accounts/{id}/timeline`.
+ */
 export function createRisksHandler(deps: Deps) {
+  const useCase = useCaseDeps(deps);
   return httpHandler(deps, async (event) => {
     switch (event.routeKey) {
-      case 'POST /v1/risks/{id}/ack':
-        return acknowledge(deps, event);
+      case 'POST /v1/risks/{id}/ack': {
+        const body = parseBody(event, ackBody);
+        const riskId = pathParameter(event, 'id');
+        return json(200, await onOpenRisk(() => acknowledge(useCase, riskId, body.note, body.by ?? null)));
+      }
+      case 'POST /v1/risks/{id}/resolve': {
+        const body = parseBody(event, resolveBody);
+        const riskId = pathParameter(event, 'id');
+        return json(200, await onOpenRisk(() => resolve(useCase, riskId, body.note, body.by ?? null)));
+      }
+      case 'POST /v1/risks/{id}/causes': {
+        const body = parseBody(event, causesBody);
+        const riskId = pathParameter(event, 'id');
+        return json(200, await onOpenRisk(() => setRootCauses(useCase, riskId, body)));
+      }
       case 'GET /v1/accounts/{id}/timeline':
         return timeline(deps, event);
       default:

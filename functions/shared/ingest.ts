@@ -7,12 +7,13 @@ import type { Db } from '#store/client';
 import { markDirty } from '#store/dirty-store';
 import { recordReviewOutcome } from '#store/review-store';
 import { storeSignalDays } from '#store/signal-store';
-import { closeRenewalCountdown } from './renewal-outcome.ts';
 
 export interface IngestResult {
   accepted: number;
   duplicates: number;
   rejected: Rejection[];
+  /** The signals now in the table (new and replayed), for what reacts to them (usecases/risk-triggers.ts). */
+  stored: Signal[];
 }
 
 const DAY_SECONDS = 86_400;
@@ -85,6 +86,7 @@ export async function ingestSignals(
     accepted: results.reduce((sum, r) => sum + r.accepted.length, 0),
     duplicates: results.reduce((sum, r) => sum + r.duplicates, 0) + checked.repeatedInBatch,
     rejected,
+    stored: storable.filter((signal) => !closed.has(signal)),
   };
 }
 
@@ -94,7 +96,8 @@ export async function ingestSignals(
  * repaired by the retry.
  * - Each account is marked dirty for the health recompute (one 1-WU write per account per batch, see
  *   store/dirty-store.ts); marking after the store means a recompute that sees the mark also sees the signals.
- * - A renewal_outcome closes the renewal countdown; a meeting with a reviewId records the review's outcome.
+ * - A meeting with a reviewId records the review's outcome. (What reacts to signals beyond the health data, a
+ *   renewal outcome closing the countdown, a critical signal starting a risk check, is usecases/ingest.ts.)
  */
 async function finishBatch(db: Db, stored: readonly Signal[], now: Date): Promise<void> {
   await markDirty(
@@ -103,7 +106,6 @@ async function finishBatch(db: Db, stored: readonly Signal[], now: Date): Promis
     now,
   );
   for (const signal of stored) {
-    if (signal.type === 'renewal_outcome') await closeRenewalCountdown(db, signal);
     const reviewId = signal.attributes?.reviewId;
     if (
       (signal.type === 'meeting_held' || signal.type === 'meeting_missed') &&

@@ -9,6 +9,8 @@ import { type PendingTimer, scheduleTimers } from '#store/timer-store';
  */
 export interface TimerSync {
   pending?: readonly PendingTimer[];
+  /** The account was created by this call: it has never had a timer of any kind. */
+  created?: boolean;
   schedule?: (timers: readonly Timer[]) => Promise<void>;
 }
 

@@ -3,7 +3,8 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { signalsEnvelope } from '#core/ingest';
 import { fieldErrors } from '#core/validation';
 import { recordRejects } from '#store/reject-store';
-import { ingestOptions, ingestSignals } from '../shared/ingest.ts';
+import { useCaseDeps } from '#usecases/account-view';
+import { ingest } from '#usecases/ingest';
 import type { Deps } from '../shared/runtime.ts';
 
 export class PoisonMessageError extends Error {
@@ -30,7 +31,7 @@ export function createSignalQueueHandler(deps: Deps) {
       throw new PoisonMessageError(`message ${record.messageId}: ${reasons.join('; ')}`);
     }
     const now = deps.clock.now();
-    const result = await ingestSignals(deps.db, envelope.data.signals, now, ingestOptions(deps.config));
+    const result = await ingest(useCaseDeps(deps), envelope.data.signals);
     if (result.rejected.length) {
       await recordRejects(deps.db, `sqs:${record.messageId}`, now, envelope.data.signals, result.rejected);
     }

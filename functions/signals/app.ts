@@ -1,13 +1,15 @@
 import { signalsEnvelope } from '#core/ingest';
+import { useCaseDeps } from '#usecases/account-view';
+import { ingest } from '#usecases/ingest';
 import { httpHandler, json, parseBody } from '../shared/http.ts';
-import { ingestOptions, ingestSignals } from '../shared/ingest.ts';
 import type { Deps } from '../shared/runtime.ts';
 
 /** POST /v1/signals: 202 with accepted / duplicates / rejected; valid records are stored even beside bad ones. */
 export function createSignalsHandler(deps: Deps) {
+  const useCase = useCaseDeps(deps);
   return httpHandler(deps, async (event) => {
     const { signals } = parseBody(event, signalsEnvelope);
-    const result = await ingestSignals(deps.db, signals, deps.clock.now(), ingestOptions(deps.config));
+    const { stored: _stored, ...result } = await ingest(useCase, signals);
     deps.logger.info('signals ingested', {
       accepted: result.accepted,
       duplicates: result.duplicates,

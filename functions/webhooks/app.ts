@@ -1,15 +1,13 @@
+import { useCaseDeps } from '#usecases/account-view';
 import {
   HttpError,
   header,
   httpHandler,
   json,
   MAX_BODY_BYTES,
-  parseJson,
   pathParameter,
   rawBodyBytes,
-  requireWellFormed,
 } from '../shared/http.ts';
-import { ingestOptions } from '../shared/ingest.ts';
 import type { Deps } from '../shared/runtime.ts';
 import { deliveryFor, isWebhookSource, WEBHOOK_SOURCES } from './connectors.ts';
 import { receiveWebhook } from './receive.ts';
@@ -58,12 +56,18 @@ export function createWebhooksHandler(
         throw new HttpError(401, `signature refused: ${verdict.reason}`);
       }
 
-      const parsed = parseJson(body.toString('utf8'), 'body is empty; send the JSON the vendor signed');
-      requireWellFormed(parsed);
+      const text = body.toString('utf8');
+      if (text.trim() === '') throw new HttpError(400, 'body is empty; send the JSON the vendor signed');
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch (error) {
+        throw new HttpError(400, `body is not valid JSON: ${error instanceof Error ? error.message : error}`);
+      }
       const result = delivery.map(parsed, settings.mapping);
       if (result.rejected) throw new HttpError(400, result.rejected.reason, result.rejected.errors);
 
-      const outcome = await receiveWebhook(deps.db, source, parsed, result, now, ingestOptions(deps.config));
+      const outcome = await receiveWebhook(useCaseDeps(deps), source, parsed, result);
       deps.logger.info('webhook received', {
         source,
         accepted: outcome.accepted,

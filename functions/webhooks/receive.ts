@@ -25,7 +25,8 @@ import {
   readParked,
 } from '#store/lookup-store';
 import { mapLimit } from '#store/parallel';
-import { type IngestOptions, ingestSignals } from '../shared/ingest.ts';
+import type { UseCaseDeps } from '#usecases/account-view';
+import { ingest } from '#usecases/ingest';
 import { syncRenewalTimers } from '../shared/renewal-timers.ts';
 import type { WebhookSource } from './connectors.ts';
 
@@ -153,13 +154,13 @@ function learnedBeforeBinding(source: WebhookSource, body: unknown, result: Conn
  * Every step is idempotent, so a retry after a crash, or a replayed delivery, changes nothing.
  */
 export async function receiveWebhook(
-  db: Db,
+  deps: UseCaseDeps,
   source: WebhookSource,
   body: unknown,
   result: ConnectorResult,
-  now: Date,
-  options?: IngestOptions,
 ): Promise<WebhookOutcome> {
+  const { db, config } = deps;
+  const now = deps.clock.now();
   const early = learnedBeforeBinding(source, body, result);
   let links = await putLinks(db, early);
 
@@ -171,7 +172,7 @@ export async function receiveWebhook(
   links += await putLinks(db, late);
 
   const released = await releaseParked(db, [...early, ...late]);
-  const ingested = await ingestSignals(db, [...signals, ...released.signals], now, options);
+  const ingested = await ingest(deps, [...signals, ...released.signals]);
 
   const rejections: WebhookRejection[] = [
     ...bound.rejections,
@@ -199,7 +200,9 @@ export async function receiveWebhook(
   // What follows from a contract, done for replays too (each step is idempotent), so a crash between the patch
   // and these is repaired by the vendor's retry: renewal checkpoints follow the renewal date, as they do on an
   // account upsert, and the account is marked for scoring (ARR and renewal feed it).
-  for (const [accountId, contract] of touched) await syncRenewalTimers(db, { id: accountId, contract }, now);
+  for (const [accountId, contract] of touched) {
+    await syncRenewalTimers(db, { id: accountId, contract }, now, config.timers);
+  }
   await markDirty(db, [...touched.keys()], now);
   await deleteParked(db, released.parked);
 

@@ -27,9 +27,12 @@ export const PARTITIONS = {
   regionalReview: [keys.regionalReviewPartition('*')],
   regionRisks: [keys.regionRisk('*', '*').pk],
   riskRegions: [keys.riskRegion('*').pk],
-  digest: [keys.lastDigest('*').pk],
+  digest: [keys.digestPartition('*')],
+  /** Send ledgers of mail that belongs to no one account (a person's daily notices, a region's digest). */
+  teamLedger: [keys.ledgerPartition({ team: '*' })],
+  noticeQueue: [keys.noticeQueuePartition('*')],
   suppressed: [keys.suppressed('*').pk],
-  inApp: [keys.inAppPartition('*')],
+  inApp: [keys.inAppPartition('*', '*')],
   unsubscribeSecret: [keys.unsubscribeSecret.pk],
   baselines: [keys.baselines().pk],
   healthModel: [keys.healthModel().pk],
@@ -103,6 +106,12 @@ const INGEST_WRITES = [
   'regionalReview',
 ] as const satisfies readonly Partition[];
 
+/** A workflow's Evaluate step: the account, its health (written when stale) and what health is scored against. */
+const EVALUATE = {
+  read: ['account', 'portfolio', 'dirty', 'baselines', 'healthModel'],
+  write: ['account', 'portfolio', 'dirty'],
+} as const satisfies TableAccess;
+
 /**
  * Every function's access, named by the function's key in `ChurnGuard.functions`. A new function gets a row here,
  * and a row in tests/infra/iam.test.ts proves what it may and may not do; tests/infra/table-access.test.ts runs
@@ -142,32 +151,67 @@ export const TABLE_ACCESS = {
   // Asynchronous and scheduled.
   signalQueue: { read: INGEST_WRITES, write: [...INGEST_WRITES, 'ingestRejects'], insert: ['account'] },
   sesEvents: { write: ['suppressed'] },
+  // Risk detection after each account is scored starts a risk check through a timer.
   healthPass: {
-    read: ['account', 'portfolio', 'dirty', 'baselines', 'healthModel', 'healthPass'],
-    write: ['account', 'portfolio', 'dirty', 'baselines', 'healthModel', 'healthPass'],
+    read: [
+      'account',
+      'portfolio',
+      'dirty',
+      'baselines',
+      'healthModel',
+      'healthPass',
+      'timers',
+      'dispatcherCursor',
+    ],
+    write: [
+      'account',
+      'portfolio',
+      'dirty',
+      'baselines',
+      'healthModel',
+      'healthPass',
+      'timers',
+      'dispatcherCursor',
+    ],
   },
   dispatcher: {
     read: ['timers', 'account', 'dispatcherCursor'],
     write: ['timers', 'account', 'dispatcherCursor'],
   },
-  digest: { read: ['account', 'regionRisks', 'riskRegions', 'digest'], write: ['digest'] },
-  // Workflow tasks.
-  renewalCheckpoint: { read: ['account', 'baselines'], write: ['account'] },
-  riskEscalation: {
+  // The daily notice mails settle each queued notice in its account's ledger; the digest is sent once a week.
+  digest: {
+    read: ['account', 'regionRisks', 'riskRegions', 'digest', 'teamLedger', 'noticeQueue'],
+    write: ['account', 'digest', 'teamLedger', 'noticeQueue'],
+  },
+  // Workflows: each Evaluate step reads the account as the API shows it (scoring it first when stale, as any
+  // reader would); only the executor applies what was decided and sends.
+  renewalCheckpoint: EVALUATE,
+  riskEscalation: EVALUATE,
+  milestoneJourney: EVALUATE,
+  effects: {
     read: [
       'account',
-      'baselines',
       'regionRisks',
       'riskRegions',
       'regionalReview',
       'timers',
       'dispatcherCursor',
+      'suppressed',
+      'inApp',
+      'unsubscribeSecret',
+      'noticeQueue',
     ],
-    write: ['account', 'regionRisks', 'riskRegions', 'regionalReview', 'timers', 'dispatcherCursor'],
-  },
-  milestoneJourney: {
-    read: ['account', 'baselines', 'suppressed', 'inApp', 'unsubscribeSecret', 'timers', 'dispatcherCursor'],
-    write: ['account', 'inApp', 'unsubscribeSecret', 'timers', 'dispatcherCursor'],
+    write: [
+      'account',
+      'regionRisks',
+      'riskRegions',
+      'regionalReview',
+      'timers',
+      'dispatcherCursor',
+      'inApp',
+      'unsubscribeSecret',
+      'noticeQueue',
+    ],
   },
 } as const satisfies Record<string, TableAccess>;
 

@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -24,9 +24,11 @@ export interface WorkflowsProps {
   logRetention: RetentionDays;
   /** The validated playbook config, bundled into every function. */
   config: FunctionConfig;
+  /** Hour (UTC) of each person's daily notice mail (config escalation.notices.dailyHourUtc). */
+  dailyNoticeHourUtc: number;
   /**
-   * The email plumbing: its From address (invitations, digests and journeys; without one nothing is mailed by
-   * the functions), configuration set, contact list and journey topics.
+   * The email plumbing: its From address (without one nothing is mailed, and each message is settled as failed
+   * with that reason), configuration set, contact list and journey topics.
    */
   email: Email;
   /** How often the dispatcher looks for due timers. */
@@ -40,17 +42,20 @@ export interface WorkflowsProps {
 }
 
 /**
- * The workflows and what drives them: task functions (each tagged CHURNGUARD_HANDLER so the local runtime maps
- * it to the same handler), the state machines, and the dispatcher that EventBridge Scheduler runs every few
- * minutes to start an execution for each due timer.
+ * The workflows and what drives them: each workflow's Evaluate function and the one executor (Apply and Deliver,
+ * functions/effects), each tagged CHURNGUARD_HANDLER so the local runtime maps it to the same handler; the state
+ * machines; the dispatcher that EventBridge Scheduler runs every few minutes to start an execution for each due
+ * timer; and the scheduled mail (the weekly regional digest and the daily notice mails). Only the executor and
+ * the scheduled mail may send email.
  */
 export class Workflows extends Construct {
   readonly renewalCheckpoint: RenewalCheckpoint;
   readonly riskEscalation: RiskEscalation;
   readonly milestoneJourney: MilestoneJourney;
+  readonly effectsFunction: IFunction;
   /** The functions, by their name in TABLE_ACCESS. */
   readonly functions: Record<
-    'renewalCheckpoint' | 'riskEscalation' | 'milestoneJourney' | 'dispatcher' | 'digest',
+    'renewalCheckpoint' | 'riskEscalation' | 'milestoneJourney' | 'effects' | 'dispatcher' | 'digest',
     IFunction
   >;
 
@@ -62,21 +67,24 @@ export class Workflows extends Construct {
     /** The From header: the verified address with the brand's sender name, if any, as its display name. */
     const from = email.fromAddress ? fromHeader(email.fromAddress, props.brand ?? {}) : undefined;
     const senderEnvironment: Record<string, string> = from
-      ? { SENDER_EMAIL: from, SES_CONFIGURATION_SET: configurationSetName }
+      ? {
+          SENDER_EMAIL: from,
+          SES_CONFIGURATION_SET: configurationSetName,
+          ...(email.contactListName ? { SES_CONTACT_LIST: email.contactListName } : {}),
+        }
       : {};
-    /** Only the sender's own SES identity (its domain), through churnguard's configuration set. */
+    /** Only the sender's own SES identity (its domain), through churnguard's configuration set and contact list. */
     const allowSending = (fn: IFunction) => {
       if (!senderDomain) return;
+      const arn = (resource: string, resourceName: string) =>
+        Stack.of(this).formatArn({ service: 'ses', resource, resourceName });
       fn.addToRolePolicy(
         new PolicyStatement({
           actions: ['ses:SendEmail'],
           resources: [
-            Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: senderDomain }),
-            Stack.of(this).formatArn({
-              service: 'ses',
-              resource: 'configuration-set',
-              resourceName: configurationSetName,
-            }),
+            arn('identity', senderDomain),
+            arn('configuration-set', configurationSetName),
+            ...(email.contactListName ? [arn('contact-list', email.contactListName)] : []),
           ],
         }),
       );
@@ -96,7 +104,6 @@ export class Workflows extends Construct {
         environment: {
           TABLE_NAME: table.tableName,
           CHURNGUARD_HANDLER: name,
-          ...senderEnvironment,
           ...options.environment,
         },
       }).fn;
@@ -111,61 +118,57 @@ export class Workflows extends Construct {
     const checkpointFunction = task(
       'renewal-checkpoint',
       'functions/renewal-checkpoint/handler.ts',
-      'Renewal checkpoint tasks',
+      'Renewal checkpoint: evaluate',
       TABLE_ACCESS.renewalCheckpoint,
     );
-    allowSending(checkpointFunction);
     const riskFunction = task(
       'risk-escalation',
       'functions/risk-escalation/handler.ts',
-      'Risk escalation tasks',
+      'Risk escalation: evaluate',
       TABLE_ACCESS.riskEscalation,
     );
-    this.renewalCheckpoint = new RenewalCheckpoint(this, 'RenewalCheckpoint', {
-      checkpointFunction,
-      riskFunction,
-      logRetention,
-    });
-    this.riskEscalation = new RiskEscalation(this, 'RiskEscalation', { riskFunction, logRetention });
-    // Milestone journeys (issue 5): the task function decides and reserves; the state machine calls SES itself.
-    // Its templates are compiled from MJML to HTML into its bundle, and its topics come from the email props.
     const journeyFunction = task(
       'milestone-journey',
       'functions/milestone-journey/handler.ts',
-      'Milestone journey tasks: plays, restraint, send ledger',
+      'Milestone journey: evaluate',
       TABLE_ACCESS.milestoneJourney,
-      { templates: true, environment: { JOURNEY_TOPICS: JSON.stringify(email.journeyTopics) } },
     );
+    // The one executor: templates compiled from MJML into its bundle, the only workflow function that sends.
+    const effectsFunction = task(
+      'effects',
+      'functions/effects/handler.ts',
+      'Applies workflow effects exactly once; delivers reserved email',
+      TABLE_ACCESS.effects,
+      {
+        templates: true,
+        environment: { ...senderEnvironment, JOURNEY_TOPICS: JSON.stringify(email.journeyTopics) },
+      },
+    );
+    allowSending(effectsFunction);
+    this.effectsFunction = effectsFunction;
+    this.renewalCheckpoint = new RenewalCheckpoint(this, 'RenewalCheckpoint', {
+      checkpointFunction,
+      effectsFunction,
+      logRetention,
+    });
+    this.riskEscalation = new RiskEscalation(this, 'RiskEscalation', {
+      riskFunction,
+      effectsFunction,
+      logRetention,
+    });
     this.milestoneJourney = new MilestoneJourney(this, 'MilestoneJourney', {
       journeyFunction,
+      effectsFunction,
       logRetention,
-      sending: {
-        configurationSetName,
-        ...(from ? { fromAddress: from } : {}),
-        ...(senderDomain ? { identityName: senderDomain } : {}),
-        ...(email.contactListName ? { contactListName: email.contactListName } : {}),
-      },
     });
-    acknowledgeInvokeGrant(this.milestoneJourney.stateMachine, journeyFunction);
-    acknowledgeNag(
-      this.milestoneJourney.stateMachine,
-      'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-      'Granted by CDK for X-Ray tracing and log delivery, whose actions support no resource-level permissions.',
-    );
-    const stack = Stack.of(this);
-    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
-    const accountId = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-    if (!senderDomain) {
-      acknowledgeNag(
-        this.milestoneJourney.stateMachine,
-        `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:${region}:${accountId}:identity/*]`,
-        "No sender in the construct props: the From address comes from config (messaging.from), so ses:SendEmail is on any identity of this account and region, still only through churnguard's configuration set.",
-      );
-    }
-    acknowledgeInvokeGrant(this.renewalCheckpoint.stateMachine, checkpointFunction);
-    acknowledgeInvokeGrant(this.renewalCheckpoint.stateMachine, riskFunction);
-    acknowledgeInvokeGrant(this.riskEscalation.stateMachine, riskFunction);
-    for (const machine of [this.renewalCheckpoint.stateMachine, this.riskEscalation.stateMachine]) {
+    const machines = [
+      [this.renewalCheckpoint.stateMachine, checkpointFunction],
+      [this.riskEscalation.stateMachine, riskFunction],
+      [this.milestoneJourney.stateMachine, journeyFunction],
+    ] as const;
+    for (const [machine, evaluate] of machines) {
+      acknowledgeInvokeGrant(machine, evaluate);
+      acknowledgeInvokeGrant(machine, effectsFunction);
       acknowledgeNag(
         machine,
         'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
@@ -180,6 +183,7 @@ export class Workflows extends Construct {
     };
     const stateMachines: Record<TimerKind, string> = {
       renewal_checkpoint: this.renewalCheckpoint.stateMachine.stateMachineArn,
+      risk_check: this.riskEscalation.stateMachine.stateMachineArn,
       risk_deadline: this.riskEscalation.stateMachine.stateMachineArn,
       journey_milestone: this.milestoneJourney.stateMachine.stateMachineArn,
     };
@@ -193,9 +197,7 @@ export class Workflows extends Construct {
       scheduled,
     }).fn;
     grantTableAccess(table, dispatcher, TABLE_ACCESS.dispatcher);
-    this.renewalCheckpoint.stateMachine.grantStartExecution(dispatcher);
-    this.riskEscalation.stateMachine.grantStartExecution(dispatcher);
-    this.milestoneJourney.stateMachine.grantStartExecution(dispatcher);
+    for (const [machine] of machines) machine.grantStartExecution(dispatcher);
     invokeOnSchedule(
       this,
       'SchedulerRole',
@@ -212,7 +214,7 @@ export class Workflows extends Construct {
 
     const digest = new ServiceFunction(this, 'digest', {
       entry: 'functions/digest/handler.ts',
-      description: 'Sends the weekly regional risk review digest',
+      description: 'Sends the weekly regional risk review and the daily notice mails',
       logRetention,
       timeout: Duration.minutes(5),
       config: props.config,
@@ -225,6 +227,7 @@ export class Workflows extends Construct {
       renewalCheckpoint: checkpointFunction,
       riskEscalation: riskFunction,
       milestoneJourney: journeyFunction,
+      effects: effectsFunction,
       dispatcher,
       digest,
     };
@@ -238,6 +241,13 @@ export class Workflows extends Construct {
           // Mondays 07:00 UTC, ahead of the regions' weekly cross-functional meetings.
           schedule: ScheduleExpression.cron({ weekDay: 'MON', hour: '7', minute: '0' }),
           description: 'Sends the weekly regional risk review',
+          input: { run: 'regional-digest' },
+        },
+        {
+          id: 'DailyNoticesSchedule',
+          schedule: ScheduleExpression.cron({ hour: String(props.dailyNoticeHourUtc), minute: '0' }),
+          description: "Sends each person's daily notice mail",
+          input: { run: 'daily-notices' },
         },
       ],
       props.scheduleDeadLetters,

@@ -1,6 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { defaultConfig } from '#config/default';
 import type { Config } from '#config/schema';
+import type { AccountInput } from '#core/accounts';
+import { DAY_MS } from '#core/clock';
 import { checkAccounts } from '#core/ingest';
 import type { SignalInput } from '#core/signals';
 import { observedJourneyClass } from '#core/simulation/journey';
@@ -19,25 +21,66 @@ import {
 import type { FieldError } from '#core/validation';
 import { createAccountsHandler } from '#functions/accounts/app';
 import { createRisksHandler } from '#functions/risks/app';
-import { loadAccountState } from '#functions/shared/account-state';
+import type { PassHooks } from '#functions/shared/health/recompute-portfolio';
 import type { Mailer, OutgoingEmail } from '#functions/shared/mailer';
 import { createSignalsHandler } from '#functions/signals/app';
 import { registerApiKey } from '#store/api-key-store';
+import type { Db } from '#store/client';
+import { suppress, unsubscribe } from '#store/contact-preferences-store';
 import { expireItems } from '#store/memory/client';
 import type { Horizon } from '#store/memory/table';
 import { getOpenRisk } from '#store/risk-store';
 import { listNotSent } from '#store/send-ledger-store';
 import { readRollups } from '#store/signal-store';
 import { readTimeline } from '#store/timeline-store';
+import { unsubscribeSecret } from '#store/unsubscribe-secret-store';
+import { loadAccountView, useCaseDeps } from '#usecases/account-view';
 import { VirtualClock } from '../virtual-clock.ts';
 import { createWorkflowEngine } from '../workflow-engine.ts';
-import { capturedSes } from './captured-ses.ts';
 import { openSimulationStore, type SimulationStore } from './store.ts';
 
-const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 const KEY = 'cg_simulation';
 /** Step Functions lets an execution name be used again 90 days after its execution closed, and forgets it. */
 const STEP_FUNCTIONS_NAME_REUSE_DAYS = 90;
+
+/** What people do during a run, at a time: through the same API calls and stores as in production. */
+export type SimEvent =
+  | { kind: 'ack'; at: string; accountId: string; note: string; by?: string }
+  | { kind: 'resolve'; at: string; accountId: string; note: string; by?: string }
+  | {
+      kind: 'causes';
+      at: string;
+      accountId: string;
+      primary: string;
+      secondary: string | null;
+      by: string;
+    }
+  | { kind: 'update'; at: string; accountId: string; changes: Record<string, unknown> }
+  | {
+      kind: 'contact';
+      at: string;
+      accountId: string;
+      contactId: string;
+      event: 'unsubscribe' | 'bounce' | 'complaint';
+    };
+
+/** The scenario file's fields for a run's events (the inverse of scenarioEvents), for --write-scenario. */
+export function eventFields(events: readonly SimEvent[]) {
+  const strip = <T extends { kind: string }>(event: T): Omit<T, 'kind'> => {
+    const { kind: _kind, ...rest } = event;
+    return rest;
+  };
+  const of = <K extends SimEvent['kind']>(kind: K) =>
+    events.filter((e): e is Extract<SimEvent, { kind: K }> => e.kind === kind).map(strip);
+  return {
+    acks: of('ack'),
+    resolutions: of('resolve'),
+    rootCauses: of('causes'),
+    accountUpdates: of('update'),
+    contactEvents: of('contact'),
+  };
+}
 
 /** What a run is fed: a validated scenario, or a synthetic portfolio that makes each day's signals on demand. */
 export interface SimulationInput {
@@ -45,8 +88,21 @@ export interface SimulationInput {
   days: number;
   accounts: unknown[];
   signalsForDay(day: number): unknown[];
-  acks: Scenario['acks'];
   outcomes: Scenario['outcomes'];
+  /** Acknowledgements, resolutions, root causes, account updates and contact events, in time order. */
+  events: SimEvent[];
+}
+
+/** A scenario's timed events (acks, resolutions, root causes, account updates, contact events), in time order. */
+export function scenarioEvents(scenario: Scenario): SimEvent[] {
+  const events: SimEvent[] = [
+    ...scenario.acks.map((a): SimEvent => ({ kind: 'ack', ...a })),
+    ...scenario.resolutions.map((r): SimEvent => ({ kind: 'resolve', ...r })),
+    ...scenario.rootCauses.map((c): SimEvent => ({ kind: 'causes', ...c })),
+    ...scenario.accountUpdates.map((u): SimEvent => ({ kind: 'update', ...u })),
+    ...scenario.contactEvents.map((e): SimEvent => ({ kind: 'contact', ...e })),
+  ];
+  return events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 
 export interface SimulationResult {
@@ -90,7 +146,11 @@ export function scenarioInput(scenario: Scenario): SimulationInput {
         path: `signals[${index}].occurredAt`,
         message: `must fall inside the scenario window (${scenario.days} days from ${scenario.start})`,
       });
-    else byDay.set(day, [...(byDay.get(day) ?? []), signal]);
+    else {
+      const bucket = byDay.get(day);
+      if (bucket) bucket.push(signal);
+      else byDay.set(day, [signal]);
+    }
   });
   const accounts = checkAccounts(scenario.accounts);
   for (const r of accounts.rejected)
@@ -101,9 +161,77 @@ export function scenarioInput(scenario: Scenario): SimulationInput {
     days: scenario.days,
     accounts: scenario.accounts,
     signalsForDay: (d) => byDay.get(d) ?? [],
-    acks: scenario.acks,
     outcomes: scenario.outcomes,
+    events: scenarioEvents(scenario),
   };
+}
+
+/** A day's signals by the UTC hour they happened in (a signal dated outside the day goes to its edge). */
+function byHour(signals: readonly unknown[], dayStart: number): unknown[][] {
+  const hours: unknown[][] = Array.from({ length: 24 }, () => []);
+  for (const signal of signals) {
+    const at =
+      typeof signal === 'object' && signal !== null && 'occurredAt' in signal
+        ? Date.parse(String(signal.occurredAt))
+        : Number.NaN;
+    const hour = Number.isNaN(at) ? 23 : Math.min(23, Math.max(0, Math.floor((at - dayStart) / HOUR_MS)));
+    hours[hour]?.push(signal);
+  }
+  return hours;
+}
+
+interface EventTargets {
+  db: Db;
+  clock: VirtualClock;
+  accountsApi: ReturnType<typeof createAccountsHandler>;
+  risksApi: ReturnType<typeof createRisksHandler>;
+  /** Each account as last posted, for updates that change some fields. */
+  latest: Map<string, AccountInput>;
+}
+
+/** One scenario event, through the API a person would use (or the store SES feedback writes to). */
+async function applyEvent(targets: EventTargets, event: SimEvent): Promise<void> {
+  const { db } = targets;
+  const at = targets.clock.now().toISOString();
+  if (event.kind === 'update') {
+    const before = targets.latest.get(event.accountId);
+    if (!before) return;
+    const changes = event.changes as Partial<AccountInput>;
+    const after = { ...before, ...changes, contract: { ...before.contract, ...(changes.contract ?? {}) } };
+    targets.latest.set(event.accountId, after);
+    await post(targets.accountsApi, 'POST /v1/accounts', { accounts: [after] });
+    return;
+  }
+  if (event.kind === 'contact') {
+    const contact = targets.latest.get(event.accountId)?.contacts.find((c) => c.id === event.contactId);
+    if (event.event === 'unsubscribe') await unsubscribe(db, event.accountId, event.contactId, at);
+    else if (contact) await suppress(db, contact.email, event.event, at);
+    return;
+  }
+  const risk = await getOpenRisk(db, event.accountId);
+  if (!risk) return;
+  if (event.kind === 'ack') {
+    await post(
+      targets.risksApi,
+      'POST /v1/risks/{id}/ack',
+      { note: event.note, by: event.by },
+      { id: risk.riskId },
+    );
+  } else if (event.kind === 'resolve') {
+    await post(
+      targets.risksApi,
+      'POST /v1/risks/{id}/resolve',
+      { note: event.note, by: event.by },
+      { id: risk.riskId },
+    );
+  } else {
+    await post(
+      targets.risksApi,
+      'POST /v1/risks/{id}/causes',
+      { primary: event.primary, secondary: event.secondary, by: event.by },
+      { id: risk.riskId },
+    );
+  }
 }
 
 /** Mail goes nowhere: it is captured, with deterministic ids, for result.json. */
@@ -112,7 +240,12 @@ function outbox(clock: VirtualClock): Mailer & { sent: SimEmail[] } {
   return {
     sent,
     async send(email: OutgoingEmail) {
-      sent.push({ at: clock.now().toISOString(), to: [...email.to].sort(), subject: email.subject });
+      sent.push({
+        at: clock.now().toISOString(),
+        to: [...email.to, ...(email.cc ?? [])].sort(),
+        subject: email.subject,
+        text: email.text,
+      });
       return `sim-${sent.length}`;
     },
   };
@@ -154,11 +287,15 @@ function post(
  * dispatcher), then the day's signals, acknowledgements and outcomes enter through the API handlers.
  */
 /** Where a run's wall time goes, in milliseconds by phase; filled when passed (benchmarks). */
-export type PhaseProfile = Record<'setup' | 'timers' | 'signals' | 'acks' | 'expiry' | 'collect', number>;
+export type PhaseProfile = Record<
+  'setup' | 'timers' | 'health' | 'signals' | 'acks' | 'expiry' | 'collect',
+  number
+>;
 
 export const emptyPhaseProfile = (): PhaseProfile => ({
   setup: 0,
   timers: 0,
+  health: 0,
   signals: 0,
   acks: 0,
   expiry: 0,
@@ -177,6 +314,8 @@ export interface RunOptions {
   config?: Config;
   /** Where the data lives: the in-memory store adapter (default) or a private DynamoDB Local. */
   store?: SimulationStore;
+  /** How the daily pass learns baselines: a shard learns them from every shard's accounts (shards.ts). */
+  learnBaselines?: PassHooks['learnBaselines'];
   /**
    * What the in-memory store forgets besides expired items (store/memory/horizons.ts), to bound a long backtest's
    * memory; none by default. With scoringHorizons, accounts' journey classes below see only the kept rollups.
@@ -202,18 +341,24 @@ export type SimulationParts = Pick<
 >;
 
 /**
- * Runs the accounts of `input` and collects what happened to them. Accounts only meet in things a simulation does
- * not run (the weekly regional digest, the portfolio passes), so a portfolio split into shards by account gives
- * the same parts, in pieces (local/simulation/shards.ts; the shard test checks the whole result is identical).
+ * Runs the accounts of `input` and collects what happened to them. Accounts meet in the baselines the daily pass
+ * learns (a shard learns them from every shard's accounts) and in mail to people (a region's weekly digest, a
+ * CSM's daily notices, each within one region), so a portfolio split into shards by whole regions gives the same
+ * parts, in pieces (local/simulation/shards.ts; the shard test checks the whole result is identical).
  */
 export async function simulateParts(
   input: SimulationInput,
-  { onDay, profile, counts, config, store = 'memory', horizons }: RunOptions = {},
+  { onDay, profile, counts, config, store = 'memory', learnBaselines, horizons }: RunOptions = {},
 ): Promise<SimulationParts> {
   let mark = Date.now();
+  // The daily health pass runs inside the timers' phase (the engine's advance) and is counted on its own.
+  let healthCounted = 0;
   const lap = (phase: keyof PhaseProfile) => {
     const now = Date.now();
-    if (profile) profile[phase] += now - mark;
+    if (profile) {
+      profile[phase] += now - mark - (profile.health - healthCounted);
+      healthCounted = profile.health;
+    }
     mark = now;
   };
   const opened = await openSimulationStore(store, horizons);
@@ -223,12 +368,18 @@ export async function simulateParts(
     const clock = new VirtualClock(new Date(startMs));
     const mail = outbox(clock);
     const deps = { db, clock, logger: new Logger({ logLevel: 'SILENT' }), ...(config ? { config } : {}) };
+    const useCase = useCaseDeps(deps);
     const engine = createWorkflowEngine(deps, {
       mailer: mail,
-      ses: capturedSes(clock, mail.sent),
       forgetClosedExecutionsAfterDays: STEP_FUNCTIONS_NAME_REUSE_DAYS,
+      ...(learnBaselines ? { learnBaselines } : {}),
+      onScheduledRun: (run, ms) => {
+        if (profile && run === 'daily-health-pass') profile.health += ms;
+      },
     });
     await registerApiKey(db, KEY, 'simulation', clock.now());
+    // Mail is captured, never sent: a fixed link secret makes every run's unsubscribe links (and result) the same.
+    await unsubscribeSecret(db, () => 'simulation');
     const accountsApi = createAccountsHandler(deps);
     const signalsApi = createSignalsHandler(deps);
     const risksApi = createRisksHandler(deps);
@@ -239,10 +390,11 @@ export async function simulateParts(
     const accountIds = checkAccounts(input.accounts)
       .valid.map((v) => v.account.id)
       .sort();
+    const latest = new Map(checkAccounts(input.accounts).valid.map((v) => [v.account.id, v.account]));
+    const act = (event: SimEvent) => applyEvent({ db, clock, accountsApi, risksApi, latest }, event);
+    const events = [...input.events];
     for (let day = 0; day < input.days; day++) {
-      const dayEnd = new Date(startMs + (day + 1) * DAY_MS - 1000);
-      await engine.advance(dayEnd, clock);
-      lap('timers');
+      const dayStart = startMs + day * DAY_MS;
       const outcomes = input.outcomes
         .filter((o) => Math.floor((Date.parse(o.at) - startMs) / DAY_MS) === day)
         .map(
@@ -254,22 +406,37 @@ export async function simulateParts(
             attributes: { outcome: o.outcome },
           }),
         );
-      const signals = [...input.signalsForDay(day), ...outcomes];
-      if (counts) counts.signals += signals.length;
-      for (let i = 0; i < signals.length; i += 1000) {
-        const response = await post(signalsApi, 'POST /v1/signals', { signals: signals.slice(i, i + 1000) });
-        const body = JSON.parse(response.body ?? '{}') as {
-          rejected?: { index: number; id?: string; errors: FieldError[] }[];
-        };
-        for (const r of body.rejected ?? []) rejected.push({ day, ...r, index: r.index + i });
+      const hours = byHour([...input.signalsForDay(day), ...outcomes], dayStart);
+      // Hour by hour: what is due by the end of an hour runs (timers, the daily passes and mail), then the hour's
+      // signals arrive and people act; a 09:00 checkpoint sees 08:59's signals, not 09:30's. Hours with nothing
+      // arriving are passed over in one step.
+      for (let hour = 0; hour < 24; hour++) {
+        const hourEnd = dayStart + (hour + 1) * HOUR_MS - 1000;
+        const signals = hours[hour] ?? [];
+        const acting = events[0] !== undefined && Date.parse(events[0].at) <= hourEnd;
+        if (signals.length === 0 && !acting) continue;
+        await engine.advance(new Date(hourEnd), clock);
+        lap('timers');
+        if (counts) counts.signals += signals.length;
+        for (let i = 0; i < signals.length; i += 1000) {
+          const response = await post(signalsApi, 'POST /v1/signals', {
+            signals: signals.slice(i, i + 1000),
+          });
+          const body = JSON.parse(response.body ?? '{}') as {
+            rejected?: { index: number; id?: string; errors: FieldError[] }[];
+          };
+          for (const r of body.rejected ?? []) rejected.push({ day, ...r, index: r.index + i });
+        }
+        lap('signals');
+        while (events[0] && Date.parse(events[0].at) <= hourEnd) {
+          const event = events.shift();
+          if (event) await act(event);
+        }
+        lap('acks');
       }
-      lap('signals');
-      for (const ack of input.acks.filter((a) => Math.floor((Date.parse(a.at) - startMs) / DAY_MS) === day)) {
-        const risk = await getOpenRisk(db, ack.accountId);
-        if (risk) await post(risksApi, 'POST /v1/risks/{id}/ack', { note: ack.note }, { id: risk.riskId });
-      }
-      lap('acks');
-      expireItems(db, dayEnd);
+      await engine.advance(new Date(dayStart + DAY_MS - 1000), clock);
+      lap('timers');
+      expireItems(db, new Date(dayStart + DAY_MS - 1000));
       lap('expiry');
       onDay?.(day + 1, input.days);
     }
@@ -307,8 +474,8 @@ export async function simulateParts(
           reason: row.reason,
         });
       }
-      const state = await loadAccountState(db, accountId, clock.now(), config);
-      const risk = await getOpenRisk(db, accountId);
+      const state = await loadAccountView(useCase, accountId);
+      const risk = state?.openRisk;
       const observed = state !== undefined && state.account.goLiveDate >= input.start;
       const journeyClass = observed
         ? observedJourneyClass(

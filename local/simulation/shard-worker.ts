@@ -1,5 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import '#local/quiet-sdk';
+import type { CohortSample } from '#core/health/baselines';
+import { collectCohortSamples, learnBaselines } from '#functions/shared/health/recompute-baselines';
 import { emptyPhaseProfile, simulateParts } from './run.ts';
 import type { ShardTask } from './shards.ts';
 import { syntheticSimulationInput } from './synthetic-input.ts';
@@ -9,10 +11,25 @@ const task = workerData as ShardTask;
 const input = syntheticSimulationInput(task.accounts, task.days, task.seed, task.shard);
 const profile = emptyPhaseProfile();
 const counts = { signals: 0 };
+
+/** The whole portfolio's samples, as the coordinator sends them back after each shard sent its own. */
+const waiting: ((samples: CohortSample[]) => void)[] = [];
+parentPort?.on('message', (message: { kind: 'cohort'; samples: CohortSample[] }) => {
+  if (message.kind === 'cohort') waiting.shift()?.(message.samples);
+});
+
 const parts = await simulateParts(input, {
   profile,
   counts,
   ...(task.config ? { config: task.config } : {}),
   onDay: (day) => parentPort?.postMessage({ kind: 'day', day }),
+  // Baselines are learnt from the whole portfolio, as in one run: every shard sends its healthy accounts' samples
+  // and learns from all of them.
+  learnBaselines: async (deps, config) => {
+    const mine = await collectCohortSamples(deps, config);
+    const all = new Promise<CohortSample[]>((resolve) => waiting.push(resolve));
+    parentPort?.postMessage({ kind: 'cohort', samples: mine });
+    return learnBaselines(deps, config, await all, deps.clock.now());
+  },
 });
 parentPort?.postMessage({ kind: 'done', parts, profile, counts });

@@ -2,6 +2,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Config } from '#config/schema';
+import type { CohortSample } from '#core/health/baselines';
 import {
   assembleResult,
   type PhaseProfile,
@@ -42,14 +43,39 @@ function shardHeapMb(shards: number): number {
   return Math.floor(Math.min(processLimit, ((totalmem() / 2 ** 20) * 0.6) / shards));
 }
 
-function runShard(task: ShardTask, onDay: (day: number) => void) {
-  return new Promise<ShardOutput>((resolve, reject) => {
-    const worker = new Worker(new URL('./shard-thread.mjs', import.meta.url), {
-      workerData: task,
-      resourceLimits: { maxOldGenerationSizeMb: shardHeapMb(task.shard.count) },
-    });
-    worker.on('message', (message: { kind: 'day'; day: number } | ({ kind: 'done' } & ShardOutput)) => {
+type ShardMessage =
+  | { kind: 'day'; day: number }
+  | { kind: 'cohort'; samples: CohortSample[] }
+  | ({ kind: 'done' } & ShardOutput);
+
+/**
+ * The baselines barrier: each daily pass, every shard sends its healthy accounts' cohort samples; once all have,
+ * every shard gets all of them back, in a fixed order, and learns the same baselines a single run would.
+ */
+function cohortExchange(workers: readonly Worker[], count: number) {
+  let round: (CohortSample[] | undefined)[] = Array.from({ length: count }, () => undefined);
+  return (index: number, samples: CohortSample[]) => {
+    round[index] = samples;
+    if (round.some((s) => s === undefined)) return;
+    const all = round.flatMap((s) => s ?? []);
+    round = Array.from({ length: count }, () => undefined);
+    for (const worker of workers) worker.postMessage({ kind: 'cohort', samples: all });
+  };
+}
+
+function runShard(
+  task: ShardTask,
+  onDay: (day: number) => void,
+  onCohort: (samples: CohortSample[]) => void,
+) {
+  const worker = new Worker(new URL('./shard-thread.mjs', import.meta.url), {
+    workerData: task,
+    resourceLimits: { maxOldGenerationSizeMb: shardHeapMb(task.shard.count) },
+  });
+  const done = new Promise<ShardOutput>((resolve, reject) => {
+    worker.on('message', (message: ShardMessage) => {
       if (message.kind === 'day') onDay(message.day);
+      else if (message.kind === 'cohort') onCohort(message.samples);
       else resolve(message);
     });
     worker.on('error', reject);
@@ -62,11 +88,13 @@ function runShard(task: ShardTask, onDay: (day: number) => void) {
         );
     });
   });
+  return { worker, done };
 }
 
 /**
- * A synthetic portfolio run in `shards` threads, each holding its share of the accounts in its own in-memory
- * store, so a large backtest uses every core and no single heap holds the whole table. The result is the one a
+ * A synthetic portfolio run in `shards` threads, each holding whole regions (local/simulation/synthetic-input.ts)
+ * in its own in-memory store, so a large backtest uses every core and no single heap holds the whole table. The
+ * shards meet once a virtual day, to learn the segment baselines from every account; the result is the one a
  * single run gives, byte for byte (tests/integration/simulation-shards.test.ts): the parts are merged and
  * summarised exactly as one run's are.
  */
@@ -77,15 +105,22 @@ export async function runShardedSimulation(
 ): Promise<SimulationResult> {
   const whole = syntheticSimulationInput(portfolio.accounts, portfolio.days, portfolio.seed);
   const daysDone = Array.from({ length: shards }, () => 0);
-  const outputs = await Promise.all(
-    daysDone.map((_, index) =>
-      runShard({ ...portfolio, shard: { index, count: shards }, ...(config ? { config } : {}) }, (day) => {
+  const workers: Worker[] = [];
+  const exchange = cohortExchange(workers, shards);
+  const running = daysDone.map((_, index) => {
+    const shard = runShard(
+      { ...portfolio, shard: { index, count: shards }, ...(config ? { config } : {}) },
+      (day) => {
         daysDone[index] = day;
         const slowest = Math.min(...daysDone);
         if (slowest === day) onDay?.(slowest, portfolio.days);
-      }),
-    ),
-  );
+      },
+      (samples) => exchange(index, samples),
+    );
+    workers.push(shard.worker);
+    return shard.done;
+  });
+  const outputs = await Promise.all(running);
   if (counts) for (const output of outputs) counts.signals += output.counts.signals;
   if (profile)
     for (const output of outputs)

@@ -1,15 +1,33 @@
-import { syntheticPortfolio } from '#core/simulation/synthetic';
+import { type SyntheticAccount, syntheticPortfolio } from '#core/simulation/synthetic';
 import type { SimulationInput } from './run.ts';
 
-/** Which part of a portfolio a shard runs: the accounts whose position modulo `count` is `index`. */
+/** Which part of a portfolio a shard runs: one of `count` groups of whole regions. */
 export interface Shard {
   index: number;
   count: number;
 }
 
 /**
+ * The shard each region goes to. Accounts meet in a region's weekly digest and in their CSM's daily notice mail
+ * (CSMs cover one region), so a region is never split; regions go, largest first, to the shard with the fewest
+ * accounts so far, which keeps shards about even. Deterministic for a portfolio.
+ */
+export function regionShards(accounts: readonly SyntheticAccount[], count: number): Map<string, number> {
+  const sizes = new Map<string, number>();
+  for (const { account } of accounts) sizes.set(account.region, (sizes.get(account.region) ?? 0) + 1);
+  const load = Array.from({ length: count }, () => 0);
+  const shardOf = new Map<string, number>();
+  for (const [region, size] of [...sizes].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) {
+    const lightest = load.indexOf(Math.min(...load));
+    shardOf.set(region, lightest);
+    load[lightest] = (load[lightest] ?? 0) + size;
+  }
+  return shardOf;
+}
+
+/**
  * A generated portfolio as simulation input: its accounts, signals made day by day, and renewal outcomes; with a
- * shard, only that shard's accounts (the portfolio is generated whole, so every shard sees the same accounts).
+ * shard, only that shard's regions (the portfolio is generated whole, so every shard sees the same accounts).
  */
 export function syntheticSimulationInput(
   accounts: number,
@@ -20,8 +38,9 @@ export function syntheticSimulationInput(
   portfolio: ReturnType<typeof syntheticPortfolio>;
 } {
   const portfolio = syntheticPortfolio(accounts, days, seed);
+  const shardOf = shard ? regionShards(portfolio.accounts, shard.count) : undefined;
   const mine = shard
-    ? portfolio.accounts.filter((_, i) => i % shard.count === shard.index)
+    ? portfolio.accounts.filter((a) => shardOf?.get(a.account.region) === shard.index)
     : portfolio.accounts;
   return {
     portfolio,
@@ -29,7 +48,7 @@ export function syntheticSimulationInput(
     days,
     accounts: mine.map((a) => a.account),
     signalsForDay: (day) => portfolio.signalsForDay(day, mine),
-    acks: [],
+    events: [],
     outcomes: mine.flatMap((a) => (a.outcome ? [{ accountId: a.account.id, ...a.outcome }] : [])),
   };
 }

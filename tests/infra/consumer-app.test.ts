@@ -36,6 +36,8 @@ function adminApp(options: { bundle?: string } = {}) {
         congratulate: 'product-news',
         escalate: 'product-news',
         renewal_notice: 'product-news',
+        outreach: 'product-news',
+        invitation: 'product-news',
         nudge: 'product-news',
         tip: 'product-news',
       },

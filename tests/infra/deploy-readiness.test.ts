@@ -223,7 +223,7 @@ describe('schedules and concurrency', () => {
     );
     expect(scheduled.map(([, fn]) => fn.Properties.Description).sort()).toEqual([
       'Scores accounts with new signals, and every account once a day',
-      'Sends the weekly regional risk review digest',
+      'Sends the weekly regional risk review and the daily notice mails',
       'Starts a workflow execution for each due timer',
     ]);
     for (const [id, fn] of scheduled) {

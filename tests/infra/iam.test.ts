@@ -133,14 +133,18 @@ const ROWS: FunctionRow[] = [
       item('PutItem', secret),
       item('GetItem', apiKey),
       item('PutItem', apiKey),
-      item('Query', keys.inAppPartition('ann')),
+      item('Query', keys.inAppPartition('acme', 'ann')),
       item('PutItem', timers),
       ...NEVER,
     ],
   },
   {
     fn: 'messaging',
-    allowed: [item('GetItem', apiKey), item('Query', keys.inAppPartition('ann')), item('Query', acme)],
+    allowed: [
+      item('GetItem', apiKey),
+      item('Query', keys.inAppPartition('acme', 'ann')),
+      item('Query', acme),
+    ],
     denied: [item('PutItem', apiKey), item('GetItem', secret), item('PutItem', acme), ...NEVER],
   },
   {
@@ -194,8 +198,15 @@ const ROWS: FunctionRow[] = [
       item('Query', acme),
       item('PutItem', keys.baselines().pk),
       item('PutItem', keys.healthModel().pk),
+      // Risk detection after scoring starts a risk check through a timer.
+      item('PutItem', timers),
     ],
-    denied: [item('GetItem', apiKey), item('PutItem', timers), ...NEVER],
+    denied: [
+      item('GetItem', apiKey),
+      item('GetItem', secret),
+      item('PutItem', keys.regionRisk('EMEA', 'r1').pk),
+      ...NEVER,
+    ],
   },
   {
     fn: 'dispatcher',
@@ -208,41 +219,53 @@ const ROWS: FunctionRow[] = [
       item('Query', keys.riskRegion('EMEA').pk),
       item('Query', keys.regionRisk('EMEA', 'r1').pk),
       item('GetItem', acme),
-      item('PutItem', keys.lastDigest('EMEA').pk),
+      item('PutItem', keys.digestPartition('EMEA')),
+      item('Query', keys.noticeQueuePartition('2026-06-01')),
+      item('PutItem', keys.ledgerPartition({ team: 'casey@vendor.example' })),
+      // A queued notice is settled in its account's ledger when the daily mail goes.
+      item('UpdateItem', acme),
     ],
-    denied: [item('PutItem', acme), item('GetItem', apiKey), ...NEVER],
+    denied: [item('GetItem', apiKey), item('PutItem', timers), item('GetItem', secret), ...NEVER],
     other: {
       allowed: [sendEmail(identity)],
       denied: [sendEmail(otherIdentity), { action: 'ses:SendBulkEmail', resource: identity }],
     },
   },
+  // The Evaluate steps read the account and score it when stale; they decide, and neither write effects nor send.
+  ...(['renewalCheckpoint', 'riskEscalation', 'milestoneJourney'] as const).map((fn) => ({
+    fn,
+    allowed: [item('Query', acme), item('PutItem', acme), item('GetItem', keys.baselines().pk)],
+    denied: [
+      item('GetItem', apiKey),
+      item('PutItem', timers),
+      item('GetItem', secret),
+      item('PutItem', keys.regionRisk('EMEA', 'r1').pk),
+      item('PutItem', keys.inAppPartition('acme', 'ann')),
+      ...NEVER,
+    ],
+    other: { denied: [sendEmail(identity)] },
+  })),
   {
-    fn: 'renewalCheckpoint',
-    allowed: [item('Query', acme), item('PutItem', acme)],
-    denied: [item('GetItem', apiKey), item('PutItem', timers), ...NEVER],
-    other: { allowed: [sendEmail(identity)], denied: [sendEmail(otherIdentity)] },
-  },
-  {
-    fn: 'riskEscalation',
+    fn: 'effects',
     allowed: [
       item('PutItem', acme),
       item('PutItem', keys.regionRisk('EMEA', 'r1').pk),
       item('PutItem', timers),
-    ],
-    denied: [item('GetItem', apiKey), ...NEVER],
-    other: { denied: [sendEmail(identity)] },
-  },
-  {
-    fn: 'milestoneJourney',
-    allowed: [
-      item('PutItem', acme),
       item('BatchGetItem', keys.suppressed('a@b.example').pk),
       item('GetItem', secret),
-      item('PutItem', keys.inAppPartition('ann')),
+      item('PutItem', keys.inAppPartition('acme', 'ann')),
+      item('PutItem', keys.noticeQueuePartition('2026-06-01')),
     ],
-    denied: [item('GetItem', apiKey), item('PutItem', keys.suppressed('a@b.example').pk), ...NEVER],
-    // The state machine sends the journey email, not the function.
-    other: { denied: [sendEmail(identity)] },
+    denied: [
+      item('GetItem', apiKey),
+      item('PutItem', keys.suppressed('a@b.example').pk),
+      item('PutItem', keys.baselines().pk),
+      ...NEVER,
+    ],
+    other: {
+      allowed: [sendEmail(identity)],
+      denied: [sendEmail(otherIdentity), { action: 'ses:SendBulkEmail', resource: identity }],
+    },
   },
 ];
 
@@ -315,37 +338,27 @@ describe('each state machine can call what its definition calls, and no more', (
     resource: arn('lambda', `function:${logicalId(fn)}`),
   });
 
-  it('MilestoneJourney: invokes its task and sends as the sender, through the configuration set and contact list', async () => {
-    const { workflows, email, functions } = stack.churnguard;
-    const policies = policiesOf(workflows.milestoneJourney.stateMachine);
-    const allowed: AwsCall[] = [
-      invoke(functions.milestoneJourney),
-      sendEmail(identity),
-      sendEmail(arn('ses', `configuration-set/${logicalId(email.configurationSet)}`)),
-      // SendEmail authorizes the identity and the configuration set (and a template); the contact list named in
-      // ListManagementOptions is no resource type of the action, so it is not simulated.
-    ];
-    for (const call of allowed) expect(await decide(policies, call), describeCall(call)).toBe('Allowed');
-    const denied: AwsCall[] = [
-      sendEmail(otherIdentity),
-      sendEmail(arn('ses', 'configuration-set/someone-elses')),
-      invoke(functions.webhooks),
-      item('PutItem', apiKey)(arn('dynamodb', `table/${logicalId(stack.churnguard.table)}`)),
-    ];
-    for (const call of denied) expect(await decide(policies, call), describeCall(call)).not.toBe('Allowed');
-  });
-
-  it('RenewalCheckpoint and RiskEscalation: invoke their tasks, send nothing', async () => {
-    const { workflows, functions } = stack.churnguard;
-    const renewal = policiesOf(workflows.renewalCheckpoint.stateMachine);
-    expect(await decide(renewal, invoke(functions.renewalCheckpoint))).toBe('Allowed');
-    expect(await decide(renewal, invoke(functions.riskEscalation))).toBe('Allowed');
-    expect(await decide(renewal, invoke(functions.milestoneJourney))).not.toBe('Allowed');
-    expect(await decide(renewal, sendEmail(identity))).not.toBe('Allowed');
-    const risk = policiesOf(workflows.riskEscalation.stateMachine);
-    expect(await decide(risk, invoke(functions.riskEscalation))).toBe('Allowed');
-    expect(await decide(risk, invoke(functions.renewalCheckpoint))).not.toBe('Allowed');
-  });
+  // Each machine invokes its own Evaluate step and the one executor; only the executor's role may send.
+  const machines = [
+    ['renewalCheckpoint', 'renewalCheckpoint'],
+    ['riskEscalation', 'riskEscalation'],
+    ['milestoneJourney', 'milestoneJourney'],
+  ] as const;
+  for (const [machineName, evaluate] of machines)
+    it(`${machineName}: invokes its Evaluate step and the executor, sends nothing itself`, async () => {
+      const { workflows, functions, email } = stack.churnguard;
+      const policies = policiesOf(workflows[machineName].stateMachine);
+      expect(await decide(policies, invoke(functions[evaluate]))).toBe('Allowed');
+      expect(await decide(policies, invoke(functions.effects))).toBe('Allowed');
+      const denied: AwsCall[] = [
+        ...machines.filter(([, other]) => other !== evaluate).map(([, other]) => invoke(functions[other])),
+        invoke(functions.webhooks),
+        sendEmail(identity),
+        sendEmail(arn('ses', `configuration-set/${logicalId(email.configurationSet)}`)),
+        item('PutItem', apiKey)(arn('dynamodb', `table/${logicalId(stack.churnguard.table)}`)),
+      ];
+      for (const call of denied) expect(await decide(policies, call), describeCall(call)).not.toBe('Allowed');
+    });
 });
 
 function describeCall(call: AwsCall): string {

@@ -11,7 +11,6 @@ import { emptySecrets, staticSecrets } from '#functions/webhooks/settings';
 import type { ChurnGuardProps } from '#infra/churnguard';
 import { ChurnGuardStack } from '#infra/stack';
 import { API_FUNCTIONS } from '#local/api-functions';
-import { extractStateMachines } from '#local/workflows/extract';
 import { createTestDb, silentLogger } from '../support/db.ts';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
@@ -46,6 +45,9 @@ function synth(props: Partial<ChurnGuardProps> = {}, stage = 'dev') {
   const stack = new ChurnGuardStack(app, `test-${stage}`, { churnguard: { stage, ...props } });
   return { stack, template: Template.fromStack(stack) };
 }
+
+/** The one workflow function that sends (functions/effects). */
+const EXECUTOR = 'Applies workflow effects exactly once; delivers reserved email';
 
 const idsOf = (template: Template, type: string) => Object.keys(template.findResources(type));
 
@@ -193,51 +195,35 @@ describe('ChurnGuard in production: observability, email and auth', () => {
       });
     });
 
-    it('sends every journey email from the sender, through the configuration set, under a contact-list topic', () => {
-      // The deployed definition, resolved as the local runtime resolves it (Refs become local:<id>:Ref).
+    it('sends every workflow email from the executor, as the sender, through the configuration set, under a contact-list topic', () => {
       const [configurationSet] = idsOf(template, 'AWS::SES::ConfigurationSet');
       const [contactList] = idsOf(template, 'AWS::SES::ContactList');
-      const journey = extractStateMachines(template.toJSON()).find((m) =>
-        JSON.stringify(m.definition).includes('SendEachEmail'),
-      );
-      const states = JSON.parse(JSON.stringify(journey?.definition.States ?? {}));
-      expect(states.SendEachEmail.ItemProcessor.States.SendEmail.Parameters).toMatchObject({
-        FromEmailAddress: 'customer-success@mail.vendor.example',
-        ConfigurationSetName: `local:${configurationSet}:Ref`,
-        ListManagementOptions: { ContactListName: `local:${contactList}:Ref`, 'TopicName.$': '$.topic' },
+      const effects = resourceWith(template, 'AWS::Lambda::Function', 'Description', EXECUTOR);
+      const variables = (effects.properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables).toMatchObject({
+        SENDER_EMAIL: 'customer-success@mail.vendor.example',
+        SES_CONFIGURATION_SET: { Ref: configurationSet },
+        SES_CONTACT_LIST: { Ref: contactList },
       });
-      // Only that identity, configuration set and contact list.
-      const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine')).filter(
-        (m) => JSON.stringify(m.Properties.DefinitionString).includes('SendEachEmail'),
-      );
-      const machinePolicy = policyOfRole(template, machine?.Properties.RoleArn);
-      expect(machinePolicy).toContain(':identity/mail.vendor.example');
-      expect(machinePolicy).toContain(JSON.stringify({ Ref: configurationSet }));
-      expect(machinePolicy).toContain(JSON.stringify({ Ref: contactList }));
-      expect(machinePolicy).not.toContain('identity/*');
-      // The journey function names the topic of each email by play kind (the email props' mapping).
-      const journeyFn = resourceWith(
-        template,
-        'AWS::Lambda::Function',
-        'Description',
-        'Milestone journey tasks: plays, restraint, send ledger',
-      );
-      const variables = (journeyFn.properties.Environment as { Variables: Record<string, string> }).Variables;
-      expect(JSON.parse(variables.JOURNEY_TOPICS ?? '{}')).toEqual({
+      // The topic of each email by play kind (the email props' mapping).
+      expect(JSON.parse(String(variables.JOURNEY_TOPICS ?? '{}'))).toEqual({
         congratulate: 'milestones',
         escalate: 'milestones',
         renewal_notice: 'milestones',
+        outreach: 'milestones',
+        invitation: 'milestones',
         nudge: 'nudges',
         tip: 'nudges',
       });
+      // No state machine sends: each invokes its Evaluate step and the executor.
+      for (const machine of Object.values(template.findResources('AWS::StepFunctions::StateMachine')))
+        expect(policyOfRole(template, machine.Properties.RoleArn)).not.toContain('ses:');
     });
 
     it('gives the functions that mail the sender and the configuration set, and SendEmail on those only', () => {
       const [configurationSet] = idsOf(template, 'AWS::SES::ConfigurationSet');
-      for (const description of [
-        'Renewal checkpoint tasks',
-        'Sends the weekly regional risk review digest',
-      ]) {
+      const mailing = [EXECUTOR, 'Sends the weekly regional risk review and the daily notice mails'];
+      for (const description of mailing) {
         const fn = resourceWith(template, 'AWS::Lambda::Function', 'Description', description);
         expect(fn.properties.Environment, description).toMatchObject({
           Variables: {
@@ -249,6 +235,11 @@ describe('ChurnGuard in production: observability, email and auth', () => {
         expect(policy, description).toContain('ses:SendEmail');
         expect(policy, description).toContain(':identity/mail.vendor.example');
         expect(policy, description).toContain(JSON.stringify({ Ref: configurationSet }));
+        expect(policy, description).not.toContain('identity/*');
+      }
+      for (const [id, fn] of Object.entries(template.findResources('AWS::Lambda::Function'))) {
+        if (mailing.includes(String(fn.Properties.Description))) continue;
+        expect(policyOf(template, id), String(fn.Properties.Description)).not.toContain('ses:SendEmail');
       }
     });
 
@@ -296,19 +287,14 @@ describe('ChurnGuard in production: observability, email and auth', () => {
         config: { ...defaultConfig, brand: { senderName: 'Beacon Customer Success' } },
       }).template;
       const from = '"Beacon Customer Success" <customer-success@mail.vendor.example>';
-      const journey = extractStateMachines(branded.toJSON()).find((m) =>
-        JSON.stringify(m.definition).includes('SendEachEmail'),
-      );
-      const states = JSON.parse(JSON.stringify(journey?.definition.States ?? {}));
-      expect(states.SendEachEmail.ItemProcessor.States.SendEmail.Parameters.FromEmailAddress).toBe(from);
-      const checkpoint = resourceWith(
-        branded,
-        'AWS::Lambda::Function',
-        'Description',
-        'Renewal checkpoint tasks',
-      );
-      expect(checkpoint.properties.Environment).toMatchObject({ Variables: { SENDER_EMAIL: from } });
-      expect(policyOf(branded, checkpoint.id)).toContain(':identity/mail.vendor.example');
+      for (const description of [
+        EXECUTOR,
+        'Sends the weekly regional risk review and the daily notice mails',
+      ]) {
+        const fn = resourceWith(branded, 'AWS::Lambda::Function', 'Description', description);
+        expect(fn.properties.Environment, description).toMatchObject({ Variables: { SENDER_EMAIL: from } });
+        expect(policyOf(branded, fn.id), description).toContain(':identity/mail.vendor.example');
+      }
     });
 
     it('refuses a From address off the sender domain', () => {

@@ -2,11 +2,13 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { defaultConfig } from '#config/default';
 import { mjmlCompiler } from '#core/journeys/render';
 import { unsubscribeToken } from '#core/journeys/unsubscribe-token';
 import { createAccountsHandler } from '#functions/accounts/app';
-import { sendRegionalDigests } from '#functions/digest/app';
+import { createDigestHandler } from '#functions/digest/app';
 import { dispatchDueTimers, type WorkflowStarter } from '#functions/dispatcher/app';
+import { createEffectsHandler } from '#functions/effects/app';
 import { createHealthPassHandler } from '#functions/health-pass/app';
 import { createMessagingHandler } from '#functions/messaging/app';
 import { createMilestoneJourneyHandler } from '#functions/milestone-journey/app';
@@ -279,20 +281,17 @@ describe('the calls each function makes are allowed by its own role', () => {
     const runtime = createWorkflowRuntime({
       stateMachines: deployedStateMachines(),
       taskHandlers: {
-        'renewal-checkpoint': createRenewalCheckpointHandler({
-          db: dbOf('renewalCheckpoint'),
-          clock,
+        'renewal-checkpoint': createRenewalCheckpointHandler(deps('renewalCheckpoint')),
+        'risk-escalation': createRiskEscalationHandler(deps('riskEscalation')),
+        'milestone-journey': createMilestoneJourneyHandler(deps('milestoneJourney')),
+        effects: createEffectsHandler({
+          ...deps('effects'),
+          config: defaultConfig,
           mailer,
+          compile: mjmlCompiler,
         }),
-        'risk-escalation': createRiskEscalationHandler({ db: dbOf('riskEscalation'), clock }),
-        'milestone-journey': createMilestoneJourneyHandler(
-          { db: dbOf('milestoneJourney'), clock },
-          { compile: mjmlCompiler },
-        ),
       },
-      serviceIntegrations: {
-        handlers: { 'aws-sdk:sesv2:sendEmail': async () => ({ MessageId: 'ses-message-id' }) },
-      },
+      serviceIntegrations: { handlers: {} },
       clock,
     });
     const starter: WorkflowStarter = {
@@ -310,7 +309,9 @@ describe('the calls each function makes are allowed by its own role', () => {
       await dispatchDueTimers(dispatcher, starter, clock.now());
     }
     clock.set(until);
-    await sendRegionalDigests(dbOf('digest'), mailer, clock.now());
+    const digest = createDigestHandler({ ...deps('digest'), mailer });
+    await digest({ run: 'daily-notices' });
+    await digest({ run: 'regional-digest' });
 
     // The API routes that read what the workflows wrote, and one-click unsubscribe.
     const risks = createRisksHandler(deps('risks'));
@@ -322,7 +323,10 @@ describe('the calls each function makes are allowed by its own role', () => {
       httpEvent('GET /v1/accounts/{id}/nudges', { headers: auth, pathParameters: { id: 'acme' } }),
     );
     await messaging(
-      httpEvent('GET /v1/contacts/{id}/messages', { headers: auth, pathParameters: { id: 'ann' } }),
+      httpEvent('GET /v1/accounts/{id}/contacts/{contactId}/messages', {
+        headers: auth,
+        pathParameters: { id: 'acme', contactId: 'ann' },
+      }),
     );
     const token = unsubscribeToken(await unsubscribeSecret(base), 'acme', 'ann');
     const unsubscribe = createUnsubscribeHandler(deps('unsubscribe'));

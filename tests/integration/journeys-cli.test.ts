@@ -33,15 +33,18 @@ describe('churnguard account and templates preview', () => {
     const deps = testDeps(db);
     await registerApiKey(db, KEY, 'test', deps.clock.now());
     await upsertAccount(db, account('acme', { name: 'Acme GmbH' }), deps.clock.now());
-    await reserveSend(
-      db,
-      'acme',
-      { playId: 'nudge_configured', milestone: 'configured', recipientId: 'acme-admin', occurrence: 'due' },
-      { channel: 'email', priority: 50, at: '2026-01-26T08:00:00.000Z' },
-    );
+    await reserveSend(db, {
+      owner: { accountId: 'acme' },
+      key: { playId: 'nudge_configured', about: 'configured', recipientId: 'acme-admin', occurrence: 'due' },
+      channel: 'email',
+      audience: 'contact',
+      priority: 50,
+      at: '2026-01-26T08:00:00.000Z',
+      status: 'reserved',
+    });
     await recordNotSent(db, {
       playId: 'congratulate_first_login',
-      milestone: 'first_login',
+      about: 'first_login',
       recipientId: 'acme-admin',
       occurrence: 'due',
       accountId: 'acme',
@@ -64,7 +67,7 @@ describe('churnguard account and templates preview', () => {
   it('lists what was sent and what was not, and why, under the account health', async () => {
     const { code, output } = await churnguard('account', 'acme');
     expect(code).toBe(0);
-    expect(output).toContain('Messages sent (1)');
+    expect(output).toContain('Messages in the send ledger (1)');
     expect(output).toContain('nudge_configured (email) to acme-admin: reserved');
     expect(output).toContain('Messages not sent (1)');
     expect(output).toContain(

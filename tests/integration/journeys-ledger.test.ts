@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { MessageKey } from '#core/journeys/messages';
+import { defaultConfig } from '#config/default';
+import { type MessageKey, messageKeyId } from '#core/journeys/messages';
 import { mjmlCompiler } from '#core/journeys/render';
 import { unsubscribeToken } from '#core/journeys/unsubscribe-token';
-import { createMessagingHandler } from '#functions/messaging/app';
-import { createMilestoneJourneyHandler, type JourneyEvaluation } from '#functions/milestone-journey/app';
 import { createSesEventsHandler } from '#functions/ses-events/app';
 import { ingestSignals } from '#functions/shared/ingest';
+import type { Mailer, OutgoingEmail } from '#functions/shared/mailer';
 import { createUnsubscribeHandler } from '#functions/unsubscribe/app';
 import { VirtualClock } from '#local/virtual-clock';
 import { upsertAccount } from '#store/account-store';
@@ -14,25 +14,65 @@ import type { Db } from '#store/client';
 import { suppress, suppressedAmong, unsubscribedContacts } from '#store/contact-preferences-store';
 import { listInAppMessages } from '#store/in-app-store';
 import {
+  claimSend,
   listNotSent,
   listSends,
   markFailed,
   markSent,
-  recentSends,
   reserveSend,
+  toPastSends,
 } from '#store/send-ledger-store';
+import { readTimeline } from '#store/timeline-store';
 import { unsubscribeSecret } from '#store/unsubscribe-secret-store';
+import { applyEffects } from '#usecases/apply-effects';
+import { deliverMessage, SendThrottled } from '#usecases/deliver-message';
+import { evaluateMilestone } from '#usecases/evaluate';
 import { createTestDb, silentLogger } from '../support/db.ts';
 import { account, realisticSignals } from '../support/fixtures.ts';
 import { httpEvent } from '../support/http.ts';
 
 const key = (recipientId: string, occurrence = 'due'): MessageKey => ({
   playId: 'nudge_first_login',
-  milestone: 'first_login',
+  about: 'first_login',
   recipientId,
   occurrence,
 });
-const details = { channel: 'email', priority: 50, at: '2026-01-21T09:00:00.000Z' };
+const AT = '2026-01-21T09:00:00.000Z';
+const owner = { accountId: 'acme' };
+const reservation = (recipientId: string) => ({
+  owner,
+  key: key(recipientId),
+  channel: 'email',
+  audience: 'contact' as const,
+  priority: 50,
+  at: AT,
+  status: 'reserved' as const,
+  outgoing: {
+    to: [`${recipientId}@acme.example`],
+    cc: [],
+    subject: 'Hi',
+    text: 'Hello',
+    headers: [],
+    attachments: [],
+  },
+  timeline: { action: 'message_sent', what: `nudge to ${recipientId}`, why: 'late' },
+});
+
+/** A mailer that keeps what it was given: the port the deliver step sends through (SES in AWS). */
+function capturingMailer(fail?: (attempt: number) => Error | undefined): Mailer & { sent: OutgoingEmail[] } {
+  const sent: OutgoingEmail[] = [];
+  let attempt = 0;
+  return {
+    sent,
+    async send(email) {
+      attempt++;
+      const error = fail?.(attempt);
+      if (error) throw error;
+      sent.push(email);
+      return `msg-${sent.length}`;
+    },
+  };
+}
 
 describe('send ledger', () => {
   let db: Db;
@@ -41,42 +81,104 @@ describe('send ledger', () => {
   });
 
   it('lets exactly one of many concurrent reservations through', async () => {
-    const results = await Promise.all(
-      Array.from({ length: 25 }, () => reserveSend(db, 'acme', key('ann'), details)),
-    );
+    const results = await Promise.all(Array.from({ length: 25 }, () => reserveSend(db, reservation('ann'))));
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await listSends(db, 'acme')).toEqual([
       expect.objectContaining({ recipientId: 'ann', status: 'reserved' }),
     ]);
   });
 
-  it('refuses a repeated delivery of a message already sent', async () => {
-    expect(await markSent(db, 'acme', key('ann'), 'msg-1', details.at)).toBe(true);
-    expect(await reserveSend(db, 'acme', key('ann'), details)).toBe(false);
-    expect(await markSent(db, 'acme', key('ann'), 'msg-2', details.at)).toBe(false);
+  it('lets one of many concurrent deliver runs claim a row, and never a settled one', async () => {
+    const claims = await Promise.all(
+      Array.from({ length: 10 }, () => claimSend(db, owner, messageKeyId(key('ann')), AT)),
+    );
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    const how = { from: 'sending' as const, at: AT };
+    expect(await markSent(db, owner, messageKeyId(key('ann')), 'msg-1', how)).toBe(true);
+    expect(await reserveSend(db, reservation('ann'))).toBe(false);
+    expect(await claimSend(db, owner, messageKeyId(key('ann')), AT)).toBe(false);
     expect(await listSends(db, 'acme')).toEqual([
       expect.objectContaining({ status: 'sent', messageId: 'msg-1' }),
     ]);
   });
 
-  it('keeps a failed send reserved (never retried) and out of the weekly budget', async () => {
-    await reserveSend(db, 'acme', key('bo'), details);
-    expect(await markFailed(db, 'acme', key('bo'), 'MessageRejected: address blacklisted', details.at)).toBe(
-      true,
-    );
-    expect(await reserveSend(db, 'acme', key('bo'), details)).toBe(false);
-    expect((await recentSends(db, 'acme')).map((s) => s.recipientId)).toEqual(['ann']);
+  it('keeps a failed send out of the weekly budget and never sends it again', async () => {
+    await reserveSend(db, reservation('bo'));
+    await claimSend(db, owner, messageKeyId(key('bo')), AT);
+    expect(
+      await markFailed(db, owner, messageKeyId(key('bo')), 'MessageRejected', { from: 'sending', at: AT }),
+    ).toBe(true);
+    expect(await reserveSend(db, reservation('bo'))).toBe(false);
+    expect(toPastSends(await listSends(db, 'acme')).map((s) => s.recipientId)).toEqual(['ann']);
   });
 
   it('keeps the suppression list by lower-case address', async () => {
-    await suppress(db, 'Bounced@Acme.example', 'bounce', details.at);
+    await suppress(db, 'Bounced@Acme.example', 'bounce', AT);
     expect(await suppressedAmong(db, ['bounced@acme.example', 'fine@acme.example'])).toEqual(
       new Set(['bounced@acme.example']),
     );
   });
 });
 
-describe('milestone journey task under duplicate and concurrent delivery', () => {
+describe('the deliver step', () => {
+  let db: Db;
+  const clock = new VirtualClock(AT);
+  beforeAll(async () => {
+    db = await createTestDb();
+  });
+  const deps = (mailer: Mailer) => ({ db, clock, logger: silentLogger(), mailer });
+
+  it('sends a reserved message once however many runs deliver it, then says so on the timeline', async () => {
+    // Prepare
+    await reserveSend(db, reservation('cy'));
+    const mailer = capturingMailer();
+    // Act
+    const outcomes = await Promise.all(
+      Array.from({ length: 5 }, () => deliverMessage(deps(mailer), { owner, key: messageKeyId(key('cy')) })),
+    );
+    // Assess: the mail went once; the timeline entry exists because it did.
+    expect(outcomes.sort()).toEqual(['already', 'already', 'already', 'already', 'sent']);
+    expect(mailer.sent.map((m) => m.to)).toEqual([['cy@acme.example']]);
+    const [entry] = (await readTimeline(db, 'acme')).filter(
+      (e) => e.cause === `message:${messageKeyId(key('cy'))}`,
+    );
+    expect(entry).toMatchObject({
+      action: 'message_sent',
+      what: 'nudge to cy',
+      details: { messageId: 'msg-1' },
+    });
+  });
+
+  it('retries throttling (SES accepted nothing) and sends once it passes', async () => {
+    await reserveSend(db, reservation('di'));
+    const throttled = Object.assign(new Error('Maximum sending rate exceeded'), {
+      name: 'TooManyRequestsException',
+    });
+    const mailer = capturingMailer((attempt) => (attempt === 1 ? throttled : undefined));
+    const delivery = { owner, key: messageKeyId(key('di')) };
+    await expect(deliverMessage(deps(mailer), delivery)).rejects.toThrow(SendThrottled);
+    expect(await deliverMessage(deps(mailer), delivery)).toBe('sent');
+    expect(mailer.sent).toHaveLength(1);
+  });
+
+  it('settles any other refusal as failed, says so on the timeline, and never retries it', async () => {
+    await reserveSend(db, reservation('ed'));
+    const rejected = Object.assign(new Error('Email address is not verified'), { name: 'MessageRejected' });
+    const mailer = capturingMailer(() => rejected);
+    const delivery = { owner, key: messageKeyId(key('ed')) };
+    expect(await deliverMessage(deps(mailer), delivery)).toBe('failed');
+    expect(await deliverMessage(deps(mailer), delivery)).toBe('already');
+    const failed = (await listSends(db, 'acme')).find((s) => s.recipientId === 'ed');
+    expect(failed).toMatchObject({
+      status: 'failed',
+      error: 'MessageRejected: Email address is not verified',
+    });
+    const [entry] = (await readTimeline(db, 'acme')).filter((e) => e.cause === `message:${delivery.key}`);
+    expect(entry).toMatchObject({ action: 'message_failed', what: 'Not delivered: nudge to ed' });
+  });
+});
+
+describe('the executor under duplicate and concurrent runs of a milestone check', () => {
   let db: Db;
   const clock = new VirtualClock('2026-01-21T09:00:00Z');
 
@@ -86,24 +188,38 @@ describe('milestone journey task under duplicate and concurrent delivery', () =>
     await ingestSignals(db, realisticSignals(['dup'], 5, 40, '2026-01-08'), clock.now());
   });
 
-  it('returns each email to exactly one of several concurrent runs of the same check', async () => {
-    const task = createMilestoneJourneyHandler({ db, clock }, { compile: mjmlCompiler });
-    const input = {
-      task: 'evaluate',
+  const executor = () => ({
+    db,
+    clock,
+    logger: silentLogger(),
+    config: defaultConfig,
+    compile: mjmlCompiler,
+  });
+  const check = (milestone: string) =>
+    evaluateMilestone(executor(), {
       accountId: 'dup',
-      milestone: 'first_login',
-      phase: 'due',
+      ref: `${milestone}.due`,
       dueAt: '2026-01-11T00:00:00Z',
-    };
-    const runs = (await Promise.all(Array.from({ length: 6 }, () => task(input)))) as JourneyEvaluation[];
-    expect(runs.flatMap((r) => r.emails.map((e) => e.to[0]))).toEqual(['admin@dup.example']);
-    expect(runs.reduce((n, r) => n + r.alreadyInLedger, 0)).toBe(5);
-    const again = (await task(input)) as JourneyEvaluation;
-    expect(again).toMatchObject({ emails: [], alreadyInLedger: 1 });
+      milestone,
+      phase: 'due',
+    });
+
+  it('reserves each email for exactly one of several concurrent applies of the same decision', async () => {
+    const evaluation = await check('first_login');
+    const runs = await Promise.all(
+      Array.from({ length: 6 }, () => applyEffects(executor(), { ...evaluation, execution: 'run' })),
+    );
+    // Every run that finds the row still reserved hands it to delivery; the deliver step sends it once.
+    const deliveries = runs.flatMap((r) => r.deliveries);
+    expect(new Set(deliveries.map((d) => d.key))).toEqual(
+      new Set(['congratulate_first_login#first_login#dup-admin#due']),
+    );
+    const mailer = capturingMailer();
+    for (const delivery of deliveries) await deliverMessage({ ...executor(), mailer }, delivery);
+    expect(mailer.sent.map((m) => m.subject)).toEqual(['Welcome aboard, Ada: Account dup is live']);
   });
 
   it('stores an in-app message once however often the check runs', async () => {
-    const task = createMilestoneJourneyHandler({ db, clock }, { compile: mjmlCompiler });
     await ingestSignals(
       db,
       [
@@ -117,16 +233,10 @@ describe('milestone journey task under duplicate and concurrent delivery', () =>
       ],
       clock.now(),
     );
-    const input = {
-      task: 'evaluate',
-      accountId: 'dup',
-      milestone: 'configured',
-      phase: 'due',
-      dueAt: '2026-01-16T00:00:00Z',
-    };
-    await Promise.all([task(input), task(input), task(input)]);
-    await task(input);
-    expect(await listInAppMessages(db, 'dup-admin')).toEqual([
+    const evaluation = await check('configured');
+    await Promise.all([1, 2, 3].map(() => applyEffects(executor(), evaluation)));
+    await applyEffects(executor(), evaluation);
+    expect(await listInAppMessages(db, 'dup', 'dup-admin')).toEqual([
       expect.objectContaining({ playId: 'congratulate_configured', subject: 'Configuration complete' }),
     ]);
     expect(await listNotSent(db, 'dup')).toEqual([]);
@@ -178,19 +288,15 @@ describe('unsubscribe and in-app messages over HTTP', () => {
   });
 
   it('lists a contact in-app messages with the API key, and answers 401 without it', async () => {
-    const messaging = createMessagingHandler({ db, clock, logger: silentLogger() });
-    const anonymous = await messaging(
-      httpEvent('GET /v1/contacts/{id}/messages', { pathParameters: { id: 'ann' } }),
-    );
+    const route = 'GET /v1/accounts/{id}/contacts/{contactId}/messages';
+    const pathParameters = { id: 'acme', contactId: 'ann' };
+    const anonymous = await api(httpEvent(route, { pathParameters }));
     expect(anonymous.statusCode).toBe(401);
-    const response = await messaging(
-      httpEvent('GET /v1/contacts/{id}/messages', {
-        pathParameters: { id: 'ann' },
-        headers: { authorization: `Bearer ${KEY}` },
-      }),
+    const response = await api(
+      httpEvent(route, { pathParameters, headers: { authorization: `Bearer ${KEY}` } }),
     );
     expect(response.statusCode).toBe(200);
-    expect(JSON.parse(response.body ?? '{}')).toEqual({ contactId: 'ann', messages: [] });
+    expect(JSON.parse(response.body ?? '{}')).toEqual({ accountId: 'acme', contactId: 'ann', messages: [] });
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Scenario, scenarioSchema } from '#core/simulation/scenario';
+import { type ScenarioInput, scenarioSchema } from '#core/simulation/scenario';
 import { runSimulation, type SimulationResult, scenarioInput } from '#local/simulation/run';
 import {
   championAndLaggardScenario,
@@ -12,7 +12,7 @@ import {
  * synthesized state machines as `churnguard simulate`. Each test pins what churnguard does and what it must not.
  */
 
-const simulate = (scenario: Scenario) => runSimulation(scenarioInput(scenarioSchema.parse(scenario)));
+const simulate = (scenario: ScenarioInput) => runSimulation(scenarioInput(scenarioSchema.parse(scenario)));
 
 const of = (result: SimulationResult, accountId: string) => ({
   actions: result.actions.filter((a) => a.accountId === accountId),

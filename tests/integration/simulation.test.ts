@@ -5,6 +5,7 @@ import { fieldErrors } from '#core/validation';
 import { runSimulation, ScenarioError, scenarioInput } from '#local/simulation/run';
 import { syntheticSimulationInput } from '#local/simulation/synthetic-input';
 import { account } from '../support/fixtures.ts';
+import { steadyUse } from '../support/seed-scenarios.ts';
 
 const syntheticInput = syntheticSimulationInput;
 
@@ -67,9 +68,28 @@ describe('seed stories', () => {
       region: 'EMEA',
       goLiveDate: '2023-03-01',
       manager: { name: 'Morgan Lead', email: 'morgan@vendor.example' },
+      contacts: [
+        {
+          id: 'fmcg-sponsor',
+          email: 'vp@fmcg.example',
+          name: 'Vera VP',
+          role: 'sponsor',
+          timezone: 'Europe/London',
+        },
+        {
+          id: 'fmcg-admin',
+          email: 'admin@fmcg.example',
+          name: 'Ada Admin',
+          role: 'admin',
+          timezone: 'Europe/London',
+        },
+      ],
       contract: { startDate: '2025-06-01', renewalDate: '2026-06-01', arr: 600_000 },
     });
+    // Steady use all along: the story is the contract and the people, not adoption.
+    const use = steadyUse({ accountId: 'fmcg', start: '2026-01-01', toDay: 120, users: 6, features: 6 });
     const signals = [
+      ...use,
       {
         id: 'cut',
         accountId: 'fmcg',

@@ -1,6 +1,6 @@
 import type { AccountInput } from '#core/accounts';
 import type { SignalInput } from '#core/signals';
-import type { Scenario } from '#core/simulation/scenario';
+import type { ScenarioInput as Scenario } from '#core/simulation/scenario';
 import { account } from './fixtures.ts';
 
 /**

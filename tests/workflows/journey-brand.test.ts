@@ -1,9 +1,10 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseConfigOverrides } from '#config/file';
 import type { Config } from '#config/schema';
+import { fromHeader } from '#core/journeys/render-message';
 import { syncJourneyTimers } from '#functions/shared/journey-timers';
+import { sesMailer } from '#functions/shared/mailer';
 import { type SesLocal, startSesLocal } from '#local/ses-local';
 import { VirtualClock } from '#local/virtual-clock';
 import { createWorkflowEngine } from '#local/workflow-engine';
@@ -38,13 +39,12 @@ describe('the brand in the mail a customer gets, through the MilestoneJourney st
     const db = await createTestDb();
     ses = await startSesLocal();
     const clock = new VirtualClock(`${GO_LIVE}T06:00:00Z`);
-    const client = new SESv2Client({
-      endpoint: ses.endpoint,
-      region: 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
     const config = brandedConfig();
-    const engine = createWorkflowEngine({ db, clock, logger: silentLogger(), config }, { ses: client });
+    const mailer = sesMailer({
+      from: fromHeader(config.messaging.from, config.brand),
+      endpoint: ses.endpoint,
+    });
+    const engine = createWorkflowEngine({ db, clock, logger: silentLogger(), config }, { mailer });
     const quiet = account('quiet', { goLiveDate: GO_LIVE });
     await upsertAccount(db, quiet, clock.now());
     await syncJourneyTimers(db, quiet, clock.now(), config);

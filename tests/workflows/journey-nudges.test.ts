@@ -1,11 +1,10 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { AccountInput } from '#core/accounts';
 import { unsubscribeToken } from '#core/journeys/unsubscribe-token';
-import { loadAccountState } from '#functions/shared/account-state';
 import { ingestSignals } from '#functions/shared/ingest';
 import { syncJourneyTimers } from '#functions/shared/journey-timers';
+import { sesMailer } from '#functions/shared/mailer';
 import { createUnsubscribeHandler } from '#functions/unsubscribe/app';
 import { type SesLocal, startSesLocal } from '#local/ses-local';
 import { VirtualClock } from '#local/virtual-clock';
@@ -16,6 +15,7 @@ import type { Db } from '#store/client';
 import { listNotSent, listSends } from '#store/send-ledger-store';
 import { pendingTimers } from '#store/timer-store';
 import { unsubscribeSecret } from '#store/unsubscribe-secret-store';
+import { loadAccountView, useCaseDeps } from '#usecases/account-view';
 import { createTestDb, silentLogger } from '../support/db.ts';
 import { account, realisticSignals } from '../support/fixtures.ts';
 import { httpEvent } from '../support/http.ts';
@@ -56,12 +56,10 @@ describe('milestone journey on the virtual clock, mailing through SES local', ()
     ses = await startSesLocal();
     await fetch(`${ses.endpoint}/clear-store`, { method: 'POST' });
     clock = new VirtualClock(`${GO_LIVE}T06:00:00Z`);
-    const client = new SESv2Client({
-      endpoint: ses.endpoint,
-      region: 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    engine = createWorkflowEngine({ db, clock, logger: silentLogger() }, { ses: client });
+    engine = createWorkflowEngine(
+      { db, clock, logger: silentLogger() },
+      { mailer: sesMailer({ from: 'cs@vendor.example', endpoint: ses.endpoint }) },
+    );
     for (const id of ['early', 'quiet', 'red', 'unsub']) {
       await upsertAccount(db, live(id), clock.now());
       await syncJourneyTimers(db, live(id), clock.now());
@@ -123,11 +121,15 @@ describe('milestone journey on the virtual clock, mailing through SES local', ()
 
   it('defers the day-5 messages out of the night in Berlin and sends them at 08:00 local', async () => {
     const bands = await Promise.all(
-      ['early', 'red', 'unsub'].map(async (id) => (await loadAccountState(db, id, clock.now()))?.health.band),
+      ['early', 'red', 'unsub'].map(
+        async (id) =>
+          (await loadAccountView(useCaseDeps({ db, clock, logger: silentLogger() }), id))?.health.band,
+      ),
     );
     expect(bands).toEqual(['green', 'red', 'green']);
     await engine.advance('2026-01-21T06:59:00Z', clock);
-    expect(await mail()).toEqual([]);
+    // Nothing to a customer in the night; the CSM alone has mail: the red account's new risk (a notice goes at once).
+    expect((await mail()).map((m) => m.destination.to.join())).toEqual(['casey@vendor.example']);
     const deferred = (await listNotSent(db, 'quiet')).filter((r) => r.reason === 'quiet_hours');
     expect(deferred).toEqual([
       expect.objectContaining({ outcome: 'deferred', deferUntil: '2026-01-21T07:00:00.000Z' }),
@@ -204,11 +206,14 @@ describe('milestone journey on the virtual clock, mailing through SES local', ()
     expect((await mail()).length).toBe(before);
   });
 
-  it('sends a CSM notice when the first login is still missing after the grace days', async () => {
+  it('tells the CSM in the daily notice mail when the first login is still missing after the grace days', async () => {
     await engine.advance('2026-01-28T12:00:00Z', clock);
-    const notices = await mailTo('casey@vendor.example');
-    expect(notices.map((m) => m.subject)).toEqual(['[churnguard] Account quiet missed First login']);
-    expect(notices[0]?.headers ?? []).toEqual([]);
+    const daily = (await mailTo('casey@vendor.example')).filter((m) =>
+      m.subject.startsWith('Your churnguard notices'),
+    );
+    expect(daily.map((m) => m.subject)).toEqual(['Your churnguard notices for 2026-01-28: 1 item']);
+    expect(daily[0]?.body.text).toContain('1. [churnguard] Account quiet missed First login');
+    expect(daily[0]?.headers ?? []).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Config } from '#config/schema';
-import { nextHealth } from '#core/health/next-health';
+import { type AccountHealthInput, nextHealth } from '#core/health/next-health';
 import type { HealthRecord, RecomputeReason } from '#core/health/record';
 import type { Baselines } from '#core/health/types';
 import { clearDirty, type DirtyMark } from '#store/dirty-store';
@@ -25,6 +25,8 @@ export interface RecomputeOutcome {
   status: RecomputeStatus;
   /** The health as of now (for 'unchanged': the stored record with today's snapshot, which was not stored). */
   health?: HealthRecord;
+  /** What it was scored from (profile, rollups, tickets), for what reads the account next (risk detection). */
+  input?: AccountHealthInput;
 }
 
 /** Racing writers on one account are rare (a read and a pass at once); each lost race re-reads and retries. */
@@ -64,6 +66,6 @@ export async function recomputeAccount(
     }
     if (options.dirty) await clearDirty(deps.db, options.dirty);
     const status: RecomputeStatus = change ? (input.previous ? 'changed' : 'first-score') : 'unchanged';
-    return { accountId, status, health: record };
+    return { accountId, status, health: record, input };
   }
 }

@@ -17,6 +17,11 @@ export const PASS_CONCURRENCY = 8;
  * consistent reads are enough here: a baseline is a median over many accounts.
  */
 export async function recomputeBaselines(deps: Deps, config: Config): Promise<Baselines> {
+  return learnBaselines(deps, config, await collectCohortSamples(deps, config), deps.clock.now());
+}
+
+/** Every healthy account's contribution to its segment's baseline (a simulation's shards pool theirs). */
+export async function collectCohortSamples(deps: Deps, config: Config): Promise<CohortSample[]> {
   const now = deps.clock.now();
   const entries = await listPortfolio(deps.db);
   const samples: CohortSample[] = [];
@@ -24,7 +29,7 @@ export async function recomputeBaselines(deps: Deps, config: Config): Promise<Ba
     const sample = await sampleAccount(deps, config, accountId, now);
     if (sample) samples.push(sample);
   });
-  return learnBaselines(deps, config, samples, now);
+  return samples;
 }
 
 /**
@@ -53,7 +58,12 @@ export async function learnBaselines(
   samples: readonly CohortSample[],
   now: Date,
 ): Promise<Baselines> {
-  const baselines = baselinesFromSamples(config, samples, now);
+  // In a canonical order: means summed in another order differ in the last bits, and the accounts' scores with them.
+  const ordered = samples
+    .map((sample) => ({ sample, key: JSON.stringify(sample) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ sample }) => sample);
+  const baselines = baselinesFromSamples(config, ordered, now);
   await writeBaselines(deps.db, baselines);
   deps.logger.info('baselines recomputed', {
     modelVersion: baselines.modelVersion,

@@ -11,7 +11,7 @@ import { chunk, mapLimit } from '#store/parallel';
 import { listPortfolio, listPortfolioShard } from '#store/portfolio-store';
 import type { Deps } from '../runtime.ts';
 import { currentBaselines } from './baselines.ts';
-import { type RecomputeStatus, recomputeAccount } from './recompute-account.ts';
+import { type RecomputeOutcome, type RecomputeStatus, recomputeAccount } from './recompute-account.ts';
 import {
   learnBaselines,
   PASS_CONCURRENCY,
@@ -34,6 +34,16 @@ export interface PassSummary {
   failed: string[];
 }
 
+/** What a pass does with each account it scored (risk detection: usecases/risk-triggers.ts). */
+export interface PassHooks {
+  afterScoring?: (outcome: RecomputeOutcome) => Promise<void>;
+  /**
+   * How the baselines are learnt before a whole pass that is not resumable (default: from this table's
+   * portfolio). A sharded simulation learns them from every shard's accounts, so each scores against the same.
+   */
+  learnBaselines?: (deps: Deps, config: Config) => Promise<unknown>;
+}
+
 interface Planned {
   accountId: string;
   reason: RecomputeReason;
@@ -45,6 +55,7 @@ async function recomputeMany(
   config: Config,
   planned: readonly Planned[],
   baselines: Baselines,
+  hooks: PassHooks = {},
 ): Promise<PassSummary> {
   const byStatus: PassSummary['byStatus'] = {
     'first-score': 0,
@@ -58,6 +69,7 @@ async function recomputeMany(
     try {
       const outcome = await recomputeAccount(deps, config, accountId, { reason, baselines, dirty });
       byStatus[outcome.status] += 1;
+      await hooks.afterScoring?.(outcome);
     } catch (error) {
       // One broken account must not stop the pass for all the others; it stays dirty and is reported.
       deps.logger.error('health recompute failed', { accountId, reason, error: String(error) });
@@ -76,6 +88,7 @@ export async function recomputeAll(
   deps: Deps,
   config: Config,
   scope: 'daily' | 'model-changed',
+  hooks: PassHooks = {},
 ): Promise<PassSummary> {
   const now = deps.clock.now();
   const current = modelVersion(config);
@@ -92,13 +105,18 @@ export async function recomputeAll(
     const reason: RecomputeReason = stale ? 'model-changed' : mark ? 'dirty' : 'daily';
     return [{ accountId, reason, dirty: mark }];
   });
-  return recomputeMany(deps, config, planned, baselines);
+  return recomputeMany(deps, config, planned, baselines, hooks);
 }
 
 /** Baselines, then every account scored under another model, then the marker that the model is current. */
-async function catchUpWithModel(deps: Deps, config: Config, scope: 'daily' | 'model-changed') {
-  await recomputeBaselines(deps, config);
-  const pass = await recomputeAll(deps, config, scope);
+async function catchUpWithModel(
+  deps: Deps,
+  config: Config,
+  scope: 'daily' | 'model-changed',
+  hooks: PassHooks = {},
+) {
+  await (hooks.learnBaselines ?? recomputeBaselines)(deps, config);
+  const pass = await recomputeAll(deps, config, scope, hooks);
   await writeModelMarker(deps.db, {
     modelVersion: modelVersion(config),
     completedAt: deps.clock.now().toISOString(),
@@ -107,8 +125,8 @@ async function catchUpWithModel(deps: Deps, config: Config, scope: 'daily' | 'mo
 }
 
 /** The daily pass: baselines learnt again, then every account scored (time decay), then the model marker. */
-export function recomputeDaily(deps: Deps, config: Config): Promise<PassSummary> {
-  return catchUpWithModel(deps, config, 'daily');
+export function recomputeDaily(deps: Deps, config: Config, hooks: PassHooks = {}): Promise<PassSummary> {
+  return catchUpWithModel(deps, config, 'daily', hooks);
 }
 
 export interface DirtyPassSummary {
@@ -119,7 +137,7 @@ export interface DirtyPassSummary {
   remaining: number;
 }
 
-export interface DirtyPassOptions {
+export interface DirtyPassOptions extends PassHooks {
   /** Score at most this many dirty accounts (a request path bounds its work); the rest stay dirty. */
   limit?: number;
   /** Whether a model change may start the whole pass here (false on request paths). Default true. */
@@ -149,7 +167,7 @@ export async function recomputeDirty(
   if (options.followModelChanges ?? true) {
     const marker = await readModelMarker(deps.db);
     if (marker?.modelVersion !== modelVersion(config)) {
-      modelPass = await catchUpWithModel(deps, config, 'model-changed');
+      modelPass = await catchUpWithModel(deps, config, 'model-changed', options);
     }
   }
   // Oldest marks first, so that with a limit no account waits behind accounts marked after it.
@@ -165,7 +183,7 @@ export async function recomputeDirty(
   let reached = 0;
   for (const step of chunk(planned, options.budget ? PASS_STEP : Math.max(planned.length, 1))) {
     if (options.budget?.exhausted()) break;
-    summaries.push(await recomputeMany(deps, config, step, baselines));
+    summaries.push(await recomputeMany(deps, config, step, baselines, options));
     reached += step.length;
   }
   const dirty = mergeSummaries(summaries);
@@ -201,6 +219,7 @@ export async function continueWholePass(
   config: Config,
   start: PassRun,
   budget: Budget,
+  hooks: PassHooks = {},
 ): Promise<{ done: boolean; run: PassRun }> {
   const run = { ...start, counts: { ...start.counts } };
   const now = deps.clock.now();
@@ -247,7 +266,7 @@ export async function continueWholePass(
         const reason: RecomputeReason = stale ? 'model-changed' : mark ? 'dirty' : 'daily';
         return [{ accountId, reason, dirty: mark }];
       });
-      const summary = await recomputeMany(deps, config, planned, baselines);
+      const summary = await recomputeMany(deps, config, planned, baselines, hooks);
       run.counts.accounts = (run.counts.accounts ?? 0) + summary.accounts;
       for (const [status, n] of Object.entries(summary.byStatus)) {
         run.counts[status] = (run.counts[status] ?? 0) + n;

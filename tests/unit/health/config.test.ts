@@ -75,8 +75,16 @@ describe('parseConfig', () => {
     });
   });
 
-  it('accepts sections reserved for later issues without reading them', () => {
-    expect(parseConfig({ ...defaultConfig, timers: { anything: true }, escalation: [] }).ok).toBe(true);
+  it('reads the timers and escalation sections, naming each field it refuses', () => {
+    const result = parseConfig({
+      ...defaultConfig,
+      timers: { ...defaultConfig.timers, anything: true },
+      escalation: { ...defaultConfig.escalation, ackDays: { tier1: 0, tier2: 7 } },
+    });
+    expect(result.ok ? [] : result.errors).toEqual([
+      { path: 'timers', message: expect.stringContaining('"anything"') },
+      { path: 'escalation.ackDays.tier1', message: expect.stringContaining('from 1 to 60') },
+    ]);
   });
 });
 

@@ -30,7 +30,7 @@ export function candidate(
   recipientId = 'ann',
 ): Candidate {
   return {
-    key: { playId, milestone: 'first_login', recipientId, occurrence: 'due' },
+    key: { playId, about: 'first_login', recipientId, occurrence: 'due' },
     play: play(overrides),
     recipient: {
       id: recipientId,

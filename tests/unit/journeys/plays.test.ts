@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '#config/default';
 import { parseConfig } from '#config/load';
 import { milestoneCheckTimes, milestoneStatus } from '#core/journeys/milestone-status';
-import { planMilestoneCheck } from '#core/journeys/plan';
+import { decideMilestoneCheck } from '#core/journeys/plan';
 import { selectPlays } from '#core/journeys/select-plays';
 import { account } from '../../support/fixtures.ts';
-import { state } from './builders.ts';
+import { rollupsFrom, signal } from '../health/builders.ts';
 
 const calm = { band: 'green' as const, openEscalation: false, urgentTicket: false };
 // ARR 48,000: tier C, the transactional segment (7 grace days in its journey).
@@ -82,21 +82,43 @@ describe('play selection', () => {
   });
 
   it('writes to the audience of the play: the admin for a nudge, the CSM for a missed milestone', () => {
-    const plan = (day: number, phase: 'due' | 'grace') =>
-      planMilestoneCheck(defaultConfig, {
+    const decide = (day: number, phase: 'due' | 'grace') =>
+      decideMilestoneCheck(defaultConfig, {
         account: acme,
         rollups: [],
         situation: calm,
+        health: { score: 70, band: 'green', touch: 'low' },
         milestone: 'first_login',
         phase,
-        restraint: state({ now: new Date(at(day).getTime() + 9 * 3_600_000) }),
-      });
-    expect(
-      plan(6, 'due').judged.map((j) => `${j.candidate.key.playId} -> ${j.candidate.recipient.email}`),
-    ).toEqual(['nudge_first_login -> admin@acme.example']);
-    expect(
-      plan(13, 'grace').judged.map((j) => `${j.candidate.key.playId} -> ${j.candidate.recipient.email}`),
-    ).toEqual(['csm_milestone_missed -> casey@vendor.example']);
+        now: new Date(at(day).getTime() + 9 * 3_600_000),
+      }).effects.flatMap((e) =>
+        e.kind === 'message'
+          ? [`${e.message.key.playId} -> ${e.message.recipient.email} (${e.message.audience})`]
+          : [],
+      );
+    expect(decide(6, 'due')).toEqual(['nudge_first_login -> admin@acme.example (contact)']);
+    expect(decide(13, 'grace')).toEqual(['csm_milestone_missed -> casey@vendor.example (internal)']);
+  });
+
+  it('withholds a congratulation from a struggling account as a not-sent row, with the reason', () => {
+    const decision = decideMilestoneCheck(defaultConfig, {
+      account: acme,
+      rollups: rollupsFrom('acme', [signal('acme', 'login', '2026-01-18T09:00:00Z', { userId: 'ann' })]),
+      situation: { ...calm, band: 'red' },
+      health: { score: 20, band: 'red', touch: 'low' },
+      milestone: 'first_login',
+      phase: 'due',
+      now: at(6),
+    });
+    expect(decision.effects).toEqual([
+      {
+        kind: 'not_sent',
+        row: expect.objectContaining({
+          reason: 'struggling',
+          detail: 'congratulation withheld: health is red',
+        }),
+      },
+    ]);
   });
 });
 

@@ -34,6 +34,7 @@ const variables = templateVariables({
   recipient,
   health: { score: 81.4, band: 'green' },
   check: firstLogin,
+  review: { title: 'Annual Customer Review: Acme', when: '2026-09-16 at 15:00 UTC' },
 });
 const URL = 'https://api.example.com/v1/unsubscribe/tok';
 const brand = BRAND;
@@ -70,6 +71,9 @@ describe('templates', () => {
         recipient,
         health: { score: 50, band: 'yellow' },
         ...(check ? { check, milestone: milestoneFacts(defaultConfig, check.milestone) } : {}),
+        ...(use.defined.has('reviewTitle')
+          ? { review: { title: 'Annual Customer Review: Acme', when: '2026-09-16 at 15:00 UTC' } }
+          : {}),
       });
       const rendered = await renderTemplate(template, filled, URL);
       for (const part of [rendered.subject, rendered.text, rendered.html]) expect(part).not.toContain('{{');

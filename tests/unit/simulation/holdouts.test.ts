@@ -103,6 +103,7 @@ describe('holdout shares', () => {
     expect(holdoutShares(defaultConfig)).toEqual({
       congratulate_value: 0.1,
       nudge_value: 0.1,
+      reengage: 0.1,
       weekly_tip: 0.2,
     });
   });
@@ -110,7 +111,7 @@ describe('holdout shares', () => {
 
 describe('journey messages in the result', () => {
   it('reads play and contact from the timeline cause', () => {
-    expect(journeyMessageOf('journey:nudge_first_login#first_login#lag-admin#due')).toEqual({
+    expect(journeyMessageOf('message:nudge_first_login#first_login#lag-admin#due')).toEqual({
       play: 'nudge_first_login',
       contact: 'lag-admin',
       mode: 'live',

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { DAY_MS } from '#core/clock';
+
+export const REVIEW_KINDS = ['ebr', 'annual_customer_review', 'health_check'] as const;
+export type ReviewKind = (typeof REVIEW_KINDS)[number];
+
+/** A business or health-check review: when it was asked for, when it is proposed, and how it went. */
+export const reviewRecordSchema = z.object({
+  reviewId: z.string(),
+  accountId: z.string(),
+  reviewKind: z.enum(REVIEW_KINDS),
+  status: z.enum(['scheduled', 'held', 'missed']),
+  scheduledAt: z.string(),
+  startsAt: z.string(),
+  invitedTo: z.array(z.string()),
+  outcomeAt: z.string().optional(),
+});
+export type ReviewRecord = z.infer<typeof reviewRecordSchema>;
+
+/** A renewal review's id: the checkpoint that asked for it and the renewal it prepares (`T-90-2026-09-30`). */
+export const reviewIdFor = (checkpointRef: string, renewalDate: string) => `${checkpointRef}-${renewalDate}`;
+
+/** The renewal date a renewal review prepares, read back from its id; undefined for other reviews. */
+export function renewalOfReview(reviewId: string): string | undefined {
+  return /(\d{4}-\d{2}-\d{2})$/.exec(reviewId)?.[1];
+}
+
+/** Days after its proposed start that a review without an outcome counts as overdue. */
+export const REVIEW_OVERDUE_DAYS = 14;
+
+/** A review is overdue when it was missed, or its time passed REVIEW_OVERDUE_DAYS ago with no outcome. */
+export function reviewOverdue(reviews: readonly ReviewRecord[], now: Date): boolean {
+  const limit = now.getTime() - REVIEW_OVERDUE_DAYS * DAY_MS;
+  return reviews.some(
+    (r) => r.status === 'missed' || (r.status === 'scheduled' && Date.parse(r.startsAt) < limit),
+  );
+}

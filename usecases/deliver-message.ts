@@ -1,0 +1,133 @@
+import type { Mailer } from '#functions/shared/mailer';
+import type { Deps } from '#functions/shared/runtime';
+import type { LedgerOwner } from '#store/keys';
+import {
+  claimSend,
+  getSend,
+  markFailed,
+  markSent,
+  releaseSend,
+  type SendRecord,
+} from '#store/send-ledger-store';
+import { recordTimeline } from '#store/timeline-store';
+
+/**
+ * The deliver step: the only place a message leaves churnguard. It claims the reserved ledger row (so one run
+ * sends it), sends it, and settles the row; only then does the timeline say it was sent. Throttling is retried
+ * (a throttled request was never accepted); any other refusal is settled as failed, counted, logged at error
+ * level and never retried, because a retry after an answer that was lost could send twice.
+ */
+
+/** SES refused for rate: the message was not accepted, so the state machine may retry it (with jitter). */
+export class SendThrottled extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SendThrottled';
+  }
+}
+
+const THROTTLING = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling']);
+
+export function isThrottling(error: unknown): boolean {
+  return error instanceof Error && THROTTLING.has(error.name);
+}
+
+export type DeliveryOutcome = 'sent' | 'failed' | 'already';
+
+export type DeliverDeps = Pick<Deps, 'db' | 'clock' | 'logger' | 'metrics'> & { mailer?: Mailer };
+
+async function settleIncluded(
+  deps: DeliverDeps,
+  row: SendRecord,
+  outcome: { messageId: string } | { error: string },
+  execution: string | undefined,
+) {
+  for (const included of row.includes ?? []) {
+    const owner = { accountId: included.accountId };
+    const notice = await getSend(deps.db, owner, included.key);
+    if (!notice) continue;
+    await settle(deps, owner, included.key, notice, 'queued', outcome, execution, row);
+  }
+}
+
+async function settle(
+  deps: DeliverDeps,
+  owner: LedgerOwner,
+  key: string,
+  row: SendRecord,
+  from: 'sending' | 'queued',
+  outcome: { messageId: string } | { error: string },
+  execution: string | undefined,
+  carriedBy?: SendRecord,
+) {
+  const at = deps.clock.now().toISOString();
+  const how = { from, at, ...(row.outgoing ? { outgoing: row.outgoing } : {}) };
+  const settled =
+    'messageId' in outcome
+      ? await markSent(deps.db, owner, key, outcome.messageId, how)
+      : await markFailed(deps.db, owner, key, outcome.error, how);
+  if (!settled || !('accountId' in owner) || !row.timeline) return;
+  const note = row.timeline;
+  const via = carriedBy ? ' (in the daily notice mail)' : '';
+  await recordTimeline(deps.db, {
+    accountId: owner.accountId,
+    at,
+    action: 'messageId' in outcome ? note.action : 'message_failed',
+    what: 'messageId' in outcome ? `${note.what}${via}` : `Not delivered: ${note.what}`,
+    why: 'messageId' in outcome ? note.why : outcome.error,
+    cause: `message:${key}`,
+    ...(execution ? { execution } : {}),
+    details: {
+      ...note.details,
+      channel: row.channel,
+      recipient: row.recipientId,
+      ...('messageId' in outcome ? { messageId: outcome.messageId } : { error: outcome.error }),
+    },
+  });
+}
+
+export async function deliverMessage(
+  deps: DeliverDeps,
+  delivery: { owner: LedgerOwner; key: string },
+  execution?: string,
+): Promise<DeliveryOutcome> {
+  const { owner, key } = delivery;
+  const row = await getSend(deps.db, owner, key);
+  if (row?.status !== 'reserved') return 'already';
+  if (!(await claimSend(deps.db, owner, key, deps.clock.now().toISOString()))) return 'already';
+  const outgoing = row.outgoing;
+  const fail = async (error: string) => {
+    deps.metrics?.count({ MessagesFailed: 1 });
+    deps.logger.error('message not delivered', { key, channel: row.channel, audience: row.audience, error });
+    await settle(deps, owner, key, row, 'sending', { error }, execution);
+    await settleIncluded(deps, row, { error }, execution);
+    return 'failed' as const;
+  };
+  if (!deps.mailer) return fail('no mailer is configured: set a sender (SENDER_EMAIL) to send mail');
+  if (!outgoing) return fail('the ledger row holds no content to send');
+  let messageId: string;
+  try {
+    messageId = await deps.mailer.send({
+      to: outgoing.to,
+      cc: outgoing.cc,
+      subject: outgoing.subject,
+      text: outgoing.text,
+      ...(outgoing.html ? { html: outgoing.html } : {}),
+      headers: outgoing.headers,
+      attachments: outgoing.attachments,
+      ...(outgoing.topic ? { topic: outgoing.topic } : {}),
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    if (isThrottling(error)) {
+      deps.metrics?.count({ MessagesThrottled: 1 });
+      await releaseSend(deps.db, owner, key);
+      throw new SendThrottled(reason);
+    }
+    return fail(reason);
+  }
+  deps.metrics?.count({ MessagesSent: 1 });
+  await settle(deps, owner, key, row, 'sending', { messageId }, execution);
+  await settleIncluded(deps, row, { messageId }, execution);
+  return 'sent';
+}

@@ -1,0 +1,101 @@
+import { isoWeek } from '#core/clock';
+import { assignSegment } from '#core/health/segmentation';
+import { messageKeyId } from '#core/journeys/messages';
+import { csmOf } from '#core/workflows/account-view';
+import { buildRegionalDigest, type DigestLine, daysOpen } from '#core/workflows/digest';
+import { getAccount } from '#store/account-store';
+import { previousDigest, saveDigestSnapshot } from '#store/digest-store';
+import { openRisksInRegion, riskRegions } from '#store/risk-store';
+import { getSend, reserveSend } from '#store/send-ledger-store';
+import type { UseCaseDeps } from './account-view.ts';
+import type { Delivery } from './apply-effects.ts';
+import { type DeliverDeps, deliverMessage } from './deliver-message.ts';
+
+/** SES takes at most 50 recipients per message: larger audiences get the same digest in several mails. */
+export const RECIPIENTS_PER_MAIL = 50;
+
+/**
+ * The weekly regional risk review (seed 002, tier 3), once per region and ISO week: red accounts with root cause,
+ * tier, days open, ARR at risk (per currency) and what changed since the last digest, to the managers and CSMs of
+ * the accounts listed. Each mail is a team ledger row keyed by region, week and recipient chunk, so a retried or
+ * repeated run sends nothing twice; "what changed" compares with the latest earlier week's snapshot.
+ */
+export async function prepareRegionalDigests(deps: UseCaseDeps): Promise<Delivery[]> {
+  const now = deps.clock.now();
+  const week = isoWeek(now);
+  const at = now.toISOString();
+  const deliveries: Delivery[] = [];
+  for (const region of await riskRegions(deps.db)) {
+    const [risks, previous] = await Promise.all([
+      openRisksInRegion(deps.db, region),
+      previousDigest(deps.db, region, week),
+    ]);
+    if (risks.length === 0 && !previous?.lines.length) continue;
+    const recipients = new Set<string>();
+    const lines: DigestLine[] = [];
+    for (const risk of risks) {
+      const account = await getAccount(deps.db, risk.accountId);
+      if (account?.manager) recipients.add(account.manager.email);
+      // The account's CSM, or for a tech-touch account (no CSM of its own) the pooled queue.
+      const touch = account ? assignSegment(deps.config, account).touch : undefined;
+      if (account && touch)
+        recipients.add(csmOf({ account, health: { segment: { touch } } }, deps.config).email);
+      lines.push({
+        riskId: risk.riskId,
+        accountId: risk.accountId,
+        accountName: account?.name ?? risk.accountId,
+        primaryCause: risk.primaryCause,
+        tier: risk.tier,
+        daysOpen: daysOpen(risk.openedAt, now),
+        arr: risk.arr,
+        currency: account?.currency ?? risk.currency,
+        strategy: risk.strategy,
+      });
+    }
+    const digest = buildRegionalDigest(region, lines, previous, now);
+    const to = [...recipients].sort();
+    const owner = { team: `digest#${region}` };
+    for (let chunk = 0; chunk * RECIPIENTS_PER_MAIL < to.length; chunk++) {
+      const key = {
+        playId: 'regional_digest',
+        about: `${region}#${week}`,
+        recipientId: `part${chunk + 1}`,
+        occurrence: 'weekly',
+      };
+      await reserveSend(deps.db, {
+        owner,
+        key,
+        channel: 'email',
+        audience: 'internal',
+        priority: 100,
+        at,
+        status: 'reserved',
+        outgoing: {
+          to: to.slice(chunk * RECIPIENTS_PER_MAIL, (chunk + 1) * RECIPIENTS_PER_MAIL),
+          cc: [],
+          subject: digest.subject,
+          text: digest.text,
+          html: digest.html,
+          headers: [],
+          attachments: [],
+        },
+      });
+      const keyId = messageKeyId(key);
+      if ((await getSend(deps.db, owner, keyId))?.status === 'reserved')
+        deliveries.push({ owner, key: keyId });
+    }
+    await saveDigestSnapshot(deps.db, region, week, digest.snapshot);
+  }
+  return deliveries;
+}
+
+export async function sendRegionalDigests(deps: UseCaseDeps & DeliverDeps) {
+  const deliveries = await prepareRegionalDigests(deps);
+  const outcomes = [];
+  for (const delivery of deliveries) outcomes.push(await deliverMessage(deps, delivery));
+  return {
+    week: isoWeek(deps.clock.now()),
+    mails: deliveries.length,
+    sent: outcomes.filter((o) => o === 'sent').length,
+  };
+}
