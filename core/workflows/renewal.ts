@@ -238,7 +238,9 @@ export function decideCheckpoint(config: Config, view: AccountView, input: Check
       done.push('the renewal-value message is due to its contacts');
     }
   }
-  if (done.length === 0) done.push('on track, nothing to do');
+  // "On track" only when nothing gives concern: a yellow account with no risk trigger is not called on track.
+  if (done.length === 0)
+    done.push(concerns.length ? 'no risk trigger, nothing to do yet' : 'on track, nothing to do');
   if (!input.retry) {
     effects.unshift({
       kind: 'timeline',

@@ -5,8 +5,10 @@ import {
   httpHandler,
   json,
   MAX_BODY_BYTES,
+  parseJson,
   pathParameter,
   rawBodyBytes,
+  requireWellFormed,
 } from '../shared/http.ts';
 import type { Deps } from '../shared/runtime.ts';
 import { deliveryFor, isWebhookSource, WEBHOOK_SOURCES } from './connectors.ts';
@@ -56,14 +58,8 @@ export function createWebhooksHandler(
         throw new HttpError(401, `signature refused: ${verdict.reason}`);
       }
 
-      const text = body.toString('utf8');
-      if (text.trim() === '') throw new HttpError(400, 'body is empty; send the JSON the vendor signed');
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch (error) {
-        throw new HttpError(400, `body is not valid JSON: ${error instanceof Error ? error.message : error}`);
-      }
+      const parsed = parseJson(body.toString('utf8'), 'body is empty; send the JSON the vendor signed');
+      requireWellFormed(parsed);
       const result = delivery.map(parsed, settings.mapping);
       if (result.rejected) throw new HttpError(400, result.rejected.reason, result.rejected.errors);
 

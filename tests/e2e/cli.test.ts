@@ -198,7 +198,9 @@ describe('churnguard import explains itself', () => {
         stopped.stdout,
       );
     expect(where, stopped.stdout + stopped.stderr).not.toBeNull();
-    expect(Number(where?.[1])).toBe(Number(where?.[2]));
+    // Every row up to the line was sent; lanes ahead of the slowest may have sent rows after it too (a re-run
+    // finds those as duplicates), so the count sent is at least the line.
+    expect(Number(where?.[2])).toBeGreaterThanOrEqual(Number(where?.[1]));
     expect(Number(where?.[1])).toBeLessThan(6000);
     expect(stopped.stdout).toContain('To resume, run the same command again');
 

@@ -228,7 +228,7 @@ describe('malformed paths are a 4xx naming the problem, never a 5xx (defect 5)',
     ['POST', '/v1/unsubscribe/%FF', 'token'],
     ['POST', '/v1/webhooks/%E0%A4%A', 'source'],
     ['GET', '/v1/accounts/%E0%A4%A', 'id'],
-    ['GET', '/v1/contacts/%C0%AF/messages', 'id'],
+    ['GET', '/v1/accounts/acme/contacts/%C0%AF/messages', 'contactId'],
   ])('%s %s', async (method, path, parameter) => {
     const response = await call(method, path);
     expect(response.status).toBe(400);

@@ -3,6 +3,7 @@ import { defaultConfig } from '#config/default';
 import { type MessageKey, messageKeyId } from '#core/journeys/messages';
 import { mjmlCompiler } from '#core/journeys/render';
 import { unsubscribeToken } from '#core/journeys/unsubscribe-token';
+import { createMessagingHandler } from '#functions/messaging/app';
 import { createSesEventsHandler } from '#functions/ses-events/app';
 import { ingestSignals } from '#functions/shared/ingest';
 import type { Mailer, OutgoingEmail } from '#functions/shared/mailer';
@@ -290,9 +291,10 @@ describe('unsubscribe and in-app messages over HTTP', () => {
   it('lists a contact in-app messages with the API key, and answers 401 without it', async () => {
     const route = 'GET /v1/accounts/{id}/contacts/{contactId}/messages';
     const pathParameters = { id: 'acme', contactId: 'ann' };
-    const anonymous = await api(httpEvent(route, { pathParameters }));
+    const messaging = createMessagingHandler({ db, clock, logger: silentLogger() });
+    const anonymous = await messaging(httpEvent(route, { pathParameters }));
     expect(anonymous.statusCode).toBe(401);
-    const response = await api(
+    const response = await messaging(
       httpEvent(route, { pathParameters, headers: { authorization: `Bearer ${KEY}` } }),
     );
     expect(response.statusCode).toBe(200);

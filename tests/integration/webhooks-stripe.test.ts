@@ -141,8 +141,17 @@ describe('POST /v1/webhooks/stripe', () => {
       .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
     expect(expected.length).toBeGreaterThan(0);
     // (A checkpoint the new date already put in the past runs once now, as `T-n.catch-up.<date>`.)
-    const countdown = (await pendingTimers(db, 'initech')).filter((t) => !t.ref.includes('.catch-up.'));
+    const pending = await pendingTimers(db, 'initech');
+    const countdown = pending.filter((t) => t.kind === 'renewal_checkpoint' && !t.ref.includes('.catch-up.'));
     expect(countdown).toEqual(expected);
+    // A request to cut the contract starts a risk check at once, whatever the renewal date.
+    expect(pending.filter((t) => t.kind === 'risk_check')).toEqual([
+      {
+        kind: 'risk_check',
+        ref: `signal.stripe:${event.id}:contract_change`,
+        dueAt: NOW.toISOString(),
+      },
+    ]);
     expect(await readDaySignals(db, 'initech', day(event.created))).toEqual([
       expect.objectContaining({
         id: `stripe:${event.id}:contract_change`,
