@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { Account, AccountInput } from '#core/accounts';
+import { type Account, type AccountInput, accountSchema } from '#core/accounts';
 import { batchGet, batchPut } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
 import { markDirtyInBulk } from './dirty-store.ts';
@@ -152,9 +152,11 @@ export async function upsertAccounts(
   return written.map((w) => w.outcome);
 }
 
+/** A stored profile: the account as validated on the way in, with when it was created and last changed. */
+const storedAccount = z.object({ ...accountSchema.shape, createdAt: z.string(), updatedAt: z.string() });
+
 function toAccount(item: Record<string, unknown>): Account {
-  const { pk: _pk, sk: _sk, kind: _kind, ...account } = item;
-  return account as unknown as Account;
+  return parseItem(storedAccount, item, `account ${String(item.pk)}`);
 }
 
 export async function getAccount(

@@ -11,7 +11,9 @@ import { parseItem } from './parse-item.ts';
  */
 export const queuedNoticeSchema = z.object({
   day: z.string(),
+  /** The recipient's mail for the region (core/effects/recipient-hash.ts). */
   recipientHash: z.string(),
+  region: z.string(),
   recipient: z.object({ name: z.string(), email: z.string(), role: z.string() }),
   accountId: z.string(),
   key: z.string(),

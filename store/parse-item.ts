@@ -49,7 +49,13 @@ export function parseItem<T>(schema: z.ZodType<T>, item: unknown, what: string):
     if (known?.schema === schema) return known.value as T;
   }
   const parsed = schema.safeParse(item);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    // A frozen item cannot change (the in-memory store hands out its stored items frozen): parsed once, it is
+    // recognised on the next read like an item this process wrote.
+    if (typeof item === 'object' && item !== null && Object.isFrozen(item))
+      written.set(item, { schema, value: parsed.data });
+    return parsed.data;
+  }
   const problems = fieldErrors(parsed.error)
     .slice(0, 5)
     .map((e) => `${e.path}: ${e.message}`)

@@ -456,6 +456,15 @@ export async function readRollups(
   return items.map(parseRollupItem);
 }
 
+/** A ticket's stored lifecycle (see TicketState). */
+const storedTicket = z.object({
+  accountId: z.string(),
+  ticketId: z.string(),
+  openedAt: z.string().optional(),
+  closedAt: z.string().optional(),
+  priority: z.enum(TICKET_PRIORITIES).optional(),
+}) satisfies z.ZodType<TicketState>;
+
 export async function readTickets(
   db: Db,
   accountId: string,
@@ -466,7 +475,7 @@ export async function readTickets(
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': keys.accountPartition(accountId), ':prefix': keys.ticketPrefix },
   });
-  return items.map(({ pk: _pk, sk: _sk, kind: _kind, ...ticket }) => ticket as unknown as TicketState);
+  return items.map((item) => parseItem(storedTicket, item, `ticket ${String(item.sk)}`));
 }
 
 export async function readDaySignals(db: Db, accountId: string, day: string): Promise<Signal[]> {

@@ -1,6 +1,6 @@
 import { DAY_MS, utcDay } from '#core/clock';
 import type { Effect, MessageDraft, RiskGuard } from '#core/effects/effect';
-import { recipientHash } from '#core/effects/recipient-hash';
+import { noticeMailbox } from '#core/effects/recipient-hash';
 import type { RestraintContext } from '#core/journeys/context';
 import { isHeldOut } from '#core/journeys/holdout';
 import { type Candidate, messageKeyId, type Verdict } from '#core/journeys/messages';
@@ -9,6 +9,7 @@ import { type RestraintState, restrain } from '#core/journeys/restraint';
 import { DEFAULT_JOURNEY_TOPICS, type JourneyTopics } from '#core/journeys/topics';
 import { unsubscribeToken } from '#core/journeys/unsubscribe-token';
 import { brandVariables } from '#core/journeys/variables';
+import { getAccount } from '#store/account-store';
 import { departedContacts, suppressedAmong, unsubscribedContacts } from '#store/contact-preferences-store';
 import { putInAppMessage } from '#store/in-app-store';
 import type { LedgerOwner } from '#store/keys';
@@ -443,9 +444,11 @@ async function route(
     return;
   }
   if (row.status === 'queued' && row.queuedFor) {
+    const region = (await getAccount(db, input.accountId))?.region ?? '';
     await queueNotice(db, {
       day: row.queuedFor,
-      recipientHash: recipientHash(message.recipient.email),
+      recipientHash: noticeMailbox(message.recipient.email, region),
+      region,
       recipient: {
         name: message.recipient.name,
         email: message.recipient.email,

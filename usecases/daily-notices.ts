@@ -1,11 +1,11 @@
 import { DAY_MS, utcDay } from '#core/clock';
-import { messageKeyId } from '#core/journeys/messages';
 import { composeDailyNotices } from '#core/workflows/notices';
 import { type QueuedNotice, queuedNotices } from '#store/notice-queue-store';
-import { getSend, reserveSend } from '#store/send-ledger-store';
+import { getSend } from '#store/send-ledger-store';
 import type { UseCaseDeps } from './account-view.ts';
 import type { Delivery } from './apply-effects.ts';
-import { type DeliverDeps, deliverMessage } from './deliver-message.ts';
+import type { DeliverDeps } from './deliver-message.ts';
+import { deliverTeamMail, reserveTeamMail } from './team-mail.ts';
 
 /**
  * One mail per person per day instead of one per routine notice (seed 002: "there is way too much email"; a CSM
@@ -34,28 +34,16 @@ export async function prepareDailyNotices(deps: UseCaseDeps, day: string): Promi
     if (!recipient) continue;
     const owner = { team: `notices#${hash}` };
     const key = { playId: 'daily_notices', about: day, recipientId: hash, occurrence: 'daily' };
-    const content = composeDailyNotices(recipient.name, day, open);
-    await reserveSend(deps.db, {
+    const content = composeDailyNotices(recipient.name, day, open[0]?.region ?? '', open);
+    const delivery = await reserveTeamMail(
+      deps.db,
       owner,
       key,
-      channel: 'email',
-      audience: 'internal',
-      priority: 100,
       at,
-      status: 'reserved',
-      outgoing: {
-        to: [recipient.email],
-        cc: [],
-        subject: content.subject,
-        text: content.text,
-        html: content.html,
-        headers: [],
-        attachments: [],
-      },
-      includes: open.map((n) => ({ accountId: n.accountId, key: n.key })),
-    });
-    const keyId = messageKeyId(key);
-    if ((await getSend(deps.db, owner, keyId))?.status === 'reserved') deliveries.push({ owner, key: keyId });
+      { to: [recipient.email], subject: content.subject, text: content.text, html: content.html },
+      open.map((n) => ({ accountId: n.accountId, key: n.key })),
+    );
+    if (delivery) deliveries.push(delivery);
   }
   return deliveries;
 }
@@ -63,7 +51,6 @@ export async function prepareDailyNotices(deps: UseCaseDeps, day: string): Promi
 /** The daily notice run: prepare each person's mail, then deliver them (the scheduled function and the simulator). */
 export async function sendDailyNotices(deps: UseCaseDeps & DeliverDeps, day = utcDay(deps.clock.now())) {
   const deliveries = await prepareDailyNotices(deps, day);
-  const outcomes = [];
-  for (const delivery of deliveries) outcomes.push(await deliverMessage(deps, delivery));
-  return { day, mails: deliveries.length, sent: outcomes.filter((o) => o === 'sent').length };
+  const sent = await deliverTeamMail(deps, deliveries);
+  return { day, mails: deliveries.length, sent };
 }

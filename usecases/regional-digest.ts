@@ -1,15 +1,14 @@
 import { isoWeek } from '#core/clock';
 import { assignSegment } from '#core/health/segmentation';
-import { messageKeyId } from '#core/journeys/messages';
 import { csmOf } from '#core/workflows/account-view';
 import { buildRegionalDigest, type DigestLine, daysOpen } from '#core/workflows/digest';
 import { getAccount } from '#store/account-store';
 import { previousDigest, saveDigestSnapshot } from '#store/digest-store';
 import { openRisksInRegion, riskRegions } from '#store/risk-store';
-import { getSend, reserveSend } from '#store/send-ledger-store';
 import type { UseCaseDeps } from './account-view.ts';
 import type { Delivery } from './apply-effects.ts';
-import { type DeliverDeps, deliverMessage } from './deliver-message.ts';
+import type { DeliverDeps } from './deliver-message.ts';
+import { deliverTeamMail, reserveTeamMail } from './team-mail.ts';
 
 /** SES takes at most 50 recipients per message: larger audiences get the same digest in several mails. */
 export const RECIPIENTS_PER_MAIL = 50;
@@ -62,27 +61,13 @@ export async function prepareRegionalDigests(deps: UseCaseDeps): Promise<Deliver
         recipientId: `part${chunk + 1}`,
         occurrence: 'weekly',
       };
-      await reserveSend(deps.db, {
-        owner,
-        key,
-        channel: 'email',
-        audience: 'internal',
-        priority: 100,
-        at,
-        status: 'reserved',
-        outgoing: {
-          to: to.slice(chunk * RECIPIENTS_PER_MAIL, (chunk + 1) * RECIPIENTS_PER_MAIL),
-          cc: [],
-          subject: digest.subject,
-          text: digest.text,
-          html: digest.html,
-          headers: [],
-          attachments: [],
-        },
+      const delivery = await reserveTeamMail(deps.db, owner, key, at, {
+        to: to.slice(chunk * RECIPIENTS_PER_MAIL, (chunk + 1) * RECIPIENTS_PER_MAIL),
+        subject: digest.subject,
+        text: digest.text,
+        html: digest.html,
       });
-      const keyId = messageKeyId(key);
-      if ((await getSend(deps.db, owner, keyId))?.status === 'reserved')
-        deliveries.push({ owner, key: keyId });
+      if (delivery) deliveries.push(delivery);
     }
     await saveDigestSnapshot(deps.db, region, week, digest.snapshot);
   }
@@ -91,11 +76,10 @@ export async function prepareRegionalDigests(deps: UseCaseDeps): Promise<Deliver
 
 export async function sendRegionalDigests(deps: UseCaseDeps & DeliverDeps) {
   const deliveries = await prepareRegionalDigests(deps);
-  const outcomes = [];
-  for (const delivery of deliveries) outcomes.push(await deliverMessage(deps, delivery));
+  const sent = await deliverTeamMail(deps, deliveries);
   return {
     week: isoWeek(deps.clock.now()),
     mails: deliveries.length,
-    sent: outcomes.filter((o) => o === 'sent').length,
+    sent,
   };
 }

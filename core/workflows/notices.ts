@@ -46,9 +46,10 @@ export function composeNotice(notice: Notice): Extract<MessageContent, { kind: '
 export function composeDailyNotices(
   recipientName: string,
   day: string,
+  region: string,
   items: readonly { subject: string; text: string }[],
 ): Extract<MessageContent, { kind: 'composed' }> {
-  const subject = `Your churnguard notices for ${day}: ${items.length} item${items.length === 1 ? '' : 's'}`;
+  const subject = `Your churnguard notices for ${day}${region ? ` (${region})` : ''}: ${items.length} item${items.length === 1 ? '' : 's'}`;
   const text = [
     `Hello ${recipientName}, here is what needs your attention today.`,
     ...items.flatMap((item, index) => ['', `${index + 1}. ${item.subject}`, item.text]),

@@ -2,9 +2,8 @@ import type { TimersConfig } from '#config/escalation-schema';
 import type { Config } from '#config/schema';
 import { DAY_MS } from '#core/clock';
 import type { Decision, Effect, MessageDraft } from '#core/effects/effect';
-import { recipientsOf } from '#core/journeys/recipients';
-import { templateVariables } from '#core/journeys/variables';
 import { type AccountView, triggersOf } from './account-view.ts';
+import { contactPlayMessages } from './contact-plays.ts';
 import { invitationMessages, proposeReview } from './review-invitation.ts';
 import { renewalOfReview, reviewIdFor, reviewOverdue } from './review-record.ts';
 import type { Timer } from './timers.ts';
@@ -80,35 +79,13 @@ function valueMessages(
   retry: MessageDraft['retry'],
 ): Effect[] {
   const playId = config.timers.renewalValueMessage.play;
-  const play = config.plays[playId];
-  if (!play) return [];
-  return recipientsOf(view.account, play).map((recipient) => ({
-    kind: 'message',
-    message: {
-      key: {
-        playId,
-        about: `renewal-${input.renewalDate}`,
-        recipientId: recipient.id,
-        occurrence: `T-${input.daysBefore}`,
-      },
-      audience: 'contact',
-      recipient: { ...recipient, role: 'contact' },
-      playId,
-      channel: play.channel === 'in_app' ? 'in_app' : 'email',
-      content: {
-        kind: 'template',
-        template: play.template,
-        variables: templateVariables({ account: view.account, recipient, health: view.health }),
-      },
-      timeline: {
-        action: 'message_sent',
-        what: `${playId} to ${recipient.name}`,
-        why: `renewal on ${input.renewalDate}, ${input.daysBefore} days away`,
-        details: { play: playId },
-      },
-      retry,
-    },
-  }));
+  return contactPlayMessages(config, view, playId, {
+    about: `renewal-${input.renewalDate}`,
+    occurrence: `T-${input.daysBefore}`,
+    why: `renewal on ${input.renewalDate}, ${input.daysBefore} days away`,
+    details: {},
+    retry,
+  }).map((message) => ({ kind: 'message', message }));
 }
 
 /** Why a checkpoint does nothing at all, or null when it runs. */

@@ -3,8 +3,6 @@ import { DAY_MS } from '#core/clock';
 import type { Decision, Effect, MessageDraft } from '#core/effects/effect';
 import type { PriorScore } from '#core/health/types';
 import { BANDS, type Band } from '#core/health/vocabulary';
-import { recipientsOf } from '#core/journeys/recipients';
-import { templateVariables } from '#core/journeys/variables';
 import {
   type AccountView,
   csmOf,
@@ -13,6 +11,7 @@ import {
   riskEvidence,
   triggersOf,
 } from './account-view.ts';
+import { contactPlayMessages } from './contact-plays.ts';
 import type { Trigger } from './detect.ts';
 import { composeNotice, type NoticeSection } from './notices.ts';
 import { type RiskRecord, riskIdFor } from './risk-record.ts';
@@ -113,31 +112,15 @@ function outreachMessages(config: Config, view: AccountView, risk: RiskRecord, a
     ref: outreachRef(risk.riskId),
     payload: { step: 'outreach', riskId: risk.riskId },
   };
-  return plays.flatMap((playId) => {
-    const play = config.plays[playId];
-    if (!play) return [];
-    return recipientsOf(view.account, play).map(
-      (recipient): MessageDraft => ({
-        key: { playId, about: risk.riskId, recipientId: recipient.id, occurrence: 'opened' },
-        audience: 'contact',
-        recipient: { ...recipient, role: 'contact' },
-        playId,
-        channel: play.channel === 'in_app' ? 'in_app' : 'email',
-        content: {
-          kind: 'template',
-          template: play.template,
-          variables: templateVariables({ account: view.account, recipient, health: view.health }),
-        },
-        timeline: {
-          action: 'message_sent',
-          what: `${playId} to ${recipient.name}`,
-          why: `${risk.strategy} play for the open risk (${risk.primaryCause})`,
-          details: { play: playId, riskId: risk.riskId, at },
-        },
-        retry,
-      }),
-    );
-  });
+  return plays.flatMap((playId) =>
+    contactPlayMessages(config, view, playId, {
+      about: risk.riskId,
+      occurrence: 'opened',
+      why: `${risk.strategy} play for the open risk (${risk.primaryCause})`,
+      details: { riskId: risk.riskId, at },
+      retry,
+    }),
+  );
 }
 
 /** Opening a risk at tier 1: the record, its deadline, the notices and the plays its strategy calls for. */
@@ -151,9 +134,11 @@ function openRisk(config: Config, view: AccountView, triggers: Trigger[], input:
   const strategy: Strategy = strategyFor(causes.primary, policy);
   const touch = view.health.segment.touch;
   const riskId = riskIdFor(account.id, input.at);
-  // Farewell asks no CSM time: nothing to acknowledge, no deadline to raise the next tier.
-  const ackDeadline =
-    strategy === 'farewell' ? null : iso(Date.parse(input.at) + policy.ackDays.tier1 * DAY_MS);
+  const plan = config.escalation.strategies[strategy];
+  // A strategy that asks no CSM task (Farewell by default) has nothing to acknowledge and no deadline to raise the
+  // next tier: the CSM is told in the routine daily mail; Rescue always asks it.
+  const asksCsm = 'csmTask' in plan ? plan.csmTask : true;
+  const ackDeadline = asksCsm ? iso(Date.parse(input.at) + policy.ackDays.tier1 * DAY_MS) : null;
   const risk: RiskRecord = {
     riskId,
     accountId: account.id,
@@ -182,8 +167,6 @@ function openRisk(config: Config, view: AccountView, triggers: Trigger[], input:
   const causesText = [causeLabel(causes.primary), causeLabel(causes.secondary)]
     .filter(Boolean)
     .join('; then ');
-  const plan = config.escalation.strategies[strategy];
-  const asksCsm = strategy !== 'farewell' || config.escalation.strategies.farewell.csmTask;
   const notice = {
     subject: `[churnguard] ${account.name}: risk opened (${strategy}, ${causes.primary})`,
     summary: `${account.name} has a new tier-1 risk: ${causesText}. Strategy: ${strategy}.`,
@@ -194,7 +177,7 @@ function openRisk(config: Config, view: AccountView, triggers: Trigger[], input:
         heading: 'How to acknowledge',
         lines: ackDeadline
           ? [`by ${day(ackDeadline)}, or it goes to tier 2:`, ...howToAcknowledge(config, risk)]
-          : ['no acknowledgement is asked (farewell): the renewal follows its countdown'],
+          : [`no acknowledgement is asked (${strategy}): the renewal follows its countdown`],
       },
       {
         heading: 'Account',

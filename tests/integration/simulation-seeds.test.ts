@@ -93,8 +93,8 @@ describe('seed 004: a Day-5 / Day-10 laggard and a champion', () => {
     // The CSM's notices are routine: each comes in that day's one notice mail, saying what to do.
     const csmMail = result.emails.filter((e) => e.to.includes('casey@vendor.example'));
     expect(csmMail.map((e) => `${e.at.slice(0, 10)} ${e.subject}`)).toEqual([
-      '2026-03-13 Your churnguard notices for 2026-03-13: 1 item',
-      '2026-03-18 Your churnguard notices for 2026-03-18: 1 item',
+      '2026-03-13 Your churnguard notices for 2026-03-13 (EMEA): 1 item',
+      '2026-03-18 Your churnguard notices for 2026-03-18 (EMEA): 1 item',
     ]);
     expect(csmMail[0]?.text).toContain('1. [churnguard] Account lag missed First login');
     expect(csmMail[1]?.text).toContain('1. [churnguard] Account lag missed Configuration complete');

@@ -211,7 +211,7 @@ describe('milestone journey on the virtual clock, mailing through SES local', ()
     const daily = (await mailTo('casey@vendor.example')).filter((m) =>
       m.subject.startsWith('Your churnguard notices'),
     );
-    expect(daily.map((m) => m.subject)).toEqual(['Your churnguard notices for 2026-01-28: 1 item']);
+    expect(daily.map((m) => m.subject)).toEqual(['Your churnguard notices for 2026-01-28 (EMEA): 1 item']);
     expect(daily[0]?.body.text).toContain('1. [churnguard] Account quiet missed First login');
     expect(daily[0]?.headers ?? []).toEqual([]);
   });

@@ -85,6 +85,38 @@ describe('opening a risk', () => {
     ]);
   });
 
+  it('reads csmTask of every strategy: a Recover that asks no CSM task sets no deadline, and vice versa', () => {
+    const red = view({ band: 'red', touch: 'low', trail: trail([40, 40, 'yellow'], [3, 30, 'red']) });
+    const strategies = defaultConfig.escalation.strategies;
+    const noTask = {
+      ...defaultConfig,
+      escalation: {
+        ...defaultConfig.escalation,
+        strategies: { ...strategies, recover: { ...strategies.recover, csmTask: false } },
+      },
+    };
+    const { effects } = decideRiskCheck(noTask, red, check);
+    expect(kinds(effects)).not.toContain('set_timer');
+    expect(messages(effects)[0]).toMatchObject({ urgency: 'routine', recipient: { role: 'csm' } });
+    const cut = view({
+      touch: 'low',
+      facts: {
+        ...accountFacts([], [], NOW),
+        firstDataDay: '2025-06-01',
+        contractReductionRequested: true,
+        contractReductionAt: NOW.toISOString(),
+      },
+    });
+    const farewellTask = {
+      ...defaultConfig,
+      escalation: {
+        ...defaultConfig.escalation,
+        strategies: { ...strategies, farewell: { ...strategies.farewell, csmTask: true } },
+      },
+    };
+    expect(kinds(decideRiskCheck(farewellTask, cut, check).effects)).toContain('set_timer');
+  });
+
   it('gives a tech-touch account whose sponsor left a digital play to its admins and tells the pooled queue', () => {
     const tiny = view({ touch: 'tech', facts: sponsorGone });
     const sent = messages(decideRiskCheck(defaultConfig, tiny, check).effects);
