@@ -11,11 +11,6 @@ export function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
-/** A transaction refused because one of its conditions failed (or it collided with another transaction). */
-export function isTransactionCanceled(error: unknown): boolean {
-  return error instanceof Error && error.name === 'TransactionCanceledException';
-}
-
 /**
  * Runs a conditional write: true when it was written, false when its condition did not hold (a retry, a lost
  * race, a newer record already there); any other failure is thrown.

@@ -72,12 +72,43 @@ export function createHealthPassHandler(deps: Deps, options: HealthPassOptions =
       deps.logger.info('health pass skipped: the previous one is still running', { pass });
       return { pass, skipped: 'another health pass is running' };
     }
+    let result: Awaited<ReturnType<typeof runPass>>;
     try {
-      return await runPass(deps, config, pass, budget, holder, hooks);
+      result = await runPass(deps, config, pass, budget, holder, hooks);
     } finally {
       await releasePassLease(deps.db, holder);
     }
+    const failed = failedAccounts(result);
+    if (failed > 0) {
+      deps.metrics?.count({ HealthAccountsFailed: failed });
+      throw new HealthPassIncomplete(failed, result);
+    }
+    return result;
   };
+}
+
+/**
+ * A pass that scored every account it could but not all: each failure is logged with its account, the accounts
+ * stay dirty for the next run, and the invocation fails so that the function's error alarm and the schedule's retry
+ * see it (a pass that returned success would hide an account that can never be scored).
+ */
+export class HealthPassIncomplete extends Error {
+  constructor(
+    readonly failed: number,
+    readonly result: Record<string, unknown>,
+  ) {
+    super(`health pass: ${failed} account(s) could not be scored (each logged); they stay dirty for the next run`);
+    this.name = 'HealthPassIncomplete';
+  }
+}
+
+/** Accounts this invocation failed to score: of the dirty pass, and of a whole pass it finished. */
+function failedAccounts(result: Record<string, unknown>): number {
+  const of = (value: unknown) =>
+    typeof value === 'object' && value !== null && typeof (value as { failed?: unknown }).failed === 'number'
+      ? (value as { failed: number }).failed
+      : 0;
+  return of(result) + of(result.dailyPass) + of(result.modelPass);
 }
 
 async function runPass(

@@ -1,12 +1,14 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '#config/default';
-import { createHealthPassHandler } from '#functions/health-pass/app';
+import { createHealthPassHandler, HealthPassIncomplete } from '#functions/health-pass/app';
 import { recomputeBaselines } from '#functions/shared/health/recompute-baselines';
 import { ingestSignals } from '#functions/shared/ingest';
 import { readBaselines, readModelMarker } from '#store/baseline-store';
-import { listDirty } from '#store/dirty-store';
+import { listDirty, markDirty } from '#store/dirty-store';
 import { readPassRun, takePassLease } from '#store/health-pass-store';
 import { readHealth } from '#store/health-store';
+import { keys } from '#store/keys';
 import { createTestDb, testDeps } from '../support/db.ts';
 import { accountFor, portfolioAccounts, signalsFor } from '../support/health-portfolio.ts';
 import { seedStoredHistory } from '../support/seed-store.ts';
@@ -44,6 +46,33 @@ describe('scheduled health passes', () => {
     const second = await handler({ pass: 'dirty' });
     expect(second).toMatchObject({ pass: 'dirty', accounts: 1 });
     expect(second).not.toHaveProperty('modelPass');
+  });
+
+  it('fails the invocation when an account cannot be scored, after scoring the others; that one stays dirty', async () => {
+    // Prepare: one account's stored profile is broken (a hand edit: its name removed).
+    const { db, handler } = await seeded();
+    await handler({ pass: 'daily' });
+    const [broken] = seeds;
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.tableName,
+        Key: keys.account(broken?.id ?? ''),
+        UpdateExpression: 'REMOVE #name',
+        ExpressionAttributeNames: { '#name': 'name' },
+      }),
+    );
+    await markDirty(
+      db,
+      seeds.map((seed) => seed.id),
+      NOW,
+    );
+    // Act
+    const run = handler({ pass: 'dirty' });
+    // Assess: the platform sees a failure (error alarm, retry), the others were scored, the broken one waits.
+    await expect(run).rejects.toThrow(/^health pass: 1 account\(s\) could not be scored/);
+    await expect(run).rejects.toBeInstanceOf(HealthPassIncomplete);
+    // Every other account was scored and its mark cleared.
+    expect((await listDirty(db)).map((mark) => mark.accountId)).toEqual([broken?.id]);
   });
 
   it('daily: scores every account', async () => {
