@@ -97,7 +97,9 @@ export class HealthPassIncomplete extends Error {
     readonly failed: number,
     readonly result: Record<string, unknown>,
   ) {
-    super(`health pass: ${failed} account(s) could not be scored (each logged); they stay dirty for the next run`);
+    super(
+      `health pass: ${failed} account(s) could not be scored (each logged); they stay dirty for the next run`,
+    );
     this.name = 'HealthPassIncomplete';
   }
 }
