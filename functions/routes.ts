@@ -1,3 +1,4 @@
+import type { ApiKeyScope } from '#store/api-key-store';
 /**
  * The HTTP API's routes and which function serves each: CDK builds API Gateway from this list and the local
  * server routes with it, so the two cannot drift apart.
@@ -29,26 +30,38 @@ export interface Route {
   fn: ApiFunctionName;
   /** `apiKey` (default); `signature` where the request proves itself (an HMAC-signed unsubscribe link). */
   auth?: 'apiKey' | 'signature';
+  /** The API key scope a route needs (store/api-key-store.ts); an admin key may call every route. */
+  scope?: Exclude<ApiKeyScope, 'admin'>;
 }
 
 export const ROUTES: readonly Route[] = [
-  { method: 'POST', path: '/v1/accounts', fn: 'accounts' },
-  { method: 'GET', path: '/v1/accounts/{id}', fn: 'accounts' },
-  { method: 'POST', path: '/v1/signals', fn: 'signals' },
-  { method: 'GET', path: '/v1/accounts/{id}/timeline', fn: 'risks' },
+  { method: 'POST', path: '/v1/accounts', fn: 'accounts', scope: 'ingest' },
+  { method: 'GET', path: '/v1/accounts/{id}', fn: 'accounts', scope: 'read' },
+  { method: 'POST', path: '/v1/signals', fn: 'signals', scope: 'ingest' },
+  { method: 'GET', path: '/v1/accounts/{id}/timeline', fn: 'risks', scope: 'read' },
   { method: 'POST', path: '/v1/risks/{id}/ack', fn: 'risks' },
   { method: 'POST', path: '/v1/risks/{id}/resolve', fn: 'risks' },
   { method: 'POST', path: '/v1/risks/{id}/causes', fn: 'risks' },
-  { method: 'GET', path: '/v1/portfolio', fn: 'portfolio' },
+  { method: 'GET', path: '/v1/portfolio', fn: 'portfolio', scope: 'read' },
   { method: 'POST', path: '/v1/webhooks/{source}', fn: 'webhooks', auth: 'signature' },
   { method: 'GET', path: '/v1/unsubscribe/{token}', fn: 'unsubscribe', auth: 'signature' },
   { method: 'POST', path: '/v1/unsubscribe/{token}', fn: 'unsubscribe', auth: 'signature' },
-  { method: 'GET', path: '/v1/accounts/{id}/contacts/{contactId}/messages', fn: 'messaging' },
-  { method: 'GET', path: '/v1/accounts/{id}/nudges', fn: 'messaging' },
+  { method: 'GET', path: '/v1/accounts/{id}/contacts/{contactId}/messages', fn: 'messaging', scope: 'read' },
+  { method: 'GET', path: '/v1/accounts/{id}/nudges', fn: 'messaging', scope: 'read' },
 ];
 
 export function routeKey(route: Route): string {
   return `${route.method} ${route.path}`;
+}
+
+const SCOPES = new Map<string, ApiKeyScope>(ROUTES.map((route) => [routeKey(route), route.scope ?? 'admin']));
+
+/**
+ * The scope a route needs, by its route key: `ingest` to send signals and accounts, `read` for every GET, `admin`
+ * for what changes a risk (acknowledge, resolve, root causes) and any route not listed.
+ */
+export function scopeFor(routeKeyOfRequest: string): ApiKeyScope {
+  return SCOPES.get(routeKeyOfRequest) ?? 'admin';
 }
 
 /** Matches a concrete path to a route, returning its path parameters (API Gateway's `{name}` syntax). */

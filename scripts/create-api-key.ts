@@ -1,15 +1,28 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateApiKey, hashApiKey, registerApiKey, revokeApiKeyHash } from '#store/api-key-store';
+import {
+  API_KEY_SCOPES,
+  type ApiKeyScope,
+  generateApiKey,
+  hashApiKey,
+  registerApiKey,
+  revokeApiKeyHash,
+} from '#store/api-key-store';
+
+const isApiKeyScope = (value: string): value is ApiKeyScope =>
+  (API_KEY_SCOPES as readonly string[]).includes(value);
+
 import { createDb } from '#store/client';
 
 /**
  * Creates an API key for a deployed churnguard, or revokes one: the key is printed once and only its SHA-256 is
  * written to the table (stack output `TableName`). Uses the default AWS credentials and region.
  *
- *   node --import tsx scripts/create-api-key.ts --table <TableName> [--name <label>]
+ *   node --import tsx scripts/create-api-key.ts --table <TableName> [--name <label>] [--scope admin|ingest|read]
  *   node --import tsx scripts/create-api-key.ts --table <TableName> --revoke <key or sha256>
  *
+ * Scopes (store/api-key-store.ts): `ingest` for integrations and importers (signals, accounts), `read` for the page
+ * and reports, `admin` (the default) for everything, including changing risks.
  * Rotation (docs/deploy.md): create a new key, move every caller to it, then revoke the old one.
  */
 export interface ScriptIo {
@@ -18,7 +31,7 @@ export interface ScriptIo {
 }
 
 const USAGE =
-  'usage: create-api-key --table <TableName> [--name <label>] [--revoke <key|sha256>] [--endpoint <url>]';
+  'usage: create-api-key --table <TableName> [--name <label>] [--scope admin|ingest|read] [--revoke <key|sha256>] [--endpoint <url>]';
 
 export async function createApiKeyScript(argv: string[], io: ScriptIo): Promise<number> {
   const { values } = parseArgs({
@@ -26,6 +39,7 @@ export async function createApiKeyScript(argv: string[], io: ScriptIo): Promise<
     options: {
       table: { type: 'string' },
       name: { type: 'string' },
+      scope: { type: 'string' },
       revoke: { type: 'string' },
       endpoint: { type: 'string' },
       help: { type: 'boolean' },
@@ -35,6 +49,11 @@ export async function createApiKeyScript(argv: string[], io: ScriptIo): Promise<
   if (values.help || !values.table) {
     io.out(USAGE);
     return values.help ? 0 : 2;
+  }
+  const scope = values.scope ?? 'admin';
+  if (!isApiKeyScope(scope)) {
+    io.out(`--scope must be one of ${API_KEY_SCOPES.join(', ')}, not "${scope}"\n${USAGE}`);
+    return 2;
   }
   const db = createDb(values.table, values.endpoint);
   try {
@@ -48,7 +67,7 @@ export async function createApiKeyScript(argv: string[], io: ScriptIo): Promise<
     }
     const key = generateApiKey();
     const now = io.now();
-    await registerApiKey(db, key, values.name ?? `created ${now.toISOString()}`, now);
+    await registerApiKey(db, key, values.name ?? `created ${now.toISOString()}`, now, scope);
     io.out(key);
     return 0;
   } finally {

@@ -3,8 +3,9 @@ import type { z } from 'zod';
 import { illFormedMessage } from '#core/ids';
 import { isWellFormed, utf8Length } from '#core/text';
 import { type FieldError, fieldErrors, illFormedText } from '#core/validation';
-import { isApiKeyValid } from '#store/api-key-store';
+import { type ApiKeyScope, apiKeyScope } from '#store/api-key-store';
 import { NotFoundError } from '#store/errors';
+import { scopeFor } from '../routes.ts';
 import type { Deps } from './runtime.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -91,20 +92,35 @@ export function parseBody<T>(event: HttpEvent, schema: z.ZodType<T>): T {
 }
 
 const BEARER = /^Bearer\s+(\S+)$/i;
-const KEY_CACHE_MS = 60_000;
-const validKeyCache = new Map<string, number>();
+/** How long a warm function trusts a key it has checked: a revoked key keeps working here for at most this long. */
+export const KEY_CACHE_MS = 60_000;
+const keyCache = new Map<string, { scope: ApiKeyScope; until: number }>();
 
-/** API-key authentication for every /v1 route except webhooks, which verify their vendor's signature instead. */
+/**
+ * API-key authentication for every /v1 route except webhooks, which verify their vendor's signature instead; the
+ * key's scope must allow the route (functions/routes.ts scopeFor), or the answer is 403 naming the scope needed.
+ */
 async function authenticate(event: HttpEvent, deps: Deps): Promise<void> {
   const challenge = { 'www-authenticate': 'Bearer realm="churnguard"' };
   const match = BEARER.exec(header(event, 'authorization') ?? '');
   if (!match) throw new HttpError(401, 'missing API key: send "Authorization: Bearer <key>"', [], challenge);
   const key = match[1] as string;
   const now = deps.clock.now().getTime();
-  const cachedUntil = validKeyCache.get(key);
-  if (cachedUntil !== undefined && cachedUntil > now) return;
-  if (!(await isApiKeyValid(deps.db, key))) throw new HttpError(401, 'API key not recognised', [], challenge);
-  validKeyCache.set(key, now + KEY_CACHE_MS);
+  let scope = keyCache.get(key);
+  if (scope === undefined || scope.until <= now) {
+    const found = await apiKeyScope(deps.db, key);
+    if (!found) throw new HttpError(401, 'API key not recognised', [], challenge);
+    scope = { scope: found, until: now + KEY_CACHE_MS };
+    keyCache.set(key, scope);
+  }
+  const needed = scopeFor(event.routeKey);
+  if (scope.scope !== 'admin' && scope.scope !== needed)
+    throw new HttpError(
+      403,
+      needed === 'admin'
+        ? `this API key's scope is ${scope.scope}; ${event.routeKey} needs an admin key`
+        : `this API key's scope is ${scope.scope}; ${event.routeKey} needs ${needed === 'ingest' ? 'an ingest' : 'a read'} or admin key`,
+    );
 }
 
 export interface RouteOptions {

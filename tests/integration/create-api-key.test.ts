@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
-import { hashApiKey, isApiKeyValid } from '#store/api-key-store';
+import { apiKeyScope, hashApiKey } from '#store/api-key-store';
 import { createApiKeyScript } from '../../scripts/create-api-key.ts';
 import { createTestDb, dumpTable } from '../support/db.ts';
 
@@ -31,7 +31,7 @@ describe('scripts/create-api-key', () => {
     expect(code).toBe(0);
     const key = lines[0] ?? '';
     expect(key).toMatch(/^cg_[\w-]{32}$/);
-    expect(await isApiKeyValid(db, key)).toBe(true);
+    expect(await apiKeyScope(db, key)).toBe('admin');
     const items = await dumpTable(db);
     expect(items).toEqual([
       expect.objectContaining({ pk: `APIKEY#${hashApiKey(key)}`, name: 'stripe sync', kind: 'apiKey' }),
@@ -47,8 +47,8 @@ describe('scripts/create-api-key', () => {
     expect(fresh).not.toBe(old);
 
     expect((await run(['--table', db.tableName, '--endpoint', endpoint, '--revoke', old])).code).toBe(0);
-    expect(await isApiKeyValid(db, old)).toBe(false);
-    expect(await isApiKeyValid(db, fresh)).toBe(true);
+    expect(await apiKeyScope(db, old)).toBeUndefined();
+    expect(await apiKeyScope(db, fresh)).toBe('admin');
 
     const byHash = await run([
       '--table',
@@ -59,7 +59,7 @@ describe('scripts/create-api-key', () => {
       hashApiKey(fresh),
     ]);
     expect(byHash.code).toBe(0);
-    expect(await isApiKeyValid(db, fresh)).toBe(false);
+    expect(await apiKeyScope(db, fresh)).toBeUndefined();
     // Revoking again reports that nothing was there.
     expect((await run(['--table', db.tableName, '--endpoint', endpoint, '--revoke', old])).code).toBe(1);
   });
@@ -80,7 +80,17 @@ describe('scripts/create-api-key', () => {
       { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
     );
     const key = stdout.trim();
-    expect(await isApiKeyValid(db, key)).toBe(true);
+    expect(await apiKeyScope(db, key)).toBe('admin');
+  });
+
+  it('creates a key of the scope asked for, and refuses a scope that does not exist', async () => {
+    const db = await createTestDb();
+    const endpoint = inject('dynamoEndpoint');
+    const ingest = await run(['--table', db.tableName, '--endpoint', endpoint, '--scope', 'ingest']);
+    expect(await apiKeyScope(db, ingest.lines[0] ?? '')).toBe('ingest');
+    const wrong = await run(['--table', db.tableName, '--endpoint', endpoint, '--scope', 'owner']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.lines[0]).toMatch(/^--scope must be one of admin, ingest, read, not "owner"/);
   });
 
   it('refuses to run without a table, printing the usage', async () => {

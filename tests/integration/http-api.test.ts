@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '#functions/routes';
+import { registerApiKey } from '#store/api-key-store';
 import type { Db } from '#store/client';
 import { dumpTable } from '../support/db.ts';
 import { account } from '../support/fixtures.ts';
@@ -43,6 +44,45 @@ describe('HTTP API authentication', () => {
     const response = await call('GET', '/v1/accounts/acme', undefined, 'cg_wrong');
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ message: 'API key not recognised' });
+  });
+});
+
+describe('API key scopes', () => {
+  const INGEST = 'cg_test_ingest_only_key';
+  const READ = 'cg_test_read_only_key';
+  beforeAll(async () => {
+    const now = new Date();
+    await registerApiKey(db, INGEST, 'importer', now, 'ingest');
+    await registerApiKey(db, READ, 'reports', now, 'read');
+  });
+  const apiRoutes = ROUTES.filter((r) => r.auth !== 'signature');
+  const path = (p: string) => p.replace('{id}', 'acme').replace('{contactId}', 'ann');
+
+  it.each(apiRoutes.map((r) => [r.method, r.path, r.scope ?? 'admin'] as const))(
+    '%s %s: an ingest key and a read key are let in only where the route allows',
+    async (method, route, scope) => {
+      for (const [key, keyScope] of [
+        [INGEST, 'ingest'],
+        [READ, 'read'],
+      ] as const) {
+        const response = await call(method, path(route), method === 'POST' ? {} : undefined, key);
+        if (keyScope === scope) expect(response.status, `${keyScope} key`).not.toBe(403);
+        else {
+          expect(response.status, `${keyScope} key`).toBe(403);
+          expect(((await response.json()) as ErrorBody).message).toMatch(
+            new RegExp(
+              `^this API key's scope is ${keyScope}; ${method} .+ needs (an admin|an ingest or admin|a read or admin) key$`,
+            ),
+          );
+        }
+      }
+    },
+  );
+
+  it('stores nothing for a key that may not write', async () => {
+    const response = await call('POST', '/v1/accounts', { accounts: [account('scoped')] }, READ);
+    expect(response.status).toBe(403);
+    expect(await dumpTable(db, (item) => item.pk === 'ACCOUNT#scoped')).toEqual([]);
   });
 });
 
