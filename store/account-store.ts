@@ -4,8 +4,9 @@ import { type Account, type AccountInput, accountSchema } from '#core/accounts';
 import { batchGet, batchPut } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
 import { markDirtyInBulk } from './dirty-store.ts';
+import { isConditionalCheckFailed } from './errors.ts';
 import { keys } from './keys.ts';
-import { syncContactEmails } from './lookup-store.ts';
+import { normaliseEmail, syncContactEmails } from './lookup-store.ts';
 import { mapLimit } from './parallel.ts';
 import { parseItem } from './parse-item.ts';
 import { registerAccounts } from './portfolio-store.ts';
@@ -52,11 +53,16 @@ async function writeProfile(
       values[`:${field}`] = value;
     }
   }
+  // Every email that may have a lookup is remembered until its lookup is deleted (see forgetLookupEmails), so an
+  // upsert that crashed before deleting the lookups of removed contacts leaves them to the next upsert.
+  const emails = lookupEmails(account);
+  if (emails.size) values[':lookupEmails'] = emails;
+  const add = emails.size ? ' ADD lookupEmails :lookupEmails' : '';
   const out = await db.doc.send(
     new UpdateCommand({
       TableName: db.tableName,
       Key: keys.account(account.id),
-      UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+      UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}${add}`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
       ReturnValues: 'UPDATED_OLD',
@@ -66,8 +72,39 @@ async function writeProfile(
   recordCapacity(db, out.ConsumedCapacity, 'write');
   return {
     outcome: out.Attributes?.createdAt ? 'updated' : 'created',
-    previousContacts: previousContacts(out.Attributes),
+    previousContacts: [...previousContacts(out.Attributes), ...rememberedEmails(out.Attributes)],
   };
+}
+
+function lookupEmails(account: AccountInput): Set<string> {
+  return new Set(account.contacts.map((c) => normaliseEmail(c.email)));
+}
+
+const storedLookupEmails = z.instanceof(Set<string>);
+
+/** The emails a profile remembered as possibly looked up (UPDATED_OLD returns them). */
+function rememberedEmails(attributes: Record<string, unknown> | undefined): { email: string }[] {
+  const parsed = storedLookupEmails.safeParse(attributes?.lookupEmails);
+  return parsed.success ? [...parsed.data].map((email) => ({ email: String(email) })) : [];
+}
+
+/** Once their lookups are deleted, the profile stops remembering those emails. */
+async function forgetLookupEmails(db: Db, accountId: string, gone: ReadonlySet<string>): Promise<void> {
+  if (!gone.size) return;
+  const out = await db.doc.send(
+    new UpdateCommand({
+      TableName: db.tableName,
+      Key: keys.account(accountId),
+      UpdateExpression: 'DELETE lookupEmails :gone',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':gone': gone },
+      ReturnConsumedCapacity: 'TOTAL',
+    }),
+  ).catch((error: unknown) => {
+    if (isConditionalCheckFailed(error)) return undefined;
+    throw error;
+  });
+  recordCapacity(db, out?.ConsumedCapacity, 'write');
 }
 
 /** The item of an account created now: what writeProfile leaves on an empty key. */
@@ -79,6 +116,8 @@ function newProfile(account: AccountInput, now: Date): Record<string, unknown> {
     updatedAt: now.toISOString(),
   };
   for (const field of PROFILE_FIELDS) if (account[field] !== undefined) item[field] = account[field];
+  const emails = lookupEmails(account);
+  if (emails.size) item.lookupEmails = emails;
   return item;
 }
 
@@ -136,7 +175,7 @@ export async function upsertAccounts(
       ? writeProfile(db, account, now)
       : { outcome: 'created' as const, previousContacts: [] },
   );
-  await syncContactEmails(
+  const gone = await syncContactEmails(
     db,
     accounts.map((account, i) => ({
       accountId: account.id,
@@ -144,6 +183,7 @@ export async function upsertAccounts(
       previous: written[i]?.previousContacts ?? [],
     })),
   );
+  await mapLimit([...gone], PROFILES_IN_FLIGHT, ([accountId, emails]) => forgetLookupEmails(db, accountId, emails));
   await markDirtyInBulk(
     db,
     accounts.map((a) => a.id),

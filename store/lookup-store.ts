@@ -108,11 +108,15 @@ export interface ContactEmails {
 /**
  * Keeps the contact-email lookup in step with accounts' contacts: puts the current emails (batched across the
  * accounts) and deletes those an account no longer lists. Every write is idempotent, so repeating an upsert
- * repeats this harmlessly.
+ * repeats this harmlessly. Returns, per account, the emails whose lookups it deleted.
  */
-export async function syncContactEmails(db: Db, accounts: readonly ContactEmails[]): Promise<void> {
+export async function syncContactEmails(
+  db: Db,
+  accounts: readonly ContactEmails[],
+): Promise<Map<string, Set<string>>> {
   const puts: Record<string, unknown>[] = [];
   const gone: Key[] = [];
+  const goneByAccount = new Map<string, Set<string>>();
   for (const { accountId, current, previous = [] } of accounts) {
     const now = new Set(current.map((c) => normaliseEmail(c.email)));
     for (const email of now)
@@ -123,7 +127,10 @@ export async function syncContactEmails(db: Db, accounts: readonly ContactEmails
         accountId,
       });
     for (const email of new Set(previous.map((c) => normaliseEmail(c.email))))
-      if (!now.has(email)) gone.push(keys.contactEmail(email, accountId));
+      if (!now.has(email)) {
+        gone.push(keys.contactEmail(email, accountId));
+        goneByAccount.set(accountId, (goneByAccount.get(accountId) ?? new Set()).add(email));
+      }
   }
   await batchPut(db, puts);
   await mapLimit(gone, LOOKUP_CONCURRENCY, async (key) => {
@@ -132,6 +139,7 @@ export async function syncContactEmails(db: Db, accounts: readonly ContactEmails
     );
     recordCapacity(db, out.ConsumedCapacity, 'write');
   });
+  return goneByAccount;
 }
 
 // ---- parked records ----

@@ -9,6 +9,7 @@ import { ingestSignals } from '#functions/shared/ingest';
 import { upsertAccounts } from '#store/account-store';
 import type { Db } from '#store/client';
 import { readTickets } from '#store/signal-store';
+import { crashingOn } from '../support/crash.ts';
 import { comparableRollups, createTestDb, dumpTable, rollupsOnly } from '../support/db.ts';
 import { account, realisticSignals } from '../support/fixtures.ts';
 
@@ -40,17 +41,6 @@ async function ingestInBatches(db: Db, signals: readonly unknown[], size = 1000)
     totals.rejected += result.rejected.length;
   }
   return totals;
-}
-
-/** Makes chosen commands fail as a crash would, after DynamoDB Local has (or has not) applied earlier ones. */
-function crashingOn(db: Db, shouldCrash: (command: unknown) => boolean): Db {
-  const send = db.doc.send.bind(db.doc) as (command: unknown) => Promise<unknown>;
-  const doc = Object.create(db.doc) as Db['doc'];
-  doc.send = ((command: unknown) => {
-    if (shouldCrash(command)) return Promise.reject(new Error('simulated crash'));
-    return send(command);
-  }) as Db['doc']['send'];
-  return { ...db, doc };
 }
 
 describe('signal ingestion, exactly once', () => {
