@@ -91,19 +91,21 @@ function rememberedEmails(attributes: Record<string, unknown> | undefined): { em
 /** Once their lookups are deleted, the profile stops remembering those emails. */
 async function forgetLookupEmails(db: Db, accountId: string, gone: ReadonlySet<string>): Promise<void> {
   if (!gone.size) return;
-  const out = await db.doc.send(
-    new UpdateCommand({
-      TableName: db.tableName,
-      Key: keys.account(accountId),
-      UpdateExpression: 'DELETE lookupEmails :gone',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':gone': gone },
-      ReturnConsumedCapacity: 'TOTAL',
-    }),
-  ).catch((error: unknown) => {
-    if (isConditionalCheckFailed(error)) return undefined;
-    throw error;
-  });
+  const out = await db.doc
+    .send(
+      new UpdateCommand({
+        TableName: db.tableName,
+        Key: keys.account(accountId),
+        UpdateExpression: 'DELETE lookupEmails :gone',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':gone': gone },
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    )
+    .catch((error: unknown) => {
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
+    });
   recordCapacity(db, out?.ConsumedCapacity, 'write');
 }
 
@@ -183,7 +185,9 @@ export async function upsertAccounts(
       previous: written[i]?.previousContacts ?? [],
     })),
   );
-  await mapLimit([...gone], PROFILES_IN_FLIGHT, ([accountId, emails]) => forgetLookupEmails(db, accountId, emails));
+  await mapLimit([...gone], PROFILES_IN_FLIGHT, ([accountId, emails]) =>
+    forgetLookupEmails(db, accountId, emails),
+  );
   await markDirtyInBulk(
     db,
     accounts.map((a) => a.id),
