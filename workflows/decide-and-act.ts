@@ -40,39 +40,42 @@ export interface DecideAndActProps {
  */
 export function decideAndAct(scope: Construct, name: string, props: DecideAndActProps): StateMachine {
   const failed = new Fail(scope, `${name}Failed`, { error: `${name}Failed`, causePath: '$.error.Cause' });
-  const evaluate = new LambdaInvoke(scope, 'Evaluate', {
-    lambdaFunction: props.evaluateFunction,
-    payload: TaskInput.fromObject({ task: 'evaluate', 'timer.$': '$', 'execution.$': '$$.Execution.Name' }),
-    payloadResponseOnly: true,
-    resultPath: '$.decision',
-  })
+  /** A Lambda task whose answer (the payload alone) lands at `resultPath`. */
+  const task = (id: string, fn: IFunction, payload: Record<string, unknown>, resultPath: string) =>
+    new LambdaInvoke(scope, id, {
+      lambdaFunction: fn,
+      payload: TaskInput.fromObject(payload),
+      payloadResponseOnly: true,
+      resultPath,
+    });
+  const evaluate = task(
+    'Evaluate',
+    props.evaluateFunction,
+    { task: 'evaluate', 'timer.$': '$', 'execution.$': '$$.Execution.Name' },
+    '$.decision',
+  )
     .addRetry(lambdaRetry)
     .addCatch(failed, catchAll);
-  const apply = new LambdaInvoke(scope, 'Apply', {
-    lambdaFunction: props.effectsFunction,
-    payload: TaskInput.fromObject({
+  const apply = task(
+    'Apply',
+    props.effectsFunction,
+    {
       task: 'apply',
       'accountId.$': '$.decision.accountId',
       'effects.$': '$.decision.effects',
       'context.$': '$.decision.context',
       'execution.$': '$$.Execution.Name',
-    }),
-    payloadResponseOnly: true,
-    resultPath: '$.applied',
-  })
+    },
+    '$.applied',
+  )
     .addRetry(lambdaRetry)
     .addCatch(failed, catchAll);
-  const deliver = new LambdaInvoke(scope, 'Deliver', {
-    lambdaFunction: props.effectsFunction,
-    payload: TaskInput.fromObject({
-      task: 'deliver',
-      'owner.$': '$.owner',
-      'key.$': '$.key',
-      'execution.$': '$.execution',
-    }),
-    payloadResponseOnly: true,
-    resultPath: JsonPath.DISCARD,
-  })
+  const deliver = task(
+    'Deliver',
+    props.effectsFunction,
+    { task: 'deliver', 'owner.$': '$.owner', 'key.$': '$.key', 'execution.$': '$.execution' },
+    JsonPath.DISCARD,
+  )
     .addRetry({
       errors: ['SendThrottled'],
       interval: Duration.seconds(2),

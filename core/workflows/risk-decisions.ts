@@ -1,6 +1,6 @@
 import type { Config } from '#config/schema';
 import { DAY_MS } from '#core/clock';
-import type { Decision, Effect, MessageDraft } from '#core/effects/effect';
+import type { Decision, Effect, MessageDraft, RiskGuard } from '#core/effects/effect';
 import type { PriorScore } from '#core/health/types';
 import { BANDS, type Band } from '#core/health/vocabulary';
 import {
@@ -30,6 +30,27 @@ export const updateRef = (riskId: string) => `${riskId}.update`;
 export const outreachRef = (riskId: string) => `${riskId}.outreach`;
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The timer that checks a tier's acknowledgement at its deadline, set only while the risk is as `requires` says. */
+function deadlineTimer(
+  accountId: string,
+  riskId: string,
+  tier: number,
+  dueAt: string,
+  requires: RiskGuard,
+): Effect {
+  return {
+    kind: 'set_timer',
+    requires,
+    timer: {
+      kind: 'risk_deadline',
+      accountId,
+      ref: deadlineRef(riskId, tier),
+      dueAt,
+      payload: { step: 'deadline', riskId, tier },
+    },
+  };
+}
 const day = (at: string) => at.slice(0, 10);
 
 /** What started a risk check: the daily health pass, a critical signal, or a renewal checkpoint. */
@@ -237,17 +258,7 @@ function openRisk(config: Config, view: AccountView, triggers: Trigger[], input:
     });
   }
   if (ackDeadline) {
-    effects.push({
-      kind: 'set_timer',
-      requires,
-      timer: {
-        kind: 'risk_deadline',
-        accountId: account.id,
-        ref: deadlineRef(riskId, 1),
-        dueAt: ackDeadline,
-        payload: { step: 'deadline', riskId, tier: 1 },
-      },
-    });
+    effects.push(deadlineTimer(account.id, riskId, 1, ackDeadline, requires));
   }
   const every = strategy === 'rescue' ? config.escalation.strategies.rescue.updateEveryDays : null;
   if (every) {
@@ -490,17 +501,7 @@ export function decideDeadline(
     },
   ];
   if (nextDeadline) {
-    effects.push({
-      kind: 'set_timer',
-      requires,
-      timer: {
-        kind: 'risk_deadline',
-        accountId: account.id,
-        ref: deadlineRef(risk.riskId, 2),
-        dueAt: nextDeadline,
-        payload: { step: 'deadline', riskId: risk.riskId, tier: 2 },
-      },
-    });
+    effects.push(deadlineTimer(account.id, risk.riskId, 2, nextDeadline, requires));
   } else {
     effects.push({ kind: 'regional_review', requires, riskId: risk.riskId, region: risk.region });
   }
