@@ -71,8 +71,8 @@ export interface WorkflowEngineOptions {
   forgetClosedExecutionsAfterDays?: number;
   /** Run the scheduled runs while advancing (default true); off for tests that drive them by hand. */
   schedules?: boolean;
-  /** How the daily pass learns baselines (a sharded simulation learns them from every shard). */
-  learnBaselines?: PassHooks['learnBaselines'];
+  /** What the daily pass learns baselines from, given this table's samples (a sharded simulation pools every shard's). */
+  poolSamples?: PassHooks['poolSamples'];
   /** Told after each scheduled run how long it took, in milliseconds (benchmarks). */
   onScheduledRun?: (run: ScheduledRunKind, ms: number) => void;
 }
@@ -109,7 +109,7 @@ export function createWorkflowEngine(deps: Deps, options: WorkflowEngineOptions 
   const dispatch = () => dispatchDueTimers(deps.db, starter, deps.clock.now());
   const detection: PassHooks = {
     ...riskDetection(useCase),
-    ...(options.learnBaselines ? { learnBaselines: options.learnBaselines } : {}),
+    ...(options.poolSamples ? { poolSamples: options.poolSamples } : {}),
   };
   const runScheduled = async (run: ScheduledRunKind) => {
     const started = Date.now();

@@ -314,8 +314,8 @@ export interface RunOptions {
   config?: Config;
   /** Where the data lives: the in-memory store adapter (default) or a private DynamoDB Local. */
   store?: SimulationStore;
-  /** How the daily pass learns baselines: a shard learns them from every shard's accounts (shards.ts). */
-  learnBaselines?: PassHooks['learnBaselines'];
+  /** What the daily pass learns baselines from: a shard pools every shard's samples (shards.ts). */
+  poolSamples?: PassHooks['poolSamples'];
   /**
    * What the in-memory store forgets besides expired items (store/memory/horizons.ts), to bound a long backtest's
    * memory; none by default. With scoringHorizons, accounts' journey classes below see only the kept rollups.
@@ -348,7 +348,7 @@ export type SimulationParts = Pick<
  */
 export async function simulateParts(
   input: SimulationInput,
-  { onDay, profile, counts, config, store = 'memory', learnBaselines, horizons }: RunOptions = {},
+  { onDay, profile, counts, config, store = 'memory', poolSamples, horizons }: RunOptions = {},
 ): Promise<SimulationParts> {
   let mark = Date.now();
   // The daily health pass runs inside the timers' phase (the engine's advance) and is counted on its own.
@@ -372,7 +372,7 @@ export async function simulateParts(
     const engine = createWorkflowEngine(deps, {
       mailer: mail,
       forgetClosedExecutionsAfterDays: STEP_FUNCTIONS_NAME_REUSE_DAYS,
-      ...(learnBaselines ? { learnBaselines } : {}),
+      ...(poolSamples ? { poolSamples } : {}),
       onScheduledRun: (run, ms) => {
         if (profile && run === 'daily-health-pass') profile.health += ms;
       },

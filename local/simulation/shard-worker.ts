@@ -1,7 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import '#local/quiet-sdk';
 import type { CohortSample } from '#core/health/baselines';
-import { collectCohortSamples, learnBaselines } from '#functions/shared/health/recompute-baselines';
 import { emptyPhaseProfile, simulateParts } from './run.ts';
 import type { ShardTask } from './shards.ts';
 import { syntheticSimulationInput } from './synthetic-input.ts';
@@ -25,11 +24,10 @@ const parts = await simulateParts(input, {
   onDay: (day) => parentPort?.postMessage({ kind: 'day', day }),
   // Baselines are learnt from the whole portfolio, as in one run: every shard sends its healthy accounts' samples
   // and learns from all of them.
-  learnBaselines: async (deps, config) => {
-    const mine = await collectCohortSamples(deps, config);
+  poolSamples: (mine) => {
     const all = new Promise<CohortSample[]>((resolve) => waiting.push(resolve));
     parentPort?.postMessage({ kind: 'cohort', samples: mine });
-    return learnBaselines(deps, config, await all, deps.clock.now());
+    return all;
   },
 });
 parentPort?.postMessage({ kind: 'done', parts, profile, counts });

@@ -16,6 +16,11 @@ export interface RecomputeOptions {
   baselines?: Baselines;
   /** The account's dirty marker, read before this call; cleared afterwards unless marked again meanwhile. */
   dirty?: DirtyMark;
+  /**
+   * The account as a pass already read it (consistently, after listing the dirty markers): scored without a second
+   * read. The write stays conditional on the health revision read, so a lost race reads again.
+   */
+  input?: AccountHealthInput;
 }
 
 export type RecomputeStatus = 'first-score' | 'changed' | 'unchanged' | 'missing';
@@ -46,7 +51,8 @@ export async function recomputeAccount(
   const now = deps.clock.now();
   const baselines = options.baselines ?? (await currentBaselines(deps.db, config, now));
   for (let attempt = 1; ; attempt++) {
-    const input = await loadHealthInput(deps.db, config, accountId, now);
+    const input =
+      attempt === 1 && options.input ? options.input : await loadHealthInput(deps.db, config, accountId, now);
     if (!input) {
       if (options.dirty) await clearDirty(deps.db, options.dirty);
       return { accountId, status: 'missing' };

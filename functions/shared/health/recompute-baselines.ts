@@ -1,6 +1,6 @@
 import type { Config } from '#config/schema';
 import { baselinesFromSamples, type CohortSample, cohortSample } from '#core/health/baselines';
-import { scoringInput } from '#core/health/next-health';
+import { type AccountHealthInput, scoringInput } from '#core/health/next-health';
 import type { Baselines } from '#core/health/types';
 import { writeBaselines } from '#store/baseline-store';
 import { mapLimit } from '#store/parallel';
@@ -20,8 +20,8 @@ export async function recomputeBaselines(deps: Deps, config: Config): Promise<Ba
   return learnBaselines(deps, config, await collectCohortSamples(deps, config), deps.clock.now());
 }
 
-/** Every healthy account's contribution to its segment's baseline (a simulation's shards pool theirs). */
-export async function collectCohortSamples(deps: Deps, config: Config): Promise<CohortSample[]> {
+/** Every healthy account's contribution to its segment's baseline. */
+async function collectCohortSamples(deps: Deps, config: Config): Promise<CohortSample[]> {
   const now = deps.clock.now();
   const entries = await listPortfolio(deps.db);
   const samples: CohortSample[] = [];
@@ -42,12 +42,26 @@ export async function sampleAccount(
   accountId: string,
   now: Date,
 ): Promise<CohortSample | null> {
+  return (await readAndSample(deps, config, accountId, now, false))?.sample ?? null;
+}
+
+/**
+ * An account's health input with its baseline sample (null when not healthy), for a pass that scores the account
+ * from the same read; undefined when the account is gone or cannot be read (logged: it is left out of the cohort).
+ */
+export async function readAndSample(
+  deps: Deps,
+  config: Config,
+  accountId: string,
+  now: Date,
+  consistent = true,
+): Promise<{ input: AccountHealthInput; sample: CohortSample | null } | undefined> {
   try {
-    const input = await loadHealthInput(deps.db, config, accountId, now, false);
-    return input ? cohortSample(config, scoringInput(input, now), now) : null;
+    const input = await loadHealthInput(deps.db, config, accountId, now, consistent);
+    return input && { input, sample: cohortSample(config, scoringInput(input, now), now) };
   } catch (error) {
     deps.logger.error('account left out of the baselines', { accountId, error: String(error) });
-    return null;
+    return undefined;
   }
 }
 

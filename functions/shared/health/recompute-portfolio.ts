@@ -1,6 +1,7 @@
 import type { Config } from '#config/schema';
 import type { CohortSample } from '#core/health/baselines';
 import { modelVersion } from '#core/health/model-version';
+import type { AccountHealthInput } from '#core/health/next-health';
 import type { RecomputeReason } from '#core/health/record';
 import type { Baselines } from '#core/health/types';
 import { readModelMarker, writeModelMarker } from '#store/baseline-store';
@@ -8,16 +9,11 @@ import { type DirtyMark, listDirty } from '#store/dirty-store';
 import { type PassRun, putSampleChunk, readSamples, SAMPLES_PER_CHUNK } from '#store/health-pass-store';
 import { SHARD_COUNT } from '#store/keys';
 import { chunk, mapLimit } from '#store/parallel';
-import { listPortfolio, listPortfolioShard } from '#store/portfolio-store';
+import { listPortfolio, listPortfolioShard, type PortfolioEntry } from '#store/portfolio-store';
 import type { Deps } from '../runtime.ts';
 import { currentBaselines } from './baselines.ts';
 import { type RecomputeOutcome, type RecomputeStatus, recomputeAccount } from './recompute-account.ts';
-import {
-  learnBaselines,
-  PASS_CONCURRENCY,
-  recomputeBaselines,
-  sampleAccount,
-} from './recompute-baselines.ts';
+import { learnBaselines, PASS_CONCURRENCY, readAndSample, sampleAccount } from './recompute-baselines.ts';
 
 /**
  * Passes over many accounts. Three triggers, one account recompute (recompute-account.ts):
@@ -38,10 +34,10 @@ export interface PassSummary {
 export interface PassHooks {
   afterScoring?: (outcome: RecomputeOutcome) => Promise<void>;
   /**
-   * How the baselines are learnt before a whole pass that is not resumable (default: from this table's
-   * portfolio). A sharded simulation learns them from every shard's accounts, so each scores against the same.
+   * The samples the baselines are learnt from, given this table's (default: those alone). A sharded simulation
+   * pools every shard's, so each shard scores against the same baselines.
    */
-  learnBaselines?: (deps: Deps, config: Config) => Promise<unknown>;
+  poolSamples?: (mine: CohortSample[]) => Promise<CohortSample[]>;
 }
 
 interface Planned {
@@ -56,6 +52,7 @@ async function recomputeMany(
   planned: readonly Planned[],
   baselines: Baselines,
   hooks: PassHooks = {},
+  inputs?: ReadonlyMap<string, AccountHealthInput>,
 ): Promise<PassSummary> {
   const byStatus: PassSummary['byStatus'] = {
     'first-score': 0,
@@ -67,7 +64,13 @@ async function recomputeMany(
   const failed: string[] = [];
   await mapLimit(planned, PASS_CONCURRENCY, async ({ accountId, reason, dirty }) => {
     try {
-      const outcome = await recomputeAccount(deps, config, accountId, { reason, baselines, dirty });
+      const input = inputs?.get(accountId);
+      const outcome = await recomputeAccount(deps, config, accountId, {
+        reason,
+        baselines,
+        dirty,
+        ...(input ? { input } : {}),
+      });
       byStatus[outcome.status] += 1;
       await hooks.afterScoring?.(outcome);
     } catch (error) {
@@ -80,9 +83,27 @@ async function recomputeMany(
   return { accounts: planned.length, byStatus, failed: failed.sort() };
 }
 
+/** Which of the listed accounts a pass scores, and why: 'daily' every one, 'model-changed' those scored under another model. */
+function planPass(
+  entries: readonly PortfolioEntry[],
+  marks: readonly DirtyMark[],
+  scope: 'daily' | 'model-changed',
+  current: string,
+): Planned[] {
+  const dirty = new Map(marks.map((mark) => [mark.accountId, mark]));
+  return entries.flatMap(({ accountId, health }): Planned[] => {
+    const stale = health?.modelVersion !== current;
+    if (scope === 'model-changed' && !stale) return [];
+    const mark = dirty.get(accountId);
+    const reason: RecomputeReason = stale ? 'model-changed' : mark ? 'dirty' : 'daily';
+    return [{ accountId, reason, dirty: mark }];
+  });
+}
+
 /**
- * Scores every registered account ('daily'), or only those last scored under another model ('model-changed').
- * Dirty markers read at the start are cleared for the accounts scored (each unless marked again meanwhile).
+ * Scores every registered account ('daily'), or only those last scored under another model ('model-changed'),
+ * against the stored baselines. Dirty markers read at the start are cleared for the accounts scored (each unless
+ * marked again meanwhile).
  */
 export async function recomputeAll(
   deps: Deps,
@@ -90,33 +111,38 @@ export async function recomputeAll(
   scope: 'daily' | 'model-changed',
   hooks: PassHooks = {},
 ): Promise<PassSummary> {
-  const now = deps.clock.now();
-  const current = modelVersion(config);
   const [entries, marks, baselines] = await Promise.all([
     listPortfolio(deps.db),
     listDirty(deps.db),
-    currentBaselines(deps.db, config, now),
+    currentBaselines(deps.db, config, deps.clock.now()),
   ]);
-  const dirty = new Map(marks.map((mark) => [mark.accountId, mark]));
-  const planned = entries.flatMap(({ accountId, health }): Planned[] => {
-    const stale = health?.modelVersion !== current;
-    if (scope === 'model-changed' && !stale) return [];
-    const mark = dirty.get(accountId);
-    const reason: RecomputeReason = stale ? 'model-changed' : mark ? 'dirty' : 'daily';
-    return [{ accountId, reason, dirty: mark }];
-  });
-  return recomputeMany(deps, config, planned, baselines, hooks);
+  return recomputeMany(deps, config, planPass(entries, marks, scope, modelVersion(config)), baselines, hooks);
 }
 
-/** Baselines, then every account scored under another model, then the marker that the model is current. */
+/**
+ * Baselines learnt again, then every account scored under another model ('model-changed') or every account
+ * ('daily'), then the marker that the model is current. Each account is read once: the read that samples it for
+ * the baselines is the one it is then scored from (a lost race reads again). The dirty markers are listed before
+ * those reads, which are consistent, so each marker cleared had its data read.
+ */
 async function catchUpWithModel(
   deps: Deps,
   config: Config,
   scope: 'daily' | 'model-changed',
   hooks: PassHooks = {},
 ) {
-  await (hooks.learnBaselines ?? recomputeBaselines)(deps, config);
-  const pass = await recomputeAll(deps, config, scope, hooks);
+  const now = deps.clock.now();
+  const [entries, marks] = await Promise.all([listPortfolio(deps.db), listDirty(deps.db)]);
+  const inputs = new Map<string, AccountHealthInput>();
+  const samples: CohortSample[] = [];
+  await mapLimit(entries, PASS_CONCURRENCY, async ({ accountId }) => {
+    const read = await readAndSample(deps, config, accountId, now);
+    if (read?.input) inputs.set(accountId, read.input);
+    if (read?.sample) samples.push(read.sample);
+  });
+  const baselines = await learnBaselines(deps, config, (await hooks.poolSamples?.(samples)) ?? samples, now);
+  const planned = planPass(entries, marks, scope, modelVersion(config));
+  const pass = await recomputeMany(deps, config, planned, baselines, hooks, inputs);
   await writeModelMarker(deps.db, {
     modelVersion: modelVersion(config),
     completedAt: deps.clock.now().toISOString(),
@@ -254,18 +280,12 @@ export async function continueWholePass(
     if (budget.exhausted()) return { done: false, run };
   }
   const baselines = await currentBaselines(deps.db, config, now);
-  const marks = new Map((await listDirty(deps.db)).map((mark) => [mark.accountId, mark]));
+  const marks = await listDirty(deps.db);
   for (; run.shard < SHARD_COUNT; run.shard++, run.after = undefined) {
     const entries = await listPortfolioShard(deps.db, run.shard, run.after);
     for (const step of chunk(entries, PASS_STEP)) {
       if (budget.exhausted()) return { done: false, run };
-      const planned = step.flatMap(({ accountId, health }): Planned[] => {
-        const stale = health?.modelVersion !== current;
-        if (run.scope === 'model-changed' && !stale) return [];
-        const mark = marks.get(accountId);
-        const reason: RecomputeReason = stale ? 'model-changed' : mark ? 'dirty' : 'daily';
-        return [{ accountId, reason, dirty: mark }];
-      });
+      const planned = planPass(step, marks, run.scope, current);
       const summary = await recomputeMany(deps, config, planned, baselines, hooks);
       run.counts.accounts = (run.counts.accounts ?? 0) + summary.accounts;
       for (const [status, n] of Object.entries(summary.byStatus)) {
