@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { type Clock, fixedClock } from '#core/clock';
@@ -9,8 +9,11 @@ import type { Deps } from '#functions/shared/runtime';
 import { createWebhooksHandler } from '#functions/webhooks/app';
 import { secretsFrom, staticSecrets } from '#functions/webhooks/settings';
 import type { Db } from '#store/client';
+import { corporaDir } from './corpora.ts';
 import { testDeps } from './db.ts';
 import { httpEvent } from './http.ts';
+
+export { corporaDir, hasCorpora } from './corpora.ts';
 
 /** The test run's clock: every signature is made relative to it. */
 export const NOW = new Date('2026-06-01T12:00:00Z');
@@ -155,9 +158,6 @@ export const dataItems = (item: Record<string, unknown>) => item.kind !== 'dirty
 // ---- fixtures ----
 
 const fixtureDir = path.resolve(process.cwd(), 'tests/fixtures/connectors');
-/** Third-party corpora beside the repository (../shared/corpora); absent on a bare clone. */
-export const corporaDir = path.resolve(process.cwd(), '../shared/corpora');
-export const hasCorpora = existsSync(corporaDir);
 
 export const fixtureText = (name: string) => readFileSync(path.join(fixtureDir, name), 'utf8');
 export const corpusJson = (...parts: string[]): unknown =>

@@ -1,13 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { corporaDir } from '../../support/corpora.ts';
+
+export { corporaDir, hasCorpora } from '../../support/corpora.ts';
 
 /** Project-own fixtures, present on every clone. */
 export const fixtureDir = path.resolve(process.cwd(), 'tests/fixtures/connectors');
-
-/** Third-party corpora beside the repository; absent on a bare clone, so tests that read them skip. */
-export const corporaDir = path.resolve(process.cwd(), '../shared/corpora');
-export const hasCorpora = existsSync(corporaDir);
 
 export function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, 'utf8'));

@@ -1,0 +1,50 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The suite as Stryker runs it (`npm run test:mutation`, stryker.config.mjs): only the tests that exercise core/ and
+ * store/ in this process. Left out, because each would run again for almost every mutant and make a run take hours:
+ * the recorded scoring fixture (14 s, one test), the year-long simulations (about 100 s each) and suites that spawn
+ * a CLI or the local stack, whose code runs in another process where Stryker cannot see what they cover.
+ * The integration and workflow suites run on the in-memory store adapter, so its mutants meet them too; the unit
+ * and store suites keep DynamoDB Local (global setup), which tests/store compares the adapter with.
+ */
+const slowOrOutOfProcess = [
+  'tests/unit/health/scoring-fixture.test.ts',
+  'tests/unit/simulation/heap.test.ts',
+  'tests/integration/simulation.test.ts',
+  'tests/integration/simulation-shards.test.ts',
+  'tests/integration/simulation-seeds.test.ts',
+  'tests/integration/health-cli.test.ts',
+  'tests/integration/journeys-cli.test.ts',
+  'tests/integration/create-api-key.test.ts',
+];
+
+const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', FUZZ_RUNS: '200' };
+
+export default defineConfig({
+  test: {
+    globalSetup: ['tests/support/global-setup.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
+    env,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit-store',
+          include: ['tests/unit/**/*.test.ts', 'tests/store/**/*.test.ts'],
+          exclude: slowOrOutOfProcess,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'memory',
+          include: ['tests/integration/**/*.test.ts', 'tests/workflows/**/*.test.ts'],
+          exclude: slowOrOutOfProcess,
+          env: { ...env, CHURNGUARD_STORE: 'memory' },
+        },
+      },
+    ],
+  },
+});
