@@ -40,6 +40,7 @@ export interface Route {
 export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/accounts', fn: 'accounts', scope: 'ingest' },
   { method: 'GET', path: '/v1/accounts/{id}', fn: 'accounts', scope: 'read' },
+  { method: 'GET', path: '/v1/accounts/{id}/history', fn: 'accounts', scope: 'read' },
   { method: 'POST', path: '/v1/signals', fn: 'signals', scope: 'ingest' },
   { method: 'GET', path: '/v1/accounts/{id}/timeline', fn: 'risks', scope: 'read' },
   { method: 'POST', path: '/v1/risks/{id}/ack', fn: 'risks' },
@@ -48,6 +49,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/v1/portfolio', fn: 'portfolio', scope: 'read' },
   { method: 'GET', path: '/v1/renewals', fn: 'portfolio', scope: 'read' },
   { method: 'GET', path: '/v1/retention', fn: 'portfolio', scope: 'read' },
+  { method: 'GET', path: '/v1/risks', fn: 'portfolio', scope: 'read' },
   { method: 'POST', path: '/v1/renewals/{id}/call', fn: 'portfolio' },
   { method: 'POST', path: '/v1/webhooks/{source}', fn: 'webhooks', auth: 'signature' },
   { method: 'GET', path: '/v1/unsubscribe/{token}', fn: 'unsubscribe', auth: 'signature' },

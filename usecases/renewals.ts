@@ -9,10 +9,12 @@ import {
   renewalDesk,
 } from '#core/renewals/desk';
 import { type Retention, retention } from '#core/renewals/retention';
+import { daysOpen } from '#core/workflows/digest';
 import type { RiskRecord } from '#core/workflows/risk-record';
 import { getAccount, getAccounts } from '#store/account-store';
 import { readContractHistories, readRenewalCall, saveRenewalCall } from '#store/contract-history-store';
 import { NotFoundError } from '#store/errors';
+import { readHealth } from '#store/health-store';
 import { mapLimit } from '#store/parallel';
 import { listPortfolio, type PortfolioEntry } from '#store/portfolio-store';
 import { listReviews } from '#store/review-store';
@@ -122,6 +124,35 @@ export async function loadRetention(deps: UseCaseDeps): Promise<Retention> {
     })),
     deps.clock.now(),
   );
+}
+
+/** How many drivers of each red account the risk list shows. */
+export const TOP_DRIVERS = 3;
+
+/**
+ * GET /v1/risks: every open risk (the red-account process, seed 002) with its account, root causes, tier,
+ * strategy, days open and the account's top drivers, the oldest risk first.
+ */
+export async function loadOpenRisks(deps: UseCaseDeps) {
+  const now = deps.clock.now();
+  const book = (await loadBook(deps)).filter((entry) => entry.risk !== undefined);
+  const records = await mapLimit(book, READS_IN_FLIGHT, ({ account }) => readHealth(deps.db, account.id));
+  const risks = book.flatMap(({ account, health, risk }, i) =>
+    risk
+      ? [
+          {
+            ...risk,
+            accountName: account.name,
+            segment: segmentOf(deps, account, health),
+            score: health?.score ?? null,
+            band: health?.band ?? 'unknown',
+            daysOpen: daysOpen(risk.openedAt, now),
+            drivers: (records[i]?.snapshot.drivers ?? []).slice(0, TOP_DRIVERS),
+          },
+        ]
+      : [],
+  );
+  return { asOf: now.toISOString(), risks: risks.sort((a, b) => (a.openedAt < b.openedAt ? -1 : 1)) };
 }
 
 /** POST /v1/renewals/{id}/call: the CSM's own forecast of the account's current renewal. */

@@ -4,7 +4,7 @@ import type { Config } from '#config/schema';
 import { summarisePortfolio } from '#core/health/portfolio';
 import { FORECAST_CATEGORIES } from '#core/renewals/forecast';
 import { listPortfolio } from '#store/portfolio-store';
-import { callRenewal, loadRenewalDesk, loadRetention } from '#usecases/renewals';
+import { callRenewal, loadOpenRisks, loadRenewalDesk, loadRetention } from '#usecases/renewals';
 import { recomputeDirty } from '../shared/health/recompute-portfolio.ts';
 import { HttpError, type HttpEvent, httpHandler, json, parseBody, pathParameter } from '../shared/http.ts';
 import type { Deps } from '../shared/runtime.ts';
@@ -42,6 +42,8 @@ export function createPortfolioHandler(deps: Deps, configOverride?: Config) {
       case 'GET /v1/renewals':
         await refresh();
         return json(200, await loadRenewalDesk(useCase));
+      case 'GET /v1/risks':
+        return json(200, await loadOpenRisks(useCase));
       case 'GET /v1/retention':
         return json(200, await loadRetention(useCase));
       case 'POST /v1/renewals/{id}/call': {
