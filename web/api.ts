@@ -18,7 +18,23 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * A report (`churnguard report`) carries the API's answers in the file itself, keyed by path: it is read offline,
+ * never calls an API, and cannot change anything.
+ */
+const reportData: Record<string, unknown> | null = (() => {
+  const element = document.getElementById('report-data');
+  return element?.textContent ? (JSON.parse(element.textContent) as Record<string, unknown>) : null;
+})();
+
+export const isReport = reportData !== null;
+
 async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  if (reportData) {
+    if (method !== 'GET') throw new ApiError(405, 'a report is read-only');
+    if (!(path in reportData)) throw new ApiError(404, `${path} is not in this report`);
+    return reportData[path] as T;
+  }
   const response = await fetch(`/v1${path}`, {
     method,
     headers: {

@@ -1,4 +1,4 @@
-import { ApiError, forgetKey, storedKey, storeKey } from './api.ts';
+import { ApiError, forgetKey, isReport, storedKey, storeKey } from './api.ts';
 import { esc } from './format.ts';
 import { renderAccount } from './views/account.ts';
 import { renderDesk } from './views/desk.ts';
@@ -28,8 +28,8 @@ function askForKey(message = ''): void {
 }
 
 async function route(): Promise<void> {
-  forget.hidden = !storedKey();
-  if (!storedKey()) return askForKey();
+  forget.hidden = isReport || !storedKey();
+  if (!isReport && !storedKey()) return askForKey();
   const [, page = 'desk', id = ''] = location.hash.split('/');
   view.innerHTML = '<p role="status">Loading…</p>';
   try {

@@ -4,6 +4,10 @@ export interface PageFile {
   body: string;
 }
 
+/** The page function's description: it serves static files, so it carries neither config nor table access. */
+export const PAGE_FUNCTION_DESCRIPTION =
+  'Serves the page (renewal desk, retention, portfolio, accounts); data comes from /v1';
+
 /** Where the page lives: `/` sends the browser there. */
 export const PAGE_PATH = '/app/';
 

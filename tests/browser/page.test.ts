@@ -1,5 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeReport } from '#cli/commands/report';
 import type { PortfolioSummary } from '#core/health/portfolio';
 import type { RenewalDesk } from '#core/renewals/desk';
 import type { Retention } from '#core/renewals/retention';
@@ -167,6 +172,36 @@ describe.skipIf(!hasChromium)('the page in Chromium, against the local API with 
     expect(await page.getByText('tier 2, low adoption, recover').count()).toBe(1);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'account');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('writes a report that opens offline, from disk, with the same figures and account pages', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'churnguard-report-')), 'report.html');
+    const written = await writeReport({ url: api.base, key: READ_KEY }, file);
+    expect(written.accounts).toBeGreaterThan(0);
+    context = await browser.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const problems = watched(page);
+    const fetched: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith('file:') && !request.url().startsWith('data:'))
+        fetched.push(request.url());
+    });
+    await page.goto(pathToFileURL(file).href);
+    await page.locator('main[data-ready="desk"]').waitFor();
+    const desk = await apiGet<RenewalDesk>('/renewals');
+    for (const window of ['overdue', 'next30', 'next90', 'next180'] as const)
+      expect(await figure(page, `window-${window}`)).toBe(desk.windows[window].renewals);
+    await open(page, '#/retention', 'retention');
+    expect(await figure(page, 'nrr-USD')).toBeCloseTo(180_000 / 170_000, 12);
+    expect(await figure(page, 'grr-EUR')).toBeCloseTo(140_000 / 150_000, 12);
+    await open(page, '#/desk', 'desk');
+    await page.getByRole('link', { name: 'Account e-grow' }).click();
+    await page.locator('main[data-ready="account"]').waitFor();
+    expect(await page.locator('#score-chart svg path').count()).toBeGreaterThan(0);
+    await screenshot(page, 'report-account');
+    expect(fetched).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -1,6 +1,6 @@
 import type { DeskRow, RenewalDesk } from '#core/renewals/desk';
 import { FORECAST_CATEGORIES } from '#core/renewals/forecast';
-import { ApiError, get, post } from '../api.ts';
+import { ApiError, get, isReport, post } from '../api.ts';
 import { chart } from '../charts.ts';
 import { band, day, esc, figure, label, money, moneyByCurrency } from '../format.ts';
 
@@ -12,6 +12,7 @@ const WINDOW_LABELS = {
 };
 
 function callForm(row: DeskRow): string {
+  if (isReport) return row.call ? `<br><small>CSM call by ${esc(row.call.by)}</small>` : '';
   const options = FORECAST_CATEGORIES.map(
     (c) => `<option value="${c}"${row.call?.category === c ? ' selected' : ''}>${label(c)}</option>`,
   ).join('');
