@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defaultConfig } from '#config/default';
 import type { Config } from '#config/schema';
 import { summarisePortfolio } from '#core/health/portfolio';
+import { wellFormedText } from '#core/ids';
 import { FORECAST_CATEGORIES } from '#core/renewals/forecast';
 import { listPortfolio } from '#store/portfolio-store';
 import { callRenewal, loadOpenRisks, loadRenewalDesk, loadRetention } from '#usecases/renewals';
@@ -14,8 +15,8 @@ export const DIRTY_SCORED_ON_READ = 100;
 
 const callBody = z.strictObject({
   category: z.enum(FORECAST_CATEGORIES, { error: `must be one of: ${FORECAST_CATEGORIES.join(', ')}` }),
-  note: z.string().min(1).max(2000).nullable().default(null),
-  by: z.string().min(1, 'must name who makes the call').max(200),
+  note: wellFormedText.min(1).max(2000).nullable().default(null),
+  by: wellFormedText.min(1, 'must name who makes the call').max(200),
 });
 
 /**
