@@ -9,6 +9,7 @@ import { showAccount } from './commands/account.ts';
 import { validateConfig } from './commands/config-validate.ts';
 import { IMPORT_EXIT, ImportFileError, importFile } from './commands/import.ts';
 import { fetchNudges, renderNudges } from './commands/nudges.ts';
+import { writeReport } from './commands/report.ts';
 
 const HELP = `churnguard — customer-success automation
 
@@ -42,6 +43,9 @@ Commands:
                            what costs the most in words, journey class and trend (scores it first if it is new
                            or has new signals); then the journey messages sent, and those not sent with the reason
       --json                    print the API's answer as JSON instead
+  report --out <file>      Write the page (renewal desk, retention, portfolio, and the page of every account on the
+                           desk or with an open risk) as one self-contained HTML file, from the API's answers
+                           now: it opens offline, from disk
   templates preview <name> Render a message template for an account's contact, at the journey step that sends it,
                            with the account's real profile and health: step, From, To, subject, headers, text;
                            the HTML goes to a file
@@ -215,6 +219,14 @@ async function main(argv: string[]): Promise<number> {
       const target = resolveApiTarget(values);
       process.stdout.write(await showAccount(target, id, values.json ?? false));
       if (!values.json) process.stdout.write(renderNudges(await fetchNudges(target, id)));
+      return 0;
+    }
+    case 'report': {
+      if (!values.out) throw new UsageError('report needs --out <file>: churnguard report --out report.html');
+      const written = await writeReport(resolveApiTarget(values), values.out);
+      process.stdout.write(
+        `wrote ${values.out} (${written.accounts} account pages, ${Math.round(written.bytes / 1024)} KB; opens offline)\n`,
+      );
       return 0;
     }
     case 'templates': {

@@ -6,7 +6,10 @@ import type { ApiKeyScope } from '#store/api-key-store';
 export const FUNCTIONS = {
   accounts: { entry: 'functions/accounts/handler.ts', description: 'Upserts and reads accounts' },
   signals: { entry: 'functions/signals/handler.ts', description: 'Ingests health signals exactly once' },
-  portfolio: { entry: 'functions/portfolio/handler.ts', description: 'Summarises health by segment' },
+  portfolio: {
+    entry: 'functions/portfolio/handler.ts',
+    description: 'Health by segment, the renewal desk, retention; the CSM renewal call',
+  },
   risks: {
     entry: 'functions/risks/handler.ts',
     description: 'Acknowledges, resolves and sets root causes of risks; reads account timelines',
@@ -37,12 +40,17 @@ export interface Route {
 export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/accounts', fn: 'accounts', scope: 'ingest' },
   { method: 'GET', path: '/v1/accounts/{id}', fn: 'accounts', scope: 'read' },
+  { method: 'GET', path: '/v1/accounts/{id}/history', fn: 'accounts', scope: 'read' },
   { method: 'POST', path: '/v1/signals', fn: 'signals', scope: 'ingest' },
   { method: 'GET', path: '/v1/accounts/{id}/timeline', fn: 'risks', scope: 'read' },
   { method: 'POST', path: '/v1/risks/{id}/ack', fn: 'risks' },
   { method: 'POST', path: '/v1/risks/{id}/resolve', fn: 'risks' },
   { method: 'POST', path: '/v1/risks/{id}/causes', fn: 'risks' },
   { method: 'GET', path: '/v1/portfolio', fn: 'portfolio', scope: 'read' },
+  { method: 'GET', path: '/v1/renewals', fn: 'portfolio', scope: 'read' },
+  { method: 'GET', path: '/v1/retention', fn: 'portfolio', scope: 'read' },
+  { method: 'GET', path: '/v1/risks', fn: 'portfolio', scope: 'read' },
+  { method: 'POST', path: '/v1/renewals/{id}/call', fn: 'portfolio' },
   { method: 'POST', path: '/v1/webhooks/{source}', fn: 'webhooks', auth: 'signature' },
   { method: 'GET', path: '/v1/unsubscribe/{token}', fn: 'unsubscribe', auth: 'signature' },
   { method: 'POST', path: '/v1/unsubscribe/{token}', fn: 'unsubscribe', auth: 'signature' },

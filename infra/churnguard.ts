@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import { type IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -10,15 +11,16 @@ import { type ConnectorMappingInput, connectorMappingSchema } from '../core/conn
 import type { JourneyTopics } from '../core/journeys/topics.ts';
 import { type ApiFunctionName, FUNCTIONS } from '../functions/routes.ts';
 import { PUBLIC_BASE_URL_ENV } from '../functions/shared/env.ts';
+import { PAGE_FUNCTION_DESCRIPTION } from '../functions/shared/page-files.ts';
 import { DataTable } from './constructs/data-table.ts';
 import { Email, type SenderProps, type SubscriptionTopic } from './constructs/email.ts';
-import { type FunctionConfig, writeFunctionConfig } from './constructs/function-bundle.ts';
+import { type FunctionConfig, quote, writeFunctionConfig } from './constructs/function-bundle.ts';
 import { HealthPasses } from './constructs/health-passes.ts';
 import { type ApiDomain, ChurnGuardHttpApi } from './constructs/http-api.ts';
 import { IngestQueue } from './constructs/ingest-queue.ts';
 import { Observability } from './constructs/observability.ts';
 import { checkPublicBaseUrl, chosenPublicBaseUrl } from './constructs/public-url.ts';
-import { ServiceFunction } from './constructs/service-function.ts';
+import { PROJECT_ROOT, ServiceFunction } from './constructs/service-function.ts';
 import { grantTableAccess, TABLE_ACCESS, type TableUser } from './constructs/table-access.ts';
 import { WebhookSecrets } from './constructs/webhook-secrets.ts';
 import { Workflows } from './constructs/workflows.ts';
@@ -177,8 +179,29 @@ export class ChurnGuard extends Construct {
       );
       apiFunctions[name] = fn;
     }
+    // The page (web/): static files built beside the bundle; it touches no table and holds no data.
+    const page = new ServiceFunction(this, 'pageFunction', {
+      entry: 'functions/page/handler.ts',
+      description: PAGE_FUNCTION_DESCRIPTION,
+      environment: {},
+      logRetention,
+      afterBundling: (outputDir) => [
+        [
+          quote(process.execPath),
+          '--import tsx',
+          quote(join(PROJECT_ROOT, 'scripts', 'build-page.ts')),
+          `--out ${quote(join(outputDir, 'page'))}`,
+        ].join(' '),
+      ],
+    }).fn;
+    acknowledgeNag(
+      page,
+      'Serverless::Serverless-LambdaDLQ',
+      'Invoked synchronously by API Gateway: a failure is returned to the browser, which asks again.',
+    );
     this.httpApi = new ChurnGuardHttpApi(this, 'Http', {
       functions: apiFunctions,
+      page,
       logRetention,
       throttle: props.throttle ?? { rateLimit: 200, burstLimit: 400 },
       ...(props.domain ? { domain: props.domain } : {}),

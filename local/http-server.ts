@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { matchRoute, routeKey } from '#functions/routes';
 import { type HttpEvent, type HttpHandler, MAX_BODY_BYTES } from '#functions/shared/http';
+import { answerPage } from '#functions/shared/page-files';
 import type { Deps } from '#functions/shared/runtime';
+import { buildPage } from '../web/build.ts';
 import { API_FUNCTIONS } from './api-functions.ts';
 
 /** API Gateway's own limit is 10 MB; reading stops a little past our limit so the handler can answer 413. */
@@ -68,14 +70,29 @@ function send(response: ServerResponse, status: number, body: string, headers: R
   response.end(body);
 }
 
-/** The local HTTP API: routes from functions/routes.ts, each to the same handler code a Lambda runs. */
+/**
+ * The local HTTP API: routes from functions/routes.ts, each to the same handler code a Lambda runs; and the page
+ * (web/, bundled on its first request) under /app/.
+ */
 export function createLocalApiServer(deps: Deps): Server {
   const handlers = new Map<string, HttpHandler>();
   for (const [name, factory] of Object.entries(API_FUNCTIONS)) handlers.set(name, factory(deps));
 
+  let pageFiles: ReturnType<typeof buildPage> | undefined;
+  const files = () => {
+    pageFiles ??= buildPage();
+    return pageFiles;
+  };
+
   return createServer(async (request, response) => {
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
+      const page = request.method === 'GET' ? await answerPage(url.pathname, files) : undefined;
+      if (page) {
+        response.writeHead(page.statusCode, page.headers);
+        response.end(page.body);
+        return;
+      }
       const found = matchRoute(request.method ?? 'GET', url.pathname);
       if (!found) {
         send(response, 404, JSON.stringify({ message: `no route ${request.method} ${url.pathname}` }));

@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     [
       '',
       'churnguard is running locally',
+      `  Page       ${stack.apiUrl}/app/  (renewal desk, retention, portfolio; asks for a read key once per tab)`,
       `  API        ${stack.apiUrl}/v1`,
       `  API key    ${stack.apiKey}`,
       `             (${stack.apiKeySource})`,

@@ -1,8 +1,10 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { type Account, type AccountInput, accountSchema } from '#core/accounts';
+import { changeEvent } from '#core/renewals/contract-history';
 import { batchGet, batchPut } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
+import { recordContractEvents } from './contract-history-store.ts';
 import { markDirtyInBulk } from './dirty-store.ts';
 import { isConditionalCheckFailed } from './errors.ts';
 import { keys } from './keys.ts';
@@ -38,7 +40,11 @@ async function writeProfile(
   db: Db,
   account: AccountInput,
   now: Date,
-): Promise<{ outcome: UpsertOutcome; previousContacts: { email: string }[] }> {
+): Promise<{
+  outcome: UpsertOutcome;
+  previousContacts: { email: string }[];
+  previousContract?: ContractValue;
+}> {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ':kind': 'account', ':now': now.toISOString() };
   const sets = ['#kind = :kind', 'createdAt = if_not_exists(createdAt, :now)', 'updatedAt = :now'];
@@ -73,7 +79,41 @@ async function writeProfile(
   return {
     outcome: out.Attributes?.createdAt ? 'updated' : 'created',
     previousContacts: [...previousContacts(out.Attributes), ...rememberedEmails(out.Attributes)],
+    previousContract: previousContract(out.Attributes),
   };
+}
+
+/** What a contract is worth, in which currency: a change of either is kept in the contract history. */
+type ContractValue = { arr: number; currency: string };
+
+const storedContractValue = z.object({ currency: z.string(), contract: z.looseObject({ arr: z.number() }) });
+
+function previousContract(attributes: Record<string, unknown> | undefined): ContractValue | undefined {
+  const parsed = storedContractValue.safeParse(attributes);
+  return parsed.success ? { arr: parsed.data.contract.arr, currency: parsed.data.currency } : undefined;
+}
+
+/** The contract-history events of an upsert: the first value of a new account, a changed value of another. */
+function contractEvents(
+  accounts: readonly AccountInput[],
+  written: readonly { outcome: UpsertOutcome; previousContract?: ContractValue }[],
+  now: Date,
+) {
+  return accounts.flatMap((account, i) => {
+    const before = written[i]?.outcome === 'updated' ? written[i]?.previousContract : undefined;
+    if (written[i]?.outcome === 'updated' && !before) return [];
+    const event = changeEvent(
+      before,
+      {
+        accountId: account.id,
+        arr: account.contract.arr,
+        currency: account.currency,
+        renewalDate: account.contract.renewalDate,
+      },
+      now.toISOString(),
+    );
+    return event ? [{ event, ref: event.cause }] : [];
+  });
 }
 
 function lookupEmails(account: AccountInput): Set<string> {
@@ -188,6 +228,7 @@ export async function upsertAccounts(
   await mapLimit([...gone], PROFILES_IN_FLIGHT, ([accountId, emails]) =>
     forgetLookupEmails(db, accountId, emails),
   );
+  await recordContractEvents(db, contractEvents(accounts, written, now));
   await markDirtyInBulk(
     db,
     accounts.map((a) => a.id),
@@ -229,4 +270,13 @@ export async function existingAccountIds(db: Db, accountIds: Iterable<string>): 
     { projection: 'id' },
   );
   return new Set(items.map((item) => String(item.id)));
+}
+
+/** Stored profiles of these account ids (one consistent BatchGet per 100); unknown ids are left out. */
+export async function getAccounts(db: Db, accountIds: readonly string[]): Promise<Account[]> {
+  const items = await batchGet(
+    db,
+    [...new Set(accountIds)].map((id) => keys.account(id)),
+  );
+  return items.map(toAccount);
 }

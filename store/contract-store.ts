@@ -9,8 +9,10 @@ import {
   applyPatch as nextSource,
 } from '#core/connectors/contract';
 import type { AccountPatch } from '#core/connectors/shared';
+import { changeEvent } from '#core/renewals/contract-history';
 import { queryAll } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
+import { contractEventItem } from './contract-history-store.ts';
 import { keys } from './keys.ts';
 import { backoffMs, sleep } from './parallel.ts';
 
@@ -127,10 +129,23 @@ export async function applyAccountPatch(db: Db, patch: AccountPatch, now: Date):
       sets.push('#contract.renewalDate = :renewal');
       values[':renewal'] = contract.renewalDate;
     }
+    const arrChange = changeEvent(
+      { arr: profile.contract.arr, currency: profile.currency },
+      {
+        accountId: patch.accountId,
+        arr: after.arr,
+        currency: profile.currency,
+        renewalDate: after.renewalDate,
+      },
+      now.toISOString(),
+    );
     try {
       const out = await db.doc.send(
         new TransactWriteCommand({
           TransactItems: [
+            ...(arrChange
+              ? [{ Put: { TableName: db.tableName, Item: contractEventItem(arrChange, arrChange.cause) } }]
+              : []),
             {
               Put: {
                 TableName: db.tableName,

@@ -23,6 +23,9 @@ import { createHash } from 'node:crypto';
  *   ACCOUNT#<accountId> / RISK#OPEN                      the one open risk of an account (guards double opening)
  *   REVIEW#<region> / <accountId>                        an account on its region's weekly cross-functional review
  *   ACCOUNT#<accountId> / EVENT#<causeId>                a timeline entry, written once per cause
+ *   ACCOUNT#<accountId> / CONTRACT#<at>#<ref>            a change of the contract's ARR or a renewal outcome, from
+ *                                                        `at` on (core/renewals/contract-history.ts): retention's history
+ *   ACCOUNT#<accountId> / RENEWALCALL                    the CSM's own forecast of the renewal, with its renewal date
  *
  * Messages (store/send-ledger-store.ts, notice-queue-store.ts, contact-preferences-store.ts, in-app-store.ts):
  *
@@ -235,6 +238,12 @@ export const keys = {
   riskRegion: (region: string): Key => ({ pk: 'RISKREGIONS', sk: region }),
   digestPartition: (region: string) => `DIGEST#${region}`,
   digestWeek: (region: string, week: string): Key => ({ pk: `DIGEST#${region}`, sk: `WEEK#${week}` }),
+  contractEvent: (accountId: string, at: string, ref: string): Key => ({
+    pk: `${ACCOUNT}${accountId}`,
+    sk: `CONTRACT#${at}#${keyPart(ref)}`,
+  }),
+  contractEventPrefix: 'CONTRACT#',
+  renewalCall: (accountId: string): Key => ({ pk: `${ACCOUNT}${accountId}`, sk: 'RENEWALCALL' }),
   review: (accountId: string, reviewId: string): Key => ({
     pk: `${ACCOUNT}${accountId}`,
     sk: `REVIEW#${reviewId}`,

@@ -1,8 +1,10 @@
+import { z } from 'zod';
 import type { Account, AccountInput } from '#core/accounts';
 import { utcDay } from '#core/clock';
 import type { HealthRecord } from '#core/health/record';
+import { outcomeEvent } from '#core/renewals/contract-history';
 import type { DailyRollup, TicketState } from '#core/rollup';
-import type { Signal } from '#core/signals';
+import { RENEWAL_OUTCOMES, type Signal } from '#core/signals';
 import { riskStanding } from '#core/workflows/account-view';
 import { sponsorDetractor } from '#core/workflows/detect';
 import { accountFacts } from '#core/workflows/evidence';
@@ -11,6 +13,7 @@ import type { Timer } from '#core/workflows/timers';
 import type { PassHooks } from '#functions/shared/health/recompute-portfolio';
 import { getAccount } from '#store/account-store';
 import { markDeparted } from '#store/contact-preferences-store';
+import { recordContractEvents } from '#store/contract-history-store';
 import { getOpenRisk, listRisks } from '#store/risk-store';
 import { recordTimeline } from '#store/timeline-store';
 import { cancelTimers, scheduleTimerOnce } from '#store/timer-store';
@@ -21,6 +24,8 @@ import type { UseCaseDeps } from './account-view.ts';
  * a risk check on any day of the contract. Both only start the RiskEscalation workflow (through a timer the
  * dispatcher picks up, named once per cause); the workflow decides again and opens, notes or closes the risk.
  */
+
+const renewalOutcomeSchema = z.enum(RENEWAL_OUTCOMES);
 
 function checkTimer(accountId: string, ref: string, dueAt: string, payload: Timer['payload']): Timer {
   return { kind: 'risk_check', accountId, ref, dueAt, payload: { step: 'detect', ...payload } };
@@ -96,6 +101,7 @@ export async function afterSignalsStored(deps: UseCaseDeps, signals: readonly Si
   };
   for (const signal of signals) {
     if (signal.type === 'renewal_outcome') {
+      await recordOutcome(deps, signal, await accountOf(signal.accountId));
       await closeCountdown(deps, signal);
       continue;
     }
@@ -127,6 +133,21 @@ export async function afterSignalsStored(deps: UseCaseDeps, signals: readonly Si
       checkTimer(signal.accountId, `signal.${signal.id}`, deps.clock.now().toISOString(), payload),
     );
   }
+}
+
+/** The outcome goes into the contract history: it resolves the renewal in force, and a churn ends the ARR. */
+async function recordOutcome(deps: UseCaseDeps, signal: Signal, account: Account | undefined): Promise<void> {
+  const outcome = renewalOutcomeSchema.safeParse(signal.attributes?.outcome);
+  if (!account || !outcome.success) return;
+  const event = outcomeEvent({
+    accountId: account.id,
+    at: new Date(signal.occurredAt).toISOString(),
+    outcome: outcome.data,
+    contractArr: account.contract.arr,
+    currency: account.currency,
+    renewalDate: account.contract.renewalDate,
+  });
+  await recordContractEvents(deps.db, [{ event, ref: `outcome#${signal.id}` }]);
 }
 
 /**

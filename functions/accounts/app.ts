@@ -9,6 +9,7 @@ import type { Db } from '#store/client';
 import { NotFoundError } from '#store/errors';
 import { mapLimit } from '#store/parallel';
 import { pendingTimers, scheduleTimers } from '#store/timer-store';
+import { loadAccountHistory } from '#usecases/account-history';
 import { healthOnRead } from '../shared/health/read.ts';
 import { HttpError, type HttpEvent, httpHandler, json, parseBody, pathParameter } from '../shared/http.ts';
 import { syncJourneyTimers } from '../shared/journey-timers.ts';
@@ -89,7 +90,10 @@ async function read(deps: Deps, options: Required<AccountsOptions>, event: HttpE
   );
 }
 
-/** POST /v1/accounts (upsert 1..500) and GET /v1/accounts/{id} (the profile with its health). */
+/**
+ * POST /v1/accounts (upsert 1..500), GET /v1/accounts/{id} (the profile with its health) and
+ * GET /v1/accounts/{id}/history (score changes, risks, reviews, contract history).
+ */
 export function createAccountsHandler(deps: Deps, options: AccountsOptions = {}) {
   const settings = {
     config: options.config ?? deps.config ?? defaultConfig,
@@ -101,6 +105,8 @@ export function createAccountsHandler(deps: Deps, options: AccountsOptions = {})
         return upsert(deps, settings.config, event);
       case 'GET /v1/accounts/{id}':
         return read(deps, settings, event);
+      case 'GET /v1/accounts/{id}/history':
+        return json(200, await loadAccountHistory(deps, pathParameter(event, 'id')));
       default:
         throw new HttpError(404, `no route ${event.routeKey}`);
     }

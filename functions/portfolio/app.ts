@@ -1,30 +1,58 @@
+import { z } from 'zod';
 import { defaultConfig } from '#config/default';
 import type { Config } from '#config/schema';
 import { summarisePortfolio } from '#core/health/portfolio';
+import { wellFormedText } from '#core/ids';
+import { FORECAST_CATEGORIES } from '#core/renewals/forecast';
 import { listPortfolio } from '#store/portfolio-store';
+import { callRenewal, loadOpenRisks, loadRenewalDesk, loadRetention } from '#usecases/renewals';
 import { recomputeDirty } from '../shared/health/recompute-portfolio.ts';
-import { httpHandler, json } from '../shared/http.ts';
+import { HttpError, type HttpEvent, httpHandler, json, parseBody, pathParameter } from '../shared/http.ts';
 import type { Deps } from '../shared/runtime.ts';
 
 /** Dirty accounts a portfolio read scores before answering; the rest (and any that failed) are `pendingRecompute`. */
 export const DIRTY_SCORED_ON_READ = 100;
 
+const callBody = z.strictObject({
+  category: z.enum(FORECAST_CATEGORIES, { error: `must be one of: ${FORECAST_CATEGORIES.join(', ')}` }),
+  note: wellFormedText.min(1).max(2000).nullable().default(null),
+  by: wellFormedText.min(1, 'must name who makes the call').max(200),
+});
+
 /**
  * GET /v1/portfolio: bands and journey classes by segment, from the account registry's health summaries. Up to
  * DIRTY_SCORED_ON_READ dirty or never-scored accounts are scored first, so the local stack shows fresh health
  * without a scheduler; a model change is left to the passes (it rescans everything), and `scoredUnderOtherModel`
- * says how many accounts still wait for it.
+ * says how many accounts still wait for it. GET /v1/renewals (the renewal desk), GET /v1/retention (NRR, GRR,
+ * logo churn, ARR at risk) and POST /v1/renewals/{id}/call (the CSM's own forecast) read the same registry.
  */
 export function createPortfolioHandler(deps: Deps, configOverride?: Config) {
   const config = configOverride ?? deps.config ?? defaultConfig;
-  return httpHandler(deps, async () => {
-    const refreshed = await recomputeDirty(deps, config, {
-      limit: DIRTY_SCORED_ON_READ,
-      followModelChanges: false,
-    });
-    const entries = await listPortfolio(deps.db);
-    const summary = summarisePortfolio(config, entries, deps.clock.now());
-    const pendingRecompute = refreshed.remaining + refreshed.dirty.byStatus.failed;
-    return json(200, { ...summary, pendingRecompute });
+  const useCase = { ...deps, config };
+  const refresh = () =>
+    recomputeDirty(deps, config, { limit: DIRTY_SCORED_ON_READ, followModelChanges: false });
+  return httpHandler(deps, async (event: HttpEvent) => {
+    switch (event.routeKey) {
+      case 'GET /v1/portfolio': {
+        const refreshed = await refresh();
+        const entries = await listPortfolio(deps.db);
+        const summary = summarisePortfolio(config, entries, deps.clock.now());
+        const pendingRecompute = refreshed.remaining + refreshed.dirty.byStatus.failed;
+        return json(200, { ...summary, pendingRecompute });
+      }
+      case 'GET /v1/renewals':
+        await refresh();
+        return json(200, await loadRenewalDesk(useCase));
+      case 'GET /v1/risks':
+        return json(200, await loadOpenRisks(useCase));
+      case 'GET /v1/retention':
+        return json(200, await loadRetention(useCase));
+      case 'POST /v1/renewals/{id}/call': {
+        const body = parseBody(event, callBody);
+        return json(200, await callRenewal(useCase, pathParameter(event, 'id'), body));
+      }
+      default:
+        throw new HttpError(404, `no route ${event.routeKey}`);
+    }
   });
 }

@@ -41,7 +41,7 @@ export function writeFunctionConfig(config: Config): string {
   return file;
 }
 
-const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+export const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 
 /**
  * The command hooks that put `churnguard.json` beside the bundle: a copy of the validated config, or, with

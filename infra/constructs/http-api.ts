@@ -7,6 +7,9 @@ import { Construct } from 'constructs';
 import { type ApiFunctionName, ROUTES } from '../../functions/routes.ts';
 import { acknowledgeNag } from '../nag.ts';
 
+/** Where the page is served (functions/page, functions/shared/page-files.ts). */
+export const PAGE_ROUTES = ['/', '/app', '/app/{file}'] as const;
+
 /** A custom domain for the API: its name and an ACM certificate for it in the stack's region. */
 export interface ApiDomain {
   name: string;
@@ -15,6 +18,8 @@ export interface ApiDomain {
 
 export interface ChurnGuardHttpApiProps {
   functions: Record<ApiFunctionName, IFunction>;
+  /** Serves the page's static files at /, /app and /app/{file} (functions/page). */
+  page: IFunction;
   logRetention: RetentionDays;
   throttle: { rateLimit: number; burstLimit: number };
   domain?: ApiDomain;
@@ -60,6 +65,20 @@ export class ChurnGuardHttpApi extends Construct {
           route.auth === 'signature'
             ? "Authenticated in the function by what the caller can prove: a vendor webhook signature (HMAC, timestamped) or an unsubscribe link's HMAC token; a bad one answers 401/404 (tested per source)."
             : 'Authenticated in the function: the handler checks "Authorization: Bearer <key>" against hashed keys and answers 401 (functions/shared/http.ts; tested per route).',
+        );
+      }
+    }
+    const pageIntegration = new HttpLambdaIntegration('pageIntegration', props.page);
+    for (const path of PAGE_ROUTES) {
+      for (const added of this.api.addRoutes({
+        path,
+        methods: [HttpMethod.GET],
+        integration: pageIntegration,
+      })) {
+        acknowledgeNag(
+          added,
+          'AwsSolutions::AwsSolutions-APIG4',
+          "The page's static files: they hold no data and no secret; the page asks for an API key and sends it to the /v1 routes, which authenticate it.",
         );
       }
     }

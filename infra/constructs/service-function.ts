@@ -17,6 +17,8 @@ const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * How each function is bundled (esbuild through NodejsFunction); bench/bundles.ts bundles with the same options.
  * The AWS SDK v3 stays external: the Node.js Lambda runtime provides it (NodejsFunction's default).
  */
+export { PROJECT_ROOT };
+
 export const BUNDLING = {
   minify: true,
   target: 'node24',
@@ -41,6 +43,8 @@ export interface ServiceFunctionProps {
   paramsAndSecrets?: ParamsAndSecretsLayerVersion;
   /** The playbook config to bundle beside the code (infra/constructs/function-bundle.ts). */
   config?: FunctionConfig;
+  /** Commands that put more files beside the bundle (run from the project root after bundling). */
+  afterBundling?: (outputDir: string) => string[];
   /** Where asynchronous invocations that failed every retry go (functions invoked by EventBridge). */
   deadLetterQueue?: IQueue;
   /**
@@ -115,6 +119,16 @@ export class ServiceFunction extends Construct {
         esbuildArgs: { '--charset': BUNDLING.charset },
         banner: BUNDLING.banner,
         ...(props.config ? { commandHooks: configHooks(PROJECT_ROOT, props.config) } : {}),
+        ...(props.afterBundling
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (_inputDir: string, outputDir: string) =>
+                  props.afterBundling?.(outputDir) ?? [],
+              },
+            }
+          : {}),
       },
     });
     if (props.scheduled) {

@@ -135,8 +135,18 @@ export const TABLE_ACCESS = {
     insert: ['dirty'],
   },
   signals: { read: ['apiKey', ...INGEST_WRITES], write: INGEST_WRITES, insert: ['account'] },
+  // The renewal desk and retention read the open risks by region.
   portfolio: {
-    read: ['apiKey', 'account', 'portfolio', 'dirty', 'baselines', 'healthModel'],
+    read: [
+      'apiKey',
+      'account',
+      'portfolio',
+      'dirty',
+      'baselines',
+      'healthModel',
+      'regionRisks',
+      'riskRegions',
+    ],
     write: ['account', 'portfolio', 'dirty'],
   },
   risks: { read: ['apiKey', 'account'], write: ['account'] },

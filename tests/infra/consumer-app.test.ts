@@ -6,6 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { PAGE_FUNCTION_DESCRIPTION } from '#functions/shared/page-files';
 import { ChurnGuard } from '#infra/churnguard';
 import { nagArn } from '#infra/nag';
 
@@ -101,11 +102,18 @@ describe('a separate CDK app that imports the ChurnGuard construct', () => {
     try {
       const { app, stack } = adminApp({ bundle: outdir });
       const assembly = app.synth();
-      const functions = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
+      const all = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
+      const assetOf = (fn: (typeof all)[number]) =>
+        join(assembly.directory, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
+      // The page function carries the page's files instead of a config.
+      const page = all.find((fn) => fn.Properties.Description === PAGE_FUNCTION_DESCRIPTION);
+      if (!page) throw new Error('no page function');
+      for (const file of ['index.html', 'style.css', 'app.js'])
+        expect(existsSync(join(assetOf(page), 'page', file)), file).toBe(true);
+      const functions = all.filter((fn) => fn !== page);
       expect(functions.length).toBeGreaterThanOrEqual(15);
       for (const fn of functions) {
-        const key = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
-        const asset = join(assembly.directory, `asset.${key}`);
+        const asset = assetOf(fn);
         expect(statSync(join(asset, 'index.mjs')).size, fn.Properties.Description).toBeGreaterThan(10_000);
         expect(existsSync(join(asset, 'churnguard.json')), fn.Properties.Description).toBe(true);
       }

@@ -7,6 +7,7 @@ import type { ConfigInput } from '#config/schema';
 import { fixedClock } from '#core/clock';
 import { connectorMappingSchema } from '#core/connectors/mapping';
 import { FUNCTIONS, ROUTES } from '#functions/routes';
+import { PAGE_FUNCTION_DESCRIPTION } from '#functions/shared/page-files';
 import { emptySecrets, staticSecrets } from '#functions/webhooks/settings';
 import type { ChurnGuardProps } from '#infra/churnguard';
 import { ChurnGuardStack } from '#infra/stack';
@@ -321,7 +322,9 @@ describe('ChurnGuard in production: observability, email and auth', () => {
 
   describe('configuration', () => {
     it('points every function at the config bundled beside its code', () => {
-      const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+      const functions = Object.values(template.findResources('AWS::Lambda::Function')).filter(
+        (fn) => fn.Properties.Description !== PAGE_FUNCTION_DESCRIPTION,
+      );
       expect(functions.length).toBeGreaterThan(0);
       for (const fn of functions) {
         expect(fn.Properties.Environment.Variables.CHURNGUARD_CONFIG_FILE, fn.Properties.Description).toBe(

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PAGE_FUNCTION_DESCRIPTION } from '#functions/shared/page-files';
 
 /**
  * The project's own app (infra/app.ts) run as `cdk synth` runs it: a child process given its context in
@@ -70,7 +71,9 @@ describe('the project app (cdk synth)', () => {
     expect(ofType('AWS::Lambda::EventSourceMapping')[0]).toMatchObject({
       ScalingConfig: { MaximumConcurrency: 3 },
     });
-    for (const fn of ofType('AWS::Lambda::Function')) {
+    for (const fn of ofType('AWS::Lambda::Function').filter(
+      (f) => f.Description !== PAGE_FUNCTION_DESCRIPTION,
+    )) {
       expect((fn.Environment as { Variables: Record<string, unknown> }).Variables.PUBLIC_BASE_URL).toBe(
         'https://cs.vendor.example',
       );

@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '#functions/routes';
+import { PAGE_ROUTES } from '#infra/constructs/http-api';
 import { ChurnGuardStack } from '#infra/stack';
 
 function synth(stage: string, withNag = false) {
@@ -101,11 +102,38 @@ describe('ChurnGuard stack', () => {
         RouteKey: `${route.method} ${route.path}`,
       });
     }
-    expect(Object.keys(template.findResources('AWS::ApiGatewayV2::Route'))).toHaveLength(ROUTES.length);
+    expect(Object.keys(template.findResources('AWS::ApiGatewayV2::Route'))).toHaveLength(
+      ROUTES.length + PAGE_ROUTES.length,
+    );
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
     });
+  });
+
+  it('serves the page from the same HTTP API, by a function that may touch no table', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    const [pageId, page] =
+      Object.entries(functions).find(([, fn]) =>
+        String(fn.Properties.Description).startsWith('Serves the page'),
+      ) ?? [];
+    expect(pageId).toBeDefined();
+    const integrations = template.findResources('AWS::ApiGatewayV2::Integration');
+    const pageIntegration = Object.entries(integrations).find(([, i]) =>
+      JSON.stringify(i.Properties.IntegrationUri).includes(String(pageId)),
+    )?.[0];
+    for (const path of PAGE_ROUTES) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `GET ${path}`,
+        Target: Match.objectLike({ 'Fn::Join': ['', ['integrations/', { Ref: pageIntegration }]] }),
+      });
+    }
+    const role = page?.Properties.Role['Fn::GetAtt'][0];
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      p.Properties.Roles.some((r: { Ref: string }) => r.Ref === role),
+    );
+    expect(JSON.stringify(policies)).not.toContain('dynamodb:');
+    expect(JSON.stringify(policies)).not.toContain('secretsmanager:');
   });
 
   it('lets only the functions that store signals or upsert accounts insert with PartiQL, on the table alone', () => {

@@ -226,6 +226,25 @@ describe('the calls each function makes are allowed by its own role', () => {
       (await createPortfolioHandler(deps('portfolio'))(httpEvent('GET /v1/portfolio', { headers: auth })))
         .statusCode,
     ).toBe(200);
+    expect(
+      (
+        await accounts(
+          httpEvent('GET /v1/accounts/{id}/history', { headers: auth, pathParameters: { id: 'acme' } }),
+        )
+      ).statusCode,
+    ).toBe(200);
+    // The renewal desk, retention and open risks read the registry, profiles, contract history and the risk index.
+    const portfolio = createPortfolioHandler(deps('portfolio'));
+    for (const route of ['GET /v1/renewals', 'GET /v1/retention', 'GET /v1/risks'])
+      expect((await portfolio(httpEvent(route, { headers: auth }))).statusCode, route).toBe(200);
+    const call = await portfolio(
+      httpEvent('POST /v1/renewals/{id}/call', {
+        headers: auth,
+        pathParameters: { id: 'acme' },
+        body: JSON.stringify({ category: 'commit', by: 'Casey' }),
+      }),
+    );
+    expect(call.statusCode).toBe(200);
 
     // Queued signals: one good message, one record refused inside it.
     const queue = createSignalQueueHandler(deps('signalQueue'));

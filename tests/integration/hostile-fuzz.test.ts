@@ -160,6 +160,13 @@ const bodies: Record<string, fc.Arbitrary<string>> = {
     bodyOf('note', hostileText),
     hostileText.map((note) => JSON.stringify({ note })),
   ),
+  'POST /v1/renewals/{id}/call': fc
+    .record({
+      category: fc.constantFrom('commit', 'best_case', 'at_risk', 'overdue', 'maybe', ''),
+      note: fc.option(hostileText),
+      by: hostileText,
+    })
+    .map((b) => JSON.stringify(b)),
   'POST /v1/webhooks/{source}': fc.oneof(
     fc.string({ unit: 'binary', maxLength: 60 }),
     fc.json({ maxDepth: 4 }),
