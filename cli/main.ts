@@ -7,6 +7,7 @@ import type { SimulationStore } from '#local/simulation/store';
 import { resolveApiTarget } from './api-client.ts';
 import { showAccount } from './commands/account.ts';
 import { validateConfig } from './commands/config-validate.ts';
+import { EvaluateInputError } from './commands/evaluate.ts';
 import { IMPORT_EXIT, ImportFileError, importFile } from './commands/import.ts';
 import { fetchNudges, renderNudges } from './commands/nudges.ts';
 
@@ -78,6 +79,15 @@ Commands:
                                 the same tests as DynamoDB) or a private DynamoDB Local (slower, ~30 account-days/s)
       --shards N                split a synthetic run over N threads (default: one per core, at least 100
                                 accounts each); the result is the same as one thread's, byte for byte
+  evaluate [result.json]   How well the health score foretold churn in a simulate result (default:
+                           .churnguard/result.json), beside two plain baselines (days since last activity;
+                           activity trend), overall and per segment: AUC for churn within 90 and 180 days,
+                           precision and recall of red and of red-or-yellow at T-90 and T-60 before each renewal
+                           outcome, median days of warning, churned accounts never red, churn rate by band at
+                           T-90; each with a 95% interval from a bootstrap by account
+      --json                    print the evaluation as JSON
+      --resamples <n>           bootstrap resamples (default 200, at most 2000)
+      --seed <n>                the bootstrap's seed (default 1): the same seed gives the same intervals
   help                     Show this help
 
 Common options:
@@ -148,6 +158,7 @@ function parse(argv: string[]) {
         milestone: { type: 'string' },
         config: { type: 'string' },
         defaults: { type: 'boolean' },
+        resamples: { type: 'string' },
       },
     });
   } catch (error) {
@@ -319,6 +330,27 @@ async function main(argv: string[]): Promise<number> {
       if (values.summary) process.stdout.write(`${summaryTable(result.summary)}\n`);
       return 0;
     }
+    case 'evaluate': {
+      const whole = (name: string, text: string | undefined, fallback: number, max: number) => {
+        if (text === undefined) return fallback;
+        const value = Number(text);
+        if (!Number.isInteger(value) || value < 0 || value > max)
+          throw new UsageError(`--${name} must be a whole number from 0 to ${max}, not "${text}"`);
+        return value;
+      };
+      const { MAX_RESAMPLES } = await import('#core/evaluation/bootstrap');
+      const { evaluateResultFile, renderEvaluation } = await import('./commands/evaluate.ts');
+      const { defaultResultFile } = await import('./commands/simulate.ts');
+      const evaluation = evaluateResultFile({
+        resultFile: rest[0] ?? defaultResultFile(),
+        resamples: whole('resamples', values.resamples, 200, MAX_RESAMPLES),
+        seed: whole('seed', values.seed, 1, 2 ** 32 - 1),
+      });
+      process.stdout.write(
+        values.json ? `${JSON.stringify(evaluation, null, 2)}\n` : `${renderEvaluation(evaluation)}\n`,
+      );
+      return 0;
+    }
     default:
       throw new UsageError(`unknown command "${command}"; run churnguard --help`);
   }
@@ -333,7 +365,7 @@ main(process.argv.slice(2))
     process.exitCode =
       error instanceof UsageError
         ? IMPORT_EXIT.usage
-        : error instanceof ImportFileError
+        : error instanceof ImportFileError || error instanceof EvaluateInputError
           ? IMPORT_EXIT.badFile
           : IMPORT_EXIT.failed;
   });
