@@ -88,6 +88,14 @@ Commands:
       --json                    print the evaluation as JSON
       --resamples <n>           bootstrap resamples (default 200, at most 2000)
       --seed <n>                the bootstrap's seed (default 1): the same seed gives the same intervals
+  calibrate [result.json]  Fit per-segment health weights and band lines on the outcomes of a simulate result
+                           (default: .churnguard/result.json): L2 logistic regression of churn within 90 days on
+                           the component scores, cross-validated on 5 folds by account; prints the held-out AUC
+                           before and after and writes a proposed config with what it changes. The live config
+                           (--config, else CHURNGUARD_CONFIG, else the built-in default) is never changed. Needs
+                           at least 20 churned accounts and 20 others, and says so when there are fewer
+      --out <file>              where the proposed config goes (default: .churnguard/calibrated.config.json)
+      --seed <n>                the folds' seed (default 1)
   help                     Show this help
 
 Common options:
@@ -350,6 +358,23 @@ async function main(argv: string[]): Promise<number> {
         values.json ? `${JSON.stringify(evaluation, null, 2)}\n` : `${renderEvaluation(evaluation)}\n`,
       );
       return 0;
+    }
+    case 'calibrate': {
+      const seed = values.seed === undefined ? 1 : Number(values.seed);
+      if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1)
+        throw new UsageError(`--seed must be a whole number from 0 to ${2 ** 32 - 1}, not "${values.seed}"`);
+      const { calibrateResultFile, renderCalibration } = await import('./commands/calibrate.ts');
+      const { defaultResultFile } = await import('./commands/simulate.ts');
+      const outcome = await calibrateResultFile({
+        resultFile: rest[0] ?? defaultResultFile(),
+        configFile: values.config,
+        out: values.out,
+        seed,
+      });
+      process.stdout.write(
+        values.json ? `${JSON.stringify(outcome, null, 2)}\n` : `${renderCalibration(outcome)}\n`,
+      );
+      return outcome.report.status === 'fitted' ? 0 : 1;
     }
     default:
       throw new UsageError(`unknown command "${command}"; run churnguard --help`);

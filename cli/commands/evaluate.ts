@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Estimate } from '#core/evaluation/bootstrap';
 import { type Evaluation, evaluateHistory } from '#core/evaluation/evaluate';
-import { historyFromSimulation, simulationHistorySchema } from '#core/evaluation/from-simulation';
+import {
+  historyFromSimulation,
+  type SimulationHistory,
+  simulationHistorySchema,
+} from '#core/evaluation/from-simulation';
 import { fieldErrors } from '#core/validation';
 
 export class EvaluateInputError extends Error {}
@@ -28,20 +32,25 @@ function readResult(file: string): unknown {
   }
 }
 
-/** Evaluates a simulation result: the score and the two baselines, overall and per segment. */
-export function evaluateResultFile(options: EvaluateOptions): Evaluation {
-  const parsed = simulationHistorySchema.safeParse(readResult(options.resultFile));
+/** A simulation result file, checked: what evaluate and calibrate read of it. */
+export function readSimulationHistory(resultFile: string): SimulationHistory {
+  const parsed = simulationHistorySchema.safeParse(readResult(resultFile));
   if (!parsed.success) {
     const problems = fieldErrors(parsed.error)
       .slice(0, 10)
       .map((e) => `  ${e.path}: ${e.message}`)
       .join('\n');
     throw new EvaluateInputError(
-      `${options.resultFile} is not a simulation result evaluate can read (one written before evaluate existed ` +
+      `${resultFile} is not a simulation result evaluate can read (one written before evaluate existed ` +
         `has no daily history or outcomes: run simulate again):\n${problems}`,
     );
   }
-  return evaluateHistory(historyFromSimulation(parsed.data), {
+  return parsed.data;
+}
+
+/** Evaluates a simulation result: the score and the two baselines, overall and per segment. */
+export function evaluateResultFile(options: EvaluateOptions): Evaluation {
+  return evaluateHistory(historyFromSimulation(readSimulationHistory(options.resultFile)), {
     resamples: options.resamples,
     seed: options.seed,
   });
