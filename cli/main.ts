@@ -35,6 +35,11 @@ Commands:
       --rejects <file>          where bad rows go (default: <file>.rejects.jsonl)
       --batch <n>               records per request (default and maximum: 500 accounts / 1000 signals)
       --concurrency <n>         requests in flight at most (default 4; fewer while the API throttles)
+      --mapping <file> --out <dir>
+                                a table of accounts as of a snapshot day (one row per account, an outcome
+                                column): map its columns (a JSON mapping; see tests/fixtures/churn-table) to
+                                accounts, signals and outcomes, written to <dir> for simulate --from-import;
+                                sends nothing to the API
                            Exit codes: 0 every row stored (or already stored); 1 failed (API unreachable, server
                            error); 2 finished with rows rejected (see the rejects file); 64 wrong usage; 65 the
                            file cannot be imported (unreadable, empty, a header without the expected columns;
@@ -167,6 +172,7 @@ function parse(argv: string[]) {
         config: { type: 'string' },
         defaults: { type: 'boolean' },
         resamples: { type: 'string' },
+        mapping: { type: 'string' },
       },
     });
   } catch (error) {
@@ -190,6 +196,18 @@ async function main(argv: string[]): Promise<number> {
     case 'import': {
       const file = rest[0];
       if (!file) throw new UsageError('import needs a file: churnguard import <file>');
+      if (values.mapping !== undefined) {
+        if (!values.out) throw new UsageError('import --mapping needs --out <dir> for the files it writes');
+        const { importTable } = await import('./commands/import-table.ts');
+        const done = importTable({ file, mappingFile: values.mapping, outDir: values.out });
+        process.stdout.write(
+          `${done.rows} rows: ${done.accounts.length} accounts, ${done.signals.length} signals, ` +
+            `${done.outcomes.length} outcomes written to ${values.out} ` +
+            `(replay them with: churnguard simulate --from-import ${values.out})\n` +
+            done.errors.map((e) => `  ${e.path}: ${e.message}\n`).join(''),
+        );
+        return done.errors.length ? IMPORT_EXIT.someRejected : 0;
+      }
       if (values.kind && values.kind !== 'accounts' && values.kind !== 'signals') {
         throw new UsageError(`--kind must be accounts or signals, not "${values.kind}"`);
       }
