@@ -83,22 +83,31 @@ export function mapTable(mapping: TableMapping, rows: readonly Row[]): MappedTab
       (values ?? []).map((value) => [value, outcome] as const),
     ),
   );
-  rows.forEach((row, index) => {
+  for (const [index, row] of rows.entries()) {
     const line = index + 2;
-    const problem = (message: string) => out.errors.push({ path: `line ${line}`, message });
+    const problem = (message: string) => {
+      out.errors.push({ path: `line ${line}`, message });
+    };
     const id = text(row, mapping.account.id);
-    if (!id) return problem(`${mapping.account.id.column} (the account id) is empty`);
+    if (!id) {
+      problem(`${mapping.account.id.column} (the account id) is empty`);
+      continue;
+    }
     const spec = mapping.account;
     const arrSpec = spec.arr;
     const arr =
       'value' in arrSpec ? arrSpec.value : Number(row[arrSpec.column] ?? '') * (arrSpec.multiply ?? 1);
-    if (!Number.isFinite(arr))
-      return problem(`${'column' in arrSpec ? arrSpec.column : 'arr'} is not a number`);
+    if (!Number.isFinite(arr)) {
+      problem(`${'column' in arrSpec ? arrSpec.column : 'arr'} is not a number`);
+      continue;
+    }
     let goLive = day(snapshot);
     if ('monthsBeforeSnapshot' in spec.goLiveDate) {
       const months = Number(row[spec.goLiveDate.monthsBeforeSnapshot] ?? '');
-      if (!Number.isFinite(months) || months < 0)
-        return problem(`${spec.goLiveDate.monthsBeforeSnapshot} is not a number of months`);
+      if (!Number.isFinite(months) || months < 0) {
+        problem(`${spec.goLiveDate.monthsBeforeSnapshot} is not a number of months`);
+        continue;
+      }
       goLive = day(addDays(snapshot, -Math.round(months * 30.44)));
     } else if (text(row, spec.goLiveDate)) goLive = text(row, spec.goLiveDate);
     const renewal = day(outcomeAt);
@@ -119,12 +128,14 @@ export function mapTable(mapping: TableMapping, rows: readonly Row[]): MappedTab
         arr: Math.round(arr * 100) / 100,
       },
     });
-    mapping.signals.forEach((signal, n) => {
+    for (const [n, signal] of mapping.signals.entries()) {
       const cell = (row[signal.column] ?? '').trim();
-      if (cell === '') return;
+      if (cell === '') continue;
       const value = Number(cell);
-      if (signal.valued && !Number.isFinite(value))
-        return problem(`${signal.column} is "${cell}", not a number: no ${signal.type} signal`);
+      if (signal.valued && !Number.isFinite(value)) {
+        problem(`${signal.column} is "${cell}", not a number: no ${signal.type} signal`);
+        continue;
+      }
       out.signals.push({
         id: `${id}-${signal.column}-${mapping.snapshotDate}-${n}`,
         accountId: id,
@@ -132,9 +143,9 @@ export function mapTable(mapping: TableMapping, rows: readonly Row[]): MappedTab
         occurredAt: `${mapping.snapshotDate}T00:00:00Z`,
         ...(signal.valued ? { value } : {}),
       });
-    });
+    }
     const outcome = outcomeOf.get(text(row, { column: mapping.outcome.column }));
     if (outcome) out.outcomes.push({ accountId: id, outcome, at: outcomeAt.toISOString() });
-  });
+  }
   return out;
 }
