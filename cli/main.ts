@@ -7,6 +7,7 @@ import type { SimulationStore } from '#local/simulation/store';
 import { resolveApiTarget } from './api-client.ts';
 import { showAccount } from './commands/account.ts';
 import { validateConfig } from './commands/config-validate.ts';
+import { EvaluateInputError } from './commands/evaluate.ts';
 import { IMPORT_EXIT, ImportFileError, importFile } from './commands/import.ts';
 import { fetchNudges, renderNudges } from './commands/nudges.ts';
 import { writeReport } from './commands/report.ts';
@@ -35,6 +36,11 @@ Commands:
       --rejects <file>          where bad rows go (default: <file>.rejects.jsonl)
       --batch <n>               records per request (default and maximum: 500 accounts / 1000 signals)
       --concurrency <n>         requests in flight at most (default 4; fewer while the API throttles)
+      --mapping <file> --out <dir>
+                                a table of accounts as of a snapshot day (one row per account, an outcome
+                                column): map its columns (a JSON mapping; see tests/fixtures/churn-table) to
+                                accounts, signals and outcomes, written to <dir> for simulate --from-import;
+                                sends nothing to the API
                            Exit codes: 0 every row stored (or already stored); 1 failed (API unreachable, server
                            error); 2 finished with rows rejected (see the rejects file); 64 wrong usage; 65 the
                            file cannot be imported (unreadable, empty, a header without the expected columns;
@@ -82,6 +88,23 @@ Commands:
                                 the same tests as DynamoDB) or a private DynamoDB Local (slower, ~30 account-days/s)
       --shards N                split a synthetic run over N threads (default: one per core, at least 100
                                 accounts each); the result is the same as one thread's, byte for byte
+  evaluate [result.json]   How well the health score foretold churn in a simulate result (default:
+                           .churnguard/result.json), beside two plain baselines (days since last activity;
+                           activity trend), overall and per segment: AUC for churn within 90 and 180 days,
+                           precision and recall of red and of red-or-yellow at T-90 and T-60 before each renewal
+                           outcome, median days of warning, churned accounts never red, churn rate by band at
+                           T-90; each with a 95% interval from a bootstrap by account
+      --json                    print the evaluation as JSON
+      --resamples <n>           bootstrap resamples (default 200, at most 2000)
+      --seed <n>                the bootstrap's seed (default 1): the same seed gives the same intervals
+  calibrate [result.json]  Fit per-segment health weights and band lines on the outcomes of a simulate result
+                           (default: .churnguard/result.json): L2 logistic regression of churn within 90 days on
+                           the component scores, cross-validated on 5 folds by account; prints the held-out AUC
+                           before and after and writes a proposed config with what it changes. The live config
+                           (--config, else CHURNGUARD_CONFIG, else the built-in default) is never changed. Needs
+                           at least 20 churned accounts and 20 others, and says so when there are fewer
+      --out <file>              where the proposed config goes (default: .churnguard/calibrated.config.json)
+      --seed <n>                the folds' seed (default 1)
   help                     Show this help
 
 Common options:
@@ -152,6 +175,8 @@ function parse(argv: string[]) {
         milestone: { type: 'string' },
         config: { type: 'string' },
         defaults: { type: 'boolean' },
+        resamples: { type: 'string' },
+        mapping: { type: 'string' },
       },
     });
   } catch (error) {
@@ -175,6 +200,18 @@ async function main(argv: string[]): Promise<number> {
     case 'import': {
       const file = rest[0];
       if (!file) throw new UsageError('import needs a file: churnguard import <file>');
+      if (values.mapping !== undefined) {
+        if (!values.out) throw new UsageError('import --mapping needs --out <dir> for the files it writes');
+        const { importTable } = await import('./commands/import-table.ts');
+        const done = importTable({ file, mappingFile: values.mapping, outDir: values.out });
+        process.stdout.write(
+          `${done.rows} rows: ${done.accounts.length} accounts, ${done.signals.length} signals, ` +
+            `${done.outcomes.length} outcomes written to ${values.out} ` +
+            `(replay them with: churnguard simulate --from-import ${values.out})\n` +
+            done.errors.map((e) => `  ${e.path}: ${e.message}\n`).join(''),
+        );
+        return done.errors.length ? IMPORT_EXIT.someRejected : 0;
+      }
       if (values.kind && values.kind !== 'accounts' && values.kind !== 'signals') {
         throw new UsageError(`--kind must be accounts or signals, not "${values.kind}"`);
       }
@@ -331,6 +368,44 @@ async function main(argv: string[]): Promise<number> {
       if (values.summary) process.stdout.write(`${summaryTable(result.summary)}\n`);
       return 0;
     }
+    case 'evaluate': {
+      const whole = (name: string, text: string | undefined, fallback: number, max: number) => {
+        if (text === undefined) return fallback;
+        const value = Number(text);
+        if (!Number.isInteger(value) || value < 0 || value > max)
+          throw new UsageError(`--${name} must be a whole number from 0 to ${max}, not "${text}"`);
+        return value;
+      };
+      const { MAX_RESAMPLES } = await import('#core/evaluation/bootstrap');
+      const { evaluateResultFile, renderEvaluation } = await import('./commands/evaluate.ts');
+      const { defaultResultFile } = await import('./commands/simulate.ts');
+      const evaluation = evaluateResultFile({
+        resultFile: rest[0] ?? defaultResultFile(),
+        resamples: whole('resamples', values.resamples, 200, MAX_RESAMPLES),
+        seed: whole('seed', values.seed, 1, 2 ** 32 - 1),
+      });
+      process.stdout.write(
+        values.json ? `${JSON.stringify(evaluation, null, 2)}\n` : `${renderEvaluation(evaluation)}\n`,
+      );
+      return 0;
+    }
+    case 'calibrate': {
+      const seed = values.seed === undefined ? 1 : Number(values.seed);
+      if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1)
+        throw new UsageError(`--seed must be a whole number from 0 to ${2 ** 32 - 1}, not "${values.seed}"`);
+      const { calibrateResultFile, renderCalibration } = await import('./commands/calibrate.ts');
+      const { defaultResultFile } = await import('./commands/simulate.ts');
+      const outcome = await calibrateResultFile({
+        resultFile: rest[0] ?? defaultResultFile(),
+        configFile: values.config,
+        out: values.out,
+        seed,
+      });
+      process.stdout.write(
+        values.json ? `${JSON.stringify(outcome, null, 2)}\n` : `${renderCalibration(outcome)}\n`,
+      );
+      return outcome.report.status === 'fitted' ? 0 : 1;
+    }
     default:
       throw new UsageError(`unknown command "${command}"; run churnguard --help`);
   }
@@ -345,7 +420,7 @@ main(process.argv.slice(2))
     process.exitCode =
       error instanceof UsageError
         ? IMPORT_EXIT.usage
-        : error instanceof ImportFileError
+        : error instanceof ImportFileError || error instanceof EvaluateInputError
           ? IMPORT_EXIT.badFile
           : IMPORT_EXIT.failed;
   });

@@ -4,7 +4,7 @@ import { loadCliConfig } from './config-file.ts';
 
 const show = (value: unknown) => JSON.stringify(value);
 
-function line(change: ConfigChange): string {
+export function changeLine(change: ConfigChange): string {
   if (change.kind === 'added') return `+ ${change.path}: ${show(change.after)}`;
   if (change.kind === 'removed') return `- ${change.path} (was ${show(change.before)})`;
   return `~ ${change.path}: ${show(change.before)} -> ${show(change.after)}`;
@@ -20,5 +20,5 @@ export async function diffConfig(given?: string): Promise<string> {
   const changes = configChanges(defaultConfig, config);
   if (changes.length === 0) return `${source}: no difference from the built-in default\n`;
   const count = changes.length === 1 ? '1 setting differs' : `${changes.length} settings differ`;
-  return `${source}: ${count} from the built-in default\n${changes.map(line).join('\n')}\n`;
+  return `${source}: ${count} from the built-in default\n${changes.map(changeLine).join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 import type { Config } from '#config/schema';
 import { DAY_MS, isoWeek } from '#core/clock';
+import type { EncodedSeries } from '#core/evaluation/daily-series';
 
 /** Everything the simulation did, as result.json lists it. */
 export interface SimAction {
@@ -43,6 +44,8 @@ export interface SimAccountEnd {
   segment: string;
   openRisk: { tier: number; primaryCause: string; strategy: string } | null;
   outcome: string | null;
+  /** Day by day over the run: score and band at each day's end, product activity (core/evaluation/daily-series.ts). */
+  daily: EncodedSeries;
 }
 
 export interface SimOutcome {

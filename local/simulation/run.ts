@@ -37,6 +37,7 @@ import { unsubscribeSecret } from '#store/unsubscribe-secret-store';
 import { loadAccountView, useCaseDeps } from '#usecases/account-view';
 import { VirtualClock } from '../virtual-clock.ts';
 import { createWorkflowEngine } from '../workflow-engine.ts';
+import { readAccountDays } from './daily-history.ts';
 import { openSimulationStore, type SimulationStore } from './store.ts';
 
 const HOUR_MS = 3_600_000;
@@ -112,6 +113,8 @@ export interface SimulationResult {
   skipped: SimSkip[];
   emails: SimEmail[];
   accounts: SimAccountEnd[];
+  /** The renewal outcomes the run was fed, in time order (what `churnguard evaluate` judges the score by). */
+  outcomes: SimOutcome[];
   rejected: { day: number; index: number; id?: string; errors: FieldError[] }[];
   summary: SimSummary;
 }
@@ -495,6 +498,7 @@ export async function simulateParts(
         segment: state?.health.segment.segment ?? 'unknown',
         openRisk: risk ? { tier: risk.tier, primaryCause: risk.primaryCause, strategy: risk.strategy } : null,
         outcome: outcomeOf.get(accountId) ?? null,
+        daily: await readAccountDays(db, accountId, input.start, input.days),
       });
     }
     lap('collect');
@@ -528,11 +532,9 @@ export function assembleResult(
   accounts.sort((a, b) => a.accountId.localeCompare(b.accountId));
   const rejected = parts.flatMap((p) => p.rejected);
   rejected.sort((a, b) => a.day - b.day || a.index - b.index);
-  const outcomes: SimOutcome[] = input.outcomes.map((o) => ({
-    accountId: o.accountId,
-    outcome: o.outcome,
-    at: o.at,
-  }));
+  const outcomes: SimOutcome[] = input.outcomes
+    .map((o) => ({ accountId: o.accountId, outcome: o.outcome, at: o.at }))
+    .sort((a, b) => byTime(a, b) || a.outcome.localeCompare(b.outcome));
   return {
     start: input.start,
     days: input.days,
@@ -540,6 +542,7 @@ export function assembleResult(
     skipped,
     emails,
     accounts,
+    outcomes,
     rejected,
     summary: summarise(actions, skipped, emails, outcomes, holdoutShares(config ?? defaultConfig)),
   };

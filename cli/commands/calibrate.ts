@@ -1,0 +1,140 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { parseConfigOverrides } from '#config/file';
+import { configChanges } from '#config/overrides';
+import { type CalibrationReport, calibrate } from '#core/calibration/calibrate';
+import { historyFromSimulation } from '#core/evaluation/from-simulation';
+import { localHome } from '#local/home';
+import { changeLine } from './config-diff.ts';
+import { loadCliConfig } from './config-file.ts';
+import { EvaluateInputError, readSimulationHistory } from './evaluate.ts';
+
+export interface CalibrateCommandOptions {
+  resultFile: string;
+  /** The live config (default: CHURNGUARD_CONFIG, else the built-in default); it is read, never written. */
+  configFile?: string;
+  /** Where the proposed config goes (default: .churnguard/calibrated.config.json). */
+  out?: string;
+  seed: number;
+}
+
+export interface CalibrateOutcome {
+  report: CalibrationReport;
+  /** The proposed config file and what it changes in the live config; absent when nothing was fitted. */
+  proposal?: {
+    file: string;
+    /** The live file's settings and the fitted ones (a JSON or no live file), or the fitted ones alone (a module). */
+    standalone: boolean;
+    diff: string[];
+  };
+}
+
+export const defaultProposalFile = () => join(localHome(), 'calibrated.config.json');
+
+const jsonObject = z.record(z.string(), z.unknown());
+type Json = z.infer<typeof jsonObject>;
+
+/** The object under `key`, made when missing (a value that is no object is replaced: the config refuses it anyway). */
+const objectAt = (parent: Json, key: string): Json => {
+  const child = jsonObject.safeParse(parent[key]);
+  const object = child.success ? child.data : {};
+  parent[key] = object;
+  return object;
+};
+
+/** The live file's own settings (a .json file), else none: the proposal adds the fitted health sections to them. */
+function liveOverrides(file: string | undefined): Json {
+  if (!file?.endsWith('.json')) return {};
+  const parsed = jsonObject.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  return parsed.success ? parsed.data : {};
+}
+
+/**
+ * `churnguard calibrate <result.json>`: fits per-segment weights and band lines on the run's outcomes, prints the
+ * held-out AUC before and after, and writes the proposed config (the live file's settings plus the fitted health
+ * sections) with what it changes. The live config is only read.
+ */
+export async function calibrateResultFile(options: CalibrateCommandOptions): Promise<CalibrateOutcome> {
+  const live = await loadCliConfig(options.configFile);
+  const history = historyFromSimulation(readSimulationHistory(options.resultFile));
+  const report = calibrate(history, live.config, { seed: options.seed });
+  if (report.status !== 'fitted' || !report.segments.some((s) => s.after)) return { report };
+  const out = resolve(options.out ?? defaultProposalFile());
+  if (live.file && resolve(live.file) === out)
+    throw new EvaluateInputError(
+      `--out ${out} is the live config: calibrate never changes it; write elsewhere`,
+    );
+  // A JSON config's own settings go into the proposal, so it stands alone; a module's cannot be rewritten.
+  const standalone = live.file === undefined || live.file.endsWith('.json');
+  const fitted: Json = {};
+  const proposal = standalone ? structuredClone(liveOverrides(live.file)) : {};
+  for (const target of [fitted, proposal]) {
+    for (const segment of report.segments) {
+      if (!segment.after) continue;
+      const health = objectAt(objectAt(objectAt(target, 'segments'), segment.segment), 'health');
+      // Replace, not merge: a component the fit gave no weight must drop out of the weights it had.
+      health.weights = { $patch: 'replace', ...segment.after.weights };
+      health.bands = { ...segment.after.bands };
+    }
+  }
+  const afterCalibration = parseConfigOverrides(fitted, live.config);
+  const checked = standalone ? parseConfigOverrides(proposal) : afterCalibration;
+  if (!afterCalibration.ok || !checked.ok) {
+    const errors = [afterCalibration, checked].flatMap((r) => (r.ok ? [] : r.errors));
+    throw new Error(
+      `the proposed config does not validate: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+    );
+  }
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(proposal, null, 2)}\n`);
+  return {
+    report,
+    proposal: {
+      file: out,
+      standalone,
+      diff: configChanges(live.config, afterCalibration.config).map(changeLine),
+    },
+  };
+}
+
+const auc = (value: number | null) => (value === null ? 'n/a' : value.toFixed(3));
+const weightsText = (weights: Record<string, number | undefined>) =>
+  Object.entries(weights)
+    .map(([component, weight]) => `${component} ${weight}`)
+    .join(', ');
+
+export function renderCalibration({ report, proposal }: CalibrateOutcome): string {
+  if (report.status === 'too-little-history') return `Not calibrated: ${report.message}`;
+  const lines = [
+    `Fitted on ${report.churnedAccounts} churned accounts and ${report.otherAccounts} others ` +
+      '(L2 logistic regression of churn within 90 days on the component scores; 5 folds by account).',
+    `Held-out AUC, churn within 90 days: before ${auc(report.heldOut.before)}, after ${auc(report.heldOut.after)}`,
+    ...report.folds.map(
+      (f, i) =>
+        `  fold ${i + 1}: before ${auc(f.before)}, after ${auc(f.after)} (${f.cases} account-days, ` +
+        `${f.positives} followed by churn within 90 days)`,
+    ),
+  ];
+  for (const s of report.segments) {
+    lines.push(
+      '',
+      `Segment ${s.segment} (${s.accounts} accounts, ${s.churnedAccounts} churned): ${s.note}`,
+      `  weights before: ${weightsText(s.before.weights)}; bands green ${s.before.bands.green}, yellow ${s.before.bands.yellow}`,
+    );
+    if (s.after)
+      lines.push(
+        `  weights after:  ${weightsText(s.after.weights)}; bands green ${s.after.bands.green}, yellow ${s.after.bands.yellow}`,
+      );
+  }
+  if (proposal)
+    lines.push(
+      '',
+      `Proposed config written to ${proposal.file} (the live config is unchanged)` +
+        (proposal.standalone
+          ? '; what it changes:'
+          : ': the fitted health sections alone, as your config is a module: merge them into it. What they change:'),
+      ...proposal.diff,
+    );
+  return lines.join('\n');
+}

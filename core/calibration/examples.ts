@@ -1,0 +1,43 @@
+import { churnDays, labelledDays } from '#core/evaluation/cases';
+import type { EvaluationHistory } from '#core/evaluation/history';
+import { COMPONENT_IDS } from '#core/health/vocabulary';
+
+/** Calibrate judges the score by churn within the next 90 days, as evaluate's first AUC does. */
+export const CALIBRATION_HORIZON = 90;
+
+/**
+ * One account-day to learn from: each component's score that day (null: unknown), the score churnguard gave, and
+ * whether churn followed within the horizon. Features come from the day itself, which ends before the churn.
+ */
+export interface Example {
+  account: number;
+  segment: string;
+  components: (number | null)[];
+  score: number;
+  churned: boolean;
+}
+
+/** Weekly account-days of accounts scored that day, labelled as evaluate labels them (no day after a churn). */
+export function examplesOf(history: EvaluationHistory, step = 7): Example[] {
+  const churn = churnDays(
+    history.accounts.map((a) => a.accountId),
+    history.outcomes,
+  );
+  return history.accounts.flatMap((account, index) => {
+    const components = account.components;
+    if (!components) return [];
+    const examples: Example[] = [];
+    for (const { day, positive } of labelledDays(churn[index], history.days, CALIBRATION_HORIZON, step)) {
+      const score = account.series.scores[day];
+      if (score === null || score === undefined) continue;
+      examples.push({
+        account: index,
+        segment: account.segment,
+        components: COMPONENT_IDS.map((c) => components[c][day] ?? null),
+        score,
+        churned: positive,
+      });
+    }
+    return examples;
+  });
+}

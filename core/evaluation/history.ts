@@ -1,0 +1,33 @@
+import type { RenewalOutcome } from '#core/signals';
+import type { ComponentSeries } from './component-series.ts';
+import type { DailySeries } from './daily-series.ts';
+
+/** One account's days over the evaluated window, and the segment it is judged in. */
+export interface AccountHistory {
+  accountId: string;
+  segment: string;
+  series: DailySeries;
+  /** Each health component's score day by day, when the history keeps it (what calibrate fits on). */
+  components?: ComponentSeries;
+}
+
+/** A renewal outcome on a day of the window (index 0 is its first day). */
+export interface OutcomeOnDay {
+  accountId: string;
+  outcome: RenewalOutcome;
+  day: number;
+}
+
+/** What `evaluate` judges: accounts day by day over `days` days from `start`, and the outcomes that followed. */
+export interface EvaluationHistory {
+  start: string;
+  days: number;
+  accounts: AccountHistory[];
+  outcomes: OutcomeOnDay[];
+}
+
+const DAY_MS = 86_400_000;
+
+/** The day of the window an instant falls on (may be outside it). */
+export const dayOfWindow = (start: string, at: string) =>
+  Math.floor((Date.parse(at) - Date.parse(`${start}T00:00:00Z`)) / DAY_MS);

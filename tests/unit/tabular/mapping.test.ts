@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { mapTable, tableMappingSchema } from '#core/tabular/mapping';
+
+const mapping = tableMappingSchema.parse({
+  snapshotDate: '2026-03-02',
+  account: {
+    id: { column: 'customerID' },
+    arr: { column: 'MonthlyCharges', multiply: 12 },
+    goLiveDate: { monthsBeforeSnapshot: 'tenure' },
+    segment: { value: 'transactional' },
+    csm: { name: 'Casey Morgan', email: 'casey@vendor.example' },
+  },
+  signals: [
+    { column: 'NPS', type: 'nps' },
+    { column: 'WeeklyUsage', type: 'usage' },
+  ],
+  outcome: { column: 'Churn', values: { churned: ['Yes'], renewed: ['No'] }, daysAfterSnapshot: 90 },
+});
+
+const row = (cells: Record<string, string>) => ({
+  customerID: 'C1',
+  tenure: '12',
+  MonthlyCharges: '50.5',
+  NPS: '7',
+  WeeklyUsage: '30',
+  Churn: 'No',
+  ...cells,
+});
+
+describe('a snapshot table mapped to accounts, signals and outcomes', () => {
+  it('makes an account with its contract renewing on the outcome day, its signals and its outcome', () => {
+    const mapped = mapTable(mapping, [row({ Churn: 'Yes' })]);
+    expect(mapped.accounts).toEqual([
+      {
+        id: 'C1',
+        name: 'C1',
+        region: 'unknown',
+        arr: 606,
+        currency: 'USD',
+        segment: 'transactional',
+        goLiveDate: '2025-03-02',
+        csm: { name: 'Casey Morgan', email: 'casey@vendor.example' },
+        contacts: [],
+        contract: { startDate: '2025-05-31', renewalDate: '2026-05-31', arr: 606 },
+      },
+    ]);
+    expect(mapped.signals.map((s) => [s.type, s.value, s.occurredAt])).toEqual([
+      ['nps', 7, '2026-03-02T00:00:00Z'],
+      ['usage', 30, '2026-03-02T00:00:00Z'],
+    ]);
+    expect(mapped.outcomes).toEqual([
+      { accountId: 'C1', outcome: 'churned', at: '2026-05-31T00:00:00.000Z' },
+    ]);
+  });
+
+  it('sends no signal for an empty cell: a missing answer is unknown, not zero', () => {
+    const mapped = mapTable(mapping, [row({ NPS: '' })]);
+    expect(mapped.signals.map((s) => s.type)).toEqual(['usage']);
+    expect(mapped.errors).toEqual([]);
+  });
+
+  it('names the line of a row it cannot map, and gives no outcome for a value the mapping does not know', () => {
+    const mapped = mapTable(mapping, [row({ customerID: '' }), row({ NPS: 'n/a', Churn: 'Maybe' })]);
+    expect(mapped.errors).toEqual([
+      { path: 'line 2', message: 'customerID (the account id) is empty' },
+      { path: 'line 3', message: 'NPS is "n/a", not a number: no nps signal' },
+    ]);
+    expect(mapped.accounts).toHaveLength(1);
+    expect(mapped.outcomes).toEqual([]);
+  });
+});
