@@ -56,8 +56,11 @@ function jarDirectory(): string {
   return join(pkg, 'lib', version);
 }
 
+// A JVM starting on a loaded machine (two shared cores) has been seen to take over 30 s.
+const startDeadlineMs = 120_000;
+
 async function waitUntilListening(endpoint: string, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + startDeadlineMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new Error(`DynamoDB Local exited with code ${child.exitCode}:\n${log()}`);
@@ -70,7 +73,7 @@ async function waitUntilListening(endpoint: string, child: ChildProcess, log: ()
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`DynamoDB Local did not start within 30 s:\n${log()}`);
+  throw new Error(`DynamoDB Local did not start within ${startDeadlineMs / 1000} s:\n${log()}`);
 }
 
 /**
