@@ -1,5 +1,7 @@
 import type { Verification } from '#core/connectors/crypto';
+import { mapHubspotEvents, verifyHubspotSignature } from '#core/connectors/hubspot';
 import type { ConnectorMapping } from '#core/connectors/mapping';
+import { mapPosthogBody, POSTHOG_SECRET_HEADER, verifyPosthogSecret } from '#core/connectors/posthog';
 import { mapSegmentBody, verifySegmentAuth, verifySegmentSignature } from '#core/connectors/segment';
 import type { ConnectorResult } from '#core/connectors/shared';
 import { mapStripeEvent, verifyStripeSignature } from '#core/connectors/stripe';
@@ -13,7 +15,7 @@ import type { WebhookSecretName, WebhookSecrets } from './settings.ts';
  * it. Surveys take two kinds of delivery, told apart by their signature header: Typeform's own
  * (`Typeform-Signature`) and churnguard's generic one (`X-Churnguard-Signature`).
  */
-export const WEBHOOK_SOURCES = ['segment', 'stripe', 'zendesk', 'survey'] as const;
+export const WEBHOOK_SOURCES = ['segment', 'stripe', 'zendesk', 'survey', 'hubspot', 'posthog'] as const;
 export type WebhookSource = (typeof WEBHOOK_SOURCES)[number];
 
 export function isWebhookSource(value: string): value is WebhookSource {
@@ -21,6 +23,9 @@ export function isWebhookSource(value: string): value is WebhookSource {
 }
 
 export interface SignedRequest {
+  method: string;
+  /** The URL the vendor posted to (HubSpot signs it). */
+  url: string;
   body: Buffer;
   header: (name: string) => string | undefined;
   now: Date;
@@ -34,7 +39,7 @@ export interface Delivery {
 }
 
 export function deliveryFor(source: WebhookSource, request: SignedRequest): Delivery {
-  const { body, header, now } = request;
+  const { body, header, now, method, url } = request;
   switch (source) {
     case 'segment': {
       // Segment signs with the shared secret; set-ups that send a static credential instead use Authorization.
@@ -67,6 +72,29 @@ export function deliveryFor(source: WebhookSource, request: SignedRequest): Deli
             now,
           ),
         map: mapZendeskBody,
+      };
+    case 'hubspot':
+      return {
+        secret: 'hubspot',
+        verify: (s) =>
+          verifyHubspotSignature(
+            {
+              method,
+              uri: url,
+              rawBody: body,
+              signature: header('x-hubspot-signature-v3'),
+              timestamp: header('x-hubspot-request-timestamp'),
+            },
+            s.hubspot,
+            now,
+          ),
+        map: mapHubspotEvents,
+      };
+    case 'posthog':
+      return {
+        secret: 'posthog',
+        verify: (s) => verifyPosthogSecret(header(POSTHOG_SECRET_HEADER), header('authorization'), s.posthog),
+        map: mapPosthogBody,
       };
     case 'survey': {
       const typeform = header('typeform-signature');

@@ -140,7 +140,7 @@ function learnedBeforeBinding(source: WebhookSource, body: unknown, result: Conn
     const link = stripeCustomerLink(body, { signals: result.signals, accountPatches: result.accountPatches });
     return link ? [link] : [];
   }
-  return [];
+  return result.links ?? [];
 }
 
 /**
