@@ -35,7 +35,9 @@ describe('HubSpot webhook signature v3', () => {
     const refusedFor = (signature: string, at = timestamp, text = body) =>
       verifyHubspotSignature(request(signature, at, text), secret, now);
     expect(refusedFor(sign('other', timestamp))).toEqual({ ok: false, reason: 'signature does not match' });
-    expect(refusedFor(sign(secret, timestamp, 'https://elsewhere.example/v1/webhooks/hubspot')).ok).toBe(false);
+    expect(refusedFor(sign(secret, timestamp, 'https://elsewhere.example/v1/webhooks/hubspot')).ok).toBe(
+      false,
+    );
     expect(refusedFor(sign(secret, timestamp, uri, body, 'PUT')).ok).toBe(false);
     expect(refusedFor(sign(secret, timestamp), timestamp, `${body} `).ok).toBe(false);
     expect(refusedFor(sign(secret, timestamp), String(Number(timestamp) + 1)).ok).toBe(false);
@@ -126,9 +128,30 @@ describe('HubSpot webhook events', () => {
       hubspot: { deals: { renewalDate: 'renewal_date' }, companies: { '5001': 'initrode' } },
     });
     const events = [
-      { eventId: 1, subscriptionType: 'deal.propertyChange', occurredAt: 1780131600000, objectId: 7, propertyName: 'renewal_date', propertyValue: '2027-04-30' },
-      { eventId: 2, subscriptionType: 'deal.propertyChange', occurredAt: 1780131600000, objectId: 7, propertyName: 'closedate', propertyValue: '1803859200000' },
-      { eventId: 3, subscriptionType: 'deal.associationChange', occurredAt: 1780131600000, associationType: 'DEAL_TO_COMPANY', fromObjectId: 7, toObjectId: 5001 },
+      {
+        eventId: 1,
+        subscriptionType: 'deal.propertyChange',
+        occurredAt: 1780131600000,
+        objectId: 7,
+        propertyName: 'renewal_date',
+        propertyValue: '2027-04-30',
+      },
+      {
+        eventId: 2,
+        subscriptionType: 'deal.propertyChange',
+        occurredAt: 1780131600000,
+        objectId: 7,
+        propertyName: 'closedate',
+        propertyValue: '1803859200000',
+      },
+      {
+        eventId: 3,
+        subscriptionType: 'deal.associationChange',
+        occurredAt: 1780131600000,
+        associationType: 'DEAL_TO_COMPANY',
+        fromObjectId: 7,
+        toObjectId: 5001,
+      },
     ];
     const result = mapHubspotEvents(events, mapping);
     expect(result.needsAccount.map((p) => p.kind === 'accountPatch' && p.patch.contract)).toEqual([
@@ -140,9 +163,30 @@ describe('HubSpot webhook events', () => {
 
   it('rejects the whole body, naming the event and field, when a mapped value cannot be read', () => {
     const events = [
-      { eventId: 1, subscriptionType: 'deal.propertyChange', occurredAt: 1780131600000, objectId: 7, propertyName: 'amount', propertyValue: '54000' },
-      { eventId: 2, subscriptionType: 'deal.propertyChange', occurredAt: 1780131600000, objectId: 7, propertyName: 'closedate', propertyValue: 'next spring' },
-      { eventId: 3, subscriptionType: 'deal.propertyChange', occurredAt: 1780131600000, objectId: 7, propertyName: 'deal_currency_code', propertyValue: 'euro' },
+      {
+        eventId: 1,
+        subscriptionType: 'deal.propertyChange',
+        occurredAt: 1780131600000,
+        objectId: 7,
+        propertyName: 'amount',
+        propertyValue: '54000',
+      },
+      {
+        eventId: 2,
+        subscriptionType: 'deal.propertyChange',
+        occurredAt: 1780131600000,
+        objectId: 7,
+        propertyName: 'closedate',
+        propertyValue: 'next spring',
+      },
+      {
+        eventId: 3,
+        subscriptionType: 'deal.propertyChange',
+        occurredAt: 1780131600000,
+        objectId: 7,
+        propertyName: 'deal_currency_code',
+        propertyValue: 'euro',
+      },
     ];
     const result = mapHubspotEvents(events, defaultConnectorMapping);
     expect(result.needsAccount).toEqual([]);
@@ -156,7 +200,10 @@ describe('HubSpot webhook events', () => {
     expect(mapHubspotEvents({ eventId: 1 }, defaultConnectorMapping).rejected?.reason).toBe(
       'expected the JSON array of HubSpot webhook events',
     );
-    const noTime = mapHubspotEvents([{ eventId: 1, subscriptionType: 'deal.creation' }], defaultConnectorMapping);
+    const noTime = mapHubspotEvents(
+      [{ eventId: 1, subscriptionType: 'deal.creation' }],
+      defaultConnectorMapping,
+    );
     expect(noTime.rejected?.errors.map((e) => e.path)).toEqual(['[0].occurredAt']);
   });
 });
