@@ -62,6 +62,12 @@ Commands:
                                 e.g. examples/hubspot/mapping.json)
       --rejects <file>          where refused companies go (default: <companies file>.rejects.jsonl)
       --batch <n>, --concurrency <n>   as for import
+  sync posthog --from <files>
+                           PostHog batch-export files (JSONL, one event a line, as its S3 export writes them)
+                           as signals through the API, mapped as the PostHog webhook maps them (login,
+                           feature_used, activity; the company group's key is the account): progress, rejects,
+                           the same exit codes; running it again finds duplicates
+      --mapping <file>          a connector mapping (JSON, as CHURNGUARD_CONNECTORS; default: that variable)
   account <id>             Show an account's health: score, band, components with their exact contributions,
                            what costs the most in words, journey class and trend (scores it first if it is new
                            or has new signals); then the journey messages sent, and those not sent with the reason
@@ -255,6 +261,36 @@ async function syncCommand(
   return summary.rejected > 0 ? IMPORT_EXIT.someRejected : IMPORT_EXIT.ok;
 }
 
+/** PostHog batch-export files through POST /v1/signals. */
+async function syncPosthogCommand(
+  values: ReturnType<typeof parse>['values'],
+  from: readonly string[],
+): Promise<number> {
+  const { syncPosthogExport } = await import('./commands/posthog-sync.ts');
+  const target = resolveApiTarget(values);
+  const ctrlC = interruptOnCtrlC();
+  const summary = await syncPosthogExport(target, {
+    from,
+    mappingFile: values.mapping,
+    rejectsFile: values.rejects,
+    batchSize: positiveWhole('batch', values.batch),
+    concurrency: positiveWhole('concurrency', values.concurrency),
+    signal: ctrlC.signal,
+  }).finally(() => ctrlC.release());
+  const ignored = Object.entries(summary.ignored)
+    .map(([reason, n]) => `  ${n} ignored: ${reason}\n`)
+    .join('');
+  const counts =
+    `${summary.accepted} signals stored, ${summary.duplicates} duplicates, ${summary.rejected} rejected` +
+    `${summary.rejectsFile ? ` (see ${summary.rejectsFile})` : ''}`;
+  if (summary.stoppedAfterLine !== undefined) {
+    process.stdout.write(`interrupted: ${counts}\nTo resume, run the same command again.\n${ignored}`);
+    return IMPORT_EXIT.interrupted;
+  }
+  process.stdout.write(`${summary.rows} signals in ${summary.seconds}s: ${counts}\n${ignored}`);
+  return summary.rejected > 0 ? IMPORT_EXIT.someRejected : IMPORT_EXIT.ok;
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv);
   const [command, ...rest] = positionals;
@@ -325,9 +361,10 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'sync': {
       const [vendor] = rest;
-      if (vendor !== 'hubspot')
-        throw new UsageError('sync needs a CRM: churnguard sync hubspot --from <export>');
-      if (!values.from?.length) throw new UsageError('sync hubspot needs --from <export folder or files>');
+      if (vendor !== 'hubspot' && vendor !== 'posthog')
+        throw new UsageError('sync needs a source: churnguard sync hubspot|posthog --from <export>');
+      if (!values.from?.length) throw new UsageError(`sync ${vendor} needs --from <export folder or files>`);
+      if (vendor === 'posthog') return syncPosthogCommand(values, values.from);
       return syncCommand(values, values.from, 'hubspot');
     }
     case 'account': {

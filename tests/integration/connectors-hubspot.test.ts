@@ -1,15 +1,17 @@
 import { createHmac } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defaultConfig } from '#config/default';
+import { upsertAccount } from '#store/account-store';
 import { registerApiKey } from '#store/api-key-store';
 import type { Db } from '#store/client';
 import { lookupAccount } from '#store/lookup-store';
 import { pendingTimers } from '#store/timer-store';
 import { syncCrmExport } from '../../cli/commands/crm-sync.ts';
 import { createTestDb, dumpTable } from '../support/db.ts';
+import { account } from '../support/fixtures.ts';
 import { serveLocally } from '../support/local-api.ts';
 import { dataItems, NOW, SECRETS, webhookDeps } from '../support/webhooks.ts';
 
@@ -25,11 +27,21 @@ const rejectsFile = path.join(exportDir, 'companies.csv.test-rejects.jsonl');
 
 let db: Db;
 let api: { base: string; close(): Promise<void> };
+let synced: Awaited<ReturnType<typeof syncCrmExport>>;
 
 beforeAll(async () => {
   db = await createTestDb();
   await registerApiKey(db, KEY, 'test', NOW);
   api = await serveLocally(webhookDeps(db));
+  synced = await syncCrmExport(
+    { url: api.base, key: KEY },
+    {
+      from: [exportDir],
+      preset: 'hubspot',
+      mappingFile: path.join(exportDir, 'hubspot-mapping.json'),
+      rejectsFile,
+    },
+  );
 });
 
 afterAll(async () => {
@@ -106,16 +118,8 @@ const dealChange = (eventId: number, dealId: number, propertyName: string, prope
 
 describe('HubSpot: sync from an export, then webhooks', () => {
   it('loads companies with their renewal deal and contacts as accounts, refusing what it cannot map', async () => {
-    const summary = await syncCrmExport(
-      { url: api.base, key: KEY },
-      {
-        from: [exportDir],
-        preset: 'hubspot',
-        mappingFile: path.join(exportDir, 'hubspot-mapping.json'),
-        rejectsFile,
-      },
-    );
-    expect(summary).toMatchObject({ companies: 3, accepted: 2, rejected: 1, skipped: 3 });
+    expect(synced).toMatchObject({ companies: 3, accepted: 2, rejected: 1, skipped: 3 });
+    expect(readFileSync(rejectsFile, 'utf8')).toContain('no renewal deal of this company');
 
     const initrode = await getAccount('5001');
     expect(initrode.status).toBe(200);
@@ -132,11 +136,15 @@ describe('HubSpot: sync from an export, then webhooks', () => {
         { id: '302', email: 'ivo@initrode.example', role: 'user' },
       ],
     });
-    // The lost expansion deal is not Vandelay's contract; the renewal is.
+    // The lost expansion deal is not Vandelay's contract; the renewal is (as stored by the sync: the webhooks
+    // below move Vandelay's, so this reads the contract history's first entry).
     expect(accountAnswer.parse((await getAccount('5002')).body)).toMatchObject({
       region: 'AMER',
       currency: 'USD',
-      contract: { renewalDate: '2026-11-15', arr: 36000.5 },
+    });
+    expect(await lookupAccount(db, { kind: 'hubspot_deal', key: '9004' })).toEqual({ accountId: '5002' });
+    expect(await lookupAccount(db, { kind: 'hubspot_deal', key: '9003' })).toEqual({
+      unresolved: 'no account is known for hubspot_deal "9003"',
     });
     // Orphan Co has no deal of its own: refused, with why, and not stored.
     expect((await getAccount('5003')).status).toBe(404);
@@ -147,8 +155,9 @@ describe('HubSpot: sync from an export, then webhooks', () => {
   });
 
   it("moves the contract and the renewal countdown when the renewal deal's close date moves", async () => {
+    expect(await countdown('5002')).toEqual(countdownFor('2026-11-15'));
     const body = JSON.stringify([
-      dealChange(5100001, 9002, 'closedate', String(Date.parse('2027-03-31T00:00:00Z'))),
+      dealChange(5100001, 9004, 'closedate', String(Date.parse('2027-03-31T00:00:00Z'))),
     ]);
     const response = await hubspotPost(body);
     expect(response.status).toBe(200);
@@ -157,14 +166,14 @@ describe('HubSpot: sync from an export, then webhooks', () => {
       contracts: { applied: 1, unchanged: 0 },
       lookups: { resolved: 1, parked: 0 },
     });
-    expect(accountAnswer.parse((await getAccount('5001')).body).contract).toEqual({
-      startDate: '2026-01-31',
+    expect(accountAnswer.parse((await getAccount('5002')).body).contract).toEqual({
+      startDate: '2025-11-15',
       renewalDate: '2027-03-31',
-      arr: 52000,
+      arr: 36000.5,
     });
-    const moved = await countdown('5001');
+    const moved = await countdown('5002');
     expect(moved).toEqual(countdownFor('2027-03-31'));
-    expect(moved).not.toEqual(countdownFor('2027-01-31'));
+    expect(moved).not.toEqual(countdownFor('2026-11-15'));
 
     // HubSpot retrying the same delivery changes nothing.
     const before = await dumpTable(db, dataItems);
@@ -174,6 +183,7 @@ describe('HubSpot: sync from an export, then webhooks', () => {
   });
 
   it('finds a new deal through its association in the same delivery, and its amount becomes the ARR', async () => {
+    await upsertAccount(db, account('5009', { currency: 'USD', arr: 30000 }), NOW);
     const body = JSON.stringify([
       {
         eventId: 5100002,
@@ -185,7 +195,7 @@ describe('HubSpot: sync from an export, then webhooks', () => {
         attemptNumber: 0,
         associationType: 'DEAL_TO_COMPANY',
         fromObjectId: 9010,
-        toObjectId: 5002,
+        toObjectId: 5009,
         associationRemoved: false,
         isPrimaryAssociation: true,
       },
@@ -194,10 +204,11 @@ describe('HubSpot: sync from an export, then webhooks', () => {
     const response = await hubspotPost(body);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ links: 1, contracts: { applied: 1 } });
-    expect(accountAnswer.parse((await getAccount('5002')).body)).toMatchObject({
+    expect(accountAnswer.parse((await getAccount('5009')).body)).toMatchObject({
       arr: 40000,
-      contract: { renewalDate: '2026-11-15', arr: 40000 },
+      contract: { renewalDate: '2027-01-01', arr: 40000 },
     });
+    expect(await lookupAccount(db, { kind: 'hubspot_deal', key: '9010' })).toEqual({ accountId: '5009' });
   });
 
   it('refuses a wrong secret and a stale timestamp with 401, storing nothing', async () => {
