@@ -49,7 +49,9 @@ export function createWebhooksHandler(
         url: settings.mapping.hubspot.webhookUrl ?? requestUrl(event),
         body,
         header: (name) => header(event, name),
+        query: (name) => event.queryStringParameters?.[name],
         now,
+        mapping: settings.mapping,
       });
 
       let secrets = await settings.secrets.get();
@@ -72,7 +74,9 @@ export function createWebhooksHandler(
         throw new HttpError(401, `signature refused: ${verdict.reason}`);
       }
 
-      const parsed = parseJson(body.toString('utf8'), 'body is empty; send the JSON the vendor signed');
+      const text = body.toString('utf8');
+      const parsed =
+        delivery.format === 'text' ? text : parseJson(text, 'body is empty; send the JSON the vendor signed');
       requireWellFormed(parsed);
       const result = delivery.map(parsed, settings.mapping);
       if (result.rejected) throw new HttpError(400, result.rejected.reason, result.rejected.errors);
@@ -88,6 +92,10 @@ export function createWebhooksHandler(
         contracts: outcome.contracts,
         links: outcome.links,
       });
+      if (delivery.acknowledge) {
+        const { contentType, body: ack } = delivery.acknowledge;
+        return { statusCode: 200, headers: { 'content-type': contentType }, body: ack };
+      }
       return json(200, outcome);
     },
     { auth: 'signature' },
