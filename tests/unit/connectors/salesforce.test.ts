@@ -86,9 +86,10 @@ describe('Salesforce outbound messages', () => {
 
   it('refuses what is not an outbound message, and any DTD', () => {
     expect(mapSalesforceMessage('<a>', mapping).rejected?.reason).toMatch(/^not well-formed XML/);
-    expect(mapSalesforceMessage('<Envelope><Body><other>1</other></Body></Envelope>', mapping).rejected?.errors[0]?.path).toBe(
-      'Envelope.Body.notifications',
-    );
+    expect(
+      mapSalesforceMessage('<Envelope><Body><other>1</other></Body></Envelope>', mapping).rejected?.errors[0]
+        ?.path,
+    ).toBe('Envelope.Body.notifications');
     const bomb = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>${message.slice(message.indexOf('<soapenv'))}`;
     expect(mapSalesforceMessage(bomb, mapping).rejected?.reason).toBe(
       'a document type declaration is not allowed',
