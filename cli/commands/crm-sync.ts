@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
@@ -13,6 +13,7 @@ import { HUBSPOT_EXPORT_MAPPING } from '#core/connectors/hubspot-export';
 import { fieldErrors } from '#core/validation';
 import type { ApiTarget } from '../api-client.ts';
 import { ImportFileError, type ImportSummary, importRows } from './import.ts';
+import { readText } from './import-table.ts';
 
 /**
  * `churnguard sync hubspot --from <export>` and `churnguard import <export dir> --mapping <crm mapping.json>`: the
@@ -41,17 +42,6 @@ export interface CrmSyncSummary extends ImportSummary {
 
 type Objects = 'companies' | 'deals' | 'contacts';
 const OBJECTS: readonly Objects[] = ['companies', 'deals', 'contacts'];
-
-function readText(file: string, what: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ImportFileError(
-      `cannot read the ${what} ${file}: ${code === 'ENOENT' ? 'no such file' : code}`,
-    );
-  }
-}
 
 /** The mapping: the file alone, or laid over the HubSpot preset; every problem by its path. */
 export function loadCrmMapping(

@@ -2,14 +2,12 @@ import { createHmac } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { defaultConfig } from '#config/default';
 import { upsertAccount } from '#store/account-store';
 import { registerApiKey } from '#store/api-key-store';
 import type { Db } from '#store/client';
 import { lookupAccount } from '#store/lookup-store';
-import { pendingTimers } from '#store/timer-store';
 import { syncCrmExport } from '../../cli/commands/crm-sync.ts';
+import { accountAnswer, countdownFor, countdown as countdownOf, readAccount } from '../support/crm.ts';
 import { createTestDb, dumpTable } from '../support/db.ts';
 import { account } from '../support/fixtures.ts';
 import { serveLocally } from '../support/local-api.ts';
@@ -49,23 +47,7 @@ afterAll(async () => {
   rmSync(rejectsFile, { force: true });
 });
 
-const accountAnswer = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  region: z.string(),
-  arr: z.number(),
-  currency: z.string(),
-  csm: z.looseObject({ email: z.string() }),
-  contacts: z.array(z.looseObject({ id: z.string(), email: z.string(), role: z.string() })),
-  contract: z.looseObject({ startDate: z.string(), renewalDate: z.string(), arr: z.number() }),
-});
-
-async function getAccount(id: string) {
-  const response = await fetch(`${api.base}/v1/accounts/${id}`, {
-    headers: { Authorization: `Bearer ${KEY}` },
-  });
-  return { status: response.status, body: (await response.json()) as unknown };
-}
+const getAccount = (id: string) => readAccount(api.base, KEY, id);
 
 /** Signs as HubSpot does (v3) for the URL the request is sent to. */
 function hubspotPost(body: string, options: { at?: Date; secret?: string } = {}) {
@@ -87,20 +69,7 @@ function hubspotPost(body: string, options: { at?: Date; secret?: string } = {})
   });
 }
 
-/** The renewal checkpoints still ahead of now for a renewal date (09:00 UTC, T-n days), as the config says. */
-function countdownFor(renewalDate: string) {
-  const renewalAt = Date.parse(`${renewalDate}T09:00:00Z`);
-  return defaultConfig.timers.renewalCheckpointDays
-    .map((n) => ({ ref: `T-${n}`, dueAt: new Date(renewalAt - n * 86_400_000).toISOString() }))
-    .filter(({ dueAt }) => dueAt > NOW.toISOString())
-    .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
-}
-
-async function countdown(accountId: string) {
-  return (await pendingTimers(db, accountId))
-    .filter((t) => t.kind === 'renewal_checkpoint' && !t.ref.includes('.'))
-    .map(({ ref, dueAt }) => ({ ref, dueAt }));
-}
+const countdown = (accountId: string) => countdownOf(db, accountId);
 
 const dealChange = (eventId: number, dealId: number, propertyName: string, propertyValue: string) => ({
   eventId,

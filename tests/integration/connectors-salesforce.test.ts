@@ -1,13 +1,11 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { defaultConfig } from '#config/default';
 import { SALESFORCE_ACK } from '#core/connectors/salesforce';
 import { registerApiKey } from '#store/api-key-store';
 import type { Db } from '#store/client';
-import { pendingTimers } from '#store/timer-store';
 import { syncCrmExport } from '../../cli/commands/crm-sync.ts';
+import { accountAnswer, countdownFor, countdown as countdownOf, readAccount } from '../support/crm.ts';
 import { createTestDb, dumpTable } from '../support/db.ts';
 import { serveLocally } from '../support/local-api.ts';
 import { dataItems, fixtureText, NOW, SECRETS, webhookDeps } from '../support/webhooks.ts';
@@ -44,23 +42,7 @@ afterAll(async () => {
   rmSync(rejectsFile, { force: true });
 });
 
-const accountAnswer = z.looseObject({
-  name: z.string(),
-  region: z.string(),
-  arr: z.number(),
-  currency: z.string(),
-  goLiveDate: z.string(),
-  csm: z.looseObject({ email: z.string() }),
-  contacts: z.array(z.looseObject({ email: z.string(), role: z.string() })),
-  contract: z.looseObject({ startDate: z.string(), renewalDate: z.string(), arr: z.number() }),
-});
-
-async function getAccount(id: string) {
-  const response = await fetch(`${api.base}/v1/accounts/${id}`, {
-    headers: { Authorization: `Bearer ${KEY}` },
-  });
-  return { status: response.status, body: (await response.json()) as unknown };
-}
+const getAccount = (id: string) => readAccount(api.base, KEY, id);
 
 const deliver = (xml: string, token: string | null = SECRETS.salesforce) =>
   fetch(`${api.base}/v1/webhooks/salesforce${token === null ? '' : `?token=${encodeURIComponent(token)}`}`, {
@@ -69,19 +51,7 @@ const deliver = (xml: string, token: string | null = SECRETS.salesforce) =>
     body: xml,
   });
 
-function countdownFor(renewalDate: string) {
-  const renewalAt = Date.parse(`${renewalDate}T09:00:00Z`);
-  return defaultConfig.timers.renewalCheckpointDays
-    .map((n) => ({ ref: `T-${n}`, dueAt: new Date(renewalAt - n * 86_400_000).toISOString() }))
-    .filter(({ dueAt }) => dueAt > NOW.toISOString())
-    .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
-}
-
-async function countdown(accountId: string) {
-  return (await pendingTimers(db, accountId))
-    .filter((t) => t.kind === 'renewal_checkpoint' && !t.ref.includes('.'))
-    .map(({ ref, dueAt }) => ({ ref, dueAt }));
-}
+const countdown = (accountId: string) => countdownOf(db, accountId);
 
 describe('Salesforce: export through import --mapping, then outbound messages', () => {
   it('imports accounts with their renewal opportunity and contacts, refusing an account with no renewal', async () => {
