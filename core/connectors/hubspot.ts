@@ -143,7 +143,7 @@ function dealPatch(
   event: HubspotEvent,
   index: number,
   mapping: HubspotMapping,
-): { patch: UnboundPatch } | { error: { path: string; message: string } } | undefined {
+): { patch: UnboundPatch } | { error: { path: string; message: string } } | { ignored: string } | undefined {
   const dealId = String(event.objectId ?? '');
   const common = {
     source: 'hubspot' as const,
@@ -155,6 +155,7 @@ function dealPatch(
   const path = `[${index}].propertyValue`;
   const { deals } = mapping;
   if (event.propertyName === deals.renewalDate) {
+    if (value === undefined) return { ignored: `${deals.renewalDate} was cleared: the renewal date is kept` };
     const renewalDate = crmDate(value);
     if (!renewalDate)
       return { error: { path, message: `${deals.renewalDate} must be a date (Unix ms or YYYY-MM-DD)` } };
@@ -175,6 +176,7 @@ function dealPatch(
     return { patch: { ...common, sourceRef: `hubspot:deal:${dealId}:amount`, contract: { arr } } };
   }
   if (event.propertyName === deals.currency) {
+    if (value === undefined) return { ignored: `${deals.currency} was cleared: the currency is kept` };
     const currency = crmCurrency(value);
     if (!currency)
       return { error: { path, message: `${deals.currency} must be an ISO 4217 code such as USD` } };
@@ -231,6 +233,8 @@ export function mapHubspotEvents(body: unknown, mapping: ConnectorMapping): Conn
           });
         } else if ('error' in made) {
           errors.push(made.error);
+        } else if ('ignored' in made) {
+          result.ignored.push({ ref: ref(event), reason: made.ignored });
         } else {
           emitPatch(result, made.patch, { lookup: { kind: 'hubspot_deal', key: String(event.objectId) } });
         }

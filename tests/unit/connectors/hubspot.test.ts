@@ -196,6 +196,27 @@ describe('HubSpot webhook events', () => {
     ]);
   });
 
+  it('keeps the renewal date and currency when a deal clears them, saying so', () => {
+    const cleared = (eventId: number, propertyName: string) => ({
+      eventId,
+      subscriptionType: 'deal.propertyChange',
+      occurredAt: 1780131600000,
+      objectId: 7,
+      propertyName,
+      propertyValue: '',
+    });
+    const result = mapHubspotEvents(
+      [cleared(1, 'closedate'), cleared(2, 'deal_currency_code')],
+      defaultConnectorMapping,
+    );
+    expect(result.rejected).toBeUndefined();
+    expect(result.needsAccount).toEqual([]);
+    expect(result.ignored.map((i) => i.reason)).toEqual([
+      'closedate was cleared: the renewal date is kept',
+      'deal_currency_code was cleared: the currency is kept',
+    ]);
+  });
+
   it('rejects a body that is not the array of events, naming the field', () => {
     expect(mapHubspotEvents({ eventId: 1 }, defaultConnectorMapping).rejected?.reason).toBe(
       'expected the JSON array of HubSpot webhook events',
