@@ -306,9 +306,8 @@ export function mapCrmExport(
       csm,
       contacts: contacts.get(id) ?? [],
       contract: { startDate, renewalDate: deal.renewalDate, arr: deal.amount },
-      ...(mapping.source === 'hubspot'
-        ? { externalIds: companyDeals.map((d) => ({ kind: 'hubspot_deal', id: d.id })) }
-        : {}),
+      // Only the contract's deal: an edit of last year's deal must not become this contract's ARR.
+      ...(mapping.source === 'hubspot' ? { externalIds: [{ kind: 'hubspot_deal', id: deal.id }] } : {}),
     };
     out.accounts.push({ file: row.file, line: row.line, record });
   }

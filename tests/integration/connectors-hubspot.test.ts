@@ -117,9 +117,12 @@ describe('HubSpot: sync from an export, then webhooks', () => {
     });
     // Orphan Co has no deal of its own: refused, with why, and not stored.
     expect((await getAccount('5003')).status).toBe(404);
-    // Both of Initrode's deals now find it, for the webhooks.
-    expect(await lookupAccount(db, { kind: 'hubspot_deal', key: '9001' })).toEqual({ accountId: '5001' });
+    // The contract's deal now finds it, for the webhooks; last year's deal does not (its edits are not this
+    // contract's).
     expect(await lookupAccount(db, { kind: 'hubspot_deal', key: '9002' })).toEqual({ accountId: '5001' });
+    expect(await lookupAccount(db, { kind: 'hubspot_deal', key: '9001' })).toEqual({
+      unresolved: 'no account is known for hubspot_deal "9001"',
+    });
     expect(await countdown('5001')).toEqual(countdownFor('2027-01-31'));
   });
 
