@@ -1,4 +1,5 @@
 import '#local/quiet-sdk';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONFIG_ENV } from '#config/file';
@@ -36,6 +37,11 @@ Commands:
       --rejects <file>          where bad rows go (default: <file>.rejects.jsonl)
       --batch <n>               records per request (default and maximum: 500 accounts / 1000 signals)
       --concurrency <n>         requests in flight at most (default 4; fewer while the API throttles)
+      --mapping <crm mapping.json>   (with an export folder instead of a file, no --out)
+                                a CRM's export (a mapping with "source": "salesforce" or "hubspot", e.g.
+                                examples/salesforce/mapping.json): Account (companies), renewal Opportunity
+                                (deals) and Contact files become accounts with their contract and contacts,
+                                sent through the API as churnguard sync does (see docs/connectors.md)
       --mapping <file> --out <dir>
                                 a table of accounts as of a snapshot day (one row per account, an outcome
                                 column): map its columns (a JSON mapping; see tests/fixtures/churn-table) to
@@ -45,6 +51,23 @@ Commands:
                            error); 2 finished with rows rejected (see the rejects file); 64 wrong usage; 65 the
                            file cannot be imported (unreadable, empty, a header without the expected columns;
                            nothing was sent); 130 interrupted by Ctrl-C
+  sync hubspot --from <export>
+                           First full load from a HubSpot export (a folder, or the files: companies, deals and
+                           contacts, CSV as the HubSpot UI exports them or JSON as its CRM API lists them):
+                           each company with its renewal deal and contacts becomes an account (its deals
+                           remembered, so deal webhooks find it), sent through the API as import sends a file:
+                           progress, rejects with reasons, Ctrl-C, and the same exit codes; run it again to
+                           resume or to update the accounts
+      --mapping <file>          what differs from the built-in HubSpot mapping (JSON; owners -> CSMs is needed,
+                                e.g. examples/hubspot/mapping.json)
+      --rejects <file>          where refused companies go (default: <companies file>.rejects.jsonl)
+      --batch <n>, --concurrency <n>   as for import
+  sync posthog --from <files>
+                           PostHog batch-export files (JSONL, one event a line, as its S3 export writes them)
+                           as signals through the API, mapped as the PostHog webhook maps them (login,
+                           feature_used, activity; the company group's key is the account): progress, rejects,
+                           the same exit codes; running it again finds duplicates
+      --mapping <file>          a connector mapping (JSON, as CHURNGUARD_CONNECTORS; default: that variable)
   account <id>             Show an account's health: score, band, components with their exact contributions,
                            what costs the most in words, journey class and trend (scores it first if it is new
                            or has new signals); then the journey messages sent, and those not sent with the reason
@@ -116,6 +139,8 @@ Common options:
 Examples:
   churnguard import examples/accounts.csv
   churnguard import examples/signals.jsonl --rejects bad-signals.jsonl
+  churnguard sync hubspot --from hubspot-export/ --mapping examples/hubspot/mapping.json
+  churnguard import salesforce-export/ --mapping examples/salesforce/mapping.json
   churnguard account acme
   churnguard templates preview nudge_first_login --account acme
   churnguard config validate examples/churnguard.config.json
@@ -177,12 +202,93 @@ function parse(argv: string[]) {
         defaults: { type: 'boolean' },
         resamples: { type: 'string' },
         mapping: { type: 'string' },
+        from: { type: 'string', multiple: true },
       },
     });
   } catch (error) {
     // An unknown option or a missing value: node's message names it.
     throw new UsageError(`${error instanceof Error ? error.message : String(error)}; run churnguard --help`);
   }
+}
+
+/** Whether a mapping file is a CRM export's (it names its `source`), not a snapshot table's. */
+function isCrmMapping(file: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    return typeof parsed === 'object' && parsed !== null && 'source' in parsed;
+  } catch {
+    return false;
+  }
+}
+
+function positiveWhole(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(Number.isInteger(n) && n > 0))
+    throw new UsageError(`--${name} must be a positive whole number, not "${value}"`);
+  return n;
+}
+
+/** A CRM export through the API: `sync hubspot --from ...` and `import <dir> --mapping <crm mapping>`. */
+async function syncCommand(
+  values: ReturnType<typeof parse>['values'],
+  from: readonly string[],
+  preset: 'hubspot' | undefined,
+): Promise<number> {
+  const { syncCrmExport } = await import('./commands/crm-sync.ts');
+  const target = resolveApiTarget(values);
+  const ctrlC = interruptOnCtrlC();
+  const summary = await syncCrmExport(target, {
+    from,
+    mappingFile: values.mapping,
+    preset,
+    rejectsFile: values.rejects,
+    batchSize: positiveWhole('batch', values.batch),
+    concurrency: positiveWhole('concurrency', values.concurrency),
+    signal: ctrlC.signal,
+  }).finally(() => ctrlC.release());
+  const counts =
+    `${summary.accepted} accounts stored, ${summary.rejected} rejected` +
+    `${summary.rejectsFile ? ` (see ${summary.rejectsFile})` : ''}, ${summary.skipped} deals or contacts not used`;
+  if (summary.stoppedAfterLine !== undefined) {
+    process.stdout.write(
+      `interrupted: ${summary.rows} of ${summary.companies} companies sent: ${counts}\n` +
+        'To resume, run the same command again: accounts already stored are updated, not duplicated.\n',
+    );
+    return IMPORT_EXIT.interrupted;
+  }
+  process.stdout.write(`${summary.companies} companies in ${summary.seconds}s: ${counts}\n`);
+  return summary.rejected > 0 ? IMPORT_EXIT.someRejected : IMPORT_EXIT.ok;
+}
+
+/** PostHog batch-export files through POST /v1/signals. */
+async function syncPosthogCommand(
+  values: ReturnType<typeof parse>['values'],
+  from: readonly string[],
+): Promise<number> {
+  const { syncPosthogExport } = await import('./commands/posthog-sync.ts');
+  const target = resolveApiTarget(values);
+  const ctrlC = interruptOnCtrlC();
+  const summary = await syncPosthogExport(target, {
+    from,
+    mappingFile: values.mapping,
+    rejectsFile: values.rejects,
+    batchSize: positiveWhole('batch', values.batch),
+    concurrency: positiveWhole('concurrency', values.concurrency),
+    signal: ctrlC.signal,
+  }).finally(() => ctrlC.release());
+  const ignored = Object.entries(summary.ignored)
+    .map(([reason, n]) => `  ${n} ignored: ${reason}\n`)
+    .join('');
+  const counts =
+    `${summary.accepted} signals stored, ${summary.duplicates} duplicates, ${summary.rejected} rejected` +
+    `${summary.rejectsFile ? ` (see ${summary.rejectsFile})` : ''}`;
+  if (summary.stoppedAfterLine !== undefined) {
+    process.stdout.write(`interrupted: ${counts}\nTo resume, run the same command again.\n${ignored}`);
+    return IMPORT_EXIT.interrupted;
+  }
+  process.stdout.write(`${summary.rows} signals in ${summary.seconds}s: ${counts}\n${ignored}`);
+  return summary.rejected > 0 ? IMPORT_EXIT.someRejected : IMPORT_EXIT.ok;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -200,6 +306,9 @@ async function main(argv: string[]): Promise<number> {
     case 'import': {
       const file = rest[0];
       if (!file) throw new UsageError('import needs a file: churnguard import <file>');
+      if (values.mapping !== undefined && !values.out && isCrmMapping(values.mapping)) {
+        return syncCommand(values, [file], undefined);
+      }
       if (values.mapping !== undefined) {
         if (!values.out) throw new UsageError('import --mapping needs --out <dir> for the files it writes');
         const { importTable } = await import('./commands/import-table.ts');
@@ -249,6 +358,14 @@ async function main(argv: string[]): Promise<number> {
       }
       process.stdout.write(`${summary.rows} ${summary.kind} rows in ${summary.seconds}s: ${counts}\n`);
       return summary.rejected > 0 ? IMPORT_EXIT.someRejected : IMPORT_EXIT.ok;
+    }
+    case 'sync': {
+      const [vendor] = rest;
+      if (vendor !== 'hubspot' && vendor !== 'posthog')
+        throw new UsageError('sync needs a source: churnguard sync hubspot|posthog --from <export>');
+      if (!values.from?.length) throw new UsageError(`sync ${vendor} needs --from <export folder or files>`);
+      if (vendor === 'posthog') return syncPosthogCommand(values, values.from);
+      return syncCommand(values, values.from, 'hubspot');
     }
     case 'account': {
       const id = rest[0];

@@ -58,6 +58,18 @@ const contract = z
     message: 'must be after contract.startDate',
   });
 
+/** Vendor records that stand for this account, and the lookup each becomes (docs/connectors.md). */
+export const EXTERNAL_ID_KINDS = ['hubspot_deal'] as const;
+
+const externalIds = z
+  .array(
+    z.strictObject({
+      kind: z.enum(EXTERNAL_ID_KINDS, { error: `must be one of: ${EXTERNAL_ID_KINDS.join(', ')}` }),
+      id: entityId,
+    }),
+  )
+  .max(200);
+
 export const accountSchema = z.strictObject({
   id: entityId,
   name: wellFormedText.min(1).max(200),
@@ -71,6 +83,11 @@ export const accountSchema = z.strictObject({
   manager: person.optional(),
   contacts: contactList,
   contract,
+  /**
+   * Vendor records of this account (a HubSpot renewal deal), so that a webhook naming only the record finds the
+   * account. Learned as lookups on upsert; a later webhook with newer evidence (an association) moves them.
+   */
+  externalIds: externalIds.optional(),
 });
 
 export type AccountInput = z.infer<typeof accountSchema>;

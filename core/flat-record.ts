@@ -53,7 +53,7 @@ export function unflatten(row: Record<string, string>, rules: FlatRecordRules): 
 
 export const ACCOUNT_CSV_RULES: FlatRecordRules = {
   numeric: new Set(['arr', 'contract.arr']),
-  json: new Set(['contacts']),
+  json: new Set(['contacts', 'externalIds']),
 };
 
 export const SIGNAL_CSV_RULES: FlatRecordRules = {

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
       `             (${stack.apiKeySource})`,
       `  DynamoDB   ${stack.dynamoEndpoint}  (data kept in ${stack.dataDir})`,
       `  Inbox      ${stack.inboxUrl}  (SES local: all mail stays on this machine)`,
-      `  Webhooks   ${stack.apiUrl}/v1/webhooks/{segment,stripe,zendesk,survey}`,
+      `  Webhooks   ${stack.apiUrl}/v1/webhooks/{segment,stripe,zendesk,survey,hubspot,posthog,salesforce}`,
       `             (secrets: ${stack.webhookSecretsSource})`,
       `  Workflows  timers dispatched every ${process.env.CHURNGUARD_DISPATCH_SECONDS ?? 60} s (CHURNGUARD_DISPATCH_SECONDS; 0 = off)`,
       `  Config     ${config ? `${configFileFrom()} over the built-in default (${CONFIG_ENV})` : `the built-in default (set ${CONFIG_ENV} to a file of overrides)`}`,

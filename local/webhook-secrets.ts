@@ -21,6 +21,16 @@ function generated(): WebhookSecrets {
   return secrets;
 }
 
+/** The file's map: one secret per name, a list for a name holding several. */
+function fileMap(secrets: WebhookSecrets): Record<string, string | string[]> {
+  return Object.fromEntries(
+    WEBHOOK_SECRET_NAMES.map((name) => {
+      const list = secrets[name];
+      return [name, list.length === 1 ? (list[0] as string) : list];
+    }),
+  );
+}
+
 /**
  * The local stack's webhook secrets: CHURNGUARD_WEBHOOK_SECRET_<NAME> where set, else <home>/webhook-secrets.json,
  * generated once (mode 0600) so that signed test requests keep working across restarts. Without a home (tests,
@@ -41,10 +51,19 @@ export function localWebhookSecrets(
     } catch (error) {
       throw new Error(`${file} is not JSON (${String(error)}); fix or delete it to generate new secrets`);
     }
-    return { secrets: overlay(secretsFrom(map, file), fromEnv), source: `${file}${envNote}` };
+    const stored = secretsFrom(map, file);
+    // A file written before a source existed lacks its name: that name gets a generated secret, added to the file.
+    const missing = WEBHOOK_SECRET_NAMES.filter((name) => stored[name].length === 0);
+    if (missing.length === 0) return { secrets: overlay(stored, fromEnv), source: `${file}${envNote}` };
+    const fresh = generated();
+    for (const name of missing) stored[name] = fresh[name];
+    writeFileSync(file, `${JSON.stringify(fileMap(stored), null, 2)}\n`, { mode: 0o600 });
+    return {
+      secrets: overlay(stored, fromEnv),
+      source: `${file} (added ${missing.join(', ')})${envNote}`,
+    };
   }
   const secrets = generated();
-  const map = Object.fromEntries(WEBHOOK_SECRET_NAMES.map((name) => [name, secrets[name][0]]));
-  writeFileSync(file, `${JSON.stringify(map, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(file, `${JSON.stringify(fileMap(secrets), null, 2)}\n`, { mode: 0o600 });
   return { secrets: overlay(secrets, fromEnv), source: `${file} (generated)${envNote}` };
 }

@@ -1,6 +1,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { type Account, type AccountInput, accountSchema } from '#core/accounts';
+import type { LookupLink } from '#core/connectors/links';
 import { changeEvent } from '#core/renewals/contract-history';
 import { batchGet, batchPut } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
@@ -8,7 +9,7 @@ import { recordContractEvents } from './contract-history-store.ts';
 import { markDirtyInBulk } from './dirty-store.ts';
 import { isConditionalCheckFailed } from './errors.ts';
 import { keys } from './keys.ts';
-import { normaliseEmail, syncContactEmails } from './lookup-store.ts';
+import { normaliseEmail, putLinks, syncContactEmails } from './lookup-store.ts';
 import { mapLimit } from './parallel.ts';
 import { parseItem } from './parse-item.ts';
 import { registerAccounts } from './portfolio-store.ts';
@@ -28,6 +29,7 @@ const PROFILE_FIELDS = [
   'manager',
   'contacts',
   'contract',
+  'externalIds',
 ] as const;
 
 const profileItem = z.looseObject({ id: z.string(), createdAt: z.string().optional() });
@@ -228,6 +230,7 @@ export async function upsertAccounts(
   await mapLimit([...gone], PROFILES_IN_FLIGHT, ([accountId, emails]) =>
     forgetLookupEmails(db, accountId, emails),
   );
+  await putLinks(db, externalIdLinks(accounts, now));
   await recordContractEvents(db, contractEvents(accounts, written, now));
   await markDirtyInBulk(
     db,
@@ -235,6 +238,22 @@ export async function upsertAccounts(
     now,
   );
   return written.map((w) => w.outcome);
+}
+
+/**
+ * The lookups an upsert's external ids teach, dated now: newer than what an earlier upsert or webhook taught, so
+ * the last word on a record's account wins.
+ */
+function externalIdLinks(accounts: readonly AccountInput[], now: Date): LookupLink[] {
+  return accounts.flatMap((account) =>
+    (account.externalIds ?? []).map((ref) => ({
+      kind: ref.kind,
+      key: ref.id,
+      accountId: account.id,
+      at: now.toISOString(),
+      sourceRef: `account:${account.id}`,
+    })),
+  );
 }
 
 /** A stored profile: the account as validated on the way in, with when it was created and last changed. */

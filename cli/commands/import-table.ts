@@ -13,7 +13,8 @@ export interface TableImportOptions {
   outDir: string;
 }
 
-const readText = (file: string, what: string) => {
+/** A file's text; an unreadable one is an ImportFileError naming it and why. */
+export const readText = (file: string, what: string) => {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {

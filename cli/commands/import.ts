@@ -204,18 +204,38 @@ function laneOf(record: unknown, lanes: number): number {
  * already stored.
  */
 export async function importFile(target: ApiTarget, options: ImportOptions): Promise<ImportSummary> {
-  const started = Date.now();
   const kind = await checkFile(options.file, options.kind);
-  const records = readRecords(options.file, kind);
+  const total = (await countLines(options.file)) - (formatOf(options.file) === 'csv' ? 1 : 0);
+  return importRows(target, {
+    ...options,
+    kind,
+    rows: readRecords(options.file, kind),
+    total: formatOf(options.file) === 'json' ? undefined : Math.max(total, 0),
+    rejectsFile: options.rejectsFile ?? `${options.file}.rejects.jsonl`,
+  });
+}
+
+export interface ImportRowsOptions extends Omit<ImportOptions, 'file' | 'kind'> {
+  kind: RecordKind;
+  rows: AsyncIterable<FileRow> | Iterable<FileRow>;
+  /** Rows expected, for the progress line; undefined when unknown. */
+  total?: number;
+  rejectsFile: string;
+  /** Rejections found before sending (a CRM export's rows that make no account), written to the rejects first. */
+  rejectedBefore?: readonly object[];
+}
+
+/**
+ * Sends records (read from a file, or made from a CRM export by `churnguard sync`) to the API in batches, as
+ * importFile describes: lanes of accounts, pacing, splitting refused batches, rejects with reasons, Ctrl-C.
+ */
+export async function importRows(target: ApiTarget, options: ImportRowsOptions): Promise<ImportSummary> {
+  const started = Date.now();
+  const { kind, rows: records, rejectsFile } = options;
   const limit = kind === 'accounts' ? MAX_ACCOUNTS_PER_REQUEST : MAX_SIGNALS_PER_REQUEST;
   const batchSize = Math.min(options.batchSize ?? limit, limit);
   const lanes = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
-  const rejectsFile = options.rejectsFile ?? `${options.file}.rejects.jsonl`;
-  const total = (await countLines(options.file)) - (formatOf(options.file) === 'csv' ? 1 : 0);
-  const progress = new Progress(
-    `importing ${kind}`,
-    formatOf(options.file) === 'json' ? undefined : Math.max(total, 0),
-  );
+  const progress = new Progress(`importing ${kind}`, options.total);
   const summary: ImportSummary = { kind, rows: 0, accepted: 0, duplicates: 0, rejected: 0, seconds: 0 };
   let rejects: WriteStream | undefined;
   const writeReject = (entry: object) => {
@@ -228,6 +248,7 @@ export async function importFile(target: ApiTarget, options: ImportOptions): Pro
       summary.rows,
       `accepted ${summary.accepted} duplicates ${summary.duplicates} rejected ${summary.rejected}`,
     );
+  for (const entry of options.rejectedBefore ?? []) writeReject(entry);
 
   const pacer = new Pacer(lanes);
   let failingRows = 0;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { entityId } from '#core/ids';
-import type { AccountPatch } from './shared.ts';
+import { type AccountPatch, CONTRACT_SOURCES } from './shared.ts';
 
 /**
  * Contract data from billing, kept per vendor object (`sourceRef`, e.g. one Stripe subscription) and combined
@@ -15,7 +15,7 @@ const isoDate = z.iso.date();
 /** One vendor object's contract as last applied; `eventId` + `observedAt` say which delivery it came from. */
 export const billingSourceSchema = z.object({
   sourceRef: z.string().min(1),
-  source: z.literal('stripe'),
+  source: z.enum(CONTRACT_SOURCES),
   eventId: z.string().min(1),
   observedAt: z.iso.datetime({ offset: true }),
   status: z.string(),
@@ -29,7 +29,7 @@ export type BillingSource = z.infer<typeof billingSourceSchema>;
 
 /** A contract patch whose account is not known yet, as parked in the store and read back. */
 export const unboundPatchSchema = z.object({
-  source: z.literal('stripe'),
+  source: z.enum(CONTRACT_SOURCES),
   sourceRef: z.string().min(1),
   eventId: z.string().min(1),
   observedAt: z.iso.datetime({ offset: true }),

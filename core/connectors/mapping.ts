@@ -85,11 +85,72 @@ const surveyMapping = z.strictObject({
     .prefault({}),
 });
 
+const propertyName = z.string().min(1).max(256);
+
+const hubspotMapping = z.strictObject({
+  /**
+   * The URL HubSpot posts to, exactly as entered in the app's webhook settings: signature v3 signs it. Unset: the
+   * URL the request arrived at (`https://<Host><path>?<query>`), which is right behind API Gateway's own domain.
+   */
+  webhookUrl: z.url().optional(),
+  /** HubSpot company id -> account id; other companies are accounts of their own id (`companyIdIsAccountId`). */
+  companies: accountMap,
+  companyIdIsAccountId: z.boolean().default(true),
+  /** Deal properties read as the contract (internal names; `closedate` is the close date of a renewal deal). */
+  deals: z
+    .strictObject({
+      renewalDate: propertyName.default('closedate'),
+      amount: propertyName.default('amount'),
+      currency: propertyName.default('deal_currency_code'),
+    })
+    .prefault({}),
+});
+
+const posthogRule = z.strictObject({
+  type: z.enum(['login', 'feature_used', 'activity'], { error: 'must be login, feature_used or activity' }),
+  /** attributes.feature for feature_used: this event property, else the event name. */
+  featureProperty: z.string().min(1).max(256).optional(),
+});
+
+const posthogMapping = z.strictObject({
+  /** The group type whose key is the account id (group analytics; `company` in PostHog's docs). */
+  groupType: z.string().min(1).max(64).default('company'),
+  /** Event name -> signal. */
+  events: z
+    .record(z.string().min(1).max(256), posthogRule)
+    .prefault({ user_logged_in: { type: 'login' }, $pageview: { type: 'activity' } }),
+  /** What an event with no rule becomes. */
+  unmapped: z.enum(['activity', 'ignore']).default('ignore'),
+});
+
+const salesforceMapping = z.strictObject({
+  /** The org ids (15 or 18 characters) whose outbound messages are accepted; empty: none is. */
+  organizationIds: z
+    .array(z.string().regex(/^00D[0-9A-Za-z]{12}([0-9A-Za-z]{3})?$/, 'must be a Salesforce org id (00D...)'))
+    .prefault([]),
+  /** Salesforce Account Id -> account id; other accounts are accounts of their own Id (`accountIdIsAccountId`). */
+  accounts: accountMap,
+  accountIdIsAccountId: z.boolean().default(true),
+  /** Opportunity fields read as the contract. */
+  opportunities: z
+    .strictObject({
+      renewalDate: propertyName.default('CloseDate'),
+      amount: propertyName.default('Amount'),
+      currency: propertyName.default('CurrencyIsoCode'),
+      /** Only opportunities of these types are renewals; empty: every opportunity is. */
+      types: z.array(z.string().min(1)).prefault(['Renewal', 'Existing Customer - Renewal']),
+    })
+    .prefault({}),
+});
+
 export const connectorMappingSchema = z.strictObject({
   segment: segmentMapping.prefault({}),
   stripe: stripeMapping.prefault({}),
   zendesk: zendeskMapping.prefault({}),
   survey: surveyMapping.prefault({}),
+  hubspot: hubspotMapping.prefault({}),
+  posthog: posthogMapping.prefault({}),
+  salesforce: salesforceMapping.prefault({}),
 });
 
 export type ConnectorMapping = z.infer<typeof connectorMappingSchema>;
@@ -98,5 +159,8 @@ export type SegmentMapping = ConnectorMapping['segment'];
 export type StripeMapping = ConnectorMapping['stripe'];
 export type ZendeskMapping = ConnectorMapping['zendesk'];
 export type SurveyMapping = ConnectorMapping['survey'];
+export type HubspotMapping = ConnectorMapping['hubspot'];
+export type PosthogMapping = ConnectorMapping['posthog'];
+export type SalesforceMapping = ConnectorMapping['salesforce'];
 
 export const defaultConnectorMapping: ConnectorMapping = connectorMappingSchema.parse({});

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { entityId } from '#core/ids';
 import { type SignalInput, signalSchema } from '#core/signals';
 import { type FieldError, fieldErrors } from '#core/validation';
+import type { LookupLink } from './links.ts';
 
 /** A signal whose account is not known yet. */
 export type UnboundSignal = Omit<SignalInput, 'accountId'>;
@@ -13,12 +14,17 @@ export type LookupKind =
   | 'stripe_customer'
   | 'zendesk_organization'
   | 'zendesk_ticket'
+  | 'hubspot_deal'
   | 'contact_email';
 
 export interface AccountLookup {
   kind: LookupKind;
   key: string;
 }
+
+/** Where contract data comes from: billing (Stripe) or the CRM (HubSpot deals, Salesforce opportunities). */
+export const CONTRACT_SOURCES = ['stripe', 'hubspot', 'salesforce'] as const;
+export type ContractSource = (typeof CONTRACT_SOURCES)[number];
 
 /**
  * Contract data from billing. One patch describes one vendor object (`sourceRef`, e.g. a Stripe subscription):
@@ -28,7 +34,7 @@ export interface AccountLookup {
  */
 export interface AccountPatch {
   accountId: string;
-  source: 'stripe';
+  source: ContractSource;
   sourceRef: string;
   /** The vendor event that carried this state: replays carry the same id. */
   eventId: string;
@@ -76,6 +82,8 @@ export interface ConnectorResult {
   needsAccount: Pending[];
   accountPatches: AccountPatch[];
   userLinks: UserLink[];
+  /** Vendor identity -> account links the body states outright (HubSpot deal-to-company associations). */
+  links?: LookupLink[];
   ignored: Ignored[];
   rejected?: { reason: string; errors: FieldError[] };
 }

@@ -1,6 +1,7 @@
 import { useCaseDeps } from '#usecases/account-view';
 import {
   HttpError,
+  type HttpEvent,
   header,
   httpHandler,
   json,
@@ -14,6 +15,13 @@ import type { Deps } from '../shared/runtime.ts';
 import { deliveryFor, isWebhookSource, WEBHOOK_SOURCES } from './connectors.ts';
 import { receiveWebhook } from './receive.ts';
 import { type WebhookSettings, webhookSettingsFromEnv } from './settings.ts';
+
+/** The URL a request arrived at, as the vendor wrote it: https, the Host it named, the path and the query. */
+function requestUrl(event: HttpEvent): string {
+  const host = header(event, 'host') ?? event.requestContext.domainName;
+  const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
+  return `https://${host}${event.rawPath}${query}`;
+}
 
 /**
  * POST /v1/webhooks/{source}: each vendor authenticates with its own signature over the raw body, not the API key.
@@ -36,7 +44,15 @@ export function createWebhooksHandler(
         throw new HttpError(413, `body is ${body.length} bytes; the limit is ${MAX_BODY_BYTES} bytes`);
       }
       const now = deps.clock.now();
-      const delivery = deliveryFor(source, { body, header: (name) => header(event, name), now });
+      const delivery = deliveryFor(source, {
+        method: event.requestContext.http.method,
+        url: settings.mapping.hubspot.webhookUrl ?? requestUrl(event),
+        body,
+        header: (name) => header(event, name),
+        query: (name) => event.queryStringParameters?.[name],
+        now,
+        mapping: settings.mapping,
+      });
 
       let secrets = await settings.secrets.get();
       if (secrets[delivery.secret].length === 0) secrets = await settings.secrets.refresh();
@@ -58,7 +74,9 @@ export function createWebhooksHandler(
         throw new HttpError(401, `signature refused: ${verdict.reason}`);
       }
 
-      const parsed = parseJson(body.toString('utf8'), 'body is empty; send the JSON the vendor signed');
+      const text = body.toString('utf8');
+      const parsed =
+        delivery.format === 'text' ? text : parseJson(text, 'body is empty; send the JSON the vendor signed');
       requireWellFormed(parsed);
       const result = delivery.map(parsed, settings.mapping);
       if (result.rejected) throw new HttpError(400, result.rejected.reason, result.rejected.errors);
@@ -74,6 +92,10 @@ export function createWebhooksHandler(
         contracts: outcome.contracts,
         links: outcome.links,
       });
+      if (delivery.acknowledge) {
+        const { contentType, body: ack } = delivery.acknowledge;
+        return { statusCode: 200, headers: { 'content-type': contentType }, body: ack };
+      }
       return json(200, outcome);
     },
     { auth: 'signature' },

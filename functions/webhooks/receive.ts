@@ -55,7 +55,10 @@ export interface WebhookOutcome {
     /** Records parked by earlier deliveries and released by a link this one taught. */
     released: number;
   };
-  /** Stripe contract patches applied, and those not newer than the one already applied (replays, late ones). */
+  /**
+   * Contract patches (Stripe subscriptions, HubSpot deals, Salesforce opportunities) applied, and those not newer
+   * than the one already applied (replays, late ones).
+   */
   contracts: { applied: number; unchanged: number };
   /** Vendor identity -> account links this delivery stored or moved. */
   links: number;
@@ -140,12 +143,13 @@ function learnedBeforeBinding(source: WebhookSource, body: unknown, result: Conn
     const link = stripeCustomerLink(body, { signals: result.signals, accountPatches: result.accountPatches });
     return link ? [link] : [];
   }
-  return [];
+  return result.links ?? [];
 }
 
 /**
  * Stores what one verified, mapped webhook delivery says, exactly once:
- * 1. links the body teaches outright (Segment group calls, Stripe customers named by metadata);
+ * 1. links the body teaches outright (Segment group calls, Stripe customers named by metadata, HubSpot
+ *    deal-to-company associations);
  * 2. pending records bound through the stored lookups, the rest parked for later;
  * 3. links taught by the bound records (Zendesk tickets and organizations);
  * 4. records parked earlier under any identity linked now are released;

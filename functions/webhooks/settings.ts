@@ -14,7 +14,16 @@ import { describeError } from '#core/connectors/shared';
  * The mapping is `CHURNGUARD_CONNECTORS` (JSON, see docs/connectors.md), else the defaults.
  */
 
-export const WEBHOOK_SECRET_NAMES = ['segment', 'stripe', 'zendesk', 'survey', 'typeform'] as const;
+export const WEBHOOK_SECRET_NAMES = [
+  'segment',
+  'stripe',
+  'zendesk',
+  'survey',
+  'typeform',
+  'hubspot',
+  'posthog',
+  'salesforce',
+] as const;
 export type WebhookSecretName = (typeof WEBHOOK_SECRET_NAMES)[number];
 export type WebhookSecrets = Record<WebhookSecretName, string[]>;
 
@@ -44,11 +53,23 @@ export const webhookSecretsSchema = z.strictObject({
   zendesk: secretValue.optional(),
   survey: secretValue.optional(),
   typeform: secretValue.optional(),
+  hubspot: secretValue.optional(),
+  posthog: secretValue.optional(),
+  salesforce: secretValue.optional(),
 });
 export type WebhookSecretsInput = z.input<typeof webhookSecretsSchema>;
 
 export function emptySecrets(): WebhookSecrets {
-  return { segment: [], stripe: [], zendesk: [], survey: [], typeform: [] };
+  return {
+    segment: [],
+    stripe: [],
+    zendesk: [],
+    survey: [],
+    typeform: [],
+    hubspot: [],
+    posthog: [],
+    salesforce: [],
+  };
 }
 
 /** A secret that is present but unusable: retrying will not help. */

@@ -33,7 +33,7 @@ import { unsubscribeSecret } from '#store/unsubscribe-secret-store';
 import { createTestDb, silentLogger } from '../support/db.ts';
 import { account } from '../support/fixtures.ts';
 import { httpEvent } from '../support/http.ts';
-import { fixtureText, sign, webhookClient, webhookDeps } from '../support/webhooks.ts';
+import { fixtureText, HUBSPOT_URL, sign, webhookClient, webhookDeps } from '../support/webhooks.ts';
 import {
   ACCOUNT,
   type AwsCall,
@@ -180,7 +180,14 @@ describe('the calls each function makes are allowed by its own role', () => {
     const upserted = await accounts(
       httpEvent('POST /v1/accounts', {
         headers: auth,
-        body: JSON.stringify({ accounts: [acme, account('initech'), account('globex')] }),
+        body: JSON.stringify({
+          accounts: [
+            acme,
+            account('initech'),
+            // A HubSpot deal of globex's, learned as a lookup on upsert.
+            { ...account('globex'), externalIds: [{ kind: 'hubspot_deal', id: '9001' }] },
+          ],
+        }),
       }),
     );
     expect(upserted.statusCode).toBe(200);
@@ -274,11 +281,31 @@ describe('the calls each function makes are allowed by its own role', () => {
     } as never);
 
     // Vendor webhooks: a Stripe contract change for a known account, a Segment call for an unknown user.
-    const post = webhookClient(webhookDeps(dbOf('webhooks'), {}, clock));
+    const post = webhookClient(
+      webhookDeps(dbOf('webhooks'), { hubspot: { webhookUrl: HUBSPOT_URL } }, clock),
+    );
     const stripe = fixtureText('stripe-subscription-updated.json');
     expect((await post('stripe', stripe, sign.stripe(stripe, clock.now()))).status).toBe(200);
     const segment = fixtureText('segment-track.json');
     expect((await post('segment', segment, sign.segment(segment))).status).toBeLessThan(300);
+    // A HubSpot deal's new close date (the deal found through its lookup), and a PostHog event for acme.
+    const hubspot = JSON.stringify([
+      {
+        eventId: 1,
+        subscriptionType: 'deal.propertyChange',
+        occurredAt: clock.now().getTime(),
+        objectId: 9001,
+        propertyName: 'closedate',
+        propertyValue: '2027-05-31',
+      },
+    ]);
+    const hubspotAnswer = await post('hubspot', hubspot, sign.hubspot(hubspot, clock.now()));
+    expect(hubspotAnswer.outcome().contracts.applied).toBe(1);
+    const posthog = JSON.stringify({
+      event: { uuid: 'ph-1', event: 'user_logged_in', distinct_id: 'u1', timestamp: at },
+      groups: { company: { id: 'acme' } },
+    });
+    expect((await post('posthog', posthog, sign.posthog())).outcome().accepted).toBe(1);
 
     // SES feedback.
     await createSesEventsHandler(deps('sesEvents'))({

@@ -19,7 +19,7 @@ import { createTestDb, dumpTable } from '../support/db.ts';
 import { account } from '../support/fixtures.ts';
 import { httpEvent } from '../support/http.ts';
 import { serveLocally } from '../support/local-api.ts';
-import { NOW, sign, webhookDeps } from '../support/webhooks.ts';
+import { NOW, SECRETS, sign, webhookDeps } from '../support/webhooks.ts';
 
 /**
  * Hostile input at every entry: each API route, the signal queue and the file importer, fed by fast-check with
@@ -59,11 +59,14 @@ beforeAll(async () => {
     if (WRITES.has(command.constructor.name)) writes++;
     return send(command);
   }) as Db['doc']['send'];
-  deps = webhookDeps({ ...db, doc: counting });
+  deps = webhookDeps({ ...db, doc: counting }, { salesforce: { organizationIds: [SALESFORCE_ORG] } });
   for (const [name, factory] of Object.entries(API_FUNCTIONS)) handlers.set(name, factory(deps));
 });
 
 // ---- arbitraries ----
+
+const SALESFORCE_ORG = '00D5e000000AbCdEAK';
+const xmlText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /** Text senders get wrong: any code point (lone surrogates too), key separators, control characters, length. */
 const hostileText = fc.oneof(
@@ -191,6 +194,58 @@ const bodies: Record<string, fc.Arbitrary<string>> = {
         properties: fc.dictionary(hostileText, hostileValue, { maxKeys: 3 }),
       })
       .map((b) => JSON.stringify(b)),
+    // HubSpot's array of thin events
+    fc
+      .array(
+        fc.record({
+          eventId: fc.oneof({ arbitrary: fc.nat(), weight: 4 }, hostileText),
+          subscriptionType: fc.constantFrom(
+            'deal.propertyChange',
+            'deal.associationChange',
+            'company.creation',
+          ),
+          occurredAt: fc.oneof({ arbitrary: fc.constant(NOW.getTime()), weight: 4 }, fc.integer()),
+          objectId: fc.oneof({ arbitrary: fc.nat(), weight: 4 }, hostileText),
+          propertyName: fc.constantFrom('closedate', 'amount', 'deal_currency_code', 'dealname'),
+          propertyValue: fc.oneof(hostileText, fc.constantFrom('1803859200000', '2027-01-01', '5000')),
+          associationType: fc.constantFrom('DEAL_TO_COMPANY', 'CONTACT_TO_COMPANY'),
+          fromObjectId: fc.oneof({ arbitrary: fc.nat(), weight: 4 }, hostileText),
+          toObjectId: fc.oneof({ arbitrary: fc.nat(), weight: 4 }, hostileText),
+        }),
+        { minLength: 1, maxLength: 3 },
+      )
+      .map((b) => JSON.stringify(b)),
+    // PostHog's webhook template
+    fc
+      .record({
+        uuid: hostileText,
+        event: fc.oneof(fc.constantFrom('user_logged_in', '$pageview'), hostileText),
+        distinct_id: hostileText,
+        timestamp: fc.constantFrom('2026-05-20T10:00:00Z', 'not a time', ''),
+        company: fc.oneof(fc.constantFrom('acme', 'ghost'), hostileText),
+      })
+      .map(({ company, ...event }) =>
+        JSON.stringify({ event: { ...event, properties: {} }, groups: { company: { id: company } } }),
+      ),
+    // A Salesforce outbound message
+    fc
+      .record({
+        id: fc.oneof({ arbitrary: fc.constant('0065e00000Q1r2sAAB'), weight: 4 }, hostileText),
+        account: fc.oneof(fc.constantFrom('acme', 'ghost'), hostileText),
+        close: fc.oneof({ arbitrary: fc.constant('2027-04-30'), weight: 4 }, hostileText),
+        amount: fc.oneof({ arbitrary: fc.constant('100.5'), weight: 4 }, hostileText),
+      })
+      .map(
+        (o) =>
+          `<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" ` +
+          `xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body>` +
+          `<notifications xmlns="http://soap.sforce.com/2005/09/outbound"><OrganizationId>${SALESFORCE_ORG}</OrganizationId>` +
+          `<Notification><Id>04l5e00000A1b2CAAR</Id><sObject xsi:type="sf:Opportunity" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">` +
+          `<sf:Id>${xmlText(o.id)}</sf:Id><sf:AccountId>${xmlText(o.account)}</sf:AccountId>` +
+          `<sf:Amount>${xmlText(o.amount)}</sf:Amount><sf:CloseDate>${xmlText(o.close)}</sf:CloseDate>` +
+          `<sf:Type>Renewal</sf:Type><sf:LastModifiedDate>2026-05-31T10:15:00.000Z</sf:LastModifiedDate>` +
+          `</sObject></Notification></notifications></soapenv:Body></soapenv:Envelope>`,
+      ),
   ),
 };
 
@@ -200,6 +255,11 @@ function signed(source: string, body: string): Record<string, string> {
   if (source === 'stripe') return sign.stripe(body);
   if (source === 'zendesk') return sign.zendesk(body);
   if (source === 'survey') return sign.survey(body);
+  // The test event's URL: https, API Gateway's domain, the route's path (tests/support/http.ts).
+  if (source === 'hubspot')
+    return sign.hubspot(body, NOW, SECRETS.hubspot, 'https://localhost/v1/webhooks/{source}');
+  if (source === 'posthog') return sign.posthog();
+  if (source === 'salesforce') return { 'X-Churnguard-Secret': SECRETS.salesforce };
   return {};
 }
 
@@ -207,7 +267,10 @@ function request(route: Route) {
   const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
   const parameter =
     route.path === '/v1/webhooks/{source}'
-      ? fc.oneof(fc.constantFrom('segment', 'stripe', 'zendesk', 'survey'), pathSegment)
+      ? fc.oneof(
+          fc.constantFrom('segment', 'stripe', 'zendesk', 'survey', 'hubspot', 'posthog', 'salesforce'),
+          pathSegment,
+        )
       : pathSegment;
   return fc
     .record({

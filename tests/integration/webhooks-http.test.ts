@@ -83,10 +83,11 @@ describe('POST /v1/webhooks/{source} over HTTP', () => {
   });
 
   it('answers 404 for a source it does not know', async () => {
-    const response = await fetch(`${base}/v1/webhooks/hubspot`, { method: 'POST', body: '{}' });
+    const response = await fetch(`${base}/v1/webhooks/pipedrive`, { method: 'POST', body: '{}' });
     expect(response.status).toBe(404);
     expect(await message(response)).toEqual({
-      message: 'no webhook source "hubspot"; use one of: segment, stripe, zendesk, survey',
+      message:
+        'no webhook source "pipedrive"; use one of: segment, stripe, zendesk, survey, hubspot, posthog, salesforce',
     });
   });
 

@@ -25,7 +25,13 @@ export const SECRETS = {
   zendesk: 'zendesk_signing_secret_for_tests',
   survey: 'survey_secret_for_tests',
   typeform: 'typeform_secret_for_tests',
+  hubspot: 'hubspot_client_secret_for_tests',
+  posthog: 'posthog_secret_for_tests',
+  salesforce: 'salesforce_secret_for_tests',
 } as const;
+
+/** The URL HubSpot is told to post to in tests (signature v3 signs it); set as the mapping's webhookUrl. */
+export const HUBSPOT_URL = 'https://hooks.example/v1/webhooks/hubspot';
 
 export function webhookDeps(
   db: Db,
@@ -67,6 +73,17 @@ export const sign = {
   survey: (body: string, secret: string = SECRETS.survey) => ({
     'X-Churnguard-Signature': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
   }),
+  /** HubSpot v3: base64(HMAC-SHA256(client secret, method + URI + body + timestamp)), timestamp in Unix ms. */
+  hubspot: (body: string, at: Date = NOW, secret: string = SECRETS.hubspot, url: string = HUBSPOT_URL) => {
+    const timestamp = String(at.getTime());
+    return {
+      'X-HubSpot-Signature-v3': createHmac('sha256', secret)
+        .update(`POST${url}${body}${timestamp}`)
+        .digest('base64'),
+      'X-HubSpot-Request-Timestamp': timestamp,
+    };
+  },
+  posthog: (secret: string = SECRETS.posthog) => ({ 'X-Churnguard-Secret': secret }),
   typeform: (body: string, secret: string = SECRETS.typeform) => ({
     'Typeform-Signature': `sha256=${createHmac('sha256', secret).update(body).digest('base64')}`,
   }),

@@ -14,6 +14,27 @@ describe('connector mapping config', () => {
       stripe: { metadataKey: 'churnguard_account_id', customers: {} },
       zendesk: { organizations: {}, externalIdIsAccountId: true, satisfaction: { good: 5, bad: 1 } },
       survey: { typeform: { accountHiddenField: 'account_id', emailHiddenField: 'email', forms: {} } },
+      hubspot: {
+        companies: {},
+        companyIdIsAccountId: true,
+        deals: { renewalDate: 'closedate', amount: 'amount', currency: 'deal_currency_code' },
+      },
+      posthog: {
+        groupType: 'company',
+        events: { user_logged_in: { type: 'login' }, $pageview: { type: 'activity' } },
+        unmapped: 'ignore',
+      },
+      salesforce: {
+        organizationIds: [],
+        accounts: {},
+        accountIdIsAccountId: true,
+        opportunities: {
+          renewalDate: 'CloseDate',
+          amount: 'Amount',
+          currency: 'CurrencyIsoCode',
+          types: ['Renewal', 'Existing Customer - Renewal'],
+        },
+      },
     });
   });
 
@@ -27,7 +48,10 @@ describe('connector mapping config', () => {
       segment: { track: { 'Report Created': { type: 'report' } }, account: { from: 'trait' } },
       stripe: { customers: { cus_1: 'has space' } },
       zendesk: { satisfaction: { good: 7 } },
-      hubspot: {},
+      hubspot: { webhookUrl: 'not a url' },
+      posthog: { events: { signup: { type: 'nps' } } },
+      salesforce: { organizationIds: ['001000000000001'] },
+      pipedrive: {},
     });
     expect(parsed.success).toBe(false);
     const paths = parsed.success ? [] : fieldErrors(parsed.error).map((e) => e.path);
@@ -38,6 +62,9 @@ describe('connector mapping config', () => {
         'segment.track.Report Created.type',
         'stripe.customers.cus_1',
         'zendesk.satisfaction.good',
+        'hubspot.webhookUrl',
+        'posthog.events.signup.type',
+        'salesforce.organizationIds[0]',
       ].sort(),
     );
   });

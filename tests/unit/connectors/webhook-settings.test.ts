@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -180,5 +180,30 @@ describe('the local stack secrets file', () => {
     const again = localWebhookSecrets(home, { CHURNGUARD_WEBHOOK_SECRET_STRIPE: 'whsec_from_stripe_cli' });
     expect(again.secrets).toEqual({ ...first.secrets, stripe: ['whsec_from_stripe_cli'] });
     expect(again.source).toBe(`${file}, overridden by CHURNGUARD_WEBHOOK_SECRET_*`);
+  });
+
+  it('adds a secret for each source a file written before it existed lacks, keeping the others', () => {
+    const home = mkdtempSync(join(tmpdir(), 'churnguard-secrets-'));
+    const file = join(home, 'webhook-secrets.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        segment: 's',
+        stripe: ['whsec_a', 'whsec_b'],
+        zendesk: 'z',
+        survey: 'v',
+        typeform: 't',
+      }),
+    );
+    const read = localWebhookSecrets(home, {});
+    expect(read.source).toBe(`${file} (added hubspot, posthog, salesforce)`);
+    expect(read.secrets).toMatchObject({ segment: ['s'], stripe: ['whsec_a', 'whsec_b'], typeform: ['t'] });
+    expect(read.secrets.hubspot[0]).toMatch(/^local_/);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      stripe: ['whsec_a', 'whsec_b'],
+      hubspot: read.secrets.hubspot[0],
+      salesforce: read.secrets.salesforce[0],
+    });
+    expect(localWebhookSecrets(home, {})).toEqual({ secrets: read.secrets, source: file });
   });
 });

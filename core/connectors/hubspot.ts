@@ -1,0 +1,269 @@
+import { z } from 'zod';
+import { crmAmount, crmCurrency, crmDate } from './crm-values.ts';
+import { anyEqual, hmac, refused, type Secrets, secretList, type Verification, verified } from './crypto.ts';
+import type { LookupLink } from './links.ts';
+import type { ConnectorMapping, HubspotMapping } from './mapping.ts';
+import {
+  type AccountResolution,
+  accountRef,
+  type ConnectorResult,
+  emitPatch,
+  emptyResult,
+  rejectedResult,
+  scalarText,
+  type UnboundPatch,
+} from './shared.ts';
+
+/**
+ * HubSpot -> contracts. A HubSpot app's webhook subscriptions (Webhooks API) post a JSON array of up to 100 thin
+ * events, each naming one object and, for a property change, one property and its new value
+ * (developers.hubspot.com/docs/api/webhooks, "Webhook payloads"). What churnguard reads from them:
+ *
+ * - `deal.propertyChange` of the mapping's renewal date, amount or currency property: a contract patch of the deal
+ *   (`hubspot:deal:<id>:renewal` holds its renewal date, `hubspot:deal:<id>:amount` its amount and currency, so
+ *   two properties changed in one edit, delivered with the same `occurredAt`, both apply);
+ * - `deal.associationChange` DEAL_TO_COMPANY: the deal's account (its company's), remembered as a `hubspot_deal`
+ *   lookup; deal patches wait (parked) until the deal's account is known, from this or from `churnguard sync
+ *   hubspot`, which loads companies, deals and contacts from an export.
+ * Everything else (company and contact events, other properties, deletions) is ignored with the reason.
+ */
+
+/** HubSpot: "Reject the request if the timestamp is older than 5 minutes." */
+export const HUBSPOT_MAX_AGE_SECONDS = 300;
+
+/**
+ * Characters HubSpot's v3 instructions say to decode in the request URI before signing
+ * (developers.hubspot.com/docs/api/webhooks/validating-requests, "Validate the v3 request signature").
+ */
+const DECODED: Record<string, string> = {
+  '%3A': ':',
+  '%2F': '/',
+  '%3F': '?',
+  '%40': '@',
+  '%21': '!',
+  '%24': '$',
+  '%27': "'",
+  '%28': '(',
+  '%29': ')',
+  '%2A': '*',
+  '%2C': ',',
+  '%3B': ';',
+};
+
+export function hubspotSignedUri(uri: string): string {
+  return uri.replace(
+    /%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi,
+    (code) => DECODED[code.toUpperCase()] ?? code,
+  );
+}
+
+export interface HubspotRequest {
+  method: string;
+  /** The full URL HubSpot posted to (scheme, host, path and query). */
+  uri: string;
+  rawBody: string | Uint8Array;
+  signature: string | undefined;
+  timestamp: string | undefined;
+}
+
+/**
+ * Verifies `X-HubSpot-Signature-v3` = base64(HMAC-SHA256(app client secret, method + URI + body + timestamp)),
+ * with the timestamp (Unix milliseconds) from `X-HubSpot-Request-Timestamp`, refused when older than 5 minutes
+ * (or more than 5 minutes ahead: a clock that far off is not HubSpot's).
+ */
+export function verifyHubspotSignature(
+  request: HubspotRequest,
+  secrets: Secrets,
+  now: Date,
+  maxAgeSeconds = HUBSPOT_MAX_AGE_SECONDS,
+): Verification {
+  const keys = secretList(secrets);
+  if (keys.length === 0) return refused('no HubSpot client secret is configured');
+  const signature = request.signature?.trim();
+  const timestamp = request.timestamp?.trim();
+  if (!signature) return refused('missing X-HubSpot-Signature-v3 header');
+  if (!timestamp) return refused('missing X-HubSpot-Request-Timestamp header');
+  const uri = hubspotSignedUri(request.uri);
+  const expected = keys.map((key) =>
+    hmac('sha256', key, `${request.method.toUpperCase()}${uri}`, request.rawBody, timestamp).toString(
+      'base64',
+    ),
+  );
+  if (!anyEqual([signature], expected)) return refused('signature does not match');
+  const at = /^\d{1,15}$/.test(timestamp) ? Number(timestamp) : Number.NaN;
+  if (!Number.isFinite(at)) return refused('X-HubSpot-Request-Timestamp is not Unix milliseconds');
+  if (Math.abs(now.getTime() - at) > maxAgeSeconds * 1000) {
+    return refused(`timestamp is more than ${maxAgeSeconds} seconds from now`);
+  }
+  return verified;
+}
+
+const objectId = z.union([
+  z.number().int().nonnegative(),
+  z.string().regex(/^\d{1,30}$/, 'must be a HubSpot id'),
+]);
+
+const hubspotEvent = z.looseObject({
+  eventId: objectId,
+  subscriptionType: z.string().min(1),
+  occurredAt: z.number().int().positive({ error: 'must be Unix milliseconds' }),
+  objectId: objectId.optional(),
+  propertyName: z.string().optional(),
+  propertyValue: z.string().nullish(),
+  associationType: z.string().optional(),
+  fromObjectId: objectId.optional(),
+  toObjectId: objectId.optional(),
+  associationRemoved: z.boolean().optional(),
+});
+type HubspotEvent = z.infer<typeof hubspotEvent>;
+
+export const hubspotBody = z.array(hubspotEvent).min(1, 'HubSpot sends at least one event').max(1000);
+
+/** The account of a HubSpot company: the mapping's table, else the company id itself when so configured. */
+export function hubspotCompanyAccount(companyId: string, mapping: HubspotMapping): AccountResolution {
+  if (Object.hasOwn(mapping.companies, companyId)) {
+    const mapped = mapping.companies[companyId];
+    if (mapped) return { accountId: mapped };
+  }
+  if (!mapping.companyIdIsAccountId) {
+    return { missing: `company ${companyId} is not in hubspot.companies (companyIdIsAccountId is off)` };
+  }
+  const ref = accountRef(companyId);
+  if (!ref) return { missing: 'no company id' };
+  return 'accountId' in ref ? ref : { missing: ref.invalid };
+}
+
+const ref = (event: HubspotEvent) => `hubspot:event:${event.eventId}`;
+
+/**
+ * The contract patch a deal property change makes, or a field error naming what is wrong with it (the value is
+ * unreadable), or undefined when the property is not one churnguard reads.
+ */
+function dealPatch(
+  event: HubspotEvent,
+  index: number,
+  mapping: HubspotMapping,
+): { patch: UnboundPatch } | { error: { path: string; message: string } } | { ignored: string } | undefined {
+  const dealId = String(event.objectId ?? '');
+  const common = {
+    source: 'hubspot' as const,
+    eventId: String(event.eventId),
+    observedAt: new Date(event.occurredAt).toISOString(),
+    status: 'active',
+  };
+  const value = scalarText(event.propertyValue);
+  const path = `[${index}].propertyValue`;
+  const { deals } = mapping;
+  if (event.propertyName === deals.renewalDate) {
+    if (value === undefined) return { ignored: `${deals.renewalDate} was cleared: the renewal date is kept` };
+    const renewalDate = crmDate(value);
+    if (!renewalDate)
+      return { error: { path, message: `${deals.renewalDate} must be a date (Unix ms or YYYY-MM-DD)` } };
+    return { patch: { ...common, sourceRef: `hubspot:deal:${dealId}:renewal`, contract: { renewalDate } } };
+  }
+  if (event.propertyName === deals.amount) {
+    if (value === undefined)
+      return {
+        patch: {
+          ...common,
+          sourceRef: `hubspot:deal:${dealId}:amount`,
+          contract: { arrUnavailable: `${deals.amount} was cleared` },
+        },
+      };
+    const arr = crmAmount(value);
+    if (arr === undefined)
+      return { error: { path, message: `${deals.amount} must be a number of at least 0` } };
+    return { patch: { ...common, sourceRef: `hubspot:deal:${dealId}:amount`, contract: { arr } } };
+  }
+  if (event.propertyName === deals.currency) {
+    if (value === undefined) return { ignored: `${deals.currency} was cleared: the currency is kept` };
+    const currency = crmCurrency(value);
+    if (!currency)
+      return { error: { path, message: `${deals.currency} must be an ISO 4217 code such as USD` } };
+    return { patch: { ...common, sourceRef: `hubspot:deal:${dealId}:amount`, currency } };
+  }
+  return undefined;
+}
+
+/** DEAL_TO_COMPANY associations added in this body: deal -> the company's account. */
+export function hubspotDealLinks(body: unknown, mapping: ConnectorMapping): LookupLink[] {
+  const parsed = hubspotBody.safeParse(body);
+  if (!parsed.success) return [];
+  const links: LookupLink[] = [];
+  for (const event of parsed.data) {
+    if (event.subscriptionType !== 'deal.associationChange') continue;
+    if (event.associationType !== 'DEAL_TO_COMPANY' || event.associationRemoved === true) continue;
+    if (event.fromObjectId === undefined || event.toObjectId === undefined) continue;
+    const account = hubspotCompanyAccount(String(event.toObjectId), mapping.hubspot);
+    if (!('accountId' in account)) continue;
+    links.push({
+      kind: 'hubspot_deal',
+      key: String(event.fromObjectId),
+      accountId: account.accountId,
+      at: new Date(event.occurredAt).toISOString(),
+      sourceRef: ref(event),
+    });
+  }
+  return links;
+}
+
+/**
+ * Maps a HubSpot webhook body (the JSON array). A body that is not that array, or a deal property churnguard reads
+ * whose value is unreadable, rejects the whole body (400, naming `[i].field`), so nothing of it is stored and
+ * HubSpot retries it once the mapping is fixed.
+ */
+export function mapHubspotEvents(body: unknown, mapping: ConnectorMapping): ConnectorResult {
+  const parsed = hubspotBody.safeParse(body);
+  if (!parsed.success)
+    return rejectedResult('expected the JSON array of HubSpot webhook events', parsed.error);
+  const result = emptyResult();
+  const errors: { path: string; message: string }[] = [];
+  for (const [index, event] of parsed.data.entries()) {
+    switch (event.subscriptionType) {
+      case 'deal.propertyChange': {
+        if (event.objectId === undefined) {
+          errors.push({ path: `[${index}].objectId`, message: 'a deal property change names its deal' });
+          break;
+        }
+        const made = dealPatch(event, index, mapping.hubspot);
+        if (!made) {
+          result.ignored.push({
+            ref: ref(event),
+            reason: `deal property ${event.propertyName ?? '(none)'} is not mapped`,
+          });
+        } else if ('error' in made) {
+          errors.push(made.error);
+        } else if ('ignored' in made) {
+          result.ignored.push({ ref: ref(event), reason: made.ignored });
+        } else {
+          emitPatch(result, made.patch, { lookup: { kind: 'hubspot_deal', key: String(event.objectId) } });
+        }
+        break;
+      }
+      case 'deal.associationChange': {
+        const linked = event.associationType === 'DEAL_TO_COMPANY' && event.associationRemoved !== true;
+        if (!linked) {
+          result.ignored.push({
+            ref: ref(event),
+            reason: `association ${event.associationType ?? '(none)'} is not read`,
+          });
+        } else {
+          const account = hubspotCompanyAccount(String(event.toObjectId ?? ''), mapping.hubspot);
+          if ('missing' in account) result.ignored.push({ ref: ref(event), reason: account.missing });
+        }
+        break;
+      }
+      default:
+        result.ignored.push({
+          ref: ref(event),
+          reason: `${event.subscriptionType} is not read from webhooks; companies and contacts come from churnguard sync hubspot`,
+        });
+    }
+  }
+  if (errors.length > 0) {
+    return { ...emptyResult(), rejected: { reason: 'HubSpot events with unreadable values', errors } };
+  }
+  const links = hubspotDealLinks(parsed.data, mapping);
+  if (links.length > 0) result.links = links;
+  return result;
+}

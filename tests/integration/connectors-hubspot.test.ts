@@ -1,0 +1,212 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { upsertAccount } from '#store/account-store';
+import { registerApiKey } from '#store/api-key-store';
+import type { Db } from '#store/client';
+import { lookupAccount } from '#store/lookup-store';
+import { syncCrmExport } from '../../cli/commands/crm-sync.ts';
+import { accountAnswer, countdownFor, countdown as countdownOf, readAccount } from '../support/crm.ts';
+import { createTestDb, dumpTable } from '../support/db.ts';
+import { account } from '../support/fixtures.ts';
+import { serveLocally } from '../support/local-api.ts';
+import { dataItems, NOW, SECRETS, webhookDeps } from '../support/webhooks.ts';
+
+/**
+ * HubSpot end to end over HTTP on the local server and DynamoDB Local: the first load from an export through
+ * `churnguard sync hubspot` (POST /v1/accounts), then signed webhooks moving a renewal deal's close date, which
+ * moves the account's contract and its renewal countdown. Read back through the API.
+ */
+
+const KEY = 'cg_test_hubspot_key';
+const exportDir = path.resolve('tests/fixtures/connectors/hubspot-export');
+const rejectsFile = path.join(exportDir, 'companies.csv.test-rejects.jsonl');
+
+let db: Db;
+let api: { base: string; close(): Promise<void> };
+let synced: Awaited<ReturnType<typeof syncCrmExport>>;
+
+beforeAll(async () => {
+  db = await createTestDb();
+  await registerApiKey(db, KEY, 'test', NOW);
+  api = await serveLocally(webhookDeps(db));
+  synced = await syncCrmExport(
+    { url: api.base, key: KEY },
+    {
+      from: [exportDir],
+      preset: 'hubspot',
+      mappingFile: path.join(exportDir, 'hubspot-mapping.json'),
+      rejectsFile,
+    },
+  );
+});
+
+afterAll(async () => {
+  await api?.close();
+  rmSync(rejectsFile, { force: true });
+});
+
+const getAccount = (id: string) => readAccount(api.base, KEY, id);
+
+/** Signs as HubSpot does (v3) for the URL the request is sent to. */
+function hubspotPost(body: string, options: { at?: Date; secret?: string } = {}) {
+  const url = `${api.base}/v1/webhooks/hubspot`;
+  // HubSpot signs the https URL it was given; the local server reads the Host it was sent to.
+  const signedUrl = url.replace(/^http:/, 'https:');
+  const timestamp = String((options.at ?? NOW).getTime());
+  const signature = createHmac('sha256', options.secret ?? SECRETS.hubspot)
+    .update(`POST${signedUrl}${body}${timestamp}`)
+    .digest('base64');
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'X-HubSpot-Signature-v3': signature,
+      'X-HubSpot-Request-Timestamp': timestamp,
+    },
+    body,
+  });
+}
+
+const countdown = (accountId: string) => countdownOf(db, accountId);
+
+const dealChange = (eventId: number, dealId: number, propertyName: string, propertyValue: string) => ({
+  eventId,
+  subscriptionId: 2102,
+  portalId: 62515,
+  appId: 54321,
+  occurredAt: NOW.getTime() - 60_000,
+  subscriptionType: 'deal.propertyChange',
+  attemptNumber: 0,
+  objectId: dealId,
+  changeSource: 'CRM_UI',
+  propertyName,
+  propertyValue,
+});
+
+describe('HubSpot: sync from an export, then webhooks', () => {
+  it('loads companies with their renewal deal and contacts as accounts, refusing what it cannot map', async () => {
+    expect(synced).toMatchObject({ companies: 3, accepted: 2, rejected: 1, skipped: 3 });
+    expect(readFileSync(rejectsFile, 'utf8')).toContain('no renewal deal of this company');
+
+    const initrode = await getAccount('5001');
+    expect(initrode.status).toBe(200);
+    // The renewal deal is the one renewing last (9002, 2027); its amount is the ARR.
+    expect(accountAnswer.parse(initrode.body)).toMatchObject({
+      name: 'Initrode',
+      region: 'EMEA',
+      arr: 52000,
+      currency: 'EUR',
+      csm: { email: 'cara@vendor.example' },
+      contract: { startDate: '2026-01-31', renewalDate: '2027-01-31', arr: 52000 },
+      contacts: [
+        { id: '301', email: 'ingrid@initrode.example', role: 'sponsor' },
+        { id: '302', email: 'ivo@initrode.example', role: 'user' },
+      ],
+    });
+    // The lost expansion deal is not Vandelay's contract; the renewal is (as stored by the sync: the webhooks
+    // below move Vandelay's, so this reads the contract history's first entry).
+    expect(accountAnswer.parse((await getAccount('5002')).body)).toMatchObject({
+      region: 'AMER',
+      currency: 'USD',
+    });
+    expect(await lookupAccount(db, { kind: 'hubspot_deal', key: '9004' })).toEqual({ accountId: '5002' });
+    expect(await lookupAccount(db, { kind: 'hubspot_deal', key: '9003' })).toEqual({
+      unresolved: 'no account is known for hubspot_deal "9003"',
+    });
+    // Orphan Co has no deal of its own: refused, with why, and not stored.
+    expect((await getAccount('5003')).status).toBe(404);
+    // The contract's deal now finds it, for the webhooks; last year's deal does not (its edits are not this
+    // contract's).
+    expect(await lookupAccount(db, { kind: 'hubspot_deal', key: '9002' })).toEqual({ accountId: '5001' });
+    expect(await lookupAccount(db, { kind: 'hubspot_deal', key: '9001' })).toEqual({
+      unresolved: 'no account is known for hubspot_deal "9001"',
+    });
+    expect(await countdown('5001')).toEqual(countdownFor('2027-01-31'));
+  });
+
+  it("moves the contract and the renewal countdown when the renewal deal's close date moves", async () => {
+    expect(await countdown('5002')).toEqual(countdownFor('2026-11-15'));
+    const body = JSON.stringify([
+      dealChange(5100001, 9004, 'closedate', String(Date.parse('2027-03-31T00:00:00Z'))),
+    ]);
+    const response = await hubspotPost(body);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      source: 'hubspot',
+      contracts: { applied: 1, unchanged: 0 },
+      lookups: { resolved: 1, parked: 0 },
+    });
+    expect(accountAnswer.parse((await getAccount('5002')).body).contract).toEqual({
+      startDate: '2025-11-15',
+      renewalDate: '2027-03-31',
+      arr: 36000.5,
+    });
+    const moved = await countdown('5002');
+    expect(moved).toEqual(countdownFor('2027-03-31'));
+    expect(moved).not.toEqual(countdownFor('2026-11-15'));
+
+    // HubSpot retrying the same delivery changes nothing.
+    const before = await dumpTable(db, dataItems);
+    const again = await hubspotPost(body, { at: new Date(NOW.getTime() + 60_000) });
+    expect(await again.json()).toMatchObject({ contracts: { applied: 0, unchanged: 1 } });
+    expect(await dumpTable(db, dataItems)).toEqual(before);
+  });
+
+  it('finds a new deal through its association in the same delivery, and its amount becomes the ARR', async () => {
+    await upsertAccount(db, account('5009', { currency: 'USD', arr: 30000 }), NOW);
+    const body = JSON.stringify([
+      {
+        eventId: 5100002,
+        subscriptionId: 2101,
+        portalId: 62515,
+        appId: 54321,
+        occurredAt: NOW.getTime() - 30_000,
+        subscriptionType: 'deal.associationChange',
+        attemptNumber: 0,
+        associationType: 'DEAL_TO_COMPANY',
+        fromObjectId: 9010,
+        toObjectId: 5009,
+        associationRemoved: false,
+        isPrimaryAssociation: true,
+      },
+      dealChange(5100003, 9010, 'amount', '40000'),
+    ]);
+    const response = await hubspotPost(body);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ links: 1, contracts: { applied: 1 } });
+    expect(accountAnswer.parse((await getAccount('5009')).body)).toMatchObject({
+      arr: 40000,
+      contract: { renewalDate: '2027-01-01', arr: 40000 },
+    });
+    expect(await lookupAccount(db, { kind: 'hubspot_deal', key: '9010' })).toEqual({ accountId: '5009' });
+  });
+
+  it('refuses a wrong secret and a stale timestamp with 401, storing nothing', async () => {
+    const body = JSON.stringify([dealChange(5100004, 9002, 'closedate', '2027-06-30')]);
+    const before = await dumpTable(db);
+    const wrong = await hubspotPost(body, { secret: 'not-the-client-secret' });
+    const stale = await hubspotPost(body, { at: new Date(NOW.getTime() - 6 * 60_000) });
+    expect([wrong.status, stale.status]).toEqual([401, 401]);
+    expect(await wrong.json()).toMatchObject({ message: 'signature refused: signature does not match' });
+    expect(await stale.json()).toMatchObject({
+      message: 'signature refused: timestamp is more than 300 seconds from now',
+    });
+    expect(await dumpTable(db)).toEqual(before);
+  });
+
+  it('refuses a body with an unreadable renewal date with 400 naming the field, storing none of it', async () => {
+    const body = JSON.stringify([
+      dealChange(5100005, 9002, 'amount', '99000'),
+      dealChange(5100006, 9002, 'closedate', 'end of Q2'),
+    ]);
+    const before = await dumpTable(db);
+    const response = await hubspotPost(body);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      errors: [{ path: '[1].propertyValue', message: 'closedate must be a date (Unix ms or YYYY-MM-DD)' }],
+    });
+    expect(await dumpTable(db)).toEqual(before);
+  });
+});

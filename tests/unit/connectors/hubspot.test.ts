@@ -1,0 +1,230 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { hubspotSignedUri, mapHubspotEvents, verifyHubspotSignature } from '#core/connectors/hubspot';
+import { connectorMappingSchema, defaultConnectorMapping } from '#core/connectors/mapping';
+import { fixture, fixtureText } from './fixtures.ts';
+
+/**
+ * HubSpot's v3 signature, built from "Validating requests" (developers.hubspot.com/docs/api/webhooks/
+ * validating-requests): base64(HMAC-SHA256(client secret, method + URI + body + X-HubSpot-Request-Timestamp)),
+ * the request refused when the timestamp is older than 5 minutes.
+ */
+describe('HubSpot webhook signature v3', () => {
+  const body = fixtureText('hubspot-webhook.json');
+  const secret = 'hubspot-app-client-secret';
+  const uri = 'https://api.example.com/v1/webhooks/hubspot';
+  const now = new Date('2026-06-01T12:00:00Z');
+  const timestamp = String(now.getTime() - 30_000);
+  const sign = (key: string, at: string, url = uri, text = body, method = 'POST') =>
+    createHmac('sha256', key).update(`${method}${url}${text}${at}`).digest('base64');
+  const request = (signature: string | undefined, at: string | undefined = timestamp, text = body) => ({
+    method: 'POST',
+    uri,
+    rawBody: text,
+    signature,
+    timestamp: at,
+  });
+
+  it('accepts the signature made with the client secret over method, URI, body and timestamp', () => {
+    expect(verifyHubspotSignature(request(sign(secret, timestamp)), secret, now)).toEqual({ ok: true });
+    // Any of several secrets (while one is rolled).
+    expect(verifyHubspotSignature(request(sign(secret, timestamp)), ['old', secret], now).ok).toBe(true);
+  });
+
+  it('refuses another secret, another URI, another method, a changed body and a changed timestamp', () => {
+    const refusedFor = (signature: string, at = timestamp, text = body) =>
+      verifyHubspotSignature(request(signature, at, text), secret, now);
+    expect(refusedFor(sign('other', timestamp))).toEqual({ ok: false, reason: 'signature does not match' });
+    expect(refusedFor(sign(secret, timestamp, 'https://elsewhere.example/v1/webhooks/hubspot')).ok).toBe(
+      false,
+    );
+    expect(refusedFor(sign(secret, timestamp, uri, body, 'PUT')).ok).toBe(false);
+    expect(refusedFor(sign(secret, timestamp), timestamp, `${body} `).ok).toBe(false);
+    expect(refusedFor(sign(secret, timestamp), String(Number(timestamp) + 1)).ok).toBe(false);
+  });
+
+  it('refuses a correctly signed request older than 5 minutes', () => {
+    const stale = String(now.getTime() - 5 * 60_000 - 1);
+    expect(verifyHubspotSignature(request(sign(secret, stale), stale), secret, now)).toEqual({
+      ok: false,
+      reason: 'timestamp is more than 300 seconds from now',
+    });
+    const fresh = String(now.getTime() - 5 * 60_000);
+    expect(verifyHubspotSignature(request(sign(secret, fresh), fresh), secret, now).ok).toBe(true);
+  });
+
+  it('names a missing header or secret', () => {
+    expect(verifyHubspotSignature(request(undefined), secret, now)).toEqual({
+      ok: false,
+      reason: 'missing X-HubSpot-Signature-v3 header',
+    });
+    expect(verifyHubspotSignature(request(sign(secret, ''), ''), secret, now)).toEqual({
+      ok: false,
+      reason: 'missing X-HubSpot-Request-Timestamp header',
+    });
+    expect(verifyHubspotSignature(request('x'), [], now)).toEqual({
+      ok: false,
+      reason: 'no HubSpot client secret is configured',
+    });
+  });
+
+  it('signs the URI with the characters HubSpot decodes decoded', () => {
+    expect(hubspotSignedUri('https://h.example/v1/webhooks/hubspot?a=b%3Ac%2Fd%20e')).toBe(
+      'https://h.example/v1/webhooks/hubspot?a=b:c/d%20e',
+    );
+  });
+});
+
+describe('HubSpot webhook events', () => {
+  it('maps a renewal deal: its company, its new close date and amount as contract patches by deal', () => {
+    const result = mapHubspotEvents(fixture('hubspot-webhook.json'), defaultConnectorMapping);
+    expect(result.rejected).toBeUndefined();
+    expect(result.links).toEqual([
+      {
+        kind: 'hubspot_deal',
+        key: '9001',
+        accountId: '5001',
+        at: '2026-05-30T09:00:00.000Z',
+        sourceRef: 'hubspot:event:4100001',
+      },
+    ]);
+    expect(result.needsAccount).toEqual([
+      {
+        kind: 'accountPatch',
+        needsAccountFor: { kind: 'hubspot_deal', key: '9001' },
+        patch: {
+          source: 'hubspot',
+          sourceRef: 'hubspot:deal:9001:renewal',
+          eventId: '4100002',
+          observedAt: '2026-05-30T09:00:00.000Z',
+          status: 'active',
+          contract: { renewalDate: '2027-03-01' },
+        },
+      },
+      {
+        kind: 'accountPatch',
+        needsAccountFor: { kind: 'hubspot_deal', key: '9001' },
+        patch: {
+          source: 'hubspot',
+          sourceRef: 'hubspot:deal:9001:amount',
+          eventId: '4100003',
+          observedAt: '2026-05-30T09:00:00.000Z',
+          status: 'active',
+          contract: { arr: 54000 },
+        },
+      },
+    ]);
+    expect(result.ignored).toEqual([
+      {
+        ref: 'hubspot:event:4100004',
+        reason:
+          'contact.propertyChange is not read from webhooks; companies and contacts come from churnguard sync hubspot',
+      },
+    ]);
+  });
+
+  it('reads the properties and company table the mapping names', () => {
+    const mapping = connectorMappingSchema.parse({
+      hubspot: { deals: { renewalDate: 'renewal_date' }, companies: { '5001': 'initrode' } },
+    });
+    const events = [
+      {
+        eventId: 1,
+        subscriptionType: 'deal.propertyChange',
+        occurredAt: 1780131600000,
+        objectId: 7,
+        propertyName: 'renewal_date',
+        propertyValue: '2027-04-30',
+      },
+      {
+        eventId: 2,
+        subscriptionType: 'deal.propertyChange',
+        occurredAt: 1780131600000,
+        objectId: 7,
+        propertyName: 'closedate',
+        propertyValue: '1803859200000',
+      },
+      {
+        eventId: 3,
+        subscriptionType: 'deal.associationChange',
+        occurredAt: 1780131600000,
+        associationType: 'DEAL_TO_COMPANY',
+        fromObjectId: 7,
+        toObjectId: 5001,
+      },
+    ];
+    const result = mapHubspotEvents(events, mapping);
+    expect(result.needsAccount.map((p) => p.kind === 'accountPatch' && p.patch.contract)).toEqual([
+      { renewalDate: '2027-04-30' },
+    ]);
+    expect(result.ignored.map((i) => i.reason)).toEqual(['deal property closedate is not mapped']);
+    expect(result.links?.map((l) => [l.key, l.accountId])).toEqual([['7', 'initrode']]);
+  });
+
+  it('rejects the whole body, naming the event and field, when a mapped value cannot be read', () => {
+    const events = [
+      {
+        eventId: 1,
+        subscriptionType: 'deal.propertyChange',
+        occurredAt: 1780131600000,
+        objectId: 7,
+        propertyName: 'amount',
+        propertyValue: '54000',
+      },
+      {
+        eventId: 2,
+        subscriptionType: 'deal.propertyChange',
+        occurredAt: 1780131600000,
+        objectId: 7,
+        propertyName: 'closedate',
+        propertyValue: 'next spring',
+      },
+      {
+        eventId: 3,
+        subscriptionType: 'deal.propertyChange',
+        occurredAt: 1780131600000,
+        objectId: 7,
+        propertyName: 'deal_currency_code',
+        propertyValue: 'euro',
+      },
+    ];
+    const result = mapHubspotEvents(events, defaultConnectorMapping);
+    expect(result.needsAccount).toEqual([]);
+    expect(result.rejected?.errors).toEqual([
+      { path: '[1].propertyValue', message: 'closedate must be a date (Unix ms or YYYY-MM-DD)' },
+      { path: '[2].propertyValue', message: 'deal_currency_code must be an ISO 4217 code such as USD' },
+    ]);
+  });
+
+  it('keeps the renewal date and currency when a deal clears them, saying so', () => {
+    const cleared = (eventId: number, propertyName: string) => ({
+      eventId,
+      subscriptionType: 'deal.propertyChange',
+      occurredAt: 1780131600000,
+      objectId: 7,
+      propertyName,
+      propertyValue: '',
+    });
+    const result = mapHubspotEvents(
+      [cleared(1, 'closedate'), cleared(2, 'deal_currency_code')],
+      defaultConnectorMapping,
+    );
+    expect(result.rejected).toBeUndefined();
+    expect(result.needsAccount).toEqual([]);
+    expect(result.ignored.map((i) => i.reason)).toEqual([
+      'closedate was cleared: the renewal date is kept',
+      'deal_currency_code was cleared: the currency is kept',
+    ]);
+  });
+
+  it('rejects a body that is not the array of events, naming the field', () => {
+    expect(mapHubspotEvents({ eventId: 1 }, defaultConnectorMapping).rejected?.reason).toBe(
+      'expected the JSON array of HubSpot webhook events',
+    );
+    const noTime = mapHubspotEvents(
+      [{ eventId: 1, subscriptionType: 'deal.creation' }],
+      defaultConnectorMapping,
+    );
+    expect(noTime.rejected?.errors.map((e) => e.path)).toEqual(['[0].occurredAt']);
+  });
+});
