@@ -46,7 +46,13 @@ function tierOneNotice(accountId: string): Effect {
     message: {
       key: { playId: 'risk_notice', about: `${accountId}-risk`, recipientId: 'csm', occurrence: 'T1' },
       audience: 'internal',
-      recipient: { id: 'csm', name: 'Casey Morgan', email: 'casey@vendor.example', timezone: 'UTC', role: 'csm' },
+      recipient: {
+        id: 'csm',
+        name: 'Casey Morgan',
+        email: 'casey@vendor.example',
+        timezone: 'UTC',
+        role: 'csm',
+      },
       channel: 'email',
       urgency: 'immediate',
       content: composeNotice({
@@ -105,7 +111,10 @@ describe('Slack and Teams posts to the local capture endpoint, over HTTP', () =>
     expect(replay.deliveries).toEqual([]);
     expect(sent.map((m) => m.to)).toEqual([['casey@vendor.example']]);
     const posts = (await captured()).filter((p) => JSON.stringify(p.payload).includes(accountId));
-    expect(posts.map((p) => `${p.kind} ${p.destination}`).sort()).toEqual(['slack cs-emea', 'teams casey-desk']);
+    expect(posts.map((p) => `${p.kind} ${p.destination}`).sort()).toEqual([
+      'slack cs-emea',
+      'teams casey-desk',
+    ]);
     const link = `${BASE}/app/#/account/${accountId}`;
     const slack = JSON.stringify(posts.find((p) => p.kind === 'slack')?.payload);
     expect(slack).toContain('"type":"header"');
@@ -123,7 +132,11 @@ describe('Slack and Teams posts to the local capture endpoint, over HTTP', () =>
     });
     // The ledger and the timeline say so, once each
     const ledger = (await listSends(db, accountId)).map((s) => `${s.channel} ${s.recipientId} ${s.status}`);
-    expect(ledger.sort()).toEqual(['email csm sent', 'slack chat:cs-emea sent', 'teams chat:casey-desk sent']);
+    expect(ledger.sort()).toEqual([
+      'email csm sent',
+      'slack chat:cs-emea sent',
+      'teams chat:casey-desk sent',
+    ]);
     const timeline = (await readTimeline(db, accountId)).map((e) => e.what);
     expect(timeline.filter((w) => w.startsWith('Posted to'))).toEqual(
       expect.arrayContaining([
@@ -200,7 +213,9 @@ describe('a webhook that fails', () => {
     expect(row).toMatchObject({ status: 'failed' });
     expect(row?.error).toContain('HTTP 500');
     expect(row?.error).toContain('after 3 attempts');
-    expect(failed?.what).toBe('Not delivered: Posted to Slack (cs-emea): Tier-1 risk notice to Casey Morgan (csm)');
+    expect(failed?.what).toBe(
+      'Not delivered: Posted to Slack (cs-emea): Tier-1 risk notice to Casey Morgan (csm)',
+    );
     expect(failed?.why).toContain('HTTP 500');
   });
 
