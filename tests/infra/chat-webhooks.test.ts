@@ -4,7 +4,15 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '#config/default';
 import { ChurnGuardStack } from '#infra/stack';
-import { ACCOUNT, arnOf, type CfnTemplate, decide, logicalId, policiesOfConstruct, REGION } from './support/iam.ts';
+import {
+  ACCOUNT,
+  arnOf,
+  type CfnTemplate,
+  decide,
+  logicalId,
+  policiesOfConstruct,
+  REGION,
+} from './support/iam.ts';
 
 /**
  * Slack and Teams webhook URLs are secrets (issue 17): one Secrets Manager secret, made only when the config names
