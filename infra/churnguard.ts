@@ -264,7 +264,11 @@ export class ChurnGuard extends Construct {
     // Slack and Teams webhook URLs: a secret only when the config names destinations (docs/channels.md).
     const destinations = Object.keys(this.config.channels.destinations);
     this.chatWebhooks = destinations.length
-      ? new ChatWebhooks(this, 'ChatWebhooks', { retain, destinations })
+      ? new ChatWebhooks(this, 'ChatWebhooks', {
+          retain,
+          destinations,
+          extension: this.webhookSecrets.extension,
+        })
       : undefined;
     this.workflows = new Workflows(this, 'Workflows', {
       ...(this.chatWebhooks ? { chatWebhooks: this.chatWebhooks } : {}),

@@ -1,6 +1,6 @@
-import { Duration, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
+import { RemovalPolicy, SecretValue } from 'aws-cdk-lib';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
-import { ParamsAndSecretsLayerVersion, ParamsAndSecretsVersions } from 'aws-cdk-lib/aws-lambda';
+import type { ParamsAndSecretsLayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledgeNag } from '../nag.ts';
@@ -10,6 +10,8 @@ export interface ChatWebhooksProps {
   retain: boolean;
   /** The config's destinations (channels.destinations), named in the secret's description. */
   destinations: readonly string[];
+  /** The Parameters and Secrets extension the stack's functions read secrets through (WebhookSecrets'). */
+  extension: ParamsAndSecretsLayerVersion;
 }
 
 /**
@@ -35,10 +37,7 @@ export class ChatWebhooks extends Construct {
       'AwsSolutions::AwsSolutions-SMG4',
       'Holds incoming-webhook URLs issued by Slack and Microsoft Teams: they are rolled in the vendor (a new webhook), not by a rotation Lambda.',
     );
-    this.extension = ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {
-      cacheSize: 10,
-      secretsManagerTtl: Duration.minutes(5),
-    });
+    this.extension = props.extension;
   }
 
   /** Environment the posting function needs. */
