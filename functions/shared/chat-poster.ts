@@ -66,7 +66,10 @@ export interface WebhookPosterOptions {
   urls: WebhookUrls;
   /** Attempts per post, the first included (default 3). */
   attempts?: number;
-  /** Each attempt's time limit (default 10 s). */
+  /**
+   * Each attempt's time limit (default 5 s): three attempts and their waits stay well inside the executor's 29 s,
+   * so a post is always settled, never left `sending` by a timed-out function.
+   */
   timeoutMs?: number;
   /** The first retry waits up to this long, each next one twice as long, with full jitter (default 1 s). */
   backoffMs?: number;
@@ -80,7 +83,7 @@ export interface WebhookPosterOptions {
  */
 export function webhookPoster(options: WebhookPosterOptions): ChatPoster {
   const attempts = options.attempts ?? 3;
-  const timeout = options.timeoutMs ?? 10_000;
+  const timeout = options.timeoutMs ?? 5_000;
   const backoff = options.backoffMs ?? 1000;
   const fetchFn = options.fetchFn ?? fetch;
   const once = async (post: OutgoingPost, url: string): Promise<Attempt> => {
