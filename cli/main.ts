@@ -23,9 +23,10 @@ find from any folder of this project through its .churnguard folder (or CHURNGUA
 
 Commands:
   dev                      Run the local stack in the foreground until Ctrl-C (same as npm start): DynamoDB Local,
-                           the HTTP API, SES local's web inbox and the workflow dispatcher. It prints the API URL,
-                           the API key and the inbox URL. Settings: PORT (API, default 3000), SES_PORT (inbox,
-                           default any free port), CHURNGUARD_HOME (data, default .churnguard),
+                           the HTTP API, SES local's web inbox, the Slack and Teams capture and the workflow
+                           dispatcher. It prints the API URL, the API key, the inbox URL and the capture's URL.
+                           Settings: PORT (API, default 3000), SES_PORT (inbox, default any free port),
+                           CHAT_PORT (capture, default any free port), CHURNGUARD_HOME (data, default .churnguard),
                            CHURNGUARD_CONFIG (a config file), LOG_LEVEL (default WARN)
       --config <file>           the config to run with (same as CHURNGUARD_CONFIG)
   import <file>            Import accounts (CSV/JSON) or signals (CSV/JSONL) through the API, with progress and a
@@ -72,6 +73,9 @@ Commands:
                            what costs the most in words, journey class and trend (scores it first if it is new
                            or has new signals); then the journey messages sent, and those not sent with the reason
       --json                    print the API's answer as JSON instead
+  posts                    The Slack and Teams posts the running local stack captured (npm start prints the
+                           capture's URL), oldest first: when, where, the title and the account link
+      --json                    print them as JSON, each with the vendor's payload (Block Kit, Adaptive Card)
   report --out <file>      Write the page (renewal desk, retention, portfolio, and the page of every account on the
                            desk or with an open risk) as one self-contained HTML file, from the API's answers
                            now: it opens offline, from disk
@@ -373,6 +377,17 @@ async function main(argv: string[]): Promise<number> {
       const target = resolveApiTarget(values);
       process.stdout.write(await showAccount(target, id, values.json ?? false));
       if (!values.json) process.stdout.write(renderNudges(await fetchNudges(target, id)));
+      return 0;
+    }
+    case 'posts': {
+      const { fetchPosts, renderPosts } = await import('./commands/posts.ts');
+      const posts = await fetchPosts();
+      process.stdout.write(
+        values.json
+          ? `${JSON.stringify(posts, null, 2)}
+`
+          : renderPosts(posts),
+      );
       return 0;
     }
     case 'report': {

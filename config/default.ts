@@ -1,4 +1,5 @@
 import { DEFAULT_RAW_SIGNAL_DAYS } from '#core/signals';
+import { NO_CHANNELS } from './channels-schema.ts';
 import { defaultEscalation, defaultTimers } from './escalation-default.ts';
 import {
   defaultJourneys,
@@ -167,4 +168,6 @@ export const defaultConfig: Config = {
   timers: defaultTimers,
   escalation: defaultEscalation,
   templates: defaultTemplates,
+  // No Slack or Teams destination: nothing is posted until you name one (docs/channels.md).
+  channels: NO_CHANNELS,
 };

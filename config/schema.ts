@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BANDS, COMPONENT_IDS, PROGRAMS, TIER_IDS, TOUCHES } from '#core/health/vocabulary';
 import { DEFAULT_RAW_SIGNAL_DAYS, RENEWAL_OUTCOMES, SIGNAL_TYPES } from '#core/signals';
+import { channelsSchema, NO_CHANNELS } from './channels-schema.ts';
 import { defaultEscalation, defaultTimers } from './escalation-default.ts';
 import { escalationSchema, timersSchema } from './escalation-schema.ts';
 import {
@@ -283,6 +284,8 @@ export const configSchema = z.strictObject({
   escalation: escalationSchema.default(defaultEscalation),
   /** Message templates, rendered with MJML (issue 5). */
   templates: templatesSchema,
+  /** Slack and Teams destinations and what is posted where (issue 17; docs/channels.md). None by default. */
+  channels: channelsSchema.default(NO_CHANNELS),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -12,6 +12,7 @@ import type { JourneyTopics } from '../core/journeys/topics.ts';
 import { type ApiFunctionName, FUNCTIONS } from '../functions/routes.ts';
 import { PUBLIC_BASE_URL_ENV } from '../functions/shared/env.ts';
 import { PAGE_FUNCTION_DESCRIPTION } from '../functions/shared/page-files.ts';
+import { ChatWebhooks } from './constructs/chat-webhooks.ts';
 import { DataTable } from './constructs/data-table.ts';
 import { Email, type SenderProps, type SubscriptionTopic } from './constructs/email.ts';
 import { type FunctionConfig, quote, writeFunctionConfig } from './constructs/function-bundle.ts';
@@ -103,6 +104,8 @@ export class ChurnGuard extends Construct {
   readonly httpApi: ChurnGuardHttpApi;
   readonly ingestQueue: IngestQueue;
   readonly webhookSecrets: WebhookSecrets;
+  /** The Slack and Teams webhook URLs' secret, when the config names destinations. */
+  readonly chatWebhooks?: ChatWebhooks;
   readonly workflows: Workflows;
   /** The validated configuration the functions run with. */
   readonly config: Config;
@@ -124,6 +127,13 @@ export class ChurnGuard extends Construct {
     output('ApiUrl', this.publicBaseUrl, 'The API (and the base of unsubscribe links)');
     output('TableName', this.table.tableName, 'The DynamoDB table (scripts/create-api-key.ts --table)');
     output('IngestQueueUrl', this.ingestQueue.queue.queueUrl, 'SQS queue for { "signals": [...] } messages');
+    if (this.chatWebhooks) {
+      output(
+        'ChatWebhooksSecretArn',
+        this.chatWebhooks.secret.secretArn,
+        'Put the Slack and Teams webhook URLs here (docs/channels.md)',
+      );
+    }
     const target = this.httpApi.domainName;
     if (domain && target) {
       output('ApiDomainTarget', target.regionalDomainName, `CNAME target for ${domain.name}`);
@@ -251,7 +261,17 @@ export class ChurnGuard extends Construct {
       retain,
       ...(props.sender ? { sender: props.sender } : {}),
     });
+    // Slack and Teams webhook URLs: a secret only when the config names destinations (docs/channels.md).
+    const destinations = Object.keys(this.config.channels.destinations);
+    this.chatWebhooks = destinations.length
+      ? new ChatWebhooks(this, 'ChatWebhooks', {
+          retain,
+          destinations,
+          extension: this.webhookSecrets.extension,
+        })
+      : undefined;
     this.workflows = new Workflows(this, 'Workflows', {
+      ...(this.chatWebhooks ? { chatWebhooks: this.chatWebhooks } : {}),
       table: this.table,
       logRetention,
       config: functionConfig,

@@ -38,6 +38,8 @@ export function localHome(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = 
 const stackFileSchema = z.object({
   apiUrl: z.string(),
   inboxUrl: z.string(),
+  /** The Slack and Teams capture (absent in a file written before it existed). */
+  chatUrl: z.string().optional(),
   pid: z.number().int(),
   startedAt: z.string(),
 });

@@ -1,3 +1,4 @@
+import type { ChatPoster } from '#functions/shared/chat-poster';
 import type { Mailer } from '#functions/shared/mailer';
 import type { Deps } from '#functions/shared/runtime';
 
@@ -7,7 +8,12 @@ import type { Deps } from '#functions/shared/runtime';
  * workflow engine (a CDK synth of the stack) is built on the first run, after start-up, so `npm start` answers
  * at once. Runs never overlap.
  */
-export function startLocalDispatcher(deps: Deps, everySeconds: number, mailer?: Mailer): { stop(): void } {
+export function startLocalDispatcher(
+  deps: Deps,
+  everySeconds: number,
+  mailer?: Mailer,
+  poster?: ChatPoster,
+): { stop(): void } {
   if (!(everySeconds > 0)) return { stop() {} };
   let running = false;
   let dispatch: (() => Promise<unknown>) | undefined;
@@ -17,7 +23,7 @@ export function startLocalDispatcher(deps: Deps, everySeconds: number, mailer?: 
     try {
       if (!dispatch) {
         const { createWorkflowEngine } = await import('./workflow-engine.ts');
-        dispatch = createWorkflowEngine(deps, { mailer }).runDue;
+        dispatch = createWorkflowEngine(deps, { mailer, ...(poster ? { poster } : {}) }).runDue;
       }
       await dispatch();
     } catch (error) {

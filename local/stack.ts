@@ -7,6 +7,7 @@ import { defaultConfig } from '#config/default';
 import type { Config } from '#config/schema';
 import type { Clock } from '#core/clock';
 import { fromHeader } from '#core/journeys/render-message';
+import { type ChatPoster, webhookPoster } from '#functions/shared/chat-poster';
 import { type Mailer, sesMailer } from '#functions/shared/mailer';
 import type { Deps } from '#functions/shared/runtime';
 import { systemClock } from '#functions/shared/system-clock';
@@ -14,6 +15,8 @@ import { mappingFromEnv, staticSecrets } from '#functions/webhooks/settings';
 import { generateApiKey, registerApiKey } from '#store/api-key-store';
 import { createDb, type Db } from '#store/client';
 import { ensureTable } from '#store/table';
+import { startChatCapture } from './chat-capture.ts';
+import { localWebhookUrls } from './chat-webhooks.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { createLocalApiServer } from './http-server.ts';
 import { startLocalDispatcher } from './local-dispatcher.ts';
@@ -33,6 +36,8 @@ export interface LocalStackOptions {
   dispatchEverySeconds?: number;
   /** SES local's port (default: any free port; SES_PORT). */
   sesPort?: number;
+  /** The Slack and Teams capture's port (default: any free port; CHAT_PORT). */
+  chatPort?: number;
   /** The playbook config the API and workflows run with, already validated; the built-in default otherwise. */
   config?: Config;
 }
@@ -45,6 +50,11 @@ export interface LocalStack {
   inboxUrl: string;
   sesEndpoint: string;
   mailer: Mailer;
+  /** Where Slack and Teams posts land (local/chat-capture.ts): `${chatUrl}/store`, or `churnguard posts`. */
+  chatUrl: string;
+  /** Where each destination's webhook URL came from (the capture, or <home>/chat-webhooks.json). */
+  chatWebhooksSource: string;
+  poster: ChatPoster;
   /** Where the webhook secrets came from (env, or <home>/webhook-secrets.json); see docs/connectors.md. */
   webhookSecretsSource: string;
   dynamoEndpoint: string;
@@ -150,6 +160,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       throw error;
     });
     const config = options.config ?? defaultConfig;
+    const chat = await startChatCapture(options.chatPort ?? Number(process.env.CHAT_PORT ?? 0)).catch(
+      async (error: unknown) => {
+        server.close();
+        await ses.stop();
+        throw new Error(
+          `the Slack and Teams capture could not listen (CHAT_PORT): ${error instanceof Error ? error.message : String(error)}; set CHAT_PORT to another port or leave it unset`,
+        );
+      },
+    );
+    const webhooks = localWebhookUrls(home, config.channels, chat);
+    const poster = webhookPoster({ urls: webhooks.urls });
     const mailer = sesMailer({
       from: fromHeader(process.env.CHURNGUARD_SENDER ?? config.messaging.from, config.brand),
       endpoint: ses.endpoint,
@@ -158,6 +179,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       deps,
       options.dispatchEverySeconds ?? Number(process.env.CHURNGUARD_DISPATCH_SECONDS ?? 60),
       mailer,
+      poster,
     );
     return {
       apiUrl: `http://127.0.0.1:${port}`,
@@ -167,6 +189,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       inboxUrl: ses.inboxUrl,
       sesEndpoint: ses.endpoint,
       mailer,
+      chatUrl: chat.url,
+      chatWebhooksSource: webhooks.source,
+      poster,
       dynamoEndpoint: dynamo.endpoint,
       dataDir,
       db,
@@ -174,6 +199,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       async stop() {
         dispatcher.stop();
         await ses.stop();
+        await chat.stop();
         server.closeAllConnections();
         await new Promise<void>((r) => server.close(() => r()));
         db.doc.destroy();

@@ -41,7 +41,11 @@ async function main(): Promise<void> {
   await checkPorts(port, sesPort);
   process.stdout.write('Starting churnguard (DynamoDB Local needs a few seconds)...\n');
   const stack = await startLocalStack({ home, port, sesPort, ...(config ? { config } : {}) });
-  writeStackFile(home, { apiUrl: stack.apiUrl, inboxUrl: stack.inboxUrl }, new Date());
+  writeStackFile(
+    home,
+    { apiUrl: stack.apiUrl, inboxUrl: stack.inboxUrl, chatUrl: stack.chatUrl },
+    new Date(),
+  );
   process.stdout.write(
     [
       '',
@@ -52,6 +56,8 @@ async function main(): Promise<void> {
       `             (${stack.apiKeySource})`,
       `  DynamoDB   ${stack.dynamoEndpoint}  (data kept in ${stack.dataDir})`,
       `  Inbox      ${stack.inboxUrl}  (SES local: all mail stays on this machine)`,
+      `  Chat       ${stack.chatUrl}/  (Slack and Teams posts; npx churnguard posts)`,
+      `             (webhooks: ${stack.chatWebhooksSource})`,
       `  Webhooks   ${stack.apiUrl}/v1/webhooks/{segment,stripe,zendesk,survey,hubspot,posthog,salesforce}`,
       `             (secrets: ${stack.webhookSecretsSource})`,
       `  Workflows  timers dispatched every ${process.env.CHURNGUARD_DISPATCH_SECONDS ?? 60} s (CHURNGUARD_DISPATCH_SECONDS; 0 = off)`,

@@ -8,6 +8,7 @@ import { createEffectsHandler } from '#functions/effects/app';
 import { createMilestoneJourneyHandler } from '#functions/milestone-journey/app';
 import { createRenewalCheckpointHandler } from '#functions/renewal-checkpoint/app';
 import { createRiskEscalationHandler } from '#functions/risk-escalation/app';
+import type { ChatPoster } from '#functions/shared/chat-poster';
 import { type PassHooks, recomputeDaily } from '#functions/shared/health/recompute-portfolio';
 import type { Mailer } from '#functions/shared/mailer';
 import type { Deps } from '#functions/shared/runtime';
@@ -67,6 +68,8 @@ export interface WorkflowEngine {
 export interface WorkflowEngineOptions {
   /** Where workflow email goes; locally SES local (see local/ses-local.ts). Without it every send is settled failed. */
   mailer?: Mailer;
+  /** Where Slack and Teams posts go; locally the capture endpoint (local/chat-capture.ts), in simulation result.json. */
+  poster?: ChatPoster;
   /** Forget executions this many days after they close, as Step Functions does (the simulator: 90). */
   forgetClosedExecutionsAfterDays?: number;
   /** Run the scheduled runs while advancing (default true); off for tests that drive them by hand. */
@@ -79,7 +82,7 @@ export interface WorkflowEngineOptions {
 
 export function createWorkflowEngine(deps: Deps, options: WorkflowEngineOptions = {}): WorkflowEngine {
   const useCase = useCaseDeps(deps);
-  const withMail = { ...useCase, mailer: options.mailer };
+  const withMail = { ...useCase, mailer: options.mailer, poster: options.poster };
   const runtime = createWorkflowRuntime({
     stateMachines: deployedStateMachines(),
     taskHandlers: {

@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { CHAT_KINDS } from '#config/channels-schema';
 import { type MessageKey, messageKeyId, type Verdict } from '#core/journeys/messages';
 import type { PastSend } from '#core/journeys/restraint';
 import { queryAll } from './batch.ts';
@@ -36,6 +37,14 @@ export const outgoingSchema = z.object({
   attachments: z.array(attachmentSchema).default([]),
   /** The SES contact-list topic it goes under (contact mail), by its play's kind. */
   topic: z.string().optional(),
+  /** A Slack or Teams post: its destination and the vendor's message body (Block Kit, an Adaptive Card). */
+  post: z
+    .object({
+      kind: z.enum(CHAT_KINDS),
+      destination: z.string(),
+      payload: z.record(z.string(), z.unknown()),
+    })
+    .optional(),
 });
 export type Outgoing = z.infer<typeof outgoingSchema>;
 

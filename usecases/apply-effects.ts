@@ -1,3 +1,5 @@
+import { withChatCopies } from '#core/channels/copies';
+import { renderChatPost } from '#core/channels/render';
 import { DAY_MS, utcDay } from '#core/clock';
 import type { Effect, MessageDraft, RiskGuard } from '#core/effects/effect';
 import { noticeMailbox } from '#core/effects/recipient-hash';
@@ -252,10 +254,14 @@ function internalVerdict(deps: ExecutorDeps, accountId: string, message: Message
 async function applyMessages(
   deps: ExecutorDeps,
   input: ApplyInput,
-  messages: readonly MessageDraft[],
+  decided: readonly MessageDraft[],
   at: string,
   result: ApplyResult,
 ): Promise<void> {
+  let messages = decided;
+  // Immediate notices to the vendor's people also go to the Slack and Teams destinations their routes name.
+  const account = deps.config.channels.routes.length ? await getAccount(deps.db, input.accountId) : undefined;
+  if (account) messages = withChatCopies(deps.config, account, messages);
   // A message already in the ledger (an earlier run of this cause) was judged then: it is only routed again.
   const sends = await listSends(deps.db, input.accountId);
   const inLedger = new Map(sends.map((s) => [messageKeyId(s), s]));
@@ -325,6 +331,13 @@ async function render(
   secret: string | undefined,
 ): Promise<Outgoing> {
   const content = message.content;
+  if (content.kind === 'chat') {
+    if (message.channel !== 'slack' && message.channel !== 'teams') {
+      throw new Error(`a chat post cannot go by ${message.channel}`);
+    }
+    const rendered = renderChatPost(message.channel, content.destination, content.post);
+    return { to: [], cc: [], headers: [], attachments: [], ...rendered };
+  }
   if (content.kind === 'composed') {
     return {
       to: [message.recipient.email],

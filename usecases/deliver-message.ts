@@ -1,3 +1,4 @@
+import type { ChatPoster } from '#functions/shared/chat-poster';
 import type { Mailer } from '#functions/shared/mailer';
 import type { Deps } from '#functions/shared/runtime';
 import type { LedgerOwner } from '#store/keys';
@@ -6,6 +7,7 @@ import {
   getSend,
   markFailed,
   markSent,
+  type Outgoing,
   releaseSend,
   type SendRecord,
 } from '#store/send-ledger-store';
@@ -34,7 +36,30 @@ export function isThrottling(error: unknown): boolean {
 
 export type DeliveryOutcome = 'sent' | 'failed' | 'already';
 
-export type DeliverDeps = Pick<Deps, 'db' | 'clock' | 'logger' | 'metrics'> & { mailer?: Mailer };
+export type DeliverDeps = Pick<Deps, 'db' | 'clock' | 'logger' | 'metrics'> & {
+  mailer?: Mailer;
+  /** Slack and Teams posts (functions/shared/chat-poster.ts); without it every post is settled failed. */
+  poster?: ChatPoster;
+};
+
+/** Sends a row's content by its channel: a post through the poster, anything else as mail. */
+function sendBy(deps: DeliverDeps, outgoing: Outgoing): Promise<string> | string {
+  if (outgoing.post) {
+    if (!deps.poster) return 'no Slack or Teams poster is configured: see docs/channels.md';
+    return deps.poster.post(outgoing.post);
+  }
+  if (!deps.mailer) return 'no mailer is configured: set a sender (SENDER_EMAIL) to send mail';
+  return deps.mailer.send({
+    to: outgoing.to,
+    cc: outgoing.cc,
+    subject: outgoing.subject,
+    text: outgoing.text,
+    ...(outgoing.html ? { html: outgoing.html } : {}),
+    headers: outgoing.headers,
+    attachments: outgoing.attachments,
+    ...(outgoing.topic ? { topic: outgoing.topic } : {}),
+  });
+}
 
 async function settleIncluded(
   deps: DeliverDeps,
@@ -103,20 +128,13 @@ export async function deliverMessage(
     await settleIncluded(deps, row, { error }, execution);
     return 'failed' as const;
   };
-  if (!deps.mailer) return fail('no mailer is configured: set a sender (SENDER_EMAIL) to send mail');
   if (!outgoing) return fail('the ledger row holds no content to send');
+  const sending = sendBy(deps, outgoing);
+  // A string instead of a send: nothing can carry this row (no mailer, no poster).
+  if (typeof sending === 'string') return fail(sending);
   let messageId: string;
   try {
-    messageId = await deps.mailer.send({
-      to: outgoing.to,
-      cc: outgoing.cc,
-      subject: outgoing.subject,
-      text: outgoing.text,
-      ...(outgoing.html ? { html: outgoing.html } : {}),
-      headers: outgoing.headers,
-      attachments: outgoing.attachments,
-      ...(outgoing.topic ? { topic: outgoing.topic } : {}),
-    });
+    messageId = await sending;
   } catch (error) {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     if (isThrottling(error)) {

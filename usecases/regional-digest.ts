@@ -1,3 +1,5 @@
+import { digestPost } from '#core/channels/digest-post';
+import { chatDestinations, chatRecipientId } from '#core/channels/route';
 import { isoWeek } from '#core/clock';
 import { assignSegment } from '#core/health/segmentation';
 import { csmOf } from '#core/workflows/account-view';
@@ -8,7 +10,7 @@ import { openRisksInRegion, riskRegions } from '#store/risk-store';
 import type { UseCaseDeps } from './account-view.ts';
 import type { Delivery } from './apply-effects.ts';
 import type { DeliverDeps } from './deliver-message.ts';
-import { deliverTeamMail, reserveTeamMail } from './team-mail.ts';
+import { deliverTeamMail, reserveTeamMail, reserveTeamPost } from './team-mail.ts';
 
 /** SES takes at most 50 recipients per message: larger audiences get the same digest in several mails. */
 export const RECIPIENTS_PER_MAIL = 50;
@@ -67,6 +69,21 @@ export async function prepareRegionalDigests(deps: UseCaseDeps): Promise<Deliver
         text: digest.text,
         html: digest.html,
       });
+      if (delivery) deliveries.push(delivery);
+    }
+    // The same digest in each Slack or Teams channel routed for the region or its readers, once per week.
+    const destinations = chatDestinations(deps.config.channels, { topic: 'digest', region, people: to });
+    const post = destinations.length
+      ? digestPost(digest, lines, deps.config.messaging.publicBaseUrl)
+      : undefined;
+    for (const destination of post ? destinations : []) {
+      const key = {
+        playId: 'regional_digest',
+        about: `${region}#${week}`,
+        recipientId: chatRecipientId(destination.name),
+        occurrence: 'weekly',
+      };
+      const delivery = post && (await reserveTeamPost(deps.db, owner, key, at, destination, post));
       if (delivery) deliveries.push(delivery);
     }
     await saveDigestSnapshot(deps.db, region, week, digest.snapshot);

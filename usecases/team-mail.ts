@@ -1,3 +1,6 @@
+import type { ChatPost } from '#core/channels/post';
+import { renderChatPost } from '#core/channels/render';
+import type { ChatDestination } from '#core/channels/route';
 import { type MessageKey, messageKeyId } from '#core/journeys/messages';
 import type { Db } from '#store/client';
 import type { LedgerOwner } from '#store/keys';
@@ -35,6 +38,38 @@ export async function reserveTeamMail(
     status: 'reserved',
     outgoing: { ...mail, cc: [], headers: [], attachments: [] },
     ...(includes ? { includes } : {}),
+  });
+  const keyId = messageKeyId(key);
+  return (await getSend(db, owner, keyId))?.status === 'reserved' ? { owner, key: keyId } : undefined;
+}
+
+/**
+ * Reserves a team's post (the digest, in a Slack or Teams channel) in its ledger, once per key, like its mail;
+ * the delivery when it is still to be posted.
+ */
+export async function reserveTeamPost(
+  db: Db,
+  owner: LedgerOwner,
+  key: MessageKey,
+  at: string,
+  destination: ChatDestination,
+  post: ChatPost,
+): Promise<Delivery | undefined> {
+  await reserveSend(db, {
+    owner,
+    key,
+    channel: destination.kind,
+    audience: 'internal',
+    priority: 100,
+    at,
+    status: 'reserved',
+    outgoing: {
+      to: [],
+      cc: [],
+      headers: [],
+      attachments: [],
+      ...renderChatPost(destination.kind, destination.name, post),
+    },
   });
   const keyId = messageKeyId(key);
   return (await getSend(db, owner, keyId))?.status === 'reserved' ? { owner, key: keyId } : undefined;

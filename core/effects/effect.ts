@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { CHAT_KINDS } from '#config/channels-schema';
+import { chatPostSchema } from '#core/channels/post';
 import { TRIGGER_IDS } from '#core/workflows/detect';
 import { reviewRecordSchema } from '#core/workflows/review-record';
 import { riskRecordSchema } from '#core/workflows/risk-record';
@@ -60,7 +62,16 @@ export const messageContentSchema = z.discriminatedUnion('kind', [
     text: z.string(),
     html: z.string(),
     attachments: z.array(attachmentSchema).optional(),
+    /** The notice's parts (core/workflows/notices.ts), for a channel that lays them out itself (Slack, Teams). */
+    notice: z
+      .object({
+        summary: z.string(),
+        sections: z.array(z.object({ heading: z.string(), lines: z.array(z.string()) })),
+      })
+      .optional(),
   }),
+  /** A Slack or Teams post (core/channels/copies.ts), to one destination. */
+  z.object({ kind: z.literal('chat'), destination: z.string(), post: chatPostSchema }),
 ]);
 export type MessageContent = z.infer<typeof messageContentSchema>;
 
@@ -84,7 +95,7 @@ export const messageDraftSchema = z.object({
   cc: z.array(z.string()).optional(),
   /** The play it belongs to (config.plays): channel, priority, holdout, silent mode, budget behaviour. */
   playId: z.string().optional(),
-  channel: z.enum(['email', 'in_app']),
+  channel: z.enum(['email', 'in_app', ...CHAT_KINDS]),
   /** Internal notices: `immediate` (a new risk, a tier change) or `routine` (gathered into one mail a day). */
   urgency: z.enum(['immediate', 'routine']).optional(),
   content: messageContentSchema,

@@ -33,6 +33,16 @@ export interface SimEmail {
   text: string;
 }
 
+/** A Slack or Teams post the run made (captured, never sent): where, its headline, the link, the vendor's body. */
+export interface SimPost {
+  at: string;
+  kind: 'slack' | 'teams';
+  destination: string;
+  title: string;
+  link?: string;
+  payload: Record<string, unknown>;
+}
+
 export interface SimAccountEnd {
   accountId: string;
   score: number | null;

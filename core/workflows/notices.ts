@@ -39,7 +39,16 @@ export function noticeHtml(notice: Pick<Notice, 'summary' | 'sections'>): string
 }
 
 export function composeNotice(notice: Notice): Extract<MessageContent, { kind: 'composed' }> {
-  return { kind: 'composed', subject: notice.subject, text: noticeText(notice), html: noticeHtml(notice) };
+  return {
+    kind: 'composed',
+    subject: notice.subject,
+    text: noticeText(notice),
+    html: noticeHtml(notice),
+    notice: {
+      summary: notice.summary,
+      sections: notice.sections.map((s) => ({ ...s, lines: [...s.lines] })),
+    },
+  };
 }
 
 /** One mail that gathers a person's routine notices of a day, each under its own heading. */

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { PLAY_KINDS } from '#config/journeys-schema';
 import { effectSchema } from '#core/effects/effect';
 import { applyEffects, type ExecutorDeps } from '#usecases/apply-effects';
-import { deliverMessage } from '#usecases/deliver-message';
-import type { Mailer } from '../shared/mailer.ts';
+import { type DeliverDeps, deliverMessage } from '#usecases/deliver-message';
 
 const owner = z.union([z.strictObject({ accountId: z.string() }), z.strictObject({ team: z.string() })]);
 
@@ -30,7 +29,7 @@ const taskInput = z.discriminatedUnion('task', [
  * Evaluate step returned, exactly once per cause, and return the emails reserved for delivery. `deliver`: send one
  * reserved email and settle it; SendThrottled is thrown for the state machine to retry with jitter.
  */
-export function createEffectsHandler(deps: ExecutorDeps & { mailer?: Mailer }) {
+export function createEffectsHandler(deps: ExecutorDeps & Pick<DeliverDeps, 'mailer' | 'poster'>) {
   return async (event: unknown) => {
     const input = taskInput.parse(event);
     if (input.task === 'apply') {

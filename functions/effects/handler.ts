@@ -2,6 +2,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { precompiledTemplates } from '#core/journeys/render-message';
 import { useCaseDeps } from '#usecases/account-view';
 import { functionBundle } from '../shared/bundled-config.ts';
+import { posterFromEnv } from '../shared/chat-poster.ts';
 import { mailerFromEnv } from '../shared/mailer.ts';
 import { runtimeDeps } from '../shared/runtime.ts';
 import { captureAwsClient } from '../shared/telemetry.ts';
@@ -19,4 +20,5 @@ export const handler = createEffectsHandler({
   compile: precompiledTemplates(bundle.config.templates, bundle.templates),
   topics: journeyTopicsFromEnv(),
   mailer: mailerFromEnv(process.env, captureAwsClient(new SESv2Client({}))),
+  poster: posterFromEnv(),
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Clock } from '#core/clock';
 import { type ConnectorMapping, connectorMappingSchema } from '#core/connectors/mapping';
 import { describeError } from '#core/connectors/shared';
+import { type ExtensionOptions, readSecretJson, SecretsConfigError } from '../shared/secret-extension.ts';
 
 /**
  * What the webhooks function is configured with: one secret list per vendor and the connector mapping.
@@ -72,10 +73,7 @@ export function emptySecrets(): WebhookSecrets {
   };
 }
 
-/** A secret that is present but unusable: retrying will not help. */
-export class SecretsConfigError extends Error {
-  override name = 'SecretsConfigError';
-}
+export { SecretsConfigError };
 
 /** A parsed secrets map with every name present (absent names have no secret). */
 export function secretsFrom(map: unknown, where: string): WebhookSecrets {
@@ -146,55 +144,12 @@ export function cachedSecrets(
   };
 }
 
-const extensionAnswer = z.looseObject({ SecretString: z.string() });
+export type { ExtensionOptions };
 
-export interface ExtensionOptions {
-  secretId: string;
-  /** The extension's port (PARAMETERS_SECRETS_EXTENSION_HTTP_PORT); 2773 by default. */
-  port?: number;
-  /** The execution environment's session token, which the extension requires as proof of origin. */
-  sessionToken?: string;
-  fetchFn?: typeof fetch;
-  attempts?: number;
-}
-
-/**
- * Reads the secrets map from Secrets Manager through the AWS Parameters and Secrets Lambda extension (a layer
- * that caches and answers on localhost), which needs no SDK client in the bundle. The function's role must be
- * allowed `secretsmanager:GetSecretValue` on the secret; see infra/churnguard.ts.
- */
+/** The webhook secrets map, read through the Parameters and Secrets extension (functions/shared/secret-extension.ts). */
 export async function readSecretsViaExtension(options: ExtensionOptions): Promise<WebhookSecrets> {
-  const fetchFn = options.fetchFn ?? fetch;
-  const url = `http://localhost:${options.port ?? 2773}/secretsmanager/get?secretId=${encodeURIComponent(options.secretId)}`;
-  const attempts = options.attempts ?? 3;
-  let lastError: unknown;
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
-    try {
-      const response = await fetchFn(url, {
-        headers: { 'X-Aws-Parameters-Secrets-Token': options.sessionToken ?? '' },
-      });
-      if (!response.ok) {
-        lastError = new Error(`Secrets extension answered ${response.status}: ${await response.text()}`);
-        continue;
-      }
-      const answer = extensionAnswer.safeParse(await response.json());
-      if (!answer.success) throw new SecretsConfigError(`secret ${options.secretId} has no SecretString`);
-      let map: unknown;
-      try {
-        map = JSON.parse(answer.data.SecretString);
-      } catch {
-        throw new SecretsConfigError(
-          `secret ${options.secretId} is not JSON; it must hold a map like {"stripe":"whsec_..."}`,
-        );
-      }
-      return secretsFrom(map, `secret ${options.secretId}`);
-    } catch (error) {
-      if (error instanceof SecretsConfigError) throw error;
-      lastError = error;
-    }
-  }
-  throw lastError instanceof Error ? lastError : new Error(String(lastError));
+  const map = await readSecretJson(options, '{"stripe":"whsec_..."}');
+  return secretsFrom(map, `secret ${options.secretId}`);
 }
 
 /** CHURNGUARD_CONNECTORS as a connector mapping; a bad one fails with the path and the reason. */

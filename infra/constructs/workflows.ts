@@ -13,6 +13,7 @@ import { MilestoneJourney } from '../../workflows/milestone-journey.ts';
 import { RenewalCheckpoint } from '../../workflows/renewal-checkpoint.ts';
 import { RiskEscalation } from '../../workflows/risk-escalation.ts';
 import { acknowledgeInvokeGrant, acknowledgeNag } from '../nag.ts';
+import type { ChatWebhooks } from './chat-webhooks.ts';
 import type { Email } from './email.ts';
 import type { FunctionConfig } from './function-bundle.ts';
 import { invokeOnSchedule } from './scheduled-invoke.ts';
@@ -39,6 +40,8 @@ export interface WorkflowsProps {
   scheduleDeadLetters: IQueue;
   /** Reserve concurrency for the dispatcher and the digest (see ChurnGuardProps.reserveConcurrency). */
   reserveConcurrency: boolean;
+  /** The Slack and Teams webhook URLs, when the config names destinations: read by the two functions that post. */
+  chatWebhooks?: ChatWebhooks;
 }
 
 /**
@@ -94,20 +97,24 @@ export class Workflows extends Construct {
       entry: string,
       description: string,
       access: TableAccess,
-      options: { templates?: boolean; environment?: Record<string, string> } = {},
+      options: { templates?: boolean; environment?: Record<string, string>; posts?: boolean } = {},
     ) => {
+      const chat = options.posts ? props.chatWebhooks : undefined;
       const fn = new ServiceFunction(this, name, {
         entry,
         description,
         logRetention,
+        ...(chat ? { paramsAndSecrets: chat.extension } : {}),
         config: { ...props.config, ...(options.templates ? { templates: true } : {}) },
         environment: {
           TABLE_NAME: table.tableName,
           CHURNGUARD_HANDLER: name,
           ...options.environment,
+          ...chat?.environment,
         },
       }).fn;
       grantTableAccess(table, fn, access);
+      chat?.grantRead(fn);
       acknowledgeNag(
         fn,
         'Serverless::Serverless-LambdaDLQ',
@@ -142,6 +149,7 @@ export class Workflows extends Construct {
       {
         templates: true,
         environment: { ...senderEnvironment, JOURNEY_TOPICS: JSON.stringify(email.journeyTopics) },
+        posts: true,
       },
     );
     allowSending(effectsFunction);
@@ -218,10 +226,12 @@ export class Workflows extends Construct {
       logRetention,
       timeout: Duration.minutes(5),
       config: props.config,
-      environment: { TABLE_NAME: table.tableName, ...senderEnvironment },
+      environment: { TABLE_NAME: table.tableName, ...senderEnvironment, ...props.chatWebhooks?.environment },
       scheduled,
+      ...(props.chatWebhooks ? { paramsAndSecrets: props.chatWebhooks.extension } : {}),
     }).fn;
     grantTableAccess(table, digest, TABLE_ACCESS.digest);
+    props.chatWebhooks?.grantRead(digest);
     allowSending(digest);
     this.functions = {
       renewalCheckpoint: checkpointFunction,

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { defaultConfig } from '#config/default';
 import type { Config } from '#config/schema';
 import type { AccountInput } from '#core/accounts';
+import { describePost } from '#core/channels/describe';
 import { DAY_MS } from '#core/clock';
 import { checkAccounts } from '#core/ingest';
 import type { SignalInput } from '#core/signals';
@@ -14,6 +15,7 @@ import {
   type SimAction,
   type SimEmail,
   type SimOutcome,
+  type SimPost,
   type SimSkip,
   type SimSummary,
   summarise,
@@ -21,6 +23,7 @@ import {
 import type { FieldError } from '#core/validation';
 import { createAccountsHandler } from '#functions/accounts/app';
 import { createRisksHandler } from '#functions/risks/app';
+import type { ChatPoster, OutgoingPost } from '#functions/shared/chat-poster';
 import type { PassHooks } from '#functions/shared/health/recompute-portfolio';
 import type { Mailer, OutgoingEmail } from '#functions/shared/mailer';
 import { createSignalsHandler } from '#functions/signals/app';
@@ -112,6 +115,8 @@ export interface SimulationResult {
   actions: SimAction[];
   skipped: SimSkip[];
   emails: SimEmail[];
+  /** Slack and Teams posts, captured like the mail (config `channels`; none without destinations). */
+  posts: SimPost[];
   accounts: SimAccountEnd[];
   /** The renewal outcomes the run was fed, in time order (what `churnguard evaluate` judges the score by). */
   outcomes: SimOutcome[];
@@ -254,6 +259,24 @@ function outbox(clock: VirtualClock): Mailer & { sent: SimEmail[] } {
   };
 }
 
+/** Slack and Teams posts go nowhere either: captured for result.json beside the mail. */
+function chatOutbox(clock: VirtualClock): ChatPoster & { sent: SimPost[] } {
+  const sent: SimPost[] = [];
+  return {
+    sent,
+    async post(post: OutgoingPost) {
+      sent.push({
+        at: clock.now().toISOString(),
+        kind: post.kind,
+        destination: post.destination,
+        ...describePost(post),
+        payload: post.payload,
+      });
+      return `sim-post-${sent.length}`;
+    },
+  };
+}
+
 function post(
   handler: ReturnType<typeof createSignalsHandler>,
   routeKey: string,
@@ -340,7 +363,7 @@ export async function runSimulation(
 /** What one run (or one shard of a run) saw, before it is sorted and summarised with the others. */
 export type SimulationParts = Pick<
   SimulationResult,
-  'actions' | 'skipped' | 'emails' | 'accounts' | 'rejected'
+  'actions' | 'skipped' | 'emails' | 'posts' | 'accounts' | 'rejected'
 >;
 
 /**
@@ -370,10 +393,12 @@ export async function simulateParts(
     const startMs = Date.parse(`${input.start}T00:00:00Z`);
     const clock = new VirtualClock(new Date(startMs));
     const mail = outbox(clock);
+    const chat = chatOutbox(clock);
     const deps = { db, clock, logger: new Logger({ logLevel: 'SILENT' }), ...(config ? { config } : {}) };
     const useCase = useCaseDeps(deps);
     const engine = createWorkflowEngine(deps, {
       mailer: mail,
+      poster: chat,
       forgetClosedExecutionsAfterDays: STEP_FUNCTIONS_NAME_REUSE_DAYS,
       ...(poolSamples ? { poolSamples } : {}),
       onScheduledRun: (run, ms) => {
@@ -502,7 +527,7 @@ export async function simulateParts(
       });
     }
     lap('collect');
-    return { actions, skipped, emails: mail.sent, accounts, rejected };
+    return { actions, skipped, emails: mail.sent, posts: chat.sent, accounts, rejected };
   } finally {
     await opened.close();
   }
@@ -528,6 +553,14 @@ export function assembleResult(
       a.subject.localeCompare(b.subject) ||
       a.to.join().localeCompare(b.to.join()),
   );
+  const posts = parts.flatMap((p) => p.posts);
+  posts.sort(
+    (a, b) =>
+      a.at.localeCompare(b.at) ||
+      a.kind.localeCompare(b.kind) ||
+      a.destination.localeCompare(b.destination) ||
+      a.title.localeCompare(b.title),
+  );
   const accounts = parts.flatMap((p) => p.accounts);
   accounts.sort((a, b) => a.accountId.localeCompare(b.accountId));
   const rejected = parts.flatMap((p) => p.rejected);
@@ -541,6 +574,7 @@ export function assembleResult(
     actions,
     skipped,
     emails,
+    posts,
     accounts,
     outcomes,
     rejected,
