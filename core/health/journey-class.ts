@@ -5,7 +5,7 @@ import { plural } from './deviation.ts';
 import { type JourneyBaseline, type JourneyMilestone, journeyBaselineFor } from './journey-baseline.ts';
 import type { MilestoneAchievement } from './milestones.ts';
 import { assignSegment } from './segmentation.ts';
-import type { JourneyClass } from './vocabulary.ts';
+import type { Band, JourneyClass } from './vocabulary.ts';
 
 export type MilestoneStatus = 'ahead' | 'on_time' | 'late' | 'missed' | 'pending';
 
@@ -18,10 +18,17 @@ export interface MilestoneStanding {
   status: MilestoneStatus;
 }
 
+/**
+ * What a class rests on: `milestones` for an account the data saw go live, `health` for an established account
+ * whose onboarding happened before the data began (its early milestones would read as missed).
+ */
+export type JudgedBy = 'milestones' | 'health';
+
 export interface JourneyStanding {
   accountId: string;
   segment: string;
   journeyClass: JourneyClass;
+  judgedBy: JudgedBy;
   daysLive: number;
   /**
    * How far ahead (+) or behind (-) schedule the account runs: the mean, over milestones reached or due,
@@ -74,17 +81,73 @@ function paceOf(standings: readonly MilestoneStanding[], daysLive: number): numb
   return shares.reduce((sum, share) => sum + share, 0) / judged.length;
 }
 
+/** What the data knows of an account beside its milestones: since when it has data, and its current health. */
+export interface Observation {
+  /** The first UTC day the data covers the account (`YYYY-MM-DD`): its registration or its earliest rollup. */
+  dataSince: string;
+  health: { score: number | null; band: Band | 'unknown' };
+}
+
 /**
- * Champion, Cruiser or Laggard (seed 004) from milestone timing against the segment's journey baseline:
- * a Laggard is late for or has missed any milestone (beyond the grace days); a Champion has reached every
- * milestone due so far ahead of schedule (by `championLead` of its due day, and at least a day); a Cruiser
- * is on course.
+ * The score from which an established account counts as a Champion: the upper half of its segment's green band
+ * (halfway from the green line to 100).
+ */
+export function championScore(greenLine: number): number {
+  return greenLine + (100 - greenLine) / 2;
+}
+
+/**
+ * The class of an established account, by its health against its segment: red is a Laggard, the upper half of
+ * the green band a Champion, anything else (yellow, lower green, not scored) a Cruiser. Its pace is how far the
+ * score sits above (+) or below (-) the green line, as a share of the way to 100 or to 0, for the stack-rank.
+ */
+function classByHealth(config: Config, segment: string, health: Observation['health']) {
+  const green = config.segments[segment]?.health.bands.green ?? 100;
+  const { score, band } = health;
+  const journeyClass: JourneyClass =
+    band === 'red'
+      ? 'laggard'
+      : band === 'green' && score !== null && score >= championScore(green)
+        ? 'champion'
+        : 'cruiser';
+  const pace =
+    score === null
+      ? 0
+      : score >= green
+        ? (score - green) / Math.max(1, 100 - green)
+        : (score - green) / Math.max(1, green);
+  return { journeyClass, pace: Math.max(-1, Math.min(1, pace)) };
+}
+
+/**
+ * True when the data began after the account's first milestone fell due (its go-live plus the earliest due day of
+ * its segment's journey): whether its onboarding came on time is then unknowable. Up to that day the data still
+ * sees the first milestone come or not, so an account registered a few days after going live is judged as usual.
+ */
+export function onboardingPredatesData(
+  goLiveDate: string,
+  journey: JourneyBaseline,
+  dataSince: string,
+): boolean {
+  const firstDue = Math.min(...journey.milestones.map((m) => m.dueDay));
+  return dayNumber(dataSince) > dayNumber(goLiveDate) + (Number.isFinite(firstDue) ? firstDue : 0);
+}
+
+/**
+ * Champion, Cruiser or Laggard (seed 004). For an account the data saw go live, from milestone timing against the
+ * segment's journey baseline, each milestone judged against its own due day: a Laggard is late for or has missed
+ * any milestone (beyond the grace days); a Champion has reached every milestone due so far ahead of schedule (by
+ * `championLead` of its due day, and at least a day); a Cruiser is on course. An established account, one whose
+ * data began after its first milestone fell due (onboardingPredatesData), is classed by its health against its segment instead (classByHealth): its early
+ * milestones happened before any data and would read as missed. Without `observed`, every account is judged by
+ * milestones.
  */
 export function classifyJourney(
   config: Config,
   account: AccountInput,
   achievements: readonly MilestoneAchievement[],
   now: Date,
+  observed?: Observation,
 ): JourneyStanding {
   const { segment } = assignSegment(config, account);
   const journey = journeyBaselineFor(config, segment);
@@ -103,10 +166,26 @@ export function classifyJourney(
       status: statusOf(milestone, reachedDay, daysLive, journey),
     };
   });
+  if (observed && onboardingPredatesData(account.goLiveDate, journey, observed.dataSince)) {
+    const { score, band } = observed.health;
+    const health = score === null ? 'no score yet' : `${band}, ${score}`;
+    return {
+      accountId: account.id,
+      segment,
+      ...classByHealth(config, segment, observed.health),
+      judgedBy: 'health',
+      daysLive,
+      milestones,
+      reasons: [
+        `went live on ${account.goLiveDate}, before the data began on ${observed.dataSince}: classed by health against the segment (${health})`,
+      ],
+    };
+  }
   return {
     accountId: account.id,
     segment,
     journeyClass: classify(milestones, daysLive),
+    judgedBy: 'milestones',
     daysLive,
     pace: paceOf(milestones, daysLive),
     milestones,
