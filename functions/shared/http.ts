@@ -91,6 +91,17 @@ export function parseBody<T>(event: HttpEvent, schema: z.ZodType<T>): T {
   return parsed.data;
 }
 
+/**
+ * Parses the query string against a schema (an object of optional text fields); every failure is a 400 that
+ * names the parameter and the reason.
+ */
+export function parseQuery<T>(event: HttpEvent, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(event.queryStringParameters ?? {});
+  if (!parsed.success)
+    throw new HttpError(400, 'query string does not have the expected shape', fieldErrors(parsed.error));
+  return parsed.data;
+}
+
 const BEARER = /^Bearer\s+(\S+)$/i;
 /** How long a warm function trusts a key it has checked: a revoked key keeps working here for at most this long. */
 export const KEY_CACHE_MS = 60_000;
