@@ -11,6 +11,7 @@ import { EvaluateInputError } from './commands/evaluate.ts';
 import { IMPORT_EXIT, ImportFileError, importFile } from './commands/import.ts';
 import { fetchNudges, renderNudges } from './commands/nudges.ts';
 import { writeReport } from './commands/report.ts';
+import { fetchStackRank, renderStackRank } from './commands/stack-rank.ts';
 
 const HELP = `churnguard — customer-success automation
 
@@ -48,6 +49,12 @@ Commands:
   account <id>             Show an account's health: score, band, components with their exact contributions,
                            what costs the most in words, journey class and trend (scores it first if it is new
                            or has new signals); then the journey messages sent, and those not sent with the reason
+      --json                    print the API's answer as JSON instead
+  stack-rank               Rank each segment's accounts along the journey baseline (seed 004): Champions, then
+                           Cruisers, then Laggards, the faster pace first. An account the data saw go live is
+                           judged against each milestone's own due day; an established one (its data began after
+                           its first milestone fell due) by its health against its segment
+      --segment <id>            one segment only (a segment the config defines)
       --json                    print the API's answer as JSON instead
   report --out <file>      Write the page (renewal desk, retention, portfolio, and the page of every account on the
                            desk or with an open risk) as one self-contained HTML file, from the API's answers
@@ -117,6 +124,7 @@ Examples:
   churnguard import examples/accounts.csv
   churnguard import examples/signals.jsonl --rejects bad-signals.jsonl
   churnguard account acme
+  churnguard stack-rank --segment core
   churnguard templates preview nudge_first_login --account acme
   churnguard config validate examples/churnguard.config.json
   churnguard config diff examples/churnguard.config.json
@@ -171,6 +179,7 @@ function parse(argv: string[]) {
         start: { type: 'string' },
         summary: { type: 'boolean' },
         account: { type: 'string' },
+        segment: { type: 'string' },
         contact: { type: 'string' },
         milestone: { type: 'string' },
         config: { type: 'string' },
@@ -256,6 +265,11 @@ async function main(argv: string[]): Promise<number> {
       const target = resolveApiTarget(values);
       process.stdout.write(await showAccount(target, id, values.json ?? false));
       if (!values.json) process.stdout.write(renderNudges(await fetchNudges(target, id)));
+      return 0;
+    }
+    case 'stack-rank': {
+      const answer = await fetchStackRank(resolveApiTarget(values), values.segment);
+      process.stdout.write(values.json ? `${JSON.stringify(answer, null, 2)}\n` : renderStackRank(answer));
       return 0;
     }
     case 'report': {

@@ -97,8 +97,11 @@ export function parseBody<T>(event: HttpEvent, schema: z.ZodType<T>): T {
  */
 export function parseQuery<T>(event: HttpEvent, schema: z.ZodType<T>): T {
   const parsed = schema.safeParse(event.queryStringParameters ?? {});
-  if (!parsed.success)
-    throw new HttpError(400, 'query string does not have the expected shape', fieldErrors(parsed.error));
+  if (!parsed.success) {
+    const errors = fieldErrors(parsed.error).map((e) => ({ ...e, path: e.path || 'query' }));
+    const named = errors.map((e) => `${e.path} ${e.message}`).join('; ');
+    throw new HttpError(400, `query string refused: ${named}`, errors);
+  }
   return parsed.data;
 }
 

@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PortfolioSummary } from '#core/health/portfolio';
 import { registerApiKey } from '#store/api-key-store';
@@ -70,6 +74,44 @@ describe('GET /v1/stack-rank: Champions, Cruisers and Laggards per segment (issu
     const unknownParameter = await get<{ errors: { path: string }[] }>('/v1/stack-rank?band=red');
     expect(unknownParameter.status).toBe(400);
   });
+});
+
+function churnguard(...args: string[]): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['bin/churnguard.js', ...args, '--api', api.base, '--key', READ], {
+    env: {
+      ...process.env,
+      CHURNGUARD_HOME: mkdtempSync(join(tmpdir(), 'churnguard-stack-rank-')),
+      CHURNGUARD_API_KEY: '',
+      CHURNGUARD_API_URL: '',
+    },
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })));
+}
+
+describe('churnguard stack-rank', () => {
+  it('prints each account of the segment in rank order with its class and what it was judged by', async () => {
+    const { code, output } = await churnguard('stack-rank', '--segment', 'core');
+    expect(code, output).toBe(0);
+    const lines = output.split('\n');
+    const first = lines.findIndex((l) => l.includes('j-fast'));
+    const last = lines.findIndex((l) => l.includes('j-late'));
+    expect(lines[first]).toMatch(
+      /^\s+1\. Champion\s+j-fast \(Account j-fast\)\s+by milestones, pace \+0\.75/,
+    );
+    expect(lines[last]).toMatch(/^\s+3\. Laggard\s+j-late .* by milestones/);
+    expect(output).toMatch(/Laggard\s+j-old .* by health, pace -0\.\d+, health 30\.5 red/);
+    expect(output).toContain('Core (core): 3 accounts');
+  }, 60_000);
+
+  it('says which segments there are when asked for one the config does not define', async () => {
+    const { code, output } = await churnguard('stack-rank', '--segment', 'nope');
+    expect(code).not.toBe(0);
+    expect(output).toContain('segment');
+    expect(output).toContain('strategic, core, transactional');
+  }, 60_000);
 });
 
 describe('GET /v1/portfolio: the journey funnel and the health trend', () => {
