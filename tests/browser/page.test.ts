@@ -9,6 +9,8 @@ import type { PortfolioSummary } from '#core/health/portfolio';
 import type { RenewalDesk } from '#core/renewals/desk';
 import type { Retention } from '#core/renewals/retention';
 import { registerApiKey } from '#store/api-key-store';
+import type { AutomationAnswer } from '#usecases/automation';
+import type { StackRank } from '#usecases/stack-rank';
 import {
   CHROMIUM,
   hasChromium,
@@ -18,6 +20,7 @@ import {
   watched,
 } from '../support/browser.ts';
 import { createTestDb, testDeps } from '../support/db.ts';
+import { seedJourneyPortfolio } from '../support/journey-portfolio.ts';
 import { serveLocally } from '../support/local-api.ts';
 import { seedPagePortfolio } from '../support/page-portfolio.ts';
 import { FIXTURE_NOW, mutableClock } from '../support/retention-fixture.ts';
@@ -50,13 +53,16 @@ describe.skipIf(!hasChromium)('the page in Chromium, against the local API with 
     await registerApiKey(db, ADMIN, 'seed', clock.now());
     await registerApiKey(db, READ_KEY, 'page', clock.now(), 'read');
     api = await serveLocally(testDeps(db, clock));
-    await seedPagePortfolio(db, clock, (method, path, body) =>
+    const call = (method: string, path: string, body?: unknown) =>
       fetch(`${api.base}${path}`, {
         method,
         headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      }),
-    );
+      });
+    await seedPagePortfolio(db, clock, call);
+    // New accounts renewing a year out (off the desk, outside retention's cohort), with known journeys and ledgers.
+    await seedJourneyPortfolio(db, clock, call);
+    clock.set(FIXTURE_NOW);
     browser = await launchChromium();
   });
 
@@ -147,6 +153,49 @@ describe.skipIf(!hasChromium)('the page in Chromium, against the local API with 
     expect(await risk.textContent()).toContain('low adoption, sponsor change');
     expect(await figure(page, 'days-open-e-grow')).toBe(10);
     expect(await page.locator('#bands-chart svg path').count()).toBeGreaterThan(0);
+    for (const segment of portfolio.segments)
+      for (const [name, count] of Object.entries(segment.classes))
+        expect(await figure(page, `class-${segment.segment}-${name}`)).toBe(count);
+
+    // The trend: one chart per segment, drawn.
+    for (const t of portfolio.trend)
+      expect(await page.locator(`#trend-${t.segment} svg path`).count()).toBeGreaterThan(0);
+
+    // The funnel per milestone, as the API counts it (j-fast ahead, j-late late on the first two milestones).
+    for (const f of portfolio.funnel) {
+      expect(await figure(page, `funnel-${f.segment}-accounts`)).toBe(f.accounts);
+      for (const step of f.steps)
+        for (const k of ['reached', 'ahead', 'onTime', 'late', 'missed', 'pending'] as const)
+          expect(await figure(page, `funnel-${f.segment}-${step.milestone}-${k}`)).toBe(step[k]);
+    }
+    expect(await figure(page, 'funnel-core-first_login-ahead')).toBeGreaterThanOrEqual(1);
+
+    // The stack-rank: every ranked account with its rank and class.
+    const rank = await apiGet<StackRank>('/stack-rank');
+    const ranked = rank.segments.flatMap((s) => s.accounts);
+    expect(ranked.length).toBeGreaterThan(3);
+    for (const row of ranked) {
+      expect(await figure(page, `rank-${row.accountId}`)).toBe(row.rank);
+      expect(
+        await page.locator(`tr[data-ranked="${row.accountId}"] [data-class]`).getAttribute('data-class'),
+      ).toBe(row.journeyClass);
+    }
+    expect(ranked.find((r) => r.accountId === 'j-old')?.judgedBy).toBe('health');
+
+    // Automation activity per play and the holdout comparisons, as the API counts them.
+    const automation = await apiGet<AutomationAnswer>('/automation');
+    expect(automation.plays.length).toBeGreaterThan(0);
+    for (const p of automation.plays) {
+      expect(await figure(page, `sent-${p.play}`)).toBe(p.sent);
+      expect(await figure(page, `silent-${p.play}`)).toBe(p.silent);
+      expect(await figure(page, `held-out-${p.play}`)).toBe(p.heldOut);
+    }
+    expect(await page.locator('tr[data-play="nudge_first_login"]').textContent()).toContain('over budget: 1');
+    for (const h of automation.holdouts)
+      for (const g of ['treated', 'heldOut', 'silent'] as const)
+        expect(await figure(page, `holdout-${h.play}-${g}-accounts`)).toBe(h[g].accounts);
+    expect(await figure(page, 'holdout-nudge_value-heldOut-accounts')).toBe(1);
+
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'portfolio');
     expect(problems).toEqual([]);
