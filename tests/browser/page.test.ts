@@ -225,6 +225,33 @@ describe.skipIf(!hasChromium)('the page in Chromium, against the local API with 
     await context.close();
   });
 
+  it('goes from the stack-rank to an account: its journey, the messages sent and those not sent with the reason', async () => {
+    const { page, problems } = await signedIn();
+    await open(page, '#/portfolio', 'portfolio');
+    await page.locator('tr[data-ranked="j-late"] a').click();
+    await page.locator('main[data-ready="account"]').waitFor();
+    expect(page.url()).toMatch(/#\/account\/j-late$/);
+    const account = await apiGet<{
+      health: { journey: { journeyClass: string; judgedBy: string; milestones: { milestone: string }[] } };
+    }>('/accounts/j-late');
+    expect(account.health.journey).toMatchObject({ journeyClass: 'laggard', judgedBy: 'milestones' });
+    expect(await page.locator('main [data-class]').getAttribute('data-class')).toBe('laggard');
+    expect(await page.locator('tr[data-milestone]').count()).toBe(account.health.journey.milestones.length);
+    expect(await page.locator('tr[data-milestone="first_login"]').textContent()).toContain('late');
+    const nudges = await apiGet<{ sent: unknown[]; notSent: unknown[] }>('/accounts/j-late/nudges');
+    expect(await page.locator('tr[data-sent]').count()).toBe(nudges.sent.length);
+    expect(await page.locator('tr[data-not-sent]').count()).toBe(nudges.notSent.length);
+    expect(await page.locator('tr[data-sent="nudge_first_login"]').textContent()).toContain('sent');
+    expect(await page.locator('tr[data-not-sent="nudge_first_login"]').textContent()).toContain(
+      'over_budget',
+    );
+    expect(await page.locator('#score-chart svg path').count()).toBeGreaterThan(0);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'account-journey');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('writes a report that opens offline, from disk, with the same figures and account pages', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'churnguard-report-')), 'report.html');
     const written = await writeReport({ url: api.base, key: READ_KEY }, file);
@@ -245,6 +272,11 @@ describe.skipIf(!hasChromium)('the page in Chromium, against the local API with 
     await open(page, '#/retention', 'retention');
     expect(await figure(page, 'nrr-USD')).toBeCloseTo(180_000 / 170_000, 12);
     expect(await figure(page, 'grr-EUR')).toBeCloseTo(140_000 / 150_000, 12);
+    await open(page, '#/portfolio', 'portfolio');
+    const rank = await apiGet<StackRank>('/stack-rank');
+    const fast = rank.segments.flatMap((s) => s.accounts).find((a) => a.accountId === 'j-fast');
+    expect(await figure(page, 'rank-j-fast')).toBe(fast?.rank);
+    expect(await figure(page, 'sent-congrats_first_login')).toBe(1);
     await open(page, '#/desk', 'desk');
     await page.getByRole('link', { name: 'Account e-grow' }).click();
     await page.locator('main[data-ready="account"]').waitFor();

@@ -31,7 +31,10 @@ export function automationSection(automation: AutomationAnswer): string {
     <tbody>${automation.holdouts
       .flatMap((h) =>
         (['treated', 'heldOut', 'silent'] as const).map(
-          (g, i) => `<tr data-holdout="${esc(`${h.play}-${g}`)}">${i === 0 ? `<td rowspan="3">${esc(label(h.play))}</td><td rowspan="3" class="num">${percent(h.share)}</td>` : ''}
+          (
+            g,
+            i,
+          ) => `<tr data-holdout="${esc(`${h.play}-${g}`)}">${i === 0 ? `<td rowspan="3">${esc(label(h.play))}</td><td rowspan="3" class="num">${percent(h.share)}</td>` : ''}
           <td>${g === 'heldOut' ? 'held out' : g}</td>
           <td class="num">${figure(`holdout-${h.play}-${g}-accounts`, h[g].accounts, String(h[g].accounts))}</td>
           <td class="num">${percent(h[g].churnRate)}</td><td>${counts(h[g].outcomes)}</td>

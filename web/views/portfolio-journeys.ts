@@ -42,12 +42,16 @@ export function funnelSection(portfolio: PortfolioSummary): string {
     onboarding predates the data are left out.</p>
     ${portfolio.funnel
       .map(
-        (f) => `<h3>${esc(labels.get(f.segment) ?? f.segment)}: ${figure(`funnel-${f.segment}-accounts`, f.accounts, String(f.accounts))} accounts</h3>
+        (
+          f,
+        ) => `<h3>${esc(labels.get(f.segment) ?? f.segment)}: ${figure(`funnel-${f.segment}-accounts`, f.accounts, String(f.accounts))} accounts</h3>
       <table><thead><tr><th>Milestone</th><th class="num">Due day</th><th class="num">Reached</th><th class="num">Ahead</th>
         <th class="num">On time</th><th class="num">Late</th><th class="num">Missed</th><th class="num">Pending</th></tr></thead>
       <tbody>${f.steps
         .map(
-          (s) => `<tr data-funnel="${esc(`${f.segment}-${s.milestone}`)}"><td>${esc(s.label)}</td><td class="num">${s.dueDay}</td>
+          (
+            s,
+          ) => `<tr data-funnel="${esc(`${f.segment}-${s.milestone}`)}"><td>${esc(s.label)}</td><td class="num">${s.dueDay}</td>
           ${(['reached', 'ahead', 'onTime', 'late', 'missed', 'pending'] as const)
             .map(
               (k) =>
@@ -73,7 +77,9 @@ export function stackRankSection(rank: StackRank): string {
       <tbody>${
         s.accounts
           .map(
-            (a) => `<tr data-ranked="${esc(a.accountId)}"><td class="num">${figure(`rank-${a.accountId}`, a.rank, String(a.rank))}</td>
+            (
+              a,
+            ) => `<tr data-ranked="${esc(a.accountId)}"><td class="num">${figure(`rank-${a.accountId}`, a.rank, String(a.rank))}</td>
             <td><a href="#/account/${encodeURIComponent(a.accountId)}">${esc(a.name)}</a></td>
             <td data-class="${esc(a.journeyClass)}">${esc(CLASS_NAMES[a.journeyClass] ?? a.journeyClass)}</td>
             <td>${esc(a.judgedBy)}</td><td class="num">${a.pace.toFixed(2)}</td><td>${band(a.band, a.score)}</td></tr>`,

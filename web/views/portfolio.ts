@@ -1,10 +1,10 @@
 import type { PortfolioSummary } from '#core/health/portfolio';
 import { BANDS } from '#core/health/vocabulary';
+import type { AutomationAnswer } from '#usecases/automation';
+import type { StackRank } from '#usecases/stack-rank';
 import { get } from '../api.ts';
 import { BAND_COLOURS, chart } from '../charts.ts';
 import { band, day, esc, figure, label, money } from '../format.ts';
-import type { AutomationAnswer } from '#usecases/automation';
-import type { StackRank } from '#usecases/stack-rank';
 import { automationSection } from './portfolio-automation.ts';
 import { drawTrends, funnelSection, stackRankSection, trendSection } from './portfolio-journeys.ts';
 import type { OpenRiskRow } from './types.ts';
