@@ -53,7 +53,7 @@ Commands:
   stack-rank               Rank each segment's accounts along the journey baseline (seed 004): Champions, then
                            Cruisers, then Laggards, the faster pace first. An account the data saw go live is
                            judged against each milestone's own due day; an established one (its data began after
-                           its first milestone fell due) by its health against its segment
+                           its onboarding was due: first login, configuration) by its health against its segment
       --segment <id>            one segment only (a segment the config defines)
       --json                    print the API's answer as JSON instead
   report --out <file>      Write the page (renewal desk, retention, portfolio, and the page of every account on the

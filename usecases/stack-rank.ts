@@ -31,7 +31,7 @@ export const STACK_RANK_DEFINITIONS = {
   milestones:
     "An account the data saw go live is judged against each milestone's own due day: a Laggard is late for or missed any milestone beyond the grace days, a Champion reached every milestone due so far ahead of schedule, a Cruiser is on course. Its pace is the mean share of each due day it was early (+) or late (-).",
   health:
-    'An established account, whose data began after its first milestone fell due, is classed by its health against its segment: red is a Laggard, the upper half of the green band a Champion, anything else a Cruiser. Its pace is how far its score sits above (+) or below (-) the green line.',
+    'An established account, whose data began after its onboarding was due (the last due day of the milestones detected from product signals: first login, configuration), is classed by its health against its segment: red is a Laggard, the upper half of the green band a Champion, anything else a Cruiser. Its pace is how far its score sits above (+) or below (-) the green line.',
 };
 
 /**

@@ -4,7 +4,7 @@ import type { DailyRollup } from '#core/rollup';
 /**
  * The first UTC day the data covers an account: the earliest of the day the store registered it, the earliest
  * rollup scoring has seen and what was kept from earlier scores (a rollup leaves the lookback, the day stays).
- * An account whose first milestone fell due before it is established: its onboarding happened before the data
+ * An account whose onboarding was due before it is established: its onboarding happened before the data
  * (core/health/journey-class.ts onboardingPredatesData). An account imported with its history counts from its
  * earliest rollup.
  */

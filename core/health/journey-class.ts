@@ -120,17 +120,23 @@ function classByHealth(config: Config, segment: string, health: Observation['hea
 }
 
 /**
- * True when the data began after the account's first milestone fell due (its go-live plus the earliest due day of
- * its segment's journey): whether its onboarding came on time is then unknowable. Up to that day the data still
- * sees the first milestone come or not, so an account registered a few days after going live is judged as usual.
+ * The last day of onboarding: the latest due day of the journey's milestones detected from product signals (first
+ * login, configuration complete), not from value realised; the first milestone's when every one is a value one.
  */
-export function onboardingPredatesData(
-  goLiveDate: string,
-  journey: JourneyBaseline,
-  dataSince: string,
-): boolean {
-  const firstDue = Math.min(...journey.milestones.map((m) => m.dueDay));
-  return dayNumber(dataSince) > dayNumber(goLiveDate) + (Number.isFinite(firstDue) ? firstDue : 0);
+export function onboardingDueDay(journey: JourneyBaseline): number {
+  const onboarding = journey.milestones.filter((m) => m.detect.kind !== 'value').map((m) => m.dueDay);
+  const days = onboarding.length > 0 ? onboarding : journey.milestones.slice(0, 1).map((m) => m.dueDay);
+  return days.length > 0 ? Math.max(...days) : 0;
+}
+
+/**
+ * True when the data began after the account's onboarding was due (its go-live plus onboardingDueDay): whether its
+ * onboarding came on time is then unknowable. Data that begins during onboarding still shows it (a first login on
+ * day 9 of a history whose first record it is reads as late, not as unknown), and an account registered a few days
+ * after going live is judged as usual.
+ */
+export function onboardingPredatesData(goLiveDate: string, journey: JourneyBaseline, dataSince: string): boolean {
+  return dayNumber(dataSince) > dayNumber(goLiveDate) + onboardingDueDay(journey);
 }
 
 /**
@@ -138,7 +144,7 @@ export function onboardingPredatesData(
  * segment's journey baseline, each milestone judged against its own due day: a Laggard is late for or has missed
  * any milestone (beyond the grace days); a Champion has reached every milestone due so far ahead of schedule (by
  * `championLead` of its due day, and at least a day); a Cruiser is on course. An established account, one whose
- * data began after its first milestone fell due (onboardingPredatesData), is classed by its health against its segment instead (classByHealth): its early
+ * data began after its onboarding was due (onboardingPredatesData), is classed by its health against its segment instead (classByHealth): its early
  * milestones happened before any data and would read as missed. Without `observed`, every account is judged by
  * milestones.
  */
