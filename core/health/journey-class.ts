@@ -135,7 +135,11 @@ export function onboardingDueDay(journey: JourneyBaseline): number {
  * day 9 of a history whose first record it is reads as late, not as unknown), and an account registered a few days
  * after going live is judged as usual.
  */
-export function onboardingPredatesData(goLiveDate: string, journey: JourneyBaseline, dataSince: string): boolean {
+export function onboardingPredatesData(
+  goLiveDate: string,
+  journey: JourneyBaseline,
+  dataSince: string,
+): boolean {
   return dayNumber(dataSince) > dayNumber(goLiveDate) + onboardingDueDay(journey);
 }
 
