@@ -14,7 +14,7 @@ import type { RiskRecord } from '#core/workflows/risk-record';
 import { getAccount, getAccounts } from '#store/account-store';
 import { readContractHistories, readRenewalCalls, saveRenewalCall } from '#store/contract-history-store';
 import { NotFoundError } from '#store/errors';
-import { readHealth } from '#store/health-store';
+import { readHealths } from '#store/health-store';
 import { mapLimit } from '#store/parallel';
 import { listPortfolio, type PortfolioEntry } from '#store/portfolio-store';
 import { listReviews } from '#store/review-store';
@@ -130,8 +130,11 @@ export const TOP_DRIVERS = 3;
 export async function loadOpenRisks(deps: UseCaseDeps) {
   const now = deps.clock.now();
   const book = (await loadBook(deps)).filter((entry) => entry.risk !== undefined);
-  const records = await mapLimit(book, READS_IN_FLIGHT, ({ account }) => readHealth(deps.db, account.id));
-  const risks = book.flatMap(({ account, health, risk }, i) =>
+  const records = await readHealths(
+    deps.db,
+    book.map(({ account }) => account.id),
+  );
+  const risks = book.flatMap(({ account, health, risk }) =>
     risk
       ? [
           {
@@ -141,7 +144,7 @@ export async function loadOpenRisks(deps: UseCaseDeps) {
             score: health?.score ?? null,
             band: health?.band ?? 'unknown',
             daysOpen: daysOpen(risk.openedAt, now),
-            drivers: (records[i]?.snapshot.drivers ?? []).slice(0, TOP_DRIVERS),
+            drivers: (records.get(account.id)?.snapshot.drivers ?? []).slice(0, TOP_DRIVERS),
           },
         ]
       : [],

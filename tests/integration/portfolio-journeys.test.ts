@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PortfolioSummary } from '#core/health/portfolio';
+import { riskIdFor } from '#core/workflows/risk-record';
 import { registerApiKey } from '#store/api-key-store';
+import { openRisk } from '#store/risk-store';
 import type { AutomationAnswer } from '#usecases/automation';
 import type { StackRank } from '#usecases/stack-rank';
 import { createTestDb, testDeps } from '../support/db.ts';
@@ -35,6 +37,30 @@ beforeAll(async () => {
     }),
   );
   clock.set(FIXTURE_NOW);
+  const openedAt = '2026-11-28T10:00:00.000Z';
+  await openRisk(db, {
+    riskId: riskIdFor('j-late', openedAt),
+    accountId: 'j-late',
+    region: 'NA',
+    arr: 40_000,
+    currency: 'USD',
+    status: 'open',
+    tier: 1,
+    openedAt,
+    primaryCause: 'low_adoption',
+    secondaryCause: null,
+    strategy: 'rescue',
+    reasons: ['red 3 days running'],
+    triggers: ['red_streak'],
+    ackDeadline: null,
+    acknowledgedAt: null,
+    ackNote: null,
+    acknowledgedBy: null,
+    scoreAtTier: null,
+    closedAt: null,
+    closeReason: null,
+    causeOverriddenBy: null,
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -177,5 +203,19 @@ describe('GET /v1/automation: activity per play and holdout comparisons', () => 
       'reengage',
       'weekly_tip',
     ]);
+  });
+});
+
+describe('GET /v1/risks: red accounts with root cause, tier, strategy, days open and top drivers', () => {
+  it("lists the open risk with the account's three top drivers, read in one batch", async () => {
+    const { status, body } = await get<{
+      risks: { accountId: string; tier: number; strategy: string; daysOpen: number; drivers: unknown[] }[];
+    }>('/v1/risks');
+    expect(status).toBe(200);
+    const account = await get<{ health: { drivers: unknown[] } }>('/v1/accounts/j-late');
+    expect(body.risks).toHaveLength(1);
+    expect(body.risks[0]).toMatchObject({ accountId: 'j-late', tier: 1, strategy: 'rescue', daysOpen: 7 });
+    expect(account.body.health.drivers.length).toBeGreaterThan(0);
+    expect(body.risks[0]?.drivers).toEqual(account.body.health.drivers.slice(0, 3));
   });
 });
