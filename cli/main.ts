@@ -12,6 +12,7 @@ import { EvaluateInputError } from './commands/evaluate.ts';
 import { IMPORT_EXIT, ImportFileError, importFile } from './commands/import.ts';
 import { fetchNudges, renderNudges } from './commands/nudges.ts';
 import { writeReport } from './commands/report.ts';
+import { fetchStackRank, renderStackRank } from './commands/stack-rank.ts';
 
 const HELP = `churnguard — customer-success automation
 
@@ -76,6 +77,12 @@ Commands:
   posts                    The Slack and Teams posts the running local stack captured (npm start prints the
                            capture's URL), oldest first: when, where, the title and the account link
       --json                    print them as JSON, each with the vendor's payload (Block Kit, Adaptive Card)
+  stack-rank               Rank each segment's accounts along the journey baseline (seed 004): Champions, then
+                           Cruisers, then Laggards, the faster pace first. An account the data saw go live is
+                           judged against each milestone's own due day; an established one (its data began after
+                           its onboarding was due: first login, configuration) by its health against its segment
+      --segment <id>            one segment only (a segment the config defines)
+      --json                    print the API's answer as JSON instead
   report --out <file>      Write the page (renewal desk, retention, portfolio, and the page of every account on the
                            desk or with an open risk) as one self-contained HTML file, from the API's answers
                            now: it opens offline, from disk
@@ -146,6 +153,7 @@ Examples:
   churnguard sync hubspot --from hubspot-export/ --mapping examples/hubspot/mapping.json
   churnguard import salesforce-export/ --mapping examples/salesforce/mapping.json
   churnguard account acme
+  churnguard stack-rank --segment core
   churnguard templates preview nudge_first_login --account acme
   churnguard config validate examples/churnguard.config.json
   churnguard config diff examples/churnguard.config.json
@@ -200,6 +208,7 @@ function parse(argv: string[]) {
         start: { type: 'string' },
         summary: { type: 'boolean' },
         account: { type: 'string' },
+        segment: { type: 'string' },
         contact: { type: 'string' },
         milestone: { type: 'string' },
         config: { type: 'string' },
@@ -382,12 +391,12 @@ async function main(argv: string[]): Promise<number> {
     case 'posts': {
       const { fetchPosts, renderPosts } = await import('./commands/posts.ts');
       const posts = await fetchPosts();
-      process.stdout.write(
-        values.json
-          ? `${JSON.stringify(posts, null, 2)}
-`
-          : renderPosts(posts),
-      );
+      process.stdout.write(values.json ? `${JSON.stringify(posts, null, 2)}\n` : renderPosts(posts));
+      return 0;
+    }
+    case 'stack-rank': {
+      const answer = await fetchStackRank(resolveApiTarget(values), values.segment);
+      process.stdout.write(values.json ? `${JSON.stringify(answer, null, 2)}\n` : renderStackRank(answer));
       return 0;
     }
     case 'report': {

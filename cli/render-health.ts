@@ -61,7 +61,7 @@ export function renderAccountHealth(account: AccountWithHealth): string {
     `Health     ${score}  ${band}   (${segment.label}: green from ${bands.green}, yellow from ${bands.yellow})`,
     `Model      ${health.modelVersion}, scored ${health.at}`,
     trendLine(health),
-    `Journey    ${JOURNEY_LABELS[journey.journeyClass]}, day ${journey.daysLive} since go-live`,
+    `Journey    ${JOURNEY_LABELS[journey.journeyClass]}, day ${journey.daysLive} since go-live, judged by ${journey.judgedBy === 'health' ? 'health (onboarding before the data)' : 'milestones'}`,
     ...journey.reasons.map((reason) => `  - ${reason}`),
     '',
     ...componentTable(health),

@@ -8,7 +8,8 @@ export const FUNCTIONS = {
   signals: { entry: 'functions/signals/handler.ts', description: 'Ingests health signals exactly once' },
   portfolio: {
     entry: 'functions/portfolio/handler.ts',
-    description: 'Health by segment, the renewal desk, retention; the CSM renewal call',
+    description:
+      'Health by segment, stack-rank, automation, the renewal desk, retention; the CSM renewal call',
   },
   risks: {
     entry: 'functions/risks/handler.ts',
@@ -50,6 +51,8 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/v1/renewals', fn: 'portfolio', scope: 'read' },
   { method: 'GET', path: '/v1/retention', fn: 'portfolio', scope: 'read' },
   { method: 'GET', path: '/v1/risks', fn: 'portfolio', scope: 'read' },
+  { method: 'GET', path: '/v1/stack-rank', fn: 'portfolio', scope: 'read' },
+  { method: 'GET', path: '/v1/automation', fn: 'portfolio', scope: 'read' },
   { method: 'POST', path: '/v1/renewals/{id}/call', fn: 'portfolio' },
   { method: 'POST', path: '/v1/webhooks/{source}', fn: 'webhooks', auth: 'signature' },
   { method: 'GET', path: '/v1/unsubscribe/{token}', fn: 'unsubscribe', auth: 'signature' },

@@ -6,6 +6,7 @@ import {
   healthChangeSchema,
   healthRecordSchema,
 } from '#core/health/record';
+import { batchGet } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
 import { keys } from './keys.ts';
 import { parseItem, writtenItem } from './parse-item.ts';
@@ -33,6 +34,19 @@ export async function readHealth(db: Db, accountId: string): Promise<HealthRecor
   );
   recordCapacity(db, out.ConsumedCapacity, 'read');
   return out.Item ? parseItem(healthRecordSchema, out.Item, `health of ${accountId}`) : undefined;
+}
+
+/**
+ * The health of many accounts in BatchGetItem requests of 100 keys (consistent, like readHealth), by account id;
+ * an account never scored is absent.
+ */
+export async function readHealths(db: Db, accountIds: readonly string[]): Promise<Map<string, HealthRecord>> {
+  const items = await batchGet(
+    db,
+    [...new Set(accountIds)].map((id) => keys.health(id)),
+  );
+  const records = items.map((item) => parseItem(healthRecordSchema, item, 'health record'));
+  return new Map(records.map((record) => [record.accountId, record]));
 }
 
 const cancellation = z.object({

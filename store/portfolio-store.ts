@@ -1,5 +1,8 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { utcDay } from '#core/clock';
+import { bandChanges } from '#core/health/band-trend';
+import { addDays } from '#core/health/days';
 import type { HealthSummary } from '#core/health/portfolio';
 import type { HealthRecord } from '#core/health/record';
 import { bandOrUnknownSchema } from '#core/health/snapshot-schema';
@@ -16,6 +19,20 @@ import { parseItem } from './parse-item.ts';
  * of scanning a table full of signals; the portfolio view reads only these items.
  */
 
+const journeySummarySchema = z.object({
+  judgedBy: z.enum(['milestones', 'health']),
+  pace: z.number().finite(),
+  goLiveDate: z.string(),
+  milestones: z.array(
+    z.object({
+      milestone: z.string(),
+      dueDay: z.number().finite(),
+      reachedDay: z.number().finite().nullable(),
+      status: z.enum(['ahead', 'on_time', 'late', 'missed', 'pending']),
+    }),
+  ),
+});
+
 const summarySchema: z.ZodType<HealthSummary> = z.object({
   segment: z.string(),
   score: z.number().finite().nullable(),
@@ -23,6 +40,8 @@ const summarySchema: z.ZodType<HealthSummary> = z.object({
   journeyClass: z.enum(JOURNEY_CLASSES),
   modelVersion: z.string(),
   scoredAt: z.string(),
+  journey: journeySummarySchema.optional(),
+  bandTrail: z.array(z.object({ at: z.string(), band: bandOrUnknownSchema })).optional(),
 });
 
 const entrySchema = z.object({ accountId: z.string(), health: summarySchema.optional() });
@@ -37,6 +56,18 @@ export function healthSummary(record: HealthRecord): HealthSummary {
     journeyClass: journey.journeyClass,
     modelVersion: snapshot.modelVersion,
     scoredAt: snapshot.at,
+    journey: {
+      judgedBy: journey.judgedBy,
+      pace: journey.pace,
+      goLiveDate: utcDay(addDays(new Date(`${utcDay(snapshot.at)}T00:00:00Z`), -journey.daysLive)),
+      milestones: journey.milestones.map(({ milestone, dueDay, reachedDay, status }) => ({
+        milestone,
+        dueDay,
+        reachedDay,
+        status,
+      })),
+    },
+    bandTrail: bandChanges(record.trail),
   };
 }
 

@@ -12,9 +12,9 @@ import { type Retention, retention } from '#core/renewals/retention';
 import { daysOpen } from '#core/workflows/digest';
 import type { RiskRecord } from '#core/workflows/risk-record';
 import { getAccount, getAccounts } from '#store/account-store';
-import { readContractHistories, readRenewalCall, saveRenewalCall } from '#store/contract-history-store';
+import { readContractHistories, readRenewalCalls, saveRenewalCall } from '#store/contract-history-store';
 import { NotFoundError } from '#store/errors';
-import { readHealth } from '#store/health-store';
+import { readHealths } from '#store/health-store';
 import { mapLimit } from '#store/parallel';
 import { listPortfolio, type PortfolioEntry } from '#store/portfolio-store';
 import { listReviews } from '#store/review-store';
@@ -58,21 +58,15 @@ export async function loadRenewalDesk(deps: UseCaseDeps) {
   const book = (await loadBook(deps)).filter(
     ({ account }) => daysToRenewal(account.contract.renewalDate, now) <= DESK_HORIZON_DAYS,
   );
-  const histories = await readContractHistories(
-    deps.db,
-    book.map(({ account }) => account.id),
-  );
-  const details = await mapLimit(book, READS_IN_FLIGHT, async ({ account }) => {
-    const [reviews, call] = await Promise.all([
-      listReviews(deps.db, account.id),
-      readRenewalCall(deps.db, account.id),
-    ]);
-    return { reviews, call };
-  });
+  const ids = book.map(({ account }) => account.id);
+  // Per account: its contract history and its reviews (a Query each); the CSMs' calls in batches of 100 keys.
+  const [histories, reviews, calls] = await Promise.all([
+    readContractHistories(deps.db, ids),
+    mapLimit(ids, READS_IN_FLIGHT, (id) => listReviews(deps.db, id)),
+    readRenewalCalls(deps.db, ids),
+  ]);
   const desk: DeskAccount[] = book.map(({ account, health, risk }, i) => {
-    const latestReview = [...(details[i]?.reviews ?? [])].sort((a, b) =>
-      a.startsAt < b.startsAt ? 1 : -1,
-    )[0];
+    const latestReview = [...(reviews[i] ?? [])].sort((a, b) => (a.startsAt < b.startsAt ? 1 : -1))[0];
     return {
       accountId: account.id,
       name: account.name,
@@ -98,7 +92,7 @@ export async function loadRenewalDesk(deps: UseCaseDeps) {
         ? { reviewKind: latestReview.reviewKind, status: latestReview.status, at: latestReview.startsAt }
         : null,
       outcome: outcomeOfRenewal(histories.get(account.id) ?? [], account.contract.renewalDate),
-      call: details[i]?.call ?? null,
+      call: calls.get(account.id) ?? null,
     };
   });
   return renewalDesk(desk, now);
@@ -136,8 +130,11 @@ export const TOP_DRIVERS = 3;
 export async function loadOpenRisks(deps: UseCaseDeps) {
   const now = deps.clock.now();
   const book = (await loadBook(deps)).filter((entry) => entry.risk !== undefined);
-  const records = await mapLimit(book, READS_IN_FLIGHT, ({ account }) => readHealth(deps.db, account.id));
-  const risks = book.flatMap(({ account, health, risk }, i) =>
+  const records = await readHealths(
+    deps.db,
+    book.map(({ account }) => account.id),
+  );
+  const risks = book.flatMap(({ account, health, risk }) =>
     risk
       ? [
           {
@@ -147,7 +144,7 @@ export async function loadOpenRisks(deps: UseCaseDeps) {
             score: health?.score ?? null,
             band: health?.band ?? 'unknown',
             daysOpen: daysOpen(risk.openedAt, now),
-            drivers: (records[i]?.snapshot.drivers ?? []).slice(0, TOP_DRIVERS),
+            drivers: (records.get(account.id)?.snapshot.drivers ?? []).slice(0, TOP_DRIVERS),
           },
         ]
       : [],

@@ -9,7 +9,7 @@ const deskAccounts = z.object({ rows: z.array(z.object({ accountId: z.string() }
 const riskAccounts = z.object({ risks: z.array(z.object({ accountId: z.string() })) });
 
 /** The views a report holds, by the API path the page reads them from. */
-const VIEWS = ['/renewals', '/retention', '/portfolio', '/risks'] as const;
+const VIEWS = ['/renewals', '/retention', '/portfolio', '/risks', '/stack-rank', '/automation'] as const;
 const accountPaths = (id: string) => {
   const base = `/accounts/${encodeURIComponent(id)}`;
   return [base, `${base}/history`, `${base}/timeline`, `${base}/nudges`];

@@ -2,6 +2,7 @@ import type { Config } from '#config/schema';
 import type { AccountInput } from '#core/accounts';
 import type { DailyRollup, TicketState } from '#core/rollup';
 import { healthChanged, type SignalCounts, signalChanges, signalTotals } from './change.ts';
+import { dataSince } from './data-since.ts';
 import { say } from './deviation.ts';
 import { diffSnapshots, type SnapshotDiff } from './diff.ts';
 import { classifyJourney, type JourneyStanding } from './journey-class.ts';
@@ -13,7 +14,8 @@ import type { Baselines, HealthSnapshot, ScoringInput } from './types.ts';
 
 /** What scoring one account reads: its profile, the lookback's rollups and tickets, and its stored health. */
 export interface AccountHealthInput {
-  account: AccountInput;
+  /** The profile; `createdAt` (when the store registered it) bounds when the data on it began. */
+  account: AccountInput & { createdAt?: string };
   rollups: readonly DailyRollup[];
   tickets: readonly TicketState[];
   previous?: HealthRecord;
@@ -75,9 +77,13 @@ export function nextHealth(
   const { account, rollups, previous } = input;
   const milestones = detectMilestones(config, rollups, previous?.milestones ?? []);
   const snapshot = scoreAccount(config, scoringInput(input, now), baselines, now);
-  const journey = classifyJourney(config, account, milestones, now);
+  const since = dataSince(account, rollups, previous?.dataSince, now);
+  const journey = classifyJourney(config, account, milestones, now, {
+    dataSince: since,
+    health: { score: snapshot.score, band: snapshot.band },
+  });
   if (previous && !healthChanged(previous, { snapshot, journey, milestones })) {
-    return { record: { ...previous, snapshot, journey }, change: null };
+    return { record: { ...previous, snapshot, journey, dataSince: since }, change: null };
   }
   const totals: SignalCounts = signalTotals(rollups);
   const revision = (previous?.revision ?? 0) + 1;
@@ -106,6 +112,7 @@ export function nextHealth(
     snapshot,
     journey,
     milestones,
+    dataSince: since,
     trail: extendTrail(previous?.trail ?? [], { at, score, band }),
     signalTotals: totals,
     lastChange: { at, reason: why, summary, signals },

@@ -1,7 +1,18 @@
 import type { Config } from '#config/schema';
+import { bandTrend, type SegmentTrend } from './band-trend.ts';
 import { round1 } from './deviation.ts';
+import type { JudgedBy, MilestoneStatus } from './journey-class.ts';
+import { journeyFunnel, type SegmentFunnel } from './journey-funnel.ts';
 import { modelVersion } from './model-version.ts';
 import type { Band, JourneyClass } from './vocabulary.ts';
+
+/** Where an account stands on the journey, in brief: what the stack-rank and the funnel read (journey-class.ts). */
+export interface JourneySummary {
+  judgedBy: JudgedBy;
+  pace: number;
+  goLiveDate: string;
+  milestones: { milestone: string; dueDay: number; reachedDay: number | null; status: MilestoneStatus }[];
+}
 
 /** What the portfolio view knows of one account's health (kept in the account registry). */
 export interface HealthSummary {
@@ -11,6 +22,10 @@ export interface HealthSummary {
   journeyClass: JourneyClass;
   modelVersion: string;
   scoredAt: string;
+  /** Absent on entries written before the registry kept it (the next score writes it). */
+  journey?: JourneySummary;
+  /** The band changes of the score trail (score-trail.ts), oldest first: the trend's memory. Absent like journey. */
+  bandTrail?: { at: string; band: Band | 'unknown' }[];
 }
 
 export interface SegmentSummary {
@@ -34,11 +49,26 @@ export interface PortfolioSummary {
   /** Accounts last scored under another model version (a pass will score them again). */
   scoredUnderOtherModel: number;
   segments: SegmentSummary[];
+  /** Each segment's health distribution week by week (band-trend.ts). */
+  trend: SegmentTrend[];
+  /** Each segment's journey funnel per milestone (journey-funnel.ts). */
+  funnel: SegmentFunnel[];
+}
+
+/** Every configured segment in config order, then any segment an account was scored under that it no longer defines. */
+export function segmentIds(
+  config: Pick<Config, 'segments'>,
+  scored: readonly { segment: string }[],
+): string[] {
+  return [
+    ...Object.keys(config.segments),
+    ...[...new Set(scored.map((health) => health.segment))].filter((id) => !config.segments[id]).sort(),
+  ];
 }
 
 /**
- * Bands and journey classes per segment: every configured segment in config order (empty ones too), then any
- * segment an account was scored under that the config no longer defines.
+ * Bands and journey classes per segment (segmentIds: empty ones too), their trend week by week and the journey
+ * funnel, all from the registry's summaries.
  */
 export function summarisePortfolio(
   config: Config,
@@ -47,11 +77,8 @@ export function summarisePortfolio(
 ): PortfolioSummary {
   const current = modelVersion(config);
   const scored = accounts.flatMap((entry) => (entry.health ? [entry.health] : []));
-  const segmentIds = [
-    ...Object.keys(config.segments),
-    ...[...new Set(scored.map((health) => health.segment))].filter((id) => !config.segments[id]).sort(),
-  ];
-  const segments = segmentIds.map((segment): SegmentSummary => {
+  const ids = segmentIds(config, scored);
+  const segments = ids.map((segment): SegmentSummary => {
     const members = scored.filter((health) => health.segment === segment);
     const bands: SegmentSummary['bands'] = { green: 0, yellow: 0, red: 0, unknown: 0 };
     const classes: SegmentSummary['classes'] = { champion: 0, cruiser: 0, laggard: 0 };
@@ -78,5 +105,7 @@ export function summarisePortfolio(
     notScored: accounts.length - scored.length,
     scoredUnderOtherModel: scored.filter((health) => health.modelVersion !== current).length,
     segments,
+    trend: bandTrend(ids, accounts, now),
+    funnel: journeyFunnel(config, ids, accounts, now),
   };
 }

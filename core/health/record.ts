@@ -55,6 +55,11 @@ export const healthRecordSchema = z.object({
   journey: journeyStandingSchema,
   /** First day each journey milestone was reached; kept after the rollups that showed it leave the lookback. */
   milestones: z.array(milestoneAchievementSchema),
+  /**
+   * The first day the data covers the account (core/health/data-since.ts); absent on records stored before it was
+   * kept, which the next score fills in.
+   */
+  dataSince: z.string().optional(),
   /** Score changes (see score-trail.ts): the trend's memory. */
   trail: z.array(priorScoreSchema),
   /** Signals per type in the lookback when scored, to tell which signals moved the next change. */

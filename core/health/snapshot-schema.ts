@@ -109,6 +109,8 @@ export const journeyStandingSchema: z.ZodType<JourneyStanding> = z.object({
   accountId: z.string(),
   segment: z.string(),
   journeyClass: z.enum(JOURNEY_CLASSES),
+  /** Standings stored before established accounts were told apart were all judged by milestones. */
+  judgedBy: z.enum(['milestones', 'health']).default('milestones'),
   daysLive: finite,
   pace: finite,
   milestones: z.array(milestoneStandingSchema),

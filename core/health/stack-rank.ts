@@ -1,20 +1,24 @@
 import type { JourneyStanding } from './journey-class.ts';
 import type { JourneyClass } from './vocabulary.ts';
 
-export interface RankedStanding extends JourneyStanding {
+/** What ranking reads of a standing: a full JourneyStanding, or the registry's summary of one. */
+export type Rankable = Pick<JourneyStanding, 'accountId' | 'segment' | 'journeyClass' | 'pace'>;
+
+export type RankedStanding<T extends Rankable = JourneyStanding> = T & {
   /** 1 is the furthest ahead in its segment. */
   rank: number;
   of: number;
-}
+};
 
 const CLASS_ORDER: Record<JourneyClass, number> = { champion: 0, cruiser: 1, laggard: 2 };
 
 /**
  * Ranks accounts along the journey baseline within each segment (seed 004, step 3): Champions first,
- * then Cruisers, then Laggards; within a class the faster pace first; ties by account id.
+ * then Cruisers, then Laggards; within a class the faster pace first (an account classed by health: the higher
+ * its score against the green line, journey-class.ts); ties by account id.
  */
-export function stackRank(standings: readonly JourneyStanding[]): RankedStanding[] {
-  const bySegment = new Map<string, JourneyStanding[]>();
+export function stackRank<T extends Rankable>(standings: readonly T[]): RankedStanding<T>[] {
+  const bySegment = new Map<string, T[]>();
   for (const standing of standings)
     bySegment.set(standing.segment, [...(bySegment.get(standing.segment) ?? []), standing]);
   return [...bySegment.keys()].sort().flatMap((segment) => {

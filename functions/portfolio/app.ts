@@ -5,9 +5,19 @@ import { summarisePortfolio } from '#core/health/portfolio';
 import { wellFormedText } from '#core/ids';
 import { FORECAST_CATEGORIES } from '#core/renewals/forecast';
 import { listPortfolio } from '#store/portfolio-store';
+import { loadAutomation } from '#usecases/automation';
 import { callRenewal, loadOpenRisks, loadRenewalDesk, loadRetention } from '#usecases/renewals';
+import { loadStackRank } from '#usecases/stack-rank';
 import { recomputeDirty } from '../shared/health/recompute-portfolio.ts';
-import { HttpError, type HttpEvent, httpHandler, json, parseBody, pathParameter } from '../shared/http.ts';
+import {
+  HttpError,
+  type HttpEvent,
+  httpHandler,
+  json,
+  parseBody,
+  parseQuery,
+  pathParameter,
+} from '../shared/http.ts';
 import type { Deps } from '../shared/runtime.ts';
 
 /** Dirty accounts a portfolio read scores before answering; the rest (and any that failed) are `pendingRecompute`. */
@@ -19,16 +29,31 @@ const callBody = z.strictObject({
   by: wellFormedText.min(1, 'must name who makes the call').max(200),
 });
 
+/** The stack-rank's query: a segment the config defines, or none for every segment. */
+const stackRankQuery = (config: Config) => {
+  const known = Object.keys(config.segments);
+  return z.strictObject({
+    segment: z
+      .string()
+      .refine((id) => known.includes(id), {
+        error: `must be a segment the config defines: ${known.join(', ')}`,
+      })
+      .optional(),
+  });
+};
+
 /**
  * GET /v1/portfolio: bands and journey classes by segment, from the account registry's health summaries. Up to
  * DIRTY_SCORED_ON_READ dirty or never-scored accounts are scored first, so the local stack shows fresh health
  * without a scheduler; a model change is left to the passes (it rescans everything), and `scoredUnderOtherModel`
  * says how many accounts still wait for it. GET /v1/renewals (the renewal desk), GET /v1/retention (NRR, GRR,
- * logo churn, ARR at risk) and POST /v1/renewals/{id}/call (the CSM's own forecast) read the same registry.
+ * logo churn, ARR at risk), GET /v1/stack-rank (Champions, Cruisers, Laggards per segment), GET /v1/automation (activity per play, holdout
+ * comparisons) and POST /v1/renewals/{id}/call (the CSM's own forecast) read the same registry.
  */
 export function createPortfolioHandler(deps: Deps, configOverride?: Config) {
   const config = configOverride ?? deps.config ?? defaultConfig;
   const useCase = { ...deps, config };
+  const stackRankQueryOf = stackRankQuery(config);
   const refresh = () =>
     recomputeDirty(deps, config, { limit: DIRTY_SCORED_ON_READ, followModelChanges: false });
   return httpHandler(deps, async (event: HttpEvent) => {
@@ -43,6 +68,13 @@ export function createPortfolioHandler(deps: Deps, configOverride?: Config) {
       case 'GET /v1/renewals':
         await refresh();
         return json(200, await loadRenewalDesk(useCase));
+      case 'GET /v1/stack-rank': {
+        const { segment } = parseQuery(event, stackRankQueryOf);
+        await refresh();
+        return json(200, await loadStackRank(useCase, segment));
+      }
+      case 'GET /v1/automation':
+        return json(200, await loadAutomation(useCase));
       case 'GET /v1/risks':
         return json(200, await loadOpenRisks(useCase));
       case 'GET /v1/retention':

@@ -91,6 +91,20 @@ export function parseBody<T>(event: HttpEvent, schema: z.ZodType<T>): T {
   return parsed.data;
 }
 
+/**
+ * Parses the query string against a schema (an object of optional text fields); every failure is a 400 that
+ * names the parameter and the reason.
+ */
+export function parseQuery<T>(event: HttpEvent, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(event.queryStringParameters ?? {});
+  if (!parsed.success) {
+    const errors = fieldErrors(parsed.error).map((e) => ({ ...e, path: e.path || 'query' }));
+    const named = errors.map((e) => `${e.path} ${e.message}`).join('; ');
+    throw new HttpError(400, `query string refused: ${named}`, errors);
+  }
+  return parsed.data;
+}
+
 const BEARER = /^Bearer\s+(\S+)$/i;
 /** How long a warm function trusts a key it has checked: a revoked key keeps working here for at most this long. */
 export const KEY_CACHE_MS = 60_000;

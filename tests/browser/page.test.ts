@@ -9,6 +9,8 @@ import type { PortfolioSummary } from '#core/health/portfolio';
 import type { RenewalDesk } from '#core/renewals/desk';
 import type { Retention } from '#core/renewals/retention';
 import { registerApiKey } from '#store/api-key-store';
+import type { AutomationAnswer } from '#usecases/automation';
+import type { StackRank } from '#usecases/stack-rank';
 import {
   CHROMIUM,
   hasChromium,
@@ -18,6 +20,7 @@ import {
   watched,
 } from '../support/browser.ts';
 import { createTestDb, testDeps } from '../support/db.ts';
+import { seedJourneyPortfolio } from '../support/journey-portfolio.ts';
 import { serveLocally } from '../support/local-api.ts';
 import { seedPagePortfolio } from '../support/page-portfolio.ts';
 import { FIXTURE_NOW, mutableClock } from '../support/retention-fixture.ts';
@@ -50,13 +53,16 @@ describe.skipIf(!hasChromium)('the page in Chromium, against the local API with 
     await registerApiKey(db, ADMIN, 'seed', clock.now());
     await registerApiKey(db, READ_KEY, 'page', clock.now(), 'read');
     api = await serveLocally(testDeps(db, clock));
-    await seedPagePortfolio(db, clock, (method, path, body) =>
+    const call = (method: string, path: string, body?: unknown) =>
       fetch(`${api.base}${path}`, {
         method,
         headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      }),
-    );
+      });
+    await seedPagePortfolio(db, clock, call);
+    // New accounts renewing a year out (off the desk, outside retention's cohort), with known journeys and ledgers.
+    await seedJourneyPortfolio(db, clock, call);
+    clock.set(FIXTURE_NOW);
     browser = await launchChromium();
   });
 
@@ -147,6 +153,49 @@ describe.skipIf(!hasChromium)('the page in Chromium, against the local API with 
     expect(await risk.textContent()).toContain('low adoption, sponsor change');
     expect(await figure(page, 'days-open-e-grow')).toBe(10);
     expect(await page.locator('#bands-chart svg path').count()).toBeGreaterThan(0);
+    for (const segment of portfolio.segments)
+      for (const [name, count] of Object.entries(segment.classes))
+        expect(await figure(page, `class-${segment.segment}-${name}`)).toBe(count);
+
+    // The trend: one chart per segment, drawn.
+    for (const t of portfolio.trend)
+      expect(await page.locator(`#trend-${t.segment} svg path`).count()).toBeGreaterThan(0);
+
+    // The funnel per milestone, as the API counts it (j-fast ahead, j-late late on the first two milestones).
+    for (const f of portfolio.funnel) {
+      expect(await figure(page, `funnel-${f.segment}-accounts`)).toBe(f.accounts);
+      for (const step of f.steps)
+        for (const k of ['reached', 'ahead', 'onTime', 'late', 'missed', 'pending'] as const)
+          expect(await figure(page, `funnel-${f.segment}-${step.milestone}-${k}`)).toBe(step[k]);
+    }
+    expect(await figure(page, 'funnel-core-first_login-ahead')).toBeGreaterThanOrEqual(1);
+
+    // The stack-rank: every ranked account with its rank and class.
+    const rank = await apiGet<StackRank>('/stack-rank');
+    const ranked = rank.segments.flatMap((s) => s.accounts);
+    expect(ranked.length).toBeGreaterThan(3);
+    for (const row of ranked) {
+      expect(await figure(page, `rank-${row.accountId}`)).toBe(row.rank);
+      expect(
+        await page.locator(`tr[data-ranked="${row.accountId}"] [data-class]`).getAttribute('data-class'),
+      ).toBe(row.journeyClass);
+    }
+    expect(ranked.find((r) => r.accountId === 'j-old')?.judgedBy).toBe('health');
+
+    // Automation activity per play and the holdout comparisons, as the API counts them.
+    const automation = await apiGet<AutomationAnswer>('/automation');
+    expect(automation.plays.length).toBeGreaterThan(0);
+    for (const p of automation.plays) {
+      expect(await figure(page, `sent-${p.play}`)).toBe(p.sent);
+      expect(await figure(page, `silent-${p.play}`)).toBe(p.silent);
+      expect(await figure(page, `held-out-${p.play}`)).toBe(p.heldOut);
+    }
+    expect(await page.locator('tr[data-play="nudge_first_login"]').textContent()).toContain('over budget: 1');
+    for (const h of automation.holdouts)
+      for (const g of ['treated', 'heldOut', 'silent'] as const)
+        expect(await figure(page, `holdout-${h.play}-${g}-accounts`)).toBe(h[g].accounts);
+    expect(await figure(page, 'holdout-nudge_value-heldOut-accounts')).toBe(1);
+
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'portfolio');
     expect(problems).toEqual([]);
@@ -176,6 +225,33 @@ describe.skipIf(!hasChromium)('the page in Chromium, against the local API with 
     await context.close();
   });
 
+  it('goes from the stack-rank to an account: its journey, the messages sent and those not sent with the reason', async () => {
+    const { page, problems } = await signedIn();
+    await open(page, '#/portfolio', 'portfolio');
+    await page.locator('tr[data-ranked="j-late"] a').click();
+    await page.locator('main[data-ready="account"]').waitFor();
+    expect(page.url()).toMatch(/#\/account\/j-late$/);
+    const account = await apiGet<{
+      health: { journey: { journeyClass: string; judgedBy: string; milestones: { milestone: string }[] } };
+    }>('/accounts/j-late');
+    expect(account.health.journey).toMatchObject({ journeyClass: 'laggard', judgedBy: 'milestones' });
+    expect(await page.locator('main [data-class]').getAttribute('data-class')).toBe('laggard');
+    expect(await page.locator('tr[data-milestone]').count()).toBe(account.health.journey.milestones.length);
+    expect(await page.locator('tr[data-milestone="first_login"]').textContent()).toContain('late');
+    const nudges = await apiGet<{ sent: unknown[]; notSent: unknown[] }>('/accounts/j-late/nudges');
+    expect(await page.locator('tr[data-sent]').count()).toBe(nudges.sent.length);
+    expect(await page.locator('tr[data-not-sent]').count()).toBe(nudges.notSent.length);
+    expect(await page.locator('tr[data-sent="nudge_first_login"]').textContent()).toContain('sent');
+    expect(await page.locator('tr[data-not-sent="nudge_first_login"]').textContent()).toContain(
+      'over_budget',
+    );
+    expect(await page.locator('#score-chart svg path').count()).toBeGreaterThan(0);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'account-journey');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('writes a report that opens offline, from disk, with the same figures and account pages', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'churnguard-report-')), 'report.html');
     const written = await writeReport({ url: api.base, key: READ_KEY }, file);
@@ -196,6 +272,11 @@ describe.skipIf(!hasChromium)('the page in Chromium, against the local API with 
     await open(page, '#/retention', 'retention');
     expect(await figure(page, 'nrr-USD')).toBeCloseTo(180_000 / 170_000, 12);
     expect(await figure(page, 'grr-EUR')).toBeCloseTo(140_000 / 150_000, 12);
+    await open(page, '#/portfolio', 'portfolio');
+    const rank = await apiGet<StackRank>('/stack-rank');
+    const fast = rank.segments.flatMap((s) => s.accounts).find((a) => a.accountId === 'j-fast');
+    expect(await figure(page, 'rank-j-fast')).toBe(fast?.rank);
+    expect(await figure(page, 'sent-congrats_first_login')).toBe(1);
     await open(page, '#/desk', 'desk');
     await page.getByRole('link', { name: 'Account e-grow' }).click();
     await page.locator('main[data-ready="account"]').waitFor();

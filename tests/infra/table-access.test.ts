@@ -240,9 +240,16 @@ describe('the calls each function makes are allowed by its own role', () => {
         )
       ).statusCode,
     ).toBe(200);
-    // The renewal desk, retention and open risks read the registry, profiles, contract history and the risk index.
+    // The renewal desk, retention and open risks read the registry, profiles, contract history and the risk index;
+    // the stack-rank the registry and profiles; automation the send and not-sent ledgers in account partitions.
     const portfolio = createPortfolioHandler(deps('portfolio'));
-    for (const route of ['GET /v1/renewals', 'GET /v1/retention', 'GET /v1/risks'])
+    for (const route of [
+      'GET /v1/renewals',
+      'GET /v1/retention',
+      'GET /v1/risks',
+      'GET /v1/stack-rank',
+      'GET /v1/automation',
+    ])
       expect((await portfolio(httpEvent(route, { headers: auth }))).statusCode, route).toBe(200);
     const call = await portfolio(
       httpEvent('POST /v1/renewals/{id}/call', {

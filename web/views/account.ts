@@ -40,6 +40,34 @@ export async function renderAccount(root: HTMLElement, accountId: string): Promi
       (health?.drivers ?? []).map((d) => `<li>${esc(d.text)} (−${d.pointsLost} points)</li>`),
       'No driver.',
     )}
+    <h2>Journey</h2>
+    ${
+      health
+        ? `<p><span data-class="${esc(health.journey.journeyClass)}">${esc(label(health.journey.journeyClass))}</span>, judged by ${esc(health.journey.judgedBy ?? 'milestones')}, day ${health.journey.daysLive} since go-live.</p>
+    <table><thead><tr><th>Milestone</th><th class="num">Due day</th><th class="num">Reached on day</th><th>Status</th></tr></thead>
+    <tbody>${health.journey.milestones
+      .map(
+        (m) =>
+          `<tr data-milestone="${esc(m.milestone)}"><td>${esc(m.label)}</td><td class="num">${m.dueDay}</td><td class="num">${m.reachedDay ?? '—'}</td><td>${esc(label(m.status))}</td></tr>`,
+      )
+      .join('')}</tbody></table>
+    ${list(
+      health.journey.reasons.map((r) => `<li>${esc(r)}</li>`),
+      '',
+    )}`
+        : '<p>Not scored yet.</p>'
+    }
+    ${
+      account.issues
+        ? `<h2>Health issues</h2>${list(
+            account.issues.map(
+              (i) =>
+                `<li>${esc(label(i.category ?? ''))}: ${esc(i.summary ?? '')} <small>(${esc(label(i.status ?? ''))})</small></li>`,
+            ),
+            'No health issue recorded.',
+          )}`
+        : ''
+    }
     <h2>Risks</h2>
     ${list(
       history.risks.map(
@@ -66,7 +94,7 @@ export async function renderAccount(root: HTMLElement, accountId: string): Promi
     <tbody>${nudges.sent
       .map(
         (m) =>
-          `<tr><td>${day(m.reservedAt)}</td><td>${esc(m.playId)}</td><td>${esc(m.recipientId)}</td><td>${esc(m.channel)}</td><td>${esc(m.status)}</td><td>${esc(m.subject ?? '')}</td></tr>`,
+          `<tr data-sent="${esc(m.playId)}"><td>${day(m.reservedAt)}</td><td>${esc(m.playId)}</td><td>${esc(m.recipientId)}</td><td>${esc(m.channel)}</td><td>${esc(m.status)}</td><td>${esc(m.subject ?? '')}</td></tr>`,
       )
       .join('')}</tbody></table>
     <h2>Messages not sent</h2>
@@ -74,7 +102,7 @@ export async function renderAccount(root: HTMLElement, accountId: string): Promi
     <tbody>${nudges.notSent
       .map(
         (m) =>
-          `<tr><td>${day(m.at)}</td><td>${esc(m.playId)}</td><td>${esc(m.recipientId)}</td><td>${esc(label(m.outcome))}</td><td>${esc(m.detail || m.reason)}</td></tr>`,
+          `<tr data-not-sent="${esc(m.playId)}"><td>${day(m.at)}</td><td>${esc(m.playId)}</td><td>${esc(m.recipientId)}</td><td>${esc(label(m.outcome))}</td><td>${esc(m.detail || m.reason)}</td></tr>`,
       )
       .join('')}</tbody></table>
     <h2>Timeline</h2>

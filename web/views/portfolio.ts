@@ -1,16 +1,22 @@
 import type { PortfolioSummary } from '#core/health/portfolio';
 import { BANDS } from '#core/health/vocabulary';
+import type { AutomationAnswer } from '#usecases/automation';
+import type { StackRank } from '#usecases/stack-rank';
 import { get } from '../api.ts';
 import { BAND_COLOURS, chart } from '../charts.ts';
 import { band, day, esc, figure, label, money } from '../format.ts';
+import { automationSection } from './portfolio-automation.ts';
+import { drawTrends, funnelSection, stackRankSection, trendSection } from './portfolio-journeys.ts';
 import type { OpenRiskRow } from './types.ts';
 
 const BAND_NAMES = [...BANDS, 'unknown'] as const;
 
 export async function renderPortfolio(root: HTMLElement): Promise<void> {
-  const [portfolio, open] = await Promise.all([
+  const [portfolio, open, rank, automation] = await Promise.all([
     get<PortfolioSummary>('/portfolio'),
     get<{ risks: OpenRiskRow[] }>('/risks'),
+    get<StackRank>('/stack-rank'),
+    get<AutomationAnswer>('/automation'),
   ]);
   const segments = portfolio.segments;
   root.innerHTML = `<h1>Portfolio</h1>
@@ -23,7 +29,7 @@ export async function renderPortfolio(root: HTMLElement): Promise<void> {
       .map(
         (s) => `<tr><td>${esc(s.label)}</td><td class="num">${s.accounts}</td>
         ${BAND_NAMES.map((b) => `<td class="num">${figure(`band-${s.segment}-${b}`, s.bands[b], String(s.bands[b]))}</td>`).join('')}
-        <td class="num">${s.classes.champion}</td><td class="num">${s.classes.cruiser}</td><td class="num">${s.classes.laggard}</td>
+        ${(['champion', 'cruiser', 'laggard'] as const).map((c) => `<td class="num">${figure(`class-${s.segment}-${c}`, s.classes[c], String(s.classes[c]))}</td>`).join('')}
         <td class="num">${s.averageScore ?? '—'}</td></tr>`,
       )
       .join('')}</tbody></table>
@@ -44,7 +50,11 @@ export async function renderPortfolio(root: HTMLElement): Promise<void> {
           <td><ul>${r.drivers.map((d) => `<li>${esc(d.text)}</li>`).join('')}</ul></td></tr>`,
         )
         .join('') || '<tr><td colspan="8">No open risk.</td></tr>'
-    }</tbody></table>`;
+    }</tbody></table>
+    ${trendSection(portfolio)}
+    ${stackRankSection(rank)}
+    ${funnelSection(portfolio)}
+    ${automationSection(automation)}`;
   chart('bands-chart', 'Health bands per segment (accounts)', {
     legend: { top: 24 },
     grid: { top: 60 },
@@ -58,4 +68,5 @@ export async function renderPortfolio(root: HTMLElement): Promise<void> {
       data: segments.map((s) => s.bands[b]),
     })),
   });
+  drawTrends(portfolio);
 }

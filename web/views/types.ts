@@ -38,7 +38,22 @@ export interface AccountAnswer {
       status: string;
     }[];
     drivers: { text: string; pointsLost: number }[];
+    journey: {
+      journeyClass: string;
+      judgedBy?: string;
+      daysLive: number;
+      reasons: string[];
+      milestones: {
+        milestone: string;
+        label: string;
+        dueDay: number;
+        reachedDay: number | null;
+        status: string;
+      }[];
+    };
   };
+  /** Health issues (issue 15, item 2), when the API lists them on the account; absent before it does. */
+  issues?: { issueId?: string; category?: string; summary?: string; status?: string }[];
 }
 
 export interface AccountHistory {

@@ -139,3 +139,68 @@ describe('stack rank', () => {
     ]);
   });
 });
+
+describe('established accounts (issue 15 item 5: onboarding before the data began)', () => {
+  const established = core('old', 400);
+  const since = dayAgo(200);
+
+  it('are not Laggards for milestones the data could never have seen: they are classed by health', () => {
+    const healthy = classifyJourney(defaultConfig, established, [], NOW, {
+      dataSince: since,
+      health: { score: 92, band: 'green' },
+    });
+    expect(healthy.judgedBy).toBe('health');
+    expect(healthy.journeyClass).toBe('champion');
+    expect(healthy.reasons[0]).toMatch(/went live on .* before the data began/);
+
+    const fair = classifyJourney(defaultConfig, established, [], NOW, {
+      dataSince: since,
+      health: { score: 72, band: 'green' },
+    });
+    expect(fair.journeyClass).toBe('cruiser');
+    const weak = classifyJourney(defaultConfig, established, [], NOW, {
+      dataSince: since,
+      health: { score: 30, band: 'red' },
+    });
+    expect(weak.journeyClass).toBe('laggard');
+    const unscored = classifyJourney(defaultConfig, established, [], NOW, {
+      dataSince: since,
+      health: { score: null, band: 'unknown' },
+    });
+    expect(unscored.journeyClass).toBe('cruiser');
+  });
+
+  it('judges an account the data saw go live against each milestone, as before', () => {
+    const fresh = core('fresh', 30);
+    const standing = classifyJourney(
+      defaultConfig,
+      fresh,
+      reached(30, { first_login: 9, configured: 12 }),
+      NOW,
+      {
+        dataSince: dayAgo(31),
+        health: { score: 95, band: 'green' },
+      },
+    );
+    expect(standing.judgedBy).toBe('milestones');
+    expect(standing.journeyClass).toBe('laggard');
+  });
+
+  it('stack-ranks established accounts by health within their class', () => {
+    const standing = (id: string, score: number) =>
+      classifyJourney(defaultConfig, core(id, 400), [], NOW, {
+        dataSince: since,
+        health: { score, band: score >= 70 ? 'green' : score >= 50 ? 'yellow' : 'red' },
+      });
+    const ranked = stackRank([standing('b', 88), standing('a', 96), standing('c', 40)]).map((s) => [
+      s.accountId,
+      s.journeyClass,
+      s.rank,
+    ]);
+    expect(ranked).toEqual([
+      ['a', 'champion', 1],
+      ['b', 'champion', 2],
+      ['c', 'laggard', 3],
+    ]);
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '#config/default';
 import { computeBaselines } from '#core/health/baselines';
+import { classifyJourney } from '#core/health/journey-class';
 import { type AccountHealthInput, nextHealth } from '#core/health/next-health';
 import { account, activity, daysAgo, healthyCoreCohort, NOW, rollupsFrom, signal } from './builders.ts';
 
@@ -55,5 +56,24 @@ describe('next health', () => {
       milestone: 'first_login',
       day: daysAgo(118).slice(0, 10),
     });
+  });
+
+  it('classes an established account by its health, not as a Laggard, and keeps when the data began', () => {
+    const established: AccountHealthInput = {
+      ...input,
+      account: { ...account({ id, goLiveDate: daysAgo(400).slice(0, 10) }), createdAt: daysAgo(150) },
+    };
+    const scored = nextHealth(defaultConfig, established, baselines, NOW, 'dirty').record;
+    expect(scored.dataSince).toBe(daysAgo(150).slice(0, 10));
+    expect(scored.journey.judgedBy).toBe('health');
+    expect(scored.journey.journeyClass).not.toBe('laggard');
+    // Judged by milestones alone, as it was before, every onboarding milestone reads as missed: a Laggard.
+    expect(classifyJourney(defaultConfig, established.account, [], NOW).journeyClass).toBe('laggard');
+    const kept = nextHealth(defaultConfig, { ...established, previous: scored }, baselines, later, 'daily');
+    expect(kept.record.dataSince).toBe(scored.dataSince);
+  });
+
+  it('judges an account that went live under the data by its milestones', () => {
+    expect(first.record.journey.judgedBy).toBe('milestones');
   });
 });

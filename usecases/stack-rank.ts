@@ -1,0 +1,87 @@
+import type { JudgedBy } from '#core/health/journey-class';
+import { segmentIds } from '#core/health/portfolio';
+import { stackRank } from '#core/health/stack-rank';
+import type { Band, JourneyClass } from '#core/health/vocabulary';
+import { getAccounts } from '#store/account-store';
+import { listPortfolio } from '#store/portfolio-store';
+import type { UseCaseDeps } from './account-view.ts';
+
+export interface StackRankRow {
+  rank: number;
+  of: number;
+  accountId: string;
+  name: string;
+  journeyClass: JourneyClass;
+  judgedBy: JudgedBy;
+  pace: number;
+  score: number | null;
+  band: Band | 'unknown';
+}
+
+export interface StackRank {
+  asOf: string;
+  definitions: Record<string, string>;
+  segments: { segment: string; label: string; accounts: StackRankRow[] }[];
+}
+
+/** What the answer's figures mean, beside them (DESIGN decision 11). */
+export const STACK_RANK_DEFINITIONS = {
+  order:
+    'Within each segment: Champions, then Cruisers, then Laggards; within a class the higher pace first; ties by account id.',
+  milestones:
+    "An account the data saw go live is judged against each milestone's own due day: a Laggard is late for or missed any milestone beyond the grace days, a Champion reached every milestone due so far ahead of schedule, a Cruiser is on course. Its pace is the mean share of each due day it was early (+) or late (-).",
+  health:
+    'An established account, whose data began after its onboarding was due (the last due day of the milestones detected from product signals: first login, configuration), is classed by its health against its segment: red is a Laggard, the upper half of the green band a Champion, anything else a Cruiser. Its pace is how far its score sits above (+) or below (-) the green line.',
+};
+
+/**
+ * GET /v1/stack-rank: the accounts of each segment (or of `segment` alone) ranked along the journey baseline
+ * (seed 004, step 3), from the account registry (one Query per shard) and the accounts' names (batched reads).
+ * Accounts not scored yet are left out. An unknown segment gives an empty list under its id.
+ */
+export async function loadStackRank(deps: UseCaseDeps, segment?: string): Promise<StackRank> {
+  const entries = await listPortfolio(deps.db);
+  const scored = entries.flatMap(({ accountId, health }) =>
+    health && (segment === undefined || health.segment === segment) ? [{ accountId, health }] : [],
+  );
+  const names = new Map(
+    (
+      await getAccounts(
+        deps.db,
+        scored.map((entry) => entry.accountId),
+      )
+    ).map((account) => [account.id, account.name]),
+  );
+  const ranked = stackRank(
+    scored.map(({ accountId, health }) => ({
+      accountId,
+      segment: health.segment,
+      journeyClass: health.journeyClass,
+      judgedBy: health.journey?.judgedBy ?? 'milestones',
+      pace: health.journey?.pace ?? 0,
+      score: health.score,
+      band: health.band,
+    })),
+  );
+  const ids =
+    segment === undefined
+      ? segmentIds(
+          deps.config,
+          scored.map((e) => e.health),
+        )
+      : [segment];
+  return {
+    asOf: deps.clock.now().toISOString(),
+    definitions: STACK_RANK_DEFINITIONS,
+    segments: ids.map((id) => ({
+      segment: id,
+      label: deps.config.segments[id]?.label ?? id,
+      accounts: ranked
+        .filter((row) => row.segment === id)
+        .map(({ segment: _segment, ...row }) => ({
+          ...row,
+          name: names.get(row.accountId) ?? row.accountId,
+        })),
+    })),
+  };
+}
