@@ -1,3 +1,5 @@
+import { fnv1a } from '../text.ts';
+
 /**
  * The calendar lives in DynamoDB (DESIGN decision 3): a timer is data with a due time; a dispatcher starts a short
  * workflow execution for each due timer, named deterministically so a second dispatch changes nothing.
@@ -26,15 +28,6 @@ function slug(value: string): string {
   return value.replace(/[^A-Za-z0-9_-]/g, '_');
 }
 
-function fnv1a(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0).toString(36);
-}
-
 /**
  * The same timer (kind, account, ref, due time) always yields the same name, so Step Functions refuses a second
  * start; a moved timer (new due time) gets a new name. A hash keeps long or unusual ids unique after shortening.
@@ -43,6 +36,6 @@ export function executionName(timer: Pick<Timer, 'kind' | 'accountId' | 'ref' | 
   const due = timer.dueAt.replace(/[^0-9]/g, '').slice(0, 12);
   const identity = `${timer.kind}|${timer.accountId}|${timer.ref}|${timer.dueAt}`;
   const readable = slug(`${timer.accountId}-${timer.ref}-${due}`);
-  const hash = fnv1a(identity);
+  const hash = fnv1a(identity).toString(36);
   return `${readable.slice(0, MAX_NAME - hash.length - 1)}-${hash}`;
 }
