@@ -1,5 +1,6 @@
 import { DEFAULT_RAW_SIGNAL_DAYS } from '#core/signals';
 import { defaultEscalation, defaultTimers } from './escalation-default.ts';
+import { defaultReviews } from './reviews-default.ts';
 import {
   defaultJourneys,
   defaultMessaging,
@@ -166,5 +167,6 @@ export const defaultConfig: Config = {
   retention: { rawSignalDays: DEFAULT_RAW_SIGNAL_DAYS },
   timers: defaultTimers,
   escalation: defaultEscalation,
+  reviews: defaultReviews,
   templates: defaultTemplates,
 };

@@ -3,6 +3,8 @@ import { BANDS, COMPONENT_IDS, PROGRAMS, TIER_IDS, TOUCHES } from '#core/health/
 import { DEFAULT_RAW_SIGNAL_DAYS, RENEWAL_OUTCOMES, SIGNAL_TYPES } from '#core/signals';
 import { defaultEscalation, defaultTimers } from './escalation-default.ts';
 import { escalationSchema, timersSchema } from './escalation-schema.ts';
+import { defaultReviews } from './reviews-default.ts';
+import { reviewsSchema } from './reviews-schema.ts';
 import {
   brandSchema,
   journeysSchema,
@@ -281,6 +283,8 @@ export const configSchema = z.strictObject({
   timers: timersSchema.default(defaultTimers),
   /** The Red Account Process: detection, tiers and deadlines, close rules, strategies, notices. */
   escalation: escalationSchema.default(defaultEscalation),
+  /** The review programme per segment: cadence, audience, lead time, journey EBRs (issue 15). */
+  reviews: reviewsSchema.default(defaultReviews),
   /** Message templates, rendered with MJML (issue 5). */
   templates: templatesSchema,
 });

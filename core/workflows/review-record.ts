@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DAY_MS } from '#core/clock';
 
-export const REVIEW_KINDS = ['ebr', 'annual_customer_review', 'health_check'] as const;
+export const REVIEW_KINDS = ['ebr', 'annual_customer_review', 'health_check', 'self_review'] as const;
 export type ReviewKind = (typeof REVIEW_KINDS)[number];
 
 /** A business or health-check review: when it was asked for, when it is proposed, and how it went. */
@@ -14,6 +14,15 @@ export const reviewRecordSchema = z.object({
   startsAt: z.string(),
   invitedTo: z.array(z.string()),
   outcomeAt: z.string().optional(),
+  /** A programme review: the cadence entry (or `journey_ebr`) of config.reviews it belongs to. */
+  programme: z.string().optional(),
+  /** `digital`: a self-review to complete by `startsAt`, no meeting. */
+  format: z.enum(['meeting', 'digital']).optional(),
+  /** The start times it had before it was rescheduled, oldest first. */
+  rescheduledFrom: z.array(z.string()).optional(),
+  /** Who recorded the outcome, and a note (POST /v1/accounts/{id}/reviews/{reviewId}). */
+  outcomeBy: z.string().optional(),
+  outcomeNote: z.string().optional(),
 });
 export type ReviewRecord = z.infer<typeof reviewRecordSchema>;
 

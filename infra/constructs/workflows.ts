@@ -11,6 +11,7 @@ import { fromHeader } from '../../core/journeys/render-message.ts';
 import type { TimerKind } from '../../core/workflows/timers.ts';
 import { MilestoneJourney } from '../../workflows/milestone-journey.ts';
 import { RenewalCheckpoint } from '../../workflows/renewal-checkpoint.ts';
+import { ReviewProgramme } from '../../workflows/review-programme.ts';
 import { RiskEscalation } from '../../workflows/risk-escalation.ts';
 import { acknowledgeInvokeGrant, acknowledgeNag } from '../nag.ts';
 import type { Email } from './email.ts';
@@ -52,10 +53,17 @@ export class Workflows extends Construct {
   readonly renewalCheckpoint: RenewalCheckpoint;
   readonly riskEscalation: RiskEscalation;
   readonly milestoneJourney: MilestoneJourney;
+  readonly reviewProgramme: ReviewProgramme;
   readonly effectsFunction: IFunction;
   /** The functions, by their name in TABLE_ACCESS. */
   readonly functions: Record<
-    'renewalCheckpoint' | 'riskEscalation' | 'milestoneJourney' | 'effects' | 'dispatcher' | 'digest',
+    | 'renewalCheckpoint'
+    | 'riskEscalation'
+    | 'milestoneJourney'
+    | 'reviewProgramme'
+    | 'effects'
+    | 'dispatcher'
+    | 'digest',
     IFunction
   >;
 
@@ -133,6 +141,12 @@ export class Workflows extends Construct {
       'Milestone journey: evaluate',
       TABLE_ACCESS.milestoneJourney,
     );
+    const reviewFunction = task(
+      'review-programme',
+      'functions/review-programme/handler.ts',
+      'Review programme: evaluate',
+      TABLE_ACCESS.reviewProgramme,
+    );
     // The one executor: templates compiled from MJML into its bundle, the only workflow function that sends.
     const effectsFunction = task(
       'effects',
@@ -161,10 +175,16 @@ export class Workflows extends Construct {
       effectsFunction,
       logRetention,
     });
+    this.reviewProgramme = new ReviewProgramme(this, 'ReviewProgramme', {
+      reviewFunction,
+      effectsFunction,
+      logRetention,
+    });
     const machines = [
       [this.renewalCheckpoint.stateMachine, checkpointFunction],
       [this.riskEscalation.stateMachine, riskFunction],
       [this.milestoneJourney.stateMachine, journeyFunction],
+      [this.reviewProgramme.stateMachine, reviewFunction],
     ] as const;
     for (const [machine, evaluate] of machines) {
       acknowledgeInvokeGrant(machine, evaluate);
@@ -186,6 +206,7 @@ export class Workflows extends Construct {
       risk_check: this.riskEscalation.stateMachine.stateMachineArn,
       risk_deadline: this.riskEscalation.stateMachine.stateMachineArn,
       journey_milestone: this.milestoneJourney.stateMachine.stateMachineArn,
+      review: this.reviewProgramme.stateMachine.stateMachineArn,
     };
     const dispatcher = new ServiceFunction(this, 'dispatcher', {
       entry: 'functions/dispatcher/handler.ts',
@@ -227,6 +248,7 @@ export class Workflows extends Construct {
       renewalCheckpoint: checkpointFunction,
       riskEscalation: riskFunction,
       milestoneJourney: journeyFunction,
+      reviewProgramme: reviewFunction,
       effects: effectsFunction,
       dispatcher,
       digest,
