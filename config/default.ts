@@ -1,6 +1,5 @@
 import { DEFAULT_RAW_SIGNAL_DAYS } from '#core/signals';
 import { defaultEscalation, defaultTimers } from './escalation-default.ts';
-import { defaultReviews } from './reviews-default.ts';
 import {
   defaultJourneys,
   defaultMessaging,
@@ -8,6 +7,7 @@ import {
   defaultRestraint,
   defaultTemplates,
 } from './journeys-default.ts';
+import { defaultReviews } from './reviews-default.ts';
 import type { Config, JourneyBaselineConfig } from './schema.ts';
 
 /** The journey baseline of seed 004 (on its own so that code needing only it does not carry the whole default). */

@@ -10,7 +10,10 @@ const named = z.record(z.string(), z.unknown());
 const section = z.object({
   segments: named.optional(),
   plays: z.record(z.string(), z.object({ kind: z.unknown() }).loose()).optional(),
-  journeyBaseline: z.object({ milestones: z.array(z.object({ id: z.unknown() }).loose()) }).loose().optional(),
+  journeyBaseline: z
+    .object({ milestones: z.array(z.object({ id: z.unknown() }).loose()) })
+    .loose()
+    .optional(),
   reviews: z
     .object({
       segments: z.record(
@@ -42,9 +45,13 @@ export function reviewProgrammeErrors(input: unknown): FieldError[] {
     (programme.cadence ?? []).forEach((entry, index) => {
       if (typeof entry.play !== 'string' || !plays) return;
       const play = plays[entry.play];
-      if (!play) at([segment, 'cadence', index, 'play'], `names play "${entry.play}", which plays does not define`);
+      if (!play)
+        at([segment, 'cadence', index, 'play'], `names play "${entry.play}", which plays does not define`);
       else if (play.kind !== 'invitation') {
-        at([segment, 'cadence', index, 'play'], `names play "${entry.play}", which is not of kind invitation`);
+        at(
+          [segment, 'cadence', index, 'play'],
+          `names play "${entry.play}", which is not of kind invitation`,
+        );
       }
     });
     (programme.journeyEbrs ?? []).forEach((milestone, index) => {

@@ -15,7 +15,10 @@ const whole = (min: number, max: number) => {
 };
 const entryId = z
   .string()
-  .regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be lower case letters, digits and underscores, starting with a letter');
+  .regex(
+    /^[a-z][a-z0-9_]{0,31}$/,
+    'must be lower case letters, digits and underscores, starting with a letter',
+  );
 
 export const REVIEW_FORMATS = ['meeting', 'digital'] as const;
 export const REVIEW_ANCHORS = ['contract_start', 'go_live'] as const;

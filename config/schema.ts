@@ -3,8 +3,6 @@ import { BANDS, COMPONENT_IDS, PROGRAMS, TIER_IDS, TOUCHES } from '#core/health/
 import { DEFAULT_RAW_SIGNAL_DAYS, RENEWAL_OUTCOMES, SIGNAL_TYPES } from '#core/signals';
 import { defaultEscalation, defaultTimers } from './escalation-default.ts';
 import { escalationSchema, timersSchema } from './escalation-schema.ts';
-import { defaultReviews } from './reviews-default.ts';
-import { reviewsSchema } from './reviews-schema.ts';
 import {
   brandSchema,
   journeysSchema,
@@ -13,6 +11,8 @@ import {
   restraintSchema,
   templatesSchema,
 } from './journeys-schema.ts';
+import { defaultReviews } from './reviews-default.ts';
+import { reviewsSchema } from './reviews-schema.ts';
 
 /**
  * The churnguard configuration: segments and health, journeys and plays, restraint, messaging, retention, the

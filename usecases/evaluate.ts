@@ -4,8 +4,8 @@ import { type RestraintContext, restraintContext } from '#core/journeys/context'
 import { PHASES } from '#core/journeys/milestone-status';
 import { decideMilestoneCheck } from '#core/journeys/plan';
 import { strugglingBecause } from '#core/journeys/select-plays';
-import { TRIGGER_IDS } from '#core/workflows/detect';
 import { decideProgrammeReview } from '#core/reviews/decide';
+import { TRIGGER_IDS } from '#core/workflows/detect';
 import { decideCheckpoint } from '#core/workflows/renewal';
 import {
   decideDeadline,

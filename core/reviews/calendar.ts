@@ -57,7 +57,9 @@ export function zonedInstant(date: string, hour: number, timeZone: string): Date
 
 /** The weekday (`mon` ... `sun`) of a calendar date. */
 export function weekdayOf(date: string): string {
-  return ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][new Date(`${date}T00:00:00Z`).getUTCDay()] ?? 'mon';
+  return (
+    ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][new Date(`${date}T00:00:00Z`).getUTCDay()] ?? 'mon'
+  );
 }
 
 /** How an instant reads in a time zone: `Tuesday 2027-03-02 at 10:00 (Europe/Berlin)`; in UTC `2027-03-02 at 09:00 UTC`. */
@@ -66,7 +68,9 @@ export function localWhen(at: Date, timeZone: string): string {
   const day = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long' }).format(at);
   const hh = String(Math.floor(w.minutes / 60)).padStart(2, '0');
   const mm = String(w.minutes % 60).padStart(2, '0');
-  return timeZone === 'UTC' ? `${w.date} at ${hh}:${mm} UTC` : `${day} ${w.date} at ${hh}:${mm} (${timeZone})`;
+  return timeZone === 'UTC'
+    ? `${w.date} at ${hh}:${mm} UTC`
+    : `${day} ${w.date} at ${hh}:${mm} (${timeZone})`;
 }
 
 /** How a day reads in a time zone: `Tuesday 2027-03-02`. */

@@ -70,7 +70,11 @@ const timeline = (what: string, why: string, cause: string): Effect => ({
  * the executor and restraint, to the CSM and the contacts of the segment's audience; the entry's next review is
  * scheduled. Nothing here reads the renewal date: a renewal that moves changes no programme review.
  */
-export function decideProgrammeReview(config: Config, view: AccountView, input: ProgrammeReviewInput): Decision {
+export function decideProgrammeReview(
+  config: Config,
+  view: AccountView,
+  input: ProgrammeReviewInput,
+): Decision {
   const { account } = view;
   const next: Effect[] = input.retry
     ? []
@@ -109,13 +113,24 @@ export function decideProgrammeReview(config: Config, view: AccountView, input: 
       return { summary: `the review is already ${existing.status}`, effects: next };
     }
     // Booked before: its invitations are decided again (a deferred one goes when restraint allows).
-    const proposed = proposeReview(config, account, existing.reviewKind, reviewId, new Date(existing.scheduledAt), reason, {
-      ...slot,
-      start: new Date(existing.startsAt),
-    });
+    const proposed = proposeReview(
+      config,
+      account,
+      existing.reviewKind,
+      reviewId,
+      new Date(existing.scheduledAt),
+      reason,
+      {
+        ...slot,
+        start: new Date(existing.startsAt),
+      },
+    );
     return {
       summary: 'invitations decided again',
-      effects: [...invitationMessages(config, view, { ...proposed, review: existing }, reason, retry), ...next],
+      effects: [
+        ...invitationMessages(config, view, { ...proposed, review: existing }, reason, retry),
+        ...next,
+      ],
     };
   }
   if (input.retry) return { summary: 'nothing to retry: the review was never booked', effects: [] };

@@ -3,8 +3,8 @@ import type { Config } from '#config/schema';
 import type { AccountInput } from '#core/accounts';
 import { journeyBaselineFor } from '#core/health/journey-baseline';
 import { assignSegment } from '#core/health/segmentation';
-import type { Timer } from '#core/workflows/timers';
 import { REVIEW_INVITATION_PLAY } from '#core/workflows/review-invitation';
+import type { Timer } from '#core/workflows/timers';
 import { addDays, addMonths } from './calendar.ts';
 
 /**
@@ -35,7 +35,11 @@ export function programmeOf(
 }
 
 /** The entry an id names in the account's programme today; null when the programme no longer has it. */
-export function programmeEntry(config: Config, account: AccountInput, entryId: string): ProgrammeEntry | null {
+export function programmeEntry(
+  config: Config,
+  account: AccountInput,
+  entryId: string,
+): ProgrammeEntry | null {
   const found = programmeOf(config, account);
   if (!found) return null;
   const milestone = entryId.startsWith('journey.') ? entryId.slice('journey.'.length) : undefined;

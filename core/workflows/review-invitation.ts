@@ -1,13 +1,12 @@
 import type { Config } from '#config/schema';
-import type { AccountInput } from '#core/accounts';
+import type { AccountInput, ContactRole } from '#core/accounts';
 import { DAY_MS } from '#core/clock';
 import type { Effect, MessageDraft } from '#core/effects/effect';
 import type { Touch } from '#core/health/vocabulary';
-import type { ContactRole } from '#core/accounts';
 import type { Recipient } from '#core/journeys/messages';
 import { recipientsOf } from '#core/journeys/recipients';
-import { localDay, localWhen } from '#core/reviews/calendar';
 import { templateVariables } from '#core/journeys/variables';
+import { localDay, localWhen } from '#core/reviews/calendar';
 import { csmOf } from './account-view.ts';
 import type { ReviewKind, ReviewRecord } from './review-record.ts';
 
