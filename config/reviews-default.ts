@@ -10,6 +10,7 @@ export const defaultReviews: ReviewsConfig = {
   startHourLocal: 10,
   durationMinutes: 60,
   inviteHourUtc: 9,
+  coveredWithinDays: 30,
   segments: {
     strategic: {
       anchor: 'contract_start',

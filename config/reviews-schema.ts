@@ -75,6 +75,11 @@ export const reviewsSchema = z.strictObject({
   durationMinutes: whole(15, 480),
   /** UTC hour of the day the invitations are decided; restraint then defers them out of each contact's quiet hours. */
   inviteHourUtc: whole(0, 23),
+  /**
+   * A programme review is not booked when another review of the account (a renewal review, say) that was not missed
+   * starts within this many days of it: that one covers it (0: never).
+   */
+  coveredWithinDays: whole(0, 90),
   /** Programme per segment id; a segment without one holds no programme reviews. */
   segments: z.record(z.string(), segmentProgrammeSchema),
 });

@@ -1,5 +1,6 @@
 import type { Config } from '#config/schema';
 import type { AccountInput } from '#core/accounts';
+import { DAY_MS } from '#core/clock';
 import type { Decision, Effect, MessageDraft } from '#core/effects/effect';
 import type { AccountView } from '#core/workflows/account-view';
 import {
@@ -58,6 +59,15 @@ export function programmeSlot(
     ...(audience ? { audience } : {}),
     programme: entry.id,
   };
+}
+
+/** Another review of the account, not missed, starting within `reviews.coveredWithinDays` of `start`. */
+function coveringReview(config: Config, view: AccountView, start: Date) {
+  const window = config.reviews.coveredWithinDays * DAY_MS;
+  if (window === 0) return undefined;
+  return view.reviews.find(
+    (r) => r.status !== 'missed' && Math.abs(Date.parse(r.startsAt) - start.getTime()) <= window,
+  );
 }
 
 const timeline = (what: string, why: string, cause: string): Effect => ({
@@ -134,6 +144,17 @@ export function decideProgrammeReview(
     };
   }
   if (input.retry) return { summary: 'nothing to retry: the review was never booked', effects: [] };
+  const cover = coveringReview(config, view, slot.start);
+  if (cover) {
+    const why = `${cover.reviewKind} ${cover.reviewId} (${cover.status}, starting ${cover.startsAt.slice(0, 10)}) covers it`;
+    return {
+      summary: `not booked: ${why}`,
+      effects: [
+        timeline(`Programme review ${entry.id} of ${input.reviewDate} not booked`, why, input.cause),
+        ...next,
+      ],
+    };
+  }
   const proposed = proposeReview(config, account, entry.kind, reviewId, new Date(input.at), reason, slot);
   return {
     summary: `${proposed.title} proposed for ${proposed.when}`,
