@@ -54,7 +54,11 @@ export async function recordReviewOutcome(
 }
 
 /** One review, or undefined. */
-export async function getReview(db: Db, accountId: string, reviewId: string): Promise<ReviewRecord | undefined> {
+export async function getReview(
+  db: Db,
+  accountId: string,
+  reviewId: string,
+): Promise<ReviewRecord | undefined> {
   const out = await db.doc.send(
     new GetCommand({ TableName: db.tableName, Key: keys.review(accountId, reviewId), ConsistentRead: true }),
   );
