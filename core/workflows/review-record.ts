@@ -37,10 +37,18 @@ export function renewalOfReview(reviewId: string): string | undefined {
 /** Days after its proposed start that a review without an outcome counts as overdue. */
 export const REVIEW_OVERDUE_DAYS = 14;
 
-/** A review is overdue when it was missed, or its time passed REVIEW_OVERDUE_DAYS ago with no outcome. */
+/**
+ * The account's latest review meeting (by start) is overdue when it was missed, or its time passed
+ * REVIEW_OVERDUE_DAYS ago with no outcome; a review held since clears an earlier miss. A digital self-review has no
+ * meeting to report on, so it never counts.
+ */
 export function reviewOverdue(reviews: readonly ReviewRecord[], now: Date): boolean {
   const limit = now.getTime() - REVIEW_OVERDUE_DAYS * DAY_MS;
-  return reviews.some(
-    (r) => r.status === 'missed' || (r.status === 'scheduled' && Date.parse(r.startsAt) < limit),
+  const meetings = reviews.filter((r) => r.format !== 'digital' && Date.parse(r.startsAt) <= now.getTime());
+  const latest = meetings.reduce<ReviewRecord | undefined>(
+    (found, r) => (found === undefined || r.startsAt > found.startsAt ? r : found),
+    undefined,
   );
+  if (!latest) return false;
+  return latest.status === 'missed' || (latest.status === 'scheduled' && Date.parse(latest.startsAt) < limit);
 }
