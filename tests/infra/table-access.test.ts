@@ -14,6 +14,7 @@ import { createMessagingHandler } from '#functions/messaging/app';
 import { createMilestoneJourneyHandler } from '#functions/milestone-journey/app';
 import { createPortfolioHandler } from '#functions/portfolio/app';
 import { createRenewalCheckpointHandler } from '#functions/renewal-checkpoint/app';
+import { createReviewProgrammeHandler } from '#functions/review-programme/app';
 import { createRiskEscalationHandler } from '#functions/risk-escalation/app';
 import { createRisksHandler } from '#functions/risks/app';
 import { createSesEventsHandler } from '#functions/ses-events/app';
@@ -303,6 +304,7 @@ describe('the calls each function makes are allowed by its own role', () => {
         'renewal-checkpoint': createRenewalCheckpointHandler(deps('renewalCheckpoint')),
         'risk-escalation': createRiskEscalationHandler(deps('riskEscalation')),
         'milestone-journey': createMilestoneJourneyHandler(deps('milestoneJourney')),
+        'review-programme': createReviewProgrammeHandler(deps('reviewProgramme')),
         effects: createEffectsHandler({
           ...deps('effects'),
           config: defaultConfig,
