@@ -178,10 +178,18 @@ describe('the calls each function makes are allowed by its own role', () => {
       ],
       contract: { startDate: '2025-09-20', renewalDate: RENEWAL, arr: 200_000 },
     });
+    // A Core account whose mid-year review (1 July) is invited on 17 June: the review programme runs.
+    const hooli = account('hooli', {
+      segment: 'core',
+      contacts: [
+        { id: 'hal', email: 'hal@hooli.example', name: 'Hal', role: 'sponsor', timezone: 'Europe/Paris' },
+      ],
+      contract: { startDate: '2025-05-01', renewalDate: '2027-05-01', arr: 48_000 },
+    });
     const upserted = await accounts(
       httpEvent('POST /v1/accounts', {
         headers: auth,
-        body: JSON.stringify({ accounts: [acme, account('initech'), account('globex')] }),
+        body: JSON.stringify({ accounts: [acme, account('initech'), account('globex'), hooli] }),
       }),
     );
     expect(upserted.statusCode).toBe(200);
@@ -339,6 +347,19 @@ describe('the calls each function makes are allowed by its own role', () => {
     await risks(
       httpEvent('GET /v1/accounts/{id}/timeline', { headers: auth, pathParameters: { id: 'acme' } }),
     );
+    // The reviews due, and a review's outcome.
+    const reviews = await createPortfolioHandler(deps('portfolio'))(
+      httpEvent('GET /v1/reviews', { headers: auth }),
+    );
+    expect(reviews.statusCode).toBe(200);
+    const held = await risks(
+      httpEvent('POST /v1/accounts/{id}/reviews/{reviewId}', {
+        headers: auth,
+        pathParameters: { id: 'hooli', reviewId: 'cadence.mid_year.20260701' },
+        body: JSON.stringify({ outcome: 'held', by: 'Casey' }),
+      }),
+    );
+    expect(held.statusCode).toBe(200);
     const messaging = createMessagingHandler(deps('messaging'));
     await messaging(
       httpEvent('GET /v1/accounts/{id}/nudges', { headers: auth, pathParameters: { id: 'acme' } }),
