@@ -31,7 +31,7 @@ function icsOf(email: SimulationResult['emails'][number]): string {
 }
 
 describe('the review programme on the virtual clock', () => {
-  it('invites a strategic account four times a year to its quarterly health check, two years before renewal, and never an unsubscribed contact', async () => {
+  it('invites a strategic account four times a year to its quarterly health check, two years before renewal, and never an unsubscribed or bounced contact', async () => {
     // Prepare: Globex renews in 2028; its sponsor works in Los Angeles (09:00 UTC is 01:00 there), its champion in
     // Berlin. Initech's sponsor unsubscribed on day one; its champion did not.
     const strategic = (id: string, contacts: ReturnType<typeof contact>[]) =>
@@ -59,6 +59,8 @@ describe('the review programme on the virtual clock', () => {
       signals: [],
       contactEvents: [
         { accountId: 'initech', contactId: 'isponsor', at: '2026-01-05T12:00:00Z', event: 'unsubscribe' },
+        // Initech's champion's address bounces in July: the two later invitations are suppressed.
+        { accountId: 'initech', contactId: 'ichampion', at: '2026-07-15T12:00:00Z', event: 'bounce' },
       ],
     };
     // Act
@@ -106,9 +108,16 @@ describe('the review programme on the virtual clock', () => {
       'unsubscribed',
       'unsubscribed',
     ]);
-    expect(invitationsTo(result, 'ichampion@customer.example', 'Health-check review: Initech')).toHaveLength(
-      4,
-    );
+    expect(
+      invitationsTo(result, 'ichampion@customer.example', 'Health-check review: Initech').map((e) =>
+        e.at.slice(0, 10),
+      ),
+    ).toEqual(['2026-03-18', '2026-06-17']);
+    expect(
+      result.skipped
+        .filter((s) => s.contact === 'ichampion' && s.play === 'review_invitation')
+        .map((s) => `${s.at.slice(0, 10)} ${s.reason}`),
+    ).toEqual(['2026-09-17 suppressed', '2026-12-18 suppressed']);
   }, 300_000);
 
   it('gives every Core account its Annual Customer Review, also after its renewal date moved', async () => {
