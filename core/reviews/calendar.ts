@@ -1,4 +1,6 @@
+import type { Weekday } from '#config/journeys-schema';
 import { DAY_MS } from '#core/clock';
+import { wallClock } from '#core/journeys/local-time';
 
 /** `YYYY-MM-DD` plus whole months, the day clamped to the month's last (Jan 31 + 1 month = Feb 28/29). */
 export function addMonths(date: string, months: number): string {
@@ -13,31 +15,6 @@ export function addMonths(date: string, months: number): string {
 /** `YYYY-MM-DD` plus whole days. */
 export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
-
-const parts = new Map<string, Intl.DateTimeFormat>();
-
-function wallClock(at: Date, timeZone: string): { date: string; minutes: number; weekday: string } {
-  let format = parts.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      weekday: 'short',
-      hourCycle: 'h23',
-    });
-    parts.set(timeZone, format);
-  }
-  const p = Object.fromEntries(format.formatToParts(at).map((x) => [x.type, x.value]));
-  return {
-    date: `${p.year}-${p.month}-${p.day}`,
-    minutes: Number(p.hour) * 60 + Number(p.minute),
-    weekday: String(p.weekday).toLowerCase(),
-  };
 }
 
 /**
@@ -55,17 +32,25 @@ export function zonedInstant(date: string, hour: number, timeZone: string): Date
   return new Date(at);
 }
 
+const DAY_NAMES: Record<Weekday, string> = {
+  mon: 'Monday',
+  tue: 'Tuesday',
+  wed: 'Wednesday',
+  thu: 'Thursday',
+  fri: 'Friday',
+  sat: 'Saturday',
+  sun: 'Sunday',
+};
+
 /** The weekday (`mon` ... `sun`) of a calendar date. */
-export function weekdayOf(date: string): string {
-  return (
-    ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][new Date(`${date}T00:00:00Z`).getUTCDay()] ?? 'mon'
-  );
+export function weekdayOf(date: string): Weekday {
+  return wallClock(new Date(`${date}T12:00:00Z`), 'UTC').weekday;
 }
 
 /** How an instant reads in a time zone: `Tuesday 2027-03-02 at 10:00 (Europe/Berlin)`; in UTC `2027-03-02 at 09:00 UTC`. */
 export function localWhen(at: Date, timeZone: string): string {
   const w = wallClock(at, timeZone);
-  const day = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long' }).format(at);
+  const day = DAY_NAMES[w.weekday];
   const hh = String(Math.floor(w.minutes / 60)).padStart(2, '0');
   const mm = String(w.minutes % 60).padStart(2, '0');
   return timeZone === 'UTC'
@@ -75,7 +60,6 @@ export function localWhen(at: Date, timeZone: string): string {
 
 /** How a day reads in a time zone: `Tuesday 2027-03-02`. */
 export function localDay(at: Date, timeZone: string): string {
-  const day = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long' }).format(at);
-  const { date } = wallClock(at, timeZone);
-  return timeZone === 'UTC' ? date : `${day} ${date}`;
+  const { weekday, date } = wallClock(at, timeZone);
+  return timeZone === 'UTC' ? date : `${DAY_NAMES[weekday]} ${date}`;
 }

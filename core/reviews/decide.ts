@@ -48,7 +48,7 @@ export function programmeSlot(
   const audience = programmeOf(config, account)?.programme.audience;
   const timeZone = reviewAttendees(config, account, entry.play, audience)[0]?.timezone ?? 'UTC';
   let day = reviewDate;
-  for (let i = 0; i < 7 && config.restraint.quietDays.some((d) => d === weekdayOf(day)); i++) {
+  for (let i = 0; i < 7 && config.restraint.quietDays.includes(weekdayOf(day)); i++) {
     day = addDays(day, 1);
   }
   return {
