@@ -2,6 +2,7 @@ import type { Config } from '#config/schema';
 import type { AccountInput } from '#core/accounts';
 import { DAY_MS } from '#core/clock';
 import { REVIEW_OVERDUE_DAYS, type ReviewKind, type ReviewRecord } from '#core/workflows/review-record';
+import { programmeSlot } from './decide.ts';
 import { programmeEntry, programmeReviewId, programmeTimers } from './programme.ts';
 
 /**
@@ -10,7 +11,8 @@ import { programmeEntry, programmeReviewId, programmeTimers } from './programme.
  *   missed (the same rule risk detection reads: core/workflows/review-record.ts reviewOverdue);
  * - `awaiting_outcome`: a meeting that started less than REVIEW_OVERDUE_DAYS ago with no outcome yet;
  * - `upcoming`: booked (invitations sent or decided), starting within the horizon;
- * - `planned`: the programme's next review, not booked yet (its invitations go on `invitationAt`), within the horizon.
+ * - `planned`: the programme's next review, not booked yet (its invitations go on `invitationAt`), within the horizon,
+ *   at the slot it will be proposed for.
  * Overdue first (oldest first), then by date.
  */
 
@@ -89,8 +91,9 @@ export function reviewsDue(
       const entryId = String(timer.payload.entry);
       const reviewDate = String(timer.payload.reviewDate);
       const entry = programmeEntry(config, account, entryId);
-      const startsAt = `${reviewDate}T00:00:00.000Z`;
-      if (!entry || Date.parse(startsAt) > horizon) continue;
+      if (!entry) continue;
+      const startsAt = programmeSlot(config, account, entry, reviewDate).start.toISOString();
+      if (Date.parse(startsAt) > horizon) continue;
       if (reviews.some((r) => r.reviewId === programmeReviewId(entryId, reviewDate))) continue;
       out.push({
         ...base,
