@@ -8,6 +8,7 @@ import {
   defaultRestraint,
   defaultTemplates,
 } from './journeys-default.ts';
+import { defaultReviews } from './reviews-default.ts';
 import type { Config, JourneyBaselineConfig } from './schema.ts';
 
 /** The journey baseline of seed 004 (on its own so that code needing only it does not carry the whole default). */
@@ -167,6 +168,7 @@ export const defaultConfig: Config = {
   retention: { rawSignalDays: DEFAULT_RAW_SIGNAL_DAYS },
   timers: defaultTimers,
   escalation: defaultEscalation,
+  reviews: defaultReviews,
   templates: defaultTemplates,
   // No Slack or Teams destination: nothing is posted until you name one (docs/channels.md).
   channels: NO_CHANNELS,

@@ -137,6 +137,16 @@ export const defaultPlays: PlaysConfig = {
     audience: ['sponsor', 'champion'],
     template: 'review_invitation',
   },
+  self_review_invitation: {
+    kind: 'invitation',
+    channel: 'email',
+    priority: 60,
+    holdout: 0,
+    silent: false,
+    overBudget: 'defer',
+    audience: ['admin'],
+    template: 'self_review_invitation',
+  },
   weekly_tip: {
     kind: 'tip',
     channel: 'email',
@@ -314,6 +324,15 @@ export const defaultTemplates: TemplatesConfig = {
     paragraphs: [
       'Hello {{contactName}}, {{csmName}} would like to hold the review with {{accountName}} on {{reviewWhen}} (one hour).',
       'The calendar invitation is attached; reply to propose another time.',
+    ],
+  },
+  self_review_invitation: {
+    subject: '{{reviewTitle}}',
+    preheader: 'Ten minutes, by {{reviewWhen}}.',
+    heading: '{{reviewTitle}}',
+    paragraphs: [
+      'Hello {{contactName}}, it is time for the yearly self-review of {{accountName}}: how the product serves your goals, and what to change.',
+      'Please take it by {{reviewWhen}}; {{csmName}} reads every answer and replies to what needs it.',
     ],
   },
   weekly_tip: {

@@ -1,5 +1,6 @@
 import { type FieldError, fieldErrors } from '#core/validation';
 import { crossFieldErrors } from './cross-checks.ts';
+import { reviewProgrammeErrors } from './reviews-checks.ts';
 import { type Config, configSchema } from './schema.ts';
 import { templateVariableErrors } from './template-checks.ts';
 
@@ -26,6 +27,7 @@ export function parseConfig(input: unknown): ConfigResult {
   const errors = unique([
     ...(parsed.success ? [] : fieldErrors(parsed.error)),
     ...crossFieldErrors(input),
+    ...reviewProgrammeErrors(input),
     ...templateVariableErrors(input),
   ]);
   if (parsed.success && errors.length === 0) return { ok: true, config: parsed.data };

@@ -12,6 +12,8 @@ import {
   restraintSchema,
   templatesSchema,
 } from './journeys-schema.ts';
+import { defaultReviews } from './reviews-default.ts';
+import { reviewsSchema } from './reviews-schema.ts';
 
 /**
  * The churnguard configuration: segments and health, journeys and plays, restraint, messaging, retention, the
@@ -282,6 +284,8 @@ export const configSchema = z.strictObject({
   timers: timersSchema.default(defaultTimers),
   /** The Red Account Process: detection, tiers and deadlines, close rules, strategies, notices. */
   escalation: escalationSchema.default(defaultEscalation),
+  /** The review programme per segment: cadence, audience, lead time, journey EBRs (issue 15). */
+  reviews: reviewsSchema.default(defaultReviews),
   /** Message templates, rendered with MJML (issue 5). */
   templates: templatesSchema,
   /** Slack and Teams destinations and what is posted where (issue 17; docs/channels.md). None by default. */

@@ -54,6 +54,8 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/v1/stack-rank', fn: 'portfolio', scope: 'read' },
   { method: 'GET', path: '/v1/automation', fn: 'portfolio', scope: 'read' },
   { method: 'POST', path: '/v1/renewals/{id}/call', fn: 'portfolio' },
+  { method: 'GET', path: '/v1/reviews', fn: 'portfolio', scope: 'read' },
+  { method: 'POST', path: '/v1/accounts/{id}/reviews/{reviewId}', fn: 'risks' },
   { method: 'POST', path: '/v1/webhooks/{source}', fn: 'webhooks', auth: 'signature' },
   { method: 'GET', path: '/v1/unsubscribe/{token}', fn: 'unsubscribe', auth: 'signature' },
   { method: 'POST', path: '/v1/unsubscribe/{token}', fn: 'unsubscribe', auth: 'signature' },

@@ -7,6 +7,7 @@ import { type DispatchResult, dispatchDueTimers, type WorkflowStarter } from '#f
 import { createEffectsHandler } from '#functions/effects/app';
 import { createMilestoneJourneyHandler } from '#functions/milestone-journey/app';
 import { createRenewalCheckpointHandler } from '#functions/renewal-checkpoint/app';
+import { createReviewProgrammeHandler } from '#functions/review-programme/app';
 import { createRiskEscalationHandler } from '#functions/risk-escalation/app';
 import type { ChatPoster } from '#functions/shared/chat-poster';
 import { type PassHooks, recomputeDaily } from '#functions/shared/health/recompute-portfolio';
@@ -27,6 +28,7 @@ export const STATE_MACHINE_FOR: Record<TimerKind, string> = {
   risk_check: 'RiskEscalation',
   risk_deadline: 'RiskEscalation',
   journey_milestone: 'MilestoneJourney',
+  review: 'ReviewProgramme',
 };
 
 let synthesized: ReturnType<typeof extractStateMachines> | undefined;
@@ -89,6 +91,7 @@ export function createWorkflowEngine(deps: Deps, options: WorkflowEngineOptions 
       'renewal-checkpoint': createRenewalCheckpointHandler(deps),
       'risk-escalation': createRiskEscalationHandler(deps),
       'milestone-journey': createMilestoneJourneyHandler(deps),
+      'review-programme': createReviewProgrammeHandler(deps),
       effects: createEffectsHandler({ ...withMail, compile: mjmlCompiler }),
     },
     serviceIntegrations: { dynamodb: { client: deps.db.doc, tableName: deps.db.tableName }, handlers: {} },

@@ -1,4 +1,4 @@
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type ReviewRecord, reviewRecordSchema } from '#core/workflows/review-record';
 import { queryAll } from './batch.ts';
 import type { Db } from './client.ts';
@@ -48,6 +48,61 @@ export async function recordReviewOutcome(
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':status': status, ':at': at },
+      }),
+    );
+  });
+}
+
+/** One review, or undefined. */
+export async function getReview(
+  db: Db,
+  accountId: string,
+  reviewId: string,
+): Promise<ReviewRecord | undefined> {
+  const out = await db.doc.send(
+    new GetCommand({ TableName: db.tableName, Key: keys.review(accountId, reviewId), ConsistentRead: true }),
+  );
+  return out.Item ? parseItem(reviewRecordSchema, out.Item, 'review') : undefined;
+}
+
+/**
+ * What a CSM reports about a review (POST /v1/accounts/{id}/reviews/{reviewId}): held or missed, or moved to a new
+ * start (the review stays scheduled; its earlier start is kept in `rescheduledFrom`). False when there is no such review.
+ */
+export async function reportReviewOutcome(
+  db: Db,
+  accountId: string,
+  reviewId: string,
+  report:
+    | { outcome: 'held' | 'missed'; at: string; by: string; note: string | null }
+    | { outcome: 'rescheduled'; startsAt: string; previous: string; by: string; note: string | null },
+): Promise<boolean> {
+  const common = { ':by': report.by, ':note': report.note ?? '' };
+  const input =
+    report.outcome === 'rescheduled'
+      ? {
+          UpdateExpression:
+            'SET startsAt = :starts, rescheduledFrom = list_append(if_not_exists(rescheduledFrom, :none), :previous), #status = :scheduled, outcomeBy = :by, outcomeNote = :note',
+          ExpressionAttributeValues: {
+            ...common,
+            ':starts': report.startsAt,
+            ':previous': [report.previous],
+            ':none': [],
+            ':scheduled': 'scheduled',
+          },
+        }
+      : {
+          UpdateExpression: 'SET #status = :status, outcomeAt = :at, outcomeBy = :by, outcomeNote = :note',
+          ExpressionAttributeValues: { ...common, ':status': report.outcome, ':at': report.at },
+        };
+  return whenConditionHolds(async () => {
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.tableName,
+        Key: keys.review(accountId, reviewId),
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ...input,
       }),
     );
   });

@@ -4,6 +4,7 @@ import { type RestraintContext, restraintContext } from '#core/journeys/context'
 import { PHASES } from '#core/journeys/milestone-status';
 import { decideMilestoneCheck } from '#core/journeys/plan';
 import { strugglingBecause } from '#core/journeys/select-plays';
+import { decideProgrammeReview } from '#core/reviews/decide';
 import { TRIGGER_IDS } from '#core/workflows/detect';
 import { decideCheckpoint } from '#core/workflows/renewal';
 import {
@@ -152,4 +153,25 @@ export function evaluateMilestone(deps: UseCaseDeps, input: z.infer<typeof miles
       effects: decision.effects,
     };
   });
+}
+
+export const reviewInput = z.object({
+  ...timerInput,
+  entry: z.string(),
+  reviewDate: z.string(),
+  retryOf: z.string().optional(),
+});
+
+/** The ReviewProgramme workflow's Evaluate: one programme review coming due (config.reviews). */
+export function evaluateProgrammeReview(deps: UseCaseDeps, input: z.infer<typeof reviewInput>) {
+  return evaluateWith(deps, input.accountId, (view) =>
+    decideProgrammeReview(deps.config, view, {
+      ref: input.retryOf ?? input.ref,
+      entry: input.entry,
+      reviewDate: input.reviewDate,
+      at: input.dueAt,
+      cause: `review:${input.ref}:${input.dueAt}`,
+      retry: input.retryOf !== undefined,
+    }),
+  );
 }

@@ -7,6 +7,9 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   if (!found) {
     found = new Intl.DateTimeFormat('en-US', {
       timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
       weekday: 'short',
       hour: '2-digit',
       minute: '2-digit',
@@ -23,18 +26,29 @@ export interface LocalTime {
   minutes: number;
 }
 
-/** Weekday and time of day of an instant in an IANA time zone. */
-export function localTime(at: Date, timeZone: string): LocalTime {
+/** The wall clock of an instant in an IANA time zone: its local date (YYYY-MM-DD), weekday and minutes. */
+export function wallClock(at: Date, timeZone: string): LocalTime & { date: string } {
   let weekday: Weekday = 'mon';
   let hour = 0;
   let minute = 0;
+  let year = '';
+  let month = '';
+  let day = '';
   for (const part of formatter(timeZone).formatToParts(at)) {
-    if (part.type === 'weekday')
-      weekday = WEEKDAYS.find((day) => day === part.value.toLowerCase()) ?? weekday;
+    if (part.type === 'weekday') weekday = WEEKDAYS.find((d) => d === part.value.toLowerCase()) ?? weekday;
     else if (part.type === 'hour') hour = Number(part.value);
     else if (part.type === 'minute') minute = Number(part.value);
+    else if (part.type === 'year') year = part.value;
+    else if (part.type === 'month') month = part.value;
+    else if (part.type === 'day') day = part.value;
   }
-  return { weekday, minutes: hour * 60 + minute };
+  return { weekday, minutes: hour * 60 + minute, date: `${year}-${month}-${day}` };
+}
+
+/** Weekday and time of day of an instant in an IANA time zone. */
+export function localTime(at: Date, timeZone: string): LocalTime {
+  const { weekday, minutes } = wallClock(at, timeZone);
+  return { weekday, minutes };
 }
 
 const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));

@@ -31,6 +31,8 @@ export interface SimEmail {
   subject: string;
   /** The plain-text body, as the recipient reads it. */
   text: string;
+  /** Attached files (a review invitation's .ics), when there are any. */
+  attachments?: { filename: string; contentType: string; content: string }[];
 }
 
 /** A Slack or Teams post the run made (captured, never sent): where, its headline, the link, the vendor's body. */

@@ -6,7 +6,7 @@ import type { Touch } from '#core/health/vocabulary';
 import type { Recipient } from '#core/journeys/messages';
 import { detectRisk, type Trigger } from './detect.ts';
 import type { AccountFacts } from './evidence.ts';
-import type { ReviewRecord } from './review-record.ts';
+import { type ReviewRecord, reviewOverdue } from './review-record.ts';
 import type { RiskRecord } from './risk-record.ts';
 import type { RiskEvidence } from './risks.ts';
 
@@ -94,7 +94,8 @@ export function riskEvidence(view: AccountView, lookbackDays: number): RiskEvide
     ticketsDragging: view.facts.ticketsDragging,
     urgentTickets: view.facts.urgentTicketsOpen,
     sponsorLeft: view.facts.sponsorLeftAt !== null,
-    meetingsMissed: view.facts.meetingsMissed,
+    // A review missed or long past with no outcome counts as a missed meeting (a relationship cause).
+    meetingsMissed: view.facts.meetingsMissed || reviewOverdue(view.reviews, view.now),
     relationshipScore: view.facts.relationshipScore,
     valueBelowTarget: low('outcomes'),
     contractReductionRequested: view.facts.contractReductionRequested,

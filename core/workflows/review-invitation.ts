@@ -1,10 +1,12 @@
 import type { Config } from '#config/schema';
-import type { AccountInput } from '#core/accounts';
+import type { AccountInput, ContactRole } from '#core/accounts';
 import { DAY_MS } from '#core/clock';
 import type { Effect, MessageDraft } from '#core/effects/effect';
 import type { Touch } from '#core/health/vocabulary';
+import type { Recipient } from '#core/journeys/messages';
 import { recipientsOf } from '#core/journeys/recipients';
 import { templateVariables } from '#core/journeys/variables';
+import { localDay, localWhen } from '#core/reviews/calendar';
 import { csmOf } from './account-view.ts';
 import type { ReviewKind, ReviewRecord } from './review-record.ts';
 
@@ -12,6 +14,7 @@ const TITLES: Record<ReviewKind, string> = {
   ebr: 'Executive business review',
   annual_customer_review: 'Annual Customer Review',
   health_check: 'Health-check review',
+  self_review: 'Yearly self-review',
 };
 
 /** The play whose restraint, audience and template review invitations follow (config.plays). */
@@ -28,13 +31,58 @@ function escapeIcs(text: string): string {
 export interface ProposedReview {
   review: ReviewRecord;
   title: string;
+  /** When, in UTC (timeline and the CSM); each contact reads it in their own time zone. */
   when: string;
-  ics: string;
+  /** The .ics request; none for a digital self-review. */
+  ics: string | null;
+  /** The play whose template and restraint the invitations follow. */
+  play: string;
+  /** The contact roles invited; default: the play's own audience. */
+  audience?: readonly ContactRole[];
+}
+
+export interface ReviewSlot {
+  /** When the meeting starts (a digital review: the day to complete it by). */
+  start: Date;
+  durationMinutes: number;
+  format: 'meeting' | 'digital';
+  play: string;
+  audience?: readonly ContactRole[];
+  /** The programme entry it belongs to (config.reviews). */
+  programme?: string;
+}
+
+/** The contacts a review invites: its audience, else the invitation play's. */
+export function reviewAttendees(
+  config: Config,
+  account: Pick<AccountInput, 'contacts' | 'csm'>,
+  playId: string,
+  audience?: readonly ContactRole[],
+): Recipient[] {
+  const play = config.plays[playId];
+  if (!play) return [];
+  return recipientsOf(account, audience ? { ...play, audience: [...audience] } : play);
+}
+
+/** The renewal review's slot: one hour two weeks out at 15:00 UTC. */
+export function renewalReviewSlot(at: Date): ReviewSlot {
+  return {
+    start: new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS + 14 * DAY_MS + 15 * 3_600_000),
+    durationMinutes: 60,
+    format: 'meeting',
+    play: REVIEW_INVITATION_PLAY,
+  };
+}
+
+/** How the review's time reads for someone in `timeZone`. */
+export function reviewWhenIn(review: Pick<ReviewRecord, 'startsAt' | 'format'>, timeZone: string): string {
+  const start = new Date(review.startsAt);
+  return review.format === 'digital' ? localDay(start, timeZone) : localWhen(start, timeZone);
 }
 
 /**
- * A review proposed a one-hour slot two weeks out at 15:00 UTC, with an iCalendar request whose UID is the review
- * id, so a resend updates rather than doubles. Attendees: the CSM and the contacts the invitation play names.
+ * A review proposed for a slot, with an iCalendar request whose UID is the review id, so a resend updates rather
+ * than doubles (none for a digital self-review). Attendees: the CSM and the contacts of its audience.
  */
 export function proposeReview(
   config: Config,
@@ -43,46 +91,54 @@ export function proposeReview(
   reviewId: string,
   at: Date,
   reason: string,
+  slot: ReviewSlot = renewalReviewSlot(at),
 ): ProposedReview {
-  const start = new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS + 14 * DAY_MS + 15 * 3_600_000);
-  const end = new Date(start.getTime() + 3_600_000);
-  const play = config.plays[REVIEW_INVITATION_PLAY];
-  const attendees = play ? recipientsOf(account, play) : [];
+  const { start } = slot;
+  const end = new Date(start.getTime() + slot.durationMinutes * 60_000);
+  const attendees = reviewAttendees(config, account, slot.play, slot.audience);
   const title = `${TITLES[kind]}: ${account.name}`;
   const description = `${TITLES[kind]} with ${account.name}. Why now: ${reason}.`;
-  const ics = [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//churnguard//reviews//EN',
-    'METHOD:REQUEST',
-    'BEGIN:VEVENT',
-    `UID:${reviewId}@churnguard`,
-    `DTSTAMP:${icsDate(at)}`,
-    `DTSTART:${icsDate(start)}`,
-    `DTEND:${icsDate(end)}`,
-    `SUMMARY:${escapeIcs(title)}`,
-    `DESCRIPTION:${escapeIcs(description)}`,
-    `ORGANIZER;CN=${escapeIcs(account.csm.name)}:mailto:${account.csm.email}`,
-    ...attendees.map(
-      (c) => `ATTENDEE;CN=${escapeIcs(c.name)};ROLE=REQ-PARTICIPANT;RSVP=TRUE:mailto:${c.email}`,
-    ),
-    'END:VEVENT',
-    'END:VCALENDAR',
-    '',
-  ].join('\r\n');
+  const ics =
+    slot.format === 'digital'
+      ? null
+      : [
+          'BEGIN:VCALENDAR',
+          'VERSION:2.0',
+          'PRODID:-//churnguard//reviews//EN',
+          'METHOD:REQUEST',
+          'BEGIN:VEVENT',
+          `UID:${reviewId}@churnguard`,
+          `DTSTAMP:${icsDate(at)}`,
+          `DTSTART:${icsDate(start)}`,
+          `DTEND:${icsDate(end)}`,
+          `SUMMARY:${escapeIcs(title)}`,
+          `DESCRIPTION:${escapeIcs(description)}`,
+          `ORGANIZER;CN=${escapeIcs(account.csm.name)}:mailto:${account.csm.email}`,
+          ...attendees.map(
+            (c) => `ATTENDEE;CN=${escapeIcs(c.name)};ROLE=REQ-PARTICIPANT;RSVP=TRUE:mailto:${c.email}`,
+          ),
+          'END:VEVENT',
+          'END:VCALENDAR',
+          '',
+        ].join('\r\n');
+  const review: ReviewRecord = {
+    reviewId,
+    accountId: account.id,
+    reviewKind: kind,
+    status: 'scheduled',
+    scheduledAt: at.toISOString(),
+    startsAt: start.toISOString(),
+    invitedTo: [account.csm.email, ...attendees.map((c) => c.email)],
+    ...(slot.programme ? { programme: slot.programme } : {}),
+    ...(slot.format === 'digital' ? { format: 'digital' as const } : {}),
+  };
   return {
-    review: {
-      reviewId,
-      accountId: account.id,
-      reviewKind: kind,
-      status: 'scheduled',
-      scheduledAt: at.toISOString(),
-      startsAt: start.toISOString(),
-      invitedTo: [account.csm.email, ...attendees.map((c) => c.email)],
-    },
+    review,
     title,
-    when: `${start.toISOString().slice(0, 10)} at 15:00 UTC`,
+    when: reviewWhenIn(review, 'UTC'),
     ics,
+    play: slot.play,
+    ...(slot.audience ? { audience: slot.audience } : {}),
   };
 }
 
@@ -102,57 +158,58 @@ export function invitationMessages(
 ): Effect[] {
   const { account } = view;
   const { review } = proposed;
-  const play = config.plays[REVIEW_INVITATION_PLAY];
-  const attachment = {
-    filename: 'review.ics',
-    contentType: 'text/calendar; method=REQUEST',
-    content: proposed.ics,
-  };
+  const playId = proposed.play;
+  const play = config.plays[playId];
+  const attachments = proposed.ics
+    ? [{ filename: 'review.ics', contentType: 'text/calendar; method=REQUEST', content: proposed.ics }]
+    : [];
+  const withIcs = proposed.ics ? 'invitation with .ics' : 'invitation';
   const timeline = (who: string) => ({
     action: 'message_sent',
-    what: `${proposed.title}: invitation with .ics to ${who}`,
+    what: `${proposed.title}: ${withIcs} to ${who}`,
     why: reason,
-    details: { reviewId: review.reviewId, play: REVIEW_INVITATION_PLAY },
+    details: { reviewId: review.reviewId, play: playId },
   });
-  const contacts: Effect[] = (play ? recipientsOf(account, play) : []).map((recipient) => ({
+  const invited = reviewAttendees(config, account, playId, proposed.audience);
+  const contacts: Effect[] = invited.map((recipient) => ({
     kind: 'message',
     message: {
       key: {
-        playId: REVIEW_INVITATION_PLAY,
+        playId,
         about: review.reviewId,
         recipientId: recipient.id,
         occurrence: 'invite',
       },
       audience: 'contact',
       recipient: { ...recipient, role: 'contact' },
-      playId: REVIEW_INVITATION_PLAY,
+      playId,
       channel: 'email',
       content: {
         kind: 'template',
-        template: play?.template ?? REVIEW_INVITATION_PLAY,
+        template: play?.template ?? playId,
         variables: templateVariables({
           account,
           recipient,
           health: view.health,
-          review: { title: proposed.title, when: proposed.when },
+          review: { title: proposed.title, when: reviewWhenIn(review, recipient.timezone) },
         }),
-        attachments: [attachment],
+        ...(attachments.length ? { attachments } : {}),
       },
       timeline: timeline(recipient.name),
       retry,
     },
   }));
   const csm = csmOf(view, config);
-  const text = `${proposed.title} is proposed for ${proposed.when} (one hour). Why now: ${reason}. The invitation went to ${
-    contacts.length ? 'the contacts the invitation play names' : 'no contact (none in its audience)'
-  }; the .ics is attached for your calendar.`;
+  const text = `${proposed.title} is proposed for ${proposed.when}. Why now: ${reason}. The invitation went to ${
+    contacts.length ? 'the contacts of its audience' : 'no contact (none in its audience)'
+  }${proposed.ics ? '; the .ics is attached for your calendar' : ''}.`;
   return [
     ...contacts,
     {
       kind: 'message',
       message: {
         key: {
-          playId: REVIEW_INVITATION_PLAY,
+          playId,
           about: review.reviewId,
           recipientId: csm.id,
           occurrence: 'invite',
@@ -166,7 +223,7 @@ export function invitationMessages(
           subject: proposed.title,
           text,
           html: `<p>${text.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</p>`,
-          attachments: [attachment],
+          ...(attachments.length ? { attachments } : {}),
         },
         timeline: timeline(`${csm.name} (${csm.role})`),
       },

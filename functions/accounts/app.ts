@@ -14,6 +14,7 @@ import { healthOnRead } from '../shared/health/read.ts';
 import { HttpError, type HttpEvent, httpHandler, json, parseBody, pathParameter } from '../shared/http.ts';
 import { syncJourneyTimers } from '../shared/journey-timers.ts';
 import { syncRenewalTimers } from '../shared/renewal-timers.ts';
+import { syncReviewTimers } from '../shared/review-timers.ts';
 import type { Deps } from '../shared/runtime.ts';
 
 async function upsert(deps: Deps, config: Config, event: HttpEvent) {
@@ -48,7 +49,7 @@ async function upsert(deps: Deps, config: Config, event: HttpEvent) {
 const SYNCS_IN_FLIGHT = 8;
 
 /**
- * Renewal checkpoints and milestone checks for upserted accounts, decided per account by the same sync functions
+ * Renewal checkpoints, milestone checks and programme reviews for upserted accounts, decided per account by the same sync functions
  * as everywhere, and written together (scheduleTimers batches them into a few transactions). An account just
  * created has no pending timers to read; an updated one is read once for both syncs.
  */
@@ -66,6 +67,7 @@ async function syncTimers(
     const pending = created ? [] : await pendingTimers(db, account.id);
     await syncRenewalTimers(db, account, now, config.timers, { pending, schedule, created });
     await syncJourneyTimers(db, account, now, config, { pending, schedule });
+    await syncReviewTimers(db, account, now, config, { pending, schedule });
   });
   await scheduleTimers(db, timers);
 }

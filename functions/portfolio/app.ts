@@ -4,9 +4,11 @@ import type { Config } from '#config/schema';
 import { summarisePortfolio } from '#core/health/portfolio';
 import { wellFormedText } from '#core/ids';
 import { FORECAST_CATEGORIES } from '#core/renewals/forecast';
+import { fieldErrors } from '#core/validation';
 import { listPortfolio } from '#store/portfolio-store';
 import { loadAutomation } from '#usecases/automation';
 import { callRenewal, loadOpenRisks, loadRenewalDesk, loadRetention } from '#usecases/renewals';
+import { loadReviewsDue } from '#usecases/reviews-due';
 import { loadStackRank } from '#usecases/stack-rank';
 import { recomputeDirty } from '../shared/health/recompute-portfolio.ts';
 import {
@@ -41,6 +43,47 @@ const stackRankQuery = (config: Config) => {
       .optional(),
   });
 };
+/** `?due=30d&limit=50&cursor=...`: each a 400 naming the parameter when it is not of that form. */
+const reviewsQuery = z.strictObject({
+  due: z
+    .string()
+    .regex(/^\d{1,3}d$/, 'must be a number of days such as 30d')
+    .transform((value) => Number(value.slice(0, -1)))
+    .refine((days) => days >= 1 && days <= 366, 'must be from 1d to 366d')
+    .default(30),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 200')
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 200, 'must be a whole number from 1 to 200')
+    .default(50),
+  cursor: z
+    .string()
+    .max(2048, 'must be the cursor of a previous answer')
+    .transform((value, ctx) => {
+      const decoded = Buffer.from(value, 'base64url').toString('utf8');
+      if (!/^\d\|/.test(decoded)) {
+        ctx.addIssue({ code: 'custom', message: 'must be the cursor of a previous answer' });
+        return z.NEVER;
+      }
+      return decoded;
+    })
+    .optional(),
+});
+
+async function reviewsDue(useCase: Parameters<typeof loadReviewsDue>[0], event: HttpEvent) {
+  const parsed = reviewsQuery.safeParse(event.queryStringParameters ?? {});
+  if (!parsed.success) {
+    throw new HttpError(400, 'query parameters are not valid', fieldErrors(parsed.error));
+  }
+  const { due, limit, cursor } = parsed.data;
+  const page = await loadReviewsDue(useCase, { days: due, limit, after: cursor ?? null });
+  const { next, ...rest } = page;
+  return json(200, {
+    ...rest,
+    nextCursor: next === null ? null : Buffer.from(next, 'utf8').toString('base64url'),
+  });
+}
 
 /**
  * GET /v1/portfolio: bands and journey classes by segment, from the account registry's health summaries. Up to
@@ -77,6 +120,8 @@ export function createPortfolioHandler(deps: Deps, configOverride?: Config) {
         return json(200, await loadAutomation(useCase));
       case 'GET /v1/risks':
         return json(200, await loadOpenRisks(useCase));
+      case 'GET /v1/reviews':
+        return reviewsDue(useCase, event);
       case 'GET /v1/retention':
         return json(200, await loadRetention(useCase));
       case 'POST /v1/renewals/{id}/call': {

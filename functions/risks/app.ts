@@ -5,6 +5,7 @@ import { RiskClosedError } from '#store/risk-store';
 import { readTimeline } from '#store/timeline-store';
 import { pendingTimers } from '#store/timer-store';
 import { useCaseDeps } from '#usecases/account-view';
+import { recordReviewReport } from '#usecases/review-outcome';
 import { acknowledge, resolve, setRootCauses, UnknownRootCauseError } from '#usecases/risk-actions';
 import { HttpError, type HttpEvent, httpHandler, json, parseBody, pathParameter } from '../shared/http.ts';
 import type { Deps } from '../shared/runtime.ts';
@@ -21,6 +22,23 @@ const causesBody = z.strictObject({
   secondary: z.string().min(1).nullable().default(null),
   by: z.string().min(1).max(200),
 });
+
+const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a zone' });
+const reviewNote = z.string().min(1).max(2000, 'must be at most 2000 characters').nullable().default(null);
+const reviewBy = z.string().min(1, 'must name who reports it').max(200);
+const reviewBody = z.discriminatedUnion(
+  'outcome',
+  [
+    z.strictObject({
+      outcome: z.enum(['held', 'missed']),
+      at: instant.nullable().default(null),
+      by: reviewBy,
+      note: reviewNote,
+    }),
+    z.strictObject({ outcome: z.literal('rescheduled'), startsAt: instant, by: reviewBy, note: reviewNote }),
+  ],
+  { error: 'must be one of: held, missed, rescheduled' },
+);
 
 /** A closed risk is a 409; an unknown root cause names the field. */
 async function onOpenRisk<T>(action: () => Promise<T>): Promise<T> {
@@ -47,7 +65,8 @@ async function timeline(deps: Deps, event: HttpEvent) {
 /**
  * `POST /v1/risks/{id}/ack` (the owner acknowledges the current tier; repeating it keeps the first),
  * `POST /v1/risks/{id}/resolve` (the CSM closes it with a note), `POST /v1/risks/{id}/causes` (the CSM sets the
- * root causes; the strategy follows), `GET /v1/accounts/{id}/timeline`.
+ * root causes; the strategy follows), `GET /v1/accounts/{id}/timeline`, `POST /v1/accounts/{id}/reviews/{reviewId}`
+ * (a review's outcome: held, missed or rescheduled).
  */
 export function createRisksHandler(deps: Deps) {
   const useCase = useCaseDeps(deps);
@@ -70,6 +89,12 @@ export function createRisksHandler(deps: Deps) {
       }
       case 'GET /v1/accounts/{id}/timeline':
         return timeline(deps, event);
+      case 'POST /v1/accounts/{id}/reviews/{reviewId}': {
+        const body = parseBody(event, reviewBody);
+        const accountId = pathParameter(event, 'id');
+        const reviewId = pathParameter(event, 'reviewId');
+        return json(200, await recordReviewReport(deps, accountId, reviewId, body));
+      }
       default:
         throw new HttpError(404, `no route ${event.routeKey}`);
     }

@@ -198,6 +198,7 @@ export const TABLE_ACCESS = {
   renewalCheckpoint: EVALUATE,
   riskEscalation: EVALUATE,
   milestoneJourney: EVALUATE,
+  reviewProgramme: EVALUATE,
   effects: {
     read: [
       'account',

@@ -11,6 +11,7 @@ import { fromHeader } from '../../core/journeys/render-message.ts';
 import type { TimerKind } from '../../core/workflows/timers.ts';
 import { MilestoneJourney } from '../../workflows/milestone-journey.ts';
 import { RenewalCheckpoint } from '../../workflows/renewal-checkpoint.ts';
+import { ReviewProgramme } from '../../workflows/review-programme.ts';
 import { RiskEscalation } from '../../workflows/risk-escalation.ts';
 import { acknowledgeInvokeGrant, acknowledgeNag } from '../nag.ts';
 import type { ChatWebhooks } from './chat-webhooks.ts';
@@ -55,10 +56,17 @@ export class Workflows extends Construct {
   readonly renewalCheckpoint: RenewalCheckpoint;
   readonly riskEscalation: RiskEscalation;
   readonly milestoneJourney: MilestoneJourney;
+  readonly reviewProgramme: ReviewProgramme;
   readonly effectsFunction: IFunction;
   /** The functions, by their name in TABLE_ACCESS. */
   readonly functions: Record<
-    'renewalCheckpoint' | 'riskEscalation' | 'milestoneJourney' | 'effects' | 'dispatcher' | 'digest',
+    | 'renewalCheckpoint'
+    | 'riskEscalation'
+    | 'milestoneJourney'
+    | 'reviewProgramme'
+    | 'effects'
+    | 'dispatcher'
+    | 'digest',
     IFunction
   >;
 
@@ -140,6 +148,12 @@ export class Workflows extends Construct {
       'Milestone journey: evaluate',
       TABLE_ACCESS.milestoneJourney,
     );
+    const reviewFunction = task(
+      'review-programme',
+      'functions/review-programme/handler.ts',
+      'Review programme: evaluate',
+      TABLE_ACCESS.reviewProgramme,
+    );
     // The one executor: templates compiled from MJML into its bundle, the only workflow function that sends.
     const effectsFunction = task(
       'effects',
@@ -169,10 +183,16 @@ export class Workflows extends Construct {
       effectsFunction,
       logRetention,
     });
+    this.reviewProgramme = new ReviewProgramme(this, 'ReviewProgramme', {
+      reviewFunction,
+      effectsFunction,
+      logRetention,
+    });
     const machines = [
       [this.renewalCheckpoint.stateMachine, checkpointFunction],
       [this.riskEscalation.stateMachine, riskFunction],
       [this.milestoneJourney.stateMachine, journeyFunction],
+      [this.reviewProgramme.stateMachine, reviewFunction],
     ] as const;
     for (const [machine, evaluate] of machines) {
       acknowledgeInvokeGrant(machine, evaluate);
@@ -194,6 +214,7 @@ export class Workflows extends Construct {
       risk_check: this.riskEscalation.stateMachine.stateMachineArn,
       risk_deadline: this.riskEscalation.stateMachine.stateMachineArn,
       journey_milestone: this.milestoneJourney.stateMachine.stateMachineArn,
+      review: this.reviewProgramme.stateMachine.stateMachineArn,
     };
     const dispatcher = new ServiceFunction(this, 'dispatcher', {
       entry: 'functions/dispatcher/handler.ts',
@@ -237,6 +258,7 @@ export class Workflows extends Construct {
       renewalCheckpoint: checkpointFunction,
       riskEscalation: riskFunction,
       milestoneJourney: journeyFunction,
+      reviewProgramme: reviewFunction,
       effects: effectsFunction,
       dispatcher,
       digest,

@@ -253,6 +253,7 @@ function outbox(clock: VirtualClock): Mailer & { sent: SimEmail[] } {
         to: [...email.to, ...(email.cc ?? [])].sort(),
         subject: email.subject,
         text: email.text,
+        ...(email.attachments?.length ? { attachments: email.attachments } : {}),
       });
       return `sim-${sent.length}`;
     },

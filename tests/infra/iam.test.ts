@@ -232,7 +232,7 @@ const ROWS: FunctionRow[] = [
     },
   },
   // The Evaluate steps read the account and score it when stale; they decide, and neither write effects nor send.
-  ...(['renewalCheckpoint', 'riskEscalation', 'milestoneJourney'] as const).map((fn) => ({
+  ...(['renewalCheckpoint', 'riskEscalation', 'milestoneJourney', 'reviewProgramme'] as const).map((fn) => ({
     fn,
     allowed: [item('Query', acme), item('PutItem', acme), item('GetItem', keys.baselines().pk)],
     denied: [
@@ -306,13 +306,14 @@ describe('each function can make the calls its code makes, and no others', () =>
     }
   });
 
-  it('dispatcher: starts executions of the three workflows and nothing else', async () => {
+  it('dispatcher: starts executions of the four workflows and nothing else', async () => {
     const policies = policiesOfConstruct(template, stack.churnguard.functions.dispatcher);
     const workflows = stack.churnguard.workflows;
     for (const machine of [
       workflows.renewalCheckpoint,
       workflows.riskEscalation,
       workflows.milestoneJourney,
+      workflows.reviewProgramme,
     ]) {
       const start = {
         action: 'states:StartExecution',
@@ -343,6 +344,7 @@ describe('each state machine can call what its definition calls, and no more', (
     ['renewalCheckpoint', 'renewalCheckpoint'],
     ['riskEscalation', 'riskEscalation'],
     ['milestoneJourney', 'milestoneJourney'],
+    ['reviewProgramme', 'reviewProgramme'],
   ] as const;
   for (const [machineName, evaluate] of machines)
     it(`${machineName}: invokes its Evaluate step and the executor, sends nothing itself`, async () => {

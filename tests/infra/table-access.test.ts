@@ -14,6 +14,7 @@ import { createMessagingHandler } from '#functions/messaging/app';
 import { createMilestoneJourneyHandler } from '#functions/milestone-journey/app';
 import { createPortfolioHandler } from '#functions/portfolio/app';
 import { createRenewalCheckpointHandler } from '#functions/renewal-checkpoint/app';
+import { createReviewProgrammeHandler } from '#functions/review-programme/app';
 import { createRiskEscalationHandler } from '#functions/risk-escalation/app';
 import { createRisksHandler } from '#functions/risks/app';
 import { createSesEventsHandler } from '#functions/ses-events/app';
@@ -177,6 +178,14 @@ describe('the calls each function makes are allowed by its own role', () => {
       ],
       contract: { startDate: '2025-09-20', renewalDate: RENEWAL, arr: 200_000 },
     });
+    // A Core account whose mid-year review (1 July) is invited on 17 June: the review programme runs.
+    const hooli = account('hooli', {
+      segment: 'core',
+      contacts: [
+        { id: 'hal', email: 'hal@hooli.example', name: 'Hal', role: 'sponsor', timezone: 'Europe/Paris' },
+      ],
+      contract: { startDate: '2025-05-01', renewalDate: '2027-05-01', arr: 48_000 },
+    });
     const upserted = await accounts(
       httpEvent('POST /v1/accounts', {
         headers: auth,
@@ -186,6 +195,7 @@ describe('the calls each function makes are allowed by its own role', () => {
             account('initech'),
             // A HubSpot deal of globex's, learned as a lookup on upsert.
             { ...account('globex'), externalIds: [{ kind: 'hubspot_deal', id: '9001' }] },
+            hooli,
           ],
         }),
       }),
@@ -337,6 +347,7 @@ describe('the calls each function makes are allowed by its own role', () => {
         'renewal-checkpoint': createRenewalCheckpointHandler(deps('renewalCheckpoint')),
         'risk-escalation': createRiskEscalationHandler(deps('riskEscalation')),
         'milestone-journey': createMilestoneJourneyHandler(deps('milestoneJourney')),
+        'review-programme': createReviewProgrammeHandler(deps('reviewProgramme')),
         effects: createEffectsHandler({
           ...deps('effects'),
           config: defaultConfig,
@@ -371,6 +382,19 @@ describe('the calls each function makes are allowed by its own role', () => {
     await risks(
       httpEvent('GET /v1/accounts/{id}/timeline', { headers: auth, pathParameters: { id: 'acme' } }),
     );
+    // The reviews due, and a review's outcome.
+    const reviews = await createPortfolioHandler(deps('portfolio'))(
+      httpEvent('GET /v1/reviews', { headers: auth }),
+    );
+    expect(reviews.statusCode).toBe(200);
+    const held = await risks(
+      httpEvent('POST /v1/accounts/{id}/reviews/{reviewId}', {
+        headers: auth,
+        pathParameters: { id: 'hooli', reviewId: 'cadence.mid_year.20260701' },
+        body: JSON.stringify({ outcome: 'held', by: 'Casey' }),
+      }),
+    );
+    expect(held.statusCode).toBe(200);
     const messaging = createMessagingHandler(deps('messaging'));
     await messaging(
       httpEvent('GET /v1/accounts/{id}/nudges', { headers: auth, pathParameters: { id: 'acme' } }),

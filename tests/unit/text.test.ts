@@ -5,8 +5,20 @@ import { fnv1a, isWellFormed, loneSurrogateAt, utf8Length } from '#core/text';
 
 describe('utf8Length', () => {
   it('counts the bytes UTF-8 needs at each width boundary', () => {
-    const cases = ['', 'a', '\u007f', '\u0080', '\u07ff', '\u0800', '\uffff', '\u{10000}', '\u{10ffff}', 'é😀x'];
-    for (const text of cases) expect(utf8Length(text), JSON.stringify(text)).toBe(Buffer.byteLength(text, 'utf8'));
+    const cases = [
+      '',
+      'a',
+      '\u007f',
+      '\u0080',
+      '\u07ff',
+      '\u0800',
+      '\uffff',
+      '\u{10000}',
+      '\u{10ffff}',
+      'é😀x',
+    ];
+    for (const text of cases)
+      expect(utf8Length(text), JSON.stringify(text)).toBe(Buffer.byteLength(text, 'utf8'));
   });
 
   it('counts a lone surrogate as the three bytes of the U+FFFD it is stored as, and a pair as four', () => {

@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '#config/default';
+import { isQuiet } from '#core/journeys/local-time';
+import { type ScenarioInput, scenarioSchema } from '#core/simulation/scenario';
+import { runSimulation, type SimulationResult, scenarioInput } from '#local/simulation/run';
+import { account } from '../support/fixtures.ts';
+
+/**
+ * The review programme (issue 15, item 1) on the virtual clock, through the real runner: the dispatcher, the
+ * ReviewProgramme state machine as CDK synthesizes it, the executor's restraint and the captured mail.
+ */
+
+const simulate = (scenario: ScenarioInput) => runSimulation(scenarioInput(scenarioSchema.parse(scenario)));
+
+const contact = (id: string, role: 'sponsor' | 'champion' | 'admin', timezone: string) => ({
+  id,
+  email: `${id}@customer.example`,
+  name: id,
+  role,
+  timezone,
+});
+
+/** Mails to one address whose subject starts with a review title. */
+const invitationsTo = (result: SimulationResult, address: string, title: string) =>
+  result.emails.filter((e) => e.to.includes(address) && e.subject.startsWith(title));
+
+function icsOf(email: SimulationResult['emails'][number]): string {
+  const ics = email.attachments?.find((a) => a.filename.endsWith('.ics'));
+  if (!ics) throw new Error(`no .ics attached to "${email.subject}" (${email.at})`);
+  return ics.content;
+}
+
+describe('the review programme on the virtual clock', () => {
+  it('invites a strategic account four times a year to its quarterly health check, two years before renewal, and never an unsubscribed or bounced contact', async () => {
+    // Prepare: Globex renews in 2028; its sponsor works in Los Angeles (09:00 UTC is 01:00 there), its champion in
+    // Berlin. Initech's sponsor unsubscribed on day one; its champion did not.
+    const strategic = (id: string, contacts: ReturnType<typeof contact>[]) =>
+      account(id, {
+        name: id === 'globex' ? 'Globex' : 'Initech',
+        segment: 'strategic',
+        arr: 900_000,
+        goLiveDate: '2024-02-01',
+        contacts,
+        contract: { startDate: '2025-10-01', renewalDate: '2028-01-01', arr: 900_000 },
+      });
+    const scenario: ScenarioInput = {
+      start: '2026-01-05',
+      days: 365,
+      accounts: [
+        strategic('globex', [
+          contact('gsponsor', 'sponsor', 'America/Los_Angeles'),
+          contact('gchampion', 'champion', 'Europe/Berlin'),
+        ]),
+        strategic('initech', [
+          contact('isponsor', 'sponsor', 'Europe/London'),
+          contact('ichampion', 'champion', 'Europe/London'),
+        ]),
+      ],
+      signals: [],
+      contactEvents: [
+        { accountId: 'initech', contactId: 'isponsor', at: '2026-01-05T12:00:00Z', event: 'unsubscribe' },
+        // Initech's champion's address bounces in July: the two later invitations are suppressed.
+        { accountId: 'initech', contactId: 'ichampion', at: '2026-07-15T12:00:00Z', event: 'bounce' },
+      ],
+    };
+    // Act
+    const result = await simulate(scenario);
+    // Assess: four invitations to each Globex contact and to its CSM, each with its .ics.
+    expect(result.rejected).toEqual([]);
+    const title = 'Health-check review: Globex';
+    const sponsor = invitationsTo(result, 'gsponsor@customer.example', title);
+    const champion = invitationsTo(result, 'gchampion@customer.example', title);
+    expect(sponsor).toHaveLength(4);
+    expect(champion).toHaveLength(4);
+    expect(invitationsTo(result, 'casey@vendor.example', title)).toHaveLength(4);
+    // Quarterly from the contract's start (1 Oct 2025), at 10:00 in the sponsor's time zone (PDT: 17:00 UTC;
+    // the review of 1 Jan 2027 is a Friday at 10:00 PST: 18:00 UTC).
+    expect(sponsor.map((e) => /DTSTART:(\w+)/.exec(icsOf(e))?.[1])).toEqual([
+      '20260401T170000Z',
+      '20260701T170000Z',
+      '20261001T170000Z',
+      '20270101T180000Z',
+    ]);
+    for (const mail of [...sponsor, ...champion]) {
+      expect(icsOf(mail)).toContain('METHOD:REQUEST');
+      expect(icsOf(mail)).toContain('ATTENDEE;CN=gsponsor');
+    }
+    // Each contact reads the time in their own zone.
+    expect(sponsor[0]?.text).toContain('Wednesday 2026-04-01 at 10:00 (America/Los_Angeles)');
+    expect(champion[0]?.text).toContain('Wednesday 2026-04-01 at 19:00 (Europe/Berlin)');
+    // Quiet hours respected: nothing reached a contact between 20:00 and 08:00 or at a weekend, their time; the
+    // Los Angeles sponsor's invitation waited for the morning there.
+    for (const [mails, zone] of [
+      [sponsor, 'America/Los_Angeles'],
+      [champion, 'Europe/Berlin'],
+    ] as const) {
+      for (const mail of mails) expect(isQuiet(new Date(mail.at), zone, defaultConfig.restraint)).toBe(false);
+    }
+    expect(sponsor[0]?.at).toBe('2026-03-18T15:00:00.000Z'); // 08:00 PDT, the first quarter hour allowed
+    expect(champion[0]?.at).toBe('2026-03-18T09:00:00.000Z');
+
+    // The unsubscribed sponsor gets none, and the not-sent ledger says why, once per review.
+    expect(result.emails.filter((e) => e.to.includes('isponsor@customer.example'))).toEqual([]);
+    const notSent = result.skipped.filter((s) => s.accountId === 'initech' && s.contact === 'isponsor');
+    expect(notSent.filter((s) => s.play === 'review_invitation').map((s) => s.reason)).toEqual([
+      'unsubscribed',
+      'unsubscribed',
+      'unsubscribed',
+      'unsubscribed',
+    ]);
+    expect(
+      invitationsTo(result, 'ichampion@customer.example', 'Health-check review: Initech').map((e) =>
+        e.at.slice(0, 10),
+      ),
+    ).toEqual(['2026-03-18', '2026-06-17']);
+    expect(
+      result.skipped
+        .filter((s) => s.contact === 'ichampion' && s.play === 'review_invitation')
+        .map((s) => `${s.at.slice(0, 10)} ${s.reason}`),
+    ).toEqual(['2026-09-17 suppressed', '2026-12-18 suppressed']);
+  }, 300_000);
+
+  it('gives every Core account its Annual Customer Review, also after its renewal date moved', async () => {
+    // Prepare: three Core accounts; Umbrella's renewal moves from September 2026 to March 2027 in April.
+    const core = (id: string, startDate: string, renewalDate: string) =>
+      account(id, {
+        segment: 'core',
+        contacts: [contact(`${id}-sponsor`, 'sponsor', 'Europe/Paris')],
+        goLiveDate: '2025-01-10',
+        contract: { startDate, renewalDate, arr: 48_000 },
+      });
+    const scenario: ScenarioInput = {
+      start: '2026-01-05',
+      days: 365,
+      accounts: [
+        core('umbrella', '2025-09-15', '2026-09-15'),
+        core('hooli', '2025-03-01', '2027-03-01'),
+        core('stark', '2026-02-01', '2027-02-01'),
+      ],
+      signals: [],
+      accountUpdates: [
+        {
+          accountId: 'umbrella',
+          at: '2026-04-01T10:00:00Z',
+          changes: { contract: { renewalDate: '2027-03-15' } },
+        },
+      ],
+    };
+    // Act
+    const result = await simulate(scenario);
+    // Assess: one ACR per account, eight months into its contract year, its mail captured with the .ics.
+    expect(result.rejected).toEqual([]);
+    const acr = (id: string) =>
+      invitationsTo(result, `${id}-sponsor@customer.example`, `Annual Customer Review: Account ${id}`);
+    expect(acr('umbrella')).toHaveLength(1);
+    expect(acr('hooli')).toHaveLength(1);
+    expect(acr('stark')).toHaveLength(1);
+    expect(icsOf(acr('umbrella')[0] as SimulationResult['emails'][number])).toMatch(
+      /DTSTART:20260515T080000Z/,
+    );
+    expect(icsOf(acr('hooli')[0] as SimulationResult['emails'][number])).toMatch(/DTSTART:20261102T090000Z/);
+    expect(icsOf(acr('stark')[0] as SimulationResult['emails'][number])).toMatch(/DTSTART:20261001T080000Z/);
+    // ... and the mid-year check as well.
+    for (const id of ['umbrella', 'hooli', 'stark']) {
+      expect(
+        invitationsTo(result, `${id}-sponsor@customer.example`, `Health-check review: Account ${id}`),
+      ).toHaveLength(1);
+    }
+  }, 300_000);
+});
