@@ -12,7 +12,8 @@ export const FUNCTIONS = {
   },
   risks: {
     entry: 'functions/risks/handler.ts',
-    description: 'Acknowledges, resolves and sets root causes of risks; reads account timelines',
+    description:
+      'Acknowledges, resolves and sets root causes of risks; health issues; reads account timelines',
   },
   messaging: {
     entry: 'functions/messaging/handler.ts',
@@ -28,7 +29,7 @@ export const FUNCTIONS = {
 export type ApiFunctionName = keyof typeof FUNCTIONS;
 
 export interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   path: string;
   fn: ApiFunctionName;
   /** `apiKey` (default); `signature` where the request proves itself (an HMAC-signed unsubscribe link). */
@@ -43,6 +44,9 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/v1/accounts/{id}/history', fn: 'accounts', scope: 'read' },
   { method: 'POST', path: '/v1/signals', fn: 'signals', scope: 'ingest' },
   { method: 'GET', path: '/v1/accounts/{id}/timeline', fn: 'risks', scope: 'read' },
+  { method: 'GET', path: '/v1/accounts/{id}/issues', fn: 'risks', scope: 'read' },
+  { method: 'POST', path: '/v1/accounts/{id}/issues', fn: 'risks' },
+  { method: 'PATCH', path: '/v1/accounts/{id}/issues/{issueId}', fn: 'risks' },
   { method: 'POST', path: '/v1/risks/{id}/ack', fn: 'risks' },
   { method: 'POST', path: '/v1/risks/{id}/resolve', fn: 'risks' },
   { method: 'POST', path: '/v1/risks/{id}/causes', fn: 'risks' },
@@ -66,7 +70,7 @@ const SCOPES = new Map<string, ApiKeyScope>(ROUTES.map((route) => [routeKey(rout
 
 /**
  * The scope a route needs, by its route key: `ingest` to send signals and accounts, `read` for every GET, `admin`
- * for what changes a risk (acknowledge, resolve, root causes) and any route not listed.
+ * for what changes a risk (acknowledge, resolve, root causes) or a health issue, and any route not listed.
  */
 export function scopeFor(routeKeyOfRequest: string): ApiKeyScope {
   return SCOPES.get(routeKeyOfRequest) ?? 'admin';

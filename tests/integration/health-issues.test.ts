@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { account } from '../support/fixtures.ts';
+import { type ErrorBody, readJson, startTestApi } from '../support/http.ts';
+
+const KEY = 'cg_test_key_for_health_issues';
+let api: Awaited<ReturnType<typeof startTestApi>>;
+
+function call(method: string, path: string, body?: unknown) {
+  return fetch(`${api.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+// The test clock stands at 2026-06-01T12:00Z: the first step was due 10 days ago.
+const relationshipIssue = {
+  category: 'Relationship',
+  summary: 'The new senior director is not a fan',
+  impact: 'The renewal needs her buy-in: a renewal risk',
+  plan: [
+    { action: 'Meet the new director with our VP', owner: 'Cara Smith', due: '2026-05-22' },
+    { action: 'Present the value delivered so far', owner: 'Cara Smith', due: '2026-06-20' },
+    { action: 'Agree a joint success plan', owner: 'Dana Lee', due: '2026-07-15' },
+  ],
+  by: 'Cara Smith',
+};
+
+interface Issue {
+  issueId: string;
+  category: string;
+  status: string;
+  version: number;
+  plan: { action: string; status: string }[];
+  overdueSteps?: { action: string; daysLate: number }[];
+}
+interface AccountBody {
+  health: { drivers: { text: string; kind?: string; pointsLost: number }[] } | null;
+}
+
+beforeAll(async () => {
+  api = await startTestApi(KEY);
+  const upsert = await call('POST', '/v1/accounts', {
+    accounts: [account('fmcg'), account('quiet'), account('refused')],
+  });
+  expect(upsert.status).toBe(200);
+}, 60_000);
+
+afterAll(async () => {
+  await api?.stop();
+});
+
+describe('health issues (seed 000) over the API', () => {
+  it('records a Relationship issue with a three-step plan: listed, on the timeline, and a past-due step is a driver', async () => {
+    const created = await call('POST', '/v1/accounts/fmcg/issues', relationshipIssue);
+    expect(created.status).toBe(201);
+    const issue = await readJson<Issue>(created);
+    expect(issue).toMatchObject({ category: 'Relationship', status: 'open', version: 1 });
+    expect(issue.plan.map((s) => s.status)).toEqual(['open', 'open', 'open']);
+
+    const listed = await readJson<{ issues: Issue[] }>(await call('GET', '/v1/accounts/fmcg/issues'));
+    expect(listed.issues.map((i) => i.issueId)).toEqual([issue.issueId]);
+    expect(listed.issues[0]?.overdueSteps).toEqual([
+      expect.objectContaining({ action: 'Meet the new director with our VP', daysLate: 10 }),
+    ]);
+
+    const timeline = await readJson<{ entries: { action: string; what: string; details?: unknown }[] }>(
+      await call('GET', '/v1/accounts/fmcg/timeline'),
+    );
+    const recorded = timeline.entries.find((e) => e.action === 'issue_recorded');
+    expect(recorded?.what).toBe(
+      'Relationship issue recorded by Cara Smith: The new senior director is not a fan (plan: 3 steps, 0 done)',
+    );
+
+    const read = await readJson<AccountBody>(await call('GET', '/v1/accounts/fmcg'));
+    const driver = read.health?.drivers.find((d) => d.kind === 'issue');
+    expect(driver?.text).toBe(
+      'Relationship issue "The new senior director is not a fan": plan step "Meet the new director with our VP" (Cara Smith) was due 2026-05-22, 10 days late',
+    );
+    expect(driver?.pointsLost).toBe(0);
+  });
+
+  it('updates an issue with PATCH: the step done and the issue resolved leave no driver, each change on the timeline', async () => {
+    const issue = await readJson<Issue>(await call('POST', '/v1/accounts/quiet/issues', relationshipIssue));
+    const plan = relationshipIssue.plan.map((step, i) => ({ ...step, status: i === 0 ? 'done' : 'open' }));
+    const stepDone = await call('PATCH', `/v1/accounts/quiet/issues/${issue.issueId}`, {
+      plan,
+      by: 'Cara Smith',
+    });
+    expect(stepDone.status).toBe(200);
+    expect(await readJson<Issue>(stepDone)).toMatchObject({ version: 2, status: 'open' });
+    let read = await readJson<AccountBody>(await call('GET', '/v1/accounts/quiet'));
+    expect(read.health?.drivers.filter((d) => d.kind === 'issue')).toEqual([]);
+
+    const resolved = await call('PATCH', `/v1/accounts/quiet/issues/${issue.issueId}`, {
+      status: 'resolved',
+      by: 'Cara Smith',
+    });
+    expect(await readJson<Issue>(resolved)).toMatchObject({ version: 3, status: 'resolved' });
+    const timeline = await readJson<{ entries: { action: string; what: string }[] }>(
+      await call('GET', '/v1/accounts/quiet/timeline'),
+    );
+    expect(timeline.entries.filter((e) => e.action.startsWith('issue_')).map((e) => e.action)).toEqual([
+      'issue_recorded',
+      'issue_updated',
+      'issue_resolved',
+    ]);
+    expect(timeline.entries.find((e) => e.action === 'issue_updated')?.what).toContain(
+      'plan (3 steps, 1 done)',
+    );
+    read = await readJson<AccountBody>(await call('GET', '/v1/accounts/quiet'));
+    expect(read.health?.drivers.filter((d) => d.kind === 'issue')).toEqual([]);
+  });
+
+  it('refuses a bad issue with a 400 naming each field, and stores nothing', async () => {
+    const response = await call('POST', '/v1/accounts/refused/issues', {
+      ...relationshipIssue,
+      category: 'Mood',
+      plan: [{ action: 'Call', due: '2026-13-01' }],
+    });
+    expect(response.status).toBe(400);
+    const body = await readJson<ErrorBody>(response);
+    const paths = body.errors?.map((e) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['category', 'plan[0].owner', 'plan[0].due']));
+    expect(body.errors?.find((e) => e.path === 'category')?.message).toBe(
+      'must be one of: Relationship, Outcome, Commercial, Adoption, Product',
+    );
+    const listed = await readJson<{ issues: Issue[] }>(await call('GET', '/v1/accounts/refused/issues'));
+    expect(listed.issues).toEqual([]);
+  });
+
+  it('answers 404 for an unknown account or issue, and 400 for a PATCH that changes nothing', async () => {
+    expect((await call('POST', '/v1/accounts/nobody/issues', relationshipIssue)).status).toBe(404);
+    expect(
+      (await call('PATCH', '/v1/accounts/fmcg/issues/i.none', { status: 'resolved', by: 'x' })).status,
+    ).toBe(404);
+    const empty = await call('PATCH', '/v1/accounts/fmcg/issues/i.none', { by: 'x' });
+    expect(empty.status).toBe(400);
+  });
+
+  it('needs an admin key to record an issue', async () => {
+    const response = await fetch(`${api.url}/v1/accounts/fmcg/issues`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(relationshipIssue),
+    });
+    expect(response.status).toBe(401);
+  });
+});
