@@ -202,7 +202,7 @@ const healthSchema = z.strictObject({
   }),
   maxDrivers: wholeNumber(1, 10),
   /** Findings that cap the band (config/critical-findings-schema.ts); none when absent. */
-  criticalFindings: criticalFindingsSchema.default([]),
+  criticalFindings: criticalFindingsSchema.optional(),
   baseline: z.strictObject({
     minCohortSize: wholeNumber(1, 100_000),
     healthy: healthyCohortSchema,

@@ -85,13 +85,14 @@ export async function changeIssue(
   return after;
 }
 
-/** The account's issues, each with the plan steps past their due day (open issues only). */
+/** The account's issues, each with the plan steps past their due day (open issues only), as of the API's clock. */
 export async function accountIssues(deps: Deps, accountId: string) {
   await requireAccount(deps, accountId);
   const now = deps.clock.now();
   const issues = await listIssues(deps.db, accountId);
   return {
     accountId,
+    asOf: now.toISOString(),
     issues: issues.map((issue) => ({ ...issue, overdueSteps: overdueSteps(issue, now) })),
   };
 }

@@ -119,7 +119,7 @@ export function scoreAccount(
   const capped: { band: HealthSnapshot['band']; drivers: Driver[] } =
     scoredBand === 'unknown'
       ? { band: scoredBand, drivers: [] }
-      : applyCriticalFindings(config.health.criticalFindings, segment.segment, scoredBand, components);
+      : applyCriticalFindings(config.health.criticalFindings ?? [], segment.segment, scoredBand, components);
   const snapshot: Omit<HealthSnapshot, 'notes'> = {
     accountId: input.account.id,
     at: now.toISOString(),

@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { account } from '../support/fixtures.ts';
 import { type ErrorBody, readJson, startTestApi } from '../support/http.ts';
@@ -41,7 +45,7 @@ interface AccountBody {
 beforeAll(async () => {
   api = await startTestApi(KEY);
   const upsert = await call('POST', '/v1/accounts', {
-    accounts: [account('fmcg'), account('quiet'), account('refused')],
+    accounts: [account('fmcg'), account('quiet'), account('refused'), account('shown')],
   });
   expect(upsert.status).toBe(200);
 }, 60_000);
@@ -146,4 +150,34 @@ describe('health issues (seed 000) over the API', () => {
     });
     expect(response.status).toBe(401);
   });
+});
+
+/** The CLI as a user runs it: the published bin, in its own process. */
+function churnguard(...args: string[]): Promise<{ code: number | null; output: string }> {
+  const home = mkdtempSync(join(tmpdir(), 'churnguard-issues-'));
+  const child = spawn(process.execPath, ['bin/churnguard.js', ...args, '--api', api.url, '--key', KEY], {
+    env: { ...process.env, CHURNGUARD_HOME: home, CHURNGUARD_API_KEY: '', CHURNGUARD_API_URL: '' },
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })));
+}
+
+describe("churnguard account <id>: the CSM's workbench", () => {
+  it('shows ARR, the renewal and days to it, the CSM, the open issue with its late step, and the checkpoints', async () => {
+    expect((await call('POST', '/v1/accounts/shown/issues', relationshipIssue)).status).toBe(201);
+    const { code, output } = await churnguard('account', 'shown');
+    expect(code).toBe(0);
+    expect(output).toContain('ARR        EUR 48,000');
+    expect(output).toContain('Renewal    2027-01-01 (in 214 days)');
+    expect(output).toContain('CSM        Casey Morgan, region EMEA');
+    expect(output).toContain('Open risk  none');
+    expect(output).toContain('Issues     1 open');
+    expect(output).toContain('  - Relationship: The new senior director is not a fan');
+    expect(output).toContain('      [LATE 10 days] 2026-05-22 Cara Smith: Meet the new director with our VP');
+    expect(output).toContain('      [open] 2026-06-20 Cara Smith: Present the value delivered so far');
+    expect(output).toMatch(/Checkpoints\n {2}- 2026-07-05 T-180\n/);
+    expect(output).toContain('(health issue past its plan dates)');
+  }, 60_000);
 });
