@@ -78,3 +78,27 @@ describe('critical findings cap the band (health.criticalFindings)', () => {
     expect(criticalFindingSchema.safeParse(neither).success).toBe(false);
   });
 });
+
+describe('critical findings in the config', () => {
+  it('refuses a finding limited to a segment that is not defined, naming its path', async () => {
+    const { parseConfig } = await import('#config/load');
+    const { defaultConfig } = await import('#config/default');
+    const result = parseConfig({
+      ...defaultConfig,
+      health: {
+        ...defaultConfig.health,
+        criticalFindings: [{ ...weak, segments: ['strategic', 'enterprise'] }],
+      },
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      errors: [
+        {
+          path: 'health.criticalFindings[0].segments[1]',
+          message:
+            'names segment "enterprise", which is not defined in segments (strategic, core, transactional)',
+        },
+      ],
+    });
+  });
+});
