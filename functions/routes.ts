@@ -8,7 +8,8 @@ export const FUNCTIONS = {
   signals: { entry: 'functions/signals/handler.ts', description: 'Ingests health signals exactly once' },
   portfolio: {
     entry: 'functions/portfolio/handler.ts',
-    description: 'Health by segment, the renewal desk, retention; the CSM renewal call',
+    description:
+      'Health by segment, the renewal desk, retention, account and risk lists; the CSM renewal call',
   },
   risks: {
     entry: 'functions/risks/handler.ts',
@@ -40,6 +41,7 @@ export interface Route {
 
 export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/accounts', fn: 'accounts', scope: 'ingest' },
+  { method: 'GET', path: '/v1/accounts', fn: 'portfolio', scope: 'read' },
   { method: 'GET', path: '/v1/accounts/{id}', fn: 'accounts', scope: 'read' },
   { method: 'GET', path: '/v1/accounts/{id}/history', fn: 'accounts', scope: 'read' },
   { method: 'POST', path: '/v1/signals', fn: 'signals', scope: 'ingest' },

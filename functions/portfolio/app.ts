@@ -4,10 +4,22 @@ import type { Config } from '#config/schema';
 import { summarisePortfolio } from '#core/health/portfolio';
 import { wellFormedText } from '#core/ids';
 import { FORECAST_CATEGORIES } from '#core/renewals/forecast';
+import { accountListQuerySchema, BadCursorError } from '#core/workbench/account-list';
+import { riskFiltersSchema } from '#core/workbench/risk-filter';
 import { listPortfolio } from '#store/portfolio-store';
-import { callRenewal, loadOpenRisks, loadRenewalDesk, loadRetention } from '#usecases/renewals';
+import { listAccounts } from '#usecases/account-list';
+import { callRenewal, loadRenewalDesk, loadRetention } from '#usecases/renewals';
+import { listOpenRisks } from '#usecases/risk-list';
 import { recomputeDirty } from '../shared/health/recompute-portfolio.ts';
-import { HttpError, type HttpEvent, httpHandler, json, parseBody, pathParameter } from '../shared/http.ts';
+import {
+  HttpError,
+  type HttpEvent,
+  httpHandler,
+  json,
+  parseBody,
+  parseQuery,
+  pathParameter,
+} from '../shared/http.ts';
 import type { Deps } from '../shared/runtime.ts';
 
 /** Dirty accounts a portfolio read scores before answering; the rest (and any that failed) are `pendingRecompute`. */
@@ -24,7 +36,9 @@ const callBody = z.strictObject({
  * DIRTY_SCORED_ON_READ dirty or never-scored accounts are scored first, so the local stack shows fresh health
  * without a scheduler; a model change is left to the passes (it rescans everything), and `scoredUnderOtherModel`
  * says how many accounts still wait for it. GET /v1/renewals (the renewal desk), GET /v1/retention (NRR, GRR,
- * logo churn, ARR at risk) and POST /v1/renewals/{id}/call (the CSM's own forecast) read the same registry.
+ * logo churn, ARR at risk) and POST /v1/renewals/{id}/call (the CSM's own forecast) read the same registry, as do
+ * the CSM's lists: GET /v1/accounts (filtered, sorted, paged with a cursor) and GET /v1/risks (filtered, with the
+ * ARR at risk per currency).
  */
 export function createPortfolioHandler(deps: Deps, configOverride?: Config) {
   const config = configOverride ?? deps.config ?? defaultConfig;
@@ -43,8 +57,19 @@ export function createPortfolioHandler(deps: Deps, configOverride?: Config) {
       case 'GET /v1/renewals':
         await refresh();
         return json(200, await loadRenewalDesk(useCase));
+      case 'GET /v1/accounts': {
+        const query = parseQuery(event, accountListQuerySchema);
+        await refresh();
+        try {
+          return json(200, await listAccounts(useCase, query));
+        } catch (error) {
+          if (error instanceof BadCursorError)
+            throw new HttpError(400, error.message, [{ path: 'cursor', message: error.message }]);
+          throw error;
+        }
+      }
       case 'GET /v1/risks':
-        return json(200, await loadOpenRisks(useCase));
+        return json(200, await listOpenRisks(useCase, parseQuery(event, riskFiltersSchema)));
       case 'GET /v1/retention':
         return json(200, await loadRetention(useCase));
       case 'POST /v1/renewals/{id}/call': {

@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SignalInput } from '#core/signals';
+import { type RiskRecord, riskIdFor } from '#core/workflows/risk-record';
+import { openRisk } from '#store/risk-store';
+import { accountFor, type SeededAccount, signalsFor } from '../support/health-portfolio.ts';
+import { type ErrorBody, type IngestBody, readJson, startTestApi } from '../support/http.ts';
+
+const KEY = 'cg_test_key_for_workbench_lists';
+let api: Awaited<ReturnType<typeof startTestApi>>;
+
+function get(path: string) {
+  return fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${KEY}` } });
+}
+
+const SEEDS: SeededAccount[] = [
+  { id: 'core-healthy-0', segment: 'core', profile: 'healthy' },
+  { id: 'core-troubled', segment: 'core', profile: 'troubled' },
+  { id: 'strategic-troubled', segment: 'strategic', profile: 'troubled' },
+];
+
+function riskOf(
+  accountId: string,
+  region: string,
+  arr: number,
+  currency: string,
+  tier: 1 | 2 | 3,
+): RiskRecord {
+  const openedAt = '2026-05-12T05:00:00.000Z';
+  return {
+    riskId: riskIdFor(accountId, openedAt),
+    accountId,
+    region,
+    arr,
+    currency,
+    status: 'open',
+    tier,
+    openedAt,
+    primaryCause: 'low_adoption',
+    secondaryCause: 'sponsor_change',
+    strategy: 'rescue',
+    reasons: ['red 3 days running'],
+    triggers: ['red_streak'],
+    ackDeadline: null,
+    acknowledgedAt: null,
+    ackNote: null,
+    acknowledgedBy: null,
+    scoreAtTier: 30,
+    closedAt: null,
+    closeReason: null,
+    causeOverriddenBy: null,
+  };
+}
+
+interface AccountList {
+  total: number;
+  nextCursor: string | null;
+  accounts: { accountId: string; band: string; segment: string; daysToRenewal: number }[];
+}
+interface RiskList {
+  count: number;
+  arrAtRisk: Record<string, number>;
+  risks: { accountId: string; daysOpen: number; tier: number }[];
+}
+
+beforeAll(async () => {
+  api = await startTestApi(KEY);
+  const now = api.deps.clock.now();
+  const accounts = SEEDS.map((seed) => accountFor(seed, now));
+  // The strategic account is billed in USD from its US office.
+  const strategic = accounts[2];
+  if (strategic) Object.assign(strategic, { currency: 'USD', region: 'AMER' });
+  const upsert = await fetch(`${api.url}/v1/accounts`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ accounts }),
+  });
+  expect(upsert.status).toBe(200);
+  const signals: SignalInput[] = SEEDS.flatMap((seed) => signalsFor(seed, now));
+  for (let i = 0; i < signals.length; i += 1000) {
+    const response = await fetch(`${api.url}/v1/signals`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ signals: signals.slice(i, i + 1000) }),
+    });
+    expect((await readJson<IngestBody>(response)).rejected).toEqual([]);
+  }
+  await openRisk(api.db, riskOf('core-troubled', 'EMEA', 90_000, 'EUR', 2));
+  await openRisk(api.db, riskOf('strategic-troubled', 'AMER', 750_000, 'USD', 1));
+}, 180_000);
+
+afterAll(async () => {
+  await api?.stop();
+});
+
+describe('GET /v1/accounts: the CSM list, filtered, sorted and paged', () => {
+  it('lists the red Core accounts', async () => {
+    const list = await readJson<AccountList>(await get('/v1/accounts?band=red&segment=core'));
+    expect(list.accounts.map((a) => a.accountId)).toEqual(['core-troubled']);
+    expect(list).toMatchObject({ total: 1, nextCursor: null });
+  });
+
+  it('walks every account a page at a time with the cursor, none twice, none missed', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 5; page++) {
+      const response = await get(`/v1/accounts?sort=name&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      const list = await readJson<AccountList>(response);
+      expect(list.accounts).toHaveLength(1);
+      seen.push(...list.accounts.map((a) => a.accountId));
+      cursor = list.nextCursor;
+      if (!cursor) break;
+    }
+    expect(seen).toEqual(['core-healthy-0', 'core-troubled', 'strategic-troubled']);
+  });
+
+  it('refuses an unknown sort, band or parameter and a forged cursor with a 400 naming it', async () => {
+    for (const [query, path] of [
+      ['sort=mood', 'sort'],
+      ['band=purple', 'band'],
+      ['colour=red', 'colour'],
+      ['limit=0', 'limit'],
+      ['cursor=bm9wZQ', 'cursor'],
+    ] as const) {
+      const response = await get(`/v1/accounts?${query}`);
+      expect(response.status, query).toBe(400);
+      const body = await readJson<ErrorBody>(response);
+      expect(
+        body.errors?.map((e) => e.path),
+        query,
+      ).toContain(path);
+    }
+  });
+});
+
+describe('GET /v1/risks: open risks by region, tier, root cause and strategy, with ARR at risk per currency', () => {
+  it('gives days open and the ARR at risk in each currency, never added across them', async () => {
+    const all = await readJson<RiskList>(await get('/v1/risks'));
+    expect(all.count).toBe(2);
+    expect(all.arrAtRisk).toEqual({ EUR: 90_000, USD: 750_000 });
+    expect(all.risks.map((r) => r.daysOpen)).toEqual([20, 20]);
+  });
+
+  it('filters by region, tier, root cause (primary or secondary) and strategy', async () => {
+    const emea = await readJson<RiskList>(await get('/v1/risks?region=EMEA'));
+    expect(emea.risks.map((r) => r.accountId)).toEqual(['core-troubled']);
+    expect(emea.arrAtRisk).toEqual({ EUR: 90_000 });
+    const tier1 = await readJson<RiskList>(
+      await get('/v1/risks?tier=1&cause=sponsor_change&strategy=rescue'),
+    );
+    expect(tier1.risks.map((r) => r.accountId)).toEqual(['strategic-troubled']);
+    const none = await readJson<RiskList>(await get('/v1/risks?strategy=farewell'));
+    expect(none).toMatchObject({ count: 0, arrAtRisk: {} });
+  });
+
+  it('refuses a tier outside 1-3 or an unknown root cause, naming the parameter', async () => {
+    const response = await get('/v1/risks?tier=4&cause=bad_luck');
+    expect(response.status).toBe(400);
+    const body = await readJson<ErrorBody>(response);
+    expect(body.errors?.map((e) => e.path).sort()).toEqual(['cause', 'tier']);
+  });
+});
