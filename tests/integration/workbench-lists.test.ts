@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignalInput } from '#core/signals';
 import { type RiskRecord, riskIdFor } from '#core/workflows/risk-record';
@@ -158,4 +162,44 @@ describe('GET /v1/risks: open risks by region, tier, root cause and strategy, wi
     const body = await readJson<ErrorBody>(response);
     expect(body.errors?.map((e) => e.path).sort()).toEqual(['cause', 'tier']);
   });
+});
+
+/** The CLI as a user runs it: the published bin, in its own process. */
+function churnguard(...args: string[]): Promise<{ code: number | null; output: string }> {
+  const home = mkdtempSync(join(tmpdir(), 'churnguard-lists-'));
+  const child = spawn(process.execPath, ['bin/churnguard.js', ...args, '--api', api.url, '--key', KEY], {
+    env: { ...process.env, CHURNGUARD_HOME: home, CHURNGUARD_API_KEY: '', CHURNGUARD_API_URL: '' },
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })));
+}
+
+describe('churnguard accounts and churnguard risks', () => {
+  it('lists the red Core accounts with their ARR, renewal and open risk', async () => {
+    const { code, output } = await churnguard('accounts', '--band', 'red', '--segment', 'core');
+    expect(code).toBe(0);
+    const lines = output.split('\n');
+    expect(lines[0]).toMatch(/^1 account \(sorted by score\), as of 2026-06-01T12:00:00.000Z$/);
+    expect(lines[1]).toMatch(/^Account\s+Name\s+Segment\s+Band\s+Score\s+ARR\s+Renewal\s+CSM\s+Open risk$/);
+    expect(lines[2]).toMatch(
+      /^core-troubled\s+.*\s+core\s+red\s+[\d.]+\s+EUR 90,000\s+\d{4}-\d{2}-\d{2} \(\d+ d\)\s+.*tier 2 low_adoption$/,
+    );
+  }, 60_000);
+
+  it('lists the open risks of a region with the ARR at risk per currency, and says why a filter is refused', async () => {
+    const all = await churnguard('risks');
+    expect(all.code).toBe(0);
+    expect(all.output).toContain('2 open risks, ARR at risk EUR 90,000 + USD 750,000');
+    const emea = await churnguard('risks', '--region', 'EMEA');
+    expect(emea.output).toContain('1 open risk, ARR at risk EUR 90,000');
+    expect(emea.output).toMatch(
+      /core-troubled\s+EMEA\s+core\s+tier 2\s+low_adoption, sponsor_change\s+rescue\s+20 d\s+EUR 90,000/,
+    );
+    const refused = await churnguard('risks', '--tier', '4');
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain('400 from GET /v1/risks?tier=4');
+    expect(refused.output).toContain('tier: must be 1, 2 or 3 (the escalation tier)');
+  }, 60_000);
 });
