@@ -3,6 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { riskIdFor } from '#core/workflows/risk-record';
+import { openRisk } from '#store/risk-store';
 import { account } from '../support/fixtures.ts';
 import { type ErrorBody, readJson, startTestApi } from '../support/http.ts';
 
@@ -45,7 +47,7 @@ interface AccountBody {
 beforeAll(async () => {
   api = await startTestApi(KEY);
   const upsert = await call('POST', '/v1/accounts', {
-    accounts: [account('fmcg'), account('quiet'), account('refused'), account('shown')],
+    accounts: [account('fmcg'), account('quiet'), account('refused'), account('shown'), account('acked')],
   });
   expect(upsert.status).toBe(200);
 }, 60_000);
@@ -180,4 +182,62 @@ describe("churnguard account <id>: the CSM's workbench", () => {
     expect(output).toMatch(/Checkpoints\n {2}- 2026-07-05 T-180\n/);
     expect(output).toContain('(health issue past its plan dates)');
   }, 60_000);
+});
+
+describe('a risk acknowledgement with a plan', () => {
+  it('records a health issue linked to the risk, on the timeline beside the acknowledgement; half a plan is a 400', async () => {
+    const openedAt = '2026-05-30T05:00:00.000Z';
+    const riskId = riskIdFor('acked', openedAt);
+    await openRisk(api.db, {
+      riskId,
+      accountId: 'acked',
+      region: 'EMEA',
+      arr: 48_000,
+      currency: 'EUR',
+      status: 'open',
+      tier: 1,
+      openedAt,
+      primaryCause: 'relationship_weak',
+      secondaryCause: null,
+      strategy: 'recover',
+      reasons: ['the customer rates the relationship 4/10'],
+      triggers: ['weak_relationship'],
+      ackDeadline: '2026-06-06T05:00:00.000Z',
+      acknowledgedAt: null,
+      ackNote: null,
+      acknowledgedBy: null,
+      scoreAtTier: 70,
+      closedAt: null,
+      closeReason: null,
+      causeOverriddenBy: null,
+    });
+    const half = await call('POST', `/v1/risks/${riskId}/ack`, {
+      note: 'On it',
+      by: 'Cara Smith',
+      category: 'Relationship',
+    });
+    expect(half.status).toBe(400);
+    expect((await readJson<ErrorBody>(half)).errors).toEqual([
+      { path: 'plan', message: 'is required to attach a plan to the acknowledgement' },
+    ]);
+
+    const acked = await call('POST', `/v1/risks/${riskId}/ack`, {
+      note: 'Relationship reset with the new director',
+      by: 'Cara Smith',
+      category: 'Relationship',
+      plan: relationshipIssue.plan,
+    });
+    expect(acked.status).toBe(200);
+    const body = await readJson<{ acknowledgedBy: string; issue: Issue & { riskId: string } }>(acked);
+    expect(body.acknowledgedBy).toBe('Cara Smith');
+    expect(body.issue).toMatchObject({ category: 'Relationship', riskId, status: 'open' });
+    const listed = await readJson<{ issues: Issue[] }>(await call('GET', '/v1/accounts/acked/issues'));
+    expect(listed.issues.map((i) => i.issueId)).toEqual([body.issue.issueId]);
+    const timeline = await readJson<{ entries: { action: string }[] }>(
+      await call('GET', '/v1/accounts/acked/timeline'),
+    );
+    expect(timeline.entries.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['risk_acknowledged', 'issue_recorded']),
+    );
+  });
 });
