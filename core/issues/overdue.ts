@@ -27,6 +27,15 @@ export function overdueSteps(issue: HealthIssue, now: Date): OverdueStep[] {
   });
 }
 
+/** The issue's latest step (the most days late) and how many are late; undefined when none is. */
+export function latestOverdue(issue: HealthIssue, now: Date) {
+  const late = overdueSteps(issue, now).sort((a, b) => b.daysLate - a.daysLate);
+  const worst = late[0];
+  return worst
+    ? { ...worst, summary: issue.summary, category: issue.category, late: late.length }
+    : undefined;
+}
+
 const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
 
 /**

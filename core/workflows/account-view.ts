@@ -4,7 +4,7 @@ import type { JourneyStanding } from '#core/health/journey-class';
 import type { HealthSnapshot, PriorScore } from '#core/health/types';
 import type { Touch } from '#core/health/vocabulary';
 import type { HealthIssue } from '#core/issues/issue';
-import { overdueSteps } from '#core/issues/overdue';
+import { latestOverdue } from '#core/issues/overdue';
 import type { Recipient } from '#core/journeys/messages';
 import { detectRisk, type Trigger } from './detect.ts';
 import type { AccountFacts } from './evidence.ts';
@@ -73,10 +73,7 @@ export function triggersOf(
     trail: view.trail,
     facts: view.facts,
     signalTriggers,
-    overdueIssues: (view.issues ?? []).flatMap((issue) => {
-      const worst = overdueSteps(issue, view.now).sort((a, b) => b.daysLate - a.daysLate)[0];
-      return worst ? [{ ...worst, summary: issue.summary, category: issue.category }] : [];
-    }),
+    overdueIssues: (view.issues ?? []).flatMap((issue) => latestOverdue(issue, view.now) ?? []),
     since: view.lastClosedAt,
     now: view.now,
   });

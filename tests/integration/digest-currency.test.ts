@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '#core/clock';
-import { type RiskRecord, riskIdFor } from '#core/workflows/risk-record';
 import { sesMailer } from '#functions/shared/mailer';
 import { type SesLocal, startSesLocal } from '#local/ses-local';
 import { upsertAccount } from '#store/account-store';
@@ -9,6 +8,7 @@ import { useCaseDeps } from '#usecases/account-view';
 import { sendRegionalDigests } from '#usecases/regional-digest';
 import { createTestDb, silentLogger } from '../support/db.ts';
 import { account } from '../support/fixtures.ts';
+import { openRiskRecord } from '../support/risks.ts';
 import { inbox } from '../support/ses-mail.ts';
 
 /** A Monday morning: the weekly regional digest goes out. */
@@ -23,32 +23,8 @@ afterAll(async () => {
   await ses?.stop();
 });
 
-function riskOf(accountId: string, arr: number, currency: string): RiskRecord {
-  const openedAt = '2026-05-20T05:00:00.000Z';
-  return {
-    riskId: riskIdFor(accountId, openedAt),
-    accountId,
-    region: 'EMEA',
-    arr,
-    currency,
-    status: 'open',
-    tier: 2,
-    openedAt,
-    primaryCause: 'low_adoption',
-    secondaryCause: null,
-    strategy: 'rescue',
-    reasons: ['red 3 days running'],
-    triggers: ['red_streak'],
-    ackDeadline: null,
-    acknowledgedAt: null,
-    ackNote: null,
-    acknowledgedBy: null,
-    scoreAtTier: 40,
-    closedAt: null,
-    closeReason: null,
-    causeOverriddenBy: null,
-  };
-}
+const riskOf = (accountId: string, arr: number, currency: string) =>
+  openRiskRecord(accountId, '2026-05-20T05:00:00.000Z', { arr, currency, tier: 2, scoreAtTier: 40 });
 
 describe('the weekly regional digest never adds one currency into another', () => {
   it('states ARR at risk per currency, each risk in the currency its ARR is in', async () => {

@@ -1,23 +1,14 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { riskIdFor } from '#core/workflows/risk-record';
 import { openRisk } from '#store/risk-store';
+import { churnguardAt } from '../support/cli.ts';
 import { account } from '../support/fixtures.ts';
-import { type ErrorBody, readJson, startTestApi } from '../support/http.ts';
+import { apiCaller, type ErrorBody, readJson, startTestApi } from '../support/http.ts';
+import { openRiskRecord } from '../support/risks.ts';
 
 const KEY = 'cg_test_key_for_health_issues';
 let api: Awaited<ReturnType<typeof startTestApi>>;
 
-function call(method: string, path: string, body?: unknown) {
-  return fetch(`${api.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
+const call = (method: string, path: string, body?: unknown) => apiCaller(api.url, KEY)(method, path, body);
 
 // The test clock stands at 2026-06-01T12:00Z: the first step was due 10 days ago.
 const relationshipIssue = {
@@ -154,17 +145,7 @@ describe('health issues (seed 000) over the API', () => {
   });
 });
 
-/** The CLI as a user runs it: the published bin, in its own process. */
-function churnguard(...args: string[]): Promise<{ code: number | null; output: string }> {
-  const home = mkdtempSync(join(tmpdir(), 'churnguard-issues-'));
-  const child = spawn(process.execPath, ['bin/churnguard.js', ...args, '--api', api.url, '--key', KEY], {
-    env: { ...process.env, CHURNGUARD_HOME: home, CHURNGUARD_API_KEY: '', CHURNGUARD_API_URL: '' },
-  });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })));
-}
+const churnguard = (...args: string[]) => churnguardAt(api.url, KEY)(...args);
 
 describe("churnguard account <id>: the CSM's workbench", () => {
   it('shows ARR, the renewal and days to it, the CSM, the open issue with its late step, and the checkpoints', async () => {
@@ -187,30 +168,15 @@ describe("churnguard account <id>: the CSM's workbench", () => {
 describe('a risk acknowledgement with a plan', () => {
   it('records a health issue linked to the risk, on the timeline beside the acknowledgement; half a plan is a 400', async () => {
     const openedAt = '2026-05-30T05:00:00.000Z';
-    const riskId = riskIdFor('acked', openedAt);
-    await openRisk(api.db, {
-      riskId,
-      accountId: 'acked',
-      region: 'EMEA',
-      arr: 48_000,
-      currency: 'EUR',
-      status: 'open',
+    const risk = openRiskRecord('acked', openedAt, {
       tier: 1,
-      openedAt,
       primaryCause: 'relationship_weak',
-      secondaryCause: null,
       strategy: 'recover',
       reasons: ['the customer rates the relationship 4/10'],
       triggers: ['weak_relationship'],
-      ackDeadline: '2026-06-06T05:00:00.000Z',
-      acknowledgedAt: null,
-      ackNote: null,
-      acknowledgedBy: null,
-      scoreAtTier: 70,
-      closedAt: null,
-      closeReason: null,
-      causeOverriddenBy: null,
     });
+    const { riskId } = risk;
+    await openRisk(api.db, risk);
     const half = await call('POST', `/v1/risks/${riskId}/ack`, {
       note: 'On it',
       by: 'Cara Smith',

@@ -1,18 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignalInput } from '#core/signals';
 import { accountFor, signalsFor } from '../support/health-portfolio.ts';
-import { type ErrorBody, type IngestBody, readJson, startTestApi } from '../support/http.ts';
+import { apiCaller, type ErrorBody, type IngestBody, readJson, startTestApi } from '../support/http.ts';
 
 const KEY = 'cg_test_key_for_relationship_cap';
 let api: Awaited<ReturnType<typeof startTestApi>>;
 
-function call(method: string, path: string, body?: unknown) {
-  return fetch(`${api.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
+const call = (method: string, path: string, body?: unknown) => apiCaller(api.url, KEY)(method, path, body);
 
 interface Health {
   score: number;

@@ -1,13 +1,10 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignalInput } from '#core/signals';
-import { type RiskRecord, riskIdFor } from '#core/workflows/risk-record';
 import { openRisk } from '#store/risk-store';
+import { churnguardAt } from '../support/cli.ts';
 import { accountFor, type SeededAccount, signalsFor } from '../support/health-portfolio.ts';
 import { type ErrorBody, type IngestBody, readJson, startTestApi } from '../support/http.ts';
+import { openRiskRecord } from '../support/risks.ts';
 
 const KEY = 'cg_test_key_for_workbench_lists';
 let api: Awaited<ReturnType<typeof startTestApi>>;
@@ -22,38 +19,15 @@ const SEEDS: SeededAccount[] = [
   { id: 'strategic-troubled', segment: 'strategic', profile: 'troubled' },
 ];
 
-function riskOf(
-  accountId: string,
-  region: string,
-  arr: number,
-  currency: string,
-  tier: 1 | 2 | 3,
-): RiskRecord {
-  const openedAt = '2026-05-12T05:00:00.000Z';
-  return {
-    riskId: riskIdFor(accountId, openedAt),
-    accountId,
+const riskOf = (accountId: string, region: string, arr: number, currency: string, tier: 1 | 2 | 3) =>
+  openRiskRecord(accountId, '2026-05-12T05:00:00.000Z', {
     region,
     arr,
     currency,
-    status: 'open',
     tier,
-    openedAt,
-    primaryCause: 'low_adoption',
     secondaryCause: 'sponsor_change',
-    strategy: 'rescue',
-    reasons: ['red 3 days running'],
-    triggers: ['red_streak'],
-    ackDeadline: null,
-    acknowledgedAt: null,
-    ackNote: null,
-    acknowledgedBy: null,
     scoreAtTier: 30,
-    closedAt: null,
-    closeReason: null,
-    causeOverriddenBy: null,
-  };
-}
+  });
 
 interface AccountList {
   total: number;
@@ -164,17 +138,7 @@ describe('GET /v1/risks: open risks by region, tier, root cause and strategy, wi
   });
 });
 
-/** The CLI as a user runs it: the published bin, in its own process. */
-function churnguard(...args: string[]): Promise<{ code: number | null; output: string }> {
-  const home = mkdtempSync(join(tmpdir(), 'churnguard-lists-'));
-  const child = spawn(process.execPath, ['bin/churnguard.js', ...args, '--api', api.url, '--key', KEY], {
-    env: { ...process.env, CHURNGUARD_HOME: home, CHURNGUARD_API_KEY: '', CHURNGUARD_API_URL: '' },
-  });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })));
-}
+const churnguard = (...args: string[]) => churnguardAt(api.url, KEY)(...args);
 
 describe('churnguard accounts and churnguard risks', () => {
   it('lists the red Core accounts with their ARR, renewal and open risk', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '#config/default';
 import { type HealthIssue, newIssue } from '#core/issues/issue';
-import { issueDrivers, overdueSteps } from '#core/issues/overdue';
+import { issueDrivers, latestOverdue, overdueSteps } from '#core/issues/overdue';
 import { detectRisk } from '#core/workflows/detect';
 import { accountFacts } from '#core/workflows/evidence';
 
@@ -34,10 +34,7 @@ const detect = (issues: HealthIssue[], since: string | null = null) =>
     band: 'green',
     trail: [],
     facts: { ...accountFacts([], [], NOW), firstDataDay: '2025-01-01' },
-    overdueIssues: issues.flatMap((i) => {
-      const worst = overdueSteps(i, NOW).sort((a, b) => b.daysLate - a.daysLate)[0];
-      return worst ? [{ ...worst, summary: i.summary, category: i.category }] : [];
-    }),
+    overdueIssues: issues.flatMap((i) => latestOverdue(i, NOW) ?? []),
     since,
     now: NOW,
   });
