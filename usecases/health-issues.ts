@@ -85,16 +85,14 @@ export async function changeIssue(
   return after;
 }
 
-/** Each issue with the plan steps past their due day (open issues only). */
-export async function issuesWithOverdueSteps(deps: Deps, accountId: string) {
-  const now = deps.clock.now();
-  const issues = await listIssues(deps.db, accountId);
-  return issues.map((issue) => ({ ...issue, overdueSteps: overdueSteps(issue, now) }));
-}
-
-/** GET /v1/accounts/{id}/issues: the account's issues with their late steps, as of the API's clock. */
+/** The account's issues, each with the plan steps past their due day (open issues only), as of the API's clock. */
 export async function accountIssues(deps: Deps, accountId: string) {
   await requireAccount(deps, accountId);
-  const issues = await issuesWithOverdueSteps(deps, accountId);
-  return { accountId, asOf: deps.clock.now().toISOString(), issues };
+  const now = deps.clock.now();
+  const issues = await listIssues(deps.db, accountId);
+  return {
+    accountId,
+    asOf: now.toISOString(),
+    issues: issues.map((issue) => ({ ...issue, overdueSteps: overdueSteps(issue, now) })),
+  };
 }

@@ -10,7 +10,6 @@ import { NotFoundError } from '#store/errors';
 import { mapLimit } from '#store/parallel';
 import { pendingTimers, scheduleTimers } from '#store/timer-store';
 import { loadAccountHistory } from '#usecases/account-history';
-import { issuesWithOverdueSteps } from '#usecases/health-issues';
 import { healthOnRead } from '../shared/health/read.ts';
 import { HttpError, type HttpEvent, httpHandler, json, parseBody, pathParameter } from '../shared/http.ts';
 import { syncJourneyTimers } from '../shared/journey-timers.ts';
@@ -82,20 +81,17 @@ async function read(deps: Deps, options: Required<AccountsOptions>, event: HttpE
   const id = pathParameter(event, 'id');
   const account = await getAccount(deps.db, id);
   if (!account) throw new NotFoundError(`account "${id}"`);
-  const [found, issues] = await Promise.all([
-    healthOnRead(deps, options.config, id, { recompute: options.recomputeOnRead }),
-    issuesWithOverdueSteps(deps, id),
-  ]);
+  const found = await healthOnRead(deps, options.config, id, { recompute: options.recomputeOnRead });
   return json(
     200,
     found.health
-      ? { ...account, health: accountHealth(found.health), issues }
-      : { ...account, health: null, healthUnavailable: found.unavailable, issues },
+      ? { ...account, health: accountHealth(found.health) }
+      : { ...account, health: null, healthUnavailable: found.unavailable },
   );
 }
 
 /**
- * POST /v1/accounts (upsert 1..500), GET /v1/accounts/{id} (the profile with its health and health issues) and
+ * POST /v1/accounts (upsert 1..500), GET /v1/accounts/{id} (the profile with its health) and
  * GET /v1/accounts/{id}/history (score changes, risks, reviews, contract history).
  */
 export function createAccountsHandler(deps: Deps, options: AccountsOptions = {}) {
