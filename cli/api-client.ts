@@ -155,7 +155,9 @@ async function send(target: ApiTarget, method: 'GET' | 'POST', path: string, bod
       answered.add(target);
       const text = await response.text();
       if (response.ok) return text;
-      const message = `${response.status} from ${method} ${path}: ${errorAnswer({ status: response.status, text }).message}`;
+      const answer = errorAnswer({ status: response.status, text });
+      const fields = answer.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+      const message = `${response.status} from ${method} ${path}: ${answer.message}${fields ? ` (${fields})` : ''}`;
       if (!RETRYABLE.has(response.status)) throw new ApiError(response.status, message);
       lastError = new ApiError(response.status, message);
     } catch (error) {

@@ -10,6 +10,7 @@ import { showAccount } from './commands/account.ts';
 import { validateConfig } from './commands/config-validate.ts';
 import { EvaluateInputError } from './commands/evaluate.ts';
 import { IMPORT_EXIT, ImportFileError, importFile } from './commands/import.ts';
+import { showAccounts, showRisks } from './commands/lists.ts';
 import { fetchNudges, renderNudges } from './commands/nudges.ts';
 import { writeReport } from './commands/report.ts';
 import { fetchStackRank, renderStackRank } from './commands/stack-rank.ts';
@@ -70,9 +71,31 @@ Commands:
                            feature_used, activity; the company group's key is the account): progress, rejects,
                            the same exit codes; running it again finds duplicates
       --mapping <file>          a connector mapping (JSON, as CHURNGUARD_CONNECTORS; default: that variable)
-  account <id>             Show an account's health: score, band, components with their exact contributions,
-                           what costs the most in words, journey class and trend (scores it first if it is new
-                           or has new signals); then the journey messages sent, and those not sent with the reason
+  account <id>             Show an account as a CSM works it: ARR, renewal date and days to it, CSM, open risk,
+                           health issues with their plan steps (late ones marked), upcoming reviews and renewal
+                           checkpoints; then its health: score, band, components with their exact contributions,
+                           what costs the most in words (a band cap and late issues first), journey class and
+                           trend (scores it first if it is new or has new signals); then the journey messages
+                           sent, and those not sent with the reason
+      --json                    print the API's answer (GET /v1/accounts/{id}) as JSON instead
+  accounts                 List accounts (GET /v1/accounts), a page at a time: band, score, ARR, renewal, CSM,
+                           open risk
+      --band <band>             green, yellow, red or unknown
+      --segment <id>            e.g. strategic, core, transactional
+      --region <name>           e.g. EMEA
+      --csm <name or email>     the accounts of one CSM
+      --sort <how>              score (lowest first; default), renewal (soonest first), arr (by currency,
+                                largest first) or name
+      --limit <n>               accounts per page (default 50, at most 500)
+      --cursor <c>              the next page, as the previous one printed
+      --json                    print the API's answer as JSON instead
+  risks                    List open risks (GET /v1/risks), oldest first: region, segment, tier, root causes,
+                           strategy, days open, ARR; with the ARR at risk per currency (never added across them)
+      --region <name>           e.g. EMEA
+      --segment <id>            e.g. core
+      --tier <1|2|3>            the escalation tier
+      --cause <id>              a root cause, primary or secondary (e.g. low_adoption, relationship_weak)
+      --strategy <s>            rescue, recover or farewell
       --json                    print the API's answer as JSON instead
   posts                    The Slack and Teams posts the running local stack captured (npm start prints the
                            capture's URL), oldest first: when, where, the title and the account link
@@ -216,6 +239,15 @@ function parse(argv: string[]) {
         resamples: { type: 'string' },
         mapping: { type: 'string' },
         from: { type: 'string', multiple: true },
+        band: { type: 'string' },
+        region: { type: 'string' },
+        csm: { type: 'string' },
+        sort: { type: 'string' },
+        limit: { type: 'string' },
+        cursor: { type: 'string' },
+        tier: { type: 'string' },
+        cause: { type: 'string' },
+        strategy: { type: 'string' },
       },
     });
   } catch (error) {
@@ -397,6 +429,18 @@ async function main(argv: string[]): Promise<number> {
     case 'stack-rank': {
       const answer = await fetchStackRank(resolveApiTarget(values), values.segment);
       process.stdout.write(values.json ? `${JSON.stringify(answer, null, 2)}\n` : renderStackRank(answer));
+      return 0;
+    }
+    case 'accounts': {
+      const { band, segment, region, csm, sort, limit, cursor } = values;
+      const options = { band, segment, region, csm, sort, limit, cursor };
+      process.stdout.write(await showAccounts(resolveApiTarget(values), options, values.json ?? false));
+      return 0;
+    }
+    case 'risks': {
+      const { region, segment, tier, cause, strategy } = values;
+      const options = { region, segment, tier, cause, strategy };
+      process.stdout.write(await showRisks(resolveApiTarget(values), options, values.json ?? false));
       return 0;
     }
     case 'report': {

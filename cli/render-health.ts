@@ -67,8 +67,12 @@ export function renderAccountHealth(account: AccountWithHealth): string {
     ...componentTable(health),
     '',
     health.drivers.length ? 'What costs the most' : 'What costs the most: nothing worth a point',
-    ...health.drivers.map(
-      (d) => `  - ${d.text} (-${tenth(d.pointsLost)} points, ${COMPONENT_LABELS[d.component]})`,
+    ...health.drivers.map((d) =>
+      d.kind === 'cap'
+        ? `  - ${d.text} (band cap, ${COMPONENT_LABELS[d.component]})`
+        : d.kind === 'issue'
+          ? `  - ${d.text} (health issue past its plan dates)`
+          : `  - ${d.text} (-${tenth(d.pointsLost)} points, ${COMPONENT_LABELS[d.component]})`,
     ),
     '',
     'Findings',

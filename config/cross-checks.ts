@@ -153,8 +153,29 @@ function journeysNameWhatExists(input: unknown): FieldError[] {
   return errors;
 }
 
+/** A critical finding limited to segments names segments that exist: otherwise it would never apply, silently. */
+function criticalFindingsNameSegments(input: unknown): FieldError[] {
+  const defined = definedSegments(input);
+  const findings = pick(input, ['health', 'criticalFindings'], arrayLike);
+  if (!defined || !findings) return [];
+  return findings.flatMap((_, index) => {
+    const listed = pick(input, ['health', 'criticalFindings', index, 'segments'], z.array(z.string())) ?? [];
+    return listed.flatMap((segment, at) =>
+      defined.includes(segment)
+        ? []
+        : [
+            error(
+              ['health', 'criticalFindings', index, 'segments', at],
+              `names segment "${segment}", which is not defined in segments (${defined.join(', ')})`,
+            ),
+          ],
+    );
+  });
+}
+
 export function crossFieldErrors(input: unknown): FieldError[] {
   return [
+    ...criticalFindingsNameSegments(input),
     ...journeysNameWhatExists(input),
     ...tierSegmentsAreDefined(input),
     ...windowsFitTheLookback(input),

@@ -132,6 +132,16 @@ export const defaultConfig: Config = {
     support: { staleTicketDays: 14 },
     relationship: { newSponsorDays: 90, newSponsorScore: 60, sponsorExpectedShare: 0.5 },
     maxDrivers: 3,
+    // seed 001: a relationship scorecard at 4/10 or below keeps an account out of green, whatever its usage says.
+    criticalFindings: [
+      {
+        id: 'relationship_critical',
+        component: 'relationship',
+        measure: 'scorecard',
+        atOrBelow: 4,
+        capBand: 'yellow',
+      },
+    ],
     baseline: {
       minCohortSize: 8,
       healthy: {

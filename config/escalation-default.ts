@@ -33,6 +33,7 @@ export const defaultEscalation: EscalationConfig = {
     weakRelationshipAtOrBelow: 5,
     sponsorDetractorAtOrBelow: 6,
     urgentTicketOpenDays: 3,
+    issueOverdueDays: 14,
   },
   ackDays: { tier1: 7, tier2: 7 },
   improvementPoints: 5,

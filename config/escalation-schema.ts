@@ -86,6 +86,8 @@ const detectionSchema = z.strictObject({
   sponsorDetractorAtOrBelow: wholeNumber(0, 10).nullable(),
   /** An urgent ticket open longer than this many days. */
   urgentTicketOpenDays: days(1, 365).nullable(),
+  /** A step of an open health issue's plan (seed 000) more than this many days past its due date; null: never. */
+  issueOverdueDays: days(1, 365).nullable().default(null),
 });
 
 const strategyDefaults = {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BANDS, COMPONENT_IDS, PROGRAMS, TIER_IDS, TOUCHES } from '#core/health/vocabulary';
 import { DEFAULT_RAW_SIGNAL_DAYS, RENEWAL_OUTCOMES, SIGNAL_TYPES } from '#core/signals';
 import { channelsSchema, NO_CHANNELS } from './channels-schema.ts';
+import { criticalFindingsSchema } from './critical-findings-schema.ts';
 import { defaultEscalation, defaultTimers } from './escalation-default.ts';
 import { escalationSchema, timersSchema } from './escalation-schema.ts';
 import {
@@ -203,6 +204,8 @@ const healthSchema = z.strictObject({
     sponsorExpectedShare: share,
   }),
   maxDrivers: wholeNumber(1, 10),
+  /** Findings that cap the band (config/critical-findings-schema.ts); none when absent. */
+  criticalFindings: criticalFindingsSchema.optional(),
   baseline: z.strictObject({
     minCohortSize: wholeNumber(1, 100_000),
     healthy: healthyCohortSchema,

@@ -45,10 +45,28 @@ export interface DailyRollup {
   /** contract_change_requested signals asking to cut the contract value (attributes.direction = reduce). */
   contractReductions: number;
   /**
+   * What the day's latest relationship_score carried beside its value (seed 001's assessment): the level the
+   * customer and vendor agreed to aim for (`attributes.desired`, 0-10) and who assessed it (`attributes.assessor`).
+   * Follows the latest scorecard, so any order of adding gives the same; absent when it carried neither.
+   */
+  relationshipAssessment?: RelationshipAssessment;
+  /**
    * Lists that reached their limit (ROLLUP_LIMITS): they keep their first values in sort order, and for
    * `activeUsers` the count is then a lower bound. Absent when nothing was cut.
    */
   capped?: CappedList[];
+}
+
+export interface RelationshipAssessment {
+  desired: number | null;
+  assessor: string | null;
+}
+
+/** The desired level and assessor a relationship_score signal carries, if any. */
+export function assessmentOf(attributes: Signal['attributes']): RelationshipAssessment | undefined {
+  const desired = typeof attributes?.desired === 'number' ? attributes.desired : null;
+  const assessor = typeof attributes?.assessor === 'string' ? attributes.assessor : null;
+  return desired === null && assessor === null ? undefined : { desired, assessor };
 }
 
 export const CAPPED_LISTS = [
@@ -223,6 +241,11 @@ export function addToRollup(previous: RollupState, signals: readonly Signal[]): 
       if (laterThan(from, book.latestFrom[type])) {
         book.latestFrom[type] = from;
         rollup.latestValues[type] = signal.value;
+        if (type === 'relationship_score') {
+          const assessment = assessmentOf(signal.attributes);
+          if (assessment) rollup.relationshipAssessment = assessment;
+          else delete rollup.relationshipAssessment;
+        }
       }
     }
     if (signal.userId) users.push(signal.userId);

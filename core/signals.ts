@@ -87,7 +87,30 @@ const RULES: Partial<Record<SignalType, Rule[]>> = {
   ],
 };
 
+/** seed 001: a relationship assessment may say the level aimed for (`desired`, 0-10) and who assessed it. */
+function checkAssessment(signal: SignalInput, ctx: z.RefinementCtx): void {
+  const { desired, assessor } = signal.attributes ?? {};
+  if (desired !== undefined && (typeof desired !== 'number' || desired < 0 || desired > 10)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['attributes', 'desired'],
+      message: 'must be a number from 0 to 10 (the relationship level aimed for)',
+    });
+  }
+  if (
+    assessor !== undefined &&
+    (typeof assessor !== 'string' || assessor.length === 0 || assessor.length > 200)
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['attributes', 'assessor'],
+      message: 'must be a non-empty string of at most 200 characters (who assessed the relationship)',
+    });
+  }
+}
+
 export const signalSchema = baseSignal.superRefine((signal, ctx) => {
+  if (signal.type === 'relationship_score') checkAssessment(signal, ctx);
   const occurred = Date.parse(signal.occurredAt);
   if (occurred < EARLIEST_SIGNAL) {
     ctx.addIssue({ code: 'custom', path: ['occurredAt'], message: 'must not be before 2000-01-01' });

@@ -9,11 +9,12 @@ export const FUNCTIONS = {
   portfolio: {
     entry: 'functions/portfolio/handler.ts',
     description:
-      'Health by segment, stack-rank, automation, the renewal desk, retention; the CSM renewal call',
+      'Health by segment, stack-rank, automation, the renewal desk, retention, account and risk lists; the CSM renewal call',
   },
   risks: {
     entry: 'functions/risks/handler.ts',
-    description: 'Acknowledges, resolves and sets root causes of risks; reads account timelines',
+    description:
+      'Acknowledges, resolves and sets root causes of risks; health issues; reads account timelines',
   },
   messaging: {
     entry: 'functions/messaging/handler.ts',
@@ -29,7 +30,7 @@ export const FUNCTIONS = {
 export type ApiFunctionName = keyof typeof FUNCTIONS;
 
 export interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   path: string;
   fn: ApiFunctionName;
   /** `apiKey` (default); `signature` where the request proves itself (an HMAC-signed unsubscribe link). */
@@ -40,10 +41,14 @@ export interface Route {
 
 export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/accounts', fn: 'accounts', scope: 'ingest' },
+  { method: 'GET', path: '/v1/accounts', fn: 'portfolio', scope: 'read' },
   { method: 'GET', path: '/v1/accounts/{id}', fn: 'accounts', scope: 'read' },
   { method: 'GET', path: '/v1/accounts/{id}/history', fn: 'accounts', scope: 'read' },
   { method: 'POST', path: '/v1/signals', fn: 'signals', scope: 'ingest' },
   { method: 'GET', path: '/v1/accounts/{id}/timeline', fn: 'risks', scope: 'read' },
+  { method: 'GET', path: '/v1/accounts/{id}/issues', fn: 'risks', scope: 'read' },
+  { method: 'POST', path: '/v1/accounts/{id}/issues', fn: 'risks' },
+  { method: 'PATCH', path: '/v1/accounts/{id}/issues/{issueId}', fn: 'risks' },
   { method: 'POST', path: '/v1/risks/{id}/ack', fn: 'risks' },
   { method: 'POST', path: '/v1/risks/{id}/resolve', fn: 'risks' },
   { method: 'POST', path: '/v1/risks/{id}/causes', fn: 'risks' },
@@ -71,7 +76,7 @@ const SCOPES = new Map<string, ApiKeyScope>(ROUTES.map((route) => [routeKey(rout
 
 /**
  * The scope a route needs, by its route key: `ingest` to send signals and accounts, `read` for every GET, `admin`
- * for what changes a risk (acknowledge, resolve, root causes) and any route not listed.
+ * for what changes a risk (acknowledge, resolve, root causes) or a health issue, and any route not listed.
  */
 export function scopeFor(routeKeyOfRequest: string): ApiKeyScope {
   return SCOPES.get(routeKeyOfRequest) ?? 'admin';

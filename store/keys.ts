@@ -26,6 +26,7 @@ import { createHash } from 'node:crypto';
  *   ACCOUNT#<accountId> / CONTRACT#<at>#<ref>            a change of the contract's ARR or a renewal outcome, from
  *                                                        `at` on (core/renewals/contract-history.ts): retention's history
  *   ACCOUNT#<accountId> / RENEWALCALL                    the CSM's own forecast of the renewal, with its renewal date
+ *   ACCOUNT#<accountId> / ISSUE#<issueId>                a health issue (seed 000): category, impact, plan, status
  *
  * Messages (store/send-ledger-store.ts, notice-queue-store.ts, contact-preferences-store.ts, in-app-store.ts):
  *
@@ -244,6 +245,11 @@ export const keys = {
   }),
   contractEventPrefix: 'CONTRACT#',
   renewalCall: (accountId: string): Key => ({ pk: `${ACCOUNT}${accountId}`, sk: 'RENEWALCALL' }),
+  issue: (accountId: string, issueId: string): Key => ({
+    pk: `${ACCOUNT}${accountId}`,
+    sk: `ISSUE#${issueId}`,
+  }),
+  issuePrefix: 'ISSUE#',
   review: (accountId: string, reviewId: string): Key => ({
     pk: `${ACCOUNT}${accountId}`,
     sk: `REVIEW#${reviewId}`,

@@ -32,12 +32,20 @@ export const dailyRollupSchema: z.ZodType<DailyRollup> = z.object({
   outcomes: z.array(z.string()),
   contractReductions: z.number(),
   capped: z.array(z.enum(CAPPED_LISTS)).optional(),
+  relationshipAssessment: z
+    .object({ desired: z.number().nullable(), assessor: z.string().nullable() })
+    .optional(),
 });
 
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 const isText = (value: unknown): value is string => typeof value === 'string';
 const isMap = (value: unknown): value is Record<string, never> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const isAssessment = (value: unknown): value is { desired: number | null; assessor: string | null } =>
+  isMap(value) &&
+  (value.desired === null || isNumber(value.desired)) &&
+  (value.assessor === null || isText(value.assessor));
 
 /** The rollup in an item, when every field is as the schema says; undefined otherwise. */
 function checked(item: Record<string, unknown>): DailyRollup | undefined {
@@ -58,6 +66,7 @@ function checked(item: Record<string, unknown>): DailyRollup | undefined {
     outcomes,
     contractReductions,
     capped,
+    relationshipAssessment,
   } = item;
   if (
     !isText(accountId) ||
@@ -75,7 +84,8 @@ function checked(item: Record<string, unknown>): DailyRollup | undefined {
     !Array.isArray(ticketsClosed) ||
     !Array.isArray(outcomes) ||
     !isNumber(contractReductions) ||
-    (capped !== undefined && !Array.isArray(capped))
+    (capped !== undefined && !Array.isArray(capped)) ||
+    (relationshipAssessment !== undefined && !isAssessment(relationshipAssessment))
   )
     return undefined;
   return {
@@ -95,6 +105,7 @@ function checked(item: Record<string, unknown>): DailyRollup | undefined {
     outcomes,
     contractReductions,
     ...(capped === undefined ? {} : { capped }),
+    ...(relationshipAssessment === undefined ? {} : { relationshipAssessment }),
   };
 }
 

@@ -82,6 +82,9 @@ export const rollupItemSchema = z.looseObject({
   outcomes: z.array(z.string()),
   contractReductions: z.number().int().nonnegative(),
   capped: z.array(z.enum(CAPPED_LISTS)).optional(),
+  relationshipAssessment: z
+    .object({ desired: z.number().nullable(), assessor: z.string().nullable() })
+    .optional(),
   version: z.number().int(),
   /** Recomputations from the stored signals (repair); absent in rollups written before incremental ingest. */
   repairs: z.number().int().optional(),

@@ -8,6 +8,7 @@ import { accountFacts } from '#core/workflows/evidence';
 import { healthOnRead } from '#functions/shared/health/read';
 import type { Deps } from '#functions/shared/runtime';
 import { getAccount } from '#store/account-store';
+import { listIssues } from '#store/issue-store';
 import { listReviews } from '#store/review-store';
 import { listRisks } from '#store/risk-store';
 import { readRollups, readTickets } from '#store/signal-store';
@@ -37,12 +38,13 @@ export async function loadAccountView(deps: UseCaseDeps, accountId: string): Pro
   const account = await getAccount(db, accountId);
   if (!account) return undefined;
   const from = utcDay(new Date(now.getTime() - (config.health.lookbackDays - 1) * DAY_MS));
-  const [found, rollups, tickets, risks, reviews] = await Promise.all([
+  const [found, rollups, tickets, risks, reviews, issues] = await Promise.all([
     healthOnRead(deps, config, accountId),
     readRollups(db, accountId, from, utcDay(now), { consistent: true }),
     readTickets(db, accountId, { consistent: true }),
     listRisks(db, accountId),
     listReviews(db, accountId),
+    listIssues(db, accountId),
   ]);
   if (!found.health) return undefined;
   const record = found.health;
@@ -54,6 +56,7 @@ export async function loadAccountView(deps: UseCaseDeps, accountId: string): Pro
     facts: accountFacts(rollups, tickets, now, config.health.support.staleTicketDays),
     ...riskStanding(risks),
     reviews,
+    issues,
     now,
     rollups,
     tickets,

@@ -48,8 +48,10 @@ export async function prepareRegionalDigests(deps: UseCaseDeps): Promise<Deliver
         primaryCause: risk.primaryCause,
         tier: risk.tier,
         daysOpen: daysOpen(risk.openedAt, now),
+        // The ARR the risk holds is in the currency it was recorded in; the account's may have changed since, and
+        // labelling one with the other would add USD into a EUR total. Risks stored before `currency` fall back.
         arr: risk.arr,
-        currency: account?.currency ?? risk.currency,
+        currency: risk.currency || account?.currency || '',
         strategy: risk.strategy,
       });
     }

@@ -24,7 +24,7 @@ import type { UseCaseDeps } from './account-view.ts';
 const READS_IN_FLIGHT = 16;
 
 /** Every registered account with its profile, health summary and open risk. */
-async function loadBook(deps: UseCaseDeps) {
+export async function loadBook(deps: UseCaseDeps) {
   const entries = await listPortfolio(deps.db);
   const [accounts, risks] = await Promise.all([
     getAccounts(
@@ -48,7 +48,7 @@ async function openRisksByAccount(deps: UseCaseDeps): Promise<Map<string, RiskRe
 }
 
 /** The account's segment as last scored, else as its profile and the config place it. */
-function segmentOf(deps: UseCaseDeps, account: Account, health: PortfolioEntry['health']): string {
+export function segmentOf(deps: UseCaseDeps, account: Account, health: PortfolioEntry['health']): string {
   return health?.segment ?? assignSegment(deps.config, account).segment;
 }
 

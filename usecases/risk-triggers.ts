@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Account, AccountInput } from '#core/accounts';
 import { utcDay } from '#core/clock';
 import type { HealthRecord } from '#core/health/record';
+import type { HealthIssue } from '#core/issues/issue';
 import { outcomeEvent } from '#core/renewals/contract-history';
 import type { DailyRollup, TicketState } from '#core/rollup';
 import { RENEWAL_OUTCOMES, type Signal } from '#core/signals';
@@ -37,7 +38,12 @@ function checkTimer(accountId: string, ref: string, dueAt: string, payload: Time
  */
 export async function checkAfterScoring(
   deps: UseCaseDeps,
-  input: { account: AccountInput; rollups: readonly DailyRollup[]; tickets: readonly TicketState[] },
+  input: {
+    account: AccountInput;
+    rollups: readonly DailyRollup[];
+    tickets: readonly TicketState[];
+    issues?: readonly HealthIssue[];
+  },
   record: HealthRecord,
 ): Promise<boolean> {
   const now = deps.clock.now();
@@ -50,6 +56,7 @@ export async function checkAfterScoring(
     facts: accountFacts(input.rollups, input.tickets, now, deps.config.health.support.staleTicketDays),
     ...standing,
     reviews: [],
+    issues: input.issues ?? [],
     now,
   });
   if (!reason) return false;

@@ -30,6 +30,13 @@ const milestonesKey = (milestones: readonly MilestoneAchievement[]) =>
  * contribution, the model, the segment, the journey class or a milestone moved. Wording that only ages ("sponsor
  * left 12 days ago" becoming 13) and the trend are not changes; they are recomputed whenever health is read.
  */
+/** Caps and overdue issues among the drivers: they change what a CSM reads without moving the score. */
+const flaggedDrivers = (snapshot: HealthState['snapshot']) =>
+  snapshot.drivers
+    .filter((d) => d.kind !== undefined)
+    .map((d) => `${d.kind}:${d.component}:${d.measure}`)
+    .join('|');
+
 export function healthChanged(before: HealthState, after: HealthState): boolean {
   const a = before.snapshot;
   const b = after.snapshot;
@@ -40,6 +47,7 @@ export function healthChanged(before: HealthState, after: HealthState): boolean 
     a.segment.segment !== b.segment.segment ||
     a.segment.tier !== b.segment.tier ||
     componentsKey(a) !== componentsKey(b) ||
+    flaggedDrivers(a) !== flaggedDrivers(b) ||
     before.journey.journeyClass !== after.journey.journeyClass ||
     milestonesKey(before.milestones) !== milestonesKey(after.milestones)
   );

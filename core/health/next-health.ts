@@ -1,5 +1,6 @@
 import type { Config } from '#config/schema';
 import type { AccountInput } from '#core/accounts';
+import type { HealthIssue } from '#core/issues/issue';
 import type { DailyRollup, TicketState } from '#core/rollup';
 import { healthChanged, type SignalCounts, signalChanges, signalTotals } from './change.ts';
 import { dataSince } from './data-since.ts';
@@ -19,6 +20,8 @@ export interface AccountHealthInput {
   rollups: readonly DailyRollup[];
   tickets: readonly TicketState[];
   previous?: HealthRecord;
+  /** The account's health issues: an open one past its plan dates is a driver. */
+  issues?: readonly HealthIssue[];
 }
 
 export interface NextHealth {
@@ -30,8 +33,14 @@ export interface NextHealth {
 
 /** The scoring input, with earlier scores taken from the stored trail. */
 export function scoringInput(input: AccountHealthInput, now: Date): ScoringInput {
-  const { account, rollups, tickets, previous } = input;
-  return { account, rollups, tickets, history: priorScores(previous?.trail ?? [], now) };
+  const { account, rollups, tickets, previous, issues } = input;
+  return {
+    account,
+    rollups,
+    tickets,
+    history: priorScores(previous?.trail ?? [], now),
+    issues: issues ?? [],
+  };
 }
 
 function scoreInWords(snapshot: HealthSnapshot): string {

@@ -1,4 +1,5 @@
 import type { BaselineMetric, Config } from '#config/schema';
+import { issueDrivers } from '#core/issues/overdue';
 import { bandFor } from './bands.ts';
 import { baselineFor } from './baselines.ts';
 import { scoreAdoption } from './components/adoption.ts';
@@ -8,6 +9,7 @@ import { scoreRelationship } from './components/relationship.ts';
 import { scoreSentiment } from './components/sentiment.ts';
 import { scoreSupport } from './components/support.ts';
 import { type AccountContext, accountContext } from './context.ts';
+import { applyCriticalFindings } from './critical-findings.ts';
 import { topDrivers } from './drivers.ts';
 import { type AccountMeasures, measureAccount } from './measure.ts';
 import { modelVersion } from './model-version.ts';
@@ -17,6 +19,7 @@ import type {
   Baselines,
   ComponentResult,
   ComponentSnapshot,
+  Driver,
   HealthSnapshot,
   ScoringInput,
   SegmentBaseline,
@@ -112,13 +115,18 @@ export function scoreAccount(
   const unknown = components.flatMap((c) =>
     c.status === 'unknown' ? [{ component: c.component, reason: c.reason }] : [],
   );
+  const scoredBand = score === null ? 'unknown' : bandFor(score, health.bands);
+  const capped: { band: HealthSnapshot['band']; drivers: Driver[] } =
+    scoredBand === 'unknown'
+      ? { band: scoredBand, drivers: [] }
+      : applyCriticalFindings(config.health.criticalFindings ?? [], segment.segment, scoredBand, components);
   const snapshot: Omit<HealthSnapshot, 'notes'> = {
     accountId: input.account.id,
     at: now.toISOString(),
     modelVersion: modelVersion(config),
     segment,
     score,
-    band: score === null ? 'unknown' : bandFor(score, health.bands),
+    band: capped.band,
     bands: { green: health.bands.green, yellow: health.bands.yellow },
     components,
     renormalised: unknown.length > 0 && score !== null,
@@ -130,7 +138,12 @@ export function scoreAccount(
       minCohortSize: baseline.minCohortSize,
       fallbacks: fallbacksUsed(components),
     },
-    drivers: topDrivers(components, config.health.maxDrivers),
+    // Caps and overdue issues first: they say why the band is what it is and what was promised; then the points.
+    drivers: [
+      ...capped.drivers,
+      ...issueDrivers(input.issues ?? [], now),
+      ...topDrivers(components, config.health.maxDrivers),
+    ],
     trend: scoreTrend(score, input.history ?? [], now),
   };
   return { ...snapshot, notes: explain(snapshot, baselines, segment.label) };

@@ -73,7 +73,15 @@ export const snapshotObjectSchema = z.object({
     minCohortSize: finite,
     fallbacks: z.array(baselineMetric),
   }),
-  drivers: z.array(z.object({ component, measure: z.string(), text: z.string(), pointsLost: finite })),
+  drivers: z.array(
+    z.object({
+      component,
+      measure: z.string(),
+      text: z.string(),
+      pointsLost: finite,
+      kind: z.enum(['cap', 'issue']).optional(),
+    }),
+  ),
   trend: z.array(
     z.object({
       days: z.union([z.literal(7), z.literal(30), z.literal(90)]),

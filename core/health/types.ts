@@ -1,5 +1,6 @@
 import type { BaselineMetric } from '#config/schema';
 import type { AccountInput } from '#core/accounts';
+import type { HealthIssue } from '#core/issues/issue';
 import type { DailyRollup, TicketState } from '#core/rollup';
 import type { Band, ComponentId, Program, TierId, Touch } from './vocabulary.ts';
 
@@ -12,6 +13,8 @@ export interface ScoringInput {
   tickets: readonly TicketState[];
   /** Earlier snapshots, any order: they give the trend and keep last time's red accounts out of the baseline. */
   history?: readonly PriorScore[];
+  /** The account's health issues (core/issues): an open one past its plan dates is a driver. */
+  issues?: readonly HealthIssue[];
 }
 
 export interface PriorScore {
@@ -73,8 +76,13 @@ export interface Driver {
   component: ComponentId;
   measure: string;
   text: string;
-  /** Score points this finding costs against a perfect 100. */
+  /** Score points this finding costs against a perfect 100 (0 for a cap or an issue: they cost no points). */
   pointsLost: number;
+  /**
+   * Absent for a finding that costs points. `cap`: a critical finding (config `health.criticalFindings`) that holds
+   * the band below where the score alone would put it. `issue`: an open health issue past its plan dates.
+   */
+  kind?: 'cap' | 'issue';
 }
 
 export interface TrendPoint {

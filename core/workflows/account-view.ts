@@ -3,6 +3,8 @@ import type { AccountInput } from '#core/accounts';
 import type { JourneyStanding } from '#core/health/journey-class';
 import type { HealthSnapshot, PriorScore } from '#core/health/types';
 import type { Touch } from '#core/health/vocabulary';
+import type { HealthIssue } from '#core/issues/issue';
+import { latestOverdue } from '#core/issues/overdue';
 import type { Recipient } from '#core/journeys/messages';
 import { detectRisk, type Trigger } from './detect.ts';
 import type { AccountFacts } from './evidence.ts';
@@ -26,6 +28,8 @@ export interface AccountView {
   /** When the account's last risk closed, if ever: detection counts only what happened since. */
   lastClosedAt: string | null;
   reviews: readonly ReviewRecord[];
+  /** The account's health issues (seed 000); an open one whose plan is well past due is a risk trigger. */
+  issues?: readonly HealthIssue[];
   now: Date;
 }
 
@@ -69,6 +73,7 @@ export function triggersOf(
     trail: view.trail,
     facts: view.facts,
     signalTriggers,
+    overdueIssues: (view.issues ?? []).flatMap((issue) => latestOverdue(issue, view.now) ?? []),
     since: view.lastClosedAt,
     now: view.now,
   });

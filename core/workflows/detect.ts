@@ -18,6 +18,7 @@ export const TRIGGER_IDS = [
   'sponsor_detractor',
   'urgent_ticket',
   'cancellation_set',
+  'issue_overdue',
 ] as const;
 export type TriggerId = (typeof TRIGGER_IDS)[number];
 
@@ -37,6 +38,14 @@ export interface DetectionInput {
   facts: AccountFacts;
   /** Triggers only the signal that asked for the check can tell (a sponsor's NPS answer). */
   signalTriggers?: readonly Trigger[];
+  /** Open health issues (core/issues) with plan steps past due: the latest step of each, and since when it is late. */
+  overdueIssues?: readonly {
+    summary: string;
+    category: string;
+    action: string;
+    due: string;
+    daysLate: number;
+  }[];
   /**
    * When the account's last risk was closed, if ever: what was known then was dealt with (a CSM resolved it, or the
    * renewal settled it), so only what happened since counts (a red run, a fall, new events).
@@ -159,6 +168,18 @@ export function detectRisk(policy: DetectionConfig, input: DetectionInput): Trig
     const open = daysSince(facts.oldestUrgentTicketOpenedAt ?? null, now) ?? 0;
     if (open > policy.urgentTicketOpenDays) {
       triggers.push({ id: 'urgent_ticket', text: `an urgent ticket has been open for ${open} days` });
+    }
+  }
+  if (policy.issueOverdueDays !== null) {
+    const late = (input.overdueIssues ?? []).filter(
+      (issue) => issue.daysLate > policy.issueOverdueDays! && after(`${issue.due}T23:59:59.999Z`, since),
+    );
+    const worst = late.sort((a, b) => b.daysLate - a.daysLate)[0];
+    if (worst) {
+      triggers.push({
+        id: 'issue_overdue',
+        text: `the plan of the ${worst.category} issue "${worst.summary}" is ${worst.daysLate} days behind ("${worst.action}" was due ${worst.due})`,
+      });
     }
   }
   if (facts.renewalRiskFlagged && after(facts.renewalRiskAt, since)) {

@@ -5,10 +5,14 @@ import { summarisePortfolio } from '#core/health/portfolio';
 import { wellFormedText } from '#core/ids';
 import { FORECAST_CATEGORIES } from '#core/renewals/forecast';
 import { fieldErrors } from '#core/validation';
+import { accountListQuerySchema, BadCursorError } from '#core/workbench/account-list';
+import { riskFiltersSchema } from '#core/workbench/risk-filter';
 import { listPortfolio } from '#store/portfolio-store';
+import { listAccounts } from '#usecases/account-list';
 import { loadAutomation } from '#usecases/automation';
-import { callRenewal, loadOpenRisks, loadRenewalDesk, loadRetention } from '#usecases/renewals';
+import { callRenewal, loadRenewalDesk, loadRetention } from '#usecases/renewals';
 import { loadReviewsDue } from '#usecases/reviews-due';
+import { listOpenRisks } from '#usecases/risk-list';
 import { loadStackRank } from '#usecases/stack-rank';
 import { recomputeDirty } from '../shared/health/recompute-portfolio.ts';
 import {
@@ -91,7 +95,9 @@ async function reviewsDue(useCase: Parameters<typeof loadReviewsDue>[0], event: 
  * without a scheduler; a model change is left to the passes (it rescans everything), and `scoredUnderOtherModel`
  * says how many accounts still wait for it. GET /v1/renewals (the renewal desk), GET /v1/retention (NRR, GRR,
  * logo churn, ARR at risk), GET /v1/stack-rank (Champions, Cruisers, Laggards per segment), GET /v1/automation (activity per play, holdout
- * comparisons) and POST /v1/renewals/{id}/call (the CSM's own forecast) read the same registry.
+ * comparisons) and POST /v1/renewals/{id}/call (the CSM's own forecast) read the same registry, as do the CSM's
+ * lists: GET /v1/accounts (filtered, sorted, paged with a cursor) and GET /v1/risks (filtered, with the ARR at risk
+ * per currency).
  */
 export function createPortfolioHandler(deps: Deps, configOverride?: Config) {
   const config = configOverride ?? deps.config ?? defaultConfig;
@@ -118,10 +124,21 @@ export function createPortfolioHandler(deps: Deps, configOverride?: Config) {
       }
       case 'GET /v1/automation':
         return json(200, await loadAutomation(useCase));
-      case 'GET /v1/risks':
-        return json(200, await loadOpenRisks(useCase));
       case 'GET /v1/reviews':
         return reviewsDue(useCase, event);
+      case 'GET /v1/accounts': {
+        const query = parseQuery(event, accountListQuerySchema);
+        await refresh();
+        try {
+          return json(200, await listAccounts(useCase, query));
+        } catch (error) {
+          if (error instanceof BadCursorError)
+            throw new HttpError(400, error.message, [{ path: 'cursor', message: error.message }]);
+          throw error;
+        }
+      }
+      case 'GET /v1/risks':
+        return json(200, await listOpenRisks(useCase, parseQuery(event, riskFiltersSchema)));
       case 'GET /v1/retention':
         return json(200, await loadRetention(useCase));
       case 'POST /v1/renewals/{id}/call': {

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type { z } from 'zod';
 import { illFormedMessage } from '#core/ids';
 import { isWellFormed, utf8Length } from '#core/text';
-import { type FieldError, fieldErrors, illFormedText } from '#core/validation';
+import { type FieldError, fieldErrors, formatPath, illFormedText } from '#core/validation';
 import { type ApiKeyScope, apiKeyScope } from '#store/api-key-store';
 import { NotFoundError } from '#store/errors';
 import { scopeFor } from '../routes.ts';
@@ -88,20 +88,6 @@ export function parseBody<T>(event: HttpEvent, schema: z.ZodType<T>): T {
   const parsed = schema.safeParse(data);
   if (!parsed.success)
     throw new HttpError(400, 'body does not have the expected shape', fieldErrors(parsed.error));
-  return parsed.data;
-}
-
-/**
- * Parses the query string against a schema (an object of optional text fields); every failure is a 400 that
- * names the parameter and the reason.
- */
-export function parseQuery<T>(event: HttpEvent, schema: z.ZodType<T>): T {
-  const parsed = schema.safeParse(event.queryStringParameters ?? {});
-  if (!parsed.success) {
-    const errors = fieldErrors(parsed.error).map((e) => ({ ...e, path: e.path || 'query' }));
-    const named = errors.map((e) => `${e.path} ${e.message}`).join('; ');
-    throw new HttpError(400, `query string refused: ${named}`, errors);
-  }
   return parsed.data;
 }
 
@@ -210,3 +196,19 @@ export function pathParameter(
 
 const tooLong = (bytes: number, maxBytes: number) =>
   `is ${bytes} bytes long; the limit is ${maxBytes} bytes in UTF-8`;
+
+/**
+ * The query string against its schema (a strict object of the parameters a route reads): an unknown parameter or a
+ * bad value is a 400 naming the parameter and why.
+ */
+export function parseQuery<T>(event: HttpEvent, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(event.queryStringParameters ?? {});
+  if (parsed.success) return parsed.data;
+  const errors = parsed.error.issues.flatMap((issue): FieldError[] =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: key, message: 'is not a parameter of this route' }))
+      : [{ path: formatPath(issue.path), message: issue.message }],
+  );
+  const named = errors.map((e) => `${e.path || 'query'} ${e.message}`).join('; ');
+  throw new HttpError(400, `query string refused: ${named}`, errors);
+}

@@ -149,7 +149,8 @@ export const TABLE_ACCESS = {
     ],
     write: ['account', 'portfolio', 'dirty'],
   },
-  risks: { read: ['apiKey', 'account'], write: ['account'] },
+  // Health issues mark their account for rescoring (an overdue plan step is a driver).
+  risks: { read: ['apiKey', 'account'], write: ['account', 'dirty'] },
   messaging: { read: ['apiKey', 'account', 'inApp'] },
   // Public: vendor webhooks (signed) and one-click unsubscribe (an HMAC token). Neither reads an API key.
   webhooks: {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '#config/default';
 import type { Clock } from '#core/clock';
 import { canonical } from '#core/health/model-version';
 import { healthOnRead } from '#functions/shared/health/read';
@@ -10,6 +9,7 @@ import { upsertAccounts } from '#store/account-store';
 import { readHealthHistory } from '#store/health-store';
 import { createTestDb, dumpTable, testDeps } from '../support/db.ts';
 import { generatedHistories, profileOn } from '../support/health-histories.ts';
+import { configAsRecorded } from '../support/recorded-config.ts';
 import { historyOf, storeHistory } from '../support/seed-store.ts';
 
 /**
@@ -24,7 +24,7 @@ const START = new Date('2026-02-02T00:00:00Z');
 const STORED_DAYS = 90;
 const LIVE_DAYS = 30;
 const DAY_MS = 86_400_000;
-const config = defaultConfig;
+const config = configAsRecorded;
 const HEALTH_KINDS = new Set(['health', 'portfolio', 'baselines', 'healthModel', 'dirty']);
 
 async function runPortfolio() {

@@ -60,9 +60,11 @@ describe('seed 001: the outsourcing customer whose relationship scorecard sits a
     expect(gasco.actions.filter((a) => a.kind === 'review_scheduled')).toHaveLength(1);
     // ... and what it does not: product data is fine, so no adoption or support primary cause, no nudges, no
     // "on track".
-    expect(gasco.end).toMatchObject({ segment: 'strategic', band: 'green' });
+    // Its data alone scores green; the 4/10 scorecard is a critical finding that holds the band at yellow (issue 15).
+    expect(gasco.end).toMatchObject({ segment: 'strategic', band: 'yellow' });
     expect(gasco.end?.journeyClass).toBeNull(); // live since 2024: its onboarding is not in the window
-    expect(gasco.end?.drivers[0]).toMatch(/^relationship scorecard 4\/10/);
+    expect(gasco.end?.drivers[0]).toMatch(/^band held at yellow \(critical finding relationship_critical/);
+    expect(gasco.end?.drivers[1]).toMatch(/^relationship scorecard 4\/10/);
     expect(gasco.end?.openRisk?.primaryCause).not.toMatch(/adoption|support|onboarding/);
     expect(gasco.plays.filter((p) => p.startsWith('nudge') || p.startsWith('congratulate'))).toEqual([]);
     expect(

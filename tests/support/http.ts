@@ -67,3 +67,13 @@ export async function startTestApi(key: string) {
   };
   return { db, deps, url, stop };
 }
+
+/** Calls to the API at `url` with `key` as the bearer, a JSON body when given. */
+export function apiCaller(url: string, key: string) {
+  return (method: string, path: string, body?: unknown) =>
+    fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+}

@@ -1,6 +1,7 @@
 import { type AccountContext, recentRollups } from '../context.ts';
 import { higherIsBetter, plural, say } from '../deviation.ts';
 import type { ComponentResult, Measure, SegmentBaseline } from '../types.ts';
+import { type AssessmentMeasures, assessmentMeasures, measureAssessment } from './assessment.ts';
 import { type BaselineSample, expected } from './expected.ts';
 import { type RecentAverage, recentAverage } from './recency.ts';
 import { fromMeasures } from './result.ts';
@@ -11,6 +12,8 @@ export interface RelationshipMeasures {
   meetingsHeld: number;
   meetingsMissed: number;
   scorecard: RecentAverage | null;
+  /** The latest assessment's gap to the level aimed for, and the trend; null without a desired level. */
+  assessment: AssessmentMeasures | null;
   windowDays: number;
 }
 
@@ -28,6 +31,7 @@ export function measureRelationship(context: AccountContext): RelationshipMeasur
     meetingsHeld,
     meetingsMissed,
     scorecard: recentAverage(recent, 'relationship_score', context.today, decay.relationshipHalfLifeDays),
+    assessment: measureAssessment(recent, windows.relationship),
     windowDays: windows.relationship,
   };
 }
@@ -112,5 +116,6 @@ export function scoreRelationship(
       finding: `relationship scorecard ${say(actual)}/10 vs ${say(scorecardExpected.value)} for healthy ${label} accounts`,
     });
   }
+  if (measured.assessment) measures.push(...assessmentMeasures(measured.assessment));
   return fromMeasures(measures, `${label} expects no sponsor, meetings or scorecard, and none was reported`);
 }

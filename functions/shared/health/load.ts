@@ -6,6 +6,7 @@ import type { TicketState } from '#core/rollup';
 import { getAccount } from '#store/account-store';
 import type { Db } from '#store/client';
 import { readHealth } from '#store/health-store';
+import { listIssues } from '#store/issue-store';
 import { readRollups, readTickets } from '#store/signal-store';
 
 const UTC_INSTANT = /^\d{4}-\d{2}-(?:0[1-9]|1\d|2[0-8])T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/;
@@ -24,7 +25,7 @@ function relevantTickets(tickets: readonly TicketState[], fromDay: string): Tick
 
 /**
  * Everything one account's health is computed from, read in parallel: profile, the lookback's rollups, tickets,
- * and the stored health. `consistent` reads see every write that finished before the call; the recompute uses it
+ * health issues, and the stored health. `consistent` reads see every write that finished before the call; the recompute uses it
  * after reading a dirty marker, so that the data behind the mark is never missed.
  */
 export async function loadHealthInput(
@@ -36,12 +37,13 @@ export async function loadHealthInput(
 ): Promise<AccountHealthInput | undefined> {
   const toDay = utcDay(now);
   const fromDay = utcDay(addDays(now, -(config.health.lookbackDays - 1)));
-  const [account, rollups, tickets, previous] = await Promise.all([
+  const [account, rollups, tickets, previous, issues] = await Promise.all([
     getAccount(db, accountId, { consistent }),
     readRollups(db, accountId, fromDay, toDay, { consistent }),
     readTickets(db, accountId, { consistent }),
     readHealth(db, accountId),
+    listIssues(db, accountId, { consistent }),
   ]);
   if (!account) return undefined;
-  return { account, rollups, tickets: relevantTickets(tickets, fromDay), previous };
+  return { account, rollups, tickets: relevantTickets(tickets, fromDay), previous, issues };
 }

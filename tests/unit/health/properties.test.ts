@@ -128,7 +128,10 @@ describe('health score properties', () => {
             : snapshot.score >= thresholds.yellow
               ? 'yellow'
               : 'red';
-        expect(snapshot.band).toBe(expected);
+        // A critical finding (health.criticalFindings) may only hold the band lower, and then says so first.
+        const rank = { red: 0, yellow: 1, green: 2, unknown: -1 };
+        if (snapshot.drivers[0]?.kind === 'cap') expect(rank[snapshot.band]).toBeLessThan(rank[expected]);
+        else expect(snapshot.band).toBe(expected);
       }),
     );
   });

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '#config/default';
 import { utcDay } from '#core/clock';
 import { computeBaselines } from '#core/health/baselines';
 import { addDays } from '#core/health/days';
@@ -9,6 +8,7 @@ import { type AccountHealthInput, nextHealth, scoringInput } from '#core/health/
 import type { HealthRecord } from '#core/health/record';
 import type { Baselines } from '#core/health/types';
 import { generatedHistories, profileOn } from '../../support/health-histories.ts';
+import { configAsRecorded } from '../../support/recorded-config.ts';
 import { historyOf } from '../../support/seed-store.ts';
 
 /**
@@ -21,7 +21,7 @@ import { historyOf } from '../../support/seed-store.ts';
 
 const START = new Date('2026-01-05T05:00:00Z');
 const DAYS = 300;
-const config = defaultConfig;
+const config = configAsRecorded;
 
 /** Every account's whole history of scoring, digested day by day, with its final stored record. */
 function scoreEveryDay() {
