@@ -238,11 +238,12 @@ async function applyEvent(targets: EventTargets, event: SimEvent): Promise<void>
 }
 
 /** Mail goes nowhere: it is captured, with deterministic ids, for result.json. */
-function outbox(clock: VirtualClock): Mailer & { sent: SimEmail[] } {
+function outbox(clock: VirtualClock, onEmail?: RunOptions['onEmail']): Mailer & { sent: SimEmail[] } {
   const sent: SimEmail[] = [];
   return {
     sent,
     async send(email: OutgoingEmail) {
+      onEmail?.(email, clock.now());
       sent.push({
         at: clock.now().toISOString(),
         to: [...email.to, ...(email.cc ?? [])].sort(),
@@ -324,6 +325,15 @@ export interface RunOptions {
    * memory; none by default. With scoringHorizons, accounts' journey classes below see only the kept rollups.
    */
   horizons?: readonly Horizon[];
+  /** Called with each email as the run captures it, whole, and the virtual time (the demo delivers the latest). */
+  onEmail?: (email: OutgoingEmail, at: Date) => void;
+  /**
+   * The HMAC key of unsubscribe links. A fixed one by default, so every run's links (and result) are the same;
+   * a run whose data is kept (the demo) passes a secret one.
+   */
+  linkSecret?: () => string;
+  /** Called with the run's store and clock once the last day is done, before the store closes (the demo copies it). */
+  atEnd?: (db: Db, clock: VirtualClock) => Promise<void>;
 }
 
 export async function runSimulation(
@@ -351,7 +361,18 @@ export type SimulationParts = Pick<
  */
 export async function simulateParts(
   input: SimulationInput,
-  { onDay, profile, counts, config, store = 'memory', poolSamples, horizons }: RunOptions = {},
+  {
+    onDay,
+    profile,
+    counts,
+    config,
+    store = 'memory',
+    poolSamples,
+    horizons,
+    onEmail,
+    linkSecret = () => 'simulation',
+    atEnd,
+  }: RunOptions = {},
 ): Promise<SimulationParts> {
   let mark = Date.now();
   // The daily health pass runs inside the timers' phase (the engine's advance) and is counted on its own.
@@ -369,7 +390,7 @@ export async function simulateParts(
     const { db } = opened;
     const startMs = Date.parse(`${input.start}T00:00:00Z`);
     const clock = new VirtualClock(new Date(startMs));
-    const mail = outbox(clock);
+    const mail = outbox(clock, onEmail);
     const deps = { db, clock, logger: new Logger({ logLevel: 'SILENT' }), ...(config ? { config } : {}) };
     const useCase = useCaseDeps(deps);
     const engine = createWorkflowEngine(deps, {
@@ -382,7 +403,7 @@ export async function simulateParts(
     });
     await registerApiKey(db, KEY, 'simulation', clock.now());
     // Mail is captured, never sent: a fixed link secret makes every run's unsubscribe links (and result) the same.
-    await unsubscribeSecret(db, () => 'simulation');
+    await unsubscribeSecret(db, linkSecret);
     const accountsApi = createAccountsHandler(deps);
     const signalsApi = createSignalsHandler(deps);
     const risksApi = createRisksHandler(deps);
@@ -502,6 +523,7 @@ export async function simulateParts(
       });
     }
     lap('collect');
+    await atEnd?.(db, clock);
     return { actions, skipped, emails: mail.sent, accounts, rejected };
   } finally {
     await opened.close();
