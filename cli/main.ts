@@ -11,6 +11,7 @@ import { EvaluateInputError } from './commands/evaluate.ts';
 import { IMPORT_EXIT, ImportFileError, importFile } from './commands/import.ts';
 import { fetchNudges, renderNudges } from './commands/nudges.ts';
 import { writeReport } from './commands/report.ts';
+import { ReportInputError, writeReportFromResult } from './commands/report-from-result.ts';
 
 const HELP = `churnguard — customer-success automation
 
@@ -49,9 +50,15 @@ Commands:
                            what costs the most in words, journey class and trend (scores it first if it is new
                            or has new signals); then the journey messages sent, and those not sent with the reason
       --json                    print the API's answer as JSON instead
-  report --out <file>      Write the page (renewal desk, retention, portfolio, and the page of every account on the
-                           desk or with an open risk) as one self-contained HTML file, from the API's answers
-                           now: it opens offline, from disk
+  report [result.json] --out <file>
+                           Write the page as one self-contained HTML file that opens offline, from disk. Two
+                           sources: without a file, the API's answers now (renewal desk, retention, portfolio,
+                           and the page of every account on the desk or with an open risk); with the result.json
+                           of churnguard simulate, the desk, retention (NRR/GRR per currency), open risks and
+                           health bands per segment as of the run's end, computed from its final state by the
+                           same functions the API uses (no stack needed)
+      --config <file>           with a result: the config the run used (default: CHURNGUARD_CONFIG, else the
+                                built-in default)
   templates preview <name> Render a message template for an account's contact, at the journey step that sends it,
                            with the account's real profile and health: step, From, To, subject, headers, text;
                            the HTML goes to a file
@@ -259,7 +266,17 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'report': {
-      if (!values.out) throw new UsageError('report needs --out <file>: churnguard report --out report.html');
+      if (!values.out)
+        throw new UsageError(
+          'report needs --out <file>: churnguard report --out report.html (from the API) or churnguard report result.json --out report.html (from a simulate result)',
+        );
+      if (rest[0]) {
+        const fromResult = await writeReportFromResult(rest[0], values.out, values.config);
+        process.stdout.write(
+          `wrote ${values.out} (${fromResult.accounts} accounts of ${rest[0]} as of ${fromResult.asOf}, ${Math.round(fromResult.bytes / 1024)} KB; opens offline)\n`,
+        );
+        return 0;
+      }
       const written = await writeReport(resolveApiTarget(values), values.out);
       process.stdout.write(
         `wrote ${values.out} (${written.accounts} account pages, ${Math.round(written.bytes / 1024)} KB; opens offline)\n`,
@@ -420,7 +437,9 @@ main(process.argv.slice(2))
     process.exitCode =
       error instanceof UsageError
         ? IMPORT_EXIT.usage
-        : error instanceof ImportFileError || error instanceof EvaluateInputError
+        : error instanceof ImportFileError ||
+            error instanceof EvaluateInputError ||
+            error instanceof ReportInputError
           ? IMPORT_EXIT.badFile
           : IMPORT_EXIT.failed;
   });

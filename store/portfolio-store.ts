@@ -16,7 +16,7 @@ import { parseItem } from './parse-item.ts';
  * of scanning a table full of signals; the portfolio view reads only these items.
  */
 
-const summarySchema: z.ZodType<HealthSummary> = z.object({
+export const summarySchema: z.ZodType<HealthSummary> = z.object({
   segment: z.string(),
   score: z.number().finite().nullable(),
   band: bandOrUnknownSchema,

@@ -115,20 +115,24 @@ export function demoPortfolio(accounts: number, now: Date, seed = 7): DemoPortfo
     const inWindow = previous > 20;
     const story = STORIES.includes(archetype);
     const storyAhead = slot === 1 || (story && !inWindow);
+    // Long enough ago for the daily pass to see the fall and the risk to climb a tier unanswered.
     const turnDay = storyAhead
-      ? Math.max(1, today - 25 - Math.floor(random() * 90))
+      ? Math.max(1, today - 50 - Math.floor(random() * 70))
       : inWindow
         ? Math.max(1, previous - 90 - Math.floor(random() * 60))
         : days + 1;
     const currency = currencyOf(synthetic.account.region, random);
+    // The troubled accounts ahead of a renewal are large (tier A, high touch), so their risk climbs the tiers.
+    const arr = slot === 1 ? 150_000 + Math.round(random() * 300_000) : synthetic.account.arr;
     const firstRenewal = inWindow ? previous : next;
     const account: AccountInput = {
       ...synthetic.account,
+      arr,
       currency,
       contract: {
         startDate: utcDay(new Date(startMs + (firstRenewal - 365) * DAY_MS)),
         renewalDate: utcDay(new Date(startMs + firstRenewal * DAY_MS)),
-        arr: synthetic.account.arr,
+        arr,
       },
     };
     if (inWindow) {

@@ -4,6 +4,7 @@ import type { Config } from '#config/schema';
 import type { AccountInput } from '#core/accounts';
 import { DAY_MS } from '#core/clock';
 import { checkAccounts } from '#core/ingest';
+import type { BookEntry } from '#core/renewals/book';
 import type { SignalInput } from '#core/signals';
 import { observedJourneyClass } from '#core/simulation/journey';
 import type { Scenario } from '#core/simulation/scenario';
@@ -35,6 +36,7 @@ import { readRollups } from '#store/signal-store';
 import { readTimeline } from '#store/timeline-store';
 import { unsubscribeSecret } from '#store/unsubscribe-secret-store';
 import { loadAccountView, useCaseDeps } from '#usecases/account-view';
+import { loadWholeBook } from '#usecases/renewals';
 import { VirtualClock } from '../virtual-clock.ts';
 import { createWorkflowEngine } from '../workflow-engine.ts';
 import { readAccountDays } from './daily-history.ts';
@@ -117,6 +119,12 @@ export interface SimulationResult {
   outcomes: SimOutcome[];
   rejected: { day: number; index: number; id?: string; errors: FieldError[] }[];
   summary: SimSummary;
+  /**
+   * Each account at the end of the run as the renewal desk, retention and the risk list read it (profile, health
+   * summary, open risk, latest review, contract history, top drivers): `churnguard report <result.json>` computes
+   * those views from it with the functions the API uses (core/renewals/book.ts), as of the run's end.
+   */
+  book: BookEntry[];
 }
 
 export class ScenarioError extends Error {
@@ -350,7 +358,7 @@ export async function runSimulation(
 /** What one run (or one shard of a run) saw, before it is sorted and summarised with the others. */
 export type SimulationParts = Pick<
   SimulationResult,
-  'actions' | 'skipped' | 'emails' | 'accounts' | 'rejected'
+  'actions' | 'skipped' | 'emails' | 'accounts' | 'rejected' | 'book'
 >;
 
 /**
@@ -522,9 +530,10 @@ export async function simulateParts(
         daily: await readAccountDays(db, accountId, input.start, input.days),
       });
     }
+    const book = await loadWholeBook(useCase);
     lap('collect');
     await atEnd?.(db, clock);
-    return { actions, skipped, emails: mail.sent, accounts, rejected };
+    return { actions, skipped, emails: mail.sent, accounts, rejected, book };
   } finally {
     await opened.close();
   }
@@ -552,6 +561,8 @@ export function assembleResult(
   );
   const accounts = parts.flatMap((p) => p.accounts);
   accounts.sort((a, b) => a.accountId.localeCompare(b.accountId));
+  const book = parts.flatMap((p) => p.book);
+  book.sort((a, b) => a.account.id.localeCompare(b.account.id));
   const rejected = parts.flatMap((p) => p.rejected);
   rejected.sort((a, b) => a.day - b.day || a.index - b.index);
   const outcomes: SimOutcome[] = input.outcomes
@@ -567,5 +578,6 @@ export function assembleResult(
     outcomes,
     rejected,
     summary: summarise(actions, skipped, emails, outcomes, holdoutShares(config ?? defaultConfig)),
+    book,
   };
 }
