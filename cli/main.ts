@@ -28,6 +28,8 @@ Commands:
                            default any free port), CHURNGUARD_HOME (data, default .churnguard),
                            CHURNGUARD_CONFIG (a config file), LOG_LEVEL (default WARN)
       --config <file>           the config to run with (same as CHURNGUARD_CONFIG)
+      --demo                    first load a year of a synthetic portfolio ending today, as npm run demo does
+                                (its data held in memory, gone on Ctrl-C; CHURNGUARD_DEMO_ACCOUNTS, default 24)
   import <file>            Import accounts (CSV/JSON) or signals (CSV/JSONL) through the API, with progress and a
                            summary; bad rows go to a rejects file with their reasons. A CSV header without the
                            expected columns is one error listing them, before anything is sent. Ctrl-C stops
@@ -184,6 +186,7 @@ function parse(argv: string[]) {
         defaults: { type: 'boolean' },
         resamples: { type: 'string' },
         mapping: { type: 'string' },
+        demo: { type: 'boolean' },
       },
     });
   } catch (error) {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DAY_MS } from '#core/clock';
 import { summarisePortfolio } from '#core/health/portfolio';
@@ -12,6 +12,7 @@ import { summarySchema } from '#store/portfolio-store';
 import { buildPage } from '../../web/build.ts';
 import { renderReport } from '../../web/report.ts';
 import { loadCliConfig } from './config-file.ts';
+import { readResult } from './evaluate.ts';
 
 export class ReportInputError extends Error {}
 
@@ -35,21 +36,8 @@ const resultSchema = z.object({
   book: z.array(bookEntrySchema),
 });
 
-function readResult(file: string): z.infer<typeof resultSchema> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ReportInputError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ReportInputError(`${file} is not JSON: give the result.json a churnguard simulate run wrote`);
-  }
-  const parsed = resultSchema.safeParse(json);
+function readBook(file: string): z.infer<typeof resultSchema> {
+  const parsed = resultSchema.safeParse(readResult(file));
   if (!parsed.success) {
     const problems = fieldErrors(parsed.error)
       .slice(0, 10)
@@ -96,7 +84,7 @@ export async function writeReportFromResult(
   out: string,
   configFile?: string,
 ): Promise<{ accounts: number; bytes: number; asOf: string }> {
-  const result = readResult(resultFile);
+  const result = readBook(resultFile);
   const { config } = await loadCliConfig(configFile);
   const data = reportDataOfResult(result, config);
   const asOf = endOfRun(result.start, result.days).toISOString().slice(0, 10);

@@ -84,6 +84,18 @@ describe.skipIf(!hasChromium)('npm run demo, then the printed URL in Chromium', 
   const bars = (page: Page, chartId: string) =>
     page.locator(`#${chartId} svg path[fill]:not([fill="none"]):not([fill="transparent"])`).count();
 
+  /** A fresh tab at the printed URL, signed in with the printed key through the page's own form. */
+  async function signedIn() {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const problems = watched(page);
+    await page.goto(demo.page);
+    await page.getByLabel('API key').fill(demo.key);
+    await page.getByRole('button', { name: 'Open' }).click();
+    await page.locator('main[data-ready="desk"]').waitFor();
+    return { context, page, problems };
+  }
+
   beforeAll(async () => {
     demo = await runDemo(home, 600_000);
     browser = await launchChromium();
@@ -103,13 +115,7 @@ describe.skipIf(!hasChromium)('npm run demo, then the printed URL in Chromium', 
   });
 
   it('shows the desk of a plausible portfolio with the figures the API gives and a chart that is not empty', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    const problems = watched(page);
-    await page.goto(demo.page);
-    await page.getByLabel('API key').fill(demo.key);
-    await page.getByRole('button', { name: 'Open' }).click();
-    await page.locator('main[data-ready="desk"]').waitFor();
+    const { context, page, problems } = await signedIn();
 
     const desk = await apiGet<RenewalDesk>('/renewals');
     // Plausible: renewals overdue and due in each window, some at risk, in more than one currency.
@@ -136,13 +142,7 @@ describe.skipIf(!hasChromium)('npm run demo, then the printed URL in Chromium', 
   });
 
   it('shows retention per currency equal to the API, with churn and expansion in it, and a portfolio chart', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    const problems = watched(page);
-    await page.goto(demo.page);
-    await page.getByLabel('API key').fill(demo.key);
-    await page.getByRole('button', { name: 'Open' }).click();
-    await page.locator('main[data-ready="desk"]').waitFor();
+    const { context, page, problems } = await signedIn();
     await page.evaluate("location.hash = '#/retention'");
     await page.locator('main[data-ready="retention"]').waitFor();
     const retention = await apiGet<Retention>('/retention');
