@@ -13,6 +13,7 @@ import { IMPORT_EXIT, ImportFileError, importFile } from './commands/import.ts';
 import { showAccounts, showRisks } from './commands/lists.ts';
 import { fetchNudges, renderNudges } from './commands/nudges.ts';
 import { writeReport } from './commands/report.ts';
+import { ReportInputError, writeReportFromResult } from './commands/report-from-result.ts';
 import { fetchStackRank, renderStackRank } from './commands/stack-rank.ts';
 
 const HELP = `churnguard — customer-success automation
@@ -31,6 +32,8 @@ Commands:
                            CHAT_PORT (capture, default any free port), CHURNGUARD_HOME (data, default .churnguard),
                            CHURNGUARD_CONFIG (a config file), LOG_LEVEL (default WARN)
       --config <file>           the config to run with (same as CHURNGUARD_CONFIG)
+      --demo                    first load a year of a synthetic portfolio ending today, as npm run demo does
+                                (its data held in memory, gone on Ctrl-C; CHURNGUARD_DEMO_ACCOUNTS, default 24)
   import <file>            Import accounts (CSV/JSON) or signals (CSV/JSONL) through the API, with progress and a
                            summary; bad rows go to a rejects file with their reasons. A CSV header without the
                            expected columns is one error listing them, before anything is sent. Ctrl-C stops
@@ -106,9 +109,15 @@ Commands:
                            its onboarding was due: first login, configuration) by its health against its segment
       --segment <id>            one segment only (a segment the config defines)
       --json                    print the API's answer as JSON instead
-  report --out <file>      Write the page (renewal desk, retention, portfolio, and the page of every account on the
-                           desk or with an open risk) as one self-contained HTML file, from the API's answers
-                           now: it opens offline, from disk
+  report [result.json] --out <file>
+                           Write the page as one self-contained HTML file that opens offline, from disk. Two
+                           sources: without a file, the API's answers now (renewal desk, retention, portfolio,
+                           and the page of every account on the desk or with an open risk); with the result.json
+                           of churnguard simulate, the desk, retention (NRR/GRR per currency), open risks and
+                           health bands per segment as of the run's end, computed from its final state by the
+                           same functions the API uses (no stack needed)
+      --config <file>           with a result: the config the run used (default: CHURNGUARD_CONFIG, else the
+                                built-in default)
   templates preview <name> Render a message template for an account's contact, at the journey step that sends it,
                            with the account's real profile and health: step, From, To, subject, headers, text;
                            the HTML goes to a file
@@ -248,6 +257,7 @@ function parse(argv: string[]) {
         tier: { type: 'string' },
         cause: { type: 'string' },
         strategy: { type: 'string' },
+        demo: { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -444,7 +454,17 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'report': {
-      if (!values.out) throw new UsageError('report needs --out <file>: churnguard report --out report.html');
+      if (!values.out)
+        throw new UsageError(
+          'report needs --out <file>: churnguard report --out report.html (from the API) or churnguard report result.json --out report.html (from a simulate result)',
+        );
+      if (rest[0]) {
+        const fromResult = await writeReportFromResult(rest[0], values.out, values.config);
+        process.stdout.write(
+          `wrote ${values.out} (${fromResult.accounts} accounts of ${rest[0]} as of ${fromResult.asOf}, ${Math.round(fromResult.bytes / 1024)} KB; opens offline)\n`,
+        );
+        return 0;
+      }
       const written = await writeReport(resolveApiTarget(values), values.out);
       process.stdout.write(
         `wrote ${values.out} (${written.accounts} account pages, ${Math.round(written.bytes / 1024)} KB; opens offline)\n`,
@@ -605,7 +625,9 @@ main(process.argv.slice(2))
     process.exitCode =
       error instanceof UsageError
         ? IMPORT_EXIT.usage
-        : error instanceof ImportFileError || error instanceof EvaluateInputError
+        : error instanceof ImportFileError ||
+            error instanceof EvaluateInputError ||
+            error instanceof ReportInputError
           ? IMPORT_EXIT.badFile
           : IMPORT_EXIT.failed;
   });

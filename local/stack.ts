@@ -28,6 +28,11 @@ export const LOCAL_TABLE_NAME = 'churnguard-local';
 export interface LocalStackOptions {
   /** Where data lives between runs; omit for an in-memory stack (tests, simulation). */
   home?: string;
+  /**
+   * Keep the data under `home` (the default when there is a home), or hold it in memory only, gone when the stack
+   * stops (the demo: a year of data loads in seconds in memory, minutes into DynamoDB Local's files).
+   */
+  keepData?: boolean;
   port?: number;
   apiKey?: string;
   clock?: Clock;
@@ -131,7 +136,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const sesPort = options.sesPort ?? Number(process.env.SES_PORT ?? 0);
   await checkPorts(apiPort, sesPort);
   const home = options.home ? resolve(options.home) : undefined;
-  const dataDir = home ? join(home, 'dynamodb') : undefined;
+  const dataDir = home && options.keepData !== false ? join(home, 'dynamodb') : undefined;
+  if (home) mkdirSync(home, { recursive: true });
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const dynamo: DynamoDbLocal = await startDynamoDbLocal(dataDir ? { dataDir } : {});
   try {

@@ -1,6 +1,7 @@
 import './quiet-sdk.ts';
 import { CONFIG_ENV, configFileFrom, loadConfigFile } from '#config/file';
 import type { Config } from '#config/schema';
+import { DEMO_ACCOUNTS_ENV, demoAccountsFrom, loadDemoInto } from './demo/start-demo.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { HOME_ENV, localHome, removeStackFile, runningStack, writeStackFile } from './home.ts';
 import { checkPorts, startLocalStack } from './stack.ts';
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
   const port = portFrom('PORT', 3000);
   const sesPort = portFrom('SES_PORT', 0);
   const config = await configFromEnv();
+  // `npm run demo`, `npm start -- --demo`, `churnguard dev --demo`: a year of a synthetic portfolio loaded first.
+  const demo = process.argv.includes('--demo') ? demoAccountsFrom(process.env) : undefined;
   const already = runningStack(home);
   if (already) {
     throw new Error(
@@ -40,7 +43,21 @@ async function main(): Promise<void> {
   }
   await checkPorts(port, sesPort);
   process.stdout.write('Starting churnguard (DynamoDB Local needs a few seconds)...\n');
-  const stack = await startLocalStack({ home, port, sesPort, ...(config ? { config } : {}) });
+  const stack = await startLocalStack({
+    home,
+    port,
+    sesPort,
+    ...(config ? { config } : {}),
+    ...(demo !== undefined ? { keepData: false } : {}),
+  });
+  if (demo !== undefined) {
+    try {
+      await loadDemoInto(stack, demo, config);
+    } catch (error) {
+      await stack.stop();
+      throw error;
+    }
+  }
   writeStackFile(
     home,
     { apiUrl: stack.apiUrl, inboxUrl: stack.inboxUrl, chatUrl: stack.chatUrl },
@@ -54,7 +71,7 @@ async function main(): Promise<void> {
       `  API        ${stack.apiUrl}/v1`,
       `  API key    ${stack.apiKey}`,
       `             (${stack.apiKeySource})`,
-      `  DynamoDB   ${stack.dynamoEndpoint}  (data kept in ${stack.dataDir})`,
+      `  DynamoDB   ${stack.dynamoEndpoint}  (${stack.dataDir ? `data kept in ${stack.dataDir}` : 'data in memory only: gone when the stack stops'})`,
       `  Inbox      ${stack.inboxUrl}  (SES local: all mail stays on this machine)`,
       `  Chat       ${stack.chatUrl}/  (Slack and Teams posts; npx churnguard posts)`,
       `             (webhooks: ${stack.chatWebhooksSource})`,
@@ -63,6 +80,14 @@ async function main(): Promise<void> {
       `  Workflows  timers dispatched every ${process.env.CHURNGUARD_DISPATCH_SECONDS ?? 60} s (CHURNGUARD_DISPATCH_SECONDS; 0 = off)`,
       `  Config     ${config ? `${configFileFrom()} over the built-in default (${CONFIG_ENV})` : `the built-in default (set ${CONFIG_ENV} to a file of overrides)`}`,
       '',
+      ...(demo !== undefined
+        ? [
+            `The demo portfolio is loaded: open ${stack.apiUrl}/app/ and, when the page asks for an API key, paste`,
+            `  ${stack.apiKey}`,
+            `(the key above; ${DEMO_ACCOUNTS_ENV} sets the demo's size). The inbox holds the mail of its last days.`,
+            '',
+          ]
+        : []),
       'Try it (the churnguard CLI finds this stack from any folder of the project):',
       `  curl -s -H "Authorization: Bearer ${stack.apiKey}" ${stack.apiUrl}/v1/accounts/acme`,
       '  npx churnguard account acme',

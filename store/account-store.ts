@@ -257,7 +257,11 @@ function externalIdLinks(accounts: readonly AccountInput[], now: Date): LookupLi
 }
 
 /** A stored profile: the account as validated on the way in, with when it was created and last changed. */
-const storedAccount = z.object({ ...accountSchema.shape, createdAt: z.string(), updatedAt: z.string() });
+export const storedAccount = z.object({
+  ...accountSchema.shape,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
 
 function toAccount(item: Record<string, unknown>): Account {
   return parseItem(storedAccount, item, `account ${String(item.pk)}`);

@@ -49,6 +49,7 @@ import { createHash } from 'node:crypto';
  *   SUPPRESSED#<email lower case> / SUPPRESSED           an address SES reported as bounced or complained
  *   INAPP#<accountId>#<contactId> / <at>#<message key>   an in-app message for the vendor's product UI
  *   SETTINGS#UNSUBSCRIBE / HMAC                          the HMAC key of unsubscribe links, generated once
+ *   SETTINGS#DEMO / LOADED                               the demo portfolio `npm run demo` loaded, and when
  *   ACCOUNT#<accountId> / REVIEW#<reviewId>              a business / health-check review and its outcome
  *   RISKS#<region> / <riskId>                            an open risk, indexed by region for the weekly digest
  *   RISKREGIONS / <region>                               the regions that have had risks
@@ -94,6 +95,8 @@ function keyPart(value: string): string {
 }
 
 const ACCOUNT = 'ACCOUNT#';
+const APIKEY = 'APIKEY#';
+const TIMERS = 'TIMERS#';
 
 /** The partition of a send ledger row: its account's, or a team's for mail that belongs to no one account. */
 function ledgerPartition(owner: LedgerOwner): string {
@@ -130,7 +133,7 @@ export const keys = {
     sk: `TICKET#${ticketId}`,
   }),
   ticketPrefix: 'TICKET#',
-  apiKey: (keyHash: string): Key => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' }),
+  apiKey: (keyHash: string): Key => ({ pk: `${APIKEY}${keyHash}`, sk: 'APIKEY' }),
   billing: (accountId: string): Key => ({ pk: `${ACCOUNT}${accountId}`, sk: 'BILLING' }),
   billingSource: (accountId: string, sourceRef: string): Key => ({
     pk: `${ACCOUNT}${accountId}`,
@@ -180,10 +183,10 @@ export const keys = {
     sk: `${receivedAt}#${source}#${String(index).padStart(6, '0')}`,
   }),
   timerDue: (dueAt: string, kind: string, accountId: string, ref: string): Key => ({
-    pk: `TIMERS#${dueAt.slice(0, 10)}`,
+    pk: `${TIMERS}${dueAt.slice(0, 10)}`,
     sk: `${dueAt}#${kind}#${accountId}#${ref}`,
   }),
-  timerDuePartition: (day: string) => `TIMERS#${day}`,
+  timerDuePartition: (day: string) => `${TIMERS}${day}`,
   timerPointer: (accountId: string, kind: string, ref: string): Key => ({
     pk: `${ACCOUNT}${accountId}`,
     sk: `TIMER#${kind}#${ref}`,
@@ -230,6 +233,9 @@ export const keys = {
     sk: 'SUPPRESSED',
   }),
   unsubscribeSecret: { pk: 'SETTINGS#UNSUBSCRIBE', sk: 'HMAC' } as Key,
+  demoMarker: { pk: 'SETTINGS#DEMO', sk: 'LOADED' } as Key,
+  apiKeyPartitionPrefix: APIKEY,
+  timersPartitionPrefix: TIMERS,
   inAppPartition: (accountId: string, contactId: string) => `INAPP#${accountId}#${contactId}`,
   inAppMessage: (accountId: string, contactId: string, at: string, messageKeyId: string): Key => ({
     pk: `INAPP#${accountId}#${contactId}`,

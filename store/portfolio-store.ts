@@ -33,7 +33,7 @@ const journeySummarySchema = z.object({
   ),
 });
 
-const summarySchema: z.ZodType<HealthSummary> = z.object({
+export const summarySchema: z.ZodType<HealthSummary> = z.object({
   segment: z.string(),
   score: z.number().finite().nullable(),
   band: bandOrUnknownSchema,

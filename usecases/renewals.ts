@@ -1,15 +1,8 @@
 import type { Account } from '#core/accounts';
 import { assignSegment } from '#core/health/segmentation';
-import { effectiveHistory, outcomeOfRenewal } from '#core/renewals/contract-history';
-import {
-  DESK_HORIZON_DAYS,
-  type DeskAccount,
-  daysToRenewal,
-  type RenewalCall,
-  renewalDesk,
-} from '#core/renewals/desk';
-import { type Retention, retention } from '#core/renewals/retention';
-import { daysOpen } from '#core/workflows/digest';
+import { type BookEntry, deskOfBook, openRisksOfBook, retentionOfBook } from '#core/renewals/book';
+import { DESK_HORIZON_DAYS, daysToRenewal, type RenewalCall } from '#core/renewals/desk';
+import type { Retention } from '#core/renewals/retention';
 import type { RiskRecord } from '#core/workflows/risk-record';
 import { getAccount, getAccounts } from '#store/account-store';
 import { readContractHistories, readRenewalCalls, saveRenewalCall } from '#store/contract-history-store';
@@ -23,8 +16,8 @@ import type { UseCaseDeps } from './account-view.ts';
 
 const READS_IN_FLIGHT = 16;
 
-/** Every registered account with its profile, health summary and open risk. */
-export async function loadBook(deps: UseCaseDeps) {
+/** Every registered account with its profile, health summary and open risk (core/renewals/book.ts). */
+export async function loadBook(deps: UseCaseDeps): Promise<BookEntry[]> {
   const entries = await listPortfolio(deps.db);
   const [accounts, risks] = await Promise.all([
     getAccounts(
@@ -33,10 +26,14 @@ export async function loadBook(deps: UseCaseDeps) {
     ),
     openRisksByAccount(deps),
   ]);
-  const health = new Map<string, PortfolioEntry['health']>(entries.map((e) => [e.accountId, e.health]));
+  const health = new Map(entries.map((e) => [e.accountId, e.health]));
   return accounts
     .sort((a, b) => (a.id < b.id ? -1 : 1))
-    .map((account) => ({ account, health: health.get(account.id), risk: risks.get(account.id) }));
+    .map((account) => {
+      const summary = health.get(account.id);
+      const risk = risks.get(account.id);
+      return { account, ...(summary ? { health: summary } : {}), ...(risk ? { risk } : {}) };
+    });
 }
 
 async function openRisksByAccount(deps: UseCaseDeps): Promise<Map<string, RiskRecord>> {
@@ -52,104 +49,74 @@ export function segmentOf(deps: UseCaseDeps, account: Account, health: Portfolio
   return health?.segment ?? assignSegment(deps.config, account).segment;
 }
 
-/** GET /v1/renewals: the renewal desk (core/renewals/desk.ts). */
-export async function loadRenewalDesk(deps: UseCaseDeps) {
-  const now = deps.clock.now();
-  const book = (await loadBook(deps)).filter(
-    ({ account }) => daysToRenewal(account.contract.renewalDate, now) <= DESK_HORIZON_DAYS,
-  );
-  const ids = book.map(({ account }) => account.id);
-  // Per account: its contract history and its reviews (a Query each); the CSMs' calls in batches of 100 keys.
-  const [histories, reviews, calls] = await Promise.all([
-    readContractHistories(deps.db, ids),
-    mapLimit(ids, READS_IN_FLIGHT, (id) => listReviews(deps.db, id)),
-    readRenewalCalls(deps.db, ids),
-  ]);
-  const desk: DeskAccount[] = book.map(({ account, health, risk }, i) => {
-    const latestReview = [...(reviews[i] ?? [])].sort((a, b) => (a.startsAt < b.startsAt ? 1 : -1))[0];
-    return {
-      accountId: account.id,
-      name: account.name,
-      region: account.region,
-      segment: segmentOf(deps, account, health),
-      csm: account.csm.name,
-      currency: account.currency,
-      arr: account.contract.arr,
-      renewalDate: account.contract.renewalDate,
-      score: health?.score ?? null,
-      band: health?.band ?? 'unknown',
-      openRisk: risk
-        ? {
-            riskId: risk.riskId,
-            tier: risk.tier,
-            triggers: risk.triggers,
-            primaryCause: risk.primaryCause,
-            strategy: risk.strategy,
-            openedAt: risk.openedAt,
-          }
-        : null,
-      lastReview: latestReview
-        ? { reviewKind: latestReview.reviewKind, status: latestReview.status, at: latestReview.startsAt }
-        : null,
-      outcome: outcomeOfRenewal(histories.get(account.id) ?? [], account.contract.renewalDate),
-      call: calls.get(account.id) ?? null,
-    };
-  });
-  return renewalDesk(desk, now);
-}
-
-/** GET /v1/retention: trailing-12-month retention (core/renewals/retention.ts). */
-export async function loadRetention(deps: UseCaseDeps): Promise<Retention> {
-  const book = await loadBook(deps);
+/** The entries with their contract history read. */
+async function withContracts(deps: UseCaseDeps, book: BookEntry[]): Promise<BookEntry[]> {
   const histories = await readContractHistories(
     deps.db,
     book.map(({ account }) => account.id),
   );
-  return retention(
-    book.map(({ account, health, risk }) => ({
-      accountId: account.id,
-      segment: segmentOf(deps, account, health),
-      region: account.region,
-      atRisk: risk !== undefined,
-      history: effectiveHistory(
-        { createdAt: account.createdAt, arr: account.contract.arr, currency: account.currency },
-        histories.get(account.id) ?? [],
-      ),
-    })),
-    deps.clock.now(),
+  return book.map((entry) => ({ ...entry, contract: histories.get(entry.account.id) ?? [] }));
+}
+
+/** The entries with their latest review (a Query each) and the CSM's call (in batches of 100 keys) read. */
+async function withReviewsAndCalls(deps: UseCaseDeps, book: BookEntry[]): Promise<BookEntry[]> {
+  const ids = book.map(({ account }) => account.id);
+  const [reviews, calls] = await Promise.all([
+    mapLimit(ids, READS_IN_FLIGHT, (id) => listReviews(deps.db, id)),
+    readRenewalCalls(deps.db, ids),
+  ]);
+  return book.map((entry, i) => {
+    const latest = [...(reviews[i] ?? [])].sort((a, b) => (a.startsAt < b.startsAt ? 1 : -1))[0];
+    return {
+      ...entry,
+      latestReview: latest
+        ? { reviewKind: latest.reviewKind, status: latest.status, at: latest.startsAt }
+        : null,
+      call: calls.get(entry.account.id) ?? null,
+    };
+  });
+}
+
+/** The entries of accounts with an open risk, with their health drivers read in batches. */
+async function withDrivers(deps: UseCaseDeps, book: BookEntry[]): Promise<BookEntry[]> {
+  const records = await readHealths(
+    deps.db,
+    book.filter((entry) => entry.risk).map(({ account }) => account.id),
+  );
+  return book.map((entry) =>
+    entry.risk ? { ...entry, drivers: records.get(entry.account.id)?.snapshot.drivers ?? [] } : entry,
   );
 }
 
-/** How many drivers of each red account the risk list shows. */
-export const TOP_DRIVERS = 3;
+/**
+ * Everything the desk, retention and the risk list know of every account: what a simulation keeps at its end, so
+ * `churnguard report` computes those answers from a backtest with the same functions the API uses.
+ */
+export async function loadWholeBook(deps: UseCaseDeps): Promise<BookEntry[]> {
+  return withDrivers(deps, await withReviewsAndCalls(deps, await withContracts(deps, await loadBook(deps))));
+}
+
+/** GET /v1/renewals: the renewal desk (core/renewals/desk.ts). */
+export async function loadRenewalDesk(deps: UseCaseDeps) {
+  const now = deps.clock.now();
+  const due = (await loadBook(deps)).filter(
+    ({ account }) => daysToRenewal(account.contract.renewalDate, now) <= DESK_HORIZON_DAYS,
+  );
+  return deskOfBook(deps.config, await withReviewsAndCalls(deps, await withContracts(deps, due)), now);
+}
+
+/** GET /v1/retention: trailing-12-month retention (core/renewals/retention.ts). */
+export async function loadRetention(deps: UseCaseDeps): Promise<Retention> {
+  return retentionOfBook(deps.config, await withContracts(deps, await loadBook(deps)), deps.clock.now());
+}
 
 /**
  * GET /v1/risks: every open risk (the red-account process, seed 002) with its account, root causes, tier,
  * strategy, days open and the account's top drivers, the oldest risk first.
  */
 export async function loadOpenRisks(deps: UseCaseDeps) {
-  const now = deps.clock.now();
-  const book = (await loadBook(deps)).filter((entry) => entry.risk !== undefined);
-  const records = await readHealths(
-    deps.db,
-    book.map(({ account }) => account.id),
-  );
-  const risks = book.flatMap(({ account, health, risk }) =>
-    risk
-      ? [
-          {
-            ...risk,
-            accountName: account.name,
-            segment: segmentOf(deps, account, health),
-            score: health?.score ?? null,
-            band: health?.band ?? 'unknown',
-            daysOpen: daysOpen(risk.openedAt, now),
-            drivers: (records.get(account.id)?.snapshot.drivers ?? []).slice(0, TOP_DRIVERS),
-          },
-        ]
-      : [],
-  );
-  return { asOf: now.toISOString(), risks: risks.sort((a, b) => (a.openedAt < b.openedAt ? -1 : 1)) };
+  const atRisk = (await loadBook(deps)).filter((entry) => entry.risk !== undefined);
+  return openRisksOfBook(deps.config, await withDrivers(deps, atRisk), deps.clock.now());
 }
 
 /** POST /v1/renewals/{id}/call: the CSM's own forecast of the account's current renewal. */

@@ -29,6 +29,9 @@ const reportData: Record<string, unknown> | null = (() => {
 
 export const isReport = reportData !== null;
 
+/** Whether a path can be read: always from the API; from a report, only what it holds (one of a simulate result has no account pages). */
+export const canRead = (path: string) => reportData === null || path in reportData;
+
 async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
   if (reportData) {
     if (method !== 'GET') throw new ApiError(405, 'a report is read-only');

@@ -17,7 +17,8 @@ export interface EvaluateOptions {
   seed: number;
 }
 
-function readResult(file: string): unknown {
+/** A result.json read and parsed as JSON, or an EvaluateInputError saying why not (evaluate, calibrate, report). */
+export function readResult(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -5,6 +5,7 @@ import type { AccountInput } from '#core/accounts';
 import { describePost } from '#core/channels/describe';
 import { DAY_MS } from '#core/clock';
 import { checkAccounts } from '#core/ingest';
+import type { BookEntry } from '#core/renewals/book';
 import type { SignalInput } from '#core/signals';
 import { observedJourneyClass } from '#core/simulation/journey';
 import type { Scenario } from '#core/simulation/scenario';
@@ -38,6 +39,7 @@ import { readRollups } from '#store/signal-store';
 import { readTimeline } from '#store/timeline-store';
 import { unsubscribeSecret } from '#store/unsubscribe-secret-store';
 import { loadAccountView, useCaseDeps } from '#usecases/account-view';
+import { loadWholeBook } from '#usecases/renewals';
 import { VirtualClock } from '../virtual-clock.ts';
 import { createWorkflowEngine } from '../workflow-engine.ts';
 import { readAccountDays } from './daily-history.ts';
@@ -122,6 +124,12 @@ export interface SimulationResult {
   outcomes: SimOutcome[];
   rejected: { day: number; index: number; id?: string; errors: FieldError[] }[];
   summary: SimSummary;
+  /**
+   * Each account at the end of the run as the renewal desk, retention and the risk list read it (profile, health
+   * summary, open risk, latest review, contract history, top drivers): `churnguard report <result.json>` computes
+   * those views from it with the functions the API uses (core/renewals/book.ts), as of the run's end.
+   */
+  book: BookEntry[];
 }
 
 export class ScenarioError extends Error {
@@ -243,11 +251,12 @@ async function applyEvent(targets: EventTargets, event: SimEvent): Promise<void>
 }
 
 /** Mail goes nowhere: it is captured, with deterministic ids, for result.json. */
-function outbox(clock: VirtualClock): Mailer & { sent: SimEmail[] } {
+function outbox(clock: VirtualClock, onEmail?: RunOptions['onEmail']): Mailer & { sent: SimEmail[] } {
   const sent: SimEmail[] = [];
   return {
     sent,
     async send(email: OutgoingEmail) {
+      onEmail?.(email, clock.now());
       sent.push({
         at: clock.now().toISOString(),
         to: [...email.to, ...(email.cc ?? [])].sort(),
@@ -348,6 +357,15 @@ export interface RunOptions {
    * memory; none by default. With scoringHorizons, accounts' journey classes below see only the kept rollups.
    */
   horizons?: readonly Horizon[];
+  /** Called with each email as the run captures it, whole, and the virtual time (the demo delivers the latest). */
+  onEmail?: (email: OutgoingEmail, at: Date) => void;
+  /**
+   * The HMAC key of unsubscribe links. A fixed one by default, so every run's links (and result) are the same;
+   * a run whose data is kept (the demo) passes a secret one.
+   */
+  linkSecret?: () => string;
+  /** Called with the run's store and clock once the last day is done, before the store closes (the demo copies it). */
+  atEnd?: (db: Db, clock: VirtualClock) => Promise<void>;
 }
 
 export async function runSimulation(
@@ -364,7 +382,7 @@ export async function runSimulation(
 /** What one run (or one shard of a run) saw, before it is sorted and summarised with the others. */
 export type SimulationParts = Pick<
   SimulationResult,
-  'actions' | 'skipped' | 'emails' | 'posts' | 'accounts' | 'rejected'
+  'actions' | 'skipped' | 'emails' | 'posts' | 'accounts' | 'rejected' | 'book'
 >;
 
 /**
@@ -375,7 +393,18 @@ export type SimulationParts = Pick<
  */
 export async function simulateParts(
   input: SimulationInput,
-  { onDay, profile, counts, config, store = 'memory', poolSamples, horizons }: RunOptions = {},
+  {
+    onDay,
+    profile,
+    counts,
+    config,
+    store = 'memory',
+    poolSamples,
+    horizons,
+    onEmail,
+    linkSecret = () => 'simulation',
+    atEnd,
+  }: RunOptions = {},
 ): Promise<SimulationParts> {
   let mark = Date.now();
   // The daily health pass runs inside the timers' phase (the engine's advance) and is counted on its own.
@@ -393,7 +422,7 @@ export async function simulateParts(
     const { db } = opened;
     const startMs = Date.parse(`${input.start}T00:00:00Z`);
     const clock = new VirtualClock(new Date(startMs));
-    const mail = outbox(clock);
+    const mail = outbox(clock, onEmail);
     const chat = chatOutbox(clock);
     const deps = { db, clock, logger: new Logger({ logLevel: 'SILENT' }), ...(config ? { config } : {}) };
     const useCase = useCaseDeps(deps);
@@ -408,7 +437,7 @@ export async function simulateParts(
     });
     await registerApiKey(db, KEY, 'simulation', clock.now());
     // Mail is captured, never sent: a fixed link secret makes every run's unsubscribe links (and result) the same.
-    await unsubscribeSecret(db, () => 'simulation');
+    await unsubscribeSecret(db, linkSecret);
     const accountsApi = createAccountsHandler(deps);
     const signalsApi = createSignalsHandler(deps);
     const risksApi = createRisksHandler(deps);
@@ -527,8 +556,10 @@ export async function simulateParts(
         daily: await readAccountDays(db, accountId, input.start, input.days),
       });
     }
+    const book = await loadWholeBook(useCase);
     lap('collect');
-    return { actions, skipped, emails: mail.sent, posts: chat.sent, accounts, rejected };
+    await atEnd?.(db, clock);
+    return { actions, skipped, emails: mail.sent, posts: chat.sent, accounts, rejected, book };
   } finally {
     await opened.close();
   }
@@ -564,6 +595,8 @@ export function assembleResult(
   );
   const accounts = parts.flatMap((p) => p.accounts);
   accounts.sort((a, b) => a.accountId.localeCompare(b.accountId));
+  const book = parts.flatMap((p) => p.book);
+  book.sort((a, b) => a.account.id.localeCompare(b.account.id));
   const rejected = parts.flatMap((p) => p.rejected);
   rejected.sort((a, b) => a.day - b.day || a.index - b.index);
   const outcomes: SimOutcome[] = input.outcomes
@@ -580,5 +613,6 @@ export function assembleResult(
     outcomes,
     rejected,
     summary: summarise(actions, skipped, emails, outcomes, holdoutShares(config ?? defaultConfig)),
+    book,
   };
 }

@@ -1,6 +1,6 @@
 import type { DeskRow, RenewalDesk } from '#core/renewals/desk';
 import { FORECAST_CATEGORIES } from '#core/renewals/forecast';
-import { ApiError, get, isReport, post } from '../api.ts';
+import { ApiError, canRead, get, isReport, post } from '../api.ts';
 import { chart } from '../charts.ts';
 import { band, day, esc, figure, label, money, moneyByCurrency } from '../format.ts';
 
@@ -29,7 +29,7 @@ function rowHtml(row: DeskRow): string {
     ? `${esc(label(row.lastReview.reviewKind))} ${day(row.lastReview.at)} (${esc(row.lastReview.status)})`
     : '—';
   return `<tr data-account="${esc(row.accountId)}">
-    <td><a href="#/account/${encodeURIComponent(row.accountId)}">${esc(row.name)}</a><br><small>${esc(row.segment)} · ${esc(row.region)} · ${esc(row.csm)}</small></td>
+    <td>${canRead(`/accounts/${encodeURIComponent(row.accountId)}`) ? `<a href="#/account/${encodeURIComponent(row.accountId)}">${esc(row.name)}</a>` : esc(row.name)}<br><small>${esc(row.segment)} · ${esc(row.region)} · ${esc(row.csm)}</small></td>
     <td>${day(row.renewalDate)}</td>
     <td class="num">${figure(`days-${row.accountId}`, row.daysToRenewal, String(row.daysToRenewal))}</td>
     <td class="num">${figure(`arr-${row.accountId}`, row.arr, money(row.arr, row.currency))}</td>
