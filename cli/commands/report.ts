@@ -12,7 +12,7 @@ const riskAccounts = z.object({ risks: z.array(z.object({ accountId: z.string() 
 const VIEWS = ['/renewals', '/retention', '/portfolio', '/risks', '/stack-rank', '/automation'] as const;
 const accountPaths = (id: string) => {
   const base = `/accounts/${encodeURIComponent(id)}`;
-  return [base, `${base}/history`, `${base}/timeline`, `${base}/nudges`];
+  return [base, `${base}/history`, `${base}/timeline`, `${base}/nudges`, `${base}/issues`];
 };
 
 /**

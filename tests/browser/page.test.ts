@@ -63,6 +63,18 @@ describe.skipIf(!hasChromium)('the page in Chromium, against the local API with 
     // New accounts renewing a year out (off the desk, outside retention's cohort), with known journeys and ledgers.
     await seedJourneyPortfolio(db, clock, call);
     clock.set(FIXTURE_NOW);
+    // A health issue (seed 000) whose first plan step is 10 days late on the fixture's day.
+    const issue = await call('POST', '/v1/accounts/e-grow/issues', {
+      category: 'Relationship',
+      summary: 'New VP has not met us',
+      impact: 'The sponsor may not renew',
+      plan: [
+        { action: 'Book an intro call', owner: 'Casey', due: '2026-11-25' },
+        { action: 'Run a value review', owner: 'Casey', due: '2027-01-15' },
+      ],
+      by: 'Casey',
+    });
+    expect(issue.status).toBe(201);
     browser = await launchChromium();
   });
 
@@ -219,6 +231,15 @@ describe.skipIf(!hasChromium)('the page in Chromium, against the local API with 
     expect(history.scores.length).toBeGreaterThan(1);
     expect(await page.locator('#score-chart svg path').count()).toBeGreaterThan(0);
     expect(await page.getByText('tier 2, low adoption, recover').count()).toBe(1);
+    const { issues } = await apiGet<{
+      issues: { issueId: string; overdueSteps: { daysLate: number }[] }[];
+    }>('/accounts/e-grow/issues');
+    expect(issues).toHaveLength(1);
+    expect(await page.locator(`[data-issue="${issues[0]?.issueId}"]`).textContent()).toContain(
+      'Relationship: New VP has not met us',
+    );
+    expect(issues[0]?.overdueSteps.map((step) => step.daysLate)).toEqual([10]);
+    expect(await page.locator('[data-late-step]').allTextContents()).toEqual(['10 days late']);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'account');
     expect(problems).toEqual([]);

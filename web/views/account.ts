@@ -1,18 +1,20 @@
-import { get } from '../api.ts';
+import { canRead, get } from '../api.ts';
 import { chart } from '../charts.ts';
 import { band, day, esc, figure, label, money } from '../format.ts';
-import type { AccountAnswer, AccountHistory, NudgesAnswer, TimelineAnswer } from './types.ts';
+import type { AccountAnswer, AccountHistory, IssuesAnswer, NudgesAnswer, TimelineAnswer } from './types.ts';
 
 const list = (items: string[], empty: string) =>
   items.length ? `<ul>${items.join('')}</ul>` : `<p>${empty}</p>`;
 
 export async function renderAccount(root: HTMLElement, accountId: string): Promise<void> {
   const path = `/accounts/${encodeURIComponent(accountId)}`;
-  const [account, history, timeline, nudges] = await Promise.all([
+  const [account, history, timeline, nudges, issues] = await Promise.all([
     get<AccountAnswer>(path),
     get<AccountHistory>(`${path}/history`),
     get<TimelineAnswer>(`${path}/timeline`),
     get<NudgesAnswer>(`${path}/nudges`),
+    // A report made before health issues existed holds no issues page for the account.
+    canRead(`${path}/issues`) ? get<IssuesAnswer>(`${path}/issues`) : Promise.resolve(null),
   ]);
   const health = account.health;
   root.innerHTML = `<h1>${esc(account.name)}</h1>
@@ -37,7 +39,9 @@ export async function renderAccount(root: HTMLElement, accountId: string): Promi
       .join('')}</tbody></table>
     <h2>Drivers</h2>
     ${list(
-      (health?.drivers ?? []).map((d) => `<li>${esc(d.text)} (−${d.pointsLost} points)</li>`),
+      (health?.drivers ?? []).map(
+        (d) => `<li>${esc(d.text)}${d.pointsLost > 0 ? ` (−${d.pointsLost} points)` : ''}</li>`,
+      ),
       'No driver.',
     )}
     <h2>Journey</h2>
@@ -58,12 +62,16 @@ export async function renderAccount(root: HTMLElement, accountId: string): Promi
         : '<p>Not scored yet.</p>'
     }
     ${
-      account.issues
+      issues
         ? `<h2>Health issues</h2>${list(
-            account.issues.map(
-              (i) =>
-                `<li>${esc(label(i.category ?? ''))}: ${esc(i.summary ?? '')} <small>(${esc(label(i.status ?? ''))})</small></li>`,
-            ),
+            issues.issues.map((i) => {
+              const late = new Map(i.overdueSteps.map((step) => [step.action, step.daysLate]));
+              const steps = i.plan.map((step) => {
+                const daysLate = late.get(step.action);
+                return `<li>${esc(step.action)}: ${esc(step.owner)}, due ${day(step.due)}, ${esc(label(step.status))}${daysLate ? ` <strong data-late-step>${daysLate} days late</strong>` : ''}</li>`;
+              });
+              return `<li data-issue="${esc(i.issueId)}">${esc(i.category)}: ${esc(i.summary)} <small>(${esc(label(i.status))})</small>${steps.length ? `<ul>${steps.join('')}</ul>` : ''}</li>`;
+            }),
             'No health issue recorded.',
           )}`
         : ''

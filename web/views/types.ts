@@ -52,8 +52,6 @@ export interface AccountAnswer {
       }[];
     };
   };
-  /** Health issues (issue 15, item 2), when the API lists them on the account; absent before it does. */
-  issues?: { issueId?: string; category?: string; summary?: string; status?: string }[];
 }
 
 export interface AccountHistory {
@@ -94,5 +92,17 @@ export interface NudgesAnswer {
     outcome: string;
     reason: string;
     detail: string;
+  }[];
+}
+
+/** GET /v1/accounts/{id}/issues: the account's health issues (seed 000) with the plan steps that are late. */
+export interface IssuesAnswer {
+  issues: {
+    issueId: string;
+    category: string;
+    summary: string;
+    status: string;
+    plan: { action: string; owner: string; due: string; status: string }[];
+    overdueSteps: { action: string; daysLate: number }[];
   }[];
 }
