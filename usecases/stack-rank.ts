@@ -3,8 +3,10 @@ import { segmentIds } from '#core/health/portfolio';
 import { stackRank } from '#core/health/stack-rank';
 import type { Band, JourneyClass } from '#core/health/vocabulary';
 import { getAccounts } from '#store/account-store';
-import { listPortfolio } from '#store/portfolio-store';
+import { listPortfolio, type PortfolioEntry } from '#store/portfolio-store';
 import type { UseCaseDeps } from './account-view.ts';
+
+type PortfolioHealth = NonNullable<PortfolioEntry['health']>;
 
 export interface StackRankRow {
   rank: number;
@@ -34,24 +36,15 @@ export const STACK_RANK_DEFINITIONS = {
     'An established account, whose data began after its onboarding was due (the last due day of the milestones detected from product signals: first login, configuration), is classed by its health against its segment: red is a Laggard, the upper half of the green band a Champion, anything else a Cruiser. Its pace is how far its score sits above (+) or below (-) the green line.',
 };
 
-/**
- * GET /v1/stack-rank: the accounts of each segment (or of `segment` alone) ranked along the journey baseline
- * (seed 004, step 3), from the account registry (one Query per shard) and the accounts' names (batched reads).
- * Accounts not scored yet are left out. An unknown segment gives an empty list under its id.
- */
-export async function loadStackRank(deps: UseCaseDeps, segment?: string): Promise<StackRank> {
-  const entries = await listPortfolio(deps.db);
-  const scored = entries.flatMap(({ accountId, health }) =>
-    health && (segment === undefined || health.segment === segment) ? [{ accountId, health }] : [],
-  );
-  const names = new Map(
-    (
-      await getAccounts(
-        deps.db,
-        scored.map((entry) => entry.accountId),
-      )
-    ).map((account) => [account.id, account.name]),
-  );
+/** The stack-rank of registry entries (each with its health summary), by segment: the API and a report of a result. */
+export function stackRankOf(
+  config: UseCaseDeps['config'],
+  entries: readonly { accountId: string; name: string; health: PortfolioHealth }[],
+  asOf: Date,
+  segment?: string,
+): StackRank {
+  const scored = entries.filter(({ health }) => segment === undefined || health.segment === segment);
+  const names = new Map(scored.map((entry) => [entry.accountId, entry.name]));
   const ranked = stackRank(
     scored.map(({ accountId, health }) => ({
       accountId,
@@ -66,16 +59,16 @@ export async function loadStackRank(deps: UseCaseDeps, segment?: string): Promis
   const ids =
     segment === undefined
       ? segmentIds(
-          deps.config,
+          config,
           scored.map((e) => e.health),
         )
       : [segment];
   return {
-    asOf: deps.clock.now().toISOString(),
+    asOf: asOf.toISOString(),
     definitions: STACK_RANK_DEFINITIONS,
     segments: ids.map((id) => ({
       segment: id,
-      label: deps.config.segments[id]?.label ?? id,
+      label: config.segments[id]?.label ?? id,
       accounts: ranked
         .filter((row) => row.segment === id)
         .map(({ segment: _segment, ...row }) => ({
@@ -84,4 +77,21 @@ export async function loadStackRank(deps: UseCaseDeps, segment?: string): Promis
         })),
     })),
   };
+}
+
+/** GET /v1/stack-rank[?segment=]: every scored account of the registry, or one segment's. */
+export async function loadStackRank(deps: UseCaseDeps, segment?: string): Promise<StackRank> {
+  const scored = (await listPortfolio(deps.db)).flatMap(({ accountId, health }) =>
+    health && (segment === undefined || health.segment === segment) ? [{ accountId, health }] : [],
+  );
+  const names = new Map(
+    (
+      await getAccounts(
+        deps.db,
+        scored.map((entry) => entry.accountId),
+      )
+    ).map((account) => [account.id, account.name]),
+  );
+  const entries = scored.map((entry) => ({ ...entry, name: names.get(entry.accountId) ?? entry.accountId }));
+  return stackRankOf(deps.config, entries, deps.clock.now(), segment);
 }

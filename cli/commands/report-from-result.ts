@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DAY_MS } from '#core/clock';
 import { summarisePortfolio } from '#core/health/portfolio';
+import { automationActivity } from '#core/journeys/automation';
 import { type BookEntry, deskOfBook, openRisksOfBook, retentionOfBook } from '#core/renewals/book';
 import { contractEventSchema } from '#core/renewals/contract-history';
 import { fieldErrors } from '#core/validation';
@@ -9,6 +10,8 @@ import { riskRecordSchema } from '#core/workflows/risk-record';
 import { storedAccount } from '#store/account-store';
 import { renewalCallSchema } from '#store/contract-history-store';
 import { summarySchema } from '#store/portfolio-store';
+import { AUTOMATION_DEFINITIONS } from '#usecases/automation';
+import { stackRankOf } from '#usecases/stack-rank';
 import { buildPage } from '../../web/build.ts';
 import { renderReport } from '../../web/report.ts';
 import { loadCliConfig } from './config-file.ts';
@@ -34,6 +37,14 @@ const resultSchema = z.object({
   start: z.iso.date(),
   days: z.number().int().min(1),
   book: z.array(bookEntrySchema),
+  /** What the run did and did not send, play by play (the automation view). */
+  actions: z.array(
+    z.object({ accountId: z.string(), play: z.string().optional(), mode: z.string().optional() }),
+  ),
+  skipped: z.array(
+    z.object({ accountId: z.string(), play: z.string(), outcome: z.string(), reason: z.string() }),
+  ),
+  outcomes: z.array(z.object({ accountId: z.string(), outcome: z.string(), at: z.string() })),
 });
 
 function readBook(file: string): z.infer<typeof resultSchema> {
@@ -61,7 +72,9 @@ export const endOfRun = (start: string, days: number) =>
  * computes them with (core/renewals/book.ts, core/health/portfolio.ts), as of the run's last instant.
  */
 export function reportDataOfResult(
-  result: { start: string; days: number; book: readonly BookEntry[] },
+  result: Pick<z.infer<typeof resultSchema>, 'start' | 'days' | 'actions' | 'skipped' | 'outcomes'> & {
+    book: readonly BookEntry[];
+  },
   config: Parameters<typeof deskOfBook>[0],
 ): Record<string, unknown> {
   const now = endOfRun(result.start, result.days);
@@ -75,6 +88,42 @@ export function reportDataOfResult(
     '/risks': openRisksOfBook(config, result.book, now),
     // Nothing waits to be scored in a finished run.
     '/portfolio': { ...summarisePortfolio(config, registry, now), pendingRecompute: 0 },
+    '/stack-rank': stackRankOf(
+      config,
+      result.book.flatMap((e) =>
+        e.health ? [{ accountId: e.account.id, name: e.account.name, health: e.health }] : [],
+      ),
+      now,
+    ),
+    '/automation': automationOfResult(result, config, now),
+  };
+}
+
+/**
+ * GET /v1/automation's answer from a run: a message the run sent live is the send ledger's `sent` row, what it did
+ * not send (silent mode, holdout, restraint) the not-sent ledger's row (core/journeys/automation.ts counts both).
+ */
+function automationOfResult(
+  result: Parameters<typeof reportDataOfResult>[0],
+  config: Parameters<typeof deskOfBook>[0],
+  now: Date,
+) {
+  const sends = result.actions.flatMap((a) =>
+    a.play !== undefined && (a.mode ?? 'live') === 'live'
+      ? [{ accountId: a.accountId, playId: a.play, audience: 'contact' as const, status: 'sent' }]
+      : [],
+  );
+  const notSent = result.skipped.map((s) => ({ ...s, playId: s.play }));
+  const health = new Map(
+    result.book.flatMap((e) =>
+      e.health ? [[e.account.id, { score: e.health.score, band: e.health.band }] as const] : [],
+    ),
+  );
+  return {
+    asOf: now.toISOString(),
+    accounts: result.book.length,
+    definitions: AUTOMATION_DEFINITIONS,
+    ...automationActivity(config, sends, notSent, result.outcomes, health),
   };
 }
 

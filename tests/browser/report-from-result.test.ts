@@ -83,6 +83,12 @@ describe.skipIf(!hasChromium)('churnguard report <result.json>: a simulate resul
     const retention = expected['/retention'] as Retention;
     const risks = expected['/risks'] as { risks: { accountId: string; daysOpen: number }[] };
     const portfolio = expected['/portfolio'] as PortfolioSummary;
+    const rank = expected['/stack-rank'] as {
+      segments: { accounts: { accountId: string; rank: number }[] }[];
+    };
+    const automation = expected['/automation'] as {
+      plays: { play: string; sent: number; silent: number; heldOut: number }[];
+    };
     // The run leaves something to show: renewals on the desk, a cohort a year old, risks.
     expect(desk.rows.length).toBeGreaterThan(0);
     expect(retention.overall.length).toBeGreaterThan(0);
@@ -129,6 +135,21 @@ describe.skipIf(!hasChromium)('churnguard report <result.json>: a simulate resul
     expect(await page.locator('tr[data-risk]').count()).toBe(risks.risks.length);
     for (const risk of risks.risks)
       expect(await figure(page, `days-open-${risk.accountId}`)).toBe(risk.daysOpen);
+
+    // Champions, Cruisers and Laggards, and what the run sent or held back per play.
+    const ranked = rank.segments.flatMap((s) => s.accounts);
+    expect(ranked.length).toBeGreaterThan(0);
+    for (const row of ranked) expect(await figure(page, `rank-${row.accountId}`)).toBe(row.rank);
+    expect(automation.plays.reduce((sum, p) => sum + p.sent, 0)).toBeGreaterThan(0);
+    for (const p of automation.plays) {
+      expect(await figure(page, `sent-${p.play}`)).toBe(p.sent);
+      expect(await figure(page, `silent-${p.play}`)).toBe(p.silent);
+      expect(await figure(page, `held-out-${p.play}`)).toBe(p.heldOut);
+    }
+    // The sends counted here from the result's own actions are the ones shown.
+    const actions = JSON.parse(readFileSync(result, 'utf8')).actions as { play?: string; mode?: string }[];
+    for (const p of automation.plays)
+      expect(p.sent).toBe(actions.filter((a) => a.play === p.play && (a.mode ?? 'live') === 'live').length);
 
     // The health distribution, counted here from the result's own account list, is the one shown.
     const accounts = JSON.parse(readFileSync(result, 'utf8')).accounts as { segment: string; band: string }[];

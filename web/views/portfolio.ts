@@ -2,7 +2,7 @@ import type { PortfolioSummary } from '#core/health/portfolio';
 import { BANDS } from '#core/health/vocabulary';
 import type { AutomationAnswer } from '#usecases/automation';
 import type { StackRank } from '#usecases/stack-rank';
-import { canRead, get } from '../api.ts';
+import { get } from '../api.ts';
 import { BAND_COLOURS, chart } from '../charts.ts';
 import { band, day, esc, figure, label, money } from '../format.ts';
 import { automationSection } from './portfolio-automation.ts';
@@ -11,15 +11,12 @@ import type { OpenRiskRow } from './types.ts';
 
 const BAND_NAMES = [...BANDS, 'unknown'] as const;
 
-const NOT_IN_REPORT = (title: string) => `<h2>${esc(title)}</h2><p>Not in this report.</p>`;
-
 export async function renderPortfolio(root: HTMLElement): Promise<void> {
   const [portfolio, open, rank, automation] = await Promise.all([
     get<PortfolioSummary>('/portfolio'),
     get<{ risks: OpenRiskRow[] }>('/risks'),
-    // A report of a simulate result does not compute these two answers (yet): its sections say so.
-    canRead('/stack-rank') ? get<StackRank>('/stack-rank') : Promise.resolve(null),
-    canRead('/automation') ? get<AutomationAnswer>('/automation') : Promise.resolve(null),
+    get<StackRank>('/stack-rank'),
+    get<AutomationAnswer>('/automation'),
   ]);
   const segments = portfolio.segments;
   root.innerHTML = `<h1>Portfolio</h1>
@@ -55,9 +52,9 @@ export async function renderPortfolio(root: HTMLElement): Promise<void> {
         .join('') || '<tr><td colspan="8">No open risk.</td></tr>'
     }</tbody></table>
     ${trendSection(portfolio)}
-    ${rank ? stackRankSection(rank) : NOT_IN_REPORT('Champions, Cruisers and Laggards')}
+    ${stackRankSection(rank)}
     ${funnelSection(portfolio)}
-    ${automation ? automationSection(automation) : NOT_IN_REPORT('Automation activity')}`;
+    ${automationSection(automation)}`;
   chart('bands-chart', 'Health bands per segment (accounts)', {
     legend: { top: 24 },
     grid: { top: 60 },
