@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PortfolioSummary } from '#core/health/portfolio';
-import { riskIdFor } from '#core/workflows/risk-record';
 import { registerApiKey } from '#store/api-key-store';
 import { openRisk } from '#store/risk-store';
 import type { AutomationAnswer } from '#usecases/automation';
@@ -13,6 +12,7 @@ import { createTestDb, testDeps } from '../support/db.ts';
 import { seedJourneyPortfolio } from '../support/journey-portfolio.ts';
 import { serveLocally } from '../support/local-api.ts';
 import { FIXTURE_NOW, mutableClock } from '../support/retention-fixture.ts';
+import { openRiskRecord } from '../support/risks.ts';
 
 const ADMIN = 'cg_test_journeys_admin';
 const READ = 'cg_test_journeys_read';
@@ -38,29 +38,14 @@ beforeAll(async () => {
   );
   clock.set(FIXTURE_NOW);
   const openedAt = '2026-11-28T10:00:00.000Z';
-  await openRisk(db, {
-    riskId: riskIdFor('j-late', openedAt),
-    accountId: 'j-late',
-    region: 'NA',
-    arr: 40_000,
-    currency: 'USD',
-    status: 'open',
-    tier: 1,
-    openedAt,
-    primaryCause: 'low_adoption',
-    secondaryCause: null,
-    strategy: 'rescue',
-    reasons: ['red 3 days running'],
-    triggers: ['red_streak'],
-    ackDeadline: null,
-    acknowledgedAt: null,
-    ackNote: null,
-    acknowledgedBy: null,
-    scoreAtTier: null,
-    closedAt: null,
-    closeReason: null,
-    causeOverriddenBy: null,
-  });
+  await openRisk(
+    db,
+    openRiskRecord('j-late', openedAt, {
+      region: 'NA',
+      arr: 40_000,
+      currency: 'USD',
+    }),
+  );
 }, 120_000);
 
 afterAll(async () => {

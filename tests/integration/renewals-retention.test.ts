@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RenewalDesk } from '#core/renewals/desk';
 import type { Retention, RetentionFigures } from '#core/renewals/retention';
-import { riskIdFor } from '#core/workflows/risk-record';
 import { registerApiKey } from '#store/api-key-store';
 import type { Db } from '#store/client';
 import { openRisk } from '#store/risk-store';
 import { createTestDb, testDeps } from '../support/db.ts';
 import { serveLocally } from '../support/local-api.ts';
 import { FIXTURE_NOW, mutableClock, retentionFixture } from '../support/retention-fixture.ts';
+import { openRiskRecord } from '../support/risks.ts';
 
 const ADMIN = 'cg_test_renewals_admin';
 const READ = 'cg_test_renewals_read';
@@ -147,29 +147,16 @@ describe('the renewal desk', () => {
 
   it('counts an open risk raised by a renewal signal as at risk, and its ARR as at risk in retention', async () => {
     const openedAt = '2026-12-01T10:00:00.000Z';
-    await openRisk(db, {
-      riskId: riskIdFor('e-grow', openedAt),
-      accountId: 'e-grow',
-      region: 'EMEA',
-      arr: 90_000,
-      currency: 'EUR',
-      status: 'open',
-      tier: 1,
-      openedAt,
-      primaryCause: 'price_pressure',
-      secondaryCause: null,
-      strategy: 'recover',
-      reasons: ['asked to cut the contract'],
-      triggers: ['contract_cut'],
-      ackDeadline: null,
-      acknowledgedAt: null,
-      ackNote: null,
-      acknowledgedBy: null,
-      scoreAtTier: null,
-      closedAt: null,
-      closeReason: null,
-      causeOverriddenBy: null,
-    });
+    await openRisk(
+      db,
+      openRiskRecord('e-grow', openedAt, {
+        arr: 90_000,
+        primaryCause: 'price_pressure',
+        strategy: 'recover',
+        reasons: ['asked to cut the contract'],
+        triggers: ['contract_cut'],
+      }),
+    );
     const desk = (await call<RenewalDesk>('GET', '/v1/renewals', undefined, READ)).body;
     expect(desk.rows.find((r) => r.accountId === 'e-grow')).toMatchObject({
       derived: 'at_risk',

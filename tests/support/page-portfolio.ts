@@ -1,9 +1,9 @@
 import type { Clock } from '#core/clock';
-import { riskIdFor } from '#core/workflows/risk-record';
 import type { Db } from '#store/client';
 import { openRisk } from '#store/risk-store';
 import { realisticSignals } from './fixtures.ts';
 import { FIXTURE_NOW, retentionFixture } from './retention-fixture.ts';
+import { openRiskRecord } from './risks.ts';
 
 type Call = (method: string, path: string, body?: unknown) => Promise<Response>;
 
@@ -54,27 +54,13 @@ export async function seedPagePortfolio(db: Db, clock: Clock & { set(at: string)
   }
   clock.set(FIXTURE_NOW);
   const openedAt = '2026-11-25T10:00:00.000Z';
-  await openRisk(db, {
-    riskId: riskIdFor('e-grow', openedAt),
-    accountId: 'e-grow',
-    region: 'EMEA',
-    arr: 90_000,
-    currency: 'EUR',
-    status: 'open',
-    tier: 2,
-    openedAt,
-    primaryCause: 'low_adoption',
-    secondaryCause: 'sponsor_change',
-    strategy: 'recover',
-    reasons: ['red 3 days running'],
-    triggers: ['red_streak'],
-    ackDeadline: null,
-    acknowledgedAt: null,
-    ackNote: null,
-    acknowledgedBy: null,
-    scoreAtTier: null,
-    closedAt: null,
-    closeReason: null,
-    causeOverriddenBy: null,
-  });
+  await openRisk(
+    db,
+    openRiskRecord('e-grow', openedAt, {
+      arr: 90_000,
+      tier: 2,
+      secondaryCause: 'sponsor_change',
+      strategy: 'recover',
+    }),
+  );
 }
