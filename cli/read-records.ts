@@ -65,17 +65,18 @@ async function* jsonDocument(path: string, kind: ReplayKind): AsyncGenerator<Fil
   for (const record of list) yield { line: ++index, record };
 }
 
+/** How every CSV the CLI reads is parsed: a header row, trimmed cells, a BOM allowed, each record with its line. */
+export const CSV_RECORD_OPTIONS = {
+  columns: true,
+  skip_empty_lines: true,
+  trim: true,
+  bom: true,
+  relax_column_count: true,
+  info: true,
+} as const;
+
 async function* csvRows(path: string, kind: ReplayKind): AsyncGenerator<FileRow> {
-  const parser = createReadStream(path).pipe(
-    parse({
-      columns: true,
-      skip_empty_lines: true,
-      trim: true,
-      bom: true,
-      relax_column_count: true,
-      info: true,
-    }),
-  );
+  const parser = createReadStream(path).pipe(parse(CSV_RECORD_OPTIONS));
   const rules =
     kind === 'accounts' ? ACCOUNT_CSV_RULES : kind === 'signals' ? SIGNAL_CSV_RULES : OUTCOME_CSV_RULES;
   for await (const { record, info } of parser as AsyncIterable<{

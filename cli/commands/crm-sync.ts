@@ -12,6 +12,7 @@ import {
 import { HUBSPOT_EXPORT_MAPPING } from '#core/connectors/hubspot-export';
 import { fieldErrors } from '#core/validation';
 import type { ApiTarget } from '../api-client.ts';
+import { CSV_RECORD_OPTIONS } from '../read-records.ts';
 import { ImportFileError, type ImportSummary, importRows } from './import.ts';
 import { readText } from './import-table.ts';
 
@@ -150,16 +151,7 @@ export function readExportFile(file: string): CrmRow[] {
   const text = readText(file, 'export file');
   const lower = file.toLowerCase();
   if (lower.endsWith('.csv')) {
-    const parsed = csvRecords.parse(
-      parse(text, {
-        columns: true,
-        skip_empty_lines: true,
-        trim: true,
-        bom: true,
-        relax_column_count: true,
-        info: true,
-      }),
-    );
+    const parsed = csvRecords.parse(parse(text, CSV_RECORD_OPTIONS));
     return parsed.map(({ record, info }) => ({ file, line: info.lines, values: record }));
   }
   const items: { line: number; value: unknown }[] = [];
