@@ -17,6 +17,8 @@ import { addDays, addMonths } from './calendar.ts';
 export type ProgrammeEntry = Pick<CadenceEntry, 'id' | 'kind' | 'format' | 'play'>;
 
 export const reviewTimerRef = (entryId: string) => `review.${entryId}`;
+/** A timer of the programme's calendar (`review.<entry>`), not a retry nor a reschedule's update. */
+export const isProgrammeTimerRef = (ref: string) => ref.startsWith('review.') && !ref.endsWith('.retry');
 /** One retry pointer per entry for invitations restraint deferred: deferring again moves it. */
 export const reviewRetryRef = (entryId: string) => `review.${entryId}.retry`;
 const journeyEntryId = (milestone: string) => `journey.${milestone}`;
