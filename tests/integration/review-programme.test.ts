@@ -167,4 +167,52 @@ describe('the review programme on the virtual clock', () => {
       ).toHaveLength(1);
     }
   }, 300_000);
+
+  it('never invites a customer to a renewal review and a programme review in the same weeks, whichever is booked first', async () => {
+    // Prepare: two strategic accounts, quarterly health checks from 1 October 2025 (the one of 1 July is invited on
+    // 17 June); with no data their health is yellow, so each renewal checkpoint from T-120 wants a renewal review.
+    // Northwind renews on 1 October: its T-120 review (3 June, for 17 June) comes first. Initech renews on 18
+    // October: the health check is booked before its T-120 (20 June, for 4 July).
+    const strategic = (id: string, renewalDate: string) =>
+      account(id, {
+        segment: 'strategic',
+        arr: 900_000,
+        goLiveDate: '2024-02-01',
+        contacts: [contact(`${id}-sponsor`, 'sponsor', 'Europe/London')],
+        contract: { startDate: '2025-10-01', renewalDate, arr: 900_000 },
+      });
+    const scenario: ScenarioInput = {
+      start: '2026-05-01',
+      days: 100,
+      accounts: [strategic('northwind', '2026-10-01'), strategic('initech', '2026-10-18')],
+      signals: [],
+    };
+    // Act
+    const result = await simulate(scenario);
+    // Assess: each sponsor's review invitations, by the day they went and the day of the meeting.
+    const invitations = (id: string) =>
+      result.emails
+        .filter((e) => e.to.includes(`${id}-sponsor@customer.example`))
+        .map((e) => `${e.at.slice(0, 10)} ${e.subject} ${/DTSTART:(\d{8})/.exec(icsOf(e))?.[1]}`);
+    // Renewal review first: the health check of 1 July, two weeks after it, is not booked.
+    expect(invitations('northwind')).toEqual([
+      '2026-06-03 Executive business review: Account northwind 20260617',
+    ]);
+    const said = (id: string, kind: string) =>
+      result.actions.filter((a) => a.accountId === id && a.kind === kind).map((a) => `${a.what} | ${a.why}`);
+    expect(said('northwind', 'review_programme')).toEqual([
+      'Programme review health_check of 2026-07-01 not booked | ebr T-120-2026-10-01 (scheduled, starting 2026-06-17) covers it',
+    ]);
+    // Programme review first: T-120 proposes no renewal review; T-90's would start on 3 August, more than
+    // coveredWithinDays (30) after the health check, so it is proposed.
+    expect(invitations('initech')).toEqual([
+      '2026-06-17 Health-check review: Account initech 20260701',
+      '2026-07-20 Executive business review: Account initech 20260803',
+    ]);
+    expect(said('initech', 'renewal_checkpoint')).toContainEqual(
+      expect.stringContaining(
+        'Renewal checkpoint T-120: no renewal review: health_check cadence.health_check.20260701 (scheduled, starting 2026-07-01) covers it',
+      ),
+    );
+  }, 300_000);
 });
