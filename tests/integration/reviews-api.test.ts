@@ -5,6 +5,7 @@ import { registerApiKey } from '#store/api-key-store';
 import type { Db } from '#store/client';
 import { createReview, getReview } from '#store/review-store';
 import { readTimeline } from '#store/timeline-store';
+import { churnguardAt } from '../support/cli.ts';
 import { createTestDb, testDeps } from '../support/db.ts';
 import { account } from '../support/fixtures.ts';
 import { serveLocally } from '../support/local-api.ts';
@@ -196,4 +197,45 @@ describe('POST /v1/accounts/{id}/reviews/{reviewId}', () => {
     expect(readOnly.status).toBe(403);
     expect(await getReview(db, 'hooli', 'cadence.acr.20260201')).toEqual(overdueReview);
   });
+});
+
+describe("churnguard account <id>: the account's reviews", () => {
+  beforeAll(setUp);
+  afterAll(() => api.close());
+
+  it('shows the overdue review, the booked one and the planned programme review with its invitation day', async () => {
+    // Prepare: besides the overdue ACR, a health check booked for 20 March; the mid-year check of 1 August (a
+    // Saturday: proposed for Monday 3 August) is planned, invitations on 18 July; the ACR of February 2027 is beyond
+    // 180 days.
+    await createReview(db, {
+      ...overdueReview,
+      reviewId: 'T-90-2027-06-01',
+      reviewKind: 'health_check',
+      startsAt: '2026-03-20T15:00:00.000Z',
+      programme: undefined,
+    });
+    // Act
+    const { code, output } = await churnguardAt(api.base, READ)('account', 'hooli');
+    // Assess
+    expect(code, output).toBe(0);
+    expect(output).toContain(
+      [
+        'Reviews    next 180 days:',
+        '  - 2026-02-02 annual customer review (acr): OVERDUE (missed, or no outcome recorded)',
+        '  - 2026-03-20 health check: booked, invitations sent',
+        '  - 2026-08-03 health check (mid_year): planned, invitations 2026-07-18',
+        'Checkpoints',
+      ].join('\n'),
+    );
+    // One account's reviews over the API; an unknown account is a 404, a malformed id a 400 naming it.
+    const one = await call<Page>('GET', '/v1/reviews?account=globex&due=180d', undefined, READ);
+    // (the programme's next review of each entry: the EBRs of its 2024 go-live are past)
+    expect(
+      one.body.reviews.map((r) => `${r.accountId} ${r.standing} ${r.programme} ${r.startsAt.slice(0, 10)}`),
+    ).toEqual(['globex planned health_check 2026-04-01']);
+    expect((await call('GET', '/v1/reviews?account=nope', undefined, READ)).status).toBe(404);
+    const bad = await call<Page>('GET', '/v1/reviews?account=a%23b', undefined, READ);
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors?.map((e) => e.path)).toEqual(['account']);
+  }, 60_000);
 });
