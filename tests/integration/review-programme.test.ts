@@ -215,4 +215,39 @@ describe('the review programme on the virtual clock', () => {
       ),
     );
   }, 300_000);
+
+  it('holds a strategic account’s journey EBRs on Day 90 and Day 270 after go-live, as the baseline has them', async () => {
+    // Prepare: live on 5 January 2026; health checks from 15 November 2025 (15 Feb, May, Aug), not near the EBRs.
+    const scenario: ScenarioInput = {
+      start: '2026-01-05',
+      days: 290,
+      accounts: [
+        account('acme', {
+          segment: 'strategic',
+          arr: 900_000,
+          goLiveDate: '2026-01-05',
+          contacts: [contact('acme-sponsor', 'sponsor', 'Europe/London')],
+          contract: { startDate: '2025-11-15', renewalDate: '2027-11-15', arr: 900_000 },
+        }),
+      ],
+      signals: [],
+    };
+    // Act
+    const result = await simulate(scenario);
+    // Assess: Day 90 is Sunday 5 April, so the meeting is Monday 6 April at 10:00 London; Day 270 is Friday 2
+    // October (not Day 120 or Day 365, Strategic's own due days for the value milestones).
+    const ebrs = invitationsTo(
+      result,
+      'acme-sponsor@customer.example',
+      'Executive business review: Account acme',
+    );
+    expect(ebrs.map((e) => /DTSTART:(\w+)/.exec(icsOf(e))?.[1])).toEqual([
+      '20260406T090000Z',
+      '20261002T090000Z',
+    ]);
+    expect(ebrs.map((e) => e.text)).toEqual([
+      expect.stringContaining('Monday 2026-04-06 at 10:00 (Europe/London)'),
+      expect.stringContaining('Friday 2026-10-02 at 10:00 (Europe/London)'),
+    ]);
+  }, 300_000);
 });
