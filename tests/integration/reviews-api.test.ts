@@ -174,6 +174,43 @@ describe('POST /v1/accounts/{id}/reviews/{reviewId}', () => {
     expect(after.body.reviews.map((r) => r.accountId)).toEqual(['globex']);
   });
 
+  it('takes held and missed from meeting_held / meeting_missed signals that name the review', async () => {
+    // Prepare: besides the overdue ACR of 2 February, a mid-year check held on 25 February awaits its outcome.
+    await createReview(db, {
+      ...overdueReview,
+      reviewId: 'cadence.mid_year.20260225',
+      reviewKind: 'health_check',
+      startsAt: '2026-02-25T09:00:00.000Z',
+      programme: 'mid_year',
+    });
+    const meeting = (id: string, type: string, occurredAt: string, reviewId: string) => ({
+      id,
+      accountId: 'hooli',
+      type,
+      occurredAt,
+      attributes: { reviewId },
+    });
+    // Act
+    const sent = await call<{ accepted: number }>('POST', '/v1/signals', {
+      signals: [
+        meeting('m-1', 'meeting_held', '2026-02-02T10:00:00Z', 'cadence.acr.20260201'),
+        meeting('m-2', 'meeting_missed', '2026-02-25T09:30:00Z', 'cadence.mid_year.20260225'),
+      ],
+    });
+    // Assess: each review has its outcome; the missed one, the latest, is now the overdue one.
+    expect(sent.status).toBe(202);
+    expect(await getReview(db, 'hooli', 'cadence.acr.20260201')).toMatchObject({
+      status: 'held',
+      outcomeAt: '2026-02-02T10:00:00.000Z',
+    });
+    expect(await getReview(db, 'hooli', 'cadence.mid_year.20260225')).toMatchObject({ status: 'missed' });
+    const due = await call<Page>('GET', '/v1/reviews?due=45d', undefined, READ);
+    expect(due.body.reviews.map((r) => `${r.standing} ${r.accountId} ${r.reviewId}`)).toEqual([
+      'overdue hooli cadence.mid_year.20260225',
+      'planned globex null',
+    ]);
+  });
+
   it('answers 400 naming the field for an unknown outcome, 404 for an unknown review, 403 for a read key', async () => {
     const bad = await call<Page>('POST', '/v1/accounts/hooli/reviews/cadence.acr.20260201', {
       outcome: 'postponed',
