@@ -250,4 +250,29 @@ describe('the review programme on the virtual clock', () => {
       expect.stringContaining('Friday 2026-10-02 at 10:00 (Europe/London)'),
     ]);
   }, 300_000);
+
+  it('asks a Transactional account’s admin for the yearly digital self-review: a mail by its day, no .ics', async () => {
+    // Prepare: a contract from 1 September 2025: the self-review is due eight months in, invited 7 days ahead.
+    const scenario: ScenarioInput = {
+      start: '2026-04-01',
+      days: 40,
+      accounts: [
+        account('tiny', {
+          segment: 'transactional',
+          arr: 9_000,
+          contacts: [contact('tiny-admin', 'admin', 'Europe/Madrid')],
+          contract: { startDate: '2025-09-01', renewalDate: '2027-09-01', arr: 9_000 },
+        }),
+      ],
+      signals: [],
+    };
+    // Act
+    const result = await simulate(scenario);
+    // Assess
+    const [mail, ...more] = invitationsTo(result, 'tiny-admin@customer.example', 'Yearly self-review');
+    expect(more).toEqual([]);
+    expect(mail?.at.slice(0, 10)).toBe('2026-04-24');
+    expect(mail?.text).toContain('Please take it by Friday 2026-05-01');
+    expect(mail?.attachments ?? []).toEqual([]);
+  }, 300_000);
 });
