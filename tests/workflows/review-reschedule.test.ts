@@ -11,6 +11,7 @@ import { registerApiKey } from '#store/api-key-store';
 import type { Db } from '#store/client';
 import { unsubscribe } from '#store/contact-preferences-store';
 import { listNotSent } from '#store/send-ledger-store';
+import { pendingTimers } from '#store/timer-store';
 import { createTestDb, testDeps } from '../support/db.ts';
 import { account } from '../support/fixtures.ts';
 import { serveLocally } from '../support/local-api.ts';
@@ -87,6 +88,9 @@ describe('a Core review moved through the API', () => {
     const moved = await reschedule('2026-07-08T08:00:00Z');
     expect(moved.status).toBe(200);
     expect(moved.body.rescheduledFrom).toEqual(['2026-07-01T08:00:00.000Z']);
+    // An account update in between (it syncs the programme's timers) leaves the move's timer alone.
+    await syncReviewTimers(db, hooli, clock.now(), defaultConfig);
+    expect((await pendingTimers(db, 'hooli')).map((t) => t.ref)).toContain(`reschedule.${REVIEW}`);
     await engine.advance('2026-06-18T20:45:00Z', clock);
 
     // Assess: the CSM has the update at once; Hal's waits for 08:00 in Paris.
