@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { accountSchema } from '#core/accounts';
 import { issueSchema } from '#core/issues/issue';
 import { daysToRenewal } from '#core/renewals/desk';
-import { reviewRecordSchema } from '#core/workflows/review-record';
+import { REVIEW_STANDINGS, type ReviewStanding } from '#core/reviews/due';
+import { REVIEW_KINDS, reviewRecordSchema } from '#core/workflows/review-record';
 import { riskRecordSchema } from '#core/workflows/risk-record';
 
 /** What `churnguard account <id>` reads besides the health: profile, risks and reviews, issues, what is scheduled. */
@@ -20,26 +21,46 @@ export const workbenchSchemas = {
   timeline: z.looseObject({
     upcoming: z.array(z.object({ kind: z.string(), ref: z.string(), dueAt: z.string() })),
   }),
+  /** GET /v1/reviews?account=<id>&due=<REVIEWS_AHEAD_DAYS>d: booked and planned reviews, and any overdue. */
+  reviews: z.looseObject({
+    reviews: z.array(
+      z.looseObject({
+        standing: z.enum(REVIEW_STANDINGS),
+        kind: z.enum(REVIEW_KINDS),
+        programme: z.string().optional(),
+        startsAt: z.string(),
+        invitationAt: z.string().optional(),
+      }),
+    ),
+  }),
 };
+
+/** How far ahead `churnguard account` lists reviews. */
+export const REVIEWS_AHEAD_DAYS = 180;
 
 export interface Workbench {
   profile: z.infer<typeof workbenchSchemas.profile>;
   history: z.infer<typeof workbenchSchemas.history>;
+  reviews: z.infer<typeof workbenchSchemas.reviews>;
   issues: z.infer<typeof workbenchSchemas.issues>;
   timeline: z.infer<typeof workbenchSchemas.timeline>;
 }
 
+const STANDING_WORDS: Record<ReviewStanding, string> = {
+  overdue: 'OVERDUE (missed, or no outcome recorded)',
+  awaiting_outcome: 'held? record its outcome',
+  upcoming: 'booked, invitations sent',
+  planned: 'planned',
+};
+
 const money = (amount: number, currency: string) => `${currency} ${amount.toLocaleString('en-US')}`;
 
 /** The CSM's summary of an account: money, renewal, owner, open risk and issues, upcoming reviews and checkpoints. */
-export function renderWorkbench({ profile, history, issues, timeline }: Workbench): string {
+export function renderWorkbench({ profile, history, reviews, issues, timeline }: Workbench): string {
   const now = new Date(issues.asOf);
   const days = daysToRenewal(profile.contract.renewalDate, now);
   const risk = history.risks.find((r) => r.status === 'open');
   const open = issues.issues.filter((i) => i.status === 'open');
-  const reviews = history.reviews
-    .filter((r) => r.status === 'scheduled' && Date.parse(r.startsAt) >= now.getTime())
-    .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
   const checkpoints = timeline.upcoming.filter((t) => t.kind === 'renewal_checkpoint');
   const lines = [
     `ARR        ${money(profile.contract.arr, profile.currency)}`,
@@ -57,8 +78,13 @@ export function renderWorkbench({ profile, history, issues, timeline }: Workbenc
         return `      [${mark}] ${step.due} ${step.owner}: ${step.action}`;
       }),
     ]),
-    reviews.length ? 'Reviews    upcoming:' : 'Reviews    none upcoming',
-    ...reviews.map((r) => `  - ${r.startsAt.slice(0, 10)} ${r.reviewKind.replace(/_/g, ' ')}`),
+    reviews.reviews.length
+      ? `Reviews    next ${REVIEWS_AHEAD_DAYS} days:`
+      : `Reviews    none in the next ${REVIEWS_AHEAD_DAYS} days`,
+    ...reviews.reviews.map(
+      (r) =>
+        `  - ${r.startsAt.slice(0, 10)} ${r.kind.replace(/_/g, ' ')}${r.programme ? ` (${r.programme})` : ''}: ${STANDING_WORDS[r.standing]}${r.invitationAt ? `, invitations ${r.invitationAt.slice(0, 10)}` : ''}`,
+    ),
     checkpoints.length ? 'Checkpoints' : 'Checkpoints none scheduled',
     ...checkpoints.map((t) => `  - ${t.dueAt.slice(0, 10)} ${t.ref}`),
   ];

@@ -63,7 +63,8 @@ export const segmentProgrammeSchema = z.strictObject({
   leadDays: whole(1, 90),
   /**
    * Journey milestones (journeyBaseline.milestones ids, e.g. value_75 and value_100: Day 90 and Day 270) at whose
-   * due day after go-live an executive business review is held; empty for segments without journey EBRs.
+   * baseline due day after go-live an executive business review is held (the baseline's day, not a segment's own
+   * `journeyBaseline.dueDays`); empty for segments without journey EBRs.
    */
   journeyEbrs: z.array(z.string()),
 });

@@ -5,6 +5,7 @@ import { PHASES } from '#core/journeys/milestone-status';
 import { decideMilestoneCheck } from '#core/journeys/plan';
 import { strugglingBecause } from '#core/journeys/select-plays';
 import { decideProgrammeReview } from '#core/reviews/decide';
+import { decideReviewUpdate } from '#core/reviews/reschedule';
 import { TRIGGER_IDS } from '#core/workflows/detect';
 import { decideCheckpoint } from '#core/workflows/renewal';
 import {
@@ -155,15 +156,37 @@ export function evaluateMilestone(deps: UseCaseDeps, input: z.infer<typeof miles
   });
 }
 
-export const reviewInput = z.object({
+const programmeReviewInput = z.object({
   ...timerInput,
   entry: z.string(),
   reviewDate: z.string(),
   retryOf: z.string().optional(),
 });
 
-/** The ReviewProgramme workflow's Evaluate: one programme review coming due (config.reviews). */
+const reviewUpdateInput = z.object({
+  ...timerInput,
+  update: z.string(),
+  sequence: z.number().int().min(1),
+  retryOf: z.string().optional(),
+});
+
+export const reviewInput = z.union([programmeReviewInput, reviewUpdateInput]);
+
+/**
+ * The ReviewProgramme workflow's Evaluate: one programme review coming due (config.reviews), or the updated
+ * invitations of a review that moved (core/reviews/reschedule.ts).
+ */
 export function evaluateProgrammeReview(deps: UseCaseDeps, input: z.infer<typeof reviewInput>) {
+  if ('update' in input) {
+    return evaluateWith(deps, input.accountId, (view) =>
+      decideReviewUpdate(deps.config, view, {
+        ref: input.retryOf ?? input.ref,
+        reviewId: input.update,
+        sequence: input.sequence,
+        at: input.dueAt,
+      }),
+    );
+  }
   return evaluateWith(deps, input.accountId, (view) =>
     decideProgrammeReview(deps.config, view, {
       ref: input.retryOf ?? input.ref,

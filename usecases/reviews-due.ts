@@ -1,5 +1,6 @@
 import { type DueReview, type ReviewStanding, reviewsDue, sortKey } from '#core/reviews/due';
 import { getAccounts } from '#store/account-store';
+import { NotFoundError } from '#store/errors';
 import { mapLimit } from '#store/parallel';
 import { listPortfolio } from '#store/portfolio-store';
 import { listReviews } from '#store/review-store';
@@ -13,6 +14,8 @@ export interface ReviewsDueQuery {
   limit: number;
   /** The sort key of the last review of the previous page (opaque to callers). */
   after: string | null;
+  /** One account's reviews only; null for every account. */
+  accountId: string | null;
 }
 
 export interface ReviewsDuePage {
@@ -25,14 +28,18 @@ export interface ReviewsDuePage {
   next: string | null;
 }
 
-/** GET /v1/reviews: upcoming, planned, awaiting-outcome and overdue reviews of every account, a page at a time. */
+/**
+ * GET /v1/reviews: upcoming, planned, awaiting-outcome and overdue reviews of every account (or of one), a page at a
+ * time.
+ */
 export async function loadReviewsDue(deps: UseCaseDeps, query: ReviewsDueQuery): Promise<ReviewsDuePage> {
   const now = deps.clock.now();
-  const entries = await listPortfolio(deps.db);
-  const accounts = await getAccounts(
-    deps.db,
-    entries.map((e) => e.accountId),
-  );
+  const ids =
+    query.accountId === null ? (await listPortfolio(deps.db)).map((e) => e.accountId) : [query.accountId];
+  const accounts = await getAccounts(deps.db, ids);
+  if (query.accountId !== null && accounts.length === 0) {
+    throw new NotFoundError(`account "${query.accountId}"`);
+  }
   const book = await mapLimit(accounts, READS_IN_FLIGHT, async (account) => ({
     account,
     reviews: await listReviews(deps.db, account.id),

@@ -13,7 +13,8 @@ export interface ReviewProgrammeProps {
 /**
  * One review of the review programme (config.reviews: a cadence entry or a journey EBR) coming due for one account,
  * started by the dispatcher from a `review` timer on the review's invitation day. Input: { accountId, ref, dueAt,
- * entry, reviewDate, retryOf? }.
+ * entry, reviewDate, retryOf? }; or, from a reschedule's timer, { accountId, ref, dueAt, update: reviewId, sequence,
+ * retryOf? }: the moved review's updated invitations (core/reviews/reschedule.ts).
  *
  * Consumes: the account's profile, segment, contacts and reviews. Decides: the review (booked once per entry and
  * day), its invitations (.ics for a meeting) to the CSM and the contacts of the segment's audience, and the entry's

@@ -1,6 +1,5 @@
 import type { Config } from '#config/schema';
 import type { AccountInput } from '#core/accounts';
-import { DAY_MS } from '#core/clock';
 import type { Decision, Effect, MessageDraft } from '#core/effects/effect';
 import type { AccountView } from '#core/workflows/account-view';
 import {
@@ -10,6 +9,7 @@ import {
   reviewAttendees,
 } from '#core/workflows/review-invitation';
 import { addDays, weekdayOf, zonedInstant } from './calendar.ts';
+import { coveringReview, coverReason } from './covering.ts';
 import {
   type ProgrammeEntry,
   programmeEntry,
@@ -59,15 +59,6 @@ export function programmeSlot(
     ...(audience ? { audience } : {}),
     programme: entry.id,
   };
-}
-
-/** Another review of the account, not missed, starting within `reviews.coveredWithinDays` of `start`. */
-function coveringReview(config: Config, view: AccountView, start: Date) {
-  const window = config.reviews.coveredWithinDays * DAY_MS;
-  if (window === 0) return undefined;
-  return view.reviews.find(
-    (r) => r.status !== 'missed' && Math.abs(Date.parse(r.startsAt) - start.getTime()) <= window,
-  );
 }
 
 const timeline = (what: string, why: string, cause: string): Effect => ({
@@ -144,9 +135,9 @@ export function decideProgrammeReview(
     };
   }
   if (input.retry) return { summary: 'nothing to retry: the review was never booked', effects: [] };
-  const cover = coveringReview(config, view, slot.start);
+  const cover = coveringReview(config.reviews, view.reviews, slot.start);
   if (cover) {
-    const why = `${cover.reviewKind} ${cover.reviewId} (${cover.status}, starting ${cover.startsAt.slice(0, 10)}) covers it`;
+    const why = coverReason(cover);
     return {
       summary: `not booked: ${why}`,
       effects: [

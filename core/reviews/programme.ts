@@ -1,7 +1,6 @@
 import type { CadenceEntry, SegmentProgramme } from '#config/reviews-schema';
 import type { Config } from '#config/schema';
 import type { AccountInput } from '#core/accounts';
-import { journeyBaselineFor } from '#core/health/journey-baseline';
 import { assignSegment } from '#core/health/segmentation';
 import { REVIEW_INVITATION_PLAY } from '#core/workflows/review-invitation';
 import type { Timer } from '#core/workflows/timers';
@@ -17,6 +16,8 @@ import { addDays, addMonths } from './calendar.ts';
 export type ProgrammeEntry = Pick<CadenceEntry, 'id' | 'kind' | 'format' | 'play'>;
 
 export const reviewTimerRef = (entryId: string) => `review.${entryId}`;
+/** A timer of the programme's calendar (`review.<entry>`), not a retry nor a reschedule's update. */
+export const isProgrammeTimerRef = (ref: string) => ref.startsWith('review.') && !ref.endsWith('.retry');
 /** One retry pointer per entry for invitations restraint deferred: deferring again moves it. */
 export const reviewRetryRef = (entryId: string) => `review.${entryId}.retry`;
 const journeyEntryId = (milestone: string) => `journey.${milestone}`;
@@ -71,7 +72,7 @@ const MAX_OCCURRENCES = 1200;
 export function programmeTimers(config: Config, account: AccountInput, after: Date): Timer[] {
   const found = programmeOf(config, account);
   if (!found) return [];
-  const { segment, programme } = found;
+  const { programme } = found;
   const anchor = programme.anchor === 'go_live' ? account.goLiveDate : account.contract.startDate;
   const timers: Timer[] = [];
   for (const entry of programme.cadence) {
@@ -84,7 +85,9 @@ export function programmeTimers(config: Config, account: AccountInput, after: Da
       }
     }
   }
-  const milestones = journeyBaselineFor(config, segment).milestones;
+  // The meeting is held on the baseline's own day (seed 004: Day 90 and Day 270), not on a segment's later due day
+  // for the value itself: the EBR is where a slower rollout's progress is reviewed.
+  const milestones = config.journeyBaseline.milestones;
   for (const id of programme.journeyEbrs) {
     const milestone = milestones.find((m) => m.id === id);
     if (!milestone) continue; // refused by the config checks

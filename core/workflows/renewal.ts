@@ -2,9 +2,10 @@ import type { TimersConfig } from '#config/escalation-schema';
 import type { Config } from '#config/schema';
 import { DAY_MS } from '#core/clock';
 import type { Decision, Effect, MessageDraft } from '#core/effects/effect';
+import { coveringReview, coverReason } from '#core/reviews/covering';
 import { type AccountView, triggersOf } from './account-view.ts';
 import { contactPlayMessages } from './contact-plays.ts';
-import { invitationMessages, proposeReview } from './review-invitation.ts';
+import { invitationMessages, proposeReview, renewalReviewSlot } from './review-invitation.ts';
 import { renewalOfReview, reviewIdFor, reviewOverdue } from './review-record.ts';
 import type { Timer } from './timers.ts';
 
@@ -186,25 +187,42 @@ export function decideCheckpoint(config: Config, view: AccountView, input: Check
       booked.reviewId,
       new Date(booked.scheduledAt),
       reason,
+      // At its start now: a CSM may have moved it since (that move's update goes on its own).
+      { ...renewalReviewSlot(new Date(booked.scheduledAt)), start: new Date(booked.startsAt) },
     );
     effects.push(...invitationMessages(config, view, { ...proposed, review: booked }, reason, retry));
   } else if (wantsReview && !booked && !input.retry) {
-    const proposed = proposeReview(config, view.account, kind, ownReviewId, new Date(input.at), reason);
-    effects.push(
-      { kind: 'create_review', review: proposed.review },
-      {
-        kind: 'timeline',
-        entry: {
-          action: 'review_scheduled',
-          what: `${proposed.title} proposed for ${proposed.when}`,
-          why: concerns.length ? `${reason}; ${concerns.join('; ')}` : reason,
-          cause: `review:${input.cause}`,
-          details: { reviewId: proposed.review.reviewId, kind },
+    const slot = renewalReviewSlot(new Date(input.at));
+    const cover = coveringReview(config.reviews, view.reviews, slot.start);
+    if (cover) {
+      // A programme review in the same weeks serves as the renewal review: the customer gets one invitation.
+      done.push(`no renewal review: ${coverReason(cover)}`);
+    } else {
+      const proposed = proposeReview(
+        config,
+        view.account,
+        kind,
+        ownReviewId,
+        new Date(input.at),
+        reason,
+        slot,
+      );
+      effects.push(
+        { kind: 'create_review', review: proposed.review },
+        {
+          kind: 'timeline',
+          entry: {
+            action: 'review_scheduled',
+            what: `${proposed.title} proposed for ${proposed.when}`,
+            why: concerns.length ? `${reason}; ${concerns.join('; ')}` : reason,
+            cause: `review:${input.cause}`,
+            details: { reviewId: proposed.review.reviewId, kind },
+          },
         },
-      },
-      ...invitationMessages(config, view, proposed, reason, retry),
-    );
-    done.push(`the renewal review (${kind}) is proposed`);
+        ...invitationMessages(config, view, proposed, reason, retry),
+      );
+      done.push(`the renewal review (${kind}) is proposed`);
+    }
   }
 
   const atRisk = triggers.length > 0 || view.openRisk !== null;

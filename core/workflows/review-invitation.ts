@@ -39,6 +39,8 @@ export interface ProposedReview {
   play: string;
   /** The contact roles invited; default: the play's own audience. */
   audience?: readonly ContactRole[];
+  /** The .ics `SEQUENCE`: 0 for the first invitation, n for the update after the n-th reschedule. */
+  sequence: number;
 }
 
 export interface ReviewSlot {
@@ -50,6 +52,8 @@ export interface ReviewSlot {
   audience?: readonly ContactRole[];
   /** The programme entry it belongs to (config.reviews). */
   programme?: string;
+  /** How many times it was moved: the .ics `SEQUENCE`, so a calendar replaces the earlier time (0: first invitation). */
+  sequence?: number;
 }
 
 /** The contacts a review invites: its audience, else the invitation play's. */
@@ -94,9 +98,10 @@ export function proposeReview(
   slot: ReviewSlot = renewalReviewSlot(at),
 ): ProposedReview {
   const { start } = slot;
+  const sequence = slot.sequence ?? 0;
   const end = new Date(start.getTime() + slot.durationMinutes * 60_000);
   const attendees = reviewAttendees(config, account, slot.play, slot.audience);
-  const title = `${TITLES[kind]}: ${account.name}`;
+  const title = `${sequence > 0 ? 'Moved: ' : ''}${TITLES[kind]}: ${account.name}`;
   const description = `${TITLES[kind]} with ${account.name}. Why now: ${reason}.`;
   const ics =
     slot.format === 'digital'
@@ -108,6 +113,7 @@ export function proposeReview(
           'METHOD:REQUEST',
           'BEGIN:VEVENT',
           `UID:${reviewId}@churnguard`,
+          `SEQUENCE:${sequence}`,
           `DTSTAMP:${icsDate(at)}`,
           `DTSTART:${icsDate(start)}`,
           `DTEND:${icsDate(end)}`,
@@ -139,8 +145,12 @@ export function proposeReview(
     ics,
     play: slot.play,
     ...(slot.audience ? { audience: slot.audience } : {}),
+    sequence,
   };
 }
+
+/** The send ledger's occurrence of a review's invitations: `invite` first, `update.<n>` after the n-th reschedule. */
+const invitationOccurrence = (sequence: number) => (sequence === 0 ? 'invite' : `update.${sequence}`);
 
 /**
  * The invitation messages of a proposed review: one to each contact the invitation play names (through restraint:
@@ -178,7 +188,7 @@ export function invitationMessages(
         playId,
         about: review.reviewId,
         recipientId: recipient.id,
-        occurrence: 'invite',
+        occurrence: invitationOccurrence(proposed.sequence),
       },
       audience: 'contact',
       recipient: { ...recipient, role: 'contact' },
@@ -212,7 +222,7 @@ export function invitationMessages(
           playId,
           about: review.reviewId,
           recipientId: csm.id,
-          occurrence: 'invite',
+          occurrence: invitationOccurrence(proposed.sequence),
         },
         audience: 'internal',
         recipient: csm,

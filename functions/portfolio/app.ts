@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defaultConfig } from '#config/default';
 import type { Config } from '#config/schema';
 import { summarisePortfolio } from '#core/health/portfolio';
-import { wellFormedText } from '#core/ids';
+import { entityId, wellFormedText } from '#core/ids';
 import { FORECAST_CATEGORIES } from '#core/renewals/forecast';
 import { fieldErrors } from '#core/validation';
 import { accountListQuerySchema, BadCursorError } from '#core/workbench/account-list';
@@ -47,8 +47,10 @@ const stackRankQuery = (config: Config) => {
       .optional(),
   });
 };
-/** `?due=30d&limit=50&cursor=...`: each a 400 naming the parameter when it is not of that form. */
+/** `?due=30d&limit=50&cursor=...&account=...`: each a 400 naming the parameter when it is not of that form. */
 const reviewsQuery = z.strictObject({
+  /** One account's reviews only (`churnguard account <id>`); 404 when there is no such account. */
+  account: entityId.optional(),
   due: z
     .string()
     .regex(/^\d{1,3}d$/, 'must be a number of days such as 30d')
@@ -80,8 +82,13 @@ async function reviewsDue(useCase: Parameters<typeof loadReviewsDue>[0], event: 
   if (!parsed.success) {
     throw new HttpError(400, 'query parameters are not valid', fieldErrors(parsed.error));
   }
-  const { due, limit, cursor } = parsed.data;
-  const page = await loadReviewsDue(useCase, { days: due, limit, after: cursor ?? null });
+  const { due, limit, cursor, account } = parsed.data;
+  const page = await loadReviewsDue(useCase, {
+    days: due,
+    limit,
+    after: cursor ?? null,
+    accountId: account ?? null,
+  });
   const { next, ...rest } = page;
   return json(200, {
     ...rest,

@@ -167,4 +167,112 @@ describe('the review programme on the virtual clock', () => {
       ).toHaveLength(1);
     }
   }, 300_000);
+
+  it('never invites a customer to a renewal review and a programme review in the same weeks, whichever is booked first', async () => {
+    // Prepare: two strategic accounts, quarterly health checks from 1 October 2025 (the one of 1 July is invited on
+    // 17 June); with no data their health is yellow, so each renewal checkpoint from T-120 wants a renewal review.
+    // Northwind renews on 1 October: its T-120 review (3 June, for 17 June) comes first. Initech renews on 18
+    // October: the health check is booked before its T-120 (20 June, for 4 July).
+    const strategic = (id: string, renewalDate: string) =>
+      account(id, {
+        segment: 'strategic',
+        arr: 900_000,
+        goLiveDate: '2024-02-01',
+        contacts: [contact(`${id}-sponsor`, 'sponsor', 'Europe/London')],
+        contract: { startDate: '2025-10-01', renewalDate, arr: 900_000 },
+      });
+    const scenario: ScenarioInput = {
+      start: '2026-05-01',
+      days: 100,
+      accounts: [strategic('northwind', '2026-10-01'), strategic('initech', '2026-10-18')],
+      signals: [],
+    };
+    // Act
+    const result = await simulate(scenario);
+    // Assess: each sponsor's review invitations, by the day they went and the day of the meeting.
+    const invitations = (id: string) =>
+      result.emails
+        .filter((e) => e.to.includes(`${id}-sponsor@customer.example`))
+        .map((e) => `${e.at.slice(0, 10)} ${e.subject} ${/DTSTART:(\d{8})/.exec(icsOf(e))?.[1]}`);
+    // Renewal review first: the health check of 1 July, two weeks after it, is not booked.
+    expect(invitations('northwind')).toEqual([
+      '2026-06-03 Executive business review: Account northwind 20260617',
+    ]);
+    const said = (id: string, kind: string) =>
+      result.actions.filter((a) => a.accountId === id && a.kind === kind).map((a) => `${a.what} | ${a.why}`);
+    expect(said('northwind', 'review_programme')).toEqual([
+      'Programme review health_check of 2026-07-01 not booked | ebr T-120-2026-10-01 (scheduled, starting 2026-06-17) covers it',
+    ]);
+    // Programme review first: T-120 proposes no renewal review; T-90's would start on 3 August, more than
+    // coveredWithinDays (30) after the health check, so it is proposed.
+    expect(invitations('initech')).toEqual([
+      '2026-06-17 Health-check review: Account initech 20260701',
+      '2026-07-20 Executive business review: Account initech 20260803',
+    ]);
+    expect(said('initech', 'renewal_checkpoint')).toContainEqual(
+      expect.stringContaining(
+        'Renewal checkpoint T-120: no renewal review: health_check cadence.health_check.20260701 (scheduled, starting 2026-07-01) covers it',
+      ),
+    );
+  }, 300_000);
+
+  it('holds a strategic account’s journey EBRs on Day 90 and Day 270 after go-live, as the baseline has them', async () => {
+    // Prepare: live on 5 January 2026; health checks from 15 November 2025 (15 Feb, May, Aug), not near the EBRs.
+    const scenario: ScenarioInput = {
+      start: '2026-01-05',
+      days: 290,
+      accounts: [
+        account('acme', {
+          segment: 'strategic',
+          arr: 900_000,
+          goLiveDate: '2026-01-05',
+          contacts: [contact('acme-sponsor', 'sponsor', 'Europe/London')],
+          contract: { startDate: '2025-11-15', renewalDate: '2027-11-15', arr: 900_000 },
+        }),
+      ],
+      signals: [],
+    };
+    // Act
+    const result = await simulate(scenario);
+    // Assess: Day 90 is Sunday 5 April, so the meeting is Monday 6 April at 10:00 London; Day 270 is Friday 2
+    // October (not Day 120 or Day 365, Strategic's own due days for the value milestones).
+    const ebrs = invitationsTo(
+      result,
+      'acme-sponsor@customer.example',
+      'Executive business review: Account acme',
+    );
+    expect(ebrs.map((e) => /DTSTART:(\w+)/.exec(icsOf(e))?.[1])).toEqual([
+      '20260406T090000Z',
+      '20261002T090000Z',
+    ]);
+    expect(ebrs.map((e) => e.text)).toEqual([
+      expect.stringContaining('Monday 2026-04-06 at 10:00 (Europe/London)'),
+      expect.stringContaining('Friday 2026-10-02 at 10:00 (Europe/London)'),
+    ]);
+  }, 300_000);
+
+  it('asks a Transactional account’s admin for the yearly digital self-review: a mail by its day, no .ics', async () => {
+    // Prepare: a contract from 1 September 2025: the self-review is due eight months in, invited 7 days ahead.
+    const scenario: ScenarioInput = {
+      start: '2026-04-01',
+      days: 40,
+      accounts: [
+        account('tiny', {
+          segment: 'transactional',
+          arr: 9_000,
+          contacts: [contact('tiny-admin', 'admin', 'Europe/Madrid')],
+          contract: { startDate: '2025-09-01', renewalDate: '2027-09-01', arr: 9_000 },
+        }),
+      ],
+      signals: [],
+    };
+    // Act
+    const result = await simulate(scenario);
+    // Assess
+    const [mail, ...more] = invitationsTo(result, 'tiny-admin@customer.example', 'Yearly self-review');
+    expect(more).toEqual([]);
+    expect(mail?.at.slice(0, 10)).toBe('2026-04-24');
+    expect(mail?.text).toContain('Please take it by Friday 2026-05-01');
+    expect(mail?.attachments ?? []).toEqual([]);
+  }, 300_000);
 });

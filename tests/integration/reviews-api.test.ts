@@ -5,6 +5,7 @@ import { registerApiKey } from '#store/api-key-store';
 import type { Db } from '#store/client';
 import { createReview, getReview } from '#store/review-store';
 import { readTimeline } from '#store/timeline-store';
+import { churnguardAt } from '../support/cli.ts';
 import { createTestDb, testDeps } from '../support/db.ts';
 import { account } from '../support/fixtures.ts';
 import { serveLocally } from '../support/local-api.ts';
@@ -173,6 +174,43 @@ describe('POST /v1/accounts/{id}/reviews/{reviewId}', () => {
     expect(after.body.reviews.map((r) => r.accountId)).toEqual(['globex']);
   });
 
+  it('takes held and missed from meeting_held / meeting_missed signals that name the review', async () => {
+    // Prepare: besides the overdue ACR of 2 February, a mid-year check held on 25 February awaits its outcome.
+    await createReview(db, {
+      ...overdueReview,
+      reviewId: 'cadence.mid_year.20260225',
+      reviewKind: 'health_check',
+      startsAt: '2026-02-25T09:00:00.000Z',
+      programme: 'mid_year',
+    });
+    const meeting = (id: string, type: string, occurredAt: string, reviewId: string) => ({
+      id,
+      accountId: 'hooli',
+      type,
+      occurredAt,
+      attributes: { reviewId },
+    });
+    // Act
+    const sent = await call<{ accepted: number }>('POST', '/v1/signals', {
+      signals: [
+        meeting('m-1', 'meeting_held', '2026-02-02T10:00:00Z', 'cadence.acr.20260201'),
+        meeting('m-2', 'meeting_missed', '2026-02-25T09:30:00Z', 'cadence.mid_year.20260225'),
+      ],
+    });
+    // Assess: each review has its outcome; the missed one, the latest, is now the overdue one.
+    expect(sent.status).toBe(202);
+    expect(await getReview(db, 'hooli', 'cadence.acr.20260201')).toMatchObject({
+      status: 'held',
+      outcomeAt: '2026-02-02T10:00:00.000Z',
+    });
+    expect(await getReview(db, 'hooli', 'cadence.mid_year.20260225')).toMatchObject({ status: 'missed' });
+    const due = await call<Page>('GET', '/v1/reviews?due=45d', undefined, READ);
+    expect(due.body.reviews.map((r) => `${r.standing} ${r.accountId} ${r.reviewId}`)).toEqual([
+      'overdue hooli cadence.mid_year.20260225',
+      'planned globex null',
+    ]);
+  });
+
   it('answers 400 naming the field for an unknown outcome, 404 for an unknown review, 403 for a read key', async () => {
     const bad = await call<Page>('POST', '/v1/accounts/hooli/reviews/cadence.acr.20260201', {
       outcome: 'postponed',
@@ -196,4 +234,45 @@ describe('POST /v1/accounts/{id}/reviews/{reviewId}', () => {
     expect(readOnly.status).toBe(403);
     expect(await getReview(db, 'hooli', 'cadence.acr.20260201')).toEqual(overdueReview);
   });
+});
+
+describe("churnguard account <id>: the account's reviews", () => {
+  beforeAll(setUp);
+  afterAll(() => api.close());
+
+  it('shows the overdue review, the booked one and the planned programme review with its invitation day', async () => {
+    // Prepare: besides the overdue ACR, a health check booked for 20 March; the mid-year check of 1 August (a
+    // Saturday: proposed for Monday 3 August) is planned, invitations on 18 July; the ACR of February 2027 is beyond
+    // 180 days.
+    await createReview(db, {
+      ...overdueReview,
+      reviewId: 'T-90-2027-06-01',
+      reviewKind: 'health_check',
+      startsAt: '2026-03-20T15:00:00.000Z',
+      programme: undefined,
+    });
+    // Act
+    const { code, output } = await churnguardAt(api.base, READ)('account', 'hooli');
+    // Assess
+    expect(code, output).toBe(0);
+    expect(output).toContain(
+      [
+        'Reviews    next 180 days:',
+        '  - 2026-02-02 annual customer review (acr): OVERDUE (missed, or no outcome recorded)',
+        '  - 2026-03-20 health check: booked, invitations sent',
+        '  - 2026-08-03 health check (mid_year): planned, invitations 2026-07-18',
+        'Checkpoints',
+      ].join('\n'),
+    );
+    // One account's reviews over the API; an unknown account is a 404, a malformed id a 400 naming it.
+    const one = await call<Page>('GET', '/v1/reviews?account=globex&due=180d', undefined, READ);
+    // (the programme's next review of each entry: the EBRs of its 2024 go-live are past)
+    expect(
+      one.body.reviews.map((r) => `${r.accountId} ${r.standing} ${r.programme} ${r.startsAt.slice(0, 10)}`),
+    ).toEqual(['globex planned health_check 2026-04-01']);
+    expect((await call('GET', '/v1/reviews?account=nope', undefined, READ)).status).toBe(404);
+    const bad = await call<Page>('GET', '/v1/reviews?account=a%23b', undefined, READ);
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors?.map((e) => e.path)).toEqual(['account']);
+  }, 60_000);
 });

@@ -25,12 +25,17 @@ describe('the review programme calendar', () => {
       now,
     );
     expect(moved).toEqual(before);
-    // The quarterly health check of 1 April (invited 14 days ahead at 09:00 UTC) and the journey EBRs at the
-    // strategic segment's own value_75 (day 120) and value_100 (day 365) due days after go-live.
+    // The quarterly health check of 1 April (invited 14 days ahead at 09:00 UTC) and the journey EBRs on Day 90 and
+    // Day 270 after go-live, as the baseline has them (seed 004), although Strategic's own due days for the value
+    // milestones are 120 and 365.
+    expect(defaultConfig.segments.strategic?.journeyBaseline?.dueDays).toEqual({
+      value_75: 120,
+      value_100: 365,
+    });
     expect(before.map((t) => [t.ref, t.payload.reviewDate, t.dueAt])).toEqual([
       ['review.health_check', '2026-04-01', '2026-03-18T09:00:00.000Z'],
-      ['review.journey.value_75', '2026-05-05', '2026-04-21T09:00:00.000Z'],
-      ['review.journey.value_100', '2027-01-05', '2026-12-22T09:00:00.000Z'],
+      ['review.journey.value_75', '2026-04-05', '2026-03-22T09:00:00.000Z'],
+      ['review.journey.value_100', '2026-10-02', '2026-09-18T09:00:00.000Z'],
     ]);
   });
 

@@ -3,6 +3,7 @@ import { defaultConfig } from '#config/default';
 import type { Effect } from '#core/effects/effect';
 import { accountFacts } from '#core/workflows/evidence';
 import { type CheckpointInput, decideCheckpoint, passedCheckpointTimer } from '#core/workflows/renewal';
+import type { ReviewRecord } from '#core/workflows/review-record';
 import { NOW, view } from './view.ts';
 
 const RENEWAL = '2026-09-08';
@@ -63,6 +64,37 @@ describe('a renewal checkpoint', () => {
       reviews: [review?.kind === 'create_review' ? review.review : ({} as never)],
     });
     expect(decideCheckpoint(defaultConfig, booked, at(60)).effects.map((e) => e.kind)).toEqual(['timeline']);
+  });
+
+  it('proposes no renewal review when a programme review of the account is booked or held in the same weeks', () => {
+    // The T-90 review would start on 24 June (NOW + 14 days); the quarterly health check of 1 July covers it.
+    const healthCheck: ReviewRecord = {
+      reviewId: 'cadence.health_check.20260701',
+      accountId: 'acme',
+      reviewKind: 'health_check',
+      status: 'scheduled',
+      scheduledAt: '2026-06-17T09:00:00.000Z',
+      startsAt: '2026-07-01T08:00:00.000Z',
+      invitedTo: [],
+      programme: 'health_check',
+    };
+    const strategic = (reviews: ReviewRecord[]) =>
+      view({ touch: 'high', program: 'strategic', account: { contract }, reviews });
+    const covered = decideCheckpoint(defaultConfig, strategic([healthCheck]), at(90));
+    expect(covered.effects.map((e) => e.kind)).toEqual(['timeline']);
+    expect(covered.summary).toContain(
+      'no renewal review: health_check cadence.health_check.20260701 (scheduled, starting 2026-07-01) covers it',
+    );
+    // Held counts as well; missed does not, and one outside coveredWithinDays (30) does not either.
+    const held = { ...healthCheck, status: 'held' as const };
+    expect(decideCheckpoint(defaultConfig, strategic([held]), at(90)).summary).toContain('covers it');
+    const missed = { ...healthCheck, status: 'missed' as const };
+    const farAway = { ...healthCheck, startsAt: '2026-08-01T08:00:00.000Z' };
+    for (const reviews of [[missed], [farAway]]) {
+      expect(
+        decideCheckpoint(defaultConfig, strategic(reviews), at(90)).effects.map((e) => e.kind),
+      ).toContain('create_review');
+    }
   });
 
   it('sends the renewal-value message of a calm low-touch account to its contacts at T-60', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '#config/default';
 import type { Effect } from '#core/effects/effect';
+import type { AccountView } from '#core/workflows/account-view';
 import { accountFacts } from '#core/workflows/evidence';
 import { decideDeadline, decideRiskCheck } from '#core/workflows/risk-decisions';
 import type { RiskRecord } from '#core/workflows/risk-record';
@@ -49,6 +50,30 @@ describe('opening a risk', () => {
     });
     // Everything after the opening applies only if this opening won (a racing check opens nothing twice).
     expect(effects.slice(1).every((e) => e.requires?.status === 'open' && e.requires.tier === 1)).toBe(true);
+  });
+
+  it('takes an overdue review as evidence: the risk of a red account whose last review went unreported is a weak relationship', () => {
+    // Prepare: red for four days; its health check of 10 May has no outcome a month on.
+    const unreported = {
+      reviewId: 'cadence.health_check.20260510',
+      accountId: 'acme',
+      reviewKind: 'health_check' as const,
+      status: 'scheduled' as const,
+      scheduledAt: daysAgo(45),
+      startsAt: daysAgo(31),
+      invitedTo: [],
+      programme: 'health_check',
+    };
+    const red = (reviews: AccountView['reviews']) =>
+      view({ band: 'red', touch: 'low', trail: trail([40, 40, 'yellow'], [3, 30, 'red']), reviews });
+    const cause = (reviews: AccountView['reviews']) => {
+      const opened = decideRiskCheck(defaultConfig, red(reviews), check).effects[0];
+      return opened?.kind === 'open_risk' ? opened.risk.primaryCause : null;
+    };
+    // Act, Assess: overdue, it makes the cause relationship_weak; held, the cause stays low_adoption.
+    expect(cause([unreported])).toBe('relationship_weak');
+    expect(cause([{ ...unreported, status: 'missed' }])).toBe('relationship_weak');
+    expect(cause([{ ...unreported, status: 'held' }])).toBe('low_adoption');
   });
 
   it('brings the manager in at once for a rescue, and sets the CSM a weekly update until it closes', () => {
