@@ -52,8 +52,9 @@ export function unflatten(row: Record<string, string>, rules: FlatRecordRules): 
 }
 
 export const ACCOUNT_CSV_RULES: FlatRecordRules = {
-  numeric: new Set(['arr', 'contract.arr']),
+  numeric: new Set(['arr', 'contract.arr', 'contract.seats']),
   json: new Set(['contacts', 'externalIds']),
+  looseNumericPrefix: 'attributes.',
 };
 
 export const SIGNAL_CSV_RULES: FlatRecordRules = {
