@@ -50,10 +50,13 @@ function usageOnly(id: string, perDay: number, days = 60, arr = 10_000): Scoring
 describe('a missing feed is unknown, never zero', () => {
   // Red last time under the defaults, so no healthy cohort: the segment's defaults (2 logins a day, a sponsor
   // expected) would judge feeds this source never sends.
-  const portfolio = Array.from({ length: 10 }, (_, i): ScoringInput => ({
-    ...usageOnly(`t-${i}`, 40 + i * 4),
-    history: [{ at: daysAgo(1), score: 20, band: 'red' }],
-  }));
+  const portfolio = Array.from(
+    { length: 10 },
+    (_, i): ScoringInput => ({
+      ...usageOnly(`t-${i}`, 40 + i * 4),
+      history: [{ at: daysAgo(1), score: 20, band: 'red' }],
+    }),
+  );
   const baselines = computeBaselines(defaultConfig, portfolio, NOW);
   const snapshot = scoreAccount(defaultConfig, usageOnly('plain', 70), baselines, NOW);
 
@@ -78,7 +81,11 @@ describe('a missing feed is unknown, never zero', () => {
     const engagement = component(snapshot, 'engagement');
     expect(engagement?.status === 'known' && engagement.measures.map((m) => m.measure)).toEqual(['usage']);
     // Usage 40..76 a day across the segment: its 0.75 quantile is 67.
-    expect(measureOf(snapshot, 'engagement', 'usage')).toMatchObject({ actual: 70, expected: 67, score: 100 });
+    expect(measureOf(snapshot, 'engagement', 'usage')).toMatchObject({
+      actual: 70,
+      expected: 67,
+      score: 100,
+    });
     expect(snapshot.drivers.map((d) => d.text).join(' ')).not.toContain('no logins');
     expect(snapshot.band).toBe('green');
   });
