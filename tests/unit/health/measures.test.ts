@@ -5,6 +5,7 @@ import type { Config } from '#config/schema';
 import { accountSchema } from '#core/accounts';
 import { ACCOUNT_CSV_RULES, unflatten } from '#core/flat-record';
 import { computeBaselines } from '#core/health/baselines';
+import { detectMilestones } from '#core/health/milestones';
 import { scoreAccount } from '#core/health/score';
 import type { ComponentSnapshot, HealthSnapshot, Measure, ScoringInput } from '#core/health/types';
 import type { ComponentId } from '#core/health/vocabulary';
@@ -208,6 +209,18 @@ describe('login counts per account without user ids', () => {
     );
     expect(measureOf(snapshot, 'engagement', 'logins')).toMatchObject({ actual: 6, expected: 8 });
     expect(measureOf(snapshot, 'engagement', 'activeUsers')).toBeUndefined();
+  });
+
+  it('reaches the first-login milestone on the first day with a count, not on a count of 0', () => {
+    const id = 'onboarding';
+    const rollups = rollupsFrom(id, [
+      signal(id, 'logins', daysAgo(9), { value: 0 }),
+      signal(id, 'logins', daysAgo(8), { value: 3 }),
+    ]);
+    expect(detectMilestones(defaultConfig, rollups)).toContainEqual({
+      milestone: 'first_login',
+      day: dayAgo(8),
+    });
   });
 });
 
