@@ -11,6 +11,21 @@ import { formatOf, headerError, type ReplayKind, readCsvHeader, readRecords } fr
 
 const DAY_MS = 86_400_000;
 
+/**
+ * The earliest and latest of many instants, or undefined for none. A loop, not Math.min(...times): spreading a
+ * history's millions of instants as arguments overflows the call stack.
+ */
+export function timeSpan(times: readonly number[]): { first: number; last: number } | undefined {
+  if (times.length === 0) return undefined;
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const time of times) {
+    if (time < first) first = time;
+    if (time > last) last = time;
+  }
+  return { first, last };
+}
+
 export interface FromImportOptions {
   dir: string;
   /** First virtual day (YYYY-MM-DD); default: the day of the earliest signal or outcome. */
@@ -202,12 +217,11 @@ export async function loadImportedHistory(options: FromImportOptions): Promise<I
     return unknownAccount(r, parsed.data.accountId) ? [] : [{ ...r, value: parsed.data }];
   });
 
-  const times = [
+  const span = timeSpan([
     ...signals.map((r) => Date.parse(String(record(r.value).occurredAt))),
     ...validOutcomes.map((r) => Date.parse(r.value.at)),
-  ];
-  const start =
-    options.start ?? (times.length ? dayOf(new Date(Math.min(...times)).toISOString()) : undefined);
+  ]);
+  const start = options.start ?? (span ? dayOf(new Date(span.first).toISOString()) : undefined);
   if (!start)
     fatal.push({ path: '--start', message: 'is needed: no valid signal or outcome carries a date' });
   const byPlace = (a: FieldError, b: FieldError) => a.path.localeCompare(b.path, 'en', { numeric: true });
@@ -218,7 +232,7 @@ export async function loadImportedHistory(options: FromImportOptions): Promise<I
     );
 
   const startMs = Date.parse(`${start}T00:00:00Z`);
-  const last = times.length ? Math.max(...times) : startMs;
+  const last = span?.last ?? startMs;
   const days = options.days ?? Math.floor((last - startMs) / DAY_MS) + 1;
   const inWindow = (time: number) => time >= startMs && time < startMs + days * DAY_MS;
   const keptSignals = signals.filter((r) => inWindow(Date.parse(String(record(r.value).occurredAt))));

@@ -1,8 +1,7 @@
 import type { BaselineMetric, Config } from '#config/schema';
 import { whyNotHealthy } from './cohort.ts';
 import type { BaselineSample } from './components/expected.ts';
-import { accountContext } from './context.ts';
-import { baselineSample, measureAccount } from './measure.ts';
+import { baselineSample, measuredAccount } from './measure.ts';
 import { modelVersion } from './model-version.ts';
 import { segmentConfig } from './segmentation.ts';
 import type { Baselines, ScoringInput, SegmentBaseline } from './types.ts';
@@ -120,8 +119,7 @@ export interface CohortSample {
  * samples.
  */
 export function cohortSample(config: Config, input: ScoringInput, now: Date): CohortSample | null {
-  const context = accountContext(config, input, now);
-  const measures = measureAccount(context);
+  const { context, measures } = measuredAccount(config, input, now);
   const sample = { segment: context.segment.segment, sample: baselineSample(measures) };
   if (whyNotHealthy(context, measures) === null) return sample;
   return (config.health.measures?.segmentQuantile ?? null) === null ? null : { ...sample, healthy: false };

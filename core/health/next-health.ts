@@ -31,16 +31,26 @@ export interface NextHealth {
   change: HealthChange | null;
 }
 
+/**
+ * The same scoring input object for the same read input at the same instant, so that what is worked out from it once
+ * (measuredAccount) serves both the baseline sample and the score of one pass.
+ */
+const scoringInputs = new WeakMap<AccountHealthInput, { at: number; scoring: ScoringInput }>();
+
 /** The scoring input, with earlier scores taken from the stored trail. */
 export function scoringInput(input: AccountHealthInput, now: Date): ScoringInput {
+  const known = scoringInputs.get(input);
+  if (known?.at === now.getTime()) return known.scoring;
   const { account, rollups, tickets, previous, issues } = input;
-  return {
+  const scoring = {
     account,
     rollups,
     tickets,
     history: priorScores(previous?.trail ?? [], now),
     issues: issues ?? [],
   };
+  scoringInputs.set(input, { at: now.getTime(), scoring });
+  return scoring;
 }
 
 function scoreInWords(snapshot: HealthSnapshot): string {

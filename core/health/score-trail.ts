@@ -15,9 +15,28 @@ interface Timed {
   time: number;
 }
 
-/** The entries oldest first (a stable sort: entries at one instant keep their order), each time parsed once. */
+/**
+ * Each entry's instant, parsed once per entry: a stored trail's entries are the same objects day after day (the
+ * daily pass reads every account's trail twice a day), and Date.parse was most of what reading one cost.
+ */
+const parsedTimes = new WeakMap<PriorScore, number>();
+
+function timeOf(entry: PriorScore): number {
+  let time = parsedTimes.get(entry);
+  if (time === undefined) {
+    time = Date.parse(entry.at);
+    parsedTimes.set(entry, time);
+  }
+  return time;
+}
+
+/** The entries oldest first (a stable sort: entries at one instant keep their order); a trail is mostly stored so. */
 function byTime(trail: readonly PriorScore[]): Timed[] {
-  return trail.map((entry) => ({ entry, time: Date.parse(entry.at) })).sort((a, b) => a.time - b.time);
+  const timed = trail.map((entry) => ({ entry, time: timeOf(entry) }));
+  for (let i = 1; i < timed.length; i++) {
+    if ((timed[i] as Timed).time < (timed[i - 1] as Timed).time) return timed.sort((a, b) => a.time - b.time);
+  }
+  return timed;
 }
 
 function inForce(sorted: readonly Timed[], time: number): PriorScore | undefined {
@@ -42,7 +61,7 @@ export function extendTrail(trail: readonly PriorScore[], entry: PriorScore): Pr
       ? sorted
       : [
           ...sorted.filter(({ entry: kept }) => dayNumber(kept.at) !== dayNumber(entry.at)),
-          { entry, time: Date.parse(entry.at) },
+          { entry, time: timeOf(entry) },
         ].sort((a, b) => a.time - b.time);
   const cutoff = addDays(new Date(entry.at), -LONGEST_HORIZON).getTime();
   const inForceAtCutoff = inForce(next, cutoff);

@@ -9,10 +9,10 @@ import { scoreOutcomes } from './components/outcomes.ts';
 import { scoreRelationship } from './components/relationship.ts';
 import { scoreSentiment } from './components/sentiment.ts';
 import { scoreSupport } from './components/support.ts';
-import { type AccountContext, accountContext } from './context.ts';
+import type { AccountContext } from './context.ts';
 import { applyCriticalFindings } from './critical-findings.ts';
 import { topDrivers } from './drivers.ts';
-import { type AccountMeasures, measureAccount } from './measure.ts';
+import { type AccountMeasures, measuredAccount } from './measure.ts';
 import { modelVersion } from './model-version.ts';
 import { segmentConfig } from './segmentation.ts';
 import { scoreTrend } from './trend.ts';
@@ -125,11 +125,10 @@ export function scoreAccount(
   baselines: Baselines,
   now: Date,
 ): HealthSnapshot {
-  const context = accountContext(config, input, now);
+  const { context, measures } = measuredAccount(config, input, now);
   const { segment } = context;
   const { health } = segmentConfig(config, segment.segment);
   const baseline = baselineFor(config, baselines, segment.segment);
-  const measures = measureAccount(context);
   const tooNew = tooNewReason(context);
   const { score, components } = weightedScore(
     COMPONENT_IDS.flatMap((component) => {

@@ -13,6 +13,16 @@ function latest(
   return best;
 }
 
+/** The rollup of the latest day that has something (a rollup a day, so no two share a day). */
+function latestDayWith(
+  rollups: readonly DailyRollup[],
+  has: (r: DailyRollup) => boolean,
+): DailyRollup | undefined {
+  let found: DailyRollup | undefined;
+  for (const rollup of rollups) if (has(rollup) && (!found || rollup.day > found.day)) found = rollup;
+  return found;
+}
+
 export function daysSince(at: string | null, now: Date): number | null {
   return at ? Math.floor((now.getTime() - Date.parse(at)) / DAY_MS) : null;
 }
@@ -66,9 +76,7 @@ export function accountFacts(
     .filter((t) => t.priority === 'urgent')
     .map((t) => t.openedAt ?? '')
     .sort();
-  const relationshipDay = [...rollups]
-    .filter((r) => r.latestValues.relationship_score !== undefined)
-    .sort((a, b) => (a.day < b.day ? 1 : -1))[0];
+  const relationshipDay = latestDayWith(rollups, (r) => r.latestValues.relationship_score !== undefined);
   const meetings = recent.reduce(
     (acc, r) => ({
       held: acc.held + (r.counts.meeting_held ?? 0),
@@ -82,9 +90,7 @@ export function accountFacts(
     .filter((r) => !lastPaid || (r.lastAt.payment_failed ?? '') > lastPaid)
     .map((r) => ({ day: r.day, count: r.counts.payment_failed ?? 0 }))
     .sort((a, b) => a.day.localeCompare(b.day));
-  const outcomeDay = [...rollups]
-    .filter((r) => r.outcomes.length > 0)
-    .sort((a, b) => (a.day < b.day ? 1 : -1))[0];
+  const outcomeDay = latestDayWith(rollups, (r) => r.outcomes.length > 0);
   const sponsorGone = sponsorLeft && (!sponsorJoined || sponsorJoined < sponsorLeft) ? sponsorLeft : null;
   return {
     sponsorLeftAt: sponsorGone,

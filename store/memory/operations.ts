@@ -352,22 +352,18 @@ export function query(table: MemoryTable, input: QueryRequest): Page {
         `Filter Expression can only contain non-primary key attributes: Primary key attribute: ${name}`,
       );
   }
-  let sortKeys = table.range(pk, range);
-  if (input.ScanIndexForward === false) sortKeys = [...sortKeys].reverse();
+  // The range is a copy: the page below reads it while nothing else runs, as one DynamoDB request would.
+  let selected = table.range(pk, range);
+  if (input.ScanIndexForward === false) selected.reverse();
   if (input.ExclusiveStartKey) {
     const start = keyOf(input.ExclusiveStartKey, 'ExclusiveStartKey');
     const forward = input.ScanIndexForward !== false;
-    sortKeys = sortKeys.filter((sk) => (forward ? sk > start.sk : sk < start.sk));
+    selected = selected.filter(({ item }) =>
+      forward ? String(item.sk) > start.sk : String(item.sk) < start.sk,
+    );
   }
   let at = 0;
-  const next = () => {
-    while (at < sortKeys.length) {
-      const found = table.get(pk, sortKeys[at++] as string);
-      if (found) return found;
-    }
-    return undefined;
-  };
-  return page(next, input, filter, projection, scope);
+  return page(() => selected[at++], input, filter, projection, scope);
 }
 
 export function scan(table: MemoryTable, input: QueryRequest): Page {

@@ -21,6 +21,8 @@ export type SortKeyRange =
 interface Partition {
   /** Sort keys in ascending order, for ranges by binary search. */
   sortKeys: string[];
+  /** The items in the order of sortKeys: a Query reads a range of them without a lookup per item. */
+  ordered: Stored[];
   items: Map<string, Stored>;
 }
 
@@ -64,11 +66,16 @@ export class MemoryTable {
   set(pk: string, sk: string, stored: Stored): void {
     let partition = this.partitions.get(pk);
     if (!partition) {
-      partition = { sortKeys: [], items: new Map() };
+      partition = { sortKeys: [], ordered: [], items: new Map() };
       this.partitions.set(pk, partition);
     }
     const before = partition.items.get(sk);
-    if (!before) partition.sortKeys.splice(bound(partition.sortKeys, sk, false), 0, sk);
+    const at = bound(partition.sortKeys, sk, false);
+    if (before) partition.ordered[at] = stored;
+    else {
+      partition.sortKeys.splice(at, 0, sk);
+      partition.ordered.splice(at, 0, stored);
+    }
     partition.items.set(sk, stored);
     this.expiry?.written(pk, sk, before?.item, stored.item);
   }
@@ -76,41 +83,44 @@ export class MemoryTable {
   delete(pk: string, sk: string): void {
     const partition = this.partitions.get(pk);
     if (!partition?.items.delete(sk)) return;
-    partition.sortKeys.splice(bound(partition.sortKeys, sk, false), 1);
+    const at = bound(partition.sortKeys, sk, false);
+    partition.sortKeys.splice(at, 1);
+    partition.ordered.splice(at, 1);
     if (partition.items.size === 0) this.partitions.delete(pk);
   }
 
-  /** The sort keys of one partition a key condition selects, in ascending order. */
-  range(pk: string, range: SortKeyRange): string[] {
-    const keys = this.partitions.get(pk)?.sortKeys ?? [];
+  /** The items of one partition a key condition selects, in ascending order of their sort keys. */
+  range(pk: string, range: SortKeyRange): Stored[] {
+    const partition = this.partitions.get(pk);
+    if (!partition) return [];
+    const { sortKeys: keys, ordered } = partition;
     switch (range.kind) {
       case 'all':
-        return keys;
+        return ordered.slice();
       case '=':
-        return keys.slice(bound(keys, range.value, false), bound(keys, range.value, true));
+        return ordered.slice(bound(keys, range.value, false), bound(keys, range.value, true));
       case '<':
-        return keys.slice(0, bound(keys, range.value, false));
+        return ordered.slice(0, bound(keys, range.value, false));
       case '<=':
-        return keys.slice(0, bound(keys, range.value, true));
+        return ordered.slice(0, bound(keys, range.value, true));
       case '>':
-        return keys.slice(bound(keys, range.value, true));
+        return ordered.slice(bound(keys, range.value, true));
       case '>=':
-        return keys.slice(bound(keys, range.value, false));
+        return ordered.slice(bound(keys, range.value, false));
       case 'between':
-        return keys.slice(bound(keys, range.low, false), bound(keys, range.high, true));
+        return ordered.slice(bound(keys, range.low, false), bound(keys, range.high, true));
       case 'begins_with': {
         const from = bound(keys, range.prefix, false);
         let to = from;
         while (to < keys.length && (keys[to] as string).startsWith(range.prefix)) to++;
-        return keys.slice(from, to);
+        return ordered.slice(from, to);
       }
     }
   }
 
   /** Every item, partition by partition (a Scan's order: stable, not meaningful). */
   *entries(): Generator<Stored> {
-    for (const partition of this.partitions.values())
-      for (const sk of partition.sortKeys) yield partition.items.get(sk) as Stored;
+    for (const partition of this.partitions.values()) yield* partition.ordered;
   }
 
   /** The TTL attribute while Time To Live is enabled. */

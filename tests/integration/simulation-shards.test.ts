@@ -16,5 +16,5 @@ describe('a sharded simulation', () => {
     expect(sharded.accounts).toHaveLength(portfolio.accounts);
     expect(JSON.stringify(sharded)).toBe(JSON.stringify(single));
     expect(days.at(-1)).toBe(portfolio.days);
-  }, 180_000);
+  }, 600_000);
 });
