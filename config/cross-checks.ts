@@ -63,6 +63,22 @@ function windowsFitTheLookback(input: unknown): FieldError[] {
   });
 }
 
+/** The own-history comparison reads both of its periods from the lookback's rollups. */
+function ownHistoryFitsTheLookback(input: unknown): FieldError[] {
+  const lookback = pick(input, ['health', 'lookbackDays'], z.number());
+  const path = ['health', 'measures', 'ownHistory'];
+  const recent = pick(input, [...path, 'recentDays'], z.number());
+  const prior = pick(input, [...path, 'priorDays'], z.number());
+  if (lookback === undefined || recent === undefined || prior === undefined || recent + prior <= lookback)
+    return [];
+  return [
+    error(
+      [...path, 'priorDays'],
+      `recentDays + priorDays (${recent + prior}) must not exceed health.lookbackDays (${lookback}): scoring reads no older rollups`,
+    ),
+  ];
+}
+
 function milestoneIds(input: unknown): (string | undefined)[] {
   const milestones = pick(input, ['journeyBaseline', 'milestones'], arrayLike) ?? [];
   return milestones.map((_, index) =>
@@ -179,6 +195,7 @@ export function crossFieldErrors(input: unknown): FieldError[] {
     ...journeysNameWhatExists(input),
     ...tierSegmentsAreDefined(input),
     ...windowsFitTheLookback(input),
+    ...ownHistoryFitsTheLookback(input),
     ...milestoneIdsAreUnique(input),
     ...segmentOverridesNameMilestones(input),
     ...expectedSharesCanAddUp(input),

@@ -142,6 +142,17 @@ export const defaultConfig: Config = {
         capBand: 'yellow',
       },
     ],
+    // Measures that fit real data (docs/health-measures.md). The scale stays linear: the bands above are tuned to
+    // 100 at the healthy median; `calibrate` can propose the log scale with bands fitted to it.
+    measures: {
+      minimumDataDays: 7,
+      scale: { kind: 'linear' },
+      segmentQuantile: 0.75,
+      perSeat: true,
+      perArr: null,
+      ownHistory: { recentDays: 30, priorDays: 90 },
+      custom: [],
+    },
     baseline: {
       minCohortSize: 8,
       healthy: {

@@ -13,6 +13,7 @@ import {
   restraintSchema,
   templatesSchema,
 } from './journeys-schema.ts';
+import { measuresSchema } from './measures-schema.ts';
 import { defaultReviews } from './reviews-default.ts';
 import { reviewsSchema } from './reviews-schema.ts';
 
@@ -130,6 +131,12 @@ export const baselineMetricsSchema = z.strictObject({
   meetingsHeld: typical,
   /** Relationship scorecard, 0-10. */
   relationshipScore: typical,
+  /** Active users a day per licensed seat (`contract.seats`); no default when absent (health.measures). */
+  activeUsersPerSeat: typical.optional(),
+  /** Usage a day per licensed seat; no default when absent. */
+  usagePerSeat: typical.optional(),
+  /** Usage a day per `health.measures.perArr` of ARR; no default when absent. */
+  usagePerArr: typical.optional(),
 });
 
 const segmentHealthSchema = z.strictObject({
@@ -206,6 +213,8 @@ const healthSchema = z.strictObject({
   maxDrivers: wholeNumber(1, 10),
   /** Findings that cap the band (config/critical-findings-schema.ts); none when absent. */
   criticalFindings: criticalFindingsSchema.optional(),
+  /** Measures that fit real data (config/measures-schema.ts); absent: scoring as before they existed. */
+  measures: measuresSchema.optional(),
   baseline: z.strictObject({
     minCohortSize: wholeNumber(1, 100_000),
     healthy: healthyCohortSchema,

@@ -51,12 +51,40 @@ const contactList = z
 
 // Cross-field checks sit on the smallest object holding both fields, so they still run, and report, when an
 // unrelated field of the account is wrong.
+const seats = z
+  .number({ error: 'must be a whole number of licensed seats from 1 to 10000000' })
+  .int('must be a whole number of licensed seats from 1 to 10000000')
+  .min(1, 'must be a whole number of licensed seats from 1 to 10000000')
+  .max(10_000_000, 'must be a whole number of licensed seats from 1 to 10000000');
+
 const contract = z
-  .strictObject({ startDate: isoDate, renewalDate: isoDate, arr: money })
+  .strictObject({
+    startDate: isoDate,
+    renewalDate: isoDate,
+    arr: money,
+    /** Licensed seats: usage per seat is scored beside the absolute figures (health.measures.perSeat). */
+    seats: seats.optional(),
+  })
   .refine((c) => c.renewalDate > c.startDate, {
     path: ['renewalDate'],
     message: 'must be after contract.startDate',
   });
+
+export const MAX_ACCOUNT_ATTRIBUTES = 50;
+
+const accountAttributes = z
+  .record(
+    wellFormedText
+      .min(1, 'an attribute name must not be empty')
+      .max(64, 'an attribute name must be at most 64 characters'),
+    z.union([wellFormedText.max(512), storableNumber, z.boolean()], {
+      error: 'must be text of at most 512 characters, a number or true/false',
+    }),
+  )
+  .refine(
+    (attributes) => Object.keys(attributes).length <= MAX_ACCOUNT_ATTRIBUTES,
+    `must have at most ${MAX_ACCOUNT_ATTRIBUTES} attributes`,
+  );
 
 /** Vendor records that stand for this account, and the lookup each becomes (docs/connectors.md). */
 export const EXTERNAL_ID_KINDS = ['hubspot_deal'] as const;
@@ -88,6 +116,11 @@ export const accountSchema = z.strictObject({
    * account. Learned as lookups on upsert; a later webhook with newer evidence (an association) moves them.
    */
   externalIds: externalIds.optional(),
+  /**
+   * What the company keeps about the account (plan, contract type, billing method, tenure...): any name, a number,
+   * text or yes/no. Scored only by the custom measures the config names (health.measures.custom).
+   */
+  attributes: accountAttributes.optional(),
 });
 
 export type AccountInput = z.infer<typeof accountSchema>;

@@ -23,10 +23,14 @@ function coerce(column: string, cell: string, rules: FlatRecordRules): unknown {
       return cell;
     }
   }
-  if (rules.looseNumericPrefix && column.startsWith(rules.looseNumericPrefix)) {
-    if (NUMBER.test(cell.trim())) return Number(cell);
-    if (cell === 'true' || cell === 'false') return cell === 'true';
-  }
+  if (rules.looseNumericPrefix && column.startsWith(rules.looseNumericPrefix)) return looseValue(cell);
+  return cell;
+}
+
+/** A cell of an open column (an attribute): a number or true/false when it reads as one, else its text. */
+export function looseValue(cell: string): string | number | boolean {
+  if (NUMBER.test(cell.trim())) return Number(cell);
+  if (cell === 'true' || cell === 'false') return cell === 'true';
   return cell;
 }
 
@@ -52,8 +56,9 @@ export function unflatten(row: Record<string, string>, rules: FlatRecordRules): 
 }
 
 export const ACCOUNT_CSV_RULES: FlatRecordRules = {
-  numeric: new Set(['arr', 'contract.arr']),
+  numeric: new Set(['arr', 'contract.arr', 'contract.seats']),
   json: new Set(['contacts', 'externalIds']),
+  looseNumericPrefix: 'attributes.',
 };
 
 export const SIGNAL_CSV_RULES: FlatRecordRules = {

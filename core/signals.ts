@@ -24,6 +24,8 @@ export const SIGNAL_TYPES = [
   'payment_failed',
   'payment_succeeded',
   'renewal_outcome',
+  /** Logins counted per account by a source without user ids: `value` is how many (docs/health-measures.md). */
+  'logins',
 ] as const;
 export type SignalType = (typeof SIGNAL_TYPES)[number];
 
@@ -63,6 +65,9 @@ interface Rule {
 /** What each signal type needs beyond the common shape. */
 const RULES: Partial<Record<SignalType, Rule[]>> = {
   login: [{ userRequired: true }],
+  logins: [
+    { value: { required: true, min: 0, max: MAX_MAGNITUDE, integer: true, what: 'the number of logins' } },
+  ],
   usage: [{ value: { required: true, min: 0, max: MAX_MAGNITUDE, what: 'a usage quantity' } }],
   feature_used: [{ attribute: { name: 'feature', required: true } }],
   nps: [{ value: { required: true, min: 0, max: 10, integer: true, what: 'an NPS score' } }],

@@ -30,7 +30,14 @@ const PROFILE_FIELDS = [
   'contacts',
   'contract',
   'externalIds',
+  'attributes',
 ] as const;
+
+/** Every field of an account is a profile field: one added to the schema and not here would be dropped silently. */
+const everyFieldListed: [Exclude<keyof AccountInput, (typeof PROFILE_FIELDS)[number]>] extends [never]
+  ? true
+  : never = true;
+void everyFieldListed;
 
 const profileItem = z.looseObject({ id: z.string(), createdAt: z.string().optional() });
 

@@ -91,6 +91,8 @@ export async function finishPassRun(db: Db): Promise<void> {
 const sampleSchema = z.object({
   segment: z.string(),
   sample: z.partialRecord(z.enum(baselineMetricsSchema.keyof().options), z.number()),
+  /** An account outside the healthy cohort, sampled for health.measures.segmentQuantile (core/health/baselines.ts). */
+  healthy: z.literal(false).optional(),
 });
 const chunkSchema = z.object({ samples: z.array(sampleSchema) });
 

@@ -4,7 +4,7 @@ import type { BaselineSample } from './components/expected.ts';
 import { baselineSample, measuredAccount } from './measure.ts';
 import { modelVersion } from './model-version.ts';
 import { segmentConfig } from './segmentation.ts';
-import type { Baselines, BaselineValue, ScoringInput, SegmentBaseline } from './types.ts';
+import type { Baselines, ScoringInput, SegmentBaseline } from './types.ts';
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -23,56 +23,106 @@ const typicalOf = (metric: BaselineMetric, values: number[]) =>
 
 function fallbackValue(config: Config, segment: string, metric: BaselineMetric): number | null {
   const own = segmentConfig(config, segment).health.baselineDefaults?.[metric];
-  return own === undefined ? config.health.baseline.fallback[metric] : own;
+  return own === undefined ? (config.health.baseline.fallback[metric] ?? null) : own;
 }
 
-/** Builds a value for every baseline metric; spelt out so the compiler checks none is missing. */
-function eachMetric<T>(metricValue: (metric: BaselineMetric) => T): Record<BaselineMetric, T> {
-  return {
-    loginsPerDay: metricValue('loginsPerDay'),
-    activeUsersPerDay: metricValue('activeUsersPerDay'),
-    usagePerDay: metricValue('usagePerDay'),
-    featuresUsed: metricValue('featuresUsed'),
-    openTickets: metricValue('openTickets'),
-    ticketsPer30Days: metricValue('ticketsPer30Days'),
-    staleTickets: metricValue('staleTickets'),
-    urgentTickets: metricValue('urgentTickets'),
-    nps: metricValue('nps'),
-    csat: metricValue('csat'),
-    sponsorShare: metricValue('sponsorShare'),
-    meetingsHeld: metricValue('meetingsHeld'),
-    relationshipScore: metricValue('relationshipScore'),
-  };
+const LOWER_IS_BETTER = new Set<BaselineMetric>([
+  'openTickets',
+  'ticketsPer30Days',
+  'staleTickets',
+  'urgentTickets',
+]);
+
+/** Every metric of the model before health.measures, spelt out so the compiler checks none is missing. */
+const CORE_METRICS: Record<Exclude<BaselineMetric, MeasuresMetric>, true> = {
+  loginsPerDay: true,
+  activeUsersPerDay: true,
+  usagePerDay: true,
+  featuresUsed: true,
+  openTickets: true,
+  ticketsPer30Days: true,
+  staleTickets: true,
+  urgentTickets: true,
+  nps: true,
+  csat: true,
+  sponsorShare: true,
+  meetingsHeld: true,
+  relationshipScore: true,
+};
+type MeasuresMetric = 'activeUsersPerSeat' | 'usagePerSeat' | 'usagePerArr';
+/** Learnt only under health.measures, so that a model without it keeps the baselines it had. */
+const MEASURES_METRICS: readonly MeasuresMetric[] = ['activeUsersPerSeat', 'usagePerSeat', 'usagePerArr'];
+
+function metricsOf(config: Config): BaselineMetric[] {
+  const core = Object.keys(CORE_METRICS) as (keyof typeof CORE_METRICS)[];
+  return config.health.measures ? [...core, ...MEASURES_METRICS] : core;
 }
 
-function segmentBaseline(config: Config, segment: string, samples: BaselineSample[]): SegmentBaseline {
-  const { minCohortSize } = config.health.baseline;
-  const metrics = eachMetric((metric): BaselineValue => {
-    const values = samples.flatMap((sample) => {
-      const value = sample[metric];
-      return value === undefined ? [] : [value];
-    });
-    return values.length >= minCohortSize
-      ? { value: typicalOf(metric, values), source: 'cohort', sampleSize: values.length }
-      : { value: fallbackValue(config, segment, metric), source: 'fallback', sampleSize: values.length };
-  });
-  return { segment, cohortSize: samples.length, minCohortSize, metrics };
-}
-
-/** One healthy account's values, for its segment's baseline. */
-export interface CohortSample {
-  segment: string;
-  sample: BaselineSample;
+/** The value at quantile `q` (0-1) of sorted values, interpolated between neighbours. */
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = (sorted.length - 1) * q;
+  const below = sorted[Math.floor(position)] ?? 0;
+  const above = sorted[Math.ceil(position)] ?? below;
+  return below + (above - below) * (position - Math.floor(position));
 }
 
 /**
- * The account's contribution to its segment's healthy cohort (see cohort.ts), or null when it is not
- * healthy. Lets a caller stream a whole portfolio through and keep only the samples.
+ * What the segment's better accounts show, for a metric too few healthy accounts report: the `q` quantile of all
+ * the segment's accounts (1 - q for ticket counts, where fewer is better; the mean for the sponsor share).
+ */
+function segmentValue(metric: BaselineMetric, values: number[], q: number): number {
+  if (metric === 'sponsorShare') return mean(values);
+  return quantile(values, LOWER_IS_BETTER.has(metric) ? 1 - q : q);
+}
+
+const valuesOf = (samples: readonly CohortSample[], metric: BaselineMetric) =>
+  samples.flatMap(({ sample }) => {
+    const value = sample[metric];
+    return value === undefined ? [] : [value];
+  });
+
+function segmentBaseline(config: Config, segment: string, samples: CohortSample[]): SegmentBaseline {
+  const { minCohortSize } = config.health.baseline;
+  const quantileOfSegment = config.health.measures?.segmentQuantile ?? null;
+  const healthy = samples.filter((sample) => sample.healthy !== false);
+  const metrics: SegmentBaseline['metrics'] = {};
+  for (const metric of metricsOf(config)) {
+    const values = valuesOf(healthy, metric);
+    const everyone = quantileOfSegment === null ? [] : valuesOf(samples, metric);
+    metrics[metric] =
+      values.length >= minCohortSize
+        ? { value: typicalOf(metric, values), source: 'cohort', sampleSize: values.length }
+        : quantileOfSegment !== null && everyone.length >= minCohortSize
+          ? {
+              value: segmentValue(metric, everyone, quantileOfSegment),
+              source: 'segment',
+              sampleSize: everyone.length,
+            }
+          : { value: fallbackValue(config, segment, metric), source: 'fallback', sampleSize: values.length };
+  }
+  return { segment, cohortSize: healthy.length, minCohortSize, metrics };
+}
+
+/** One account's values, for its segment's baseline. */
+export interface CohortSample {
+  segment: string;
+  sample: BaselineSample;
+  /** False for an account outside the healthy cohort, sampled for health.measures.segmentQuantile only. */
+  healthy?: false;
+}
+
+/**
+ * The account's contribution to its segment's baseline: its values when it is in the healthy cohort (see
+ * cohort.ts); when it is not, its values marked `healthy: false` if the model learns from the whole segment
+ * (health.measures.segmentQuantile), else null. Lets a caller stream a whole portfolio through and keep only the
+ * samples.
  */
 export function cohortSample(config: Config, input: ScoringInput, now: Date): CohortSample | null {
   const { context, measures } = measuredAccount(config, input, now);
-  if (whyNotHealthy(context, measures) !== null) return null;
-  return { segment: context.segment.segment, sample: baselineSample(measures) };
+  const sample = { segment: context.segment.segment, sample: baselineSample(measures) };
+  if (whyNotHealthy(context, measures) === null) return sample;
+  return (config.health.measures?.segmentQuantile ?? null) === null ? null : { ...sample, healthy: false };
 }
 
 /**
@@ -81,10 +131,10 @@ export function cohortSample(config: Config, input: ScoringInput, now: Date): Co
  * `baselineDefaults`, else `health.baseline.fallback`), and records `source: 'fallback'`.
  */
 export function baselinesFromSamples(config: Config, cohort: Iterable<CohortSample>, now: Date): Baselines {
-  const samples = new Map<string, BaselineSample[]>(
+  const samples = new Map<string, CohortSample[]>(
     Object.keys(config.segments).map((segment) => [segment, []]),
   );
-  for (const { segment, sample } of cohort) samples.get(segment)?.push(sample);
+  for (const sample of cohort) samples.get(sample.segment)?.push(sample);
   return {
     modelVersion: modelVersion(config),
     computedAt: now.toISOString(),

@@ -1,3 +1,4 @@
+import type { Scale } from '#config/measures-schema';
 /**
  * How far an account is from what healthy accounts of its segment show, as 0-100.
  * Linear, so a CSM can check it: half the baseline's logins scores 50.
@@ -38,4 +39,17 @@ export function versus(
   const percent = Math.round(Math.abs(1 - actual / baseline) * 100);
   if (percent === 0) return { percent, direction: 'level' };
   return { percent, direction: actual < baseline ? 'down' : 'up' };
+}
+
+/**
+ * `higherIsBetter` on the model's scale (health.measures.scale): `linear` is higherIsBetter itself; `log` gives
+ * `atBaseline` at the baseline, scales linearly below it, and above it rises with log(actual/baseline) to 100 at
+ * `ceilingRatio` times the baseline, so that accounts above the healthy median still rank among themselves.
+ */
+export function higherIsBetterOn(scale: Scale | undefined, actual: number, baseline: number): number {
+  if (!scale || scale.kind === 'linear' || baseline <= 0) return higherIsBetter(actual, baseline);
+  const ratio = Math.max(0, actual) / baseline;
+  if (ratio <= 1) return scale.atBaseline * ratio;
+  const headroom = Math.min(1, Math.log(ratio) / Math.log(scale.ceilingRatio));
+  return scale.atBaseline + (100 - scale.atBaseline) * headroom;
 }

@@ -1,5 +1,6 @@
 import type { Config, MilestoneDetection } from '#config/schema';
 import type { DailyRollup } from '#core/rollup';
+import { loginsOf } from './components/product-feeds.ts';
 
 export interface MilestoneAchievement {
   milestone: string;
@@ -10,6 +11,8 @@ export interface MilestoneAchievement {
 function reached(detect: MilestoneDetection, rollup: DailyRollup): boolean {
   switch (detect.kind) {
     case 'signal':
+      // A source that counts logins per account (`logins` signals) reaches "first login" too.
+      if (detect.signal === 'login') return loginsOf(rollup) > 0;
       return (rollup.counts[detect.signal] ?? 0) > 0;
     case 'milestone':
       return rollup.milestones.length > 0 && rollup.milestones.includes(detect.name);

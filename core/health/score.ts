@@ -3,6 +3,7 @@ import { issueDrivers } from '#core/issues/overdue';
 import { bandFor } from './bands.ts';
 import { baselineFor } from './baselines.ts';
 import { scoreAdoption } from './components/adoption.ts';
+import { withCustomMeasures } from './components/custom.ts';
 import { scoreEngagement } from './components/engagement.ts';
 import { scoreOutcomes } from './components/outcomes.ts';
 import { scoreRelationship } from './components/relationship.ts';
@@ -27,7 +28,30 @@ import type {
 import { COMPONENT_IDS, COMPONENT_LABELS, type ComponentId } from './vocabulary.ts';
 import { weightedScore } from './weighting.ts';
 
+/**
+ * Whether the account has been live long enough for a verdict (health.measures.minimumDataDays): on its first
+ * morning no window holds a day of its data yet, and reading that as zero use would paint every new account red.
+ */
+function tooNewReason(context: AccountContext): string | undefined {
+  const minimum = context.config.health.measures?.minimumDataDays;
+  if (minimum === undefined || context.daysLive >= minimum) return undefined;
+  return `not enough data yet: live ${Math.max(0, context.daysLive)} of the ${minimum} days a verdict needs`;
+}
+
 function evaluate(
+  component: ComponentId,
+  measures: AccountMeasures,
+  baseline: SegmentBaseline,
+  context: AccountContext,
+  tooNew: string | undefined,
+): ComponentResult {
+  if (tooNew) return { status: 'unknown', reason: tooNew };
+  const own = evaluateOwn(component, measures, baseline, context);
+  const custom = context.config.health.measures?.custom ?? [];
+  return withCustomMeasures(own, component, custom, context.input.account);
+}
+
+function evaluateOwn(
   component: ComponentId,
   measures: AccountMeasures,
   baseline: SegmentBaseline,
@@ -64,9 +88,11 @@ function explain(
   snapshot: Omit<HealthSnapshot, 'notes'>,
   baselines: Baselines,
   cohortLabel: string,
+  tooNew: string | undefined,
 ): string[] {
   const notes: string[] = [...snapshot.segment.notes];
-  if (snapshot.score === null) notes.push('no component could be scored: every one lacks data');
+  if (tooNew) notes.push(`no verdict yet: ${tooNew}`);
+  else if (snapshot.score === null) notes.push('no component could be scored: every one lacks data');
   if (snapshot.renormalised) {
     const unknown = snapshot.unknown.map((u) => `${COMPONENT_LABELS[u.component]} (${u.reason})`).join('; ');
     notes.push(
@@ -103,12 +129,13 @@ export function scoreAccount(
   const { segment } = context;
   const { health } = segmentConfig(config, segment.segment);
   const baseline = baselineFor(config, baselines, segment.segment);
+  const tooNew = tooNewReason(context);
   const { score, components } = weightedScore(
     COMPONENT_IDS.flatMap((component) => {
       const weight = health.weights[component];
       return weight === undefined
         ? []
-        : [{ component, weight, result: evaluate(component, measures, baseline, context) }];
+        : [{ component, weight, result: evaluate(component, measures, baseline, context, tooNew) }];
     }),
   );
   const unknown = components.flatMap((c) =>
@@ -145,5 +172,5 @@ export function scoreAccount(
     ],
     trend: scoreTrend(score, input.history ?? [], now),
   };
-  return { ...snapshot, notes: explain(snapshot, baselines, segment.label) };
+  return { ...snapshot, notes: explain(snapshot, baselines, segment.label, tooNew) };
 }

@@ -41,9 +41,10 @@ const measureSchema: z.ZodType<Measure> = z.object({
   measure: z.string(),
   actual: finite,
   expected: finite.nullable(),
-  expectedFrom: z.enum(['cohort', 'fallback', 'journey', 'rule']),
+  expectedFrom: z.enum(['cohort', 'segment', 'fallback', 'journey', 'rule', 'own', 'custom']),
   baselineMetric: baselineMetric.optional(),
   score: finite,
+  weight: finite.optional(),
   finding: z.string(),
 });
 
@@ -158,11 +159,11 @@ const segmentBaselineSchema: z.ZodType<SegmentBaseline> = z.object({
   segment: z.string(),
   cohortSize: finite,
   minCohortSize: finite,
-  metrics: z.record(
+  metrics: z.partialRecord(
     baselineMetric,
     z.object({
       value: finite.nullable(),
-      source: z.enum(['cohort', 'fallback']),
+      source: z.enum(['cohort', 'segment', 'fallback']),
       sampleSize: finite,
     }),
   ),

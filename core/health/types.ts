@@ -36,8 +36,12 @@ export interface SegmentAssignment {
   notes: string[];
 }
 
-/** Where the expected value of a measure came from. */
-export type ExpectedFrom = 'cohort' | 'fallback' | 'journey' | 'rule';
+/**
+ * Where the expected value of a measure came from: the healthy cohort, a quantile of the whole segment
+ * (health.measures.segmentQuantile), the configured fallback, the journey, a rule, the account's own earlier
+ * usage (health.measures.ownHistory) or a custom measure's configured expectation.
+ */
+export type ExpectedFrom = 'cohort' | 'segment' | 'fallback' | 'journey' | 'rule' | 'own' | 'custom';
 
 /** One thing a component looked at, e.g. logins per day against the segment baseline. */
 export interface Measure {
@@ -48,6 +52,8 @@ export interface Measure {
   baselineMetric?: BaselineMetric;
   /** 0-100: 100 is at or better than expected. */
   score: number;
+  /** Its weight within the component against the others' 1 (a custom measure's `weight`); 1 when absent. */
+  weight?: number;
   /** What a CSM reads: "usage down 42% vs the Core baseline over 30 days". */
   finding: string;
 }
@@ -121,7 +127,8 @@ export interface HealthSnapshot {
 
 export interface BaselineValue {
   value: number | null;
-  source: 'cohort' | 'fallback';
+  /** `segment`: too few healthy accounts, so a quantile of all the segment's (health.measures.segmentQuantile). */
+  source: 'cohort' | 'segment' | 'fallback';
   /** Healthy accounts that had this measure. */
   sampleSize: number;
 }
@@ -130,7 +137,8 @@ export interface SegmentBaseline {
   segment: string;
   cohortSize: number;
   minCohortSize: number;
-  metrics: Record<BaselineMetric, BaselineValue>;
+  /** A metric added to the model after these baselines were stored is absent until they are learnt again. */
+  metrics: Partial<Record<BaselineMetric, BaselineValue>>;
 }
 
 export interface Baselines {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { looseValue } from '#core/flat-record';
 import { addDays } from '#core/health/days';
 import { RENEWAL_OUTCOMES, SIGNAL_TYPES } from '#core/signals';
 import type { FieldError } from '#core/validation';
@@ -34,6 +35,13 @@ export const tableMappingSchema = z.strictObject({
       .union([z.strictObject({ monthsBeforeSnapshot: z.string().min(1) }), field])
       .default({ value: '' }),
     csm: z.strictObject({ name: z.string().min(1), email: z.string().min(3) }),
+    /** A column of licensed seats (`contract.seats`), for usage per seat (docs/health-measures.md). */
+    seats: z.strictObject({ column: z.string().min(1) }).optional(),
+    /**
+     * Columns kept as account attributes under their own names (plan, contract type, billing method...), for custom
+     * measures (health.measures.custom); an empty cell leaves the attribute out: unknown.
+     */
+    attributes: z.array(z.string().min(1)).max(50).default([]),
   }),
   signals: z
     .array(
@@ -110,6 +118,21 @@ export function mapTable(mapping: TableMapping, rows: readonly Row[]): MappedTab
       }
       goLive = day(addDays(snapshot, -Math.round(months * 30.44)));
     } else if (text(row, spec.goLiveDate)) goLive = text(row, spec.goLiveDate);
+    let seats: number | undefined;
+    if (spec.seats) {
+      const cell = (row[spec.seats.column] ?? '').trim();
+      seats = cell === '' ? undefined : Number(cell);
+      if (seats !== undefined && !(Number.isInteger(seats) && seats >= 1)) {
+        problem(`${spec.seats.column} is "${cell}", not a whole number of seats`);
+        continue;
+      }
+    }
+    const attributes = Object.fromEntries(
+      spec.attributes.flatMap((name) => {
+        const cell = (row[name] ?? '').trim();
+        return cell === '' ? [] : [[name, looseValue(cell)]];
+      }),
+    );
     const renewal = day(outcomeAt);
     out.accounts.push({
       id,
@@ -126,7 +149,9 @@ export function mapTable(mapping: TableMapping, rows: readonly Row[]): MappedTab
         startDate: day(addDays(outcomeAt, -365)),
         renewalDate: renewal,
         arr: Math.round(arr * 100) / 100,
+        ...(seats !== undefined ? { seats } : {}),
       },
+      ...(Object.keys(attributes).length > 0 ? { attributes } : {}),
     });
     for (const [n, signal] of mapping.signals.entries()) {
       const cell = (row[signal.column] ?? '').trim();

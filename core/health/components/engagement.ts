@@ -1,10 +1,13 @@
 import type { BaselineMetric } from '#config/schema';
+import type { DailyRollup } from '#core/rollup';
 import type { SignalType } from '#core/signals';
 import { type AccountContext, recentRollups } from '../context.ts';
 import { effectiveWindow } from '../days.ts';
-import { higherIsBetter, say, versus } from '../deviation.ts';
+import { higherIsBetterOn, say, versus } from '../deviation.ts';
 import type { ComponentResult, Measure, SegmentBaseline } from '../types.ts';
 import { type BaselineSample, expected } from './expected.ts';
+import { type OwnHistory, ownHistoryMeasure, usageHistory } from './own-history.ts';
+import { feedsOf, loginsOf, type ProductFeeds } from './product-feeds.ts';
 import { fromMeasures } from './result.ts';
 
 export interface EngagementMeasures {
@@ -12,9 +15,17 @@ export interface EngagementMeasures {
   activeUsersPerDay: number;
   usagePerDay: number;
   windowDays: number;
+  /** Which feeds arrived, under health.measures (which leaves out a measure whose feed never did). */
+  feeds?: ProductFeeds;
+  /** Licensed seats (`contract.seats`), when given and health.measures.perSeat is on. */
+  seats?: number;
+  /** ARR in units of health.measures.perArr, when that is set and the account has ARR. */
+  arrUnits?: number;
+  /** Usage (or logins, or active users) recently against before; undefined when it cannot be told. */
+  history?: OwnHistory;
 }
 
-const PRODUCT_SIGNALS: SignalType[] = ['login', 'activity', 'usage', 'feature_used'];
+const PRODUCT_SIGNALS: SignalType[] = ['login', 'logins', 'activity', 'usage', 'feature_used'];
 
 /** Null when the lookback holds no product signal at all: the feed is missing, which is not zero use. */
 export function measureEngagement(context: AccountContext): EngagementMeasures | null {
@@ -24,34 +35,75 @@ export function measureEngagement(context: AccountContext): EngagementMeasures |
   if (!seen) return null;
   const windowDays = effectiveWindow(context.config.health.windows.engagement, context.daysLive);
   const recent = recentRollups(context, windowDays);
-  const total = (pick: (r: (typeof recent)[number]) => number) => recent.reduce((sum, r) => sum + pick(r), 0);
-  return {
-    loginsPerDay: total((r) => r.counts.login ?? 0) / windowDays,
+  const total = (pick: (r: DailyRollup) => number) => recent.reduce((sum, r) => sum + pick(r), 0);
+  const measured: EngagementMeasures = {
+    loginsPerDay: total(loginsOf) / windowDays,
     activeUsersPerDay: total((r) => r.activeUserCount) / windowDays,
     usagePerDay: total((r) => r.sums.usage ?? 0) / windowDays,
     windowDays,
   };
+  const settings = context.config.health.measures;
+  if (!settings) return measured;
+  measured.feeds = feedsOf(context.rollups);
+  const seats = context.input.account.contract.seats;
+  if (settings.perSeat && seats) measured.seats = seats;
+  if (settings.perArr !== null && context.input.account.arr > 0)
+    measured.arrUnits = context.input.account.arr / settings.perArr;
+  const history = settings.ownHistory && usageHistory(context, settings.ownHistory, measured.feeds);
+  if (history) measured.history = history;
+  return measured;
 }
 
-const MEASURES: {
+interface EngagementMeasure {
   measure: string;
   metric: BaselineMetric;
   noun: string;
-  pick: (m: EngagementMeasures) => number;
-}[] = [
-  { measure: 'logins', metric: 'loginsPerDay', noun: 'logins', pick: (m) => m.loginsPerDay },
+  /** The feed it needs; under health.measures a measure whose feed never arrived is left out. */
+  feed: keyof ProductFeeds;
+  /** Undefined when the account lacks what the measure divides by (seats, ARR). */
+  pick: (m: EngagementMeasures) => number | undefined;
+}
+
+const MEASURES: EngagementMeasure[] = [
+  { measure: 'logins', metric: 'loginsPerDay', noun: 'logins', feed: 'logins', pick: (m) => m.loginsPerDay },
   {
     measure: 'activeUsers',
     metric: 'activeUsersPerDay',
     noun: 'active users',
+    feed: 'activeUsers',
     pick: (m) => m.activeUsersPerDay,
   },
-  { measure: 'usage', metric: 'usagePerDay', noun: 'usage', pick: (m) => m.usagePerDay },
+  { measure: 'usage', metric: 'usagePerDay', noun: 'usage', feed: 'usage', pick: (m) => m.usagePerDay },
+  {
+    measure: 'activeUsersPerSeat',
+    metric: 'activeUsersPerSeat',
+    noun: 'active users per seat',
+    feed: 'activeUsers',
+    pick: (m) => (m.seats ? m.activeUsersPerDay / m.seats : undefined),
+  },
+  {
+    measure: 'usagePerSeat',
+    metric: 'usagePerSeat',
+    noun: 'usage per seat',
+    feed: 'usage',
+    pick: (m) => (m.seats ? m.usagePerDay / m.seats : undefined),
+  },
+  {
+    measure: 'usagePerArr',
+    metric: 'usagePerArr',
+    noun: 'usage per unit of ARR',
+    feed: 'usage',
+    pick: (m) => (m.arrUnits ? m.usagePerDay / m.arrUnits : undefined),
+  },
 ];
 
 export function engagementSample(measured: EngagementMeasures): BaselineSample {
-  const { loginsPerDay, activeUsersPerDay, usagePerDay } = measured;
-  return { loginsPerDay, activeUsersPerDay, usagePerDay };
+  const sample: BaselineSample = {};
+  for (const { metric, feed, pick } of MEASURES) {
+    const value = pick(measured);
+    if (value !== undefined && (!measured.feeds || measured.feeds[feed])) sample[metric] = value;
+  }
+  return sample;
 }
 
 export function scoreEngagement(
@@ -66,12 +118,14 @@ export function scoreEngagement(
       reason: `no product activity recorded in the last ${days} days; is the product feed connected?`,
     };
   }
+  const settings = context.config.health.measures;
   const { label } = context.segment;
   const over = `over ${measured.windowDays} days`;
-  const measures: Measure[] = MEASURES.flatMap(({ measure, metric, noun, pick }) => {
+  const measures: Measure[] = MEASURES.flatMap(({ measure, metric, noun, feed, pick }) => {
+    const actual = pick(measured);
+    if (actual === undefined || (measured.feeds && !measured.feeds[feed])) return [];
     const typical = expected(baseline, metric);
     if (!typical) return [];
-    const actual = pick(measured);
     const { percent, direction } = versus(actual, typical.value);
     const finding =
       actual === 0
@@ -86,10 +140,11 @@ export function scoreEngagement(
         expected: typical.value,
         expectedFrom: typical.from,
         baselineMetric: metric,
-        score: higherIsBetter(actual, typical.value),
+        score: higherIsBetterOn(settings?.scale, actual, typical.value),
         finding,
       },
     ];
   });
+  if (measured.history) measures.push(ownHistoryMeasure(measured.history));
   return fromMeasures(measures, `no ${label} baseline for logins, active users or usage to compare with`);
 }

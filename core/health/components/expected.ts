@@ -17,9 +17,9 @@ export function expected(
   metric: BaselineMetric,
   allowZero = false,
 ): Expected | null {
-  const { value, source } = baseline.metrics[metric];
-  if (value === null || (!allowZero && value <= 0)) return null;
-  return { value, from: source, metric };
+  const found = baseline.metrics[metric];
+  if (!found || found.value === null || (!allowZero && found.value <= 0)) return null;
+  return { value: found.value, from: found.source, metric };
 }
 
 /** An account's own values of the baseline metrics, for computing its segment's baseline. */

@@ -9,6 +9,11 @@ import { ago, hasSponsor, type SponsorStatus, sponsorStatus } from './sponsor.ts
 
 export interface RelationshipMeasures {
   sponsor: SponsorStatus;
+  /**
+   * False under health.measures when no sponsor contact or sponsor signal exists: the feed never arrived, so the
+   * sponsor is unknown (left out of scoring and of the baseline's sponsor share), not missing.
+   */
+  sponsorOnRecord: boolean;
   meetingsHeld: number;
   meetingsMissed: number;
   scorecard: RecentAverage | null;
@@ -26,8 +31,10 @@ export function measureRelationship(context: AccountContext): RelationshipMeasur
     meetingsHeld += counts.meeting_held ?? 0;
     meetingsMissed += counts.meeting_missed ?? 0;
   }
+  const sponsor = sponsorStatus(context);
   return {
-    sponsor: sponsorStatus(context),
+    sponsor,
+    sponsorOnRecord: sponsor.state !== 'none' || !context.config.health.measures,
     meetingsHeld,
     meetingsMissed,
     scorecard: recentAverage(recent, 'relationship_score', context.today, decay.relationshipHalfLifeDays),
@@ -38,7 +45,7 @@ export function measureRelationship(context: AccountContext): RelationshipMeasur
 
 export function relationshipSample(measured: RelationshipMeasures): BaselineSample {
   return {
-    sponsorShare: hasSponsor(measured.sponsor) ? 1 : 0,
+    ...(measured.sponsorOnRecord && { sponsorShare: hasSponsor(measured.sponsor) ? 1 : 0 }),
     meetingsHeld: measured.meetingsHeld,
     ...(measured.scorecard && { relationshipScore: measured.scorecard.mean }),
   };
@@ -73,8 +80,8 @@ export function scoreRelationship(
   const measures: Measure[] = [];
 
   const sponsorsExpected = expected(baseline, 'sponsorShare');
-  if (sponsorsExpected && sponsorsExpected.value >= settings.sponsorExpectedShare) {
-    const { sponsor } = measured;
+  const { sponsor, sponsorOnRecord } = measured;
+  if (sponsorsExpected && sponsorsExpected.value >= settings.sponsorExpectedShare && sponsorOnRecord) {
     const score =
       sponsor.state === 'established' ? 100 : sponsor.state === 'new' ? settings.newSponsorScore : 0;
     measures.push({
@@ -117,5 +124,10 @@ export function scoreRelationship(
     });
   }
   if (measured.assessment) measures.push(...assessmentMeasures(measured.assessment));
-  return fromMeasures(measures, `${label} expects no sponsor, meetings or scorecard, and none was reported`);
+  return fromMeasures(
+    measures,
+    sponsorOnRecord
+      ? `${label} expects no sponsor, meetings or scorecard, and none was reported`
+      : `${label} expects no meetings or scorecard, and no sponsor is on record (no sponsor contact or signal)`,
+  );
 }

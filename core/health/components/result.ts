@@ -3,9 +3,13 @@ import type { ComponentResult, Measure } from '../types.ts';
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
+/** A measure's weight within its component: a custom measure's configured weight, else 1. */
+export const measureWeight = (measure: Pick<Measure, 'weight'>) => measure.weight ?? 1;
+
 /**
- * A component scores the mean of its measures. Measure scores are shown to one decimal and the mean is
- * taken of the shown values, so a reader can redo the sum. With no measure the component is unknown.
+ * A component scores the mean of its measures, weighted by measureWeight (1 each unless a custom measure says
+ * otherwise). Measure scores are shown to one decimal and the mean is taken of the shown values, so a reader can
+ * redo the sum. With no measure the component is unknown.
  */
 export function fromMeasures(measures: Measure[], unknownReason: string): ComponentResult {
   if (measures.length === 0) return { status: 'unknown', reason: unknownReason };
@@ -15,6 +19,7 @@ export function fromMeasures(measures: Measure[], unknownReason: string): Compon
     expected: measure.expected === null ? null : round2(measure.expected),
     score: round1(measure.score),
   }));
-  const mean = shown.reduce((sum, measure) => sum + measure.score, 0) / shown.length;
+  const totalWeight = shown.reduce((sum, measure) => sum + measureWeight(measure), 0);
+  const mean = shown.reduce((sum, measure) => sum + measure.score * measureWeight(measure), 0) / totalWeight;
   return { status: 'known', score: round1(mean), measures: shown };
 }

@@ -198,6 +198,9 @@ const segmentBaseline = (segment: string): fc.Arbitrary<SegmentBaseline> =>
         sponsorShare: baselineValue,
         meetingsHeld: baselineValue,
         relationshipScore: baselineValue,
+        activeUsersPerSeat: baselineValue,
+        usagePerSeat: baselineValue,
+        usagePerArr: baselineValue,
       }),
       cohortSize: fc.integer({ min: 0, max: 50 }),
     })

@@ -7,10 +7,25 @@ import type { ComponentSnapshot, Measure, ScoringInput } from '#core/health/type
 import type { ComponentId } from '#core/health/vocabulary';
 import type { TicketState } from '#core/rollup';
 import type { Signal } from '#core/signals';
-import { account, activity, dayAgo, daysAgo, NOW, openTicket, rollupsFrom, signal } from './builders.ts';
+import {
+  account,
+  activity,
+  dayAgo,
+  daysAgo,
+  NOW,
+  openTicket,
+  rollupsFrom,
+  signal,
+  withConfig,
+} from './builders.ts';
 
 /** Defaults only (no cohort), so the expected values are the documented Core defaults. */
 const defaults = computeBaselines(defaultConfig, [], NOW);
+
+/** Components judged from an account's first day, for what each does with a young account's data. */
+const fromDayOne = withConfig(defaultConfig, (draft) => {
+  if (draft.health.measures) draft.health.measures.minimumDataDays = 0;
+});
 
 function score(signals: Signal[], options: { tickets?: TicketState[]; live?: number; arr?: number } = {}) {
   const input: ScoringInput = {
@@ -18,7 +33,7 @@ function score(signals: Signal[], options: { tickets?: TicketState[]; live?: num
     rollups: rollupsFrom('acme', signals),
     tickets: options.tickets ?? [],
   };
-  return scoreAccount(defaultConfig, input, defaults, NOW);
+  return scoreAccount(fromDayOne, input, defaults, NOW);
 }
 
 function part(

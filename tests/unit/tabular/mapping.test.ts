@@ -68,4 +68,29 @@ describe('a snapshot table mapped to accounts, signals and outcomes', () => {
     expect(mapped.accounts).toHaveLength(1);
     expect(mapped.outcomes).toEqual([]);
   });
+
+  it('keeps the named columns as account attributes and a seats column as contract.seats', () => {
+    const withAttributes = tableMappingSchema.parse({
+      ...mapping,
+      account: {
+        ...mapping.account,
+        seats: { column: 'Seats' },
+        attributes: ['Contract', 'PaperlessBilling', 'tenure'],
+      },
+    });
+    const mapped = mapTable(withAttributes, [
+      row({ Seats: '25', Contract: 'Month-to-month', PaperlessBilling: 'true' }),
+      row({ customerID: 'C2', Seats: '', Contract: '' }),
+      row({ customerID: 'C3', Seats: '2.5' }),
+    ]);
+    expect(mapped.accounts[0]).toMatchObject({
+      contract: { seats: 25 },
+      attributes: { Contract: 'Month-to-month', PaperlessBilling: true, tenure: 12 },
+    });
+    expect(mapped.accounts[1]).toMatchObject({ attributes: { tenure: 12 } });
+    expect(mapped.accounts[1]?.contract).not.toHaveProperty('seats');
+    expect(mapped.errors).toEqual([
+      { path: 'line 4', message: 'Seats is "2.5", not a whole number of seats' },
+    ]);
+  });
 });

@@ -1,0 +1,403 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '#config/default';
+import { parseConfig } from '#config/load';
+import type { Config } from '#config/schema';
+import { accountSchema } from '#core/accounts';
+import { ACCOUNT_CSV_RULES, unflatten } from '#core/flat-record';
+import { computeBaselines } from '#core/health/baselines';
+import { detectMilestones } from '#core/health/milestones';
+import { scoreAccount } from '#core/health/score';
+import type { ComponentSnapshot, HealthSnapshot, Measure, ScoringInput } from '#core/health/types';
+import type { ComponentId } from '#core/health/vocabulary';
+import { type Signal, signalSchema } from '#core/signals';
+import { redDays } from '#core/workflows/detect';
+import {
+  account,
+  activity,
+  dayAgo,
+  daysAgo,
+  healthyCoreCohort,
+  NOW,
+  rollupsFrom,
+  signal,
+  withConfig,
+} from './builders.ts';
+
+/** issue 19 item 3: measures that fit data shaped as companies keep it (health.measures). */
+
+const component = (snapshot: HealthSnapshot, id: ComponentId): ComponentSnapshot | undefined =>
+  snapshot.components.find((c) => c.component === id);
+
+function measureOf(snapshot: HealthSnapshot, id: ComponentId, name: string): Measure | undefined {
+  const found = component(snapshot, id);
+  return found?.status === 'known' ? found.measures.find((m) => m.measure === name) : undefined;
+}
+
+const contributionsSum = (snapshot: HealthSnapshot) =>
+  Math.round(snapshot.components.reduce((sum, c) => sum + c.contribution * 10, 0)) / 10;
+
+/** Usage every day and nothing else: a source with no user ids and no contacts (the snapshot datasets). */
+function usageOnly(id: string, perDay: number, days = 60, arr = 10_000): ScoringInput {
+  const signals = Array.from({ length: days }, (_, d) =>
+    signal(id, 'usage', daysAgo(d, 20), { value: perDay }),
+  );
+  return {
+    account: account({ id, arr, contacts: [], contract: { ...account().contract, arr } }),
+    rollups: rollupsFrom(id, signals),
+    tickets: [],
+  };
+}
+
+describe('a missing feed is unknown, never zero', () => {
+  // Red last time under the defaults, so no healthy cohort: the segment's defaults (2 logins a day, a sponsor
+  // expected) would judge feeds this source never sends.
+  const portfolio = Array.from(
+    { length: 10 },
+    (_, i): ScoringInput => ({
+      ...usageOnly(`t-${i}`, 40 + i * 4),
+      history: [{ at: daysAgo(1), score: 20, band: 'red' }],
+    }),
+  );
+  const baselines = computeBaselines(defaultConfig, portfolio, NOW);
+  const snapshot = scoreAccount(defaultConfig, usageOnly('plain', 70), baselines, NOW);
+
+  it('leaves relationship out, its weight shared by the others, when no sponsor contact or signal exists', () => {
+    expect(component(snapshot, 'relationship')).toMatchObject({
+      status: 'unknown',
+      normalizedWeight: 0,
+      contribution: 0,
+    });
+    expect(snapshot.drivers.map((d) => d.text)).not.toContain('no sponsor on record');
+  });
+
+  it('still scores a sponsor who left as the loss it is', () => {
+    const input = usageOnly('left', 70);
+    const left = { ...input, rollups: rollupsFrom('left', [signal('left', 'sponsor_left', daysAgo(3))]) };
+    expect(
+      measureOf(scoreAccount(defaultConfig, left, baselines, NOW), 'relationship', 'sponsor'),
+    ).toMatchObject({ score: 0, finding: 'sponsor left 3 days ago' });
+  });
+
+  it('judges engagement from usage when the source sends no logins, against a baseline usage learns', () => {
+    const engagement = component(snapshot, 'engagement');
+    expect(engagement?.status === 'known' && engagement.measures.map((m) => m.measure)).toEqual(['usage']);
+    // Usage 40..76 a day across the segment: its 0.75 quantile is 67.
+    expect(measureOf(snapshot, 'engagement', 'usage')).toMatchObject({
+      actual: 70,
+      expected: 67,
+      score: 100,
+    });
+    expect(snapshot.drivers.map((d) => d.text).join(' ')).not.toContain('no logins');
+    expect(snapshot.band).toBe('green');
+  });
+});
+
+describe('scales that keep ranking above the median', () => {
+  const logScale = withConfig(defaultConfig, (draft) => {
+    if (draft.health.measures) draft.health.measures.scale = { kind: 'log', atBaseline: 80, ceilingRatio: 4 };
+  });
+  const baselines = computeBaselines(defaultConfig, healthyCoreCohort(10), NOW);
+  const loginsAt = (config: Config, perDay: number) =>
+    measureOf(
+      scoreAccount(
+        config,
+        {
+          account: account({ id: `x${perDay}` }),
+          rollups: rollupsFrom(`x${perDay}`, activity(`x${perDay}`, { loginsPerDay: perDay })),
+          tickets: [],
+        },
+        baselines,
+        NOW,
+      ),
+      'engagement',
+      'logins',
+    )?.score;
+
+  it('saturates at the median on the linear default', () => {
+    expect([loginsAt(defaultConfig, 8), loginsAt(defaultConfig, 16)]).toEqual([100, 100]);
+  });
+
+  it('ranks twice and four times the median apart on the log scale, with 4x at the ceiling', () => {
+    expect([
+      loginsAt(logScale, 4),
+      loginsAt(logScale, 8),
+      loginsAt(logScale, 16),
+      loginsAt(logScale, 32),
+    ]).toEqual([40, 80, 90, 100]);
+  });
+});
+
+describe('learned baselines start from any portfolio', () => {
+  /** Every account red last time: the defaults painted the portfolio red, so none is in the healthy cohort. */
+  const redLastTime = Array.from({ length: 10 }, (_, i): ScoringInput => {
+    const id = `r-${i}`;
+    return {
+      account: account({ id }),
+      rollups: rollupsFrom(id, activity(id, { loginsPerDay: 2 + i, users: 2 })),
+      tickets: [],
+      history: [{ at: daysAgo(1), score: 30, band: 'red' }],
+    };
+  });
+
+  it('learns from the top quantile of the segment when the healthy cohort is empty', () => {
+    const core = computeBaselines(defaultConfig, redLastTime, NOW).segments.core;
+    expect(core?.cohortSize).toBe(0);
+    // Logins per day 2..11: the 0.75 quantile is 8.75.
+    expect(core?.metrics.loginsPerDay).toEqual({ value: 8.75, source: 'segment', sampleSize: 10 });
+  });
+
+  it('keeps the configured defaults without health.measures', () => {
+    const { measures: _left, ...health } = defaultConfig.health;
+    const core = computeBaselines({ ...defaultConfig, health }, redLastTime, NOW).segments.core;
+    expect(core?.metrics.loginsPerDay?.source).toBe('fallback');
+  });
+});
+
+describe('no verdict from a window shorter than the data it needs', () => {
+  const id = 'newco';
+  const firstMorning: ScoringInput = {
+    account: account({ id, goLiveDate: dayAgo(0) }),
+    rollups: rollupsFrom(id, [signal(id, 'login', daysAgo(1), { userId: 'u1' })]),
+    tickets: [],
+  };
+  const snapshot = scoreAccount(defaultConfig, firstMorning, computeBaselines(defaultConfig, [], NOW), NOW);
+
+  it('gives a new account on its first morning no band, saying there is not enough data yet', () => {
+    expect(snapshot).toMatchObject({ score: null, band: 'unknown' });
+    expect(snapshot.notes).toContain(
+      'no verdict yet: not enough data yet: live 0 of the 7 days a verdict needs',
+    );
+    expect(snapshot.drivers).toEqual([]);
+  });
+
+  it('gives detection no red day to escalate on', () => {
+    expect(redDays([], snapshot.band, NOW)).toBe(0);
+  });
+});
+
+describe('login counts per account without user ids', () => {
+  const logins = (value?: number): unknown => ({
+    id: 'l-1',
+    accountId: 'acme',
+    type: 'logins',
+    occurredAt: daysAgo(1),
+    ...(value === undefined ? {} : { value }),
+  });
+
+  it('accepts a `logins` signal carrying a count and no user id', () => {
+    expect(signalSchema.safeParse(logins(40)).success).toBe(true);
+  });
+
+  it('refuses one without a whole count, naming the field', () => {
+    for (const bad of [logins(), logins(2.5), logins(-1)]) {
+      const parsed = signalSchema.safeParse(bad);
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['value']);
+    }
+  });
+
+  it('scores the counts as logins', () => {
+    const id = 'counted';
+    const signals: Signal[] = Array.from({ length: 30 }, (_, d) =>
+      signal(id, 'logins', daysAgo(d, 23), { value: 6 }),
+    );
+    const snapshot = scoreAccount(
+      defaultConfig,
+      { account: account({ id }), rollups: rollupsFrom(id, signals), tickets: [] },
+      computeBaselines(defaultConfig, [], NOW),
+      NOW,
+    );
+    expect(measureOf(snapshot, 'engagement', 'logins')).toMatchObject({ actual: 6, expected: 8 });
+    expect(measureOf(snapshot, 'engagement', 'activeUsers')).toBeUndefined();
+  });
+
+  it('reaches the first-login milestone on the first day with a count, not on a count of 0', () => {
+    const id = 'onboarding';
+    const rollups = rollupsFrom(id, [
+      signal(id, 'logins', daysAgo(9), { value: 0 }),
+      signal(id, 'logins', daysAgo(8), { value: 3 }),
+    ]);
+    expect(detectMilestones(defaultConfig, rollups)).toContainEqual({
+      milestone: 'first_login',
+      day: dayAgo(8),
+    });
+  });
+});
+
+describe('usage per licensed seat and per unit of ARR', () => {
+  const perArr = withConfig(defaultConfig, (draft) => {
+    if (draft.health.measures) draft.health.measures.perArr = 1000;
+  });
+  const withSeats = (id: string, seats: number, users: number): ScoringInput => ({
+    account: account({ id, contract: { ...account().contract, seats } }),
+    rollups: rollupsFrom(id, activity(id, { loginsPerDay: users, users })),
+    tickets: [],
+  });
+  const cohort = Array.from({ length: 10 }, (_, i) => withSeats(`s-${i}`, 10, 5));
+  const baselines = computeBaselines(perArr, cohort, NOW);
+
+  it('judges a 500-seat account with the logins of a 10-seat one as using a fraction of its seats', () => {
+    const big = scoreAccount(perArr, withSeats('big', 500, 5), baselines, NOW);
+    expect(measureOf(big, 'engagement', 'activeUsers')).toMatchObject({ score: 100 });
+    expect(measureOf(big, 'engagement', 'activeUsersPerSeat')).toMatchObject({
+      actual: 0.01,
+      expected: 0.5,
+      score: 2,
+      finding: 'active users per seat down 98% vs the Core baseline over 30 days',
+    });
+    expect(measureOf(big, 'engagement', 'usagePerArr')).toMatchObject({ actual: 1.25, expected: 1.25 });
+    expect(contributionsSum(big)).toBe(big.score);
+  });
+
+  it('takes seats through the API schema and CSV import, refusing a bad count by its field', () => {
+    const row = unflatten(
+      {
+        id: 'a',
+        'contract.seats': '25',
+        'attributes.plan': 'pro',
+        'attributes.tenureMonths': '14',
+      },
+      ACCOUNT_CSV_RULES,
+    );
+    expect(row).toMatchObject({ contract: { seats: 25 }, attributes: { plan: 'pro', tenureMonths: 14 } });
+    const bad = accountSchema.safeParse({ ...account(), contract: { ...account().contract, seats: 0 } });
+    expect(bad.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['contract.seats']);
+  });
+});
+
+describe('change against the account’s own recent history', () => {
+  it('scores usage 40% down on the 90 days before as a driver', () => {
+    const id = 'fading';
+    const signals = Array.from({ length: 120 }, (_, d) =>
+      signal(id, 'usage', daysAgo(d, 20), { value: d < 30 ? 60 : 100 }),
+    );
+    const snapshot = scoreAccount(
+      defaultConfig,
+      { account: account({ id }), rollups: rollupsFrom(id, signals), tickets: [] },
+      computeBaselines(defaultConfig, [], NOW),
+      NOW,
+    );
+    expect(measureOf(snapshot, 'engagement', 'ownTrend')).toMatchObject({
+      actual: 60,
+      expected: 100,
+      expectedFrom: 'own',
+      score: 60,
+      finding: 'usage down 40% in the last 30 days vs the 90 before (60 a day vs 100)',
+    });
+  });
+
+  it('is not scored for an account whose data does not reach back that far', () => {
+    const id = 'young-data';
+    const signals = Array.from({ length: 60 }, (_, d) => signal(id, 'usage', daysAgo(d, 20), { value: 10 }));
+    const snapshot = scoreAccount(
+      defaultConfig,
+      { account: account({ id }), rollups: rollupsFrom(id, signals), tickets: [] },
+      computeBaselines(defaultConfig, [], NOW),
+      NOW,
+    );
+    expect(measureOf(snapshot, 'engagement', 'ownTrend')).toBeUndefined();
+  });
+});
+
+describe('custom measures of account attributes', () => {
+  const custom = withConfig(defaultConfig, (draft) => {
+    if (!draft.health.measures) return;
+    draft.health.measures.custom = [
+      {
+        id: 'tenure',
+        component: 'relationship',
+        weight: 2,
+        from: { attribute: 'tenureMonths' },
+        kind: 'numeric',
+        direction: 'higher',
+        expected: 24,
+        label: 'tenure (months)',
+      },
+      {
+        id: 'contractType',
+        component: 'outcomes',
+        weight: 1,
+        from: { attribute: 'contract' },
+        kind: 'categorical',
+        scores: { 'month-to-month': 20, 'one year': 70, 'two year': 100 },
+        label: 'contract type',
+      },
+    ];
+  });
+  const baselines = computeBaselines(custom, healthyCoreCohort(10), NOW);
+  const scored = (attributes?: Record<string, string | number>) =>
+    scoreAccount(
+      custom,
+      {
+        account: account({ id: 'tab', ...(attributes && { attributes }) }),
+        rollups: rollupsFrom('tab', activity('tab')),
+        tickets: [],
+      },
+      baselines,
+      NOW,
+    );
+
+  it('scores a number against its expected value and a category by its mapping, explained in words', () => {
+    const snapshot = scored({ tenureMonths: 6, contract: 'month-to-month' });
+    expect(measureOf(snapshot, 'relationship', 'tenure')).toMatchObject({
+      score: 25,
+      weight: 2,
+      finding: 'tenure (months) 6 vs at least 24 expected',
+    });
+    expect(measureOf(snapshot, 'outcomes', 'contractType')).toMatchObject({
+      score: 20,
+      finding: 'contract type "month-to-month" (scores 20 of 100)',
+    });
+    expect(snapshot.drivers.map((d) => d.text)).toContain(
+      'contract type "month-to-month" (scores 20 of 100)',
+    );
+    expect(contributionsSum(snapshot)).toBe(snapshot.score);
+  });
+
+  it('weighs a custom measure within its component by its weight', () => {
+    const relationship = component(scored({ tenureMonths: 6 }), 'relationship');
+    const own =
+      relationship?.status === 'known' ? relationship.measures.filter((m) => m.measure !== 'tenure') : [];
+    const ownSum = own.reduce((sum, m) => sum + m.score, 0);
+    expect(relationship?.score).toBeCloseTo((ownSum + 25 * 2) / (own.length + 2), 1);
+  });
+
+  it('leaves a measure out when the account lacks the attribute: unknown, not zero', () => {
+    const snapshot = scored();
+    expect(measureOf(snapshot, 'relationship', 'tenure')).toBeUndefined();
+    expect(measureOf(snapshot, 'outcomes', 'contractType')).toBeUndefined();
+  });
+
+  it('refuses attributes that are neither text, a number nor yes/no, naming the field', () => {
+    const parsed = accountSchema.safeParse({ ...account(), attributes: { plan: { tier: 'gold' } } });
+    expect(parsed.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['attributes.plan']);
+  });
+});
+
+describe('health.measures in the typed config', () => {
+  it('refuses a bad setting with its path and reason', () => {
+    const broken = JSON.parse(JSON.stringify(defaultConfig));
+    broken.health.measures.scale = { kind: 'log', atBaseline: 80, ceilingRatio: 1 };
+    broken.health.measures.ownHistory = { recentDays: 90, priorDays: 120 };
+    broken.health.measures.custom = [
+      {
+        id: 'seats',
+        component: 'mood',
+        from: { attribute: 'seats' },
+        kind: 'numeric',
+        direction: 'higher',
+        expected: 10,
+        label: 'seats',
+      },
+    ];
+    const result = parseConfig(broken);
+    const byPath = Object.fromEntries((result.ok ? [] : result.errors).map((e) => [e.path, e.message]));
+    expect(byPath).toMatchObject({
+      'health.measures.scale.ceilingRatio': 'must be above 1 (times the baseline)',
+      'health.measures.ownHistory.priorDays': expect.stringContaining(
+        'must not exceed health.lookbackDays (180)',
+      ),
+      'health.measures.custom[0].component': expect.stringContaining('must be one of: engagement'),
+    });
+  });
+});
