@@ -61,6 +61,11 @@ const rollupUnchangedSince = 'version = :expected';
 const absent = 'attribute_not_exists(pk)';
 const MAX_ROLLUP_ATTEMPTS = 20;
 const DAYS_IN_FLIGHT = 16;
+/**
+ * Rollups this process wrote last, kept per Db (a few MB at ~1 KB each): a request that read a day's rollup just
+ * before another request's write starts from the newer one instead of losing a conditional write to it.
+ */
+const RECENT_ROLLUPS = 4096;
 
 const typeRecord = <T extends z.ZodType>(value: T) => z.partialRecord(z.enum(SIGNAL_TYPES), value);
 const CAPPED_LISTS = Object.keys(ROLLUP_LIMITS) as [CappedList, ...CappedList[]];
@@ -371,12 +376,14 @@ async function addToDay(
 
 /**
  * Rollup writes of one Db, grouped per account-day: requests in flight together that add to the same day share
- * one conditional write (store/group-commit.ts) instead of racing each other's.
+ * one conditional write (store/group-commit.ts) instead of racing each other's; the next write starts from the
+ * newest of what the last one wrote and what its requests read.
  */
 const rollupWrites = groupCommitPer(
   (db: Db) =>
-    new GroupCommit<DayAdd, RollupItem | undefined>((_key, adds, lastWritten) =>
-      addToDay(db, adds, lastWritten),
+    new GroupCommit<DayAdd, RollupItem | undefined>(
+      (_key, adds, lastWritten) => addToDay(db, adds, lastWritten),
+      RECENT_ROLLUPS,
     ),
 );
 
