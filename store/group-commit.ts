@@ -38,19 +38,20 @@ export class GroupCommit<T, R> {
 
   private async drain(key: string): Promise<void> {
     this.running.add(key);
+    let previous = this.lastResults.get(key);
+    this.lastResults.delete(key);
     try {
       for (let group = this.waiting.get(key); group; group = this.waiting.get(key)) {
         this.waiting.delete(key);
-        const previous = this.lastResults.get(key);
-        this.lastResults.delete(key);
         try {
-          const result = await this.write(key, group.parts, previous);
-          this.keep(key, result);
+          previous = await this.write(key, group.parts, previous);
           for (const { resolve } of group.settle) resolve();
         } catch (error) {
+          previous = undefined;
           for (const { reject } of group.settle) reject(error);
         }
       }
+      if (previous !== undefined) this.keep(key, previous);
     } finally {
       this.running.delete(key);
     }

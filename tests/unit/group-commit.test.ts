@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GroupCommit } from '#store/group-commit';
 
 /** A write that records what each call carried and finishes only when released. */
-function gatedWrites() {
+function gatedWrites(remember = 0) {
   const calls: { key: string; parts: number[]; previous: number | undefined }[] = [];
   const gates: (() => void)[] = [];
   let fail = false;
@@ -11,7 +11,7 @@ function gatedWrites() {
     await new Promise<void>((resolve) => gates.push(resolve));
     if (fail) throw new Error('write refused');
     return calls.length;
-  });
+  }, remember);
   const release = async () => {
     await Promise.resolve();
     gates.shift()?.();
@@ -36,6 +36,25 @@ describe('group commit of writes to the same item', () => {
     await release();
     await Promise.all([second, third]);
     expect(calls).toHaveLength(2);
+  });
+
+  it('starts a later write of a recent key from what the last one returned', async () => {
+    const { commit, calls, release } = gatedWrites(1);
+    const first = commit.submit('day', 1);
+    await release();
+    await first;
+    const other = commit.submit('other day', 2);
+    await release();
+    await other;
+    const again = commit.submit('other day', 3);
+    const forgotten = commit.submit('day', 4);
+    expect(calls.slice(2)).toEqual([
+      { key: 'other day', parts: [3], previous: 2 },
+      { key: 'day', parts: [4], previous: undefined },
+    ]);
+    await release();
+    await release();
+    await Promise.all([again, forgotten]);
   });
 
   it('writes different keys independently, each at once', async () => {
