@@ -6,6 +6,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { type Db, recordCapacity } from './client.ts';
+import { ThrottledError } from './errors.ts';
 import type { Key } from './keys.ts';
 import { itemSize, type Item as StoredItem } from './memory/values.ts';
 import { backoffMs, chunk, mapLimit, sleep } from './parallel.ts';
@@ -19,7 +20,7 @@ export async function batchPut(db: Db, items: readonly Item[]): Promise<void> {
     let requests = part.map((Item) => ({ PutRequest: { Item } }));
     for (let round = 0; requests.length > 0; round++) {
       if (round >= MAX_UNPROCESSED_ROUNDS)
-        throw new Error(`BatchWriteItem left ${requests.length} items unprocessed`);
+        throw new ThrottledError(`BatchWriteItem left ${requests.length} items unprocessed`);
       if (round > 0) await sleep(backoffMs(round));
       const out = await db.doc.send(
         new BatchWriteCommand({
@@ -50,7 +51,7 @@ export async function batchGet(
     let pending: Key[] = part;
     for (let round = 0; pending.length > 0; round++) {
       if (round >= MAX_UNPROCESSED_ROUNDS)
-        throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
+        throw new ThrottledError(`BatchGetItem left ${pending.length} keys unprocessed`);
       if (round > 0) await sleep(backoffMs(round));
       const out = await db.doc.send(
         new BatchGetCommand({
@@ -124,7 +125,8 @@ export async function insertIfAbsent(db: Db, items: readonly Record<string, unkn
   await mapLimit(chunk(indexes, 25), INSERTS_IN_FLIGHT, async (part) => {
     let pending = part;
     for (let round = 0; pending.length > 0; round++) {
-      if (round >= MAX_INSERT_ROUNDS) throw new Error(`INSERT left ${pending.length} items unwritten`);
+      if (round >= MAX_INSERT_ROUNDS)
+        throw new ThrottledError(`INSERT left ${pending.length} items unwritten`);
       if (round > 0) await sleep(backoffMs(round));
       const out = await db.doc.send(
         new BatchExecuteStatementCommand({

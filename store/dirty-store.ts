@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { insertIfAbsent, queryAll } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
 import { whenConditionHolds } from './errors.ts';
+import { GroupCommit, groupCommitPer } from './group-commit.ts';
 import { keys, SHARDS } from './keys.ts';
 import { mapLimit } from './parallel.ts';
 import { parseItem } from './parse-item.ts';
@@ -25,25 +26,43 @@ export interface DirtyMark {
 const dirtyMarkSchema = z.object({ accountId: z.string(), marks: z.number().int(), markedAt: z.string() });
 const stillAsRead = 'marks = :marks';
 
-/** Marks accounts dirty: one small UpdateItem (1 WU) per distinct account. */
+/** One marker write: add 1 to `marks` (creating the marker if absent); 1 WU. */
+async function bumpMarker(db: Db, accountId: string, markedAt: string): Promise<void> {
+  const out = await db.doc.send(
+    new UpdateCommand({
+      TableName: db.tableName,
+      Key: keys.dirty(accountId),
+      UpdateExpression: 'SET kind = :kind, accountId = :id, markedAt = :now ADD marks :one',
+      ExpressionAttributeValues: { ':kind': 'dirty', ':id': accountId, ':now': markedAt, ':one': 1 },
+      ReturnConsumedCapacity: 'TOTAL',
+    }),
+  );
+  recordCapacity(db, out.ConsumedCapacity, 'write');
+}
+
+/**
+ * Marker writes of one Db, grouped per account (store/group-commit.ts): callers that mark the same account while
+ * a write of its marker is in flight share the next write, which starts after each of them joined, so it comes
+ * after their data was stored as the protocol above needs. A recompute that read `marks` before any of them sees
+ * it changed.
+ */
+const markerWrites = groupCommitPer(
+  (db: Db) =>
+    new GroupCommit<string, undefined>(async (accountId, times) => {
+      await bumpMarker(
+        db,
+        accountId,
+        times.reduce((latest, at) => (at > latest ? at : latest)),
+      );
+      return undefined;
+    }),
+);
+
+/** Marks accounts dirty: one small UpdateItem (1 WU) per distinct account, shared by concurrent callers. */
 export async function markDirty(db: Db, accountIds: Iterable<string>, now: Date): Promise<void> {
-  await mapLimit([...new Set(accountIds)], 16, async (accountId) => {
-    const out = await db.doc.send(
-      new UpdateCommand({
-        TableName: db.tableName,
-        Key: keys.dirty(accountId),
-        UpdateExpression: 'SET kind = :kind, accountId = :id, markedAt = :now ADD marks :one',
-        ExpressionAttributeValues: {
-          ':kind': 'dirty',
-          ':id': accountId,
-          ':now': now.toISOString(),
-          ':one': 1,
-        },
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
-    );
-    recordCapacity(db, out.ConsumedCapacity, 'write');
-  });
+  const markedAt = now.toISOString();
+  const commit = markerWrites(db);
+  await mapLimit([...new Set(accountIds)], 16, (accountId) => commit.submit(accountId, markedAt));
 }
 
 /**

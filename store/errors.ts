@@ -7,6 +7,26 @@ export class NotFoundError extends Error {
   }
 }
 
+/** DynamoDB kept refusing for capacity after every retry (the SDK's, then the store's own rounds). */
+export class ThrottledError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ThrottledError';
+  }
+}
+
+const THROTTLING_ERRORS = new Set([
+  'ThrottledError',
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+]);
+
+/** The table is over its capacity: the caller should slow down and try again, nothing is wrong with the request. */
+export function isThrottled(error: unknown): boolean {
+  return error instanceof Error && THROTTLING_ERRORS.has(error.name);
+}
+
 export function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }

@@ -13,6 +13,7 @@ import { SIGNAL_TYPES, type Signal, TICKET_PRIORITIES } from '#core/signals';
 import { batchGet, insertIfAbsent, meterRefused, queryAll } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
 import { whenConditionHolds } from './errors.ts';
+import { GroupCommit, groupCommitPer } from './group-commit.ts';
 import { type Key, keys } from './keys.ts';
 import { backoffMs, mapLimit, sleep } from './parallel.ts';
 import { parseItem } from './parse-item.ts';
@@ -60,6 +61,11 @@ const rollupUnchangedSince = 'version = :expected';
 const absent = 'attribute_not_exists(pk)';
 const MAX_ROLLUP_ATTEMPTS = 20;
 const DAYS_IN_FLIGHT = 16;
+/**
+ * Rollups this process wrote last, kept per Db (a few MB at ~1 KB each): a request that read a day's rollup just
+ * before another request's write starts from the newer one instead of losing a conditional write to it.
+ */
+const RECENT_ROLLUPS = 4096;
 
 const typeRecord = <T extends z.ZodType>(value: T) => z.partialRecord(z.enum(SIGNAL_TYPES), value);
 const CAPPED_LISTS = Object.keys(ROLLUP_LIMITS) as [CappedList, ...CappedList[]];
@@ -220,22 +226,25 @@ async function applyTickets(db: Db, signals: readonly Signal[]): Promise<void> {
   });
 }
 
-/** Writes a rollup state if the stored one is still `previous` (or still absent); false when it changed. */
+/** Writes a rollup state if the stored one is still `previous` (or still absent): the item written, or undefined. */
 async function putRollup(
   db: Db,
   state: RollupState,
   previous: RollupItem | undefined,
   { rawUntil, repaired }: { rawUntil: number; repaired: boolean },
-): Promise<boolean> {
+): Promise<RollupItem | undefined> {
   const { pk, sk } = keys.rollup(state.rollup.accountId, state.rollup.day);
   const repairs = (previous?.repairs ?? 0) + (repaired ? 1 : 0);
-  const item: Record<string, unknown> = { pk, sk, kind: 'rollup' };
-  Object.assign(item, state.rollup, {
+  const item: RollupItem = {
+    pk,
+    sk,
+    kind: 'rollup',
+    ...state.rollup,
     version: (previous?.version ?? 0) + 1,
     repairs,
     rawUntil: Math.min(rawUntil, previous?.rawUntil ?? rawUntil),
     book: state.book,
-  });
+  };
   const written = await whenConditionHolds(async () => {
     const out = await db.doc.send(
       new PutCommand({
@@ -249,7 +258,7 @@ async function putRollup(
     recordCapacity(db, out.ConsumedCapacity, 'write');
   });
   if (!written) meterRefused(db, item);
-  return written;
+  return written ? item : undefined;
 }
 
 /** How many signals of a day are stored: a consistent counting Query (it reads the day, but returns no items). */
@@ -316,34 +325,67 @@ export async function repairDay(db: Db, accountId: string, day: string): Promise
   throw new Error(`rollup ${accountId} ${day} kept changing under ${MAX_ROLLUP_ATTEMPTS} attempts`);
 }
 
+/** One request's signals for a day's rollup: what it stored, and the rollup as it read it before and after. */
+interface DayAdd {
+  accountId: string;
+  day: string;
+  /** Read before the signals were stored. */
+  before: RollupItem | undefined;
+  /** Read after they were stored. */
+  current: RollupItem | undefined;
+  accepted: readonly Signal[];
+  rawUntil: number;
+}
+
+const newest = (items: readonly (RollupItem | undefined)[]) =>
+  items.reduce<RollupItem | undefined>(
+    (best, item) => (item && (best === undefined || item.version > best.version) ? item : best),
+    undefined,
+  );
+
 /**
- * Adds the signals this request stored to the day's rollup, starting from `current` (read after they were stored).
- * A lost race reads the rollup again and adds them again. But if the day was repaired since `before` (read before
- * the signals were stored), the repair's recomputation may already count them: then the day is recomputed instead,
- * which counts every stored signal once.
+ * Adds the signals of one or more requests (a group commit, see rollupWrites) to a day's rollup, starting from
+ * the newest rollup known: what the last group wrote, or what the requests read after storing their signals. A
+ * lost race reads the rollup again and adds them again. But if the day was repaired since any request's `before`
+ * (read before its signals were stored), the repair's recomputation may already count them: then the day is
+ * recomputed instead, which counts every stored signal once. Returns the rollup written, undefined after a repair.
  */
 async function addToDay(
   db: Db,
-  accountId: string,
-  day: string,
-  { before, current }: { before: RollupItem | undefined; current: RollupItem | undefined },
-  accepted: readonly Signal[],
-  rawUntil: number,
-): Promise<void> {
-  const repairsBefore = before?.repairs ?? 0;
-  let previous = current;
+  adds: readonly DayAdd[],
+  lastWritten: RollupItem | undefined,
+): Promise<RollupItem | undefined> {
+  const [{ accountId, day }] = adds as [DayAdd, ...DayAdd[]];
+  const accepted = adds.flatMap((add) => add.accepted);
+  const rawUntil = adds.reduce((min, add) => Math.min(min, add.rawUntil), Number.MAX_SAFE_INTEGER);
+  let previous = newest([lastWritten, ...adds.map((add) => add.current)]);
   for (let attempt = 0; attempt < MAX_ROLLUP_ATTEMPTS; attempt++) {
-    if ((previous && isLegacy(previous)) || (previous?.repairs ?? 0) !== repairsBefore) {
+    const repairs = previous?.repairs ?? 0;
+    if ((previous && isLegacy(previous)) || adds.some((add) => (add.before?.repairs ?? 0) !== repairs)) {
       await repairDay(db, accountId, day);
-      return;
+      return undefined;
     }
     const state = addToRollup(previous ? stateOf(previous) : emptyRollupState(accountId, day), accepted);
-    if (await putRollup(db, state, previous, { rawUntil, repaired: false })) return;
+    const written = await putRollup(db, state, previous, { rawUntil, repaired: false });
+    if (written) return written;
     await sleep(backoffMs(attempt, 2, 100));
     previous = await getRollupItem(db, accountId, day);
   }
   throw new Error(`rollup ${accountId} ${day} kept changing under ${MAX_ROLLUP_ATTEMPTS} attempts`);
 }
+
+/**
+ * Rollup writes of one Db, grouped per account-day: requests in flight together that add to the same day share
+ * one conditional write (store/group-commit.ts) instead of racing each other's; the next write starts from the
+ * newest of what the last one wrote and what its requests read.
+ */
+const rollupWrites = groupCommitPer(
+  (db: Db) =>
+    new GroupCommit<DayAdd, RollupItem | undefined>(
+      (_key, adds, lastWritten) => addToDay(db, adds, lastWritten),
+      RECENT_ROLLUPS,
+    ),
+);
 
 /** A day is closed once its first raw signal has expired: from then on the rollup is final. */
 const isClosed = (item: RollupItem | undefined, now: Date) =>
@@ -410,14 +452,14 @@ export async function storeSignalDays(
     DAYS_IN_FLIGHT,
     async ({ batch: { accountId, day }, result }) => {
       if (result.accepted.length > 0)
-        await addToDay(
-          db,
+        await rollupWrites(db).submit(dayKey(accountId, day), {
           accountId,
           day,
-          { before: rollups.get(dayKey(accountId, day)), current: current.get(dayKey(accountId, day)) },
-          result.accepted,
-          expiresAt,
-        );
+          before: rollups.get(dayKey(accountId, day)),
+          current: current.get(dayKey(accountId, day)),
+          accepted: result.accepted,
+          rawUntil: expiresAt,
+        });
       if (result.duplicates > 0) await repairIfBehind(db, accountId, day);
     },
   );

@@ -4,7 +4,7 @@ import { illFormedMessage } from '#core/ids';
 import { isWellFormed, utf8Length } from '#core/text';
 import { type FieldError, fieldErrors, formatPath, illFormedText } from '#core/validation';
 import { type ApiKeyScope, apiKeyScope } from '#store/api-key-store';
-import { NotFoundError } from '#store/errors';
+import { isThrottled, NotFoundError } from '#store/errors';
 import { scopeFor } from '../routes.ts';
 import type { Deps } from './runtime.ts';
 
@@ -128,8 +128,11 @@ export interface RouteOptions {
   auth?: 'apiKey' | 'signature';
 }
 
+const THROTTLED_RETRY_AFTER_SECONDS = 1;
+
 /**
- * The one place where errors become responses. Expected failures carry their status; anything else is a 500
+ * The one place where errors become responses. Expected failures carry their status; DynamoDB throttling that
+ * outlasted the retries is a 503 with Retry-After (`churnguard import` then slows down); anything else is a 500
  * whose details go to the log (without the request body, which may hold personal data), never to the client.
  */
 export function httpHandler(deps: Deps, route: HttpHandler, options: RouteOptions = {}): HttpHandler {
@@ -145,6 +148,14 @@ export function httpHandler(deps: Deps, route: HttpHandler, options: RouteOption
         return json(error.statusCode, body, error.headers);
       }
       if (error instanceof NotFoundError) return json(404, { message: error.message });
+      if (isThrottled(error)) {
+        deps.logger.warn('throttled by DynamoDB', { route: event.routeKey });
+        return json(
+          503,
+          { message: 'the table is over its capacity; slow down and retry (every write is idempotent)' },
+          { 'retry-after': String(THROTTLED_RETRY_AFTER_SECONDS) },
+        );
+      }
       deps.logger.error('unhandled error', {
         route: event.routeKey,
         requestId: event.requestContext?.requestId,

@@ -8,6 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ingestSignals } from '#functions/shared/ingest';
 import { upsertAccounts } from '#store/account-store';
 import type { Db } from '#store/client';
+import { isConditionalCheckFailed } from '#store/errors';
+import { mapLimit } from '#store/parallel';
 import { readTickets } from '#store/signal-store';
 import { crashingOn } from '../support/crash.ts';
 import { comparableRollups, createTestDb, dumpTable, rollupsOnly } from '../support/db.ts';
@@ -89,6 +91,28 @@ describe('signal ingestion, exactly once', () => {
     expect(comparableRollups(await dumpTable(db, rollupsOnly))).toEqual(reference);
     const stored = await dumpTable(db, (item) => item.kind === 'signal');
     expect(stored).toHaveLength(10_000);
+  });
+
+  it('shares rollup writes among requests in flight together in one process, losing none of them to each other', async () => {
+    const db = await seededDb();
+    let refusedRollupWrites = 0;
+    const send = db.doc.send.bind(db.doc) as (command: unknown) => Promise<unknown>;
+    const doc = Object.create(db.doc) as Db['doc'];
+    doc.send = (async (command: unknown) => {
+      try {
+        return await send(command);
+      } catch (error) {
+        if (itemKind(command, 'rollup') && isConditionalCheckFailed(error)) refusedRollupWrites++;
+        throw error;
+      }
+    }) as Db['doc']['send'];
+    const counted = { ...db, doc };
+    // Twenty batches, each holding a share of every account-day, four in flight: they all meet on the same days.
+    const batches = Array.from({ length: 20 }, (_, b) => signals.filter((_, i) => i % 20 === b));
+    const results = await mapLimit(batches, 4, (batch) => ingestSignals(counted, batch, NOW));
+    expect(results.reduce((sum, r) => sum + r.accepted, 0)).toBe(10_000);
+    expect(refusedRollupWrites).toBe(0);
+    expect(comparableRollups(await dumpTable(db, rollupsOnly))).toEqual(reference);
   });
 
   /** A crash at one point of the ingest path, then the import re-run: the table ends as if nothing had happened. */
