@@ -109,7 +109,8 @@ export function renderCalibration({ report, proposal }: CalibrateOutcome): strin
   const lines = [
     `Fitted on ${report.churnedAccounts} churned accounts and ${report.otherAccounts} others ` +
       '(L2 logistic regression of churn within 90 days on the component scores; 5 folds by account).',
-    `Held-out AUC, churn within 90 days: before ${auc(report.heldOut.before)}, after ${auc(report.heldOut.after)}`,
+    `Held-out AUC, churn within 90 days: before ${auc(report.heldOut.before)}, after ${auc(report.heldOut.after)} ` +
+      `(better on ${report.folds.filter((f) => (f.after ?? 0) > (f.before ?? 0)).length} of ${report.folds.length} folds)`,
     ...report.folds.map(
       (f, i) =>
         `  fold ${i + 1}: before ${auc(f.before)}, after ${auc(f.after)} (${f.cases} account-days, ` +
