@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseConfigOverrides } from '#config/file';
 import { configChanges } from '#config/overrides';
 import { type CalibrationReport, calibrate } from '#core/calibration/calibrate';
+import type { RedFigures } from '#core/calibration/red-at-checkpoint';
 import { historyFromSimulation } from '#core/evaluation/from-simulation';
 import { localHome } from '#local/home';
 import { changeLine } from './config-diff.ts';
@@ -104,6 +105,10 @@ const weightsText = (weights: Record<string, number | undefined>) =>
     .map(([component, weight]) => `${component} ${weight}`)
     .join(', ');
 
+const share = (value: number | null) => (value === null ? 'n/a' : value.toFixed(2));
+const redText = (f: RedFigures) =>
+  `${f.red} of ${f.outcomes} red, precision ${share(f.precision)}, recall ${share(f.recall)} of ${f.churned} churns`;
+
 export function renderCalibration({ report, proposal }: CalibrateOutcome): string {
   if (report.status === 'too-little-history') return `Not calibrated: ${report.message}`;
   const lines = [
@@ -111,6 +116,8 @@ export function renderCalibration({ report, proposal }: CalibrateOutcome): strin
       '(L2 logistic regression of churn within 90 days on the component scores; 5 folds by account).',
     `Held-out AUC, churn within 90 days: before ${auc(report.heldOut.before)}, after ${auc(report.heldOut.after)} ` +
       `(better on ${report.folds.filter((f) => (f.after ?? 0) > (f.before ?? 0)).length} of ${report.folds.length} folds)`,
+    `Held-out red at T-90 (renewal outcomes of held-out accounts with a band then): ` +
+      `before ${redText(report.redAtT90.before)}; after ${redText(report.redAtT90.after)}`,
     ...report.folds.map(
       (f, i) =>
         `  fold ${i + 1}: before ${auc(f.before)}, after ${auc(f.after)} (${f.cases} account-days, ` +
