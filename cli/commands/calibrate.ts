@@ -144,5 +144,12 @@ export function renderCalibration({ report, proposal }: CalibrateOutcome): strin
           : ': the fitted health sections alone, as your config is a module: merge them into it. What they change:'),
       ...proposal.diff,
     );
+  const { before, after } = report.heldOut;
+  if (proposal && before !== null && after !== null && after <= before)
+    lines.push(
+      '',
+      'The proposal ranked held-out accounts no better than the live config: keep the live config (the proposal ' +
+        'is written to be looked at, not deployed).',
+    );
   return lines.join('\n');
 }
