@@ -15,8 +15,6 @@ export interface LogisticModel {
 export interface FitOptions {
   /** The L2 penalty on standardised coefficients (the intercept is not penalised). */
   lambda: number;
-  /** Features (by index) left out of the penalty, as the intercept is: the ones the fit starts from. */
-  unpenalized?: readonly number[];
   maxIterations?: number;
 }
 
@@ -66,7 +64,6 @@ export function fitLogistic(
   const design = rows.map((r) => [1, ...r.map((v, j) => (v - (mean[j] ?? 0)) / (sd[j] ?? 1))]);
   const size = features + 1;
   let beta = new Array<number>(size).fill(0);
-  const free = new Set(options.unpenalized ?? []);
   for (let iteration = 0; iteration < (options.maxIterations ?? 50); iteration++) {
     const gradient = new Array<number>(size).fill(0);
     const hessian = Array.from({ length: size }, () => new Array<number>(size).fill(0));
@@ -81,7 +78,6 @@ export function fitLogistic(
       }
     });
     for (let j = 1; j < size; j++) {
-      if (free.has(j - 1)) continue;
       gradient[j] = (gradient[j] ?? 0) - options.lambda * (beta[j] ?? 0);
       const row = hessian[j] as number[];
       row[j] = (row[j] ?? 0) + options.lambda;
