@@ -159,7 +159,9 @@ Commands:
                            activity trend), overall and per segment: AUC for churn within 90 and 180 days,
                            precision and recall of red and of red-or-yellow at T-90 and T-60 before each renewal
                            outcome, median days of warning, churned accounts never red, churn rate by band at
-                           T-90; each with a 95% interval from a bootstrap by account
+                           T-90; each with a 95% interval from a bootstrap by account; and for each risk
+                           trigger, the accounts it opened risks on, how many churned or renewed after, and its
+                           precision beside the base rate
       --json                    print the evaluation as JSON
       --resamples <n>           bootstrap resamples (default 200, at most 2000)
       --seed <n>                the bootstrap's seed (default 1): the same seed gives the same intervals

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseConfigOverrides } from '#config/file';
 import { configChanges } from '#config/overrides';
 import { type CalibrationReport, calibrate } from '#core/calibration/calibrate';
+import type { RedFigures } from '#core/calibration/red-at-checkpoint';
 import { historyFromSimulation } from '#core/evaluation/from-simulation';
 import { localHome } from '#local/home';
 import { changeLine } from './config-diff.ts';
@@ -104,12 +105,19 @@ const weightsText = (weights: Record<string, number | undefined>) =>
     .map(([component, weight]) => `${component} ${weight}`)
     .join(', ');
 
+const share = (value: number | null) => (value === null ? 'n/a' : value.toFixed(2));
+const redText = (f: RedFigures) =>
+  `${f.red} of ${f.outcomes} red, precision ${share(f.precision)}, recall ${share(f.recall)} of ${f.churned} churns`;
+
 export function renderCalibration({ report, proposal }: CalibrateOutcome): string {
   if (report.status === 'too-little-history') return `Not calibrated: ${report.message}`;
   const lines = [
     `Fitted on ${report.churnedAccounts} churned accounts and ${report.otherAccounts} others ` +
       '(L2 logistic regression of churn within 90 days on the component scores; 5 folds by account).',
-    `Held-out AUC, churn within 90 days: before ${auc(report.heldOut.before)}, after ${auc(report.heldOut.after)}`,
+    `Held-out AUC, churn within 90 days: before ${auc(report.heldOut.before)}, after ${auc(report.heldOut.after)} ` +
+      `(better on ${report.folds.filter((f) => (f.after ?? 0) > (f.before ?? 0)).length} of ${report.folds.length} folds)`,
+    `Held-out red at T-90 (renewal outcomes of held-out accounts with a band then): ` +
+      `before ${redText(report.redAtT90.before)}; after ${redText(report.redAtT90.after)}`,
     ...report.folds.map(
       (f, i) =>
         `  fold ${i + 1}: before ${auc(f.before)}, after ${auc(f.after)} (${f.cases} account-days, ` +
@@ -135,6 +143,13 @@ export function renderCalibration({ report, proposal }: CalibrateOutcome): strin
           ? '; what it changes:'
           : ': the fitted health sections alone, as your config is a module: merge them into it. What they change:'),
       ...proposal.diff,
+    );
+  const { before, after } = report.heldOut;
+  if (proposal && before !== null && after !== null && after <= before)
+    lines.push(
+      '',
+      'The proposal ranked held-out accounts no better than the live config: keep the live config (the proposal ' +
+        'is written to be looked at, not deployed).',
     );
   return lines.join('\n');
 }

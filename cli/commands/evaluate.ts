@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { Estimate } from '#core/evaluation/bootstrap';
-import { type Evaluation, evaluateHistory } from '#core/evaluation/evaluate';
+import { type Evaluation, evaluateHistory, type GroupEvaluation } from '#core/evaluation/evaluate';
 import {
   historyFromSimulation,
   type SimulationHistory,
   simulationHistorySchema,
 } from '#core/evaluation/from-simulation';
+import { TRIGGER_LABELS } from '#core/evaluation/triggers';
 import { fieldErrors } from '#core/validation';
 
 export class EvaluateInputError extends Error {}
@@ -69,6 +70,49 @@ function cell(estimate: Estimate, digits = 2): string {
   return `${number(estimate.value, digits)}${range}`;
 }
 
+/** Rows of text in columns as wide as their widest cell. */
+function columns(rows: readonly (readonly string[])[], indent = ''): string[] {
+  const widths = (rows[0] ?? []).map((_, column) =>
+    Math.max(...rows.map((row) => (row[column] ?? '').length)),
+  );
+  return rows.map(
+    (row) =>
+      indent +
+      row
+        .map((text, column) => text.padEnd(widths[column] ?? 0))
+        .join('  ')
+        .trimEnd(),
+  );
+}
+
+/** Each trigger's record: the accounts it opened risks on, how their next renewal went, and its precision. */
+function triggerLines(group: GroupEvaluation): string[] {
+  const base = group.renewalOutcomes;
+  if (group.triggers === null)
+    return ['  risk triggers: this result does not say which trigger opened each risk (run simulate again)'];
+  const heading =
+    `  Risk triggers: accounts each opened a risk on, and the renewal that followed (base rate: ${base.churned} ` +
+    `of ${base.outcomes} renewal outcomes churned)`;
+  if (group.triggers.length === 0) return [heading, '    no risk was opened'];
+  return [
+    heading,
+    ...columns(
+      [
+        ['trigger', 'accounts', 'churned', 'renewed', 'no outcome yet', 'precision'],
+        ...group.triggers.map((t) => [
+          `${t.trigger} (${TRIGGER_LABELS[t.trigger]})`,
+          String(t.accounts),
+          String(t.churned),
+          String(t.renewed),
+          String(t.pending),
+          cell(t.precision),
+        ]),
+      ],
+      '    ',
+    ),
+  ];
+}
+
 /** The evaluation as a table per group: one row per figure, one column per predictor. */
 export function renderEvaluation(evaluation: Evaluation): string {
   const lines = [
@@ -113,24 +157,17 @@ export function renderEvaluation(evaluation: Evaluation): string {
         `churn rate, ${band} at T-90`,
         ...group.predictors.map((p) => cell(p.figures.churnRateAtT90[band])),
       ]);
-    const widths = (rows[0] ?? []).map((_, column) =>
-      Math.max(...rows.map((row) => (row[column] ?? '').length)),
-    );
     const c = score.counts;
     lines.push(
       '',
       `${group.group === 'all' ? 'All accounts' : `Segment ${group.group}`}: ${group.accounts} accounts, ` +
         `${group.churnedAccounts} churned`,
-      ...rows.map((row) =>
-        row
-          .map((text, column) => text.padEnd(widths[column] ?? 0))
-          .join('  ')
-          .trimEnd(),
-      ),
+      ...columns(rows),
       `  evidence: ${c.auc90.cases} account-days for AUC 90 (${c.auc90.positives} churned within 90 days), ` +
         `${c.auc180.cases} for AUC 180 (${c.auc180.positives}); renewal outcomes with a band at T-90: ` +
         `${c.atT90.outcomes} (${c.atT90.churned} churned), at T-60: ${c.atT60.outcomes} (${c.atT60.churned}); ` +
         `churned accounts scored before churning: ${c.churnedScoredBefore}`,
+      ...triggerLines(group),
     );
   }
   return lines.join('\n');

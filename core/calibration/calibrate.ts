@@ -3,6 +3,7 @@ import { auc } from '#core/evaluation/auc';
 import type { EvaluationHistory } from '#core/evaluation/history';
 import { seededRandom } from '#core/simulation/random';
 import { type Example, examplesOf } from './examples.ts';
+import { type RedCase, type RedFigures, redAtCheckpoint, redFigures } from './red-at-checkpoint.ts';
 import { fitBands, fitWeights, scoreWith, type Weights } from './weights.ts';
 
 /**
@@ -56,6 +57,11 @@ export type CalibrationReport =
       folds: FoldResult[];
       /** Mean held-out AUC over the folds. */
       heldOut: { before: number | null; after: number | null };
+      /**
+       * Red at T-90 on the held-out accounts' renewal outcomes, pooled over the folds: as the live config banded
+       * them, and as each fold's proposal (weights and bands fitted on the other folds) would have.
+       */
+      redAtT90: { before: RedFigures; after: RedFigures };
       segments: SegmentCalibration[];
     };
 
@@ -109,6 +115,28 @@ function fitPerSegment(
 }
 
 /**
+ * A segment's proposal from its fit: the weights, and band lines fitted on the scores those weights give the
+ * examples they were fitted on (the segment's own, or everyone's when it was fitted on all segments).
+ */
+function proposalOf(
+  examples: readonly Example[],
+  fits: ReadonlyMap<string, SegmentFit>,
+  segment: string,
+): { weights: Weights; bands: BandThresholds } | null {
+  const fit = fits.get(segment);
+  if (!fit?.weights) return null;
+  const weights = fit.weights;
+  const scored = examples
+    .filter((e) => e.segment === segment || !fit.own)
+    .flatMap((e) => {
+      const score = scoreWith(weights, e.components);
+      return score === null ? [] : [{ score, churned: e.churned }];
+    });
+  const bands = fitBands(scored);
+  return bands ? { weights, bands } : null;
+}
+
+/**
  * Fits per-segment health weights and band lines on a history's outcomes, and says how they would have done on
  * accounts they were not fitted on: five folds by account (an account's days are all in one fold), each fitted on
  * the other four, features from days before the churn they are labelled with. The proposal is then fitted on all.
@@ -145,12 +173,19 @@ export function calibrate(
   const segmentOf = history.accounts.map((a) => a.segment);
   const folds = foldOf(history.accounts.length, churned, options.seed);
 
+  const redCases: RedCase[] = [];
   const foldResults: FoldResult[] = Array.from({ length: FOLDS }, (_, fold) => {
     const training = examples.filter((e) => folds[e.account] !== fold);
     const heldOut = examples.filter((e) => folds[e.account] === fold);
     const trainingChurned = (segment: string) =>
       [...churned].filter((a) => folds[a] !== fold && segmentOf[a] === segment).length;
     const fits = fitPerSegment(training, segments, trainingChurned, lambda);
+    const heldOutAccounts = new Set(
+      history.accounts.flatMap((_, account) => (folds[account] === fold ? [account] : [])),
+    );
+    redCases.push(
+      ...redAtCheckpoint(history, heldOutAccounts, (segment) => proposalOf(training, fits, segment)),
+    );
     const after = heldOut.flatMap((e) => {
       const weights = fits.get(e.segment)?.weights;
       const score = weights ? scoreWith(weights, e.components) : e.score;
@@ -172,6 +207,10 @@ export function calibrate(
     otherAccounts,
     folds: foldResults,
     heldOut: { before: mean(foldResults.map((f) => f.before)), after: mean(foldResults.map((f) => f.after)) },
+    redAtT90: {
+      before: redFigures(redCases, (c) => c.redBefore),
+      after: redFigures(redCases, (c) => c.redAfter),
+    },
     segments: segments.map((segment): SegmentCalibration => {
       const health = config.segments[segment]?.health;
       const before = { weights: health?.weights ?? {}, bands: health?.bands ?? { green: 70, yellow: 50 } };
@@ -193,13 +232,7 @@ export function calibrate(
             ? 'no component foretold churn: the weights are left as they are'
             : 'not a segment of this config: left alone',
         };
-      const scored = examples
-        .filter((e) => e.segment === segment || !own)
-        .flatMap((e) => {
-          const score = scoreWith(weights, e.components);
-          return score === null ? [] : [{ score, churned: e.churned }];
-        });
-      const bands = fitBands(scored) ?? before.bands;
+      const bands = proposalOf(examples, final, segment)?.bands ?? before.bands;
       return {
         ...base,
         after: { weights, bands },

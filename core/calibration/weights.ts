@@ -21,31 +21,35 @@ export function scoreWith(weights: Weights, components: readonly (number | null)
 }
 
 /**
- * Fits churn on the components' scores (L2 logistic regression; an unknown component counts at the mean of the
- * known ones, so it neither raises nor lowers the odds) and turns the fit into config weights: each component
- * weighs what a point of it lowers the log-odds of churn, scaled to sum to 100. A component whose higher score
- * goes with more churn, or none, gets no weight. Null when no component foretells churn at all.
+ * Fits churn on the components' scores (L2 logistic regression) and turns the fit into config weights: each
+ * component weighs what a point of it lowers the log-odds of churn, scaled to sum to 100. Config weights cannot be
+ * negative, so the fit is made under that constraint: a component whose higher score goes with more churn (or
+ * none) is dropped and the others are fitted again without it, until every one left lowers the odds. (Zeroing it
+ * without a refit would keep the others' coefficients as fitted to make up for it, and rank worse.) An unknown
+ * component is filled in with the day's score, the value scoring's renormalisation over the known components gives
+ * it, so the fit sees the days as the score it proposes will. Null when no component foretells churn at all.
  */
 export function fitWeights(examples: readonly Example[], lambda: number): Weights | null {
-  const means = COMPONENT_IDS.map((_, j) => {
-    const known = examples.flatMap((e) => (e.components[j] === null ? [] : [e.components[j] as number]));
-    return known.length ? known.reduce((a, b) => a + b, 0) / known.length : 0;
-  });
-  const rows = examples.map((e) => e.components.map((value, j) => value ?? (means[j] as number)));
-  const model = fitLogistic(
-    rows,
-    examples.map((e) => (e.churned ? 1 : 0)),
-    { lambda },
-  );
-  const protective = model.coefficients.map((c) => Math.max(0, -c));
-  const total = protective.reduce((a, b) => a + b, 0);
-  if (total === 0) return null;
-  const weights: Weights = {};
-  COMPONENT_IDS.forEach((component, j) => {
-    const weight = Math.round(((protective[j] ?? 0) / total) * 1000) / 10;
-    if (weight > 0) weights[component] = weight;
-  });
-  return Object.keys(weights).length ? weights : null;
+  const labels = examples.map((e) => (e.churned ? 1 : 0));
+  let active = COMPONENT_IDS.flatMap((_, j) => (examples.some((e) => e.components[j] !== null) ? [j] : []));
+  while (active.length > 0) {
+    const rows = examples.map((e) => active.map((j) => e.components[j] ?? e.score));
+    const { coefficients } = fitLogistic(rows, labels, { lambda });
+    const protective = active.filter((_, k) => (coefficients[k] ?? 0) < 0);
+    if (protective.length < active.length) {
+      active = protective;
+      continue;
+    }
+    const total = coefficients.reduce((sum, c) => sum - c, 0);
+    const weights: Weights = {};
+    active.forEach((j, k) => {
+      const weight = Math.round((-(coefficients[k] ?? 0) / total) * 1000) / 10;
+      const component = COMPONENT_IDS[j];
+      if (component && weight > 0) weights[component] = weight;
+    });
+    return Object.keys(weights).length ? weights : null;
+  }
+  return null;
 }
 
 /** Precision and recall of flagging the scores below `cut` as days before a churn. */

@@ -3,6 +3,7 @@ import { casesOf, type PredictorCases } from './cases.ts';
 import { casesFor, countFigures, type FigureCounts, type Figures, weighFigures } from './figures.ts';
 import type { EvaluationHistory } from './history.ts';
 import { type PredictorId, predictorsOf } from './predictors.ts';
+import { type TriggerPrecision, triggerCases, triggerPrecision } from './triggers.ts';
 
 /** Figures with an interval in place of each number. */
 export type Estimated<T> = T extends number | null ? Estimate : { [K in keyof T]: Estimated<T[K]> };
@@ -19,7 +20,11 @@ export interface GroupEvaluation {
   group: string;
   accounts: number;
   churnedAccounts: number;
+  /** The group's renewal outcomes in the window and how many were churn: the base rate a trigger's precision beats or not. */
+  renewalOutcomes: { outcomes: number; churned: number };
   predictors: PredictorEvaluation[];
+  /** Per risk trigger, the accounts it opened risks on and how they ended; null when the history does not keep them. */
+  triggers: TriggerPrecision[] | null;
 }
 
 export interface Evaluation {
@@ -85,6 +90,9 @@ export function evaluateHistory(history: EvaluationHistory, options: EvaluateOpt
     predictor,
     cases: casesOf(predictor, accountIds, history.outcomes, history.days, step),
   }));
+  const triggers = history.riskOpenings
+    ? triggerCases(accountIds, history.riskOpenings, history.outcomes)
+    : null;
   const segments = [...new Set(history.accounts.map((a) => a.segment))].sort();
   const groups = [
     { group: 'all', members: history.accounts.map((_, index) => index) },
@@ -100,10 +108,16 @@ export function evaluateHistory(history: EvaluationHistory, options: EvaluateOpt
     bootstrap,
     groups: groups.map(({ group, members }) => {
       const inGroup = new Set(members);
+      const memberIds = new Set(members.map((index) => accountIds[index]));
+      const groupOutcomes = history.outcomes.filter((o) => memberIds.has(o.accountId));
       return {
         group,
         accounts: members.length,
         churnedAccounts: members.filter((index) => churned.has(accountIds[index] ?? '')).length,
+        renewalOutcomes: {
+          outcomes: groupOutcomes.length,
+          churned: groupOutcomes.filter((o) => o.outcome === 'churned').length,
+        },
         predictors: predictors.map(({ predictor, cases }) => {
           const own = group === 'all' ? cases : casesFor(cases, (account) => inGroup.has(account));
           return {
@@ -113,6 +127,7 @@ export function evaluateHistory(history: EvaluationHistory, options: EvaluateOpt
             counts: countFigures(own),
           };
         }),
+        triggers: triggers && triggerPrecision(triggers, members, accountIds.length, bootstrap),
       };
     }),
   };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { COMPONENT_IDS } from '#core/health/vocabulary';
 import { outcomeSchema } from '#core/simulation/scenario';
+import { TRIGGER_IDS } from '#core/workflows/detect';
 import type { ComponentSeries } from './component-series.ts';
 import { decodeRuns } from './component-series.ts';
 import { decodeSeries, type EncodedSeries, encodedSeriesSchema } from './daily-series.ts';
@@ -19,6 +20,17 @@ export const simulationHistorySchema = z
       }),
     ),
     outcomes: z.array(outcomeSchema),
+    /** Only the risks opened are read, for trigger precision; a result without triggers on them has none. */
+    actions: z
+      .array(
+        z.object({
+          at: z.iso.datetime({ offset: true }),
+          accountId: z.string().min(1),
+          kind: z.string(),
+          triggers: z.array(z.enum(TRIGGER_IDS)).optional(),
+        }),
+      )
+      .optional(),
   })
   .superRefine((result, ctx) => {
     result.accounts.forEach((account, index) => {
@@ -46,6 +58,15 @@ function componentsOf(daily: EncodedSeries, days: number): ComponentSeries | und
 
 /** A simulation result as a history to evaluate: every account's days, outcomes on the days they fell. */
 export function historyFromSimulation(result: SimulationHistory): EvaluationHistory {
+  const opened = (result.actions ?? []).filter((a) => a.kind === 'risk_opened');
+  // A result written before risks kept their triggers in it cannot say which trigger opened what.
+  const riskOpenings = opened.every((a) => a.triggers)
+    ? opened.map((a) => ({
+        accountId: a.accountId,
+        day: dayOfWindow(result.start, a.at),
+        triggers: a.triggers ?? [],
+      }))
+    : undefined;
   return {
     start: result.start,
     days: result.days,
@@ -60,5 +81,6 @@ export function historyFromSimulation(result: SimulationHistory): EvaluationHist
       outcome: o.outcome,
       day: dayOfWindow(result.start, o.at),
     })),
+    ...(result.actions && riskOpenings ? { riskOpenings } : {}),
   };
 }

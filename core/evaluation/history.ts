@@ -1,6 +1,7 @@
 import type { RenewalOutcome } from '#core/signals';
 import type { ComponentSeries } from './component-series.ts';
 import type { DailySeries } from './daily-series.ts';
+import type { RiskOpening } from './triggers.ts';
 
 /** One account's days over the evaluated window, and the segment it is judged in. */
 export interface AccountHistory {
@@ -24,6 +25,8 @@ export interface EvaluationHistory {
   days: number;
   accounts: AccountHistory[];
   outcomes: OutcomeOnDay[];
+  /** The risks opened over the window and their triggers, when the history keeps them (trigger precision). */
+  riskOpenings?: RiskOpening[];
 }
 
 const DAY_MS = 86_400_000;

@@ -125,6 +125,9 @@ export function demoPortfolio(accounts: number, now: Date, seed = 7): DemoPortfo
     // The troubled accounts ahead of a renewal are large (tier A, high touch), so their risk climbs the tiers.
     const arr = slot === 1 ? 150_000 + Math.round(random() * 300_000) : synthetic.account.arr;
     const firstRenewal = inWindow ? previous : next;
+    // What the behaviour follows: the past renewal's outcome, or for a story turning bad ahead of its renewal, the
+    // churn it is heading for (its renewal is not decided inside the year).
+    let fate: RenewalOutcome = storyAhead ? 'churned' : 'renewed';
     const account: AccountInput = {
       ...synthetic.account,
       arr,
@@ -137,6 +140,7 @@ export function demoPortfolio(accounts: number, now: Date, seed = 7): DemoPortfo
     };
     if (inWindow) {
       const outcome = storyAhead ? 'renewed' : pastOutcome(archetype, random);
+      if (!storyAhead) fate = outcome;
       outcomes.push({ accountId: account.id, outcome, at: dayIso(previous, OUTCOME_HOURS) });
       if (outcome === 'churned') churnedOn.set(account.id, previous);
       else {
@@ -156,7 +160,7 @@ export function demoPortfolio(accounts: number, now: Date, seed = 7): DemoPortfo
         });
       }
     }
-    list.push({ ...synthetic, account, archetype, turnDay, outcome: null });
+    list.push({ ...synthetic, account, archetype, turnDay, fate, outcome: null });
   });
 
   const byTime = (a: { at: string }, b: { at: string }) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0);

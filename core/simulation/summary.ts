@@ -14,6 +14,11 @@ export interface SimAction {
   mode?: 'live' | 'silent' | 'held_out';
   subject?: string;
   execution?: string;
+  /**
+   * On `risk_opened`, the triggers that opened the risk (what `churnguard evaluate` weighs each trigger by); on
+   * `renewal_checkpoint`, those that held at the checkpoint.
+   */
+  triggers?: string[];
 }
 
 export interface SimSkip {

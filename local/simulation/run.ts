@@ -519,6 +519,7 @@ export async function simulateParts(
             ? { mode: details.mode }
             : {}),
           ...(typeof details.subject === 'string' ? { subject: details.subject } : {}),
+          ...(Array.isArray(details.triggers) ? { triggers: details.triggers.map(String) } : {}),
           ...(entry.execution ? { execution: entry.execution } : {}),
         });
       }

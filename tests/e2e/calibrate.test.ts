@@ -47,6 +47,10 @@ describe('churnguard calibrate', () => {
     const { stdout } = await churnguard(['calibrate', result, '--config', live, '--out', proposed]);
     expect(stdout).toMatch(/Held-out AUC, churn within 90 days: before 0\.\d+, after 0\.\d+/);
     expect(stdout).toContain('Segment core (90 accounts, 30 churned): fitted on its own 30 churned accounts');
+    expect(stdout).toMatch(
+      /Held-out red at T-90 \(renewal outcomes of held-out accounts with a band then\): before /,
+    );
+    expect(stdout).not.toContain('no better than the live config');
     expect(stdout).toMatch(/~ segments\.core\.health\.weights\.engagement: 25 -> \d/);
     expect(readFileSync(live, 'utf8')).toBe(liveText);
     const proposal = JSON.parse(readFileSync(proposed, 'utf8'));

@@ -65,6 +65,7 @@ const churnguard = (args: string[]) =>
 
 interface ResultFile {
   accounts: { accountId: string; daily: { bands: string } }[];
+  actions: { at: string; accountId: string; kind: string; triggers?: string[] }[];
 }
 
 let result: ResultFile;
@@ -123,6 +124,32 @@ describe('churnguard evaluate over a simulate result', () => {
     expect(table).toMatch(/AUC, churn within 90 days\s+\S+/);
     expect(table).toMatch(/red at T-90: recall/);
     expect(table).toContain('All accounts: 6 accounts, 3 churned');
+  });
+
+  it('weighs each risk trigger by the accounts it opened risks on and how their renewal went, as result.json shows', () => {
+    const opened = result.actions.filter((a) => a.kind === 'risk_opened');
+    // The three accounts that went quiet are seen falling and red long before their renewal.
+    expect(opened.length).toBeGreaterThan(0);
+    for (const action of opened) expect(action.triggers?.length).toBeGreaterThan(0);
+    const renewalAt = dayAt(RENEWAL_DAY, 2);
+    const [all] = evaluation.groups;
+    expect(all?.renewalOutcomes).toEqual({ outcomes: 6, churned: 3 });
+    const reported = all?.triggers ?? [];
+    expect(reported.length).toBeGreaterThan(0);
+    for (const t of reported) {
+      const first = new Map<string, string>();
+      for (const a of opened) {
+        if (!a.triggers?.includes(t.trigger)) continue;
+        const seen = first.get(a.accountId);
+        if (seen === undefined || a.at < seen) first.set(a.accountId, a.at);
+      }
+      const beforeRenewal = [...first].filter(([, at]) => at <= renewalAt);
+      expect(t.accounts).toBe(first.size);
+      expect(t.churned).toBe(beforeRenewal.filter(([id]) => id.startsWith('quiet')).length);
+      expect(t.renewed).toBe(beforeRenewal.filter(([id]) => id.startsWith('busy')).length);
+      expect(t.pending).toBe(first.size - beforeRenewal.length);
+    }
+    expect(table).toMatch(/Risk triggers: accounts each opened a risk on[\s\S]*precision/);
   });
 
   it('says what is wrong with a file that is not a simulate result, and exits 65', async () => {

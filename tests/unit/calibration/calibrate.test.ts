@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '#config/default';
 import { calibrate, MIN_CHURNED_ACCOUNTS } from '#core/calibration/calibrate';
+import type { Example } from '#core/calibration/examples';
 import { fitLogistic } from '#core/calibration/logistic';
-import { fitBands, scoreWith } from '#core/calibration/weights';
+import { fitBands, fitWeights, scoreWith } from '#core/calibration/weights';
 import { seededRandom } from '#core/simulation/random';
 import { churnHistory as history } from '../../support/churn-history.ts';
 
@@ -38,6 +39,37 @@ describe('weights and bands', () => {
   it('scores as the weighted mean of the known components', () => {
     expect(scoreWith({ engagement: 30, support: 10 }, [60, null, 20, 99, null, null])).toBe(50);
     expect(scoreWith({ engagement: 30 }, [null, 50, 50, 50, 50, 50])).toBeNull();
+  });
+
+  it('fits under the constraint that weights are not negative: a component that goes with churn is dropped and the rest refitted', () => {
+    // Churn falls with engagement and adoption; support, given those, goes with churn (it tracks engagement closely
+    // but weighs against it). Sentiment and the rest are never known.
+    const random = seededRandom(5);
+    const examples: Example[] = Array.from({ length: 3000 }, (_, i) => {
+      const engagement = random() * 100;
+      const adoption = random() * 100;
+      const support = Math.min(100, Math.max(0, engagement + (random() - 0.5) * 30));
+      const logOdds = 2 - 0.06 * engagement - 0.03 * adoption + 0.03 * support;
+      return {
+        account: i % 100,
+        segment: 'core',
+        components: [engagement, adoption, support, null, null, null],
+        score: (engagement + adoption + support) / 3,
+        churned: random() < 1 / (1 + Math.exp(-logOdds)),
+      };
+    });
+    const weights = fitWeights(examples, 1);
+    expect(weights?.support).toBeUndefined();
+    // The weights left are those of a fit that never had support, not the full fit's with support zeroed.
+    const without = fitWeights(
+      examples.map((e) => ({
+        ...e,
+        components: [e.components[0] ?? null, e.components[1] ?? null, null, null, null, null],
+      })),
+      1,
+    );
+    expect(weights).toEqual(without);
+    expect(Object.values(weights ?? {}).reduce((a, b) => a + (b ?? 0), 0)).toBeCloseTo(100, 0);
   });
 
   it('puts red below the line with the best F1 for days before a churn, green where 80% of them are caught', () => {
