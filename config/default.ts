@@ -145,7 +145,7 @@ export const defaultConfig: Config = {
     // Measures that fit real data (docs/health-measures.md). The scale stays linear: the bands above are tuned to
     // 100 at the healthy median; `calibrate` can propose the log scale with bands fitted to it.
     measures: {
-      minimumDataDays: 7,
+      minimumDataDays: 1,
       scale: { kind: 'linear' },
       segmentQuantile: 0.75,
       perSeat: true,

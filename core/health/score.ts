@@ -35,7 +35,8 @@ import { weightedScore } from './weighting.ts';
 function tooNewReason(context: AccountContext): string | undefined {
   const minimum = context.config.health.measures?.minimumDataDays;
   if (minimum === undefined || context.daysLive >= minimum) return undefined;
-  return `not enough data yet: live ${Math.max(0, context.daysLive)} of the ${minimum} days a verdict needs`;
+  const live = Math.max(0, context.daysLive);
+  return `not enough data yet: live ${live} ${live === 1 ? 'day' : 'days'}, a verdict needs ${minimum}`;
 }
 
 function evaluate(
