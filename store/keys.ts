@@ -41,6 +41,10 @@ import { createHash } from 'node:crypto';
  *   NOTICEQ#<yyyy-mm-dd> / <recipient hash>#<accountId>#<message key>
  *                                                        a routine notice waiting for that day's mail to its
  *                                                        recipient (the row it settles is in the account's ledger)
+ *   HELDPOST#<yyyy-mm-dd> / <ledger partition>#<message key>
+ *                                                        a Slack or Teams post held by a quiet day, waiting for
+ *                                                        that day's daily notice run (its row stays `queued` in
+ *                                                        its ledger until then)
  *   ACCOUNT#<accountId> / NOTSENT#<play>#<about>#<recipient>#<occurrence>#<reason>
  *                                                        a message not sent and why (dropped, deferred, held out,
  *                                                        would have sent); rewritten identically on a retry
@@ -208,6 +212,11 @@ export const keys = {
     sk: `SEND#${keyPart(messageKeyId)}`,
   }),
   noticeQueuePartition: (day: string) => `NOTICEQ#${day}`,
+  heldPostPartition: (day: string) => `HELDPOST#${day}`,
+  heldPost: (day: string, owner: LedgerOwner, messageKeyId: string): Key => ({
+    pk: `HELDPOST#${day}`,
+    sk: `${ledgerPartition(owner)}#${keyPart(messageKeyId)}`,
+  }),
   noticeQueued: (day: string, recipientHash: string, accountId: string, messageKeyId: string): Key => ({
     pk: `NOTICEQ#${day}`,
     sk: `${recipientHash}#${accountId}#${keyPart(messageKeyId)}`,
