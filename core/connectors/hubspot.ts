@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lostRenewal } from './crm-lost.ts';
 import { crmAmount, crmCurrency, crmDate } from './crm-values.ts';
 import { anyEqual, hmac, refused, type Secrets, secretList, type Verification, verified } from './crypto.ts';
 import type { LookupLink } from './links.ts';
@@ -8,6 +9,7 @@ import {
   accountRef,
   type ConnectorResult,
   emitPatch,
+  emitSignal,
   emptyResult,
   rejectedResult,
   scalarText,
@@ -22,6 +24,8 @@ import {
  * - `deal.propertyChange` of the mapping's renewal date, amount or currency property: a contract patch of the deal
  *   (`hubspot:deal:<id>:renewal` holds its renewal date, `hubspot:deal:<id>:amount` its amount and currency, so
  *   two properties changed in one edit, delivered with the same `occurredAt`, both apply);
+ * - `deal.propertyChange` of the stage property to a lost stage (`closedlost`): the renewal is lost (crm-lost.ts),
+ *   a `renewal_outcome` signal and the deal's sources out of force;
  * - `deal.associationChange` DEAL_TO_COMPANY: the deal's account (its company's), remembered as a `hubspot_deal`
  *   lookup; deal patches wait (parked) until the deal's account is known, from this or from `churnguard sync
  *   hubspot`, which loads companies, deals and contacts from an export.
@@ -143,7 +147,12 @@ function dealPatch(
   event: HubspotEvent,
   index: number,
   mapping: HubspotMapping,
-): { patch: UnboundPatch } | { error: { path: string; message: string } } | { ignored: string } | undefined {
+):
+  | { patch: UnboundPatch }
+  | { lost: ReturnType<typeof lostRenewal> }
+  | { error: { path: string; message: string } }
+  | { ignored: string }
+  | undefined {
   const dealId = String(event.objectId ?? '');
   const common = {
     source: 'hubspot' as const,
@@ -174,6 +183,23 @@ function dealPatch(
     if (arr === undefined)
       return { error: { path, message: `${deals.amount} must be a number of at least 0` } };
     return { patch: { ...common, sourceRef: `hubspot:deal:${dealId}:amount`, contract: { arr } } };
+  }
+  if (event.propertyName === deals.stage) {
+    if (value === undefined || !deals.lostStages.includes(value)) {
+      return { ignored: `${deals.stage} "${value ?? ''}" is not a lost stage (hubspot.deals.lostStages)` };
+    }
+    return {
+      lost: lostRenewal({
+        source: 'hubspot',
+        kind: 'deal',
+        id: dealId,
+        sourceRefs: [`hubspot:deal:${dealId}:renewal`, `hubspot:deal:${dealId}:amount`],
+        eventId: common.eventId,
+        observedAt: common.observedAt,
+        outcome: deals.lostOutcome,
+        stage: value,
+      }),
+    };
   }
   if (event.propertyName === deals.currency) {
     if (value === undefined) return { ignored: `${deals.currency} was cleared: the currency is kept` };
@@ -236,7 +262,11 @@ export function mapHubspotEvents(body: unknown, mapping: ConnectorMapping): Conn
         } else if ('ignored' in made) {
           result.ignored.push({ ref: ref(event), reason: made.ignored });
         } else {
-          emitPatch(result, made.patch, { lookup: { kind: 'hubspot_deal', key: String(event.objectId) } });
+          const deal = { lookup: { kind: 'hubspot_deal' as const, key: String(event.objectId) } };
+          if ('lost' in made) {
+            emitSignal(result, made.lost.signal, deal);
+            for (const patch of made.lost.patches) emitPatch(result, patch, deal);
+          } else emitPatch(result, made.patch, deal);
         }
         break;
       }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { entityId } from '#core/ids';
-import { SIGNAL_TYPES } from '#core/signals';
+import { RENEWAL_OUTCOMES, SIGNAL_TYPES } from '#core/signals';
 
 /**
  * How vendor identities become churnguard accounts and how vendor events become signal types.
@@ -102,6 +102,13 @@ const hubspotMapping = z.strictObject({
       renewalDate: propertyName.default('closedate'),
       amount: propertyName.default('amount'),
       currency: propertyName.default('deal_currency_code'),
+      /** The pipeline stage property, and its values that mean the renewal was lost (internal stage ids). */
+      stage: propertyName.default('dealstage'),
+      lostStages: z.array(z.string().min(1)).min(1).prefault(['closedlost']),
+      /** The renewal outcome a lost renewal deal records (crm-lost.ts). */
+      lostOutcome: z
+        .enum(RENEWAL_OUTCOMES, { error: `must be one of: ${RENEWAL_OUTCOMES.join(', ')}` })
+        .default('churned'),
     })
     .prefault({}),
 });
@@ -139,6 +146,12 @@ const salesforceMapping = z.strictObject({
       currency: propertyName.default('CurrencyIsoCode'),
       /** Only opportunities of these types are renewals; empty: every opportunity is. */
       types: z.array(z.string().min(1)).prefault(['Renewal', 'Existing Customer - Renewal']),
+      /** Stages that mean the renewal was lost, besides IsClosed true with IsWon false. */
+      lostStages: z.array(z.string().min(1)).prefault(['Closed Lost']),
+      /** The renewal outcome a lost renewal opportunity records (crm-lost.ts). */
+      lostOutcome: z
+        .enum(RENEWAL_OUTCOMES, { error: `must be one of: ${RENEWAL_OUTCOMES.join(', ')}` })
+        .default('churned'),
     })
     .prefault({}),
 });

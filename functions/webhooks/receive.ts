@@ -9,9 +9,11 @@ import {
   type Ignored,
   type Pending,
 } from '#core/connectors/shared';
+import { outcomeOfRenewal } from '#core/renewals/contract-history';
 import type { SignalInput } from '#core/signals';
 import { type FieldError, fieldErrors } from '#core/validation';
 import type { Db } from '#store/client';
+import { readContractHistory } from '#store/contract-history-store';
 import { type AccountContract, applyAccountPatch } from '#store/contract-store';
 import { markDirty } from '#store/dirty-store';
 import {
@@ -205,6 +207,8 @@ export async function receiveWebhook(
   // and these is repaired by the vendor's retry: renewal checkpoints follow the renewal date, as they do on an
   // account upsert, and the account is marked for scoring (ARR and renewal feed it).
   for (const [accountId, contract] of touched) {
+    // A renewal already resolved (a lost renewal deal, a cancelled subscription) keeps its countdown closed.
+    if (outcomeOfRenewal(await readContractHistory(db, accountId), contract.renewalDate)) continue;
     await syncRenewalTimers(db, { id: accountId, contract }, now, config.timers);
   }
   await markDirty(db, [...touched.keys()], now);

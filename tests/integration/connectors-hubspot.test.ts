@@ -7,7 +7,13 @@ import { registerApiKey } from '#store/api-key-store';
 import type { Db } from '#store/client';
 import { lookupAccount } from '#store/lookup-store';
 import { syncCrmExport } from '../../cli/commands/crm-sync.ts';
-import { accountAnswer, countdownFor, countdown as countdownOf, readAccount } from '../support/crm.ts';
+import {
+  accountAnswer,
+  countdownFor,
+  countdown as countdownOf,
+  readAccount,
+  renewalOutcome,
+} from '../support/crm.ts';
 import { createTestDb, dumpTable } from '../support/db.ts';
 import { account } from '../support/fixtures.ts';
 import { serveLocally } from '../support/local-api.ts';
@@ -181,6 +187,24 @@ describe('HubSpot: sync from an export, then webhooks', () => {
       contract: { renewalDate: '2027-01-01', arr: 40000 },
     });
     expect(await lookupAccount(db, { kind: 'hubspot_deal', key: '9010' })).toEqual({ accountId: '5009' });
+  });
+
+  it('records a renewal deal moved to closed lost as churned: ARR 0, no countdown left, once', async () => {
+    expect(await countdown('5001')).toEqual(countdownFor('2027-01-31'));
+    const body = JSON.stringify([dealChange(5100007, 9002, 'dealstage', 'closedlost')]);
+    const response = await hubspotPost(body);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ accepted: 1, contracts: { applied: 2 } });
+    expect(await renewalOutcome(db, '5001', '2027-01-31')).toBe('churned');
+    expect(accountAnswer.parse((await getAccount('5001')).body)).toMatchObject({
+      arr: 0,
+      contract: { renewalDate: '2027-01-31', arr: 0 },
+    });
+    expect(await countdown('5001')).toEqual([]);
+    // Retried by HubSpot: nothing changes, and the countdown stays closed
+    const before = await dumpTable(db, dataItems);
+    expect((await hubspotPost(body, { at: new Date(NOW.getTime() + 60_000) })).status).toBe(200);
+    expect(await dumpTable(db, dataItems)).toEqual(before);
   });
 
   it('refuses a wrong secret and a stale timestamp with 401, storing nothing', async () => {

@@ -17,7 +17,14 @@ describe('connector mapping config', () => {
       hubspot: {
         companies: {},
         companyIdIsAccountId: true,
-        deals: { renewalDate: 'closedate', amount: 'amount', currency: 'deal_currency_code' },
+        deals: {
+          renewalDate: 'closedate',
+          amount: 'amount',
+          currency: 'deal_currency_code',
+          stage: 'dealstage',
+          lostStages: ['closedlost'],
+          lostOutcome: 'churned',
+        },
       },
       posthog: {
         groupType: 'company',
@@ -33,6 +40,8 @@ describe('connector mapping config', () => {
           amount: 'Amount',
           currency: 'CurrencyIsoCode',
           types: ['Renewal', 'Existing Customer - Renewal'],
+          lostStages: ['Closed Lost'],
+          lostOutcome: 'churned',
         },
       },
     });
