@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { entityId } from '#core/ids';
 import { RENEWAL_OUTCOMES, SIGNAL_TYPES } from '#core/signals';
+import { CONTRACT_VALUE_SOURCES } from './contract.ts';
 
 /**
  * How vendor identities become churnguard accounts and how vendor events become signal types.
@@ -156,7 +157,18 @@ const salesforceMapping = z.strictObject({
     .prefault({}),
 });
 
+const contractsMapping = z.strictObject({
+  /**
+   * Who carries the contract value when Stripe and a CRM both feed an account (core/connectors/contract.ts):
+   * `billing` (default) or `crm`. The other side's amounts are left out of ARR; its dates still count.
+   */
+  arrFrom: z
+    .enum(CONTRACT_VALUE_SOURCES, { error: `must be one of: ${CONTRACT_VALUE_SOURCES.join(', ')}` })
+    .default('billing'),
+});
+
 export const connectorMappingSchema = z.strictObject({
+  contracts: contractsMapping.prefault({}),
   segment: segmentMapping.prefault({}),
   stripe: stripeMapping.prefault({}),
   zendesk: zendeskMapping.prefault({}),

@@ -1,5 +1,5 @@
 import { ZodError } from 'zod';
-import { accountPatchSchema } from '#core/connectors/contract';
+import { accountPatchSchema, type ContractValueSource } from '#core/connectors/contract';
 import { type LookupLink, segmentUserLinks, stripeCustomerLink, zendeskLinks } from '#core/connectors/links';
 import {
   type AccountLookup,
@@ -155,7 +155,8 @@ function learnedBeforeBinding(source: WebhookSource, body: unknown, result: Conn
  * 2. pending records bound through the stored lookups, the rest parked for later;
  * 3. links taught by the bound records (Zendesk tickets and organizations);
  * 4. records parked earlier under any identity linked now are released;
- * 5. every signal through the one ingest path, every contract patch newer-wins;
+ * 5. every signal through the one ingest path, every contract patch newer-wins (ARR from the side `arrFrom`
+ *    names when billing and the CRM both feed an account);
  * 6. released records are removed from the parking area only after they were stored.
  * Every step is idempotent, so a retry after a crash, or a replayed delivery, changes nothing.
  */
@@ -164,6 +165,7 @@ export async function receiveWebhook(
   source: WebhookSource,
   body: unknown,
   result: ConnectorResult,
+  arrFrom: ContractValueSource = 'billing',
 ): Promise<WebhookOutcome> {
   const { db, config } = deps;
   const now = deps.clock.now();
@@ -187,7 +189,7 @@ export async function receiveWebhook(
   const contracts = { applied: 0, unchanged: 0 };
   const touched = new Map<string, AccountContract>();
   for (const patch of [...result.accountPatches, ...bound.patches, ...released.patches]) {
-    const applied = await applyAccountPatch(db, patch, now);
+    const applied = await applyAccountPatch(db, patch, now, arrFrom);
     if (applied.outcome === 'unknown_account') {
       rejections.push({
         ref: `${patch.sourceRef}@${patch.eventId}`,

@@ -11,6 +11,7 @@ describe('connector mapping config', () => {
         track: { 'Signed In': { type: 'login', copyProperties: [] } },
         unmappedTrack: 'activity',
       },
+      contracts: { arrFrom: 'billing' },
       stripe: { metadataKey: 'churnguard_account_id', customers: {} },
       zendesk: { organizations: {}, externalIdIsAccountId: true, satisfaction: { good: 5, bad: 1 } },
       survey: { typeform: { accountHiddenField: 'account_id', emailHiddenField: 'email', forms: {} } },
