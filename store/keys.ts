@@ -48,6 +48,8 @@ import { createHash } from 'node:crypto';
  *   ACCOUNT#<accountId> / NOTSENT#<play>#<about>#<recipient>#<occurrence>#<reason>
  *                                                        a message not sent and why (dropped, deferred, held out,
  *                                                        would have sent); rewritten identically on a retry
+ *   ACCOUNT#<accountId> / PROFILEFIELD#<source>#<field>  the vendor event that last changed a profile field (a
+ *                                                        HubSpot company's name, region, owner): newer wins
  *   ACCOUNT#<accountId> / UNSUBSCRIBED#<contactId>       a contact who unsubscribed (one click)
  *   ACCOUNT#<accountId> / DEPARTED#<contactId>           a contact who left the customer (sponsor_left naming them)
  *   SUPPRESSED#<email lower case> / SUPPRESSED           an address SES reported as bounced or complained
@@ -139,6 +141,10 @@ export const keys = {
   ticketPrefix: 'TICKET#',
   apiKey: (keyHash: string): Key => ({ pk: `${APIKEY}${keyHash}`, sk: 'APIKEY' }),
   billing: (accountId: string): Key => ({ pk: `${ACCOUNT}${accountId}`, sk: 'BILLING' }),
+  profileField: (accountId: string, source: string, field: string): Key => ({
+    pk: `${ACCOUNT}${accountId}`,
+    sk: `PROFILEFIELD#${source}#${field}`,
+  }),
   billingSource: (accountId: string, sourceRef: string): Key => ({
     pk: `${ACCOUNT}${accountId}`,
     sk: `BILLING#${keyPart(sourceRef)}`,

@@ -1,13 +1,16 @@
 import { z } from 'zod';
+import { accountSchema } from '#core/accounts';
 import { lostRenewal } from './crm-lost.ts';
 import { crmAmount, crmCurrency, crmDate } from './crm-values.ts';
 import { anyEqual, hmac, refused, type Secrets, secretList, type Verification, verified } from './crypto.ts';
 import type { LookupLink } from './links.ts';
 import type { ConnectorMapping, HubspotMapping } from './mapping.ts';
+import type { ProfileChange } from './profile.ts';
 import {
   type AccountResolution,
   accountRef,
   type ConnectorResult,
+  describeError,
   emitPatch,
   emitSignal,
   emptyResult,
@@ -29,7 +32,9 @@ import {
  * - `deal.associationChange` DEAL_TO_COMPANY: the deal's account (its company's), remembered as a `hubspot_deal`
  *   lookup; deal patches wait (parked) until the deal's account is known, from this or from `churnguard sync
  *   hubspot`, which loads companies, deals and contacts from an export.
- * Everything else (company and contact events, other properties, deletions) is ignored with the reason.
+ * - `company.propertyChange` of the mapped name, region or owner property: a profile change of the company's
+ *   account (profile.ts); the owner becomes the CSM through `hubspot.owners`.
+ * Everything else (company creations, contact events, other properties, deletions) is ignored with the reason.
  */
 
 /** HubSpot: "Reject the request if the timestamp is older than 5 minutes." */
@@ -211,6 +216,52 @@ function dealPatch(
   return undefined;
 }
 
+/**
+ * The profile change a company property change makes: its name, its region, or its owner as the CSM (through
+ * `hubspot.owners`); a field error when the value cannot be the account's; ignored (with why) otherwise.
+ */
+function companyChange(
+  event: HubspotEvent,
+  index: number,
+  mapping: HubspotMapping,
+): { change: ProfileChange } | { error: { path: string; message: string } } | { ignored: string } {
+  const { companyProperties: properties } = mapping;
+  const field =
+    event.propertyName === properties.name
+      ? 'name'
+      : event.propertyName === properties.region
+        ? 'region'
+        : event.propertyName === properties.owner
+          ? 'owner'
+          : undefined;
+  if (!field) return { ignored: `company property ${event.propertyName ?? '(none)'} is not mapped` };
+  const account = hubspotCompanyAccount(String(event.objectId ?? ''), mapping);
+  if (!('accountId' in account)) return { ignored: 'missing' in account ? account.missing : 'no account' };
+  const value = scalarText(event.propertyValue);
+  const path = `[${index}].propertyValue`;
+  const common = {
+    accountId: account.accountId,
+    source: 'hubspot' as const,
+    eventId: String(event.eventId),
+    observedAt: new Date(event.occurredAt).toISOString(),
+  };
+  if (field === 'owner') {
+    const owner = value === undefined ? undefined : mapping.owners[value];
+    if (!owner) return { ignored: `owner "${value ?? ''}" is not in hubspot.owners: the CSM is kept` };
+    return { change: { ...common, field: 'csm', value: owner } };
+  }
+  const checked = accountSchema.shape[field].safeParse(value);
+  if (!checked.success) {
+    return {
+      error: {
+        path,
+        message: `${event.propertyName} must be a non-empty ${field} (${describeError(checked.error)})`,
+      },
+    };
+  }
+  return { change: { ...common, field, value: checked.data } };
+}
+
 /** DEAL_TO_COMPANY associations added in this body: deal -> the company's account. */
 export function hubspotDealLinks(body: unknown, mapping: ConnectorMapping): LookupLink[] {
   const parsed = hubspotBody.safeParse(body);
@@ -283,10 +334,24 @@ export function mapHubspotEvents(body: unknown, mapping: ConnectorMapping): Conn
         }
         break;
       }
+      case 'company.propertyChange': {
+        const made = companyChange(event, index, mapping.hubspot);
+        if ('error' in made) errors.push(made.error);
+        else if ('ignored' in made) result.ignored.push({ ref: ref(event), reason: made.ignored });
+        else result.profileChanges = [...(result.profileChanges ?? []), made.change];
+        break;
+      }
+      case 'company.creation':
+        result.ignored.push({
+          ref: ref(event),
+          reason:
+            'a company creation names only its id, not enough for an account: load new companies with churnguard sync hubspot',
+        });
+        break;
       default:
         result.ignored.push({
           ref: ref(event),
-          reason: `${event.subscriptionType} is not read from webhooks; companies and contacts come from churnguard sync hubspot`,
+          reason: `${event.subscriptionType} is not read from webhooks; contacts come from churnguard sync hubspot`,
         });
     }
   }

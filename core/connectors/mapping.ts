@@ -97,6 +97,24 @@ const hubspotMapping = z.strictObject({
   /** HubSpot company id -> account id; other companies are accounts of their own id (`companyIdIsAccountId`). */
   companies: accountMap,
   companyIdIsAccountId: z.boolean().default(true),
+  /** Company properties read into the account's profile by `company.propertyChange` webhooks (internal names). */
+  companyProperties: z
+    .strictObject({
+      name: propertyName.default('name'),
+      region: propertyName.default('churnguard_region'),
+      owner: propertyName.default('hubspot_owner_id'),
+    })
+    .prefault({}),
+  /** HubSpot owner id -> the CSM it is (HubSpot names owners by id): what a company's new owner becomes. */
+  owners: z
+    .record(
+      z.string().min(1),
+      z.strictObject({
+        name: z.string().min(1).max(200),
+        email: z.email({ error: 'must be an email address' }),
+      }),
+    )
+    .prefault({}),
   /** Deal properties read as the contract (internal names; `closedate` is the close date of a renewal deal). */
   deals: z
     .strictObject({

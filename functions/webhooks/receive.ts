@@ -27,6 +27,7 @@ import {
   readParked,
 } from '#store/lookup-store';
 import { mapLimit } from '#store/parallel';
+import { applyProfileChange } from '#store/profile-change-store';
 import type { UseCaseDeps } from '#usecases/account-view';
 import { ingest } from '#usecases/ingest';
 import { syncRenewalTimers } from '../shared/renewal-timers.ts';
@@ -62,6 +63,8 @@ export interface WebhookOutcome {
    * than the one already applied (replays, late ones).
    */
   contracts: { applied: number; unchanged: number };
+  /** Profile changes (a HubSpot company's name, region, owner) applied, and those not newer than the last applied. */
+  profiles: { applied: number; unchanged: number };
   /** Vendor identity -> account links this delivery stored or moved. */
   links: number;
   rejections: WebhookRejection[];
@@ -155,7 +158,7 @@ function learnedBeforeBinding(source: WebhookSource, body: unknown, result: Conn
  * 2. pending records bound through the stored lookups, the rest parked for later;
  * 3. links taught by the bound records (Zendesk tickets and organizations);
  * 4. records parked earlier under any identity linked now are released;
- * 5. every signal through the one ingest path, every contract patch newer-wins (ARR from the side `arrFrom`
+ * 5. every signal through the one ingest path, every contract patch and profile change newer-wins (ARR from the side `arrFrom`
  *    names when billing and the CRM both feed an account);
  * 6. released records are removed from the parking area only after they were stored.
  * Every step is idempotent, so a retry after a crash, or a replayed delivery, changes nothing.
@@ -205,6 +208,23 @@ export async function receiveWebhook(
     contracts[applied.outcome] += 1;
     touched.set(patch.accountId, applied.contract);
   }
+  const profiles = { applied: 0, unchanged: 0 };
+  for (const change of result.profileChanges ?? []) {
+    const applied = await applyProfileChange(db, change, now);
+    if (applied === 'unknown_account') {
+      rejections.push({
+        ref: `${change.source}:${change.field}@${change.eventId}`,
+        errors: [
+          {
+            path: 'accountId',
+            message: `unknown account "${change.accountId}"; load it with churnguard sync hubspot first`,
+          },
+        ],
+      });
+      continue;
+    }
+    profiles[applied] += 1;
+  }
   // What follows from a contract, done for replays too (each step is idempotent), so a crash between the patch
   // and these is repaired by the vendor's retry: renewal checkpoints follow the renewal date, as they do on an
   // account upsert, and the account is marked for scoring (ARR and renewal feed it).
@@ -224,6 +244,7 @@ export async function receiveWebhook(
     ignored: result.ignored.length,
     lookups: { resolved: bound.resolved, parked: bound.toPark.length, released: released.parked.length },
     contracts,
+    profiles,
     links,
     rejections: rejections.slice(0, MAX_LISTED),
     ignoredRecords: result.ignored.slice(0, MAX_LISTED),

@@ -18,6 +18,8 @@ describe('connector mapping config', () => {
       hubspot: {
         companies: {},
         companyIdIsAccountId: true,
+        companyProperties: { name: 'name', region: 'churnguard_region', owner: 'hubspot_owner_id' },
+        owners: {},
         deals: {
           renewalDate: 'closedate',
           amount: 'amount',
