@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from '#core/accounts';
 
 /**
  * Slack and Microsoft Teams as channels (issue 17): where notices to people at the vendor, escalations, review
@@ -13,9 +14,10 @@ export type ChatKind = (typeof CHAT_KINDS)[number];
 /**
  * What a route carries: `escalations` (a risk opened or raised a tier, and other immediate risk notices),
  * `reviews` (a business review proposed: the CSM's reminder), `notices` (any other immediate notice to a CSM or
- * manager) and `digest` (the weekly regional risk review). Routine notices stay in the daily notice mail.
+ * manager), `daily` (a person's routine notices of the day, gathered as in their daily notice mail) and `digest`
+ * (the weekly regional risk review).
  */
-export const CHAT_TOPICS = ['escalations', 'reviews', 'notices', 'digest'] as const;
+export const CHAT_TOPICS = ['escalations', 'reviews', 'notices', 'daily', 'digest'] as const;
 export type ChatTopic = (typeof CHAT_TOPICS)[number];
 
 const oneOf = (values: readonly string[]) => `must be one of: ${values.join(', ')}`;
@@ -34,6 +36,8 @@ export const chatDestinationSchema = z.strictObject({
   kind: z.enum(CHAT_KINDS, { error: oneOf(CHAT_KINDS) }),
   /** What the channel is, for people reading the config (e.g. "#cs-emea"). */
   description: z.string().max(200).optional(),
+  /** Where the channel's readers are: the restraint's quiet days are days in this time zone. */
+  timezone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC'),
 });
 
 export const chatRouteSchema = z

@@ -12,7 +12,7 @@ const person = z.strictObject({ name: wellFormedText.min(1).max(200), email });
 /** Zones already checked: building a DateTimeFormat costs ~10 µs, and every stored account is parsed on read. */
 const checkedZones = new Map<string, boolean>();
 
-function isTimeZone(zone: string): boolean {
+export function isTimeZone(zone: string): boolean {
   let valid = checkedZones.get(zone);
   if (valid === undefined) {
     try {

@@ -16,6 +16,11 @@ export function utcDay(at: Date | string): string {
 /** One day in milliseconds: the one definition the shells and the core share. */
 export const DAY_MS = 86_400_000;
 
+/** The UTC day before a day (`YYYY-MM-DD`). */
+export function previousDay(day: string): string {
+  return utcDay(new Date(Date.parse(`${day}T00:00:00Z`) - DAY_MS));
+}
+
 /** ISO week of an instant (`2026-W07`): digests and weekly counts go by calendar week. */
 export function isoWeek(at: string | Date): string {
   const date = new Date(at);

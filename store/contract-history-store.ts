@@ -5,6 +5,7 @@ import type { RenewalCall } from '#core/renewals/desk';
 import { FORECAST_CATEGORIES } from '#core/renewals/forecast';
 import { batchGet, batchPut, queryAll } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
+import { whenConditionHolds } from './errors.ts';
 import { keys } from './keys.ts';
 import { mapLimit } from './parallel.ts';
 import { parseItem } from './parse-item.ts';
@@ -27,6 +28,22 @@ export async function recordContractEvents(
   await batchPut(
     db,
     events.map(({ event, ref }) => contractEventItem(event, ref)),
+  );
+}
+
+/**
+ * A renewal outcome, first write wins: a replayed outcome signal (ingest runs its consequences again on purpose)
+ * finds it and leaves it as it was, so the ARR it records stays the ARR the renewal was worth when it ended.
+ */
+export function recordOutcomeOnce(db: Db, event: ContractEvent, ref: string): Promise<boolean> {
+  return whenConditionHolds(() =>
+    db.doc.send(
+      new PutCommand({
+        TableName: db.tableName,
+        Item: contractEventItem(event, ref),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    ),
   );
 }
 

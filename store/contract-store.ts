@@ -4,6 +4,7 @@ import {
   type BillingSource,
   billingSourceSchema,
   type CombinedContract,
+  type ContractValueSource,
   combineSources,
   isNewerPatch,
   applyPatch as nextSource,
@@ -97,7 +98,12 @@ function isTransactionConflict(error: unknown): boolean {
  * written); `unchanged` when the patch is not newer than what its sourceRef already holds. Both `applied` and
  * `unchanged` answer the account's contract as it now stands, for what follows from it (renewal timers).
  */
-export async function applyAccountPatch(db: Db, patch: AccountPatch, now: Date): Promise<PatchOutcome> {
+export async function applyAccountPatch(
+  db: Db,
+  patch: AccountPatch,
+  now: Date,
+  arrFrom: ContractValueSource = 'billing',
+): Promise<PatchOutcome> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (attempt > 0) await sleep(backoffMs(attempt, 10, 300));
     const { profile, version, sources } = await readBilling(db, patch.accountId);
@@ -110,10 +116,11 @@ export async function applyAccountPatch(db: Db, patch: AccountPatch, now: Date):
 
     const next: BillingSource = nextSource(current, patch);
     const all = [...sources.filter((s) => s !== current), next];
-    const contract = combineSources(all, {
-      currency: profile.currency,
-      startDate: profile.contract.startDate,
-    });
+    const contract = combineSources(
+      all,
+      { currency: profile.currency, startDate: profile.contract.startDate },
+      arrFrom,
+    );
     const after: AccountContract = {
       startDate: profile.contract.startDate,
       renewalDate: contract.renewalDate ?? profile.contract.renewalDate,

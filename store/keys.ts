@@ -41,9 +41,15 @@ import { createHash } from 'node:crypto';
  *   NOTICEQ#<yyyy-mm-dd> / <recipient hash>#<accountId>#<message key>
  *                                                        a routine notice waiting for that day's mail to its
  *                                                        recipient (the row it settles is in the account's ledger)
+ *   HELDPOST#<yyyy-mm-dd> / <ledger partition>#<message key>
+ *                                                        a Slack or Teams post held by a quiet day, waiting for
+ *                                                        that day's daily notice run (its row stays `queued` in
+ *                                                        its ledger until then)
  *   ACCOUNT#<accountId> / NOTSENT#<play>#<about>#<recipient>#<occurrence>#<reason>
  *                                                        a message not sent and why (dropped, deferred, held out,
  *                                                        would have sent); rewritten identically on a retry
+ *   ACCOUNT#<accountId> / PROFILEFIELD#<source>#<field>  the vendor event that last changed a profile field (a
+ *                                                        HubSpot company's name, region, owner): newer wins
  *   ACCOUNT#<accountId> / UNSUBSCRIBED#<contactId>       a contact who unsubscribed (one click)
  *   ACCOUNT#<accountId> / DEPARTED#<contactId>           a contact who left the customer (sponsor_left naming them)
  *   SUPPRESSED#<email lower case> / SUPPRESSED           an address SES reported as bounced or complained
@@ -135,6 +141,10 @@ export const keys = {
   ticketPrefix: 'TICKET#',
   apiKey: (keyHash: string): Key => ({ pk: `${APIKEY}${keyHash}`, sk: 'APIKEY' }),
   billing: (accountId: string): Key => ({ pk: `${ACCOUNT}${accountId}`, sk: 'BILLING' }),
+  profileField: (accountId: string, source: string, field: string): Key => ({
+    pk: `${ACCOUNT}${accountId}`,
+    sk: `PROFILEFIELD#${source}#${field}`,
+  }),
   billingSource: (accountId: string, sourceRef: string): Key => ({
     pk: `${ACCOUNT}${accountId}`,
     sk: `BILLING#${keyPart(sourceRef)}`,
@@ -208,6 +218,11 @@ export const keys = {
     sk: `SEND#${keyPart(messageKeyId)}`,
   }),
   noticeQueuePartition: (day: string) => `NOTICEQ#${day}`,
+  heldPostPartition: (day: string) => `HELDPOST#${day}`,
+  heldPost: (day: string, owner: LedgerOwner, messageKeyId: string): Key => ({
+    pk: `HELDPOST#${day}`,
+    sk: `${ledgerPartition(owner)}#${keyPart(messageKeyId)}`,
+  }),
   noticeQueued: (day: string, recipientHash: string, accountId: string, messageKeyId: string): Key => ({
     pk: `NOTICEQ#${day}`,
     sk: `${recipientHash}#${accountId}#${keyPart(messageKeyId)}`,

@@ -78,7 +78,7 @@ export const sendRecordSchema = z.object({
   execution: z.string().optional(),
   outgoing: outgoingSchema.optional(),
   timeline: timelineNoteSchema.optional(),
-  /** Queued routine notices: the day's mail that will carry it. */
+  /** Queued routine notices: the day's mail that will carry it; held posts: the day's run that posts it. */
   queuedFor: z.string().optional(),
   includes: z.array(includedSchema).optional(),
 });
@@ -163,6 +163,11 @@ async function transition(
 /** One deliver run claims a reserved row; false when another run has it or it is settled. */
 export function claimSend(db: Db, owner: LedgerOwner, keyId: string, at: string) {
   return transition(db, owner, keyId, 'reserved', { status: 'sending', sentAt: at });
+}
+
+/** A post held by a quiet day becomes due: the deliver step may claim it now. */
+export function releaseHeld(db: Db, owner: LedgerOwner, keyId: string) {
+  return transition(db, owner, keyId, 'queued', { status: 'reserved' });
 }
 
 /** A throttled send goes back to `reserved` for the retry: the provider accepted nothing. */

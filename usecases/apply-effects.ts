@@ -1,4 +1,5 @@
 import { withChatCopies } from '#core/channels/copies';
+import { type ChatHold, chatHoldOf } from '#core/channels/hold';
 import { renderChatPost } from '#core/channels/render';
 import { DAY_MS, utcDay } from '#core/clock';
 import type { Effect, MessageDraft, RiskGuard } from '#core/effects/effect';
@@ -13,6 +14,7 @@ import { unsubscribeToken } from '#core/journeys/unsubscribe-token';
 import { brandVariables } from '#core/journeys/variables';
 import { getAccount } from '#store/account-store';
 import { departedContacts, suppressedAmong, unsubscribedContacts } from '#store/contact-preferences-store';
+import { holdPost } from '#store/held-post-store';
 import { putInAppMessage } from '#store/in-app-store';
 import type { LedgerOwner } from '#store/keys';
 import { queueNotice } from '#store/notice-queue-store';
@@ -84,6 +86,8 @@ export interface ApplyResult {
   notSent: number;
   inApp: number;
   queued: number;
+  /** Slack and Teams posts held by a quiet day for the next allowed day's daily run. */
+  held: number;
 }
 
 const CALM: RestraintContext = { openEscalation: false, urgentTicket: false, renewalNegotiation: false };
@@ -126,7 +130,15 @@ export async function applyEffects(deps: ExecutorDeps, input: ApplyInput): Promi
   const { db } = deps;
   const at = deps.clock.now().toISOString();
   const risks = new RiskStates(deps, input.accountId);
-  const result: ApplyResult = { deliveries: [], applied: 0, skipped: [], notSent: 0, inApp: 0, queued: 0 };
+  const result: ApplyResult = {
+    deliveries: [],
+    applied: 0,
+    skipped: [],
+    notSent: 0,
+    inApp: 0,
+    queued: 0,
+    held: 0,
+  };
   const messages: MessageDraft[] = [];
   for (const effect of input.effects) {
     if (effect.requires && !(await risks.holds(effect.requires))) {
@@ -231,6 +243,16 @@ async function restraintState(
   };
 }
 
+const isChat = (channel: MessageDraft['channel']) => channel === 'slack' || channel === 'teams';
+
+/** A Slack or Teams post on a quiet day of its destination waits for the next allowed day's daily run. */
+function chatHoldFor(deps: ExecutorDeps, message: MessageDraft): ChatHold {
+  if (!isChat(message.channel) || message.content.kind !== 'chat') return { outcome: 'post' };
+  const name = message.content.destination;
+  const timezone = deps.config.channels.destinations[name]?.timezone ?? 'UTC';
+  return chatHoldOf(deps.config, { name, timezone }, deps.clock.now());
+}
+
 /** Holdout and silent mode, the only restraint notices to people inside the vendor get. */
 function internalVerdict(deps: ExecutorDeps, accountId: string, message: MessageDraft): Verdict {
   const play = message.playId ? deps.config.plays[message.playId] : undefined;
@@ -316,10 +338,33 @@ async function applyMessages(
       }
       continue;
     }
+    const hold = chatHoldFor(deps, message);
+    if (hold.outcome !== 'post') {
+      await recordNotSent(deps.db, {
+        ...message.key,
+        accountId: input.accountId,
+        at,
+        channel: message.channel,
+        outcome: hold.outcome === 'held' ? 'deferred' : 'dropped',
+        reason: 'quiet_hours',
+        detail: hold.detail,
+        ...(hold.outcome === 'held' ? { deferUntil: hold.until } : {}),
+      });
+      result.notSent++;
+      if (hold.outcome === 'dropped') continue;
+    }
     if (message.audience === 'contact' && message.channel === 'email' && secret === undefined) {
       secret = await unsubscribeSecret(deps.db);
     }
-    await reserveAndRoute(deps, input, message, at, secret, result);
+    await reserveAndRoute(
+      deps,
+      input,
+      message,
+      at,
+      secret,
+      result,
+      hold.outcome === 'held' ? hold.day : undefined,
+    );
   }
   for (const timer of retries.values()) await scheduleTimer(deps.db, timer);
 }
@@ -385,15 +430,14 @@ async function reserveAndRoute(
   at: string,
   secret: string | undefined,
   result: ApplyResult,
-  existing?: SendRecord,
+  heldFor?: string,
 ): Promise<void> {
   const owner = { accountId: input.accountId };
-  let row = existing;
-  if (!row) {
+  {
     const routine = message.audience === 'internal' && message.urgency === 'routine';
     const queuedFor = routine
       ? noticeDay(deps.clock.now(), deps.config.escalation.notices.dailyHourUtc)
-      : undefined;
+      : heldFor;
     const play = message.playId ? deps.config.plays[message.playId] : undefined;
     await reserveSend(deps.db, {
       owner,
@@ -403,14 +447,14 @@ async function reserveAndRoute(
       priority: play?.priority ?? 100,
       at,
       ...(input.execution ? { execution: input.execution } : {}),
-      status: routine ? 'queued' : 'reserved',
+      status: queuedFor ? 'queued' : 'reserved',
       outgoing: await render(deps, input.accountId, message, secret),
       timeline: message.timeline,
       ...(queuedFor ? { queuedFor } : {}),
     });
-    // Whether this call reserved it or a concurrent run did, the row's state says what is left to do.
-    row = await getSend(deps.db, owner, messageKeyId(message.key));
   }
+  // Whether this call reserved it or a concurrent run did, the row's state says what is left to do.
+  const row = await getSend(deps.db, owner, messageKeyId(message.key));
   if (row) await route(deps, input, message, row, result);
 }
 
@@ -454,6 +498,11 @@ async function route(
       });
     }
     result.inApp++;
+    return;
+  }
+  if (row.status === 'queued' && row.queuedFor && isChat(message.channel)) {
+    await holdPost(db, { day: row.queuedFor, owner, key: keyId });
+    result.held++;
     return;
   }
   if (row.status === 'queued' && row.queuedFor) {

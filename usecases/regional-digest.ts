@@ -1,4 +1,5 @@
 import { digestPost } from '#core/channels/digest-post';
+import { chatHoldOf } from '#core/channels/hold';
 import { chatDestinations, chatRecipientId } from '#core/channels/route';
 import { isoWeek } from '#core/clock';
 import { assignSegment } from '#core/health/segmentation';
@@ -85,7 +86,8 @@ export async function prepareRegionalDigests(deps: UseCaseDeps): Promise<Deliver
         recipientId: chatRecipientId(destination.name),
         occurrence: 'weekly',
       };
-      const delivery = post && (await reserveTeamPost(deps.db, owner, key, at, destination, post));
+      const hold = chatHoldOf(deps.config, destination, now);
+      const delivery = post && (await reserveTeamPost(deps.db, owner, key, at, destination, post, hold));
       if (delivery) deliveries.push(delivery);
     }
     await saveDigestSnapshot(deps.db, region, week, digest.snapshot);

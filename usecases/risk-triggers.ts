@@ -14,7 +14,7 @@ import type { Timer } from '#core/workflows/timers';
 import type { PassHooks } from '#functions/shared/health/recompute-portfolio';
 import { getAccount } from '#store/account-store';
 import { markDeparted } from '#store/contact-preferences-store';
-import { recordContractEvents } from '#store/contract-history-store';
+import { recordOutcomeOnce } from '#store/contract-history-store';
 import { getOpenRisk, listRisks } from '#store/risk-store';
 import { recordTimeline } from '#store/timeline-store';
 import { cancelTimers, scheduleTimerOnce } from '#store/timer-store';
@@ -154,7 +154,7 @@ async function recordOutcome(deps: UseCaseDeps, signal: Signal, account: Account
     currency: account.currency,
     renewalDate: account.contract.renewalDate,
   });
-  await recordContractEvents(deps.db, [{ event, ref: `outcome#${signal.id}` }]);
+  await recordOutcomeOnce(deps.db, event, `outcome#${signal.id}`);
 }
 
 /**

@@ -1,10 +1,13 @@
+import type { ChatHold } from '#core/channels/hold';
 import type { ChatPost } from '#core/channels/post';
 import { renderChatPost } from '#core/channels/render';
 import type { ChatDestination } from '#core/channels/route';
+import { previousDay } from '#core/clock';
 import { type MessageKey, messageKeyId } from '#core/journeys/messages';
 import type { Db } from '#store/client';
+import { heldPosts, holdPost } from '#store/held-post-store';
 import type { LedgerOwner } from '#store/keys';
-import { getSend, reserveSend } from '#store/send-ledger-store';
+import { getSend, markFailed, releaseHeld, reserveSend } from '#store/send-ledger-store';
 import type { Delivery } from './apply-effects.ts';
 import { type DeliverDeps, deliverMessage } from './deliver-message.ts';
 
@@ -44,8 +47,9 @@ export async function reserveTeamMail(
 }
 
 /**
- * Reserves a team's post (the digest, in a Slack or Teams channel) in its ledger, once per key, like its mail;
- * the delivery when it is still to be posted.
+ * Reserves a team's post (the digest, a person's daily notices, in a Slack or Teams channel) in its ledger, once
+ * per key, like its mail; the delivery when it is due now. A post held by a quiet day waits `queued` for its
+ * day's run; one no day allows is recorded `failed` with why, never dropped unseen.
  */
 export async function reserveTeamPost(
   db: Db,
@@ -54,7 +58,9 @@ export async function reserveTeamPost(
   at: string,
   destination: ChatDestination,
   post: ChatPost,
+  hold: ChatHold,
 ): Promise<Delivery | undefined> {
+  const keyId = messageKeyId(key);
   await reserveSend(db, {
     owner,
     key,
@@ -62,7 +68,8 @@ export async function reserveTeamPost(
     audience: 'internal',
     priority: 100,
     at,
-    status: 'reserved',
+    status: hold.outcome === 'held' ? 'queued' : 'reserved',
+    ...(hold.outcome === 'held' ? { queuedFor: hold.day } : {}),
     outgoing: {
       to: [],
       cc: [],
@@ -71,8 +78,30 @@ export async function reserveTeamPost(
       ...renderChatPost(destination.kind, destination.name, post),
     },
   });
-  const keyId = messageKeyId(key);
+  if (hold.outcome === 'held') {
+    if ((await getSend(db, owner, keyId))?.status === 'queued')
+      await holdPost(db, { day: hold.day, owner, key: keyId });
+    return undefined;
+  }
+  if (hold.outcome === 'dropped') {
+    await markFailed(db, owner, keyId, `not posted: ${hold.detail}`, { from: 'reserved', at });
+    return undefined;
+  }
   return (await getSend(db, owner, keyId))?.status === 'reserved' ? { owner, key: keyId } : undefined;
+}
+
+/** Held posts due on `day` (or on the day before, when that run did not get to them), released for delivery. */
+export async function releaseHeldPosts(db: Db, day: string): Promise<Delivery[]> {
+  const deliveries: Delivery[] = [];
+  for (const queueDay of [previousDay(day), day]) {
+    for (const held of await heldPosts(db, queueDay)) {
+      await releaseHeld(db, held.owner, held.key);
+      const row = await getSend(db, held.owner, held.key);
+      if (row?.status === 'reserved')
+        deliveries.push({ owner: held.owner, key: held.key, execution: row.execution ?? null });
+    }
+  }
+  return deliveries;
 }
 
 /** Sends reserved team mail one after another; how many went. */

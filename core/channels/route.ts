@@ -11,6 +11,8 @@ export interface ChatAudience {
 export interface ChatDestination {
   name: string;
   kind: ChatKind;
+  /** Where its readers are (quiet days are theirs). */
+  timezone: string;
 }
 
 const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
@@ -32,7 +34,7 @@ export function chatDestinations(channels: ChannelsConfig, audience: ChatAudienc
   }
   return [...names].sort().flatMap((name) => {
     const destination = channels.destinations[name];
-    return destination ? [{ name, kind: destination.kind }] : [];
+    return destination ? [{ name, kind: destination.kind, timezone: destination.timezone }] : [];
   });
 }
 

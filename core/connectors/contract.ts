@@ -94,21 +94,40 @@ export interface CombinedContract {
 }
 
 /**
- * Combines an account's billing sources: ARR is the sum over the sources in force priced in the account's
- * currency (other currencies are not converted, they are noted and left out); the renewal date is the latest
- * among the sources in force. When nothing is in force any more, ARR is 0 and the renewal date is left alone.
+ * Who carries an account's contract value when billing (Stripe) and the CRM (HubSpot, Salesforce) both send it:
+ * `billing` (the default: what is invoiced) or `crm` (what was sold). The other side's sources still move the
+ * renewal date; their amounts are noted and left out, so ARR, NRR/GRR and the desk count the contract once. An
+ * account only one side feeds takes its value from that side.
+ */
+export const CONTRACT_VALUE_SOURCES = ['billing', 'crm'] as const;
+export type ContractValueSource = (typeof CONTRACT_VALUE_SOURCES)[number];
+
+const sideOf = (source: BillingSource): ContractValueSource =>
+  source.source === 'stripe' ? 'billing' : 'crm';
+
+/**
+ * Combines an account's billing sources: ARR is the sum over the sources in force, of the side that carries the
+ * contract value (`arrFrom`), priced in the account's currency (other currencies are not converted, they are
+ * noted and left out); the renewal date is the latest among all the sources in force. When nothing is in force
+ * any more, ARR is 0 and the renewal date is left alone.
  */
 export function combineSources(
   sources: readonly BillingSource[],
   account: { currency: string; startDate?: string },
+  arrFrom: ContractValueSource = 'billing',
 ): CombinedContract {
   const notes: Record<string, string> = {};
   const inForce = sources.filter((s) => IN_FORCE_STATUSES.includes(s.status));
   if (inForce.length === 0) return { arr: 0, inForce: 0, notes };
+  const otherSide: ContractValueSource = arrFrom === 'billing' ? 'crm' : 'billing';
+  const valueSide = inForce.some((s) => sideOf(s) === arrFrom) ? arrFrom : otherSide;
   let arr = 0;
   let priced = 0;
   for (const source of inForce) {
-    if (source.currency !== undefined && source.currency !== account.currency) {
+    if (sideOf(source) !== valueSide) {
+      notes[source.sourceRef] =
+        `${source.source} amount not counted in ARR: ${valueSide} carries the contract value (contracts.arrFrom)`;
+    } else if (source.currency !== undefined && source.currency !== account.currency) {
       notes[source.sourceRef] =
         `priced in ${source.currency}, the account in ${account.currency}: not counted in ARR`;
     } else if (source.arr === undefined) {

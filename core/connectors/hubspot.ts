@@ -1,13 +1,18 @@
 import { z } from 'zod';
+import { accountSchema } from '#core/accounts';
+import { lostRenewal } from './crm-lost.ts';
 import { crmAmount, crmCurrency, crmDate } from './crm-values.ts';
 import { anyEqual, hmac, refused, type Secrets, secretList, type Verification, verified } from './crypto.ts';
 import type { LookupLink } from './links.ts';
 import type { ConnectorMapping, HubspotMapping } from './mapping.ts';
+import type { ProfileChange } from './profile.ts';
 import {
   type AccountResolution,
   accountRef,
   type ConnectorResult,
+  describeError,
   emitPatch,
+  emitSignal,
   emptyResult,
   rejectedResult,
   scalarText,
@@ -22,10 +27,14 @@ import {
  * - `deal.propertyChange` of the mapping's renewal date, amount or currency property: a contract patch of the deal
  *   (`hubspot:deal:<id>:renewal` holds its renewal date, `hubspot:deal:<id>:amount` its amount and currency, so
  *   two properties changed in one edit, delivered with the same `occurredAt`, both apply);
+ * - `deal.propertyChange` of the stage property to a lost stage (`closedlost`): the renewal is lost (crm-lost.ts),
+ *   a `renewal_outcome` signal and the deal's sources out of force;
  * - `deal.associationChange` DEAL_TO_COMPANY: the deal's account (its company's), remembered as a `hubspot_deal`
  *   lookup; deal patches wait (parked) until the deal's account is known, from this or from `churnguard sync
  *   hubspot`, which loads companies, deals and contacts from an export.
- * Everything else (company and contact events, other properties, deletions) is ignored with the reason.
+ * - `company.propertyChange` of the mapped name, region or owner property: a profile change of the company's
+ *   account (profile.ts); the owner becomes the CSM through `hubspot.owners`.
+ * Everything else (company creations, contact events, other properties, deletions) is ignored with the reason.
  */
 
 /** HubSpot: "Reject the request if the timestamp is older than 5 minutes." */
@@ -143,7 +152,12 @@ function dealPatch(
   event: HubspotEvent,
   index: number,
   mapping: HubspotMapping,
-): { patch: UnboundPatch } | { error: { path: string; message: string } } | { ignored: string } | undefined {
+):
+  | { patch: UnboundPatch }
+  | { lost: ReturnType<typeof lostRenewal> }
+  | { error: { path: string; message: string } }
+  | { ignored: string }
+  | undefined {
   const dealId = String(event.objectId ?? '');
   const common = {
     source: 'hubspot' as const,
@@ -175,6 +189,23 @@ function dealPatch(
       return { error: { path, message: `${deals.amount} must be a number of at least 0` } };
     return { patch: { ...common, sourceRef: `hubspot:deal:${dealId}:amount`, contract: { arr } } };
   }
+  if (event.propertyName === deals.stage) {
+    if (value === undefined || !deals.lostStages.includes(value)) {
+      return { ignored: `${deals.stage} "${value ?? ''}" is not a lost stage (hubspot.deals.lostStages)` };
+    }
+    return {
+      lost: lostRenewal({
+        source: 'hubspot',
+        kind: 'deal',
+        id: dealId,
+        sourceRefs: [`hubspot:deal:${dealId}:renewal`, `hubspot:deal:${dealId}:amount`],
+        eventId: common.eventId,
+        observedAt: common.observedAt,
+        outcome: deals.lostOutcome,
+        stage: value,
+      }),
+    };
+  }
   if (event.propertyName === deals.currency) {
     if (value === undefined) return { ignored: `${deals.currency} was cleared: the currency is kept` };
     const currency = crmCurrency(value);
@@ -183,6 +214,52 @@ function dealPatch(
     return { patch: { ...common, sourceRef: `hubspot:deal:${dealId}:amount`, currency } };
   }
   return undefined;
+}
+
+/**
+ * The profile change a company property change makes: its name, its region, or its owner as the CSM (through
+ * `hubspot.owners`); a field error when the value cannot be the account's; ignored (with why) otherwise.
+ */
+function companyChange(
+  event: HubspotEvent,
+  index: number,
+  mapping: HubspotMapping,
+): { change: ProfileChange } | { error: { path: string; message: string } } | { ignored: string } {
+  const { companyProperties: properties } = mapping;
+  const field =
+    event.propertyName === properties.name
+      ? 'name'
+      : event.propertyName === properties.region
+        ? 'region'
+        : event.propertyName === properties.owner
+          ? 'owner'
+          : undefined;
+  if (!field) return { ignored: `company property ${event.propertyName ?? '(none)'} is not mapped` };
+  const account = hubspotCompanyAccount(String(event.objectId ?? ''), mapping);
+  if (!('accountId' in account)) return { ignored: 'missing' in account ? account.missing : 'no account' };
+  const value = scalarText(event.propertyValue);
+  const path = `[${index}].propertyValue`;
+  const common = {
+    accountId: account.accountId,
+    source: 'hubspot' as const,
+    eventId: String(event.eventId),
+    observedAt: new Date(event.occurredAt).toISOString(),
+  };
+  if (field === 'owner') {
+    const owner = value === undefined ? undefined : mapping.owners[value];
+    if (!owner) return { ignored: `owner "${value ?? ''}" is not in hubspot.owners: the CSM is kept` };
+    return { change: { ...common, field: 'csm', value: owner } };
+  }
+  const checked = accountSchema.shape[field].safeParse(value);
+  if (!checked.success) {
+    return {
+      error: {
+        path,
+        message: `${event.propertyName} must be a non-empty ${field} (${describeError(checked.error)})`,
+      },
+    };
+  }
+  return { change: { ...common, field, value: checked.data } };
 }
 
 /** DEAL_TO_COMPANY associations added in this body: deal -> the company's account. */
@@ -236,7 +313,11 @@ export function mapHubspotEvents(body: unknown, mapping: ConnectorMapping): Conn
         } else if ('ignored' in made) {
           result.ignored.push({ ref: ref(event), reason: made.ignored });
         } else {
-          emitPatch(result, made.patch, { lookup: { kind: 'hubspot_deal', key: String(event.objectId) } });
+          const deal = { lookup: { kind: 'hubspot_deal' as const, key: String(event.objectId) } };
+          if ('lost' in made) {
+            emitSignal(result, made.lost.signal, deal);
+            for (const patch of made.lost.patches) emitPatch(result, patch, deal);
+          } else emitPatch(result, made.patch, deal);
         }
         break;
       }
@@ -253,10 +334,24 @@ export function mapHubspotEvents(body: unknown, mapping: ConnectorMapping): Conn
         }
         break;
       }
+      case 'company.propertyChange': {
+        const made = companyChange(event, index, mapping.hubspot);
+        if ('error' in made) errors.push(made.error);
+        else if ('ignored' in made) result.ignored.push({ ref: ref(event), reason: made.ignored });
+        else result.profileChanges = [...(result.profileChanges ?? []), made.change];
+        break;
+      }
+      case 'company.creation':
+        result.ignored.push({
+          ref: ref(event),
+          reason:
+            'a company creation names only its id, not enough for an account: load new companies with churnguard sync hubspot',
+        });
+        break;
       default:
         result.ignored.push({
           ref: ref(event),
-          reason: `${event.subscriptionType} is not read from webhooks; companies and contacts come from churnguard sync hubspot`,
+          reason: `${event.subscriptionType} is not read from webhooks; contacts come from churnguard sync hubspot`,
         });
     }
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { entityId } from '#core/ids';
-import { SIGNAL_TYPES } from '#core/signals';
+import { RENEWAL_OUTCOMES, SIGNAL_TYPES } from '#core/signals';
+import { CONTRACT_VALUE_SOURCES } from './contract.ts';
 
 /**
  * How vendor identities become churnguard accounts and how vendor events become signal types.
@@ -96,12 +97,37 @@ const hubspotMapping = z.strictObject({
   /** HubSpot company id -> account id; other companies are accounts of their own id (`companyIdIsAccountId`). */
   companies: accountMap,
   companyIdIsAccountId: z.boolean().default(true),
+  /** Company properties read into the account's profile by `company.propertyChange` webhooks (internal names). */
+  companyProperties: z
+    .strictObject({
+      name: propertyName.default('name'),
+      region: propertyName.default('churnguard_region'),
+      owner: propertyName.default('hubspot_owner_id'),
+    })
+    .prefault({}),
+  /** HubSpot owner id -> the CSM it is (HubSpot names owners by id): what a company's new owner becomes. */
+  owners: z
+    .record(
+      z.string().min(1),
+      z.strictObject({
+        name: z.string().min(1).max(200),
+        email: z.email({ error: 'must be an email address' }),
+      }),
+    )
+    .prefault({}),
   /** Deal properties read as the contract (internal names; `closedate` is the close date of a renewal deal). */
   deals: z
     .strictObject({
       renewalDate: propertyName.default('closedate'),
       amount: propertyName.default('amount'),
       currency: propertyName.default('deal_currency_code'),
+      /** The pipeline stage property, and its values that mean the renewal was lost (internal stage ids). */
+      stage: propertyName.default('dealstage'),
+      lostStages: z.array(z.string().min(1)).min(1).prefault(['closedlost']),
+      /** The renewal outcome a lost renewal deal records (crm-lost.ts). */
+      lostOutcome: z
+        .enum(RENEWAL_OUTCOMES, { error: `must be one of: ${RENEWAL_OUTCOMES.join(', ')}` })
+        .default('churned'),
     })
     .prefault({}),
 });
@@ -139,11 +165,28 @@ const salesforceMapping = z.strictObject({
       currency: propertyName.default('CurrencyIsoCode'),
       /** Only opportunities of these types are renewals; empty: every opportunity is. */
       types: z.array(z.string().min(1)).prefault(['Renewal', 'Existing Customer - Renewal']),
+      /** Stages that mean the renewal was lost, besides IsClosed true with IsWon false. */
+      lostStages: z.array(z.string().min(1)).prefault(['Closed Lost']),
+      /** The renewal outcome a lost renewal opportunity records (crm-lost.ts). */
+      lostOutcome: z
+        .enum(RENEWAL_OUTCOMES, { error: `must be one of: ${RENEWAL_OUTCOMES.join(', ')}` })
+        .default('churned'),
     })
     .prefault({}),
 });
 
+const contractsMapping = z.strictObject({
+  /**
+   * Who carries the contract value when Stripe and a CRM both feed an account (core/connectors/contract.ts):
+   * `billing` (default) or `crm`. The other side's amounts are left out of ARR; its dates still count.
+   */
+  arrFrom: z
+    .enum(CONTRACT_VALUE_SOURCES, { error: `must be one of: ${CONTRACT_VALUE_SOURCES.join(', ')}` })
+    .default('billing'),
+});
+
 export const connectorMappingSchema = z.strictObject({
+  contracts: contractsMapping.prefault({}),
   segment: segmentMapping.prefault({}),
   stripe: stripeMapping.prefault({}),
   zendesk: zendeskMapping.prefault({}),

@@ -1,5 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
+import { lostRenewal } from './crm-lost.ts';
 import { crmAmount, crmCurrency, crmDate } from './crm-values.ts';
 import { anyEqual, refused, type Secrets, secretList, type Verification, verified } from './crypto.ts';
 import type { ConnectorMapping, SalesforceMapping } from './mapping.ts';
@@ -8,6 +9,7 @@ import {
   accountRef,
   type ConnectorResult,
   emitPatch,
+  emitSignal,
   emptyResult,
   isoInstant,
   rejectedResult,
@@ -168,20 +170,43 @@ export function mapSalesforceMessage(xml: unknown, mapping: ConnectorMapping): C
       result.ignored.push({ ref, reason: `opportunity type "${oppType ?? ''}" is not a renewal type` });
       continue;
     }
-    if (field(sObject, 'IsClosed') === 'true' && field(sObject, 'IsWon') === 'false') {
-      result.ignored.push({ ref, reason: 'opportunity is closed lost: not a contract' });
-      continue;
-    }
     const path = (name: string) => `Notification[${i}].sObject.${name}`;
     const idText = field(sObject, 'Id');
     const id = idText !== undefined && salesforceId.safeParse(idText).success ? idText : undefined;
+    const observedAt = isoInstant(field(sObject, 'LastModifiedDate') ?? field(sObject, 'SystemModstamp'));
+    const missingObservedAt = {
+      path: path('LastModifiedDate'),
+      message: 'is missing: add it to the outbound message fields',
+    };
+    const stage = field(sObject, 'StageName') ?? '';
+    const closedLost =
+      (field(sObject, 'IsClosed') === 'true' && field(sObject, 'IsWon') === 'false') ||
+      m.lostStages.includes(stage);
+    if (closedLost) {
+      if (!id) errors.push({ path: path('Id'), message: 'is missing or not a Salesforce id' });
+      if (!observedAt) errors.push(missingObservedAt);
+      if (!id || !observedAt) continue;
+      const lost = lostRenewal({
+        source: 'salesforce',
+        kind: 'opportunity',
+        id,
+        sourceRefs: [`salesforce:opportunity:${id}`],
+        eventId: notificationId,
+        observedAt,
+        outcome: m.lostOutcome,
+        stage: stage || 'closed lost',
+      });
+      const account = accountFor(sObject.AccountId, section);
+      emitSignal(result, lost.signal, account);
+      for (const patch of lost.patches) emitPatch(result, patch, account);
+      continue;
+    }
     const renewalText = field(sObject, m.renewalDate);
     const renewalDate = crmDate(renewalText);
     const amountText = field(sObject, m.amount);
     const arr = amountText === undefined ? undefined : crmAmount(amountText);
     const currencyText = field(sObject, m.currency);
     const currency = currencyText === undefined ? undefined : crmCurrency(currencyText);
-    const observedAt = isoInstant(field(sObject, 'LastModifiedDate') ?? field(sObject, 'SystemModstamp'));
     if (!id) errors.push({ path: path('Id'), message: 'is missing or not a Salesforce id' });
     if (!renewalDate)
       errors.push({ path: path(m.renewalDate), message: `"${renewalText ?? ''}" is not a date` });
@@ -189,11 +214,7 @@ export function mapSalesforceMessage(xml: unknown, mapping: ConnectorMapping): C
       errors.push({ path: path(m.amount), message: `"${amountText}" is not an amount of at least 0` });
     if (currencyText !== undefined && !currency)
       errors.push({ path: path(m.currency), message: `"${currencyText}" is not an ISO 4217 code` });
-    if (!observedAt)
-      errors.push({
-        path: path('LastModifiedDate'),
-        message: 'is missing: add it to the outbound message fields',
-      });
+    if (!observedAt) errors.push(missingObservedAt);
     if (!id || !renewalDate || !observedAt || (amountText !== undefined && arr === undefined)) continue;
     emitPatch(
       result,

@@ -4,6 +4,7 @@ import { entityId } from '#core/ids';
 import { type SignalInput, signalSchema } from '#core/signals';
 import { type FieldError, fieldErrors } from '#core/validation';
 import type { LookupLink } from './links.ts';
+import type { ProfileChange } from './profile.ts';
 
 /** A signal whose account is not known yet. */
 export type UnboundSignal = Omit<SignalInput, 'accountId'>;
@@ -84,6 +85,8 @@ export interface ConnectorResult {
   userLinks: UserLink[];
   /** Vendor identity -> account links the body states outright (HubSpot deal-to-company associations). */
   links?: LookupLink[];
+  /** Profile fields the CRM changed (HubSpot company name, region, owner). */
+  profileChanges?: ProfileChange[];
   ignored: Ignored[];
   rejected?: { reason: string; errors: FieldError[] };
 }

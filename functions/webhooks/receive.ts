@@ -1,5 +1,5 @@
 import { ZodError } from 'zod';
-import { accountPatchSchema } from '#core/connectors/contract';
+import { accountPatchSchema, type ContractValueSource } from '#core/connectors/contract';
 import { type LookupLink, segmentUserLinks, stripeCustomerLink, zendeskLinks } from '#core/connectors/links';
 import {
   type AccountLookup,
@@ -9,9 +9,11 @@ import {
   type Ignored,
   type Pending,
 } from '#core/connectors/shared';
+import { outcomeOfRenewal } from '#core/renewals/contract-history';
 import type { SignalInput } from '#core/signals';
 import { type FieldError, fieldErrors } from '#core/validation';
 import type { Db } from '#store/client';
+import { readContractHistory } from '#store/contract-history-store';
 import { type AccountContract, applyAccountPatch } from '#store/contract-store';
 import { markDirty } from '#store/dirty-store';
 import {
@@ -25,6 +27,7 @@ import {
   readParked,
 } from '#store/lookup-store';
 import { mapLimit } from '#store/parallel';
+import { applyProfileChange } from '#store/profile-change-store';
 import type { UseCaseDeps } from '#usecases/account-view';
 import { ingest } from '#usecases/ingest';
 import { syncRenewalTimers } from '../shared/renewal-timers.ts';
@@ -60,6 +63,8 @@ export interface WebhookOutcome {
    * than the one already applied (replays, late ones).
    */
   contracts: { applied: number; unchanged: number };
+  /** Profile changes (a HubSpot company's name, region, owner) applied, and those not newer than the last applied. */
+  profiles: { applied: number; unchanged: number };
   /** Vendor identity -> account links this delivery stored or moved. */
   links: number;
   rejections: WebhookRejection[];
@@ -153,7 +158,8 @@ function learnedBeforeBinding(source: WebhookSource, body: unknown, result: Conn
  * 2. pending records bound through the stored lookups, the rest parked for later;
  * 3. links taught by the bound records (Zendesk tickets and organizations);
  * 4. records parked earlier under any identity linked now are released;
- * 5. every signal through the one ingest path, every contract patch newer-wins;
+ * 5. every signal through the one ingest path, every contract patch and profile change newer-wins (ARR from the side `arrFrom`
+ *    names when billing and the CRM both feed an account);
  * 6. released records are removed from the parking area only after they were stored.
  * Every step is idempotent, so a retry after a crash, or a replayed delivery, changes nothing.
  */
@@ -162,6 +168,7 @@ export async function receiveWebhook(
   source: WebhookSource,
   body: unknown,
   result: ConnectorResult,
+  arrFrom: ContractValueSource = 'billing',
 ): Promise<WebhookOutcome> {
   const { db, config } = deps;
   const now = deps.clock.now();
@@ -185,7 +192,7 @@ export async function receiveWebhook(
   const contracts = { applied: 0, unchanged: 0 };
   const touched = new Map<string, AccountContract>();
   for (const patch of [...result.accountPatches, ...bound.patches, ...released.patches]) {
-    const applied = await applyAccountPatch(db, patch, now);
+    const applied = await applyAccountPatch(db, patch, now, arrFrom);
     if (applied.outcome === 'unknown_account') {
       rejections.push({
         ref: `${patch.sourceRef}@${patch.eventId}`,
@@ -201,10 +208,29 @@ export async function receiveWebhook(
     contracts[applied.outcome] += 1;
     touched.set(patch.accountId, applied.contract);
   }
+  const profiles = { applied: 0, unchanged: 0 };
+  for (const change of result.profileChanges ?? []) {
+    const applied = await applyProfileChange(db, change, now);
+    if (applied === 'unknown_account') {
+      rejections.push({
+        ref: `${change.source}:${change.field}@${change.eventId}`,
+        errors: [
+          {
+            path: 'accountId',
+            message: `unknown account "${change.accountId}"; load it with churnguard sync hubspot first`,
+          },
+        ],
+      });
+      continue;
+    }
+    profiles[applied] += 1;
+  }
   // What follows from a contract, done for replays too (each step is idempotent), so a crash between the patch
   // and these is repaired by the vendor's retry: renewal checkpoints follow the renewal date, as they do on an
   // account upsert, and the account is marked for scoring (ARR and renewal feed it).
   for (const [accountId, contract] of touched) {
+    // A renewal already resolved (a lost renewal deal, a cancelled subscription) keeps its countdown closed.
+    if (outcomeOfRenewal(await readContractHistory(db, accountId), contract.renewalDate)) continue;
     await syncRenewalTimers(db, { id: accountId, contract }, now, config.timers);
   }
   await markDirty(db, [...touched.keys()], now);
@@ -218,6 +244,7 @@ export async function receiveWebhook(
     ignored: result.ignored.length,
     lookups: { resolved: bound.resolved, parked: bound.toPark.length, released: released.parked.length },
     contracts,
+    profiles,
     links,
     rejections: rejections.slice(0, MAX_LISTED),
     ignoredRecords: result.ignored.slice(0, MAX_LISTED),

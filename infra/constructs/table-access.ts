@@ -31,6 +31,8 @@ export const PARTITIONS = {
   /** Send ledgers of mail that belongs to no one account (a person's daily notices, a region's digest). */
   teamLedger: [keys.ledgerPartition({ team: '*' })],
   noticeQueue: [keys.noticeQueuePartition('*')],
+  /** Slack and Teams posts held by a quiet day, by the day that posts them. */
+  heldPosts: [keys.heldPostPartition('*')],
   suppressed: [keys.suppressed('*').pk],
   inApp: [keys.inAppPartition('*', '*')],
   unsubscribeSecret: [keys.unsubscribeSecret.pk],
@@ -153,10 +155,11 @@ export const TABLE_ACCESS = {
   risks: { read: ['apiKey', 'account'], write: ['account', 'dirty'] },
   messaging: { read: ['apiKey', 'account', 'inApp'] },
   // Public: vendor webhooks (signed) and one-click unsubscribe (an HMAC token). Neither reads an API key.
+  // A HubSpot company's profile change goes through the account upsert, which inserts the dirty marker.
   webhooks: {
     read: [...INGEST_WRITES, 'lookup', 'parked'],
     write: [...INGEST_WRITES, 'lookup', 'parked'],
-    insert: ['account'],
+    insert: ['account', 'dirty'],
   },
   unsubscribe: { read: ['unsubscribeSecret'], write: ['account'] },
   // Asynchronous and scheduled.
@@ -189,10 +192,11 @@ export const TABLE_ACCESS = {
     read: ['timers', 'account', 'dispatcherCursor'],
     write: ['timers', 'account', 'dispatcherCursor'],
   },
-  // The daily notice mails settle each queued notice in its account's ledger; the digest is sent once a week.
+  // The daily notice mails settle each queued notice in its account's ledger and release the posts quiet days
+  // held; the digest is sent once a week (held too on a quiet day).
   digest: {
-    read: ['account', 'regionRisks', 'riskRegions', 'digest', 'teamLedger', 'noticeQueue'],
-    write: ['account', 'digest', 'teamLedger', 'noticeQueue'],
+    read: ['account', 'regionRisks', 'riskRegions', 'digest', 'teamLedger', 'noticeQueue', 'heldPosts'],
+    write: ['account', 'digest', 'teamLedger', 'noticeQueue', 'heldPosts'],
   },
   // Workflows: each Evaluate step reads the account as the API shows it (scoring it first when stale, as any
   // reader would); only the executor applies what was decided and sends.
@@ -223,6 +227,7 @@ export const TABLE_ACCESS = {
       'inApp',
       'unsubscribeSecret',
       'noticeQueue',
+      'heldPosts',
     ],
   },
 } as const satisfies Record<string, TableAccess>;

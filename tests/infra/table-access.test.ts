@@ -299,7 +299,11 @@ describe('the calls each function makes are allowed by its own role', () => {
 
     // Vendor webhooks: a Stripe contract change for a known account, a Segment call for an unknown user.
     const post = webhookClient(
-      webhookDeps(dbOf('webhooks'), { hubspot: { webhookUrl: HUBSPOT_URL } }, clock),
+      webhookDeps(
+        dbOf('webhooks'),
+        { hubspot: { webhookUrl: HUBSPOT_URL, companies: { '7001': 'globex' } } },
+        clock,
+      ),
     );
     const stripe = fixtureText('stripe-subscription-updated.json');
     expect((await post('stripe', stripe, sign.stripe(stripe, clock.now()))).status).toBe(200);
@@ -318,6 +322,31 @@ describe('the calls each function makes are allowed by its own role', () => {
     ]);
     const hubspotAnswer = await post('hubspot', hubspot, sign.hubspot(hubspot, clock.now()));
     expect(hubspotAnswer.outcome().contracts.applied).toBe(1);
+    // The company renamed (a profile change through the account upsert), then its renewal deal lost (an outcome).
+    const companyAndLost = JSON.stringify([
+      {
+        eventId: 2,
+        subscriptionType: 'company.propertyChange',
+        occurredAt: clock.now().getTime(),
+        objectId: 7001,
+        propertyName: 'name',
+        propertyValue: 'Globex Corporation',
+      },
+      {
+        eventId: 3,
+        subscriptionType: 'deal.propertyChange',
+        occurredAt: clock.now().getTime(),
+        objectId: 9001,
+        propertyName: 'dealstage',
+        propertyValue: 'closedlost',
+      },
+    ]);
+    const lostAnswer = await post('hubspot', companyAndLost, sign.hubspot(companyAndLost, clock.now()));
+    expect(lostAnswer.outcome()).toMatchObject({
+      accepted: 1,
+      profiles: { applied: 1 },
+      contracts: { applied: 2 },
+    });
     const posthog = JSON.stringify({
       event: { uuid: 'ph-1', event: 'user_logged_in', distinct_id: 'u1', timestamp: at },
       groups: { company: { id: 'acme' } },

@@ -7,11 +7,17 @@ import { registerApiKey } from '#store/api-key-store';
 import type { Db } from '#store/client';
 import { lookupAccount } from '#store/lookup-store';
 import { syncCrmExport } from '../../cli/commands/crm-sync.ts';
-import { accountAnswer, countdownFor, countdown as countdownOf, readAccount } from '../support/crm.ts';
+import {
+  accountAnswer,
+  countdownFor,
+  countdown as countdownOf,
+  readAccount,
+  renewalOutcome,
+} from '../support/crm.ts';
 import { createTestDb, dumpTable } from '../support/db.ts';
 import { account } from '../support/fixtures.ts';
 import { serveLocally } from '../support/local-api.ts';
-import { dataItems, NOW, SECRETS, webhookDeps } from '../support/webhooks.ts';
+import { dataItems, NOW, outcomeSchema, SECRETS, webhookDeps } from '../support/webhooks.ts';
 
 /**
  * HubSpot end to end over HTTP on the local server and DynamoDB Local: the first load from an export through
@@ -30,7 +36,11 @@ let synced: Awaited<ReturnType<typeof syncCrmExport>>;
 beforeAll(async () => {
   db = await createTestDb();
   await registerApiKey(db, KEY, 'test', NOW);
-  api = await serveLocally(webhookDeps(db));
+  api = await serveLocally(
+    webhookDeps(db, {
+      hubspot: { owners: { '31337': { name: 'Dana Park', email: 'dana@vendor.example' } } },
+    }),
+  );
   synced = await syncCrmExport(
     { url: api.base, key: KEY },
     {
@@ -181,6 +191,91 @@ describe('HubSpot: sync from an export, then webhooks', () => {
       contract: { renewalDate: '2027-01-01', arr: 40000 },
     });
     expect(await lookupAccount(db, { kind: 'hubspot_deal', key: '9010' })).toEqual({ accountId: '5009' });
+  });
+
+  it('records a renewal deal moved to closed lost as churned: ARR 0, no countdown left, once', async () => {
+    expect(await countdown('5001')).toEqual(countdownFor('2027-01-31'));
+    const body = JSON.stringify([dealChange(5100007, 9002, 'dealstage', 'closedlost')]);
+    const response = await hubspotPost(body);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ accepted: 1, contracts: { applied: 2 } });
+    expect(await renewalOutcome(db, '5001', '2027-01-31')).toBe('churned');
+    expect(accountAnswer.parse((await getAccount('5001')).body)).toMatchObject({
+      arr: 0,
+      contract: { renewalDate: '2027-01-31', arr: 0 },
+    });
+    expect(await countdown('5001')).toEqual([]);
+    // Retried by HubSpot: nothing changes, and the countdown stays closed
+    const before = await dumpTable(db, dataItems);
+    expect((await hubspotPost(body, { at: new Date(NOW.getTime() + 60_000) })).status).toBe(200);
+    expect(await dumpTable(db, dataItems)).toEqual(before);
+  });
+
+  it("applies a company's new name, region and owner to its account, newer wins, and sets aside what it cannot read", async () => {
+    const companyChange = (eventId: number, propertyName: string, propertyValue: string, ago = 30_000) => ({
+      eventId,
+      subscriptionId: 2201,
+      portalId: 62515,
+      appId: 54321,
+      occurredAt: NOW.getTime() - ago,
+      subscriptionType: 'company.propertyChange',
+      attemptNumber: 0,
+      objectId: 5002,
+      changeSource: 'CRM_UI',
+      propertyName,
+      propertyValue,
+    });
+    const body = JSON.stringify([
+      companyChange(5200001, 'name', 'Vandelay Industries International'),
+      companyChange(5200002, 'churnguard_region', 'EMEA'),
+      companyChange(5200003, 'hubspot_owner_id', '31337'),
+      // HubSpot's documented creation events: thin, so set aside with why
+      {
+        ...companyChange(5200004, 'x', 'x'),
+        subscriptionType: 'company.creation',
+        propertyName: undefined,
+        propertyValue: undefined,
+        changeFlag: 'CREATED',
+      },
+      {
+        ...companyChange(5200005, 'x', 'x'),
+        subscriptionType: 'contact.creation',
+        objectId: 701,
+        propertyName: undefined,
+        propertyValue: undefined,
+        changeFlag: 'CREATED',
+      },
+    ]);
+    const response = await hubspotPost(body);
+    expect(response.status).toBe(200);
+    const answer = outcomeSchema.parse(await response.json());
+    expect(answer).toMatchObject({ profiles: { applied: 3, unchanged: 0 }, ignored: 2 });
+    expect(answer.ignoredRecords.map((r) => r.reason)).toEqual([
+      'a company creation names only its id, not enough for an account: load new companies with churnguard sync hubspot',
+      'contact.creation is not read from webhooks; contacts come from churnguard sync hubspot',
+    ]);
+    const vandelay = accountAnswer.parse((await getAccount('5002')).body);
+    expect(vandelay).toMatchObject({
+      name: 'Vandelay Industries International',
+      region: 'EMEA',
+      csm: { email: 'dana@vendor.example' },
+    });
+
+    // A replay, and an older rename delivered late, change nothing
+    const before = await dumpTable(db, dataItems);
+    const again = await hubspotPost(body, { at: new Date(NOW.getTime() + 60_000) });
+    expect(await again.json()).toMatchObject({ profiles: { applied: 0, unchanged: 3 } });
+    const late = await hubspotPost(JSON.stringify([companyChange(5200000, 'name', 'Vandelay', 90_000)]));
+    expect(await late.json()).toMatchObject({ profiles: { applied: 0, unchanged: 1 } });
+    expect(await dumpTable(db, dataItems)).toEqual(before);
+
+    // An empty region cannot be the account's: 400 naming the field, nothing stored
+    const empty = await hubspotPost(
+      JSON.stringify([companyChange(5200006, 'churnguard_region', '', 10_000)]),
+    );
+    expect(empty.status).toBe(400);
+    expect(await empty.json()).toMatchObject({ errors: [{ path: '[0].propertyValue' }] });
+    expect(await dumpTable(db, dataItems)).toEqual(before);
   });
 
   it('refuses a wrong secret and a stale timestamp with 401, storing nothing', async () => {

@@ -5,7 +5,13 @@ import { SALESFORCE_ACK } from '#core/connectors/salesforce';
 import { registerApiKey } from '#store/api-key-store';
 import type { Db } from '#store/client';
 import { syncCrmExport } from '../../cli/commands/crm-sync.ts';
-import { accountAnswer, countdownFor, countdown as countdownOf, readAccount } from '../support/crm.ts';
+import {
+  accountAnswer,
+  countdownFor,
+  countdown as countdownOf,
+  readAccount,
+  renewalOutcome,
+} from '../support/crm.ts';
 import { createTestDb, dumpTable } from '../support/db.ts';
 import { serveLocally } from '../support/local-api.ts';
 import { dataItems, fixtureText, NOW, SECRETS, webhookDeps } from '../support/webhooks.ts';
@@ -94,6 +100,26 @@ describe('Salesforce: export through import --mapping, then outbound messages', 
     // Salesforce delivering the same message again (it may) changes nothing.
     const before = await dumpTable(db, dataItems);
     expect((await deliver(fixtureText('salesforce-outbound-opportunity.xml'))).status).toBe(200);
+    expect(await dumpTable(db, dataItems)).toEqual(before);
+  });
+
+  it('records a closed-lost renewal opportunity as churned: ARR 0, no countdown left, once', async () => {
+    const SOYLENT = '0015e00000K7aBdAAF';
+    expect(await countdown(SOYLENT)).toEqual(countdownFor('2026-09-30'));
+    const xml = fixtureText('salesforce-outbound-closed-lost.xml');
+    const response = await deliver(xml);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe(SALESFORCE_ACK);
+    // The renewal's outcome, with the ARR it was worth, then the contract out of force
+    expect(await renewalOutcome(db, SOYLENT, '2026-09-30')).toBe('churned');
+    expect(accountAnswer.parse((await getAccount(SOYLENT)).body)).toMatchObject({
+      arr: 0,
+      contract: { renewalDate: '2026-09-30', arr: 0 },
+    });
+    expect(await countdown(SOYLENT)).toEqual([]);
+    // Delivered again: nothing changes, and the countdown stays closed
+    const before = await dumpTable(db, dataItems);
+    expect((await deliver(xml)).status).toBe(200);
     expect(await dumpTable(db, dataItems)).toEqual(before);
   });
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { defaultConfig } from '#config/default';
+import { outcomeOfRenewal } from '#core/renewals/contract-history';
 import type { Db } from '#store/client';
+import { readContractHistory } from '#store/contract-history-store';
 import { pendingTimers } from '#store/timer-store';
 import { NOW } from './webhooks.ts';
 
@@ -37,4 +39,9 @@ export async function countdown(db: Db, accountId: string) {
   return (await pendingTimers(db, accountId))
     .filter((t) => t.kind === 'renewal_checkpoint' && !t.ref.includes('.'))
     .map(({ ref, dueAt }) => ({ ref, dueAt }));
+}
+
+/** How an account's current renewal ended, as the contract history records it (null while it is open). */
+export async function renewalOutcome(db: Db, accountId: string, renewalDate: string) {
+  return outcomeOfRenewal(await readContractHistory(db, accountId), renewalDate)?.outcome ?? null;
 }

@@ -98,6 +98,7 @@ export const outcomeSchema = z.strictObject({
   ignored: z.number(),
   lookups: z.strictObject({ resolved: z.number(), parked: z.number(), released: z.number() }),
   contracts: z.strictObject({ applied: z.number(), unchanged: z.number() }),
+  profiles: z.strictObject({ applied: z.number(), unchanged: z.number() }),
   links: z.number(),
   rejections: z.array(z.strictObject({ ref: z.string(), errors: z.array(z.looseObject({})) })),
   ignoredRecords: z.array(z.strictObject({ ref: z.string(), reason: z.string() })),

@@ -26,9 +26,9 @@ describe('config: channels', () => {
       ],
     });
     expect(result.ok && result.config.channels.routes.map((r) => r.carries)).toEqual([
-      ['escalations', 'reviews', 'notices', 'digest'],
+      ['escalations', 'reviews', 'notices', 'daily', 'digest'],
       ['digest'],
-      ['escalations', 'reviews', 'notices', 'digest'],
+      ['escalations', 'reviews', 'notices', 'daily', 'digest'],
     ]);
   });
 
@@ -65,8 +65,21 @@ describe('config: channels', () => {
         expect.stringMatching(/^channels\.destinations.*Bad Name/),
         'channels.destinations.cs-emea.kind: must be one of: slack, teams',
         expect.stringMatching(/^channels\.destinations\.cs-apac: .*url/),
-        'channels.routes[0].carries[0]: must be one of: escalations, reviews, notices, digest',
+        'channels.routes[0].carries[0]: must be one of: escalations, reviews, notices, daily, digest',
       ]),
     );
+  });
+
+  it("reads a destination's quiet days in its time zone (UTC unless told) and refuses one that is not a zone", () => {
+    const result = withChannels({
+      destinations: { 'cs-apac': { kind: 'slack', timezone: 'Asia/Tokyo' }, leads: { kind: 'teams' } },
+    });
+    expect(result.ok && result.config.channels.destinations).toEqual({
+      'cs-apac': { kind: 'slack', timezone: 'Asia/Tokyo' },
+      leads: { kind: 'teams', timezone: 'UTC' },
+    });
+    expect(problems({ destinations: { 'cs-apac': { kind: 'slack', timezone: 'Mars/Olympus' } } })).toEqual([
+      'channels.destinations.cs-apac.timezone: must be an IANA time zone such as Europe/Berlin',
+    ]);
   });
 });

@@ -117,3 +117,34 @@ describe('combineSources', () => {
     expect(combined.notes.renewalDate).toMatch(/not after the contract start 2026-01-01/);
   });
 });
+
+describe('combineSources: one side carries the contract value', () => {
+  const deal = source({
+    sourceRef: 'hubspot:deal:9:amount',
+    source: 'hubspot',
+    arr: 1500,
+    renewalDate: '2027-03-01',
+  });
+
+  it('counts billing by default and notes the CRM amount left out; the latest date of either side still counts', () => {
+    expect(combineSources([source(), deal], { currency: 'EUR' })).toEqual({
+      arr: 1200,
+      renewalDate: '2027-03-01',
+      inForce: 2,
+      notes: {
+        'hubspot:deal:9:amount':
+          'hubspot amount not counted in ARR: billing carries the contract value (contracts.arrFrom)',
+      },
+    });
+  });
+
+  it('counts the CRM when told, and either side alone when only it feeds the account', () => {
+    expect(combineSources([source(), deal], { currency: 'EUR' }, 'crm').arr).toBe(1500);
+    expect(combineSources([deal], { currency: 'EUR' }).arr).toBe(1500);
+    expect(combineSources([source()], { currency: 'EUR' }, 'crm').arr).toBe(1200);
+    // A lost deal is out of force: billing alone again, under either rule
+    expect(
+      combineSources([source(), { ...deal, status: 'closed_lost' }], { currency: 'EUR' }, 'crm').arr,
+    ).toBe(1200);
+  });
+});

@@ -118,7 +118,7 @@ describe('HubSpot webhook events', () => {
       {
         ref: 'hubspot:event:4100004',
         reason:
-          'contact.propertyChange is not read from webhooks; companies and contacts come from churnguard sync hubspot',
+          'contact.propertyChange is not read from webhooks; contacts come from churnguard sync hubspot',
       },
     ]);
   });
@@ -226,5 +226,58 @@ describe('HubSpot webhook events', () => {
       defaultConnectorMapping,
     );
     expect(noTime.rejected?.errors.map((e) => e.path)).toEqual(['[0].occurredAt']);
+  });
+});
+
+describe('HubSpot company property changes', () => {
+  const mapping = connectorMappingSchema.parse({
+    hubspot: {
+      companies: { '8547123': 'initech' },
+      owners: { '31337': { name: 'Dana Park', email: 'dana@vendor.example' } },
+    },
+  });
+  const change = (propertyName: string, propertyValue: string | null) => [
+    {
+      eventId: 4,
+      subscriptionId: 2201,
+      portalId: 62515,
+      occurredAt: Date.parse('2026-05-31T10:00:00Z'),
+      subscriptionType: 'company.propertyChange',
+      attemptNumber: 0,
+      objectId: 8547123,
+      changeSource: 'CRM_UI',
+      propertyName,
+      propertyValue,
+    },
+  ];
+  const common = {
+    accountId: 'initech',
+    source: 'hubspot',
+    eventId: '4',
+    observedAt: '2026-05-31T10:00:00.000Z',
+  };
+
+  it("maps the name, the region property and the owner (through hubspot.owners) to the company's account", () => {
+    expect(mapHubspotEvents(change('name', 'Initech AG'), mapping).profileChanges).toEqual([
+      { ...common, field: 'name', value: 'Initech AG' },
+    ]);
+    expect(mapHubspotEvents(change('churnguard_region', 'EMEA'), mapping).profileChanges).toEqual([
+      { ...common, field: 'region', value: 'EMEA' },
+    ]);
+    expect(mapHubspotEvents(change('hubspot_owner_id', '31337'), mapping).profileChanges).toEqual([
+      { ...common, field: 'csm', value: { name: 'Dana Park', email: 'dana@vendor.example' } },
+    ]);
+  });
+
+  it('sets aside an unknown owner and an unmapped property with why, and refuses an empty name by its path', () => {
+    expect(mapHubspotEvents(change('hubspot_owner_id', '999'), mapping).ignored).toEqual([
+      { ref: 'hubspot:event:4', reason: 'owner "999" is not in hubspot.owners: the CSM is kept' },
+    ]);
+    expect(mapHubspotEvents(change('industry', 'Software'), mapping).ignored).toEqual([
+      { ref: 'hubspot:event:4', reason: 'company property industry is not mapped' },
+    ]);
+    expect(mapHubspotEvents(change('name', null), mapping).rejected?.errors).toEqual([
+      expect.objectContaining({ path: '[0].propertyValue' }),
+    ]);
   });
 });

@@ -11,13 +11,23 @@ describe('connector mapping config', () => {
         track: { 'Signed In': { type: 'login', copyProperties: [] } },
         unmappedTrack: 'activity',
       },
+      contracts: { arrFrom: 'billing' },
       stripe: { metadataKey: 'churnguard_account_id', customers: {} },
       zendesk: { organizations: {}, externalIdIsAccountId: true, satisfaction: { good: 5, bad: 1 } },
       survey: { typeform: { accountHiddenField: 'account_id', emailHiddenField: 'email', forms: {} } },
       hubspot: {
         companies: {},
         companyIdIsAccountId: true,
-        deals: { renewalDate: 'closedate', amount: 'amount', currency: 'deal_currency_code' },
+        companyProperties: { name: 'name', region: 'churnguard_region', owner: 'hubspot_owner_id' },
+        owners: {},
+        deals: {
+          renewalDate: 'closedate',
+          amount: 'amount',
+          currency: 'deal_currency_code',
+          stage: 'dealstage',
+          lostStages: ['closedlost'],
+          lostOutcome: 'churned',
+        },
       },
       posthog: {
         groupType: 'company',
@@ -33,6 +43,8 @@ describe('connector mapping config', () => {
           amount: 'Amount',
           currency: 'CurrencyIsoCode',
           types: ['Renewal', 'Existing Customer - Renewal'],
+          lostStages: ['Closed Lost'],
+          lostOutcome: 'churned',
         },
       },
     });
