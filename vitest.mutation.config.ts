@@ -1,3 +1,4 @@
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -21,7 +22,20 @@ const slowOrOutOfProcess = [
 
 const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', FUZZ_RUNS: '200' };
 
+/**
+ * Stryker's vitest runner asks for worker threads. On Node 20 a worker thread that ends while one of its HTTP
+ * servers is still parsing a request aborts the whole runner process ("v8::ToLocalChecked Empty MaybeLocal", seen in
+ * tests/integration/import-faults.test.ts), so every project runs in child processes, as `npm test` does.
+ */
+const inChildProcesses: Plugin = {
+  name: 'churnguard-mutation-forks',
+  configureVitest({ project }) {
+    project.config.pool = 'forks';
+  },
+};
+
 export default defineConfig({
+  plugins: [inChildProcesses],
   test: {
     globalSetup: ['tests/support/global-setup.ts'],
     testTimeout: 120_000,
