@@ -43,5 +43,8 @@ for (const part of MUTATION_PARTS) {
   console.log(row(current ? part.name : `${part.name} (code changed since)`, counts));
   total = total ? addCounts(total, counts) : counts;
 }
-if (total) console.log(row(`**parts run (${MUTATION_PARTS.length - missing.length} of ${MUTATION_PARTS.length})**`, total));
+if (total)
+  console.log(
+    row(`**parts run (${MUTATION_PARTS.length - missing.length} of ${MUTATION_PARTS.length})**`, total),
+  );
 console.log(`\nNot run yet (${missing.length} of ${MUTATION_PARTS.length}): ${missing.join(', ') || 'none'}`);
