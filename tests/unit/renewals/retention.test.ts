@@ -65,6 +65,7 @@ describe('trailing-12-month retention', () => {
         account('zeta-moved', [point(BEFORE, 100, 'USD'), point(SINCE, 90, 'EUR')]),
         account('eur', [point(BEFORE, 200, 'EUR'), point(SINCE, 300, 'EUR')]),
         account('alpha-moved', [point(BEFORE, 100, 'GBP'), point(SINCE, 100, 'USD')]),
+        account('gbp', [point(BEFORE, 50, 'GBP')]),
       ],
       NOW,
     );
@@ -72,6 +73,7 @@ describe('trailing-12-month retention', () => {
       overall.map(({ currency, startingArr, currentArr }) => ({ currency, startingArr, currentArr })),
     ).toEqual([
       { currency: 'EUR', startingArr: 200, currentArr: 300 },
+      { currency: 'GBP', startingArr: 50, currentArr: 50 },
       { currency: 'USD', startingArr: 100, currentArr: 100 },
     ]);
     expect(currencyChanged).toEqual(['alpha-moved', 'zeta-moved']);
