@@ -1,5 +1,5 @@
 // @ts-check
-// The pure core against its unit tests only (`npm run test:mutation -- stryker.core.config.mjs`): each mutant reruns
+// The pure core against its unit tests only (`npm run test:mutation:core`): each mutant reruns
 // a few in-process unit tests instead of the integration suites, so a part of core/ finishes on two shared cores.
 import base from './stryker.config.mjs';
 
@@ -8,7 +8,5 @@ export default {
   ...base,
   vitest: { configFile: 'vitest.mutation-core.config.ts' },
   htmlReporter: { fileName: 'reports/mutation-core/mutation.html' },
-  jsonReporter: { fileName: 'reports/mutation-core/mutation.json' },
-  incremental: true,
   incrementalFile: 'reports/mutation-core/incremental.json',
 };

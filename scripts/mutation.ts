@@ -1,24 +1,128 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { startDynamoDbLocal } from '#local/dynamodb-local';
+import { assignFiles } from './mutation-parts.ts';
+import { countStatuses, isCurrent, mutationScores, readPartReport } from './mutation-report.ts';
 
 /**
- * `npm run test:mutation [-- stryker options]`: Stryker over core/ and store/ (stryker.config.mjs), with one
- * DynamoDB Local for the whole run. Stryker's test runners would otherwise each start their own through the global
- * setup, again whenever Stryker restarts one. Each test file still makes its own table.
- * Stryker runs the tests in a copy of the repository under .stryker-tmp/, so the vendor corpora, which tests find
- * at ../shared/corpora from the working directory, are named by their real place.
+ * `npm run test:mutation`: Stryker over core/ and store/ (stryker.config.mjs), part by part (scripts/mutation-parts.ts),
+ * skipping the parts whose kept result (bench/mutation/<part>.json) still matches their code, so a run stopped at any
+ * point is resumed by running the command again; only the part that was running is lost.
+ *   --part <name>    run these parts (repeatable) even if kept: Stryker's incremental mode retests only the mutants
+ *                    whose code or covering tests changed
+ *   --list           the parts, their files and state, without running anything
+ *   --config <file>  one Stryker run of that config instead of the parts (`npm run test:mutation:core`)
+ * Other options go to Stryker. One DynamoDB Local serves the whole run (Stryker's test runners would otherwise each
+ * start their own through the global setup, again whenever Stryker restarts one). Stryker runs the tests in a copy of
+ * the repository under .stryker-tmp/, so the vendor corpora, which tests find at ../shared/corpora from the working
+ * directory, are named by their real place.
  */
-const dynamo = await startDynamoDbLocal();
-const stryker = spawn('npx', ['--no-install', 'stryker', 'run', ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  env: {
-    ...process.env,
-    CHURNGUARD_TEST_DYNAMODB_ENDPOINT: dynamo.endpoint,
-    CHURNGUARD_CORPORA_DIR: process.env.CHURNGUARD_CORPORA_DIR ?? path.resolve('../shared/corpora'),
+const { values: options, tokens } = parseArgs({
+  options: {
+    part: { type: 'string', multiple: true },
+    list: { type: 'boolean' },
+    config: { type: 'string' },
   },
+  strict: false,
+  tokens: true,
 });
-const [code] = await once(stryker, 'exit');
-await dynamo.stop();
-process.exitCode = typeof code === 'number' ? code : 1;
+const strykerOptions = passThrough(tokens ?? []);
+
+const files = readdirSync('core', { recursive: true, encoding: 'utf8' })
+  .map((file) => `core/${file}`)
+  .concat(readdirSync('store', { recursive: true, encoding: 'utf8' }).map((file) => `store/${file}`))
+  .filter((file) => file.endsWith('.ts'))
+  .map((file) => file.split(path.sep).join('/'))
+  .sort();
+const { byPart, unassigned } = assignFiles(files);
+if (unassigned.length) {
+  console.error(`No part of scripts/mutation-parts.ts holds: ${unassigned.join(', ')}`);
+  process.exit(1);
+}
+const unknown = (options.part ?? []).filter((name) => typeof name !== 'string' || !byPart.has(name));
+if (unknown.length) {
+  console.error(`Unknown part ${unknown.join(', ')}; the parts are: ${[...byPart.keys()].join(', ')}`);
+  process.exit(1);
+}
+
+const state = (part: string) => {
+  const report = readPartReport(part);
+  if (!report) return 'to do';
+  const { score, coveredScore } = mutationScores(countStatuses(report));
+  const kept = `score ${score?.toFixed(1) ?? 'n/a'}, of covered ${coveredScore?.toFixed(1) ?? 'n/a'}`;
+  return isCurrent(report, byPart.get(part) ?? []) ? `done (${kept})` : `changed since (${kept})`;
+};
+
+if (options.list) {
+  for (const [part, partFiles] of byPart) console.log(`${part}: ${partFiles.length} files, ${state(part)}`);
+  process.exit(0);
+}
+
+const chosen =
+  options.config !== undefined
+    ? []
+    : options.part?.length
+      ? [...byPart.keys()].filter((part) => options.part?.includes(part))
+      : [...byPart.keys()].filter((part) => !state(part).startsWith('done'));
+
+const dynamo = await startDynamoDbLocal();
+const env = {
+  ...process.env,
+  CHURNGUARD_TEST_DYNAMODB_ENDPOINT: dynamo.endpoint,
+  CHURNGUARD_CORPORA_DIR: process.env.CHURNGUARD_CORPORA_DIR ?? path.resolve('../shared/corpora'),
+};
+try {
+  if (typeof options.config === 'string') {
+    process.exitCode = await stryker([options.config, ...strykerOptions], env);
+  }
+  for (const part of chosen) {
+    const started = Date.now();
+    console.log(
+      `\n== part ${part} (${byPart.get(part)?.length} files), load ${loadNow()}, ${new Date().toISOString()}`,
+    );
+    const code = await stryker(['--mutate', (byPart.get(part) ?? []).join(','), ...strykerOptions], {
+      ...env,
+      CHURNGUARD_MUTATION_PART: part,
+    });
+    const minutes = (Date.now() - started) / 60_000;
+    console.log(`== part ${part}: ${state(part)} in ${minutes.toFixed(1)} min, load ${loadNow()}`);
+    if (code !== 0) {
+      process.exitCode = code;
+      break;
+    }
+  }
+} finally {
+  await dynamo.stop();
+}
+
+/** The machine's one-minute load average, as `uptime` shows it. */
+function loadNow() {
+  const [oneMinute = 0] = os.loadavg();
+  return oneMinute.toFixed(1);
+}
+
+async function stryker(args: string[], childEnv: NodeJS.ProcessEnv) {
+  const child = spawn('npx', ['--no-install', 'stryker', 'run', ...args], {
+    stdio: 'inherit',
+    env: childEnv,
+  });
+  const [code] = await once(child, 'exit');
+  return typeof code === 'number' ? code : 1;
+}
+
+/** The command line without this script's own options, in order. */
+function passThrough(parsed: NonNullable<ReturnType<typeof parseArgs>['tokens']>) {
+  const own = new Set(['part', 'list', 'config']);
+  const rest: string[] = [];
+  for (const token of parsed) {
+    if (token.kind === 'option' && !own.has(token.name)) {
+      rest.push(token.rawName);
+      if (token.value !== undefined) rest.push(token.value);
+    } else if (token.kind === 'positional') rest.push(token.value);
+  }
+  return rest;
+}
