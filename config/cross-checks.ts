@@ -54,13 +54,15 @@ function windowsFitTheLookback(input: unknown): FieldError[] {
   const lookback = pick(input, ['health', 'lookbackDays'], z.number());
   const windows = pick(input, ['health', 'windows'], objectLike);
   if (lookback === undefined || !windows) return [];
-  return Object.keys(windows).flatMap((name) => {
-    const path = ['health', 'windows', name];
-    const days = pick(input, path, z.number());
-    return days !== undefined && days > lookback
-      ? [error(path, `must not exceed health.lookbackDays (${lookback}): scoring reads no older rollups`)]
-      : [];
-  });
+  return Object.keys(windows).flatMap((name) => daysWithin(input, ['health', 'windows', name], lookback));
+}
+
+/** The days at `path`, if any, must fit inside the lookback: scoring reads no older rollups. */
+function daysWithin(input: unknown, path: Path, lookback: number): FieldError[] {
+  const days = pick(input, path, z.number());
+  return days !== undefined && days > lookback
+    ? [error(path, `must not exceed health.lookbackDays (${lookback}): scoring reads no older rollups`)]
+    : [];
 }
 
 /** The own-history comparison reads both of its periods from the lookback's rollups. */
@@ -77,6 +79,16 @@ function ownHistoryFitsTheLookback(input: unknown): FieldError[] {
       `recentDays + priorDays (${recent + prior}) must not exceed health.lookbackDays (${lookback}): scoring reads no older rollups`,
     ),
   ];
+}
+
+/** A custom measure of a metric reads its window from the lookback's rollups. */
+function metricWindowsFitTheLookback(input: unknown): FieldError[] {
+  const lookback = pick(input, ['health', 'lookbackDays'], z.number());
+  const custom = pick(input, ['health', 'measures', 'custom'], arrayLike) ?? [];
+  if (lookback === undefined) return [];
+  return custom.flatMap((_, index) =>
+    daysWithin(input, ['health', 'measures', 'custom', index, 'from', 'days'], lookback),
+  );
 }
 
 function milestoneIds(input: unknown): (string | undefined)[] {
@@ -196,6 +208,7 @@ export function crossFieldErrors(input: unknown): FieldError[] {
     ...tierSegmentsAreDefined(input),
     ...windowsFitTheLookback(input),
     ...ownHistoryFitsTheLookback(input),
+    ...metricWindowsFitTheLookback(input),
     ...milestoneIdsAreUnique(input),
     ...segmentOverridesNameMilestones(input),
     ...expectedSharesCanAddUp(input),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { COMPONENT_IDS } from '#core/health/vocabulary';
+import { METRIC_NAME, METRIC_NAME_RULE } from '#core/signals';
 
 /**
  * `health.measures` (issue 19 item 3): how scoring fits data shaped as companies keep it. Absent, scoring behaves
@@ -45,14 +46,35 @@ export const scaleSchema = z.discriminatedUnion(
 export type Scale = z.infer<typeof scaleSchema>;
 
 /** Where a custom measure's value comes from: an account attribute (`attributes` on the account). */
-const customSource = z.strictObject({ attribute: attributeName }, { error: 'must be { "attribute": name }' });
+const attributeSource = z.strictObject(
+  { attribute: attributeName },
+  { error: 'must be { "attribute": name } or { "metric": name, "over": ..., "days": n }' },
+);
+
+export const METRIC_AGGREGATES = ['sum', 'average', 'latest'] as const;
+
+/**
+ * Or a custom metric sent as `metric` signals, read from the daily rollups scoring already loads: the sum of its
+ * readings over the last `days` days (today included), their average, or the latest reading.
+ */
+const metricSource = z.strictObject({
+  metric: z.string().regex(METRIC_NAME, METRIC_NAME_RULE),
+  over: z.enum(METRIC_AGGREGATES, { error: `must be one of: ${METRIC_AGGREGATES.join(', ')}` }),
+  days: oneToMax('the window of days read', 365),
+});
+export type MetricSource = z.infer<typeof metricSource>;
+
+const numericSource = z.union([attributeSource, metricSource], {
+  error:
+    'must be { "attribute": name } or { "metric": name, "over": "sum" | "average" | "latest", "days": n }',
+});
 
 const numericCustom = z.strictObject({
   id: measureId,
   component,
   /** Relative to the component's other measures (each of which weighs 1). */
   weight: positive.default(1),
-  from: customSource,
+  from: numericSource,
   kind: z.literal('numeric'),
   direction: z.enum(['higher', 'lower'], { error: 'must be higher or lower (which is better)' }),
   /** The value a healthy account shows: 100 at or past it. */
@@ -65,7 +87,7 @@ const categoricalCustom = z.strictObject({
   id: measureId,
   component,
   weight: positive.default(1),
-  from: customSource,
+  from: attributeSource,
   kind: z.literal('categorical'),
   /** The score (0-100) of each value; a value not listed takes `otherwise`, or leaves the measure out. */
   scores: z

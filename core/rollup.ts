@@ -51,10 +51,23 @@ export interface DailyRollup {
    */
   relationshipAssessment?: RelationshipAssessment;
   /**
+   * Custom metrics (`metric` signals) by name: how many readings, their sum (exact as decimals in the book, held
+   * inside the safe-integer range like `sums`), and the latest reading with its time (ties in time go to the larger
+   * id). At most ROLLUP_LIMITS.metrics names, the first in sort order; absent on a day without metric signals.
+   */
+  metrics?: Record<string, MetricAggregate>;
+  /**
    * Lists that reached their limit (ROLLUP_LIMITS): they keep their first values in sort order, and for
    * `activeUsers` the count is then a lower bound. Absent when nothing was cut.
    */
   capped?: CappedList[];
+}
+
+export interface MetricAggregate {
+  count: number;
+  sum: number;
+  latest: number;
+  latestAt: string;
 }
 
 export interface RelationshipAssessment {
@@ -75,6 +88,7 @@ export const CAPPED_LISTS = [
   'milestones',
   'ticketsOpened',
   'ticketsClosed',
+  'metrics',
 ] as const;
 export type CappedList = (typeof CAPPED_LISTS)[number];
 
@@ -88,6 +102,7 @@ export const ROLLUP_LIMITS: Record<CappedList, { values: number; bytes: number }
   milestones: { values: 64, bytes: 4 * 1024 },
   ticketsOpened: { values: 256, bytes: 12 * 1024 },
   ticketsClosed: { values: 256, bytes: 8 * 1024 },
+  metrics: { values: 64, bytes: 8 * 1024 },
 };
 
 /**
@@ -98,6 +113,13 @@ export const ROLLUP_LIMITS: Record<CappedList, { values: number; bytes: number }
 export interface RollupBook {
   exactSums?: Partial<Record<SignalType, string>>;
   latestFrom: Partial<Record<SignalType, [number, string]>>;
+  /** Per custom metric kept in the rollup: the signal its latest reading came from, and its exact sum if needed. */
+  metrics?: Record<string, MetricBook>;
+}
+
+export interface MetricBook {
+  latestFrom: [number, string];
+  exactSum?: string;
 }
 
 export interface RollupState {
@@ -214,6 +236,58 @@ function addValue(state: RollupState, type: SignalType, value: number): void {
 const laterThan = (a: [number, string], b: [number, string] | undefined) =>
   b === undefined || a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
 
+/** A custom metric's aggregate while merging: the rollup's figures with the book's exact sum and latest source. */
+interface MetricTally {
+  name: string;
+  count: number;
+  sum: Decimal;
+  latest: number;
+  from: [number, string];
+}
+
+const combineTallies = (a: MetricTally, b: MetricTally): MetricTally => ({
+  name: a.name,
+  count: a.count + b.count,
+  sum: addDecimals(a.sum, b.sum),
+  ...(laterThan(b.from, a.from) ? { latest: b.latest, from: b.from } : { latest: a.latest, from: a.from }),
+});
+
+function talliesOf(rollup: DailyRollup, book: RollupBook): MetricTally[] {
+  return Object.entries(rollup.metrics ?? {}).map(([name, aggregate]) => {
+    const kept = book.metrics?.[name];
+    return {
+      name,
+      count: aggregate.count,
+      sum: kept?.exactSum === undefined ? decimalOf(aggregate.sum) : parseDecimal(kept.exactSum),
+      latest: aggregate.latest,
+      from: kept?.latestFrom ?? [Date.parse(aggregate.latestAt), ''],
+    };
+  });
+}
+
+/** Writes merged tallies back as the rollup's metrics and their book entries (the book keeps what numbers lose). */
+function setMetrics(state: RollupState, tallies: readonly MetricTally[]): void {
+  const metrics: Record<string, MetricAggregate> = {};
+  const books: Record<string, MetricBook> = {};
+  for (const tally of tallies) {
+    const sum = Math.max(
+      Number.MIN_SAFE_INTEGER,
+      Math.min(Number.MAX_SAFE_INTEGER, decimalToNumber(tally.sum)),
+    );
+    metrics[tally.name] = {
+      count: tally.count,
+      sum,
+      latest: tally.latest,
+      latestAt: new Date(tally.from[0]).toISOString(),
+    };
+    books[tally.name] = sameDecimal(decimalOf(sum), tally.sum)
+      ? { latestFrom: tally.from }
+      : { latestFrom: tally.from, exactSum: formatDecimal(tally.sum) };
+  }
+  state.rollup.metrics = metrics;
+  state.book.metrics = books;
+}
+
 /**
  * Adds signals that are not yet counted to a day's rollup and returns the new state (the one passed in is left as
  * it was). Adding the same set in any order, in one batch or many, gives the same state.
@@ -227,6 +301,7 @@ export function addToRollup(previous: RollupState, signals: readonly Signal[]): 
   const opened: { ticketId: string; priority: TicketPriority }[] = [];
   const closed: string[] = [];
   const outcomes: string[] = [];
+  const metricReadings: MetricTally[] = [];
   const lastAt = new Map<SignalType, number>();
 
   for (const signal of signals) {
@@ -261,6 +336,14 @@ export function addToRollup(previous: RollupState, signals: readonly Signal[]): 
     if (type === 'ticket_closed') closed.push(String(attrs.ticketId));
     if (type === 'renewal_outcome') outcomes.push(String(attrs.outcome));
     if (type === 'contract_change_requested' && attrs.direction === 'reduce') rollup.contractReductions++;
+    if (type === 'metric' && signal.value !== undefined)
+      metricReadings.push({
+        name: String(attrs.name),
+        count: 1,
+        sum: decimalOf(signal.value),
+        latest: signal.value,
+        from: [at, signal.id],
+      });
   }
   for (const [type, at] of lastAt) {
     const before = rollup.lastAt[type];
@@ -295,6 +378,17 @@ export function addToRollup(previous: RollupState, signals: readonly Signal[]): 
     higherPriority,
   );
   rollup.ticketsClosed = merge('ticketsClosed', rollup.ticketsClosed, closed, same, textSize);
+  if (metricReadings.length > 0) {
+    const merged = merge(
+      'metrics',
+      talliesOf(rollup, book),
+      metricReadings,
+      (tally) => tally.name,
+      (tally) => textSize(tally.name) + 64,
+      combineTallies,
+    );
+    setMetrics(state, merged);
+  }
   // Outcomes are one of four words: no limit needed.
   if (outcomes.length > 0)
     rollup.outcomes = [...new Set([...rollup.outcomes, ...outcomes])].sort(byCodeUnits);

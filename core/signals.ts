@@ -26,6 +26,11 @@ export const SIGNAL_TYPES = [
   'renewal_outcome',
   /** Logins counted per account by a source without user ids: `value` is how many (docs/health-measures.md). */
   'logins',
+  /**
+   * A custom metric (issue 19): `attributes.name` names it (METRIC_NAME), `value` is its reading; daily rollups keep
+   * per-name aggregates that custom measures score (docs/health-measures.md).
+   */
+  'metric',
 ] as const;
 export type SignalType = (typeof SIGNAL_TYPES)[number];
 
@@ -58,9 +63,23 @@ export type SignalInput = z.infer<typeof baseSignal>;
 interface Rule {
   value?: { required: boolean; min: number; max: number; integer?: boolean; what: string };
   /** `key`: the value becomes part of a DynamoDB key (a ticket's or a review's item), so it is bounded like an id. */
-  attribute?: { name: string; allowed?: readonly string[]; required: boolean; key?: boolean };
+  attribute?: {
+    name: string;
+    allowed?: readonly string[];
+    required: boolean;
+    key?: boolean;
+    pattern?: { test: RegExp; rule: string };
+  };
   userRequired?: boolean;
 }
+
+/**
+ * A custom metric's name: it becomes a key of the day's rollup and of the config that scores it, so it is short and
+ * plain (letters, digits, `_`, `.`, `-`; starting with a letter).
+ */
+export const METRIC_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+export const METRIC_NAME_RULE =
+  'must be 1-64 characters: letters, digits, _ . -, starting with a letter (a custom metric name)';
 
 /** What each signal type needs beyond the common shape. */
 const RULES: Partial<Record<SignalType, Rule[]>> = {
@@ -69,6 +88,10 @@ const RULES: Partial<Record<SignalType, Rule[]>> = {
     { value: { required: true, min: 0, max: MAX_MAGNITUDE, integer: true, what: 'the number of logins' } },
   ],
   usage: [{ value: { required: true, min: 0, max: MAX_MAGNITUDE, what: 'a usage quantity' } }],
+  metric: [
+    { value: { required: true, min: -MAX_MAGNITUDE, max: MAX_MAGNITUDE, what: 'the metric reading' } },
+    { attribute: { name: 'name', required: true, pattern: { test: METRIC_NAME, rule: METRIC_NAME_RULE } } },
+  ],
   feature_used: [{ attribute: { name: 'feature', required: true } }],
   nps: [{ value: { required: true, min: 0, max: 10, integer: true, what: 'an NPS score' } }],
   csat: [{ value: { required: true, min: 1, max: 5, integer: true, what: 'a CSAT score' } }],
@@ -138,7 +161,7 @@ export const signalSchema = baseSignal.superRefine((signal, ctx) => {
       }
     }
     if (rule.attribute) {
-      const { name, allowed, required, key } = rule.attribute;
+      const { name, allowed, required, key, pattern } = rule.attribute;
       const found = signal.attributes?.[name];
       if (found === undefined) {
         if (required)
@@ -149,6 +172,8 @@ export const signalSchema = baseSignal.superRefine((signal, ctx) => {
           });
       } else if (typeof found !== 'string' || found === '') {
         ctx.addIssue({ code: 'custom', path: ['attributes', name], message: 'must be a non-empty string' });
+      } else if (pattern && !pattern.test.test(found)) {
+        ctx.addIssue({ code: 'custom', path: ['attributes', name], message: pattern.rule });
       } else if (key && found.length > KEY_ID_CHARS) {
         ctx.addIssue({ code: 'custom', path: ['attributes', name], message: keyIdTooLong(KEY_ID_CHARS) });
       } else if (allowed && !allowed.includes(found)) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CAPPED_LISTS, type DailyRollup } from '#core/rollup';
+import { CAPPED_LISTS, type DailyRollup, type MetricAggregate } from '#core/rollup';
 import { SIGNAL_TYPES, TICKET_PRIORITIES } from '#core/signals';
 import { parseItem } from './parse-item.ts';
 
@@ -14,6 +14,12 @@ import { parseItem } from './parse-item.ts';
  */
 
 const perType = <T extends z.ZodType>(value: T) => z.partialRecord(z.enum(SIGNAL_TYPES), value);
+
+/** Custom metrics by name (core/rollup.ts `metrics`). */
+export const metricsSchema = z.record(
+  z.string(),
+  z.object({ count: z.number(), sum: z.number(), latest: z.number(), latestAt: z.string() }),
+);
 
 export const dailyRollupSchema: z.ZodType<DailyRollup> = z.object({
   accountId: z.string(),
@@ -35,6 +41,7 @@ export const dailyRollupSchema: z.ZodType<DailyRollup> = z.object({
   relationshipAssessment: z
     .object({ desired: z.number().nullable(), assessor: z.string().nullable() })
     .optional(),
+  metrics: metricsSchema.optional(),
 });
 
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
@@ -46,6 +53,23 @@ const isAssessment = (value: unknown): value is { desired: number | null; assess
   isMap(value) &&
   (value.desired === null || isNumber(value.desired)) &&
   (value.assessor === null || isText(value.assessor));
+
+/** Custom metrics: unlike the per-type maps, their entries are looked into (a handful of names, four fields). */
+const isMetrics = (value: unknown): value is Record<string, MetricAggregate> => {
+  if (!isMap(value)) return false;
+  for (const name in value) {
+    const entry: unknown = value[name];
+    if (
+      !isMap(entry) ||
+      !isNumber(entry.count) ||
+      !isNumber(entry.sum) ||
+      !isNumber(entry.latest) ||
+      !isText(entry.latestAt)
+    )
+      return false;
+  }
+  return true;
+};
 
 /** The rollup in an item, when every field is as the schema says; undefined otherwise. */
 function checked(item: Record<string, unknown>): DailyRollup | undefined {
@@ -67,6 +91,7 @@ function checked(item: Record<string, unknown>): DailyRollup | undefined {
     contractReductions,
     capped,
     relationshipAssessment,
+    metrics,
   } = item;
   if (
     !isText(accountId) ||
@@ -85,7 +110,8 @@ function checked(item: Record<string, unknown>): DailyRollup | undefined {
     !Array.isArray(outcomes) ||
     !isNumber(contractReductions) ||
     (capped !== undefined && !Array.isArray(capped)) ||
-    (relationshipAssessment !== undefined && !isAssessment(relationshipAssessment))
+    (relationshipAssessment !== undefined && !isAssessment(relationshipAssessment)) ||
+    (metrics !== undefined && !isMetrics(metrics))
   )
     return undefined;
   return {
@@ -106,6 +132,7 @@ function checked(item: Record<string, unknown>): DailyRollup | undefined {
     contractReductions,
     ...(capped === undefined ? {} : { capped }),
     ...(relationshipAssessment === undefined ? {} : { relationshipAssessment }),
+    ...(metrics === undefined ? {} : { metrics }),
   };
 }
 

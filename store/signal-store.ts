@@ -17,7 +17,7 @@ import { GroupCommit, groupCommitPer } from './group-commit.ts';
 import { type Key, keys } from './keys.ts';
 import { backoffMs, mapLimit, sleep } from './parallel.ts';
 import { parseItem } from './parse-item.ts';
-import { parseRollupItem } from './rollup-item.ts';
+import { metricsSchema, parseRollupItem } from './rollup-item.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
 /**
@@ -91,6 +91,7 @@ export const rollupItemSchema = z.looseObject({
   relationshipAssessment: z
     .object({ desired: z.number().nullable(), assessor: z.string().nullable() })
     .optional(),
+  metrics: metricsSchema.optional(),
   version: z.number().int(),
   /** Recomputations from the stored signals (repair); absent in rollups written before incremental ingest. */
   repairs: z.number().int().optional(),
@@ -100,6 +101,12 @@ export const rollupItemSchema = z.looseObject({
     .object({
       exactSums: typeRecord(z.string()).optional(),
       latestFrom: typeRecord(z.tuple([z.number(), z.string()])),
+      metrics: z
+        .record(
+          z.string(),
+          z.object({ latestFrom: z.tuple([z.number(), z.string()]), exactSum: z.string().optional() }),
+        )
+        .optional(),
     })
     .optional(),
 });

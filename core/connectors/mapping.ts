@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { entityId } from '#core/ids';
-import { RENEWAL_OUTCOMES, SIGNAL_TYPES } from '#core/signals';
+import { METRIC_NAME, METRIC_NAME_RULE, RENEWAL_OUTCOMES, SIGNAL_TYPES } from '#core/signals';
 import { CONTRACT_VALUE_SOURCES } from './contract.ts';
 
 /**
@@ -19,6 +19,8 @@ const trackRule = z.strictObject({
   feature: z.string().min(1).max(512).optional(),
   /** attributes.milestone for milestone; defaults to the event name. */
   milestone: z.string().min(1).max(512).optional(),
+  /** attributes.name for metric (a custom metric, read with valueProperty); defaults to the event name. */
+  metric: z.string().regex(METRIC_NAME, METRIC_NAME_RULE).optional(),
   /** A numeric property that becomes the signal's value (usage counts, scores). */
   valueProperty: z.string().min(1).optional(),
   /** Properties copied into attributes when they are strings, numbers or booleans. */

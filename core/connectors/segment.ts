@@ -155,6 +155,7 @@ function trackDraft(
       event,
       feature: rule.type === 'feature_used' ? (rule.feature ?? event) : undefined,
       milestone: rule.type === 'milestone' ? (rule.milestone ?? event) : undefined,
+      name: rule.type === 'metric' ? (rule.metric ?? event) : undefined,
     }),
   };
 }

@@ -49,7 +49,7 @@ function evaluate(
   if (tooNew) return { status: 'unknown', reason: tooNew };
   const own = evaluateOwn(component, measures, baseline, context);
   const custom = context.config.health.measures?.custom ?? [];
-  return withCustomMeasures(own, component, custom, context.input.account);
+  return withCustomMeasures(own, component, custom, context);
 }
 
 function evaluateOwn(

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { looseValue } from '#core/flat-record';
 import { addDays } from '#core/health/days';
-import { RENEWAL_OUTCOMES, SIGNAL_TYPES } from '#core/signals';
+import { METRIC_NAME, METRIC_NAME_RULE, RENEWAL_OUTCOMES, SIGNAL_TYPES } from '#core/signals';
 import type { FieldError } from '#core/validation';
 
 /**
@@ -50,6 +50,8 @@ export const tableMappingSchema = z.strictObject({
         type: z.enum(SIGNAL_TYPES),
         /** The signal's value is the cell (usage, nps, csat, ...); without it the cell only says the signal happened. */
         valued: z.boolean().default(true),
+        /** For a `metric` signal: the custom metric's name (attributes.name); defaults to the column's name. */
+        metric: z.string().regex(METRIC_NAME, METRIC_NAME_RULE).optional(),
       }),
     )
     .default([]),
@@ -167,6 +169,7 @@ export function mapTable(mapping: TableMapping, rows: readonly Row[]): MappedTab
         type: signal.type,
         occurredAt: `${mapping.snapshotDate}T00:00:00Z`,
         ...(signal.valued ? { value } : {}),
+        ...(signal.type === 'metric' ? { attributes: { name: signal.metric ?? signal.column } } : {}),
       });
     }
     const outcome = outcomeOf.get(text(row, { column: mapping.outcome.column }));

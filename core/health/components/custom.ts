@@ -1,22 +1,49 @@
-import type { CustomMeasure } from '#config/measures-schema';
-import type { AccountInput } from '#core/accounts';
-import { higherIsBetter, lowerIsBetter, say } from '../deviation.ts';
+import type { CustomMeasure, MetricSource } from '#config/measures-schema';
+import { type AccountContext, recentRollups } from '../context.ts';
+import { higherIsBetter, lowerIsBetter, plural, say } from '../deviation.ts';
 import type { ComponentResult, Measure } from '../types.ts';
 import type { ComponentId } from '../vocabulary.ts';
+import { readMetric } from './metric-reading.ts';
 import { fromMeasures } from './result.ts';
 
+/** A number and how a driver says it: an attribute as it is, a metric with its window and readings. */
+interface NumericValue {
+  value: number;
+  said: string;
+}
+
+function numericValue(
+  from: { attribute: string } | MetricSource,
+  context: AccountContext,
+): NumericValue | undefined {
+  if ('attribute' in from) {
+    const value = context.input.account.attributes?.[from.attribute];
+    return typeof value === 'number' ? { value, said: say(value) } : undefined;
+  }
+  const reading = readMetric(from, recentRollups(context, from.days));
+  if (!reading) return undefined;
+  const window = `in the last ${plural(from.days, 'day')}`;
+  const said =
+    from.over === 'sum'
+      ? `${say(reading.value)} ${window} (${plural(reading.readings, 'reading')})`
+      : from.over === 'average'
+        ? `${say(reading.value)} on average over ${plural(reading.readings, 'reading')} ${window}`
+        : `${say(reading.value)} (latest reading, ${reading.latestDay})`;
+  return { value: reading.value, said };
+}
+
 /**
- * A custom measure (health.measures.custom) of an account attribute: a number against the value a healthy
- * account shows, or a category scored by its mapping. An attribute the account lacks, a number where a category
- * is expected (or the reverse) or an unmapped category without `otherwise` leaves the measure out: unknown,
- * never zero.
+ * A custom measure (health.measures.custom) of an account attribute or a custom metric: a number against the
+ * value a healthy account shows, or a category scored by its mapping. An attribute the account lacks, a metric with
+ * no reading in its window, a number where a category is expected (or the reverse) or an unmapped category without
+ * `otherwise` leaves the measure out: unknown, never zero.
  */
-export function customMeasure(definition: CustomMeasure, account: AccountInput): Measure | undefined {
-  const value = account.attributes?.[definition.from.attribute];
-  if (value === undefined) return undefined;
+export function customMeasure(definition: CustomMeasure, context: AccountContext): Measure | undefined {
   const { id, label, weight } = definition;
   if (definition.kind === 'numeric') {
-    if (typeof value !== 'number') return undefined;
+    const numeric = numericValue(definition.from, context);
+    if (!numeric) return undefined;
+    const { value } = numeric;
     const better = definition.direction === 'higher' ? 'at least' : 'at most';
     return {
       measure: id,
@@ -28,9 +55,11 @@ export function customMeasure(definition: CustomMeasure, account: AccountInput):
           ? higherIsBetter(value, definition.expected)
           : lowerIsBetter(value, definition.expected),
       weight,
-      finding: `${label} ${say(value)} vs ${better} ${say(definition.expected)} expected`,
+      finding: `${label} ${numeric.said} vs ${better} ${say(definition.expected)} expected`,
     };
   }
+  const value = context.input.account.attributes?.[definition.from.attribute];
+  if (value === undefined) return undefined;
   const category = String(value);
   const score = definition.scores[category] ?? definition.otherwise;
   if (score === undefined) return undefined;
@@ -50,10 +79,10 @@ export function withCustomMeasures(
   result: ComponentResult,
   component: ComponentId,
   definitions: readonly CustomMeasure[],
-  account: AccountInput,
+  context: AccountContext,
 ): ComponentResult {
   const custom = definitions.flatMap((definition) =>
-    definition.component === component ? (customMeasure(definition, account) ?? []) : [],
+    definition.component === component ? (customMeasure(definition, context) ?? []) : [],
   );
   if (custom.length === 0) return result;
   const own = result.status === 'known' ? result.measures : [];
