@@ -17,7 +17,13 @@ const number = fc.oneof(
 );
 const texts = fc.array(fc.string(), { maxLength: 4 });
 
-const rollupArb = fc.record({
+const metricsArb = fc.dictionary(
+  fc.string({ minLength: 1, maxLength: 8 }),
+  fc.record({ count: number, sum: number, latest: number, latestAt: fc.string() }),
+  { maxKeys: 4 },
+);
+
+const withoutMetrics = fc.record({
   accountId: fc.string(),
   day: fc.string(),
   signalCount: number,
@@ -39,6 +45,10 @@ const rollupArb = fc.record({
   outcomes: texts,
   contractReductions: number,
 });
+/** Custom metrics are absent on most days: both shapes. */
+const rollupArb = fc
+  .tuple(withoutMetrics, fc.option(metricsArb, { nil: undefined }))
+  .map(([rollup, metrics]) => (metrics === undefined ? rollup : { ...rollup, metrics }));
 
 /** As the store writes it: key, kind and version around the rollup. */
 const itemOf = (rollup: object) => ({
@@ -48,7 +58,7 @@ const itemOf = (rollup: object) => ({
   version: 3,
 });
 
-const FIELDS = Object.keys(dailyRollupSchema.parse(fc.sample(rollupArb, 1)[0]));
+const FIELDS = [...Object.keys(dailyRollupSchema.parse(fc.sample(withoutMetrics, 1)[0])), 'metrics'];
 const wrongValues = fc.constantFrom<unknown>(null, 'text', 12, Number.NaN, [], {}, true, undefined);
 
 describe('stored rollups', () => {
@@ -76,6 +86,18 @@ describe('stored rollups', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('refuse, naming metrics, an item whose custom metric entry is not a count, sum, latest reading and time', () => {
+    const [rollup] = fc.sample(withoutMetrics, 1);
+    const good = { count: 2, sum: 3, latest: 1, latestAt: '2026-01-01T00:00:00.000Z' };
+    for (const bad of [{ ...good, latest: 'x' }, { ...good, latestAt: 5 }, { count: 2 }, null, []]) {
+      const item = { ...itemOf(rollup as object), metrics: { reports: good, other: bad } };
+      expect(dailyRollupSchema.safeParse(item).success).toBe(false);
+      expect(() => parseRollupItem(item)).toThrow(/\bmetrics\b/);
+    }
+    const item = itemOf({ ...(rollup as object), metrics: { reports: good } });
+    expect(parseRollupItem(item).metrics).toEqual({ reports: good });
   });
 
   it('keep nothing but the rollup: no key, kind or version', () => {

@@ -36,6 +36,7 @@ const daySignal = fc
       'ticket_opened',
       'relationship_score',
       'milestone',
+      'metric',
     ),
     second: fc.integer({ min: 0, max: 30 }),
     user: fc.constantFrom('u1', 'u2', 'u3', 'ü4', '😀5'),
@@ -48,6 +49,10 @@ const daySignal = fc
     if (type === 'usage' || type === 'relationship_score') base.value = Math.round(value * 1000) / 1000;
     if (type === 'feature_used') base.attributes = { feature: name };
     if (type === 'milestone') base.attributes = { milestone: name };
+    if (type === 'metric') {
+      base.attributes = { name };
+      base.value = Math.round((value - 5) * 1000) / 1000;
+    }
     if (type === 'ticket_opened') base.attributes = { ticketId: name, priority };
     return base;
   });
@@ -162,6 +167,9 @@ describe('daily rollups stay bounded whatever a day brings', () => {
       );
       signals.push(signal(`o${i}`, { type: 'ticket_opened', attributes: { ticketId: long('t', i) } }));
       signals.push(signal(`c${i}`, { type: 'ticket_closed', attributes: { ticketId: long('t', i) } }));
+      signals.push(
+        signal(`x${i}`, { type: 'metric', value: 0.1, attributes: { name: `m${i}`.padEnd(64, 'x') } }),
+      );
     }
     for (const [n, type] of (
       ['usage', 'nps', 'csat', 'value_realized', 'relationship_score'] as const
@@ -186,6 +194,66 @@ describe('daily rollups stay bounded whatever a day brings', () => {
     const more = addToRollup(state, [signal('x', { type: 'usage', value: 1e12 })]);
     expect(more.book.exactSums?.usage).toBe('9101e12');
     expect(more.rollup.signalCount).toBe(9_101);
+  });
+});
+
+describe('custom metrics in daily rollups', () => {
+  const reading = (id: string, name: string, value: number, second = 0) =>
+    signal(id, { type: 'metric', value, occurredAt: at(second), attributes: { name } });
+
+  it('keep per name the count, the exact sum and the latest reading with its time', () => {
+    const rollup = buildDailyRollup('acme', DAY, [
+      reading('a', 'reports', 0.1, 10),
+      reading('b', 'reports', 0.2, 30),
+      reading('c', 'reports', 0.3, 20),
+      reading('d', 'seats.used', -4, 5),
+    ]);
+    expect(rollup.metrics).toEqual({
+      reports: { count: 3, sum: 0.6, latest: 0.2, latestAt: at(30) },
+      'seats.used': { count: 1, sum: -4, latest: -4, latestAt: at(5) },
+    });
+    expect(rollup.counts.metric).toBe(4);
+  });
+
+  it('add batch after batch to the same figures, the exact sum kept in the book when a number cannot hold it', () => {
+    const huge = Array.from({ length: 9_100 }, (_, i) => reading(`s${i}`, 'calls', 1e12));
+    const state = addToRollup(addToRollup(emptyRollupState('acme', DAY), huge), [
+      reading('x', 'calls', 1e12, 40),
+    ]);
+    expect(state.rollup.metrics?.calls).toMatchObject({ count: 9_101, sum: Number.MAX_SAFE_INTEGER });
+    expect(state.book.metrics?.calls?.exactSum).toBe('9101e12');
+    expect(state.rollup.metrics?.calls?.latestAt).toBe(at(40));
+  });
+
+  it('take the latest reading by time, and by id when two share a time, in any order', () => {
+    const late = reading('b', 'nps-like', 9, 10);
+    const tie = reading('c', 'nps-like', 3, 10);
+    const early = reading('a', 'nps-like', 1, 5);
+    for (const order of [
+      [late, tie, early],
+      [early, tie, late],
+      [tie, early, late],
+    ]) {
+      const state = order.reduce((s, one) => addToRollup(s, [one]), emptyRollupState('acme', DAY));
+      expect(state.rollup.metrics?.['nps-like']).toEqual({ count: 3, sum: 13, latest: 3, latestAt: at(10) });
+    }
+  });
+
+  it('keep at most the first names in sort order, saying so, with the kept ones exact however batches come', () => {
+    const names = ROLLUP_LIMITS.metrics.values + 10;
+    const signals = Array.from({ length: names * 2 }, (_, i) =>
+      reading(`s${i}`, `metric${String(i % names).padStart(3, '0')}`, 1, i % 50),
+    );
+    const whole = buildDailyRollup('acme', DAY, signals);
+    expect(Object.keys(whole.metrics ?? {})).toHaveLength(ROLLUP_LIMITS.metrics.values);
+    expect(whole.metrics?.metric000).toMatchObject({ count: 2, sum: 2 });
+    expect(whole.metrics?.[`metric${String(names - 1).padStart(3, '0')}`]).toBeUndefined();
+    expect(whole.capped).toEqual(['metrics']);
+    expect(whole.counts.metric).toBe(names * 2);
+    const oneByOne = [...signals]
+      .reverse()
+      .reduce((state, one) => addToRollup(state, [one]), emptyRollupState('acme', DAY));
+    expect(oneByOne.rollup).toEqual(whole);
   });
 });
 
