@@ -204,6 +204,42 @@ describe('Segment single message (Webhooks destination)', () => {
     expect(mapSegmentBody(body, usage).signals[0]).toMatchObject({ type: 'usage', value: 1200 });
   });
 
+  it('maps a track event to a custom metric named by the rule, its value from the configured property', () => {
+    const metrics = connectorMappingSchema.parse({
+      segment: {
+        track: {
+          'Report Sent': { type: 'metric', metric: 'reports_sent', valueProperty: 'count' },
+          'Queue Sampled': { type: 'metric', valueProperty: 'depth' },
+        },
+      },
+    });
+    const track = (event: string, messageId: string, properties: Record<string, number>) => ({
+      type: 'track',
+      event,
+      messageId,
+      userId: 'u1',
+      properties,
+      timestamp: '2026-03-02T08:00:00Z',
+      context: { groupId: 'acme' },
+    });
+    const [named] = mapSegmentBody(track('Report Sent', 'm4', { count: 3 }), metrics).signals;
+    expect(named).toMatchObject({ type: 'metric', value: 3, attributes: { name: 'reports_sent' } });
+    expect(signalSchema.safeParse(named).success).toBe(true);
+    // Without a name in the rule the event's name is used; one that is not a metric name is refused by its field.
+    const unnamed = mapSegmentBody(track('Queue Sampled', 'm5', { depth: 4 }), metrics);
+    expect(unnamed.signals).toEqual([]);
+    expect(unnamed.ignored).toEqual([
+      {
+        ref: 'segment:m5',
+        reason: expect.stringContaining('not a valid signal: attributes.name: must be 1-64'),
+      },
+    ]);
+    expect(
+      connectorMappingSchema.safeParse({ segment: { track: { x: { type: 'metric', metric: 'a b' } } } })
+        .success,
+    ).toBe(false);
+  });
+
   it('ignores a usage event whose value property is missing, saying which field failed', () => {
     const usage = connectorMappingSchema.parse({
       segment: { track: { 'Rows Exported': { type: 'usage', valueProperty: 'rows' } } },

@@ -93,4 +93,24 @@ describe('a snapshot table mapped to accounts, signals and outcomes', () => {
       { path: 'line 4', message: 'Seats is "2.5", not a whole number of seats' },
     ]);
   });
+
+  it('maps a column to a custom metric named by the mapping, or by the column', () => {
+    const withMetrics = tableMappingSchema.parse({
+      ...mapping,
+      signals: [
+        { column: 'ReportsSent', type: 'metric', metric: 'reports_sent' },
+        { column: 'Errors', type: 'metric' },
+      ],
+    });
+    const mapped = mapTable(withMetrics, [{ ...row({}), ReportsSent: '14', Errors: '2.5' }]);
+    expect(mapped.signals.map((s) => [s.type, s.value, s.attributes])).toEqual([
+      ['metric', 14, { name: 'reports_sent' }],
+      ['metric', 2.5, { name: 'Errors' }],
+    ]);
+    const bad = tableMappingSchema.safeParse({
+      ...mapping,
+      signals: [{ column: 'x', type: 'metric', metric: 'has space' }],
+    });
+    expect(bad.error?.issues.map((i) => i.path.join('.'))).toEqual(['signals.0.metric']);
+  });
 });
