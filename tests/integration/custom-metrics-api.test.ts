@@ -9,6 +9,7 @@ import { registerApiKey } from '#store/api-key-store';
 import { createTestDb, testDeps } from '../support/db.ts';
 import { account } from '../support/fixtures.ts';
 import { type IngestBody, readJson } from '../support/http.ts';
+import { REPORTS_SENT } from '../support/metric-measures.ts';
 
 /**
  * Custom signal types through the API (docs/health-measures.md, issue 19 item 3): `metric` signals posted over
@@ -24,18 +25,7 @@ let base: string;
 function configWithReportsMeasure() {
   const draft = structuredClone(defaultConfig);
   if (!draft.health.measures) throw new Error('the default config has health.measures');
-  draft.health.measures.custom = [
-    {
-      id: 'reportsSent',
-      component: 'adoption',
-      weight: 2,
-      from: { metric: 'reports_sent', over: 'sum', days: 30 },
-      kind: 'numeric',
-      direction: 'higher',
-      expected: 20,
-      label: 'reports sent',
-    },
-  ];
+  draft.health.measures.custom = [REPORTS_SENT];
   const parsed = parseConfig(draft);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   return parsed.config;

@@ -6,6 +6,7 @@ import { computeBaselines } from '#core/health/baselines';
 import { scoreAccount } from '#core/health/score';
 import type { HealthSnapshot, Measure } from '#core/health/types';
 import { signalSchema } from '#core/signals';
+import { REPORTS_SENT } from '../../support/metric-measures.ts';
 import {
   account,
   activity,
@@ -19,16 +20,7 @@ import {
 
 /** issue 19 item 3: custom signal types (`metric` signals) turned into scored measures by config. */
 
-const REPORTS: CustomMeasure = {
-  id: 'reportsSent',
-  component: 'adoption',
-  weight: 2,
-  from: { metric: 'reports_sent', over: 'sum', days: 30 },
-  kind: 'numeric',
-  direction: 'higher',
-  expected: 20,
-  label: 'reports sent',
-};
+const REPORTS = REPORTS_SENT;
 const ERRORS: CustomMeasure = {
   id: 'errorRate',
   component: 'support',
