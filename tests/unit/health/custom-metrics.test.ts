@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '#config/default';
 import { parseConfig } from '#config/load';
 import type { CustomMeasure } from '#config/measures-schema';
+import { SIGNAL_CSV_RULES, unflatten } from '#core/flat-record';
 import { computeBaselines } from '#core/health/baselines';
 import { scoreAccount } from '#core/health/score';
 import type { HealthSnapshot, Measure } from '#core/health/types';
@@ -147,6 +148,12 @@ describe('metric signals', () => {
 
   it('are accepted with a name and a numeric value, negative or fractional', () => {
     expect(issues({ ...base, value: -2.5, attributes: { name: 'net.promoters_7d' } })).toEqual([]);
+  });
+
+  it('are read from a CSV row of the importer (columns value and attributes.name)', () => {
+    const row = { ...base, value: '12.5', 'attributes.name': 'reports_sent' };
+    const parsed = signalSchema.safeParse(unflatten(row, SIGNAL_CSV_RULES));
+    expect(parsed.data).toMatchObject({ type: 'metric', value: 12.5, attributes: { name: 'reports_sent' } });
   });
 
   it('are refused naming the field when the name or the value is missing or malformed', () => {
