@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type FieldError, fieldErrors } from '#core/validation';
 import { apiKeyFilePath, localHome, runningStack, stackFilePath } from '#local/home';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { accountSchema } from '#core/accounts';
 import { issueSchema } from '#core/issues/issue';
 import { daysToRenewal } from '#core/renewals/desk';

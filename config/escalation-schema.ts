@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BANDS, TOUCHES } from '#core/health/vocabulary';
 import { ROOT_CAUSE_IDS, STRATEGIES } from '#core/workflows/root-causes';
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultConfig } from './default.ts';
 import { type ConfigResult, parseConfig } from './load.ts';
 import { applyOverrides, isInFile, pathsIn } from './overrides.ts';

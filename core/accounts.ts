@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { entityId, wellFormedText } from './ids.ts';
 import { storableNumber } from './validation.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Turns a flat CSV row with dotted headers (`csm.email`, `contract.renewalDate`, `attributes.feature`) into the

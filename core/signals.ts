@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JourneyBaselineConfig } from '#config/schema';
 import { entityId, KEY_ID_CHARS, keyId, keyIdTooLong, wellFormedText } from './ids.ts';
 import { type FieldError, MAX_MAGNITUDE, storableNumber } from './validation.ts';

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseConfig } from '#config/load';
 import { compileTemplates } from '#core/journeys/render';
 import type { FunctionBundle } from '#functions/shared/bundled-config';

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What a part's kept result (bench/mutation/<part>.json, Stryker's JSON report written by its incremental mode)

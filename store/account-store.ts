@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Account, type AccountInput, accountSchema } from '#core/accounts';
 import type { LookupLink } from '#core/connectors/links';
 import { changeEvent } from '#core/renewals/contract-history';

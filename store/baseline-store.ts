@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { baselinesSchema } from '#core/health/snapshot-schema';
 import type { Baselines } from '#core/health/types';
 import { type Db, recordCapacity } from './client.ts';

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ContractEvent, contractEventSchema } from '#core/renewals/contract-history';
 import type { RenewalCall } from '#core/renewals/desk';
 import { FORECAST_CATEGORIES } from '#core/renewals/forecast';

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Db } from './client.ts';
 import { keys } from './keys.ts';
 import { parseItem } from './parse-item.ts';

@@ -1,5 +1,5 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DigestSnapshot } from '#core/workflows/digest';
 import type { Db } from './client.ts';
 import { keys } from './keys.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 /** Domain errors the store raises; handlers map them to responses in one place. */
 export class NotFoundError extends Error {
   constructor(what: string) {

@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { baselineMetricsSchema } from '#config/schema';
 import type { CohortSample } from '#core/health/baselines';
 import { queryAll } from './batch.ts';

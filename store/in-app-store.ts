@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MessageKey } from '#core/journeys/messages';
 import { messageKeyId } from '#core/journeys/messages';
 import { queryAll } from './batch.ts';

@@ -1,5 +1,5 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { unboundPatchSchema } from '#core/connectors/contract';
 import type { LookupLink } from '#core/connectors/links';
 import type { AccountLookup, LookupKind, Pending, UnboundPatch } from '#core/connectors/shared';

@@ -1,5 +1,5 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { utcDay } from '#core/clock';
 import { bandChanges } from '#core/health/band-trend';
 import { addDays } from '#core/health/days';

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { accountSchema } from '#core/accounts';
 import { isNewerPatch } from '#core/connectors/contract';
 import { type ProfileChange, withProfileChange } from '#core/connectors/profile';

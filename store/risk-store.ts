@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { accountOfRisk, type RiskRecord, riskRecordSchema } from '#core/workflows/risk-record';
 import type { RootCauseId, Strategy } from '#core/workflows/root-causes';
 import { queryAll } from './batch.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CAPPED_LISTS, type DailyRollup, type MetricAggregate } from '#core/rollup';
 import { SIGNAL_TYPES, TICKET_PRIORITIES } from '#core/signals';
 import { parseItem } from './parse-item.ts';

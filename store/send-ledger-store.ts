@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHAT_KINDS } from '#config/channels-schema';
 import { type MessageKey, messageKeyId, type Verdict } from '#core/journeys/messages';
 import type { PastSend } from '#core/journeys/restraint';

@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { queryAll } from './batch.ts';
 import type { Db } from './client.ts';
 import { whenConditionHolds } from './errors.ts';

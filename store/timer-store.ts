@@ -5,7 +5,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DAY_MS } from '#core/clock';
 import { TIMER_KINDS, type Timer, type TimerKind } from '#core/workflows/timers';
 import { batchGet, queryAll } from './batch.ts';

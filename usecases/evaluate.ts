@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Decision, Effect } from '#core/effects/effect';
 import { type RestraintContext, restraintContext } from '#core/journeys/context';
 import { PHASES } from '#core/journeys/milestone-status';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Account, AccountInput } from '#core/accounts';
 import { utcDay } from '#core/clock';
 import type { HealthRecord } from '#core/health/record';

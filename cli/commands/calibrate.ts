@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseConfigOverrides } from '#config/file';
 import { configChanges } from '#config/overrides';
 import { type CalibrationReport, calibrate } from '#core/calibration/calibrate';

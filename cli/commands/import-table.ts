@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { z } from 'zod';
+import * as z from 'zod';
 import { mapTable, tableMappingSchema } from '#core/tabular/mapping';
 import { fieldErrors } from '#core/validation';
 import { ImportFileError } from './import.ts';

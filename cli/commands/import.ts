@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream, statSync, type WriteStream } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_ACCOUNTS_PER_REQUEST, MAX_SIGNALS_PER_REQUEST } from '#core/ingest';
 import { fnv1a } from '#core/text';
 import { type ApiTarget, errorAnswer, postOnce, type RawAnswer, UnreachableError } from '../api-client.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ApiTarget, getJson } from '../api-client.ts';
 
 /** `churnguard accounts` and `churnguard risks`: the CSM's lists, read from GET /v1/accounts and GET /v1/risks. */

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DAY_MS } from '#core/clock';
 import { summarisePortfolio } from '#core/health/portfolio';
 import { automationActivity } from '#core/journeys/automation';

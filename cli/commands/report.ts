@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { buildPage } from '../../web/build.ts';
 import { renderReport } from '../../web/report.ts';
 import { type ApiTarget, getJson } from '../api-client.ts';

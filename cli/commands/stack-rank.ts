@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ApiTarget, getJson } from '../api-client.ts';
 
 const stackRankSchema = z.object({

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Config } from '#config/schema';
 import { type TemplateUse, templateUses } from '#config/template-checks';
 import { accountSchema } from '#core/accounts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ChatKind } from '#config/channels-schema';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A post to a Slack or Teams channel, before it takes either vendor's shape (slack.ts, teams.ts): what happened

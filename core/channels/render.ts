@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ChatKind } from '#config/channels-schema';
 import { type ChatPost, chatPostText } from './post.ts';
 import { slackMessage } from './slack.ts';

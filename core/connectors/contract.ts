@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { entityId } from '#core/ids';
 import { type AccountPatch, CONTRACT_SOURCES } from './shared.ts';
 

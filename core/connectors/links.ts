@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SignalInput } from '#core/signals';
 import type { AccountPatch, LookupKind, UserLink } from './shared.ts';
 import { scalarText } from './shared.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { anyEqual, refused, type Secrets, secretList, type Verification, verified } from './crypto.ts';
 import type { ConnectorMapping, PosthogMapping } from './mapping.ts';
 import {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Annual recurring revenue from Stripe subscription items. Amounts in Stripe are integers in the currency's

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TICKET_PRIORITIES, type TicketPriority } from '#core/signals';
 import {
   anyEqual,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHAT_KINDS } from '#config/channels-schema';
 import { chatPostSchema } from '#core/channels/post';
 import { TRIGGER_IDS } from '#core/workflows/detect';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SnapshotDiff } from '#core/health/diff';
 import { COMPONENT_IDS, type ComponentId } from '#core/health/vocabulary';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Band, ComponentId } from '#core/health/vocabulary';
 import { encodedComponentsSchema } from './component-series.ts';
 

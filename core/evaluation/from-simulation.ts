@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { COMPONENT_IDS } from '#core/health/vocabulary';
 import { outcomeSchema } from '#core/simulation/scenario';
 import { TRIGGER_IDS } from '#core/workflows/detect';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SIGNAL_TYPES } from '#core/signals';
 import {
   bandOrUnknownSchema,

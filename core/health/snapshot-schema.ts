@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { baselineMetricsSchema } from '#config/schema';
 import type { SnapshotDiff } from './diff.ts';
 import type { JourneyStanding, MilestoneStanding } from './journey-class.ts';

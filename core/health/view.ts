@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JourneyStanding } from './journey-class.ts';
 import type { MilestoneAchievement } from './milestones.ts';
 import { type HealthRecord, healthRecordSchema } from './record.ts';

@@ -1,5 +1,5 @@
 import mjml2html from 'mjml';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BrandConfig, TemplateConfig, TemplatesConfig } from '#config/journeys-schema';
 import {
   actionUrl,

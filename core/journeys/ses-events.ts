@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * SES event publishing (a configuration set's SNS destination) as far as suppression needs it: permanent bounces

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RENEWAL_OUTCOMES } from '#core/signals';
 
 /** A moment as an ISO 8601 date-time, or a date alone (`2026-06-01`), which means midnight UTC. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { addTo, type ByCurrency } from '#core/renewals/money';
 import { ROOT_CAUSE_IDS, STRATEGIES } from '#core/workflows/root-causes';
 

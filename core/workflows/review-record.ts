@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DAY_MS } from '#core/clock';
 
 export const REVIEW_KINDS = ['ebr', 'annual_customer_review', 'health_check', 'self_review'] as const;

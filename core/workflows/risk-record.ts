@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TRIGGER_IDS } from './detect.ts';
 import { ROOT_CAUSE_IDS, STRATEGIES } from './root-causes.ts';
 

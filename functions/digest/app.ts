@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { useCaseDeps } from '#usecases/account-view';
 import { sendDailyNotices } from '#usecases/daily-notices';
 import type { DeliverDeps } from '#usecases/deliver-message';

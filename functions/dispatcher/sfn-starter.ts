@@ -1,5 +1,5 @@
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import * as z from 'zod';
 import { TIMER_KINDS, type TimerKind } from '#core/workflows/timers';
 import type { WorkflowStarter } from './app.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PLAY_KINDS } from '#config/journeys-schema';
 import { effectSchema } from '#core/effects/effect';
 import { applyEffects, type ExecutorDeps } from '#usecases/apply-effects';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultConfig } from '#config/default';
 import { modelVersion } from '#core/health/model-version';
 import { readModelMarker } from '#store/baseline-store';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { useCaseDeps } from '#usecases/account-view';
 import { evaluateMilestone, milestoneInput } from '#usecases/evaluate';
 import type { Deps } from '../shared/runtime.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultConfig } from '#config/default';
 import type { Config } from '#config/schema';
 import { summarisePortfolio } from '#core/health/portfolio';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { issuePatchSchema, newIssueSchema, planSchema } from '#core/issues/issue';
 import { getAccount } from '#store/account-store';
 import { NotFoundError } from '#store/errors';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { suppressionsFrom } from '#core/journeys/ses-events';
 import { suppress } from '#store/contact-preferences-store';
 import type { Deps } from '../shared/runtime.ts';

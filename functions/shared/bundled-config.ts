@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseConfig } from '#config/load';
 import type { Config } from '#config/schema';
 import type { CompiledTemplates } from '#core/journeys/render-message';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { destinationName } from '#config/channels-schema';
 import { describeError } from '#core/connectors/shared';
 import { readSecretJson, SecretsConfigError } from './secret-extension.ts';

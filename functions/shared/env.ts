@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The deployment's public base URL (the ChurnGuard construct sets it): overrides `messaging.publicBaseUrl`. */
 export const PUBLIC_BASE_URL_ENV = 'PUBLIC_BASE_URL';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A secret that is present but unusable: retrying will not help. */
 export class SecretsConfigError extends Error {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '#core/clock';
 import { type ConnectorMapping, connectorMappingSchema } from '#core/connectors/mapping';
 import { describeError } from '#core/connectors/shared';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isJsonObject, type JsonValue } from './json.ts';
 
 /** The region, account and partition that stand in for the real ones in resolved definitions. */

@@ -1,5 +1,5 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { z } from 'zod';
+import * as z from 'zod';
 import { toJson } from './json.ts';
 import type { ServiceIntegrationHandler } from './types.ts';
 

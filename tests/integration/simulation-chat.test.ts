@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { channelsSchema } from '#config/channels-schema';
 import { defaultConfig } from '#config/default';
 import type { Config } from '#config/schema';

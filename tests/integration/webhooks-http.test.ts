@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { fixedClock } from '#core/clock';
 import { connectorMappingSchema } from '#core/connectors/mapping';
 import { secretsFrom, staticSecrets } from '#functions/webhooks/settings';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { upsertAccount } from '#store/account-store';
 import type { Db } from '#store/client';
 import { readDaySignals, readRollups } from '#store/signal-store';

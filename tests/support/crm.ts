@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultConfig } from '#config/default';
 import { outcomeOfRenewal } from '#core/renewals/contract-history';
 import type { Db } from '#store/client';

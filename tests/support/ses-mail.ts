@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SesLocal } from '#local/ses-local';
 
 /** What SES local's `/store` holds for each email it accepted. */

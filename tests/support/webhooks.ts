@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Clock, fixedClock } from '#core/clock';
 import { type ConnectorMappingInput, connectorMappingSchema } from '#core/connectors/mapping';
 import type { HttpResult } from '#functions/shared/http';

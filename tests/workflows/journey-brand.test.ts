@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseConfigOverrides } from '#config/file';
 import type { Config } from '#config/schema';
 import { fromHeader } from '#core/journeys/render-message';

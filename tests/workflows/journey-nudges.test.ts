@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AccountInput } from '#core/accounts';
 import { unsubscribeToken } from '#core/journeys/unsubscribe-token';
 import { ingestSignals } from '#functions/shared/ingest';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { connectorMappingSchema } from '#core/connectors/mapping';
 import { mapStripeEvent, verifyStripeSignature } from '#core/connectors/stripe';
 import { corpus, hasCorpora, stripeSignatureHeader, unix } from './fixtures.ts';

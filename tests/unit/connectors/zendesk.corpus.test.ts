@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { connectorMappingSchema } from '#core/connectors/mapping';
 import { mapZendeskBody } from '#core/connectors/zendesk';
 import { corpus, hasCorpora } from './fixtures.ts';

@@ -164,9 +164,7 @@ describe('no verdict from a window shorter than the data it needs', () => {
 
   it('gives a new account on its first morning no band, saying there is not enough data yet', () => {
     expect(snapshot).toMatchObject({ score: null, band: 'unknown' });
-    expect(snapshot.notes).toContain(
-      'no verdict yet: not enough data yet: live 0 days, a verdict needs 1',
-    );
+    expect(snapshot.notes).toContain('no verdict yet: not enough data yet: live 0 days, a verdict needs 1');
     expect(snapshot.drivers).toEqual([]);
   });
 
