@@ -311,6 +311,12 @@ describe('HubSpot: sync from an export, then webhooks', () => {
   });
 
   describe('contacts from webhooks', () => {
+    // Accounts of their own (company id = account id), so other tests' contacts and these do not meet.
+    beforeAll(async () => {
+      await upsertAccount(db, account('5101', { contacts: [] }), NOW);
+      await upsertAccount(db, account('5102', { contacts: [] }), NOW);
+    });
+
     const contactEvent = (
       eventId: number,
       contactId: number,
@@ -335,11 +341,11 @@ describe('HubSpot: sync from an export, then webhooks', () => {
     it("puts a contact on its company's account once email and company are known, newer wins, replay changes nothing", async () => {
       const body = JSON.stringify([
         contactEvent(5300001, 801, { subscriptionType: 'contact.creation' }),
-        contactEvent(5300002, 801, property('email', 'nora@initrode.example')),
+        contactEvent(5300002, 801, property('email', 'nora@acme.example')),
         contactEvent(5300003, 801, property('firstname', 'Nora')),
         contactEvent(5300004, 801, property('lastname', 'Quist')),
         contactEvent(5300005, 801, property('jobtitle', 'champion')),
-        contactEvent(5300006, 801, property('associatedcompanyid', '5001')),
+        contactEvent(5300006, 801, property('associatedcompanyid', '5101')),
         contactEvent(5300007, 801, property('phone', '+1 555 0100')),
       ]);
       const response = await hubspotPost(body);
@@ -349,9 +355,9 @@ describe('HubSpot: sync from an export, then webhooks', () => {
         ignored: 1,
         waitingContacts: [],
       });
-      expect(await contactsOf('5001')).toContainEqual({
+      expect(await contactsOf('5101')).toContainEqual({
         id: '801',
-        email: 'nora@initrode.example',
+        email: 'nora@acme.example',
         name: 'Nora Quist',
         role: 'champion',
         timezone: 'UTC',
@@ -361,7 +367,7 @@ describe('HubSpot: sync from an export, then webhooks', () => {
       const again = await hubspotPost(body, { at: new Date(NOW.getTime() + 60_000) });
       expect(await again.json()).toMatchObject({ held: { applied: 0, unchanged: 6 } });
       const older = await hubspotPost(
-        JSON.stringify([contactEvent(5300000, 801, property('email', 'old@initrode.example'), 90_000)]),
+        JSON.stringify([contactEvent(5300000, 801, property('email', 'old@acme.example'), 90_000)]),
       );
       expect(await older.json()).toMatchObject({ held: { applied: 0, unchanged: 1 } });
       expect(await dumpTable(db, dataItems)).toEqual(before);
@@ -370,7 +376,7 @@ describe('HubSpot: sync from an export, then webhooks', () => {
     it('holds a contact that arrives before its company and applies it when the company arrives, then moves it', async () => {
       const first = await hubspotPost(
         JSON.stringify([
-          contactEvent(5300101, 802, property('email', 'otto@initrode.example')),
+          contactEvent(5300101, 802, property('email', 'otto@acme.example')),
           contactEvent(5300102, 802, property('firstname', 'Otto')),
         ]),
       );
@@ -378,33 +384,33 @@ describe('HubSpot: sync from an export, then webhooks', () => {
         held: { applied: 2 },
         waitingContacts: [{ contactId: '802', reason: 'no company yet' }],
       });
-      expect((await contactsOf('5001')).map((c) => c.id)).not.toContain('802');
+      expect((await contactsOf('5101')).map((c) => c.id)).not.toContain('802');
 
       const company = await hubspotPost(
-        JSON.stringify([contactEvent(5300103, 802, property('associatedcompanyid', '5001'), 10_000)]),
+        JSON.stringify([contactEvent(5300103, 802, property('associatedcompanyid', '5101'), 10_000)]),
       );
       expect(await company.json()).toMatchObject({ held: { applied: 1 }, waitingContacts: [] });
-      expect(await contactsOf('5001')).toContainEqual(
-        expect.objectContaining({ id: '802', email: 'otto@initrode.example', name: 'Otto', role: 'user' }),
+      expect(await contactsOf('5101')).toContainEqual(
+        expect.objectContaining({ id: '802', email: 'otto@acme.example', name: 'Otto', role: 'user' }),
       );
 
       // A newer company moves the contact to that company's account
       const moved = await hubspotPost(
-        JSON.stringify([contactEvent(5300104, 802, property('associatedcompanyid', '5002'), 5_000)]),
+        JSON.stringify([contactEvent(5300104, 802, property('associatedcompanyid', '5102'), 5_000)]),
       );
       expect(moved.status).toBe(200);
-      expect((await contactsOf('5001')).map((c) => c.id)).not.toContain('802');
-      expect((await contactsOf('5002')).map((c) => c.id)).toContain('802');
+      expect((await contactsOf('5101')).map((c) => c.id)).not.toContain('802');
+      expect((await contactsOf('5102')).map((c) => c.id)).toContain('802');
     });
 
     it('removes a deleted contact from its account, and an older change delivered late does not bring it back', async () => {
       await hubspotPost(
         JSON.stringify([
-          contactEvent(5300201, 803, property('email', 'pia@initrode.example'), 30_000),
-          contactEvent(5300202, 803, property('associatedcompanyid', '5001'), 30_000),
+          contactEvent(5300201, 803, property('email', 'pia@acme.example'), 30_000),
+          contactEvent(5300202, 803, property('associatedcompanyid', '5101'), 30_000),
         ]),
       );
-      expect((await contactsOf('5001')).map((c) => c.id)).toContain('803');
+      expect((await contactsOf('5101')).map((c) => c.id)).toContain('803');
 
       const deleted = await hubspotPost(
         JSON.stringify([contactEvent(5300203, 803, { subscriptionType: 'contact.deletion' }, 10_000)]),
@@ -413,13 +419,13 @@ describe('HubSpot: sync from an export, then webhooks', () => {
         held: { applied: 1 },
         waitingContacts: [{ contactId: '803', reason: 'deleted in HubSpot' }],
       });
-      expect((await contactsOf('5001')).map((c) => c.id)).not.toContain('803');
+      expect((await contactsOf('5101')).map((c) => c.id)).not.toContain('803');
 
       const late = await hubspotPost(
         JSON.stringify([contactEvent(5300204, 803, property('firstname', 'Pia'), 20_000)]),
       );
       expect(late.status).toBe(200);
-      expect((await contactsOf('5001')).map((c) => c.id)).not.toContain('803');
+      expect((await contactsOf('5101')).map((c) => c.id)).not.toContain('803');
     });
 
     it('refuses an empty email with 400 naming the field and a wrong signature with 401, storing nothing', async () => {
@@ -434,7 +440,7 @@ describe('HubSpot: sync from an export, then webhooks', () => {
         errors: [{ path: '[1].propertyValue', message: 'email must be an email address' }],
       });
       const unsigned = await hubspotPost(
-        JSON.stringify([contactEvent(5300303, 804, property('email', 'quinn@initrode.example'))]),
+        JSON.stringify([contactEvent(5300303, 804, property('email', 'quinn@acme.example'))]),
         { secret: 'not-the-client-secret' },
       );
       expect(unsigned.status).toBe(401);
