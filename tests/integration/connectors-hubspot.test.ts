@@ -428,6 +428,18 @@ describe('HubSpot: sync from an export, then webhooks', () => {
       expect((await contactsOf('5101')).map((c) => c.id)).not.toContain('803');
     });
 
+    it('keeps both of two deliveries for one contact that arrive at the same time', async () => {
+      const answers = await Promise.all([
+        hubspotPost(JSON.stringify([contactEvent(5300401, 805, property('email', 'rae@acme.example'))])),
+        hubspotPost(JSON.stringify([contactEvent(5300402, 805, property('associatedcompanyid', '5101'))])),
+        hubspotPost(JSON.stringify([contactEvent(5300403, 805, property('firstname', 'Rae'))])),
+      ]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+      expect(await contactsOf('5101')).toContainEqual(
+        expect.objectContaining({ id: '805', email: 'rae@acme.example', name: 'Rae' }),
+      );
+    });
+
     it('refuses an empty email with 400 naming the field and a wrong signature with 401, storing nothing', async () => {
       const body = JSON.stringify([
         contactEvent(5300301, 804, property('firstname', 'Quinn')),
