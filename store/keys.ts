@@ -50,6 +50,9 @@ import { createHash } from 'node:crypto';
  *                                                        would have sent); rewritten identically on a retry
  *   ACCOUNT#<accountId> / PROFILEFIELD#<source>#<field>  the vendor event that last changed a profile field (a
  *                                                        HubSpot company's name, region, owner): newer wins
+ *   HUBSPOT#<contact|company>#<objectId> / HELD        what HubSpot webhooks said of one contact (or company),
+ *                                                        newer wins per property, and the account the contact
+ *                                                        was placed on (core/connectors/hubspot-contact.ts)
  *   ACCOUNT#<accountId> / UNSUBSCRIBED#<contactId>       a contact who unsubscribed (one click)
  *   ACCOUNT#<accountId> / DEPARTED#<contactId>           a contact who left the customer (sponsor_left naming them)
  *   SUPPRESSED#<email lower case> / SUPPRESSED           an address SES reported as bounced or complained
@@ -144,6 +147,12 @@ export const keys = {
   profileField: (accountId: string, source: string, field: string): Key => ({
     pk: `${ACCOUNT}${accountId}`,
     sk: `PROFILEFIELD#${source}#${field}`,
+  }),
+  hubspotHeldPartition: (objectType: string, objectId: string) =>
+    `HUBSPOT#${objectType}#${keyPart(objectId)}`,
+  hubspotHeld: (objectType: string, objectId: string): Key => ({
+    pk: `HUBSPOT#${objectType}#${keyPart(objectId)}`,
+    sk: 'HELD',
   }),
   billingSource: (accountId: string, sourceRef: string): Key => ({
     pk: `${ACCOUNT}${accountId}`,

@@ -3,6 +3,7 @@ import { accountSchema } from '#core/accounts';
 import { lostRenewal } from './crm-lost.ts';
 import { crmAmount, crmCurrency, crmDate } from './crm-values.ts';
 import { anyEqual, hmac, refused, type Secrets, secretList, type Verification, verified } from './crypto.ts';
+import { contactPropertyEvent, type HeldEvent } from './hubspot-contact.ts';
 import type { LookupLink } from './links.ts';
 import type { ConnectorMapping, HubspotMapping } from './mapping.ts';
 import type { ProfileChange } from './profile.ts';
@@ -34,7 +35,10 @@ import {
  *   hubspot`, which loads companies, deals and contacts from an export.
  * - `company.propertyChange` of the mapped name, region or owner property: a profile change of the company's
  *   account (profile.ts); the owner becomes the CSM through `hubspot.owners`.
- * Everything else (company creations, contact events, other properties, deletions) is ignored with the reason.
+ * - `contact.propertyChange` of the mapped email, names, role and company, `contact.creation`, `contact.deletion`
+ *   and `company.creation`: held per HubSpot object until a contact has an email and a company, then placed on
+ *   its company's account (hubspot-contact.ts).
+ * Everything else (other properties, company and deal deletions, merges) is ignored with the reason.
  */
 
 /** HubSpot: "Reject the request if the timestamp is older than 5 minutes." */
@@ -262,6 +266,35 @@ function companyChange(
   return { change: { ...common, field, value: checked.data } };
 }
 
+/** A contact event, or a company creation, as the held event it makes (hubspot-contact.ts). */
+function heldEvent(
+  event: HubspotEvent,
+  index: number,
+  mapping: HubspotMapping,
+): { event: HeldEvent } | { error: { path: string; message: string } } | { ignored: string } {
+  const common = {
+    objectId: String(event.objectId),
+    eventId: String(event.eventId),
+    observedAt: new Date(event.occurredAt).toISOString(),
+  };
+  switch (event.subscriptionType) {
+    case 'company.creation':
+      return { event: { ...common, objectType: 'company', kind: 'created' } };
+    case 'contact.creation':
+      return { event: { ...common, objectType: 'contact', kind: 'created' } };
+    case 'contact.deletion':
+      return { event: { ...common, objectType: 'contact', kind: 'deleted' } };
+    default:
+      return contactPropertyEvent(
+        common,
+        { name: event.propertyName, value: scalarText(event.propertyValue) },
+        index,
+        mapping,
+        (companyId) => hubspotCompanyAccount(companyId, mapping),
+      );
+  }
+}
+
 /** DEAL_TO_COMPANY associations added in this body: deal -> the company's account. */
 export function hubspotDealLinks(body: unknown, mapping: ConnectorMapping): LookupLink[] {
   const parsed = hubspotBody.safeParse(body);
@@ -341,17 +374,27 @@ export function mapHubspotEvents(body: unknown, mapping: ConnectorMapping): Conn
         else result.profileChanges = [...(result.profileChanges ?? []), made.change];
         break;
       }
-      case 'company.creation':
-        result.ignored.push({
-          ref: ref(event),
-          reason:
-            'a company creation names only its id, not enough for an account: load new companies with churnguard sync hubspot',
-        });
+      case 'contact.propertyChange':
+      case 'contact.creation':
+      case 'contact.deletion':
+      case 'company.creation': {
+        if (event.objectId === undefined) {
+          errors.push({
+            path: `[${index}].objectId`,
+            message: `a ${event.subscriptionType} names its object`,
+          });
+          break;
+        }
+        const made = heldEvent(event, index, mapping.hubspot);
+        if ('error' in made) errors.push(made.error);
+        else if ('ignored' in made) result.ignored.push({ ref: ref(event), reason: made.ignored });
+        else result.heldEvents = [...(result.heldEvents ?? []), made.event];
         break;
+      }
       default:
         result.ignored.push({
           ref: ref(event),
-          reason: `${event.subscriptionType} is not read from webhooks; contacts come from churnguard sync hubspot`,
+          reason: `${event.subscriptionType} is not read from webhooks`,
         });
     }
   }

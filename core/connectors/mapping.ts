@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { CONTACT_ROLES } from '#core/accounts';
 import { entityId } from '#core/ids';
 import { METRIC_NAME, METRIC_NAME_RULE, RENEWAL_OUTCOMES, SIGNAL_TYPES } from '#core/signals';
 import { CONTRACT_VALUE_SOURCES } from './contract.ts';
@@ -106,6 +107,26 @@ const hubspotMapping = z.strictObject({
       region: propertyName.default('churnguard_region'),
       owner: propertyName.default('hubspot_owner_id'),
     })
+    .prefault({}),
+  /**
+   * Contact properties read by `contact.propertyChange` webhooks (internal names): a contact appears on its
+   * company's account once it has an email and a company (core/connectors/hubspot-contact.ts).
+   */
+  contactProperties: z
+    .strictObject({
+      email: propertyName.default('email'),
+      firstName: propertyName.default('firstname'),
+      lastName: propertyName.default('lastname'),
+      role: propertyName.default('jobtitle'),
+      company: propertyName.default('associatedcompanyid'),
+    })
+    .prefault({}),
+  /** Role property value -> churnguard role; a value that is a role's own name is that role, any other `user`. */
+  contactRoles: z
+    .record(
+      z.string().min(1),
+      z.enum(CONTACT_ROLES, { error: `must be one of: ${CONTACT_ROLES.join(', ')}` }),
+    )
     .prefault({}),
   /** HubSpot owner id -> the CSM it is (HubSpot names owners by id): what a company's new owner becomes. */
   owners: z

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { entityId } from '#core/ids';
 import { type SignalInput, signalSchema } from '#core/signals';
 import { type FieldError, fieldErrors } from '#core/validation';
+import type { HeldEvent } from './hubspot-contact.ts';
 import type { LookupLink } from './links.ts';
 import type { ProfileChange } from './profile.ts';
 
@@ -87,6 +88,8 @@ export interface ConnectorResult {
   links?: LookupLink[];
   /** Profile fields the CRM changed (HubSpot company name, region, owner). */
   profileChanges?: ProfileChange[];
+  /** HubSpot contact and company events held per object until they make a contact (hubspot-contact.ts). */
+  heldEvents?: HeldEvent[];
   ignored: Ignored[];
   rejected?: { reason: string; errors: FieldError[] };
 }

@@ -16,6 +16,7 @@ import type { Db } from '#store/client';
 import { readContractHistory } from '#store/contract-history-store';
 import { type AccountContract, applyAccountPatch } from '#store/contract-store';
 import { markDirty } from '#store/dirty-store';
+import { applyHeldEvent } from '#store/hubspot-held-store';
 import {
   deleteParked,
   lookupAccount,
@@ -65,6 +66,12 @@ export interface WebhookOutcome {
   contracts: { applied: number; unchanged: number };
   /** Profile changes (a HubSpot company's name, region, owner) applied, and those not newer than the last applied. */
   profiles: { applied: number; unchanged: number };
+  /**
+   * HubSpot contact and company events held (newer than what was held) or not (replays, late ones), and the
+   * contacts they left waiting for an email, a company or a known account (`waitingContacts`).
+   */
+  held: { applied: number; unchanged: number };
+  waitingContacts: { contactId: string; reason: string }[];
   /** Vendor identity -> account links this delivery stored or moved. */
   links: number;
   rejections: WebhookRejection[];
@@ -225,6 +232,16 @@ export async function receiveWebhook(
     }
     profiles[applied] += 1;
   }
+  const held = { applied: 0, unchanged: 0 };
+  const waiting = new Map<string, string>();
+  for (const event of result.heldEvents ?? []) {
+    const applied = await applyHeldEvent(db, event, now);
+    held[applied.outcome] += 1;
+    if (!applied.placement) continue;
+    if ('waiting' in applied.placement) waiting.set(event.objectId, applied.placement.waiting);
+    else if (applied.placedIn) waiting.delete(event.objectId);
+    else waiting.set(event.objectId, `account "${applied.placement.accountId}" is not known yet`);
+  }
   // What follows from a contract, done for replays too (each step is idempotent), so a crash between the patch
   // and these is repaired by the vendor's retry: renewal checkpoints follow the renewal date, as they do on an
   // account upsert, and the account is marked for scoring (ARR and renewal feed it).
@@ -245,6 +262,8 @@ export async function receiveWebhook(
     lookups: { resolved: bound.resolved, parked: bound.toPark.length, released: released.parked.length },
     contracts,
     profiles,
+    held,
+    waitingContacts: [...waiting].map(([contactId, reason]) => ({ contactId, reason })).slice(0, MAX_LISTED),
     links,
     rejections: rejections.slice(0, MAX_LISTED),
     ignoredRecords: result.ignored.slice(0, MAX_LISTED),

@@ -22,6 +22,8 @@ export const PARTITIONS = {
   ingestRejects: [keys.ingestReject('*', '*', '*', 0).pk],
   lookup: [keys.lookupPartition('*', '*')],
   parked: [keys.parkedPartition('*', '*')],
+  /** HubSpot contacts (and companies) held from webhooks until they make a contact. */
+  hubspotHeld: [keys.hubspotHeldPartition('*', '*')],
   timers: [keys.timerDuePartition('*')],
   dispatcherCursor: [keys.dispatcherCursor.pk],
   regionalReview: [keys.regionalReviewPartition('*')],
@@ -157,8 +159,8 @@ export const TABLE_ACCESS = {
   // Public: vendor webhooks (signed) and one-click unsubscribe (an HMAC token). Neither reads an API key.
   // A HubSpot company's profile change goes through the account upsert, which inserts the dirty marker.
   webhooks: {
-    read: [...INGEST_WRITES, 'lookup', 'parked'],
-    write: [...INGEST_WRITES, 'lookup', 'parked'],
+    read: [...INGEST_WRITES, 'lookup', 'parked', 'hubspotHeld'],
+    write: [...INGEST_WRITES, 'lookup', 'parked', 'hubspotHeld'],
     insert: ['account', 'dirty'],
   },
   unsubscribe: { read: ['unsubscribeSecret'], write: ['account'] },

@@ -111,6 +111,8 @@ const ROWS: FunctionRow[] = [
       item('Query', keys.lookupPartition('stripe_customer', 'cus_1')),
       item('PutItem', keys.parkedPartition('segment_user', 'u1')),
       item('DeleteItem', keys.parkedPartition('segment_user', 'u1')),
+      item('GetItem', keys.hubspotHeld('contact', '801').pk),
+      item('PutItem', keys.hubspotHeld('contact', '801').pk),
       item('UpdateItem', dirty),
       item('PutItem', timers),
       item('BatchGetItem', acme, keys.accountPartition('initech')),

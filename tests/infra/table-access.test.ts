@@ -347,6 +347,23 @@ describe('the calls each function makes are allowed by its own role', () => {
       profiles: { applied: 1 },
       contracts: { applied: 2 },
     });
+    // A HubSpot contact held until its company arrives, then placed on the company's account.
+    const contactEvent = (eventId: number, propertyName: string, propertyValue: string) => ({
+      eventId,
+      subscriptionType: 'contact.propertyChange',
+      occurredAt: clock.now().getTime(),
+      objectId: 801,
+      propertyName,
+      propertyValue,
+    });
+    const heldContact = JSON.stringify([contactEvent(4, 'email', 'nora@globex.example')]);
+    expect(
+      (await post('hubspot', heldContact, sign.hubspot(heldContact, clock.now()))).outcome().held,
+    ).toMatchObject({ applied: 1 });
+    const placedContact = JSON.stringify([contactEvent(5, 'associatedcompanyid', '7001')]);
+    expect(
+      (await post('hubspot', placedContact, sign.hubspot(placedContact, clock.now()))).outcome(),
+    ).toMatchObject({ held: { applied: 1 }, waitingContacts: [] });
     const posthog = JSON.stringify({
       event: { uuid: 'ph-1', event: 'user_logged_in', distinct_id: 'u1', timestamp: at },
       groups: { company: { id: 'acme' } },

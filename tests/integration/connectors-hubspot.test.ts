@@ -229,10 +229,11 @@ describe('HubSpot: sync from an export, then webhooks', () => {
       companyChange(5200001, 'name', 'Vandelay Industries International'),
       companyChange(5200002, 'churnguard_region', 'EMEA'),
       companyChange(5200003, 'hubspot_owner_id', '31337'),
-      // HubSpot's documented creation events: thin, so set aside with why
+      // HubSpot's documented creation events: thin, so only held until their properties arrive
       {
         ...companyChange(5200004, 'x', 'x'),
         subscriptionType: 'company.creation',
+        objectId: 5009,
         propertyName: undefined,
         propertyValue: undefined,
         changeFlag: 'CREATED',
@@ -249,11 +250,12 @@ describe('HubSpot: sync from an export, then webhooks', () => {
     const response = await hubspotPost(body);
     expect(response.status).toBe(200);
     const answer = outcomeSchema.parse(await response.json());
-    expect(answer).toMatchObject({ profiles: { applied: 3, unchanged: 0 }, ignored: 2 });
-    expect(answer.ignoredRecords.map((r) => r.reason)).toEqual([
-      'a company creation names only its id, not enough for an account: load new companies with churnguard sync hubspot',
-      'contact.creation is not read from webhooks; contacts come from churnguard sync hubspot',
-    ]);
+    expect(answer).toMatchObject({
+      profiles: { applied: 3, unchanged: 0 },
+      held: { applied: 2, unchanged: 0 },
+      ignored: 0,
+      waitingContacts: [{ contactId: '701', reason: 'no email yet' }],
+    });
     const vandelay = accountAnswer.parse((await getAccount('5002')).body);
     expect(vandelay).toMatchObject({
       name: 'Vandelay Industries International',
@@ -264,7 +266,10 @@ describe('HubSpot: sync from an export, then webhooks', () => {
     // A replay, and an older rename delivered late, change nothing
     const before = await dumpTable(db, dataItems);
     const again = await hubspotPost(body, { at: new Date(NOW.getTime() + 60_000) });
-    expect(await again.json()).toMatchObject({ profiles: { applied: 0, unchanged: 3 } });
+    expect(await again.json()).toMatchObject({
+      profiles: { applied: 0, unchanged: 3 },
+      held: { applied: 0, unchanged: 2 },
+    });
     const late = await hubspotPost(JSON.stringify([companyChange(5200000, 'name', 'Vandelay', 90_000)]));
     expect(await late.json()).toMatchObject({ profiles: { applied: 0, unchanged: 1 } });
     expect(await dumpTable(db, dataItems)).toEqual(before);
@@ -303,5 +308,155 @@ describe('HubSpot: sync from an export, then webhooks', () => {
       errors: [{ path: '[1].propertyValue', message: 'closedate must be a date (Unix ms or YYYY-MM-DD)' }],
     });
     expect(await dumpTable(db)).toEqual(before);
+  });
+
+  describe('contacts from webhooks', () => {
+    // Accounts of their own (company id = account id), so other tests' contacts and these do not meet.
+    beforeAll(async () => {
+      await upsertAccount(db, account('5101', { contacts: [] }), NOW);
+      await upsertAccount(db, account('5102', { contacts: [] }), NOW);
+    });
+
+    const contactEvent = (
+      eventId: number,
+      contactId: number,
+      change: { propertyName: string; propertyValue: string } | { subscriptionType: string },
+      ago = 20_000,
+    ) => ({
+      eventId,
+      subscriptionId: 2301,
+      portalId: 62515,
+      appId: 54321,
+      occurredAt: NOW.getTime() - ago,
+      subscriptionType: 'contact.propertyChange',
+      attemptNumber: 0,
+      objectId: contactId,
+      changeSource: 'CRM_UI',
+      ...change,
+    });
+    const property = (propertyName: string, propertyValue: string) => ({ propertyName, propertyValue });
+    const contactsOf = async (accountId: string) =>
+      accountAnswer.parse((await getAccount(accountId)).body).contacts;
+
+    it("puts a contact on its company's account once email and company are known, newer wins, replay changes nothing", async () => {
+      const body = JSON.stringify([
+        contactEvent(5300001, 801, { subscriptionType: 'contact.creation' }),
+        contactEvent(5300002, 801, property('email', 'nora@acme.example')),
+        contactEvent(5300003, 801, property('firstname', 'Nora')),
+        contactEvent(5300004, 801, property('lastname', 'Quist')),
+        contactEvent(5300005, 801, property('jobtitle', 'champion')),
+        contactEvent(5300006, 801, property('associatedcompanyid', '5101')),
+        contactEvent(5300007, 801, property('phone', '+1 555 0100')),
+      ]);
+      const response = await hubspotPost(body);
+      expect(response.status).toBe(200);
+      expect(outcomeSchema.parse(await response.json())).toMatchObject({
+        held: { applied: 6, unchanged: 0 },
+        ignored: 1,
+        waitingContacts: [],
+      });
+      expect(await contactsOf('5101')).toContainEqual({
+        id: '801',
+        email: 'nora@acme.example',
+        name: 'Nora Quist',
+        role: 'champion',
+        timezone: 'UTC',
+      });
+
+      const before = await dumpTable(db, dataItems);
+      const again = await hubspotPost(body, { at: new Date(NOW.getTime() + 60_000) });
+      expect(await again.json()).toMatchObject({ held: { applied: 0, unchanged: 6 } });
+      const older = await hubspotPost(
+        JSON.stringify([contactEvent(5300000, 801, property('email', 'old@acme.example'), 90_000)]),
+      );
+      expect(await older.json()).toMatchObject({ held: { applied: 0, unchanged: 1 } });
+      expect(await dumpTable(db, dataItems)).toEqual(before);
+    });
+
+    it('holds a contact that arrives before its company and applies it when the company arrives, then moves it', async () => {
+      const first = await hubspotPost(
+        JSON.stringify([
+          contactEvent(5300101, 802, property('email', 'otto@acme.example')),
+          contactEvent(5300102, 802, property('firstname', 'Otto')),
+        ]),
+      );
+      expect(await first.json()).toMatchObject({
+        held: { applied: 2 },
+        waitingContacts: [{ contactId: '802', reason: 'no company yet' }],
+      });
+      expect((await contactsOf('5101')).map((c) => c.id)).not.toContain('802');
+
+      const company = await hubspotPost(
+        JSON.stringify([contactEvent(5300103, 802, property('associatedcompanyid', '5101'), 10_000)]),
+      );
+      expect(await company.json()).toMatchObject({ held: { applied: 1 }, waitingContacts: [] });
+      expect(await contactsOf('5101')).toContainEqual(
+        expect.objectContaining({ id: '802', email: 'otto@acme.example', name: 'Otto', role: 'user' }),
+      );
+
+      // A newer company moves the contact to that company's account
+      const moved = await hubspotPost(
+        JSON.stringify([contactEvent(5300104, 802, property('associatedcompanyid', '5102'), 5_000)]),
+      );
+      expect(moved.status).toBe(200);
+      expect((await contactsOf('5101')).map((c) => c.id)).not.toContain('802');
+      expect((await contactsOf('5102')).map((c) => c.id)).toContain('802');
+    });
+
+    it('removes a deleted contact from its account, and an older change delivered late does not bring it back', async () => {
+      await hubspotPost(
+        JSON.stringify([
+          contactEvent(5300201, 803, property('email', 'pia@acme.example'), 30_000),
+          contactEvent(5300202, 803, property('associatedcompanyid', '5101'), 30_000),
+        ]),
+      );
+      expect((await contactsOf('5101')).map((c) => c.id)).toContain('803');
+
+      const deleted = await hubspotPost(
+        JSON.stringify([contactEvent(5300203, 803, { subscriptionType: 'contact.deletion' }, 10_000)]),
+      );
+      expect(await deleted.json()).toMatchObject({
+        held: { applied: 1 },
+        waitingContacts: [{ contactId: '803', reason: 'deleted in HubSpot' }],
+      });
+      expect((await contactsOf('5101')).map((c) => c.id)).not.toContain('803');
+
+      const late = await hubspotPost(
+        JSON.stringify([contactEvent(5300204, 803, property('firstname', 'Pia'), 20_000)]),
+      );
+      expect(late.status).toBe(200);
+      expect((await contactsOf('5101')).map((c) => c.id)).not.toContain('803');
+    });
+
+    it('keeps both of two deliveries for one contact that arrive at the same time', async () => {
+      const answers = await Promise.all([
+        hubspotPost(JSON.stringify([contactEvent(5300401, 805, property('email', 'rae@acme.example'))])),
+        hubspotPost(JSON.stringify([contactEvent(5300402, 805, property('associatedcompanyid', '5101'))])),
+        hubspotPost(JSON.stringify([contactEvent(5300403, 805, property('firstname', 'Rae'))])),
+      ]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+      expect(await contactsOf('5101')).toContainEqual(
+        expect.objectContaining({ id: '805', email: 'rae@acme.example', name: 'Rae' }),
+      );
+    });
+
+    it('refuses an empty email with 400 naming the field and a wrong signature with 401, storing nothing', async () => {
+      const body = JSON.stringify([
+        contactEvent(5300301, 804, property('firstname', 'Quinn')),
+        contactEvent(5300302, 804, property('email', '')),
+      ]);
+      const before = await dumpTable(db);
+      const empty = await hubspotPost(body);
+      expect(empty.status).toBe(400);
+      expect(await empty.json()).toMatchObject({
+        errors: [{ path: '[1].propertyValue', message: 'email must be an email address' }],
+      });
+      const unsigned = await hubspotPost(
+        JSON.stringify([contactEvent(5300303, 804, property('email', 'quinn@acme.example'))]),
+        { secret: 'not-the-client-secret' },
+      );
+      expect(unsigned.status).toBe(401);
+      expect(await dumpTable(db)).toEqual(before);
+    });
   });
 });

@@ -99,6 +99,8 @@ export const outcomeSchema = z.strictObject({
   lookups: z.strictObject({ resolved: z.number(), parked: z.number(), released: z.number() }),
   contracts: z.strictObject({ applied: z.number(), unchanged: z.number() }),
   profiles: z.strictObject({ applied: z.number(), unchanged: z.number() }),
+  held: z.strictObject({ applied: z.number(), unchanged: z.number() }),
+  waitingContacts: z.array(z.strictObject({ contactId: z.string(), reason: z.string() })),
   links: z.number(),
   rejections: z.array(z.strictObject({ ref: z.string(), errors: z.array(z.looseObject({})) })),
   ignoredRecords: z.array(z.strictObject({ ref: z.string(), reason: z.string() })),

@@ -117,8 +117,7 @@ describe('HubSpot webhook events', () => {
     expect(result.ignored).toEqual([
       {
         ref: 'hubspot:event:4100004',
-        reason:
-          'contact.propertyChange is not read from webhooks; contacts come from churnguard sync hubspot',
+        reason: 'contact property lifecyclestage is not mapped',
       },
     ]);
   });

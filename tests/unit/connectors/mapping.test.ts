@@ -19,6 +19,14 @@ describe('connector mapping config', () => {
         companies: {},
         companyIdIsAccountId: true,
         companyProperties: { name: 'name', region: 'churnguard_region', owner: 'hubspot_owner_id' },
+        contactProperties: {
+          email: 'email',
+          firstName: 'firstname',
+          lastName: 'lastname',
+          role: 'jobtitle',
+          company: 'associatedcompanyid',
+        },
+        contactRoles: {},
         owners: {},
         deals: {
           renewalDate: 'closedate',
