@@ -32,6 +32,12 @@ const rejectsFile = path.join(exportDir, 'companies.csv.test-rejects.jsonl');
 let db: Db;
 let api: { base: string; close(): Promise<void> };
 let synced: Awaited<ReturnType<typeof syncCrmExport>>;
+/** What the sync stored, read before any test's webhooks change it (so the tests pass in any order). */
+let afterSync: {
+  initrode: Awaited<ReturnType<typeof readAccount>>;
+  vandelay: Awaited<ReturnType<typeof readAccount>>;
+  initrodeCountdown: Awaited<ReturnType<typeof countdownOf>>;
+};
 
 beforeAll(async () => {
   db = await createTestDb();
@@ -50,6 +56,11 @@ beforeAll(async () => {
       rejectsFile,
     },
   );
+  afterSync = {
+    initrode: await getAccount('5001'),
+    vandelay: await getAccount('5002'),
+    initrodeCountdown: await countdown('5001'),
+  };
 });
 
 afterAll(async () => {
@@ -100,7 +111,7 @@ describe('HubSpot: sync from an export, then webhooks', () => {
     expect(synced).toMatchObject({ companies: 3, accepted: 2, rejected: 1, skipped: 3 });
     expect(readFileSync(rejectsFile, 'utf8')).toContain('no renewal deal of this company');
 
-    const initrode = await getAccount('5001');
+    const { initrode } = afterSync;
     expect(initrode.status).toBe(200);
     // The renewal deal is the one renewing last (9002, 2027); its amount is the ARR.
     expect(accountAnswer.parse(initrode.body)).toMatchObject({
@@ -117,7 +128,7 @@ describe('HubSpot: sync from an export, then webhooks', () => {
     });
     // The lost expansion deal is not Vandelay's contract; the renewal is (as stored by the sync: the webhooks
     // below move Vandelay's, so this reads the contract history's first entry).
-    expect(accountAnswer.parse((await getAccount('5002')).body)).toMatchObject({
+    expect(accountAnswer.parse(afterSync.vandelay.body)).toMatchObject({
       region: 'AMER',
       currency: 'USD',
     });
@@ -133,7 +144,7 @@ describe('HubSpot: sync from an export, then webhooks', () => {
     expect(await lookupAccount(db, { kind: 'hubspot_deal', key: '9001' })).toEqual({
       unresolved: 'no account is known for hubspot_deal "9001"',
     });
-    expect(await countdown('5001')).toEqual(countdownFor('2027-01-31'));
+    expect(afterSync.initrodeCountdown).toEqual(countdownFor('2027-01-31'));
   });
 
   it("moves the contract and the renewal countdown when the renewal deal's close date moves", async () => {
