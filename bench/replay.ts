@@ -3,8 +3,10 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
+import { defaultShards } from '#local/simulation/shards';
 import { syntheticSimulationInput } from '#local/simulation/synthetic-input';
 import { simulate } from '../cli/commands/simulate.ts';
+import { loadImportedHistory } from '../cli/commands/simulate-import.ts';
 import { readRecords } from '../cli/read-records.ts';
 import { machine, round, timed } from './support.ts';
 
@@ -15,7 +17,9 @@ import { machine, round, timed } from './support.ts';
  * record. The line also shows the heap limit and the flags the process runs with: no --stack-size or
  * --max-old-space-size is raised for the replay to finish.
  *
- *   BENCH_SIGNALS (10000000), BENCH_DAYS (365), BENCH_SHARDS (default: one per core)
+ *   BENCH_SIGNALS (10000000), BENCH_DAYS (365), BENCH_SHARDS (default: one per core),
+ *   BENCH_LOAD_ONLY (0; 1 stops after the files are read, checked and spilled to disk, before any virtual day:
+ *   the part of a replay whose memory grew with the history)
  */
 const SIGNALS = Number(process.env.BENCH_SIGNALS ?? 10_000_000);
 const DAYS = Number(process.env.BENCH_DAYS ?? 365);
@@ -53,12 +57,19 @@ try {
   const written = writeHistory(dir);
   const read = await timed(() => readOnly(dir));
   const shards = process.env.BENCH_SHARDS ? Number(process.env.BENCH_SHARDS) : undefined;
-  const replay = await timed(() =>
-    simulate({ fromImport: dir, out: join(dir, 'result.json'), ...(shards ? { shards } : {}) }),
-  );
+  const loadOnly = process.env.BENCH_LOAD_ONLY === '1';
+  const replay = await timed(async () => {
+    if (!loadOnly)
+      return (
+        await simulate({ fromImport: dir, out: join(dir, 'result.json'), ...(shards ? { shards } : {}) })
+      ).result.emails.length;
+    const history = await loadImportedHistory({ dir, shards: shards ?? defaultShards });
+    history.replay.remove();
+    return 0;
+  });
   console.log(
     JSON.stringify({
-      bench: 'replay',
+      bench: loadOnly ? 'replay-load' : 'replay',
       signals: written.signals,
       accounts: written.accounts,
       days: DAYS,
@@ -66,7 +77,7 @@ try {
       signalsPerSecond: Math.round(written.signals / replay.seconds),
       readSeconds: round(read.seconds, 1),
       ratio: round(replay.seconds / read.seconds, 1),
-      emails: replay.result.result.emails.length,
+      emails: replay.result,
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
       heapLimitMiB: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
       execArgv: process.execArgv,
