@@ -152,8 +152,8 @@ Commands:
       --store memory|dynamodb-local
                                 where the run keeps its data: the in-memory store adapter (default; it passes
                                 the same tests as DynamoDB) or a private DynamoDB Local (slower, ~30 account-days/s)
-      --shards N                split a synthetic run over N threads (default: one per core, at least 100
-                                accounts each); the result is the same as one thread's, byte for byte
+      --shards N                split a synthetic run or a replay over N threads (default: one per core, at
+                                least 100 accounts each); the result is the same as one thread's, byte for byte
   evaluate [result.json]   How well the health score foretold churn in a simulate result (default:
                            .churnguard/result.json), beside two plain baselines (days since last activity;
                            activity trend), overall and per segment: AUC for churn within 90 and 180 days,

@@ -2,28 +2,38 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultConfig } from '#config/default';
 import type { Config } from '#config/schema';
+import { DAY_MS } from '#core/clock';
 import { checkAccounts, checkSignals } from '#core/ingest';
 import { milestoneSignalNames } from '#core/signals';
 import { outcomeSchema } from '#core/simulation/scenario';
 import { type FieldError, fieldErrors } from '#core/validation';
-import { ScenarioError, type SimulationInput, scenarioInput } from '#local/simulation/run';
+import { ScenarioError, type SimulationInput } from '#local/simulation/run';
+import { accountShards } from '#local/simulation/shard-plan';
+import type { ImportedReplay } from '#local/simulation/shards';
+import { SignalSpill } from '#local/simulation/signal-spill';
 import { formatOf, headerError, type ReplayKind, readCsvHeader, readRecords } from '../read-records.ts';
 
-const DAY_MS = 86_400_000;
+/** Tracks the earliest and latest of instants seen one by one (a loop, never Math.min(...times) over millions). */
+function spanTracker() {
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  return {
+    see(time: number) {
+      if (time < first) first = time;
+      if (time > last) last = time;
+    },
+    span: (): { first: number; last: number } | undefined => (first <= last ? { first, last } : undefined),
+  };
+}
 
 /**
  * The earliest and latest of many instants, or undefined for none. A loop, not Math.min(...times): spreading a
  * history's millions of instants as arguments overflows the call stack.
  */
 export function timeSpan(times: readonly number[]): { first: number; last: number } | undefined {
-  if (times.length === 0) return undefined;
-  let first = Number.POSITIVE_INFINITY;
-  let last = Number.NEGATIVE_INFINITY;
-  for (const time of times) {
-    if (time < first) first = time;
-    if (time > last) last = time;
-  }
-  return { first, last };
+  const tracker = spanTracker();
+  for (const time of times) tracker.see(time);
+  return tracker.span();
 }
 
 export interface FromImportOptions {
@@ -36,6 +46,11 @@ export interface FromImportOptions {
   config?: Config;
   /** Leave out records that do not validate (counted and listed in `skipped`) instead of refusing the directory. */
   skipInvalid?: boolean;
+  /**
+   * Threads the replay will run in, or how many for a number of valid accounts: signals are spilled per shard, so
+   * each reads only its own accounts'. Default 1.
+   */
+  shards?: number | ((accounts: number) => number);
 }
 
 export interface ImportedHistory {
@@ -46,6 +61,8 @@ export interface ImportedHistory {
   outsideWindow: number;
   /** With `skipInvalid`: each record left out, with its file, line and reasons. */
   skipped: FieldError[];
+  /** Where the signals wait on disk, one file per shard and day, and how accounts map to shards. */
+  replay: ImportedReplay;
 }
 
 /** What a file holds, from its name as `churnguard import` names them: outcomes, accounts, signals/events. */
@@ -94,7 +111,7 @@ const problem = (r: Located, errors: FieldError[]): FieldError => ({
 const record = (value: unknown) =>
   typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
 
-const dayOf = (at: string) => new Date(Date.parse(at)).toISOString().slice(0, 10);
+const dayOf = (time: number) => new Date(time).toISOString().slice(0, 10);
 
 /**
  * Replays imported history: the accounts, signals and outcomes files of a directory, in the formats
@@ -114,18 +131,19 @@ export async function loadImportedHistory(options: FromImportOptions): Promise<I
   const fatal: FieldError[] = [];
   /** Problems with one record: refused together, or skipped with `skipInvalid`. */
   const invalid: FieldError[] = [];
-  const found: Record<ReplayKind, Located[]> = { accounts: [], signals: [], outcomes: [] };
   /** Kinds with a file that could not be read at all: what depends on them is not judged (no cascades). */
   const unreadable = new Set<ReplayKind>();
   const files: ImportedHistory['files'] = [];
-  for (const name of names) {
+
+  /** Reads one file row by row, handing each record on; a file it cannot place or read is a fatal problem. */
+  const readFile = async (name: string, onRecord: (r: Located) => void) => {
     const kind = replayKindOf(name);
     if (!kind) {
       fatal.push({
         path: name,
         message: 'cannot tell what it holds: name files after accounts, signals (or events) and outcomes',
       });
-      continue;
+      return;
     }
     const path = join(options.dir, name);
     if (formatOf(name) === 'csv') {
@@ -133,7 +151,7 @@ export async function loadImportedHistory(options: FromImportOptions): Promise<I
       if (wrong) {
         fatal.push({ path: name, message: wrong.slice(wrong.indexOf(': ') + 2) });
         unreadable.add(kind);
-        continue;
+        return;
       }
     }
     let records = 0;
@@ -141,7 +159,7 @@ export async function loadImportedHistory(options: FromImportOptions): Promise<I
       for await (const row of readRecords(path, kind)) {
         if ('error' in row) invalid.push({ path: where({ file: name, line: row.line }), message: row.error });
         else {
-          found[kind].push({ value: row.record, file: name, line: row.line });
+          onRecord({ value: row.record, file: name, line: row.line });
           records++;
         }
       }
@@ -150,28 +168,41 @@ export async function loadImportedHistory(options: FromImportOptions): Promise<I
       unreadable.add(kind);
     }
     files.push({ file: name, kind, records });
-  }
-  if (!names.some((name) => replayKindOf(name) === 'accounts'))
-    fatal.push({ path: options.dir, message: 'holds no accounts file' });
+  };
+
+  // Accounts first (they are few, and held): signals and outcomes are judged against them as they stream by.
+  const isAccounts = (name: string) => replayKindOf(name) === 'accounts';
+  const foundAccounts: Located[] = [];
+  for (const name of names.filter(isAccounts)) await readFile(name, (r) => foundAccounts.push(r));
+  if (!names.some(isAccounts)) fatal.push({ path: options.dir, message: 'holds no accounts file' });
 
   // Accounts, as POST /v1/accounts checks them (one batch: an id repeated across files is refused too).
-  const checkedAccounts = checkAccounts(found.accounts.map((r) => r.value));
+  const checkedAccounts = checkAccounts(foundAccounts.map((r) => r.value));
   const badAccounts = new Set(checkedAccounts.rejected.map((r) => r.index));
   for (const r of checkedAccounts.rejected) {
-    const located = found.accounts[r.index];
+    const located = foundAccounts[r.index];
     if (located) invalid.push(problem(located, r.errors));
   }
-  const accounts = found.accounts.filter((_, index) => !badAccounts.has(index));
-  const known = new Set(checkedAccounts.valid.map((v) => v.account.id));
+  const accounts = foundAccounts.filter((_, index) => !badAccounts.has(index)).map((r) => r.value);
+  const shards = Math.max(
+    1,
+    typeof options.shards === 'function'
+      ? options.shards(checkedAccounts.valid.length)
+      : (options.shards ?? 1),
+  );
+  const shardOf = accountShards(
+    checkedAccounts.valid.map((v) => v.account),
+    shards,
+  );
   const refused = new Map(
     checkedAccounts.rejected.flatMap((r) => {
-      const id = r.id ?? record(found.accounts[r.index]?.value).id;
-      const located = found.accounts[r.index];
+      const id = r.id ?? record(foundAccounts[r.index]?.value).id;
+      const located = foundAccounts[r.index];
       return typeof id === 'string' && located ? [[id, where(located)] as const] : [];
     }),
   );
   const unknownAccount = (r: Located, id: unknown): boolean => {
-    if (typeof id !== 'string' || known.has(id) || unreadable.has('accounts')) return false;
+    if (typeof id !== 'string' || shardOf.has(id) || unreadable.has('accounts')) return false;
     const message = refused.has(id)
       ? `names account "${id}", whose record (${refused.get(id)}) is invalid`
       : `names account "${id}", which no accounts file holds`;
@@ -179,26 +210,26 @@ export async function loadImportedHistory(options: FromImportOptions): Promise<I
     return true;
   };
 
-  // Signals, as POST /v1/signals checks them (the future is the run's, so no date is "in the future" here).
-  const checkedSignals = checkSignals(
-    found.signals.map((r) => r.value),
-    new Date(8.64e15),
-    { milestoneNames: milestoneSignalNames(config.journeyBaseline) },
-  );
-  const badSignals = new Set(checkedSignals.rejected.map((r) => r.index));
-  for (const r of checkedSignals.rejected) {
-    const located = found.signals[r.index];
-    if (located) invalid.push(problem(located, r.errors));
-  }
-  const signals: Located[] = [];
-  const outcomes: Located[] = [...found.outcomes];
-  found.signals.forEach((r, index) => {
-    if (badSignals.has(index)) return;
+  // Signals, as POST /v1/signals checks them (the future is the run's, so no date is "in the future" here), each
+  // spilled to its shard's file of its day as it is read: no heap holds the history.
+  const spill = new SignalSpill(shards);
+  const milestoneNames = milestoneSignalNames(config.journeyBaseline);
+  const farFuture = new Date(8.64e15);
+  const times = spanTracker();
+  const fileOutcomes: Located[] = [];
+  const signalOutcomes: Located[] = [];
+  const onSignal = (r: Located) => {
+    const checked = checkSignals([r.value], farFuture, { milestoneNames });
+    const rejection = checked.rejected[0];
+    if (rejection) {
+      invalid.push(problem(r, rejection.errors));
+      return;
+    }
     const signal = record(r.value);
     if (unknownAccount(r, signal.accountId)) return;
     // renewal_outcome signals are outcomes: the run feeds outcomes in as such signals itself.
-    if (signal.type === 'renewal_outcome')
-      outcomes.push({
+    if (signal.type === 'renewal_outcome') {
+      signalOutcomes.push({
         ...r,
         value: {
           accountId: signal.accountId,
@@ -206,53 +237,66 @@ export async function loadImportedHistory(options: FromImportOptions): Promise<I
           at: signal.occurredAt,
         },
       });
-    else signals.push(r);
-  });
-  const validOutcomes = outcomes.flatMap((r) => {
+      return;
+    }
+    const time = Date.parse(String(signal.occurredAt));
+    times.see(time);
+    spill.add(shardOf.get(String(signal.accountId)) ?? 0, dayOf(time), r.value);
+  };
+  for (const name of names.filter((n) => !isAccounts(n)))
+    await readFile(name, (r) => {
+      if (replayKindOf(r.file) === 'outcomes') fileOutcomes.push(r);
+      else onSignal(r);
+    });
+  spill.flush();
+  files.sort((a, b) => names.indexOf(a.file) - names.indexOf(b.file));
+
+  const validOutcomes = [...fileOutcomes, ...signalOutcomes].flatMap((r) => {
     const parsed = outcomeSchema.safeParse(r.value);
     if (!parsed.success) {
       invalid.push(problem(r, fieldErrors(parsed.error)));
       return [];
     }
-    return unknownAccount(r, parsed.data.accountId) ? [] : [{ ...r, value: parsed.data }];
+    return unknownAccount(r, parsed.data.accountId) ? [] : [parsed.data];
   });
+  for (const outcome of validOutcomes) times.see(Date.parse(outcome.at));
 
-  const span = timeSpan([
-    ...signals.map((r) => Date.parse(String(record(r.value).occurredAt))),
-    ...validOutcomes.map((r) => Date.parse(r.value.at)),
-  ]);
-  const start = options.start ?? (span ? dayOf(new Date(span.first).toISOString()) : undefined);
+  const span = times.span();
+  const start = options.start ?? (span ? dayOf(span.first) : undefined);
   if (!start)
     fatal.push({ path: '--start', message: 'is needed: no valid signal or outcome carries a date' });
   const byPlace = (a: FieldError, b: FieldError) => a.path.localeCompare(b.path, 'en', { numeric: true });
-  if (fatal.length > 0 || (invalid.length > 0 && !options.skipInvalid))
+  if (fatal.length > 0 || (invalid.length > 0 && !options.skipInvalid)) {
+    spill.remove();
     throw new ScenarioError(
       [...fatal.sort(byPlace), ...invalid.sort(byPlace)],
       `the import directory ${options.dir}`,
     );
+  }
 
   const startMs = Date.parse(`${start}T00:00:00Z`);
-  const last = span?.last ?? startMs;
-  const days = options.days ?? Math.floor((last - startMs) / DAY_MS) + 1;
+  const days = options.days ?? Math.floor(((span?.last ?? startMs) - startMs) / DAY_MS) + 1;
   const inWindow = (time: number) => time >= startMs && time < startMs + days * DAY_MS;
-  const keptSignals = signals.filter((r) => inWindow(Date.parse(String(record(r.value).occurredAt))));
-  const keptOutcomes = validOutcomes.filter((r) => inWindow(Date.parse(r.value.at)));
-  const input = scenarioInput({
+  let outsideWindow = 0;
+  for (const [day, count] of spill.perDay)
+    if (!inWindow(Date.parse(`${day}T00:00:00Z`))) outsideWindow += count;
+  const keptOutcomes = validOutcomes.filter((o) => inWindow(Date.parse(o.at)));
+  outsideWindow += validOutcomes.length - keptOutcomes.length;
+  const dayName = (day: number) => dayOf(startMs + day * DAY_MS);
+  const input: SimulationInput = {
     start: start ?? '',
     days,
-    accounts: accounts.map((r) => r.value),
-    signals: keptSignals.map((r) => r.value),
-    acks: [],
-    resolutions: [],
-    rootCauses: [],
-    accountUpdates: [],
-    contactEvents: [],
-    outcomes: keptOutcomes.map((r) => r.value),
-  });
+    accounts,
+    signalsForDay: (day) =>
+      Array.from({ length: shards }, (_, shard) => spill.read(shard, dayName(day))).flat(),
+    outcomes: keptOutcomes,
+    events: [],
+  };
   return {
     input,
     files,
-    outsideWindow: signals.length - keptSignals.length + validOutcomes.length - keptOutcomes.length,
+    outsideWindow,
     skipped: invalid.sort(byPlace),
+    replay: { spillDir: spill.dir, shards, shardOf, remove: () => spill.remove() },
   };
 }

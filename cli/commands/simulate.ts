@@ -5,7 +5,12 @@ import type { OutcomeGroup, SimSummary } from '#core/simulation/summary';
 import type { FieldError } from '#core/validation';
 import { localHome } from '#local/home';
 import { eventFields, runSimulation, type SimulationInput } from '#local/simulation/run';
-import { defaultShards, runShardedSimulation } from '#local/simulation/shards';
+import {
+  defaultShards,
+  type ImportedReplay,
+  runShardedReplay,
+  runShardedSimulation,
+} from '#local/simulation/shards';
 import type { SimulationStore } from '#local/simulation/store';
 import { syntheticSimulationInput } from '#local/simulation/synthetic-input';
 import { Progress } from '../progress.ts';
@@ -32,7 +37,7 @@ export interface SimulateOptions {
   summary?: boolean;
   /** Where the run keeps its data (default: the in-memory store adapter). */
   store?: SimulationStore;
-  /** Threads a synthetic run is split over (default: one per core, at least 100 accounts each). */
+  /** Threads a synthetic run or a replay is split over (default: one per core, at least 100 accounts each). */
   shards?: number;
 }
 
@@ -110,10 +115,13 @@ export async function loadSimulationConfig(file?: string): Promise<Config> {
 /** Where result.json goes unless --out says: the local stack's home (.churnguard/), which git ignores. */
 export const defaultResultFile = () => join(localHome(), 'result.json');
 
+/** Only the in-memory store runs in threads: DynamoDB Local is one table the shards would share. */
+const inMemory = (options: SimulateOptions) => (options.store ?? 'memory') === 'memory';
+
 async function chooseInput(
   options: SimulateOptions,
   config: Config,
-): Promise<{ input: SimulationInput; skipped: FieldError[] }> {
+): Promise<{ input: SimulationInput; skipped: FieldError[]; replay?: ImportedReplay }> {
   if (options.synthetic !== undefined) {
     const input = syntheticInput(
       options.synthetic,
@@ -130,9 +138,10 @@ async function chooseInput(
       days: options.days,
       config,
       skipInvalid: options.skipInvalid ?? false,
+      shards: inMemory(options) ? (options.shards ?? defaultShards) : 1,
     });
     if (options.writeScenario) writeScenario(history.input, options.writeScenario);
-    return { input: history.input, skipped: history.skipped };
+    return { input: history.input, skipped: history.skipped, replay: history.replay };
   }
   return { input: loadScenarioFile(options.scenarioFile ?? ''), skipped: [] };
 }
@@ -140,26 +149,32 @@ async function chooseInput(
 export async function simulate(options: SimulateOptions) {
   // The config first: a bad one fails before anything is read or run.
   const { config, file } = await loadCliConfig(options.configFile);
-  const { input, skipped } = await chooseInput(options, config);
+  const { input, skipped, replay } = await chooseInput(options, config);
   const progress = new Progress('simulating days', input.days);
   const started = Date.now();
   const onDay = (day: number) => progress.update(day, `${input.accounts.length} accounts`);
   const shards =
-    options.synthetic !== undefined && (options.store ?? 'memory') === 'memory'
+    options.synthetic !== undefined && inMemory(options)
       ? (options.shards ?? defaultShards(options.synthetic))
       : 1;
-  const result =
-    shards > 1 && options.synthetic !== undefined
-      ? await runShardedSimulation(
+  const runOptions = { onDay, ...(file ? { config } : {}) };
+  const result = await (async () => {
+    try {
+      if (replay && replay.shards > 1) return await runShardedReplay(input, replay, runOptions);
+      if (shards > 1 && options.synthetic !== undefined)
+        return await runShardedSimulation(
           { accounts: options.synthetic, days: input.days, seed: options.seed ?? 1 },
           shards,
-          { onDay, ...(file ? { config } : {}) },
-        )
-      : await runSimulation(input, {
-          onDay,
-          ...(file ? { config } : {}),
-          ...(options.store ? { store: options.store } : {}),
-        });
+          runOptions,
+        );
+      return await runSimulation(input, {
+        ...runOptions,
+        ...(options.store ? { store: options.store } : {}),
+      });
+    } finally {
+      replay?.remove();
+    }
+  })();
   progress.finish(
     input.days,
     `${input.accounts.length} accounts in ${Math.round((Date.now() - started) / 1000)} s`,

@@ -3,11 +3,15 @@ import '#local/quiet-sdk';
 import type { CohortSample } from '#core/health/baselines';
 import { emptyPhaseProfile, simulateParts } from './run.ts';
 import type { ShardTask } from './shards.ts';
+import { replayShardInput } from './signal-spill.ts';
 import { syntheticSimulationInput } from './synthetic-input.ts';
 
-/** One shard of a synthetic portfolio, run in its own thread with its own store, clock and workflow engine. */
+/** One shard of a run, in its own thread with its own store, clock and workflow engine. */
 const task = workerData as ShardTask;
-const input = syntheticSimulationInput(task.accounts, task.days, task.seed, task.shard);
+const input =
+  task.source === 'synthetic'
+    ? syntheticSimulationInput(task.accounts, task.days, task.seed, task.shard)
+    : replayShardInput(task.history, task.shard.index);
 const profile = emptyPhaseProfile();
 const counts = { signals: 0 };
 

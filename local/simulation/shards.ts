@@ -7,18 +7,38 @@ import {
   assembleResult,
   type PhaseProfile,
   type RunOptions,
+  type SimulationInput,
   type SimulationParts,
   type SimulationResult,
 } from './run.ts';
 import { type Shard, syntheticSimulationInput } from './synthetic-input.ts';
 
-/** What a shard's thread is given: the portfolio to generate, which part of it is its own, and the config. */
-export interface ShardTask {
-  accounts: number;
+/**
+ * What a shard's thread is given, and its config: the synthetic portfolio to generate and which part of it is its
+ * own, or its part of an imported history (its accounts and outcomes, and where its signals wait day by day).
+ */
+export type ShardTask = (
+  | { source: 'synthetic'; accounts: number; days: number; seed: number }
+  | { source: 'import'; history: ShardHistory }
+) & { shard: Shard; config?: Config };
+
+/** A shard's part of an imported history: its signals stay on disk, read one day at a time. */
+export interface ShardHistory {
+  start: string;
   days: number;
-  seed: number;
-  shard: Shard;
-  config?: Config;
+  accounts: unknown[];
+  outcomes: SimulationInput['outcomes'];
+  spillDir: string;
+}
+
+/** Imported history as a replay reads it: signals spilled per shard and day (local/simulation/signal-spill.ts). */
+export interface ImportedReplay {
+  spillDir: string;
+  shards: number;
+  /** Each account's shard (local/simulation/shard-plan.ts): accounts that share mail share a shard. */
+  shardOf: ReadonlyMap<string, number>;
+  /** Deletes the spilled signals. */
+  remove(): void;
 }
 
 /** As many shards as cores, but no shard smaller than this many accounts (below it, threads cost more than they save). */
@@ -92,28 +112,26 @@ function runShard(
 }
 
 /**
- * A synthetic portfolio run in `shards` threads, each holding whole regions (local/simulation/synthetic-input.ts)
- * in its own in-memory store, so a large backtest uses every core and no single heap holds the whole table. The
- * shards meet once a virtual day, to learn the segment baselines from every account; the result is the one a
- * single run gives, byte for byte (tests/integration/simulation-shards.test.ts): the parts are merged and
- * summarised exactly as one run's are.
+ * Runs the shards' tasks in threads and merges their parts. The shards meet once a virtual day, to learn the
+ * segment baselines from every account; the result is the one a single run gives, byte for byte
+ * (tests/integration/simulation-shards.test.ts): the parts are merged and summarised exactly as one run's are.
  */
-export async function runShardedSimulation(
-  portfolio: { accounts: number; days: number; seed: number },
-  shards: number,
-  { onDay, profile, counts, config }: Pick<RunOptions, 'onDay' | 'profile' | 'counts' | 'config'> = {},
+async function runShards(
+  whole: Pick<SimulationInput, 'start' | 'days' | 'outcomes'>,
+  tasks: readonly ShardTask[],
+  { onDay, profile, counts, config }: Pick<RunOptions, 'onDay' | 'profile' | 'counts' | 'config'>,
 ): Promise<SimulationResult> {
-  const whole = syntheticSimulationInput(portfolio.accounts, portfolio.days, portfolio.seed);
+  const shards = tasks.length;
   const daysDone = Array.from({ length: shards }, () => 0);
   const workers: Worker[] = [];
   const exchange = cohortExchange(workers, shards);
-  const running = daysDone.map((_, index) => {
+  const running = tasks.map((task, index) => {
     const shard = runShard(
-      { ...portfolio, shard: { index, count: shards }, ...(config ? { config } : {}) },
+      task,
       (day) => {
         daysDone[index] = day;
         const slowest = Math.min(...daysDone);
-        if (slowest === day) onDay?.(slowest, portfolio.days);
+        if (slowest === day) onDay?.(slowest, whole.days);
       },
       (samples) => exchange(index, samples),
     );
@@ -131,4 +149,56 @@ export async function runShardedSimulation(
     outputs.map((o) => o.parts),
     config,
   );
+}
+
+/**
+ * A synthetic portfolio run in `shards` threads, each holding whole regions (local/simulation/synthetic-input.ts)
+ * in its own in-memory store, so a large backtest uses every core and no single heap holds the whole table.
+ */
+export async function runShardedSimulation(
+  portfolio: { accounts: number; days: number; seed: number },
+  shards: number,
+  options: Pick<RunOptions, 'onDay' | 'profile' | 'counts' | 'config'> = {},
+): Promise<SimulationResult> {
+  const whole = syntheticSimulationInput(portfolio.accounts, portfolio.days, portfolio.seed);
+  const tasks = Array.from(
+    { length: shards },
+    (_, index): ShardTask => ({
+      source: 'synthetic',
+      ...portfolio,
+      shard: { index, count: shards },
+      ...(options.config ? { config: options.config } : {}),
+    }),
+  );
+  return runShards(whole, tasks, options);
+}
+
+/**
+ * A replay of imported history (`simulate --from-import`) in as many threads as it was spilled for: each shard
+ * runs its accounts (whole mail groups) and reads only its own signals, one day at a time, from disk.
+ */
+export async function runShardedReplay(
+  input: Pick<SimulationInput, 'start' | 'days' | 'accounts' | 'outcomes'>,
+  replay: Pick<ImportedReplay, 'spillDir' | 'shards' | 'shardOf'>,
+  options: Pick<RunOptions, 'onDay' | 'profile' | 'counts' | 'config'> = {},
+): Promise<SimulationResult> {
+  const shardOfId = (id: unknown) => replay.shardOf.get(String(id)) ?? 0;
+  const tasks = Array.from(
+    { length: replay.shards },
+    (_, index): ShardTask => ({
+      source: 'import',
+      history: {
+        start: input.start,
+        days: input.days,
+        accounts: input.accounts.filter(
+          (a) => shardOfId(typeof a === 'object' && a !== null && 'id' in a ? a.id : undefined) === index,
+        ),
+        outcomes: input.outcomes.filter((o) => shardOfId(o.accountId) === index),
+        spillDir: replay.spillDir,
+      },
+      shard: { index, count: replay.shards },
+      ...(options.config ? { config: options.config } : {}),
+    }),
+  );
+  return runShards(input, tasks, options);
 }

@@ -1,5 +1,6 @@
 import { type SyntheticAccount, syntheticPortfolio } from '#core/simulation/synthetic';
 import type { SimulationInput } from './run.ts';
+import { balanceGroups } from './shard-plan.ts';
 
 /** Which part of a portfolio a shard runs: one of `count` groups of whole regions. */
 export interface Shard {
@@ -10,19 +11,12 @@ export interface Shard {
 /**
  * The shard each region goes to. Accounts meet in a region's weekly digest and in their CSM's daily notice mail
  * (CSMs cover one region), so a region is never split; regions go, largest first, to the shard with the fewest
- * accounts so far, which keeps shards about even. Deterministic for a portfolio.
+ * accounts so far (balanceGroups). Deterministic for a portfolio.
  */
 export function regionShards(accounts: readonly SyntheticAccount[], count: number): Map<string, number> {
   const sizes = new Map<string, number>();
   for (const { account } of accounts) sizes.set(account.region, (sizes.get(account.region) ?? 0) + 1);
-  const load = Array.from({ length: count }, () => 0);
-  const shardOf = new Map<string, number>();
-  for (const [region, size] of [...sizes].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) {
-    const lightest = load.indexOf(Math.min(...load));
-    shardOf.set(region, lightest);
-    load[lightest] = (load[lightest] ?? 0) + size;
-  }
-  return shardOf;
+  return balanceGroups(sizes, count);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '#config/load';
 import { scenarioSchema } from '#core/simulation/scenario';
 import { runSimulation, ScenarioError, scenarioInput } from '#local/simulation/run';
@@ -9,6 +9,17 @@ import { loadScenarioFile } from '../../cli/commands/scenario-file.ts';
 import { loadSimulationConfig } from '../../cli/commands/simulate.ts';
 import { loadImportedHistory } from '../../cli/commands/simulate-import.ts';
 import { championAndLaggardScenario } from '../support/seed-scenarios.ts';
+
+/** Loaded replays, whose spilled signals are deleted after each test. */
+const loaded: { remove(): void }[] = [];
+afterEach(() => {
+  for (const replay of loaded.splice(0)) replay.remove();
+});
+const replayOf = async (options: Parameters<typeof loadImportedHistory>[0]) => {
+  const history = await loadImportedHistory(options);
+  loaded.push(history.replay);
+  return history;
+};
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'churnguard-sim-files-'));
 
@@ -63,7 +74,7 @@ describe('simulate --from-import', () => {
     // Prepare
     const dir = importedHistory();
     // Act
-    const { input, files, outsideWindow } = await loadImportedHistory({ dir });
+    const { input, files, outsideWindow } = await replayOf({ dir });
     // Assess
     expect(files).toEqual([
       { file: 'accounts.csv', kind: 'accounts', records: 2 },
@@ -85,7 +96,7 @@ describe('simulate --from-import', () => {
   });
 
   it('replays the history through the real runner', async () => {
-    const { input } = await loadImportedHistory({ dir: importedHistory() });
+    const { input } = await replayOf({ dir: importedHistory() });
     const result = await runSimulation(input);
     expect(result.rejected).toEqual([]);
     expect(result.accounts.map((a) => [a.accountId, a.outcome])).toEqual([
@@ -96,7 +107,7 @@ describe('simulate --from-import', () => {
   }, 120_000);
 
   it('keeps to a window given with --start and --days, and counts what it left out', async () => {
-    const { input, outsideWindow } = await loadImportedHistory({
+    const { input, outsideWindow } = await replayOf({
       dir: importedHistory(),
       start: '2026-01-11',
       days: 30,
@@ -131,7 +142,7 @@ describe('simulate --from-import', () => {
     );
     writeFileSync(join(dir, 'renewal-outcomes.csv'), 'accountId,outcome,at\nacme,paused,2026-03-01\n');
     try {
-      await loadImportedHistory({ dir });
+      await replayOf({ dir });
     } catch (error) {
       expect(error instanceof ScenarioError && error.errors).toEqual([
         { path: 'accounts.csv line 3', message: expect.stringContaining('name: ') },
@@ -163,7 +174,7 @@ describe('simulate --from-import', () => {
         login('l2', 'globex', '2026-01-12T09:00:00Z'),
       ].join('\n'),
     );
-    const { input, skipped } = await loadImportedHistory({ dir, skipInvalid: true });
+    const { input, skipped } = await replayOf({ dir, skipInvalid: true });
     expect(skipped).toEqual([
       { path: 'events.jsonl line 2', message: expect.stringContaining('not valid JSON') },
     ]);
@@ -178,7 +189,7 @@ describe('simulate --from-import', () => {
       [ACCOUNT_HEADER.replace('csm.email', 'csm_email'), accountRow('acme'), accountRow('globex')].join('\n'),
     );
     try {
-      await loadImportedHistory({ dir, skipInvalid: true });
+      await replayOf({ dir, skipInvalid: true });
     } catch (error) {
       expect(error instanceof ScenarioError && error.errors).toEqual([
         {
@@ -202,7 +213,7 @@ describe('simulate --from-import', () => {
   });
 
   it('replays the example history of examples/history', async () => {
-    const { files, input } = await loadImportedHistory({ dir: 'examples/history' });
+    const { files, input } = await replayOf({ dir: 'examples/history' });
     expect(files.map((f) => f.kind)).toEqual(['accounts', 'signals', 'outcomes']);
     expect(input.outcomes).toEqual([
       { accountId: 'acme', outcome: 'renewed', at: '2026-03-01T00:00:00Z' },
