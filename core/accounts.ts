@@ -36,9 +36,12 @@ export const contactSchema = z.strictObject({
 
 const money = storableNumber.refine((v) => v >= 0, 'must not be negative');
 
+/** The most contacts one account holds. */
+export const MAX_CONTACTS = 200;
+
 const contactList = z
   .array(contactSchema)
-  .max(200)
+  .max(MAX_CONTACTS)
   .superRefine((contacts, ctx) => {
     const seen = new Set<string>();
     contacts.forEach((contact, index) => {

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { accountSchema, type Contact } from '#core/accounts';
+import { accountSchema, type Contact, MAX_CONTACTS } from '#core/accounts';
 import {
   type ContactPlacement,
   contactPlacement,
@@ -52,8 +52,15 @@ export async function applyHeldEvent(db: Db, event: HeldEvent, now: Date): Promi
       placedIn: undefined,
     };
     const next = withHeldEvent(current, event);
-    const placement = event.objectType === 'contact' ? contactPlacement(next.held) : undefined;
-    const placedNow = placement && 'accountId' in placement ? await place(db, placement, now) : undefined;
+    const planned = event.objectType === 'contact' ? contactPlacement(next.held) : undefined;
+    const placing = planned && 'accountId' in planned ? await place(db, planned, now) : undefined;
+    const placedNow = placing === 'full' ? undefined : placing;
+    const placement: ContactPlacement | undefined =
+      placing === 'full' && planned && 'accountId' in planned
+        ? {
+            waiting: `account "${planned.accountId}" already holds ${MAX_CONTACTS} contacts, the most an account can hold`,
+          }
+        : planned;
     if (placedIn && placedIn !== placedNow) await removeContact(db, placedIn, event.objectId, now);
     if (!next.changed && placedIn === placedNow)
       return { outcome: 'unchanged', placement, placedIn: placedNow };
@@ -79,17 +86,21 @@ export async function applyHeldEvent(db: Db, event: HeldEvent, now: Date): Promi
   }
 }
 
-/** The contact on its account as placed (the account written only if it differs); undefined: no such account. */
+/**
+ * The contact on its account as placed (the account written only if it differs); undefined: no such account;
+ * 'full': the account holds as many contacts as it can, so the contact waits (an account update would refuse it).
+ */
 async function place(
   db: Db,
   placement: { accountId: string; contact: Contact },
   now: Date,
-): Promise<string | undefined> {
+): Promise<string | 'full' | undefined> {
   const { accountId, contact } = placement;
   const changed = await changeContacts(db, accountId, now, (contacts) => {
     const others = contacts.filter((c) => c.id !== contact.id);
     return [...others, contact];
   });
+  if (changed === 'full') return 'full';
   return changed === 'unknown_account' ? undefined : accountId;
 }
 
@@ -102,11 +113,12 @@ async function changeContacts(
   accountId: string,
   now: Date,
   change: (contacts: readonly Contact[]) => Contact[],
-): Promise<'written' | 'same' | 'unknown_account'> {
+): Promise<'written' | 'same' | 'unknown_account' | 'full'> {
   const stored = await getAccount(db, accountId, { consistent: true });
   if (!stored) return 'unknown_account';
   const { createdAt: _created, updatedAt: _updated, ...account } = stored;
   const contacts = change(account.contacts);
+  if (contacts.length > MAX_CONTACTS) return 'full';
   const same =
     contacts.length === account.contacts.length &&
     contacts.every((c) => JSON.stringify(c) === JSON.stringify(account.contacts.find((o) => o.id === c.id)));

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_CONTACTS } from '#core/accounts';
 import { upsertAccount } from '#store/account-store';
 import { registerApiKey } from '#store/api-key-store';
 import type { Db } from '#store/client';
@@ -348,6 +349,34 @@ describe('HubSpot: sync from an export, then webhooks', () => {
     const property = (propertyName: string, propertyValue: string) => ({ propertyName, propertyValue });
     const contactsOf = async (accountId: string) =>
       accountAnswer.parse((await getAccount(accountId)).body).contacts;
+
+    it('leaves a contact waiting, with why, when its account already holds as many contacts as it can', async () => {
+      const full = Array.from({ length: MAX_CONTACTS }, (_, i) => ({
+        id: `c${i}`,
+        email: `person${i}@full.example`,
+        name: `Person ${i}`,
+        role: 'user' as const,
+        timezone: 'UTC',
+      }));
+      await upsertAccount(db, account('5103', { contacts: full }), NOW);
+      const before = await contactsOf('5103');
+      const response = await hubspotPost(
+        JSON.stringify([
+          contactEvent(5300101, 901, property('email', 'one.more@full.example')),
+          contactEvent(5300102, 901, property('associatedcompanyid', '5103')),
+        ]),
+      );
+      expect(response.status).toBe(200);
+      expect(outcomeSchema.parse(await response.json())).toMatchObject({
+        waitingContacts: [
+          {
+            contactId: '901',
+            reason: `account "5103" already holds ${MAX_CONTACTS} contacts, the most an account can hold`,
+          },
+        ],
+      });
+      expect(await contactsOf('5103')).toEqual(before);
+    });
 
     it("puts a contact on its company's account once email and company are known, newer wins, replay changes nothing", async () => {
       const body = JSON.stringify([
