@@ -12,7 +12,7 @@ import { declareValuePlugin, PluginKind } from '@stryker-mutator/api/plugin';
 /** @typedef {{ fileName: string, location: { start: Position, end: Position } }} Place */
 
 /** @type {Place[]} */
-const places = JSON.parse(process.env.CHURNGUARD_MUTATION_SAMPLE ?? '[]');
+const sampled = JSON.parse(process.env.CHURNGUARD_MUTATION_SAMPLE ?? '[]');
 
 /** @param {Position} a @param {Position} b */
 const before = (a, b) => a.line < b.line || (a.line === b.line && a.column < b.column);
@@ -22,10 +22,11 @@ const same = (a, b) => a.line === b.line && a.column === b.column;
 /**
  * A node is left out when it lies strictly inside a sampled place and holds none: an ignored node's whole subtree is
  * ignored, so a node around another sampled mutant must stay.
+ * @param {readonly Place[]} places
  * @param {string} fileName
  * @param {{ start: Position, end: Position }} loc
  */
-export function nestedInSample(fileName, loc) {
+export function nestedInSample(places, fileName, loc) {
   const inFile = places.filter(
     (place) => fileName === place.fileName || fileName.endsWith(`/${place.fileName}`),
   );
@@ -54,7 +55,9 @@ export const strykerPlugins = [
         start: { line: loc.start.line - 1, column: loc.start.column },
         end: { line: loc.end.line - 1, column: loc.end.column },
       };
-      return nestedInSample(fileName, place) ? 'Nested in a sampled mutant, not itself sampled' : undefined;
+      return nestedInSample(sampled, fileName, place)
+        ? 'Nested in a sampled mutant, not itself sampled'
+        : undefined;
     },
   }),
 ];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { nestedInSample } from '../../../scripts/mutation-sample-ignorer.mjs';
 import {
   batches,
   type MutantPlace,
@@ -115,5 +116,31 @@ describe('the 95% Wilson interval of the sampled score', () => {
   it('has no interval without a valid mutant, and refuses impossible counts', () => {
     expect(wilsonInterval(0, 0)).toBeUndefined();
     expect(() => wilsonInterval(5, 4)).toThrow('5 successes out of 4 trials');
+  });
+});
+
+describe('running only the sampled mutants (the sample-nested ignorer)', () => {
+  const at = (startLine: number, startColumn: number, endLine: number, endColumn: number) => ({
+    start: { line: startLine, column: startColumn },
+    end: { line: endLine, column: endColumn },
+  });
+  const block = { fileName: 'core/a.ts', location: at(10, 20, 30, 1) };
+  const condition = { fileName: 'core/a.ts', location: at(12, 8, 12, 40) };
+
+  it('leaves out a node nested in a sampled block, but not the block itself', () => {
+    expect(nestedInSample([block], '/work/repo/core/a.ts', at(11, 4, 11, 30))).toBe(true);
+    expect(nestedInSample([block], '/work/repo/core/a.ts', block.location)).toBe(false);
+  });
+
+  it('keeps a node around another sampled mutant, so the inner sampled one still runs', () => {
+    const statementAroundCondition = at(12, 4, 14, 5);
+    expect(nestedInSample([block, condition], '/work/repo/core/a.ts', statementAroundCondition)).toBe(false);
+    expect(nestedInSample([block, condition], '/work/repo/core/a.ts', condition.location)).toBe(false);
+    expect(nestedInSample([block, condition], '/work/repo/core/a.ts', at(12, 10, 12, 20))).toBe(true);
+  });
+
+  it('judges each file by its own sampled places only', () => {
+    expect(nestedInSample([block], '/work/repo/core/b.ts', at(11, 4, 11, 30))).toBe(false);
+    expect(nestedInSample([block], '/work/repo/store/core/a.tsx', at(11, 4, 11, 30))).toBe(false);
   });
 });
