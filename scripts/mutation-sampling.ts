@@ -17,7 +17,8 @@ export interface MutantPlace {
 
 /**
  * `size` distinct indexes of `0..population-1`, each set equally likely, the same for the same seed (a partial
- * Fisher-Yates shuffle), returned in ascending order.
+ * Fisher-Yates shuffle), in the order drawn: every prefix is itself a uniform sample, so the batches done of a run
+ * stopped early still estimate the whole, with a wider interval.
  */
 export function sampleIndexes(population: number, size: number, seed: number): number[] {
   if (!Number.isInteger(size) || size < 0)
@@ -31,7 +32,7 @@ export function sampleIndexes(population: number, size: number, seed: number): n
     indexes[swapWith] = indexes[position] as number;
     indexes[position] = chosen;
   }
-  return indexes.slice(0, taken).sort((a, b) => a - b);
+  return indexes.slice(0, taken);
 }
 
 /**
