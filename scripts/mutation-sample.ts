@@ -149,10 +149,8 @@ function resultsOf(names: readonly string[]) {
 
 function printEstimate() {
   const done = runs.filter(isDone);
-  const { statuses, pending } = sampledStatuses(
-    sample.map(sampledKey),
-    resultsOf(done.map((run) => run.name)),
-  );
+  const results = resultsOf(done.map((run) => run.name));
+  const { statuses, pending } = sampledStatuses(sample.map(sampledKey), results);
   const counts = tallyStatuses(statuses);
   const { detected, valid, score, coveredScore } = mutationScores(counts);
   const interval = wilsonInterval(detected, valid);
@@ -168,6 +166,15 @@ function printEstimate() {
     `| ${counts.Killed} | ${counts.Timeout} | ${counts.Survived} | ${counts.NoCoverage} | ${counts.Ignored} | ${counts.CompileError + counts.RuntimeError} | ${percent(interval?.share)} (${detected} of ${valid}) | ${percent(interval?.low)}–${percent(interval?.high)} | ${coveredScore === undefined ? 'n/a' : coveredScore.toFixed(1)} |`,
   );
   if (score === undefined) console.log('No sampled mutant has a result yet.');
+  for (const mutant of sample) {
+    const status = results.get(sampledKey(mutant));
+    if (status === 'Survived' || status === 'NoCoverage') {
+      const { line, column } = mutant.location.start;
+      console.log(
+        `${status}: ${mutant.fileName}:${line + 1}:${column + 1} ${mutant.mutatorName} → ${mutant.replacement ?? ''}`,
+      );
+    }
+  }
 }
 
 function wholeNumber(name: string, value: string | boolean | undefined) {
