@@ -55,7 +55,9 @@ describe('segment assignment', () => {
 describe('a segment looked up by name', () => {
   it('refuses a segment the config does not define, naming it, instead of answering undefined', () => {
     expect(segmentConfig(defaultConfig, 'core')).toBe(defaultConfig.segments.core);
-    expect(() => segmentConfig(defaultConfig, 'enterprise-x')).toThrow('segment "enterprise-x" is not defined');
+    expect(() => segmentConfig(defaultConfig, 'enterprise-x')).toThrow(
+      'segment "enterprise-x" is not defined',
+    );
   });
 });
 
