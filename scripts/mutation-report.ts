@@ -19,12 +19,22 @@ const mutantStatus = z.enum([
 ]);
 export type MutantStatus = z.infer<typeof mutantStatus>;
 
+const position = z.object({ line: z.number(), column: z.number() });
+
 const mutationReport = z.object({
   files: z.record(
     z.string(),
     z.object({
       source: z.string(),
-      mutants: z.array(z.object({ id: z.string(), mutatorName: z.string(), status: mutantStatus })),
+      mutants: z.array(
+        z.object({
+          id: z.string(),
+          mutatorName: z.string(),
+          replacement: z.string().optional(),
+          status: mutantStatus,
+          location: z.object({ start: position, end: position }),
+        }),
+      ),
     }),
   ),
 });
@@ -53,10 +63,14 @@ const readText = (file: string) => readFileSync(file, 'utf8');
 export type StatusCounts = Record<MutantStatus, number>;
 
 export function countStatuses(report: MutationReport): StatusCounts {
+  return tallyStatuses(
+    Object.values(report.files).flatMap((file) => file.mutants.map((mutant) => mutant.status)),
+  );
+}
+
+export function tallyStatuses(statuses: readonly MutantStatus[]): StatusCounts {
   const counts = Object.fromEntries(mutantStatus.options.map((status) => [status, 0])) as StatusCounts;
-  for (const file of Object.values(report.files)) {
-    for (const mutant of file.mutants) counts[mutant.status] += 1;
-  }
+  for (const status of statuses) counts[status] += 1;
   return counts;
 }
 

@@ -1,4 +1,3 @@
-import { readdirSync } from 'node:fs';
 import { assignFiles, MUTATION_PARTS } from './mutation-parts.ts';
 import {
   addCounts,
@@ -8,17 +7,13 @@ import {
   readPartReport,
   type StatusCounts,
 } from './mutation-report.ts';
+import { mutableFiles } from './mutation-runner.ts';
 
 /**
  * `npm run test:mutation:score`: the kept result of each part (bench/mutation/<part>.json) as a Markdown table for
  * bench/RESULTS.md, and the score over the parts done. A part whose code changed since its run is marked, not left out.
  */
-const files = ['core', 'store'].flatMap((dir) =>
-  readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.ts'))
-    .map((file) => `${dir}/${file}`),
-);
-const { byPart } = assignFiles(files);
+const { byPart } = assignFiles(mutableFiles());
 
 const percent = (value: number | undefined) => (value === undefined ? 'n/a' : value.toFixed(1));
 const row = (name: string, counts: StatusCounts) => {

@@ -1,12 +1,7 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { readdirSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startDynamoDbLocal } from '#local/dynamodb-local';
 import { assignFiles } from './mutation-parts.ts';
 import { countStatuses, isCurrent, mutationScores, readPartReport } from './mutation-report.ts';
+import { loadNow, mutableFiles, runStryker, startMutationEnvironment } from './mutation-runner.ts';
 
 /**
  * `npm run test:mutation`: Stryker over core/ and store/ (stryker.config.mjs), part by part (scripts/mutation-parts.ts),
@@ -16,10 +11,7 @@ import { countStatuses, isCurrent, mutationScores, readPartReport } from './muta
  *                    whose code or covering tests changed
  *   --list           the parts, their files and state, without running anything
  *   --config <file>  one Stryker run of that config instead of the parts (`npm run test:mutation:core`)
- * Other options go to Stryker. One DynamoDB Local serves the whole run (Stryker's test runners would otherwise each
- * start their own through the global setup, again whenever Stryker restarts one). Stryker runs the tests in a copy of
- * the repository under .stryker-tmp/, so the vendor corpora, which tests find at ../shared/corpora from the working
- * directory, are named by their real place.
+ * Other options go to Stryker; scripts/mutation-runner.ts says what the runs share.
  */
 const { values: options, tokens } = parseArgs({
   options: {
@@ -32,13 +24,7 @@ const { values: options, tokens } = parseArgs({
 });
 const strykerOptions = passThrough(tokens ?? []);
 
-const files = readdirSync('core', { recursive: true, encoding: 'utf8' })
-  .map((file) => `core/${file}`)
-  .concat(readdirSync('store', { recursive: true, encoding: 'utf8' }).map((file) => `store/${file}`))
-  .filter((file) => file.endsWith('.ts'))
-  .map((file) => file.split(path.sep).join('/'))
-  .sort();
-const { byPart, unassigned } = assignFiles(files);
+const { byPart, unassigned } = assignFiles(mutableFiles());
 if (unassigned.length) {
   console.error(`No part of scripts/mutation-parts.ts holds: ${unassigned.join(', ')}`);
   process.exit(1);
@@ -69,22 +55,17 @@ const chosen =
       ? [...byPart.keys()].filter((part) => options.part?.includes(part))
       : [...byPart.keys()].filter((part) => !state(part).startsWith('done'));
 
-const dynamo = await startDynamoDbLocal();
-const env = {
-  ...process.env,
-  CHURNGUARD_TEST_DYNAMODB_ENDPOINT: dynamo.endpoint,
-  CHURNGUARD_CORPORA_DIR: process.env.CHURNGUARD_CORPORA_DIR ?? path.resolve('../shared/corpora'),
-};
+const { env, stop } = await startMutationEnvironment();
 try {
   if (typeof options.config === 'string') {
-    process.exitCode = await stryker([options.config, ...strykerOptions], env);
+    process.exitCode = await runStryker([options.config, ...strykerOptions], env);
   }
   for (const part of chosen) {
     const started = Date.now();
     console.log(
       `\n== part ${part} (${byPart.get(part)?.length} files), load ${loadNow()}, ${new Date().toISOString()}`,
     );
-    const code = await stryker(['--mutate', (byPart.get(part) ?? []).join(','), ...strykerOptions], {
+    const code = await runStryker(['--mutate', (byPart.get(part) ?? []).join(','), ...strykerOptions], {
       ...env,
       CHURNGUARD_MUTATION_PART: part,
     });
@@ -96,22 +77,7 @@ try {
     }
   }
 } finally {
-  await dynamo.stop();
-}
-
-/** The machine's one-minute load average, as `uptime` shows it. */
-function loadNow() {
-  const [oneMinute = 0] = os.loadavg();
-  return oneMinute.toFixed(1);
-}
-
-async function stryker(args: string[], childEnv: NodeJS.ProcessEnv) {
-  const child = spawn('npx', ['--no-install', 'stryker', 'run', ...args], {
-    stdio: 'inherit',
-    env: childEnv,
-  });
-  const [code] = await once(child, 'exit');
-  return typeof code === 'number' ? code : 1;
+  await stop();
 }
 
 /** The command line without this script's own options, in order. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '#config/default';
 import { segmentMix } from '#core/health/segment-mix';
-import { assignSegment } from '#core/health/segmentation';
+import { assignSegment, segmentConfig } from '#core/health/segmentation';
 import { account } from './builders.ts';
 
 describe('segment assignment', () => {
@@ -49,6 +49,15 @@ describe('segment assignment', () => {
       'tier "Z" is not one of I, A, B, C, D; tier B comes from ARR',
       'segment "vip" is not defined; segment core comes from tier B',
     ]);
+  });
+});
+
+describe('a segment looked up by name', () => {
+  it('refuses a segment the config does not define, naming it, instead of answering undefined', () => {
+    expect(segmentConfig(defaultConfig, 'core')).toBe(defaultConfig.segments.core);
+    expect(() => segmentConfig(defaultConfig, 'enterprise-x')).toThrow(
+      'segment "enterprise-x" is not defined',
+    );
   });
 });
 

@@ -47,16 +47,17 @@ describe('the parts of the mutation check (npm run test:mutation)', () => {
 });
 
 describe('a kept part result', () => {
+  const location = { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } };
   const report: MutationReport = {
     files: {
       'core/a.ts': {
         source: 'a',
         mutants: [
-          { id: '1', mutatorName: 'x', status: 'Killed' },
-          { id: '2', mutatorName: 'x', status: 'Timeout' },
-          { id: '3', mutatorName: 'x', status: 'Survived' },
-          { id: '4', mutatorName: 'x', status: 'NoCoverage' },
-          { id: '5', mutatorName: 'x', status: 'Ignored' },
+          { id: '1', mutatorName: 'x', status: 'Killed', location },
+          { id: '2', mutatorName: 'x', status: 'Timeout', location },
+          { id: '3', mutatorName: 'x', status: 'Survived', location },
+          { id: '4', mutatorName: 'x', status: 'NoCoverage', location },
+          { id: '5', mutatorName: 'x', status: 'Ignored', location },
         ],
       },
     },
