@@ -96,7 +96,11 @@ function runShard(
     worker.on('message', (message: ShardMessage) => {
       if (message.kind === 'day') onDay(message.day);
       else if (message.kind === 'cohort') onCohort(message.samples);
-      else resolve(message);
+      else {
+        resolve(message);
+        // The thread listens for the baselines it is sent, which keeps it (and this process) alive: it is done.
+        void worker.terminate();
+      }
     });
     worker.on('error', reject);
     worker.on('exit', (code) => {
