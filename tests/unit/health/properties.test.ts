@@ -56,9 +56,11 @@ describe('health score properties', () => {
     fc.assert(
       fc.property(arb.scoringInput(), moreUse, arb.baselines(), ({ input, specs }, anyExtra, baselines) => {
         const id = input.account.id;
-        // More of the feeds the account already sends: a feed arriving for the first time is new evidence
-        // (health.measures leaves a feed never seen out, not zero), which may rightly show a shortfall.
-        const extra = anyExtra.filter((more) => specs.some((spec) => spec.type === more.type));
+        // More of the feeds the account already sends within the lookback: a feed arriving for the first time is
+        // new evidence (health.measures leaves a feed never seen out, not zero), which may rightly show a shortfall;
+        // a feed last seen before the lookback is not seen by scoring either.
+        const seen = specs.filter((spec) => spec.daysAgo < defaultConfig.health.lookbackDays);
+        const extra = anyExtra.filter((more) => seen.some((spec) => spec.type === more.type));
         const busier: ScoringInput = {
           ...input,
           rollups: rollupsFrom(id, [...arb.signalsOf(id, specs), ...arb.signalsOf(id, extra, specs.length)]),
