@@ -32,6 +32,7 @@ import {
   getSend,
   listSends,
   markSent,
+  type NotSentRecord,
   type Outgoing,
   recordNotSent,
   reserveSend,
@@ -318,18 +319,21 @@ async function applyMessages(
             detail: `play ${message.playId ?? '(none)'} is not configured`,
           })
         : internalVerdict(deps, input.accountId, message);
-    if (verdict.outcome !== 'send') {
+    const notSent = async (row: Pick<NotSentRecord, 'outcome' | 'reason' | 'detail' | 'deferUntil'>) => {
       await recordNotSent(deps.db, {
         ...message.key,
         accountId: input.accountId,
         at,
         channel: message.channel,
-        outcome: verdict.outcome,
-        reason: verdict.reason,
-        detail: verdict.detail,
-        ...(verdict.deferUntil ? { deferUntil: verdict.deferUntil } : {}),
+        outcome: row.outcome,
+        reason: row.reason,
+        detail: row.detail,
+        ...(row.deferUntil ? { deferUntil: row.deferUntil } : {}),
       });
       result.notSent++;
+    };
+    if (verdict.outcome !== 'send') {
+      await notSent(verdict);
       if (verdict.outcome === 'deferred' && verdict.deferUntil && message.retry) {
         const earlier = retries.get(message.retry.ref);
         if (!earlier || verdict.deferUntil < earlier.dueAt) {
@@ -340,17 +344,12 @@ async function applyMessages(
     }
     const hold = chatHoldFor(deps, message);
     if (hold.outcome !== 'post') {
-      await recordNotSent(deps.db, {
-        ...message.key,
-        accountId: input.accountId,
-        at,
-        channel: message.channel,
+      await notSent({
         outcome: hold.outcome === 'held' ? 'deferred' : 'dropped',
         reason: 'quiet_hours',
         detail: hold.detail,
         ...(hold.outcome === 'held' ? { deferUntil: hold.until } : {}),
       });
-      result.notSent++;
       if (hold.outcome === 'dropped') continue;
     }
     if (message.audience === 'contact' && message.channel === 'email' && secret === undefined) {

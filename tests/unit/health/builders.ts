@@ -1,7 +1,7 @@
 import type { Config } from '#config/schema';
 import type { AccountInput } from '#core/accounts';
 import { utcDay } from '#core/clock';
-import type { ScoringInput } from '#core/health/types';
+import type { HealthSnapshot, ScoringInput } from '#core/health/types';
 import { buildDailyRollup, type DailyRollup, type TicketState } from '#core/rollup';
 import type { Signal, SignalType } from '#core/signals';
 
@@ -154,3 +154,7 @@ export function withConfig(base: Config, change: (draft: Config) => void): Confi
   change(draft);
   return draft;
 }
+
+/** The components' contributions added up to a tenth, as the score is: they must give the score exactly. */
+export const contributionsSum = (snapshot: HealthSnapshot) =>
+  Math.round(snapshot.components.reduce((sum, c) => sum + c.contribution * 10, 0)) / 10;

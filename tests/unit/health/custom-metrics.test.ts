@@ -11,6 +11,7 @@ import { REPORTS_SENT } from '../../support/metric-measures.ts';
 import {
   account,
   activity,
+  contributionsSum,
   daysAgo,
   healthyCoreCohort,
   NOW,
@@ -72,9 +73,6 @@ function measureOf(snapshot: HealthSnapshot, name: string): Measure | undefined 
     }
   return undefined;
 }
-
-const contributionsSum = (snapshot: HealthSnapshot) =>
-  Math.round(snapshot.components.reduce((sum, c) => sum + c.contribution * 10, 0)) / 10;
 
 describe('custom measures of metric signals', () => {
   it('score the sum over the window against the expected value, saying it in words', () => {

@@ -14,6 +14,7 @@ import { redDays } from '#core/workflows/detect';
 import {
   account,
   activity,
+  contributionsSum,
   dayAgo,
   daysAgo,
   healthyCoreCohort,
@@ -32,9 +33,6 @@ function measureOf(snapshot: HealthSnapshot, id: ComponentId, name: string): Mea
   const found = component(snapshot, id);
   return found?.status === 'known' ? found.measures.find((m) => m.measure === name) : undefined;
 }
-
-const contributionsSum = (snapshot: HealthSnapshot) =>
-  Math.round(snapshot.components.reduce((sum, c) => sum + c.contribution * 10, 0)) / 10;
 
 /** Usage every day and nothing else: a source with no user ids and no contacts (the snapshot datasets). */
 function usageOnly(id: string, perDay: number, days = 60, arr = 10_000): ScoringInput {
