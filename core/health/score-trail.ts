@@ -1,3 +1,4 @@
+import { compareText } from '#core/text';
 import { addDays, dayNumber } from './days.ts';
 import { TREND_HORIZONS } from './trend.ts';
 import type { PriorScore } from './types.ts';
@@ -81,4 +82,13 @@ export function priorScores(trail: readonly PriorScore[], now: Date): PriorScore
     return held ? [{ ...held, at: then.toISOString() }] : [];
   });
   return latest ? [latest, ...atHorizons] : atHorizons;
+}
+
+/** The entries oldest first, by their instants' text; a stored trail is already so and is returned as it is. */
+export function oldestFirst(trail: readonly PriorScore[]): readonly PriorScore[] {
+  for (let i = 1; i < trail.length; i++) {
+    if ((trail[i] as PriorScore).at < (trail[i - 1] as PriorScore).at)
+      return [...trail].sort((a, b) => compareText(a.at, b.at));
+  }
+  return trail;
 }

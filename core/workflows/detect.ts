@@ -1,5 +1,6 @@
 import type { DetectionConfig } from '#config/escalation-schema';
 import { DAY_MS, utcDay } from '#core/clock';
+import { oldestFirst } from '#core/health/score-trail';
 import type { PriorScore } from '#core/health/types';
 import type { Band } from '#core/health/vocabulary';
 import { type AccountFacts, daysSince } from './evidence.ts';
@@ -54,8 +55,6 @@ export interface DetectionInput {
   now: Date;
 }
 
-const byTime = (a: PriorScore, b: PriorScore) => a.at.localeCompare(b.at);
-
 /** When the account's current unbroken run of red began (or `from`, if later); null when it is not red now. */
 export function redSince(
   trail: readonly PriorScore[],
@@ -64,9 +63,10 @@ export function redSince(
   from?: string | null,
 ): string | null {
   if (band !== 'red') return null;
-  const entries = [...trail].sort(byTime).filter((e) => e.at <= now.toISOString());
+  const until = now.toISOString();
   let since: string | null = null;
-  for (const entry of entries) {
+  for (const entry of oldestFirst(trail)) {
+    if (entry.at > until) break;
     if (entry.band === 'red') since ??= entry.at;
     else since = null;
   }
@@ -95,7 +95,7 @@ function scoreDaysAgo(
 ): number | null {
   const window = new Date(now.getTime() - days * DAY_MS).toISOString();
   const then = from && from > window ? from : window;
-  const held = [...trail].sort(byTime).findLast((e) => e.at <= then);
+  const held = oldestFirst(trail).findLast((e) => e.at <= then);
   return held?.score ?? null;
 }
 

@@ -1,5 +1,6 @@
 import { DAY_MS } from '#core/clock';
 import type { DailyRollup, TicketState } from '#core/rollup';
+import { compareText } from '#core/text';
 
 function latest(
   rollups: readonly DailyRollup[],
@@ -89,7 +90,7 @@ export function accountFacts(
     .filter((r) => (r.counts.payment_failed ?? 0) > 0)
     .filter((r) => !lastPaid || (r.lastAt.payment_failed ?? '') > lastPaid)
     .map((r) => ({ day: r.day, count: r.counts.payment_failed ?? 0 }))
-    .sort((a, b) => a.day.localeCompare(b.day));
+    .sort((a, b) => compareText(a.day, b.day));
   const outcomeDay = latestDayWith(rollups, (r) => r.outcomes.length > 0);
   const sponsorGone = sponsorLeft && (!sponsorJoined || sponsorJoined < sponsorLeft) ? sponsorLeft : null;
   return {

@@ -1,6 +1,7 @@
 import type { Config } from '#config/schema';
 import { DAY_MS } from '#core/clock';
 import type { Decision, Effect, MessageDraft, RiskGuard } from '#core/effects/effect';
+import { oldestFirst } from '#core/health/score-trail';
 import type { PriorScore } from '#core/health/types';
 import { BANDS, type Band } from '#core/health/vocabulary';
 import {
@@ -72,11 +73,10 @@ export function daysAtLeast(
   now: Date,
 ): number {
   if (BAND_RANK[band] < BAND_RANK[minBand]) return 0;
-  const entries = [...trail]
-    .filter((e) => e.at <= now.toISOString())
-    .sort((a, b) => a.at.localeCompare(b.at));
+  const until = now.toISOString();
   let since: string | null = null;
-  for (const entry of entries) {
+  for (const entry of oldestFirst(trail)) {
+    if (entry.at > until) break;
     if (BAND_RANK[entry.band] >= BAND_RANK[minBand]) since ??= entry.at;
     else since = null;
   }

@@ -1,4 +1,5 @@
 import type { DailyRollup } from '#core/rollup';
+import { compareText } from '#core/text';
 import { higherIsBetter, say } from '../deviation.ts';
 import type { Measure } from '../types.ts';
 
@@ -22,7 +23,7 @@ export function measureAssessment(
 ): AssessmentMeasures | null {
   const scored = rollups
     .filter((r) => r.latestValues.relationship_score !== undefined)
-    .sort((a, b) => a.day.localeCompare(b.day));
+    .sort((a, b) => compareText(a.day, b.day));
   const last = scored.at(-1);
   const desired = last?.relationshipAssessment?.desired;
   if (!last || desired === undefined || desired === null) return null;
