@@ -483,7 +483,7 @@ export function mapHubspotEvents(body: unknown, mapping: ConnectorMapping): Conn
       default:
         result.ignored.push({
           ref: ref(event),
-          reason: `${event.subscriptionType} is not read from webhooks`,
+          reason: `${event.subscriptionType}${event.subscriptionType.startsWith('object.') ? ` of object type ${event.objectTypeId ?? '(none)'}` : ''} is not read from webhooks`,
         });
     }
   }

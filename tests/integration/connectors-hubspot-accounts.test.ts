@@ -353,7 +353,10 @@ describe("HubSpot's generic webhook format (object.*)", () => {
     expect(outcome).toMatchObject({ rejected: 0, links: 1, accounts: { created: ['6801'], waiting: [] } });
     expect(outcome.ignoredRecords).toEqual([
       { ref: 'hubspot:event:8100005', reason: 'deal.creation is not read from webhooks' },
-      { ref: 'hubspot:event:8100009', reason: 'object.propertyChange is not read from webhooks' },
+      {
+        ref: 'hubspot:event:8100009',
+        reason: 'object.propertyChange of object type 0-5 is not read from webhooks',
+      },
     ]);
     expect(accountAnswer.parse((await getAccount('6801')).body)).toMatchObject({
       name: 'Raviga',
