@@ -39,7 +39,10 @@ import {
  * - `contact.propertyChange` of the mapped email, names, role and company, `contact.creation`, `contact.deletion`
  *   and `company.creation`: held per HubSpot object until a contact has an email and a company, then placed on
  *   its company's account (hubspot-contact.ts).
- * Everything else (other properties, company and deal deletions, merges) is ignored with the reason.
+ * - the company's name, region and owner and the deal's renewal date, amount, currency, stage and company are held
+ *   too, so that a company created in HubSpot becomes an account with its renewal deal (hubspot-account.ts).
+ * Everything else (other properties, company and deal deletions, merges) is ignored with the reason. Generic
+ * events (`object.*`, newer apps) are read as the legacy event of the same meaning (`legacyEvent`).
  */
 
 /** HubSpot: "Reject the request if the timestamp is older than 5 minutes." */

@@ -177,7 +177,8 @@ function learnedBeforeBinding(source: WebhookSource, body: unknown, result: Conn
  * 2. pending records bound through the stored lookups, the rest parked for later;
  * 3. links taught by the bound records (Zendesk tickets and organizations);
  * 4. records parked earlier under any identity linked now are released;
- * 5. every signal through the one ingest path, every contract patch and profile change newer-wins (ARR from the side `arrFrom`
+ * 5. every signal through the one ingest path; HubSpot companies and deals held, and accounts made of those that
+ *    now can be (usecases/hubspot-accounts.ts), before every contract patch and profile change newer-wins (ARR from the side `arrFrom`
  *    names when billing and the CRM both feed an account);
  * 6. released records are removed from the parking area only after they were stored.
  * Every step is idempotent, so a retry after a crash, or a replayed delivery, changes nothing.
