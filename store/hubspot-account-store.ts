@@ -10,7 +10,9 @@ import { parseItem } from './parse-item.ts';
  * the company's (`HUBSPOT#company#<id> / DEAL#<dealId>`; a deal moved to another company leaves its item behind,
  * so the deal's held record has the last word), and the account made of it (`HUBSPOT#company#<id> / ACCOUNT`):
  * `creating` from before the account is written until its timers are, then `created`. A company whose account
- * exists without this item is an account of its own (the API, `churnguard sync hubspot`), never overwritten.
+ * exists without this item is an account of its own (the API, `churnguard sync hubspot`), never overwritten. A held
+ * contact whose account did not exist yet is listed under that account (`HUBSPOT#account#<id> / CONTACT#<id>`),
+ * so making the account places it.
  */
 
 export async function holdCompanyDeal(db: Db, companyId: string, dealId: string): Promise<void> {
@@ -32,6 +34,28 @@ export async function companyDealIds(db: Db, companyId: string): Promise<string[
     ConsistentRead: true,
   });
   return items.map((item) => parseItem(companyDealItem, item, `HubSpot company deal ${pk}`).dealId);
+}
+
+/** A held contact whose account is not made yet, so that making it places the contact. */
+export async function holdWaitingContact(db: Db, accountId: string, contactId: string): Promise<void> {
+  await db.doc.send(
+    new PutCommand({
+      TableName: db.tableName,
+      Item: { ...keys.hubspotWaitingContact(accountId, contactId), kind: 'hubspotWaitingContact', contactId },
+    }),
+  );
+}
+
+const waitingContactItem = z.looseObject({ contactId: z.string() });
+
+export async function waitingContactIds(db: Db, accountId: string): Promise<string[]> {
+  const { pk } = keys.hubspotWaitingContact(accountId, '');
+  const items = await queryAll(db, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :contact)',
+    ExpressionAttributeValues: { ':pk': pk, ':contact': keys.hubspotWaitingContactPrefix },
+    ConsistentRead: true,
+  });
+  return items.map((item) => parseItem(waitingContactItem, item, `HubSpot waiting contact ${pk}`).contactId);
 }
 
 const creationSchema = z.looseObject({

@@ -156,3 +156,22 @@ export async function readHeld(
     return held;
   });
 }
+
+/**
+ * Brings a held contact's account to its held placement again, as a replay of its last held property does (the
+ * record unchanged): for a contact whose account has just been made.
+ */
+export async function placeHeldContact(
+  db: Db,
+  contactId: string,
+  now: Date,
+): Promise<HeldEventOutcome | undefined> {
+  const [held] = await readHeld(db, 'contact', [contactId]);
+  const last = held?.fields.account;
+  if (!held || !last) return undefined;
+  return applyHeldEvent(
+    db,
+    { objectType: 'contact', objectId: contactId, kind: 'property', field: 'account', ...last },
+    now,
+  );
+}

@@ -55,6 +55,7 @@ import { createHash } from 'node:crypto';
  *                                                        was placed on (core/connectors/hubspot-contact.ts)
  *   HUBSPOT#company#<companyId> / DEAL#<dealId>          a deal held as this company's (its held record decides)
  *   HUBSPOT#company#<companyId> / ACCOUNT                the account made of this company: being created, created
+ *   HUBSPOT#account#<accountId> / CONTACT#<contactId>    a held contact waiting for this account to be made
  *   ACCOUNT#<accountId> / UNSUBSCRIBED#<contactId>       a contact who unsubscribed (one click)
  *   ACCOUNT#<accountId> / DEPARTED#<contactId>           a contact who left the customer (sponsor_left naming them)
  *   SUPPRESSED#<email lower case> / SUPPRESSED           an address SES reported as bounced or complained
@@ -161,6 +162,11 @@ export const keys = {
     sk: `DEAL#${keyPart(dealId)}`,
   }),
   hubspotCompanyDealPrefix: 'DEAL#',
+  hubspotWaitingContact: (accountId: string, contactId: string): Key => ({
+    pk: `HUBSPOT#account#${keyPart(accountId)}`,
+    sk: `CONTACT#${keyPart(contactId)}`,
+  }),
+  hubspotWaitingContactPrefix: 'CONTACT#',
   hubspotAccountCreation: (companyId: string): Key => ({
     pk: `HUBSPOT#company#${keyPart(companyId)}`,
     sk: 'ACCOUNT',

@@ -8,9 +8,10 @@ import {
   companyDealIds,
   holdCompanyDeal,
   readAccountCreation,
+  waitingContactIds,
   writeAccountCreation,
 } from '#store/hubspot-account-store';
-import { readHeld } from '#store/hubspot-held-store';
+import { placeHeldContact, readHeld } from '#store/hubspot-held-store';
 import { applyProfileChange } from '#store/profile-change-store';
 import type { UseCaseDeps } from './account-view.ts';
 import { upsertAccountsWithTimers } from './upsert-accounts.ts';
@@ -28,7 +29,8 @@ export interface HubspotAccounts {
  * created as POST /v1/accounts creates it, timers and all (usecases/upsert-accounts.ts), once: the company's
  * creation item (store/hubspot-account-store.ts) is `creating` before the account is written and `created` after its
  * timers are, so a retry after a crash finishes the job and a replay does nothing. The events the account was
- * made of are recorded as applied (contract sources, profile fields), so their replays find nothing newer. A company whose account already
+ * made of are recorded as applied (contract sources, profile fields), so their replays find nothing newer, and
+ * contacts held for the account before it existed are placed on it. A company whose account already
  * exists and was not made here is left to the webhooks' patches and profile changes, as before.
  */
 export async function createHubspotAccounts(
@@ -76,6 +78,8 @@ export async function createHubspotAccounts(
     await upsertAccountsWithTimers(db, [draft.account], now, config);
     for (const patch of draft.patches) await applyAccountPatch(db, patch, now, mapping.contracts.arrFrom);
     for (const change of draft.profileChanges) await applyProfileChange(db, change, now);
+    for (const contactId of await waitingContactIds(db, accountId))
+      await placeHeldContact(db, contactId, now);
     await writeAccountCreation(db, companyId, { accountId, state: 'created', dealId: draft.dealId }, now);
     out.created.push(accountId);
   }

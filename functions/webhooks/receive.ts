@@ -19,6 +19,7 @@ import type { Db } from '#store/client';
 import { readContractHistory } from '#store/contract-history-store';
 import { type AccountContract, applyAccountPatch } from '#store/contract-store';
 import { markDirty } from '#store/dirty-store';
+import { holdWaitingContact } from '#store/hubspot-account-store';
 import { applyHeldEvent } from '#store/hubspot-held-store';
 import {
   deleteParked,
@@ -235,7 +236,10 @@ export async function receiveWebhook(
     if (!applied.placement) continue;
     if ('waiting' in applied.placement) waiting.set(event.objectId, applied.placement.waiting);
     else if (applied.placedIn) waiting.delete(event.objectId);
-    else waiting.set(event.objectId, `account "${applied.placement.accountId}" is not known yet`);
+    else {
+      waiting.set(event.objectId, `account "${applied.placement.accountId}" is not known yet`);
+      await holdWaitingContact(db, applied.placement.accountId, event.objectId);
+    }
   }
 
   const contracts = { applied: 0, unchanged: 0 };

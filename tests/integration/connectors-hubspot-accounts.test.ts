@@ -204,6 +204,35 @@ describe('HubSpot: an account created from a new company and its renewal deal', 
     expect(await countdown(db, '6003')).toEqual(countdownFor('2027-02-28'));
   });
 
+  it('puts a contact that arrived before its company was an account on the account when it is made', async () => {
+    const contact = (eventId: number, propertyName: string, propertyValue: string) => ({
+      ...common(eventId, 60_000),
+      subscriptionType: 'contact.propertyChange',
+      objectId: 806,
+      propertyName,
+      propertyValue,
+    });
+    const early = [
+      contact(6600001, 'email', 'gavin@hooli.example'),
+      contact(6600002, 'firstname', 'Gavin'),
+      contact(6600003, 'associatedcompanyid', '6006'),
+    ];
+    expect((await deliver(early)).waitingContacts).toEqual([
+      { contactId: '806', reason: 'account "6006" is not known yet' },
+    ]);
+    const later = [
+      ...newCompany(6600010, 6006, 'Hooli XYZ'),
+      dealToCompany(6600020, 9606, 6006),
+      dealProperty(6600021, 9606, 'closedate', renewalMs('2027-07-01')),
+      dealProperty(6600022, 9606, 'amount', '5000'),
+    ];
+    expect((await deliver(later)).accounts.created).toEqual(['6006']);
+    expect(accountAnswer.parse((await getAccount('6006')).body).contacts).toEqual([
+      { id: '806', email: 'gavin@hooli.example', name: 'Gavin', role: 'user', timezone: 'UTC' },
+    ]);
+    await expectReplaysChangeNothing([early, later]);
+  });
+
   it('waits, with why, for an owner the mapping knows, and leaves an existing account alone', async () => {
     const company = [
       companyCreated(6400001, 6004),
