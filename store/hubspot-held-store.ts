@@ -6,10 +6,12 @@ import {
   contactPlacement,
   emptyHeld,
   type HeldEvent,
+  type HeldObject,
   heldObjectSchema,
   withHeldEvent,
 } from '#core/connectors/hubspot-contact';
 import { getAccount, upsertAccount } from './account-store.ts';
+import { batchGet } from './batch.ts';
 import type { Db } from './client.ts';
 import { whenConditionHolds } from './errors.ts';
 import { keys } from './keys.ts';
@@ -31,6 +33,8 @@ const storedSchema = heldObjectSchema.extend({
 
 export type HeldEventOutcome = {
   outcome: 'applied' | 'unchanged';
+  /** The held record after the event. */
+  held: HeldObject;
   /** The contact's placement after the event: on an account, or why not yet. */
   placement: ContactPlacement | undefined;
   /** The account the contact is on now (none while waiting, or while its account is not known). */
@@ -63,7 +67,7 @@ export async function applyHeldEvent(db: Db, event: HeldEvent, now: Date): Promi
         : planned;
     if (placedIn && placedIn !== placedNow) await removeContact(db, placedIn, event.objectId, now);
     if (!next.changed && placedIn === placedNow)
-      return { outcome: 'unchanged', placement, placedIn: placedNow };
+      return { outcome: 'unchanged', held: next.held, placement, placedIn: placedNow };
     const written = await whenConditionHolds(() =>
       db.doc.send(
         new PutCommand({
@@ -80,7 +84,13 @@ export async function applyHeldEvent(db: Db, event: HeldEvent, now: Date): Promi
         }),
       ),
     );
-    if (written) return { outcome: next.changed ? 'applied' : 'unchanged', placement, placedIn: placedNow };
+    if (written)
+      return {
+        outcome: next.changed ? 'applied' : 'unchanged',
+        held: next.held,
+        placement,
+        placedIn: placedNow,
+      };
     if (attempt >= MAX_ATTEMPTS)
       throw new Error(`HubSpot held ${key.pk} kept changing under ${attempt} attempts`);
   }
@@ -125,4 +135,43 @@ async function changeContacts(
   if (same) return 'same';
   await upsertAccount(db, accountSchema.parse({ ...account, contacts }), now);
   return 'written';
+}
+
+/** The held records of these objects of one type (consistent reads); objects never held are left out. */
+export async function readHeld(
+  db: Db,
+  objectType: HeldObject['objectType'],
+  objectIds: readonly string[],
+): Promise<HeldObject[]> {
+  const items = await batchGet(
+    db,
+    [...new Set(objectIds)].map((id) => keys.hubspotHeld(objectType, id)),
+  );
+  return items.map((item) => {
+    const {
+      version: _version,
+      placedIn: _placed,
+      ...held
+    } = parseItem(storedSchema, item, `HubSpot held ${String(item.pk)}`);
+    return held;
+  });
+}
+
+/**
+ * Brings a held contact's account to its held placement again, as a replay of its last held property does (the
+ * record unchanged): for a contact whose account has just been made.
+ */
+export async function placeHeldContact(
+  db: Db,
+  contactId: string,
+  now: Date,
+): Promise<HeldEventOutcome | undefined> {
+  const [held] = await readHeld(db, 'contact', [contactId]);
+  const last = held?.fields.account;
+  if (!held || !last) return undefined;
+  return applyHeldEvent(
+    db,
+    { objectType: 'contact', objectId: contactId, kind: 'property', field: 'account', ...last },
+    now,
+  );
 }

@@ -50,9 +50,12 @@ import { createHash } from 'node:crypto';
  *                                                        would have sent); rewritten identically on a retry
  *   ACCOUNT#<accountId> / PROFILEFIELD#<source>#<field>  the vendor event that last changed a profile field (a
  *                                                        HubSpot company's name, region, owner): newer wins
- *   HUBSPOT#<contact|company>#<objectId> / HELD        what HubSpot webhooks said of one contact (or company),
- *                                                        newer wins per property, and the account the contact
+ *   HUBSPOT#<contact|company|deal>#<objectId> / HELD   what HubSpot webhooks said of one contact, company or
+ *                                                        deal, newer wins per property, and the account the contact
  *                                                        was placed on (core/connectors/hubspot-contact.ts)
+ *   HUBSPOT#company#<companyId> / DEAL#<dealId>          a deal held as this company's (its held record decides)
+ *   HUBSPOT#company#<companyId> / ACCOUNT                the account made of this company: being created, created
+ *   HUBSPOT#account#<accountId> / CONTACT#<contactId>    a held contact waiting for this account to be made
  *   ACCOUNT#<accountId> / UNSUBSCRIBED#<contactId>       a contact who unsubscribed (one click)
  *   ACCOUNT#<accountId> / DEPARTED#<contactId>           a contact who left the customer (sponsor_left naming them)
  *   SUPPRESSED#<email lower case> / SUPPRESSED           an address SES reported as bounced or complained
@@ -153,6 +156,20 @@ export const keys = {
   hubspotHeld: (objectType: string, objectId: string): Key => ({
     pk: `HUBSPOT#${objectType}#${keyPart(objectId)}`,
     sk: 'HELD',
+  }),
+  hubspotCompanyDeal: (companyId: string, dealId: string): Key => ({
+    pk: `HUBSPOT#company#${keyPart(companyId)}`,
+    sk: `DEAL#${keyPart(dealId)}`,
+  }),
+  hubspotCompanyDealPrefix: 'DEAL#',
+  hubspotWaitingContact: (accountId: string, contactId: string): Key => ({
+    pk: `HUBSPOT#account#${keyPart(accountId)}`,
+    sk: `CONTACT#${keyPart(contactId)}`,
+  }),
+  hubspotWaitingContactPrefix: 'CONTACT#',
+  hubspotAccountCreation: (companyId: string): Key => ({
+    pk: `HUBSPOT#company#${keyPart(companyId)}`,
+    sk: 'ACCOUNT',
   }),
   billingSource: (accountId: string, sourceRef: string): Key => ({
     pk: `${ACCOUNT}${accountId}`,

@@ -2,7 +2,7 @@ import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { unboundPatchSchema } from '#core/connectors/contract';
 import type { LookupLink } from '#core/connectors/links';
-import type { AccountLookup, LookupKind, Pending, UnboundPatch } from '#core/connectors/shared';
+import { type AccountLookup, LOOKUP_KINDS, type Pending, type UnboundPatch } from '#core/connectors/shared';
 import { batchPut, queryAll } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
 import { whenConditionHolds } from './errors.ts';
@@ -191,14 +191,6 @@ export async function parkPending(
   });
   return parked.filter(Boolean).length;
 }
-
-const LOOKUP_KINDS = [
-  'segment_user',
-  'stripe_customer',
-  'zendesk_organization',
-  'zendesk_ticket',
-  'contact_email',
-] as const satisfies readonly LookupKind[];
 
 const parkedItem = z.discriminatedUnion('recordKind', [
   z.looseObject({

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { CONTACT_ROLES } from '#core/accounts';
-import { crmAmount, crmCurrency, crmDate } from './crm-values.ts';
+import { crmAmount, crmCurrency, crmDate, minusMonths } from './crm-values.ts';
 
 /**
  * A CRM's export (HubSpot companies, deals and contacts; Salesforce Account, Opportunity and Contact) -> churnguard
@@ -131,14 +131,6 @@ interface Deal {
   startDate?: string;
   amount: number;
   currency?: string;
-}
-
-function minusMonths(day: string, months: number): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(y, m - 1 - months, 1));
-  const last = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
-  date.setUTCDate(Math.min(d, last));
-  return date.toISOString().slice(0, 10);
 }
 
 /** Deals by company, each read or refused with the field; deals that are not contracts are skipped. */

@@ -44,3 +44,12 @@ export function crmCurrency(value: string | undefined): string | undefined {
   const text = value?.trim().toUpperCase();
   return text && /^[A-Z]{3}$/.test(text) ? text : undefined;
 }
+
+/** The same day `months` months before (the month's last day when it has no such day): a contract's start. */
+export function minusMonths(day: string, months: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1 - months, 1));
+  const last = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
+  date.setUTCDate(Math.min(d, last));
+  return date.toISOString().slice(0, 10);
+}

@@ -5,7 +5,7 @@ import type { HubspotMapping } from './mapping.ts';
 import type { AccountResolution } from './shared.ts';
 
 /**
- * HubSpot contacts from webhooks. HubSpot's events are thin: `contact.creation` names only the contact id, and a
+ * HubSpot contacts from webhooks (and the held record companies and deals share, hubspot-account.ts). HubSpot's events are thin: `contact.creation` names only the contact id, and a
  * `contact.propertyChange` one property and its new value. churnguard makes no call back to HubSpot, so what
  * arrives is held per HubSpot object (newer wins per property, by `occurredAt` then `eventId`) until the contact
  * has an email and a company; from then on the held record places the contact on its company's account, and a
@@ -17,28 +17,33 @@ import type { AccountResolution } from './shared.ts';
 
 export const HELD_CONTACT_FIELDS = ['email', 'firstName', 'lastName', 'role', 'account'] as const;
 export type HeldContactField = (typeof HELD_CONTACT_FIELDS)[number];
+/** What a company and a deal are held with until they can make an account (hubspot-account.ts). */
+export const HELD_COMPANY_FIELDS = ['name', 'region', 'owner'] as const;
+export const HELD_DEAL_FIELDS = ['renewalDate', 'amount', 'currency', 'stage', 'company'] as const;
+const HELD_FIELDS = [...HELD_CONTACT_FIELDS, ...HELD_COMPANY_FIELDS, ...HELD_DEAL_FIELDS] as const;
+export type HeldField = (typeof HELD_FIELDS)[number];
 
 const stamp = z.object({ eventId: z.string(), observedAt: z.string() });
 type Stamp = z.infer<typeof stamp>;
 
 export const heldObjectSchema = z.object({
-  objectType: z.enum(['contact', 'company']),
+  objectType: z.enum(['contact', 'company', 'deal']),
   objectId: z.string(),
   created: stamp.optional(),
   deleted: stamp.optional(),
   /** Per property: the value the newest event gave it (null: cleared) and that event. */
-  fields: z.partialRecord(z.enum(HELD_CONTACT_FIELDS), stamp.extend({ value: z.string().nullable() })),
+  fields: z.partialRecord(z.enum(HELD_FIELDS), stamp.extend({ value: z.string().nullable() })),
 });
 export type HeldObject = z.infer<typeof heldObjectSchema>;
 
-/** One HubSpot contact or company event, as held. */
+/** One HubSpot contact, company or deal event, as held. */
 export type HeldEvent = Stamp & {
   objectType: HeldObject['objectType'];
   objectId: string;
 } & (
     | { kind: 'created' }
     | { kind: 'deleted' }
-    | { kind: 'property'; field: HeldContactField; value: string | null }
+    | { kind: 'property'; field: HeldField; value: string | null }
   );
 
 export function emptyHeld(objectType: HeldObject['objectType'], objectId: string): HeldObject {

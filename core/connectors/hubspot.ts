@@ -3,6 +3,7 @@ import { accountSchema } from '#core/accounts';
 import { lostRenewal } from './crm-lost.ts';
 import { crmAmount, crmCurrency, crmDate } from './crm-values.ts';
 import { anyEqual, hmac, refused, type Secrets, secretList, type Verification, verified } from './crypto.ts';
+import { heldCompanyProperty, heldDealProperty } from './hubspot-account.ts';
 import { contactPropertyEvent, type HeldEvent } from './hubspot-contact.ts';
 import type { LookupLink } from './links.ts';
 import type { ConnectorMapping, HubspotMapping } from './mapping.ts';
@@ -38,7 +39,10 @@ import {
  * - `contact.propertyChange` of the mapped email, names, role and company, `contact.creation`, `contact.deletion`
  *   and `company.creation`: held per HubSpot object until a contact has an email and a company, then placed on
  *   its company's account (hubspot-contact.ts).
- * Everything else (other properties, company and deal deletions, merges) is ignored with the reason.
+ * - the company's name, region and owner and the deal's renewal date, amount, currency, stage and company are held
+ *   too, so that a company created in HubSpot becomes an account with its renewal deal (hubspot-account.ts).
+ * Everything else (other properties, company and deal deletions, merges) is ignored with the reason. Generic
+ * events (`object.*`, newer apps) are read as the legacy event of the same meaning (`legacyEvent`).
  */
 
 /** HubSpot: "Reject the request if the timestamp is older than 5 minutes." */
@@ -127,10 +131,48 @@ const hubspotEvent = z.looseObject({
   fromObjectId: objectId.optional(),
   toObjectId: objectId.optional(),
   associationRemoved: z.boolean().optional(),
+  /** Generic subscriptions (`object.*`): the object's type, `0-1` contact, `0-2` company, `0-3` deal. */
+  objectTypeId: z.string().optional(),
+  fromObjectTypeId: z.string().optional(),
+  toObjectTypeId: z.string().optional(),
 });
 type HubspotEvent = z.infer<typeof hubspotEvent>;
 
-export const hubspotBody = z.array(hubspotEvent).min(1, 'HubSpot sends at least one event').max(1000);
+/** HubSpot's object type ids (generic subscriptions name an object by these) and the legacy names of their events. */
+const LEGACY_OBJECT_NAMES: Record<string, 'contact' | 'company' | 'deal'> = {
+  '0-1': 'contact',
+  '0-2': 'company',
+  '0-3': 'deal',
+};
+
+/**
+ * A generic event (`object.creation`, `object.propertyChange`, `object.associationChange`, `object.deletion`, ...,
+ * the object named by `objectTypeId`, an association by `fromObjectTypeId` and `toObjectTypeId`) as the legacy
+ * event of the same meaning (`company.creation`, `deal.associationChange` DEAL_TO_COMPANY, ...), so both formats
+ * take one path. An object type churnguard does not read keeps its generic name and is ignored with it.
+ */
+function legacyEvent(event: HubspotEvent): HubspotEvent {
+  if (!event.subscriptionType.startsWith('object.')) return event;
+  const action = event.subscriptionType.slice('object.'.length);
+  if (action === 'associationChange') {
+    const from = LEGACY_OBJECT_NAMES[event.fromObjectTypeId ?? ''];
+    const to = LEGACY_OBJECT_NAMES[event.toObjectTypeId ?? ''];
+    if (!from || !to) return event;
+    return {
+      ...event,
+      subscriptionType: `${from}.associationChange`,
+      associationType: `${from.toUpperCase()}_TO_${to.toUpperCase()}`,
+    };
+  }
+  const name = LEGACY_OBJECT_NAMES[event.objectTypeId ?? ''];
+  return name ? { ...event, subscriptionType: `${name}.${action}` } : event;
+}
+
+export const hubspotBody = z
+  .array(hubspotEvent)
+  .min(1, 'HubSpot sends at least one event')
+  .max(1000)
+  .transform((events) => events.map(legacyEvent));
 
 /** The account of a HubSpot company: the mapping's table, else the company id itself when so configured. */
 export function hubspotCompanyAccount(companyId: string, mapping: HubspotMapping): AccountResolution {
@@ -295,15 +337,60 @@ function heldEvent(
   }
 }
 
+const isDealToCompany = (event: HubspotEvent) =>
+  event.subscriptionType === 'deal.associationChange' &&
+  event.associationType === 'DEAL_TO_COMPANY' &&
+  event.associationRemoved !== true;
+
+function hold(result: ConnectorResult, events: readonly HeldEvent[]): void {
+  if (events.length > 0) result.heldEvents = [...(result.heldEvents ?? []), ...events];
+}
+
+const stampOf = (event: HubspotEvent) => ({
+  objectId: String(event.objectId ?? ''),
+  eventId: String(event.eventId),
+  observedAt: new Date(event.occurredAt).toISOString(),
+});
+
+/**
+ * What a deal property change holds for the deal, so that a deal of a company not yet an account can make it
+ * (hubspot-account.ts): the renewal date, amount and currency as read for the patch, and the stage as written.
+ */
+function heldDealEvents(
+  event: HubspotEvent,
+  made: NonNullable<ReturnType<typeof dealPatch>>,
+  mapping: HubspotMapping,
+): HeldEvent[] {
+  const stamp = stampOf(event);
+  if (event.propertyName === mapping.deals.stage)
+    return [heldDealProperty(stamp, 'stage', scalarText(event.propertyValue) ?? null)];
+  if (!('patch' in made)) return [];
+  const { contract, currency } = made.patch;
+  const held: HeldEvent[] = [];
+  if (contract?.renewalDate) held.push(heldDealProperty(stamp, 'renewalDate', contract.renewalDate));
+  if (contract?.arr !== undefined) held.push(heldDealProperty(stamp, 'amount', String(contract.arr)));
+  if (contract?.arrUnavailable) held.push(heldDealProperty(stamp, 'amount', null));
+  if (currency) held.push(heldDealProperty(stamp, 'currency', currency));
+  return held;
+}
+
+/** What a company property change holds for the company: its mapped name, region or owner, of a known account. */
+function heldCompanyEvents(event: HubspotEvent, mapping: HubspotMapping): HeldEvent[] {
+  const { companyProperties: properties } = mapping;
+  const field = (['name', 'region', 'owner'] as const).find((f) => event.propertyName === properties[f]);
+  if (!field) return [];
+  if (!('accountId' in hubspotCompanyAccount(String(event.objectId ?? ''), mapping))) return [];
+  return [heldCompanyProperty(stampOf(event), field, scalarText(event.propertyValue))];
+}
+
 /** DEAL_TO_COMPANY associations added in this body: deal -> the company's account. */
 export function hubspotDealLinks(body: unknown, mapping: ConnectorMapping): LookupLink[] {
   const parsed = hubspotBody.safeParse(body);
   if (!parsed.success) return [];
   const links: LookupLink[] = [];
   for (const event of parsed.data) {
-    if (event.subscriptionType !== 'deal.associationChange') continue;
-    if (event.associationType !== 'DEAL_TO_COMPANY' || event.associationRemoved === true) continue;
-    if (event.fromObjectId === undefined || event.toObjectId === undefined) continue;
+    if (!isDealToCompany(event) || event.fromObjectId === undefined || event.toObjectId === undefined)
+      continue;
     const account = hubspotCompanyAccount(String(event.toObjectId), mapping.hubspot);
     if (!('accountId' in account)) continue;
     links.push({
@@ -352,11 +439,11 @@ export function mapHubspotEvents(body: unknown, mapping: ConnectorMapping): Conn
             for (const patch of made.lost.patches) emitPatch(result, patch, deal);
           } else emitPatch(result, made.patch, deal);
         }
+        if (made && !('error' in made)) hold(result, heldDealEvents(event, made, mapping.hubspot));
         break;
       }
       case 'deal.associationChange': {
-        const linked = event.associationType === 'DEAL_TO_COMPANY' && event.associationRemoved !== true;
-        if (!linked) {
+        if (!isDealToCompany(event)) {
           result.ignored.push({
             ref: ref(event),
             reason: `association ${event.associationType ?? '(none)'} is not read`,
@@ -364,6 +451,10 @@ export function mapHubspotEvents(body: unknown, mapping: ConnectorMapping): Conn
         } else {
           const account = hubspotCompanyAccount(String(event.toObjectId ?? ''), mapping.hubspot);
           if ('missing' in account) result.ignored.push({ ref: ref(event), reason: account.missing });
+          else if (event.fromObjectId !== undefined) {
+            const stamp = { ...stampOf(event), objectId: String(event.fromObjectId) };
+            hold(result, [heldDealProperty(stamp, 'company', String(event.toObjectId))]);
+          }
         }
         break;
       }
@@ -372,6 +463,7 @@ export function mapHubspotEvents(body: unknown, mapping: ConnectorMapping): Conn
         if ('error' in made) errors.push(made.error);
         else if ('ignored' in made) result.ignored.push({ ref: ref(event), reason: made.ignored });
         else result.profileChanges = [...(result.profileChanges ?? []), made.change];
+        if (!('error' in made)) hold(result, heldCompanyEvents(event, mapping.hubspot));
         break;
       }
       case 'contact.propertyChange':
@@ -388,13 +480,13 @@ export function mapHubspotEvents(body: unknown, mapping: ConnectorMapping): Conn
         const made = heldEvent(event, index, mapping.hubspot);
         if ('error' in made) errors.push(made.error);
         else if ('ignored' in made) result.ignored.push({ ref: ref(event), reason: made.ignored });
-        else result.heldEvents = [...(result.heldEvents ?? []), made.event];
+        else hold(result, [made.event]);
         break;
       }
       default:
         result.ignored.push({
           ref: ref(event),
-          reason: `${event.subscriptionType} is not read from webhooks`,
+          reason: `${event.subscriptionType}${event.subscriptionType.startsWith('object.') ? ` of object type ${event.objectTypeId ?? '(none)'}` : ''} is not read from webhooks`,
         });
     }
   }

@@ -153,6 +153,21 @@ const hubspotMapping = z.strictObject({
         .default('churned'),
     })
     .prefault({}),
+  /**
+   * A company created in HubSpot becomes an account once it has a name, a region and a mapped owner, and one of
+   * its deals a renewal date and an amount (core/connectors/hubspot-account.ts). HubSpot's webhooks say nothing of
+   * the contract's start or, when the deal has none, its currency: these fill them in.
+   */
+  newAccounts: z
+    .strictObject({
+      currency: z
+        .string()
+        .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
+        .default('USD'),
+      /** The contract starts this many months before the renewal date (and the account goes live then). */
+      contractMonths: z.number().int().min(1).max(120).default(12),
+    })
+    .prefault({}),
 });
 
 const posthogRule = z.strictObject({

@@ -11,13 +11,15 @@ import type { ProfileChange } from './profile.ts';
 export type UnboundSignal = Omit<SignalInput, 'accountId'>;
 
 /** Which vendor identity an account must be looked up by. */
-export type LookupKind =
-  | 'segment_user'
-  | 'stripe_customer'
-  | 'zendesk_organization'
-  | 'zendesk_ticket'
-  | 'hubspot_deal'
-  | 'contact_email';
+export const LOOKUP_KINDS = [
+  'segment_user',
+  'stripe_customer',
+  'zendesk_organization',
+  'zendesk_ticket',
+  'hubspot_deal',
+  'contact_email',
+] as const;
+export type LookupKind = (typeof LOOKUP_KINDS)[number];
 
 export interface AccountLookup {
   kind: LookupKind;

@@ -1,35 +1,22 @@
 import { defaultConfig } from '#config/default';
 import type { Config } from '#config/schema';
-import type { AccountInput } from '#core/accounts';
 import { accountHealth } from '#core/health/view';
 import { accountsEnvelope, checkAccounts } from '#core/ingest';
-import type { Timer } from '#core/workflows/timers';
-import { getAccount, upsertAccounts } from '#store/account-store';
-import type { Db } from '#store/client';
+import { getAccount } from '#store/account-store';
 import { NotFoundError } from '#store/errors';
-import { mapLimit } from '#store/parallel';
-import { pendingTimers, scheduleTimers } from '#store/timer-store';
 import { loadAccountHistory } from '#usecases/account-history';
+import { upsertAccountsWithTimers } from '#usecases/upsert-accounts';
 import { healthOnRead } from '../shared/health/read.ts';
 import { HttpError, type HttpEvent, httpHandler, json, parseBody, pathParameter } from '../shared/http.ts';
-import { syncJourneyTimers } from '../shared/journey-timers.ts';
-import { syncRenewalTimers } from '../shared/renewal-timers.ts';
-import { syncReviewTimers } from '../shared/review-timers.ts';
 import type { Deps } from '../shared/runtime.ts';
 
 async function upsert(deps: Deps, config: Config, event: HttpEvent) {
   const { accounts } = parseBody(event, accountsEnvelope);
   const { valid, rejected } = checkAccounts(accounts);
-  const now = deps.clock.now();
-  const outcomes = await upsertAccounts(
+  const outcomes = await upsertAccountsWithTimers(
     deps.db,
     valid.map((v) => v.account),
-    now,
-  );
-  await syncTimers(
-    deps.db,
-    valid.map((v, i) => ({ account: v.account, created: outcomes[i] === 'created' })),
-    now,
+    deps.clock.now(),
     config,
   );
   const created = outcomes.filter((o) => o === 'created').length;
@@ -44,32 +31,6 @@ async function upsert(deps: Deps, config: Config, event: HttpEvent) {
     updated: outcomes.length - created,
     rejected,
   });
-}
-
-const SYNCS_IN_FLIGHT = 8;
-
-/**
- * Renewal checkpoints, milestone checks and programme reviews for upserted accounts, decided per account by the same sync functions
- * as everywhere, and written together (scheduleTimers batches them into a few transactions). An account just
- * created has no pending timers to read; an updated one is read once for both syncs.
- */
-async function syncTimers(
-  db: Db,
-  accounts: readonly { account: AccountInput; created: boolean }[],
-  now: Date,
-  config: Config,
-): Promise<void> {
-  const timers: Timer[] = [];
-  const schedule = async (some: readonly Timer[]) => {
-    timers.push(...some);
-  };
-  await mapLimit(accounts, SYNCS_IN_FLIGHT, async ({ account, created }) => {
-    const pending = created ? [] : await pendingTimers(db, account.id);
-    await syncRenewalTimers(db, account, now, config.timers, { pending, schedule, created });
-    await syncJourneyTimers(db, account, now, config, { pending, schedule });
-    await syncReviewTimers(db, account, now, config, { pending, schedule });
-  });
-  await scheduleTimers(db, timers);
 }
 
 export interface AccountsOptions {

@@ -81,13 +81,7 @@ export function createWebhooksHandler(
       const result = delivery.map(parsed, settings.mapping);
       if (result.rejected) throw new HttpError(400, result.rejected.reason, result.rejected.errors);
 
-      const outcome = await receiveWebhook(
-        useCaseDeps(deps),
-        source,
-        parsed,
-        result,
-        settings.mapping.contracts.arrFrom,
-      );
+      const outcome = await receiveWebhook(useCaseDeps(deps), source, parsed, result, settings.mapping);
       deps.logger.info('webhook received', {
         source,
         accepted: outcome.accepted,

@@ -1,6 +1,9 @@
 import { ZodError } from 'zod';
-import { accountPatchSchema, type ContractValueSource } from '#core/connectors/contract';
+import { accountPatchSchema } from '#core/connectors/contract';
+import { hubspotCompanyAccount } from '#core/connectors/hubspot';
+import type { HeldObject } from '#core/connectors/hubspot-contact';
 import { type LookupLink, segmentUserLinks, stripeCustomerLink, zendeskLinks } from '#core/connectors/links';
+import { type ConnectorMapping, defaultConnectorMapping } from '#core/connectors/mapping';
 import {
   type AccountLookup,
   type AccountPatch,
@@ -16,6 +19,7 @@ import type { Db } from '#store/client';
 import { readContractHistory } from '#store/contract-history-store';
 import { type AccountContract, applyAccountPatch } from '#store/contract-store';
 import { markDirty } from '#store/dirty-store';
+import { holdWaitingContact } from '#store/hubspot-account-store';
 import { applyHeldEvent } from '#store/hubspot-held-store';
 import {
   deleteParked,
@@ -30,11 +34,15 @@ import {
 import { mapLimit } from '#store/parallel';
 import { applyProfileChange } from '#store/profile-change-store';
 import type { UseCaseDeps } from '#usecases/account-view';
+import { createHubspotAccounts, type HubspotAccounts } from '#usecases/hubspot-accounts';
 import { ingest } from '#usecases/ingest';
 import { syncRenewalTimers } from '../shared/renewal-timers.ts';
 import type { WebhookSource } from './connectors.ts';
 
 /** Lists in the answer stop here; the counts are always complete. */
+export const HELD_FOR_ACCOUNT =
+  'no account yet: held with its HubSpot company until the company can become one (see accounts.waiting)';
+
 export const MAX_LISTED = 100;
 
 export interface WebhookRejection {
@@ -72,6 +80,11 @@ export interface WebhookOutcome {
    */
   held: { applied: number; unchanged: number };
   waitingContacts: { contactId: string; reason: string }[];
+  /**
+   * Accounts made of HubSpot companies by this delivery, and companies not yet an account with what they wait for
+   * (a name, a region, a mapped owner, a deal with a renewal date and an amount; usecases/hubspot-accounts.ts).
+   */
+  accounts: HubspotAccounts;
   /** Vendor identity -> account links this delivery stored or moved. */
   links: number;
   rejections: WebhookRejection[];
@@ -165,7 +178,8 @@ function learnedBeforeBinding(source: WebhookSource, body: unknown, result: Conn
  * 2. pending records bound through the stored lookups, the rest parked for later;
  * 3. links taught by the bound records (Zendesk tickets and organizations);
  * 4. records parked earlier under any identity linked now are released;
- * 5. every signal through the one ingest path, every contract patch and profile change newer-wins (ARR from the side `arrFrom`
+ * 5. every signal through the one ingest path; HubSpot companies and deals held, and accounts made of those that
+ *    now can be (usecases/hubspot-accounts.ts), before every contract patch and profile change newer-wins (ARR from the side `arrFrom`
  *    names when billing and the CRM both feed an account);
  * 6. released records are removed from the parking area only after they were stored.
  * Every step is idempotent, so a retry after a crash, or a replayed delivery, changes nothing.
@@ -175,9 +189,10 @@ export async function receiveWebhook(
   source: WebhookSource,
   body: unknown,
   result: ConnectorResult,
-  arrFrom: ContractValueSource = 'billing',
+  mapping: ConnectorMapping = defaultConnectorMapping,
 ): Promise<WebhookOutcome> {
   const { db, config } = deps;
+  const arrFrom = mapping.contracts.arrFrom;
   const now = deps.clock.now();
   const early = learnedBeforeBinding(source, body, result);
   let links = await putLinks(db, early);
@@ -196,10 +211,46 @@ export async function receiveWebhook(
     ...bound.rejections,
     ...ingested.rejected.map((r) => ({ ref: r.id ?? `record ${r.index}`, errors: r.errors })),
   ];
+  // Companies and deals first, so an account they make now takes this delivery's patches and contacts.
+  const held = { applied: 0, unchanged: 0 };
+  const heldEvents = result.heldEvents ?? [];
+  const heldObjects = new Map<string, HeldObject>();
+  for (const event of heldEvents.filter((e) => e.objectType !== 'contact')) {
+    const applied = await applyHeldEvent(db, event, now);
+    held[applied.outcome] += 1;
+    heldObjects.set(`${event.objectType}#${event.objectId}`, applied.held);
+  }
+  const accounts =
+    heldObjects.size > 0
+      ? await createHubspotAccounts(deps, [...heldObjects.values()], mapping)
+      : { created: [], waiting: [] };
+  const waitingAccount = new Set(
+    accounts.waiting
+      .map((w) => hubspotCompanyAccount(w.companyId, mapping.hubspot))
+      .flatMap((a) => ('accountId' in a ? [a.accountId] : [])),
+  );
+  const waiting = new Map<string, string>();
+  for (const event of heldEvents.filter((e) => e.objectType === 'contact')) {
+    const applied = await applyHeldEvent(db, event, now);
+    held[applied.outcome] += 1;
+    if (!applied.placement) continue;
+    if ('waiting' in applied.placement) waiting.set(event.objectId, applied.placement.waiting);
+    else if (applied.placedIn) waiting.delete(event.objectId);
+    else {
+      waiting.set(event.objectId, `account "${applied.placement.accountId}" is not known yet`);
+      await holdWaitingContact(db, applied.placement.accountId, event.objectId);
+    }
+  }
+
   const contracts = { applied: 0, unchanged: 0 };
   const touched = new Map<string, AccountContract>();
+  const ignoredRecords: Ignored[] = [...result.ignored];
   for (const patch of [...result.accountPatches, ...bound.patches, ...released.patches]) {
     const applied = await applyAccountPatch(db, patch, now, arrFrom);
+    if (applied.outcome === 'unknown_account' && waitingAccount.has(patch.accountId)) {
+      ignoredRecords.push({ ref: `${patch.sourceRef}@${patch.eventId}`, reason: HELD_FOR_ACCOUNT });
+      continue;
+    }
     if (applied.outcome === 'unknown_account') {
       rejections.push({
         ref: `${patch.sourceRef}@${patch.eventId}`,
@@ -218,6 +269,13 @@ export async function receiveWebhook(
   const profiles = { applied: 0, unchanged: 0 };
   for (const change of result.profileChanges ?? []) {
     const applied = await applyProfileChange(db, change, now);
+    if (applied === 'unknown_account' && waitingAccount.has(change.accountId)) {
+      ignoredRecords.push({
+        ref: `${change.source}:${change.field}@${change.eventId}`,
+        reason: HELD_FOR_ACCOUNT,
+      });
+      continue;
+    }
     if (applied === 'unknown_account') {
       rejections.push({
         ref: `${change.source}:${change.field}@${change.eventId}`,
@@ -231,16 +289,6 @@ export async function receiveWebhook(
       continue;
     }
     profiles[applied] += 1;
-  }
-  const held = { applied: 0, unchanged: 0 };
-  const waiting = new Map<string, string>();
-  for (const event of result.heldEvents ?? []) {
-    const applied = await applyHeldEvent(db, event, now);
-    held[applied.outcome] += 1;
-    if (!applied.placement) continue;
-    if ('waiting' in applied.placement) waiting.set(event.objectId, applied.placement.waiting);
-    else if (applied.placedIn) waiting.delete(event.objectId);
-    else waiting.set(event.objectId, `account "${applied.placement.accountId}" is not known yet`);
   }
   // What follows from a contract, done for replays too (each step is idempotent), so a crash between the patch
   // and these is repaired by the vendor's retry: renewal checkpoints follow the renewal date, as they do on an
@@ -258,15 +306,16 @@ export async function receiveWebhook(
     accepted: ingested.accepted,
     duplicates: ingested.duplicates,
     rejected: rejections.length,
-    ignored: result.ignored.length,
+    ignored: ignoredRecords.length,
     lookups: { resolved: bound.resolved, parked: bound.toPark.length, released: released.parked.length },
     contracts,
     profiles,
     held,
     waitingContacts: [...waiting].map(([contactId, reason]) => ({ contactId, reason })).slice(0, MAX_LISTED),
+    accounts: { created: accounts.created, waiting: accounts.waiting.slice(0, MAX_LISTED) },
     links,
     rejections: rejections.slice(0, MAX_LISTED),
-    ignoredRecords: result.ignored.slice(0, MAX_LISTED),
+    ignoredRecords: ignoredRecords.slice(0, MAX_LISTED),
     unresolved: bound.unresolved.slice(0, MAX_LISTED),
   };
 }

@@ -22,7 +22,7 @@ export const PARTITIONS = {
   ingestRejects: [keys.ingestReject('*', '*', '*', 0).pk],
   lookup: [keys.lookupPartition('*', '*')],
   parked: [keys.parkedPartition('*', '*')],
-  /** HubSpot contacts (and companies) held from webhooks until they make a contact. */
+  /** HubSpot contacts, companies and deals held from webhooks until they make a contact or an account. */
   hubspotHeld: [keys.hubspotHeldPartition('*', '*')],
   timers: [keys.timerDuePartition('*')],
   dispatcherCursor: [keys.dispatcherCursor.pk],
@@ -158,9 +158,10 @@ export const TABLE_ACCESS = {
   messaging: { read: ['apiKey', 'account', 'inApp'] },
   // Public: vendor webhooks (signed) and one-click unsubscribe (an HMAC token). Neither reads an API key.
   // A HubSpot company's profile change goes through the account upsert, which inserts the dirty marker.
+  // A company created in HubSpot becomes an account as POST /v1/accounts makes one (registered in the portfolio).
   webhooks: {
-    read: [...INGEST_WRITES, 'lookup', 'parked', 'hubspotHeld'],
-    write: [...INGEST_WRITES, 'lookup', 'parked', 'hubspotHeld'],
+    read: [...INGEST_WRITES, 'lookup', 'parked', 'hubspotHeld', 'portfolio'],
+    write: [...INGEST_WRITES, 'lookup', 'parked', 'hubspotHeld', 'portfolio'],
     insert: ['account', 'dirty'],
   },
   unsubscribe: { read: ['unsubscribeSecret'], write: ['account'] },

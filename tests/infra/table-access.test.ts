@@ -301,7 +301,13 @@ describe('the calls each function makes are allowed by its own role', () => {
     const post = webhookClient(
       webhookDeps(
         dbOf('webhooks'),
-        { hubspot: { webhookUrl: HUBSPOT_URL, companies: { '7001': 'globex' } } },
+        {
+          hubspot: {
+            webhookUrl: HUBSPOT_URL,
+            companies: { '7001': 'globex' },
+            owners: { '31337': { name: 'Dana Park', email: 'dana@vendor.example' } },
+          },
+        },
         clock,
       ),
     );
@@ -364,6 +370,38 @@ describe('the calls each function makes are allowed by its own role', () => {
     expect(
       (await post('hubspot', placedContact, sign.hubspot(placedContact, clock.now()))).outcome(),
     ).toMatchObject({ held: { applied: 1 }, waitingContacts: [] });
+    // A company created in HubSpot with its renewal deal: an account made as POST /v1/accounts makes one.
+    const newCompany = (eventId: number, propertyName: string, propertyValue: string) => ({
+      eventId,
+      subscriptionType: 'company.propertyChange',
+      occurredAt: clock.now().getTime(),
+      objectId: 7002,
+      propertyName,
+      propertyValue,
+    });
+    const created = JSON.stringify([
+      newCompany(6, 'name', 'Hooli'),
+      newCompany(7, 'churnguard_region', 'EMEA'),
+      newCompany(8, 'hubspot_owner_id', '31337'),
+      {
+        eventId: 9,
+        subscriptionType: 'deal.associationChange',
+        occurredAt: clock.now().getTime(),
+        associationType: 'DEAL_TO_COMPANY',
+        fromObjectId: 9002,
+        toObjectId: 7002,
+        associationRemoved: false,
+      },
+      {
+        ...newCompany(10, 'closedate', '2027-06-30'),
+        subscriptionType: 'deal.propertyChange',
+        objectId: 9002,
+      },
+      { ...newCompany(11, 'amount', '24000'), subscriptionType: 'deal.propertyChange', objectId: 9002 },
+    ]);
+    expect(
+      (await post('hubspot', created, sign.hubspot(created, clock.now()))).outcome().accounts.created,
+    ).toEqual(['7002']);
     const posthog = JSON.stringify({
       event: { uuid: 'ph-1', event: 'user_logged_in', distinct_id: 'u1', timestamp: at },
       groups: { company: { id: 'acme' } },

@@ -1,10 +1,11 @@
+import { createHmac } from 'node:crypto';
 import * as z from 'zod';
 import { defaultConfig } from '#config/default';
 import { outcomeOfRenewal } from '#core/renewals/contract-history';
 import type { Db } from '#store/client';
 import { readContractHistory } from '#store/contract-history-store';
 import { pendingTimers } from '#store/timer-store';
-import { NOW } from './webhooks.ts';
+import { NOW, SECRETS } from './webhooks.ts';
 
 /** An account as GET /v1/accounts/{id} answers it, the fields the CRM connectors set. */
 export const accountAnswer = z.looseObject({
@@ -44,4 +45,28 @@ export async function countdown(db: Db, accountId: string) {
 /** How an account's current renewal ended, as the contract history records it (null while it is open). */
 export async function renewalOutcome(db: Db, accountId: string, renewalDate: string) {
   return outcomeOfRenewal(await readContractHistory(db, accountId), renewalDate)?.outcome ?? null;
+}
+
+/**
+ * Posts a body to the local server's HubSpot webhook signed as HubSpot does (v3): over the https URL it was given
+ * (the local server reads the Host it was sent to), with the timestamp `at` (NOW unless said).
+ */
+export function hubspotPoster(base: string) {
+  return (body: string, options: { at?: Date; secret?: string } = {}) => {
+    const url = `${base}/v1/webhooks/hubspot`;
+    const signedUrl = url.replace(/^http:/, 'https:');
+    const timestamp = String((options.at ?? NOW).getTime());
+    const signature = createHmac('sha256', options.secret ?? SECRETS.hubspot)
+      .update(`POST${signedUrl}${body}${timestamp}`)
+      .digest('base64');
+    return fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'X-HubSpot-Signature-v3': signature,
+        'X-HubSpot-Request-Timestamp': timestamp,
+      },
+      body,
+    });
+  };
 }

@@ -101,6 +101,10 @@ export const outcomeSchema = z.strictObject({
   profiles: z.strictObject({ applied: z.number(), unchanged: z.number() }),
   held: z.strictObject({ applied: z.number(), unchanged: z.number() }),
   waitingContacts: z.array(z.strictObject({ contactId: z.string(), reason: z.string() })),
+  accounts: z.strictObject({
+    created: z.array(z.string()),
+    waiting: z.array(z.strictObject({ companyId: z.string(), reason: z.string() })),
+  }),
   links: z.number(),
   rejections: z.array(z.strictObject({ ref: z.string(), errors: z.array(z.looseObject({})) })),
   ignoredRecords: z.array(z.strictObject({ ref: z.string(), reason: z.string() })),

@@ -280,3 +280,106 @@ describe('HubSpot company property changes', () => {
     ]);
   });
 });
+
+/**
+ * HubSpot's generic subscriptions (`object.*`) name the object by `objectTypeId` (0-1 contact, 0-2 company, 0-3
+ * deal), the association's two sides by `fromObjectTypeId` and `toObjectTypeId`:
+ * https://developers.hubspot.com/changelog/public-beta-generic-webhook-subscriptions and
+ * https://developers.hubspot.com/docs/apps/legacy-apps/public-apps/create-generic-webhook-subscriptions
+ * Each is read exactly as the legacy event of the same meaning.
+ */
+describe('HubSpot generic webhook events', () => {
+  const at = Date.parse('2026-06-01T11:59:00Z');
+  const common = (eventId: number) => ({
+    eventId,
+    subscriptionId: 3849713,
+    portalId: 145883449,
+    appId: 14947547,
+    occurredAt: at,
+    attemptNumber: 0,
+    changeSource: 'CRM_UI',
+    sourceId: 'userId:75514748',
+  });
+  const property = (eventId: number, objectId: number, propertyName: string, propertyValue: string) => ({
+    ...common(eventId),
+    objectId,
+    propertyName,
+    propertyValue,
+    isSensitive: false,
+  });
+  const legacy = [
+    { ...property(1, 9001, 'closedate', '2027-03-31'), subscriptionType: 'deal.propertyChange' },
+    { ...property(2, 5001, 'name', 'Initrode'), subscriptionType: 'company.propertyChange' },
+    { ...property(3, 801, 'email', 'nora@initrode.example'), subscriptionType: 'contact.propertyChange' },
+    { ...common(4), subscriptionType: 'company.creation', objectId: 5001 },
+    { ...common(5), subscriptionType: 'contact.deletion', objectId: 802 },
+    {
+      ...common(6),
+      subscriptionType: 'deal.associationChange',
+      associationType: 'DEAL_TO_COMPANY',
+      fromObjectId: 9001,
+      toObjectId: 5001,
+      associationRemoved: false,
+    },
+  ];
+  const generic = [
+    {
+      ...property(1, 9001, 'closedate', '2027-03-31'),
+      subscriptionType: 'object.propertyChange',
+      objectTypeId: '0-3',
+    },
+    {
+      ...property(2, 5001, 'name', 'Initrode'),
+      subscriptionType: 'object.propertyChange',
+      objectTypeId: '0-2',
+    },
+    {
+      ...property(3, 801, 'email', 'nora@initrode.example'),
+      subscriptionType: 'object.propertyChange',
+      objectTypeId: '0-1',
+    },
+    { ...common(4), subscriptionType: 'object.creation', objectTypeId: '0-2', objectId: 5001 },
+    { ...common(5), subscriptionType: 'object.deletion', objectTypeId: '0-1', objectId: 802 },
+    {
+      ...common(6),
+      subscriptionType: 'object.associationChange',
+      fromObjectTypeId: '0-3',
+      fromObjectId: 9001,
+      toObjectTypeId: '0-2',
+      toObjectId: 5001,
+      associationRemoved: false,
+      isPrimaryAssociation: true,
+    },
+  ];
+
+  it('maps every generic event as the legacy event of the same meaning', () => {
+    const fromLegacy = mapHubspotEvents(legacy, defaultConnectorMapping);
+    expect(fromLegacy.rejected).toBeUndefined();
+    expect(fromLegacy.heldEvents?.length).toBeGreaterThan(0);
+    expect(mapHubspotEvents(generic, defaultConnectorMapping)).toEqual(fromLegacy);
+  });
+
+  it('ignores, by their generic name, object types churnguard does not read and associations it does not use', () => {
+    const ticket = {
+      ...property(7, 55, 'subject', 'Help'),
+      subscriptionType: 'object.propertyChange',
+      objectTypeId: '0-5',
+    };
+    const companyToDeal = {
+      ...common(8),
+      subscriptionType: 'object.associationChange',
+      fromObjectTypeId: '0-2',
+      fromObjectId: 5001,
+      toObjectTypeId: '0-3',
+      toObjectId: 9001,
+      associationRemoved: false,
+    };
+    expect(mapHubspotEvents([ticket, companyToDeal], defaultConnectorMapping).ignored).toEqual([
+      {
+        ref: 'hubspot:event:7',
+        reason: 'object.propertyChange of object type 0-5 is not read from webhooks',
+      },
+      { ref: 'hubspot:event:8', reason: 'company.associationChange is not read from webhooks' },
+    ]);
+  });
+});

@@ -36,6 +36,7 @@ describe('connector mapping config', () => {
           lostStages: ['closedlost'],
           lostOutcome: 'churned',
         },
+        newAccounts: { currency: 'USD', contractMonths: 12 },
       },
       posthog: {
         groupType: 'company',
