@@ -11,9 +11,10 @@ import type { PriorScore } from './types.ts';
 
 const LONGEST_HORIZON = Math.max(...TREND_HORIZONS);
 
-interface Timed {
-  entry: PriorScore;
-  time: number;
+/** A trail oldest first, with each entry's instant beside it (times[i] is entries[i]'s). */
+interface Sorted {
+  entries: readonly PriorScore[];
+  times: readonly number[];
 }
 
 /**
@@ -31,17 +32,40 @@ function timeOf(entry: PriorScore): number {
   return time;
 }
 
-/** The entries oldest first (a stable sort: entries at one instant keep their order); a trail is mostly stored so. */
-function byTime(trail: readonly PriorScore[]): Timed[] {
-  const timed = trail.map((entry) => ({ entry, time: timeOf(entry) }));
-  for (let i = 1; i < timed.length; i++) {
-    if ((timed[i] as Timed).time < (timed[i - 1] as Timed).time) return timed.sort((a, b) => a.time - b.time);
+/**
+ * The entries oldest first (a stable sort: entries at one instant keep their order). A stored trail is already so
+ * (extendTrail keeps it), and is then used as it is, without a copy.
+ */
+function byTime(trail: readonly PriorScore[]): Sorted {
+  const times = trail.map(timeOf);
+  for (let i = 1; i < times.length; i++) {
+    if ((times[i] as number) < (times[i - 1] as number)) {
+      const order = times
+        .map((_, index) => index)
+        .sort((a, b) => (times[a] as number) - (times[b] as number));
+      return {
+        entries: order.map((i) => trail[i] as PriorScore),
+        times: order.map((i) => times[i] as number),
+      };
+    }
   }
-  return timed;
+  return { entries: trail, times };
 }
 
-function inForce(sorted: readonly Timed[], time: number): PriorScore | undefined {
-  return sorted.findLast((timed) => timed.time <= time)?.entry;
+/** Index of the latest entry at or before `time` (-1 when none), by binary search. */
+function inForceAt(sorted: Sorted, time: number): number {
+  let low = 0;
+  let high = sorted.times.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((sorted.times[mid] as number) <= time) low = mid + 1;
+    else high = mid;
+  }
+  return low - 1;
+}
+
+function inForce(sorted: Sorted, time: number): PriorScore | undefined {
+  return sorted.entries[inForceAt(sorted, time)];
 }
 
 /** The entry in force at `instant`: the latest at or before it. */
@@ -56,17 +80,27 @@ export function scoreInForce(trail: readonly PriorScore[], instant: Date): Prior
  */
 export function extendTrail(trail: readonly PriorScore[], entry: PriorScore): PriorScore[] {
   const sorted = byTime(trail);
-  const last = sorted.at(-1)?.entry;
-  const next =
-    last && last.score === entry.score && last.band === entry.band
-      ? sorted
-      : [
-          ...sorted.filter(({ entry: kept }) => dayNumber(kept.at) !== dayNumber(entry.at)),
-          { entry, time: timeOf(entry) },
-        ].sort((a, b) => a.time - b.time);
+  const last = sorted.entries.at(-1);
+  let next = sorted;
+  if (!last || last.score !== entry.score || last.band !== entry.band) {
+    const day = dayNumber(entry.at);
+    const time = timeOf(entry);
+    const entries: PriorScore[] = [];
+    const times: number[] = [];
+    sorted.entries.forEach((kept, i) => {
+      if (dayNumber(kept.at) === day) return;
+      entries.push(kept);
+      times.push(sorted.times[i] as number);
+    });
+    // Stable: the new entry goes after every kept entry at or before its instant.
+    const at = inForceAt({ entries, times }, time) + 1;
+    entries.splice(at, 0, entry);
+    times.splice(at, 0, time);
+    next = { entries, times };
+  }
   const cutoff = addDays(new Date(entry.at), -LONGEST_HORIZON).getTime();
-  const inForceAtCutoff = inForce(next, cutoff);
-  return next.flatMap(({ entry: kept, time }) => (kept === inForceAtCutoff || time > cutoff ? [kept] : []));
+  const keepFrom = Math.max(0, inForceAt(next, cutoff));
+  return next.entries.slice(keepFrom);
 }
 
 /**
