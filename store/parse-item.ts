@@ -17,7 +17,11 @@ export class InvalidStoredItemError extends Error {
  */
 const written = new WeakMap<object, { schema: z.ZodType<unknown>; value: unknown }>();
 
-function freezeAll(value: unknown): void {
+/**
+ * Freezes a value all through, in place. The in-memory store adapter stores a frozen item as it is, without the deep
+ * copy it makes of anything else (store/memory/values.ts), and DynamoDB's client only reads what it is given.
+ */
+export function freezeAll(value: unknown): void {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
   if (Array.isArray(value)) for (const inner of value) freezeAll(inner);
   else for (const name in value) freezeAll((value as Record<string, unknown>)[name]);

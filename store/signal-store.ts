@@ -16,7 +16,7 @@ import { whenConditionHolds } from './errors.ts';
 import { GroupCommit, groupCommitPer } from './group-commit.ts';
 import { type Key, keys } from './keys.ts';
 import { backoffMs, mapLimit, sleep } from './parallel.ts';
-import { parseItem } from './parse-item.ts';
+import { freezeAll, parseItem } from './parse-item.ts';
 import { metricsSchema, parseRollupItem } from './rollup-item.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
@@ -144,10 +144,12 @@ const withoutExpiry = ({ [TTL_ATTRIBUTE]: _expiresAt, ...signal }: Signal & { [T
  */
 function signalItem(signal: Signal, day: string, expiresAt: number) {
   const { pk, sk } = keys.signal(signal.accountId, day, signal.id);
-  return Object.assign<Record<string, unknown>, Signal>(
+  const item = Object.assign<Record<string, unknown>, Signal>(
     { pk, sk, kind: 'signal', [TTL_ATTRIBUTE]: expiresAt },
     signal,
   );
+  freezeAll(item);
+  return item;
 }
 
 const dayKey = (accountId: string, day: string) => `${accountId}\u0000${day}`;
@@ -252,6 +254,8 @@ async function putRollup(
     rawUntil: Math.min(rawUntil, previous?.rawUntil ?? rawUntil),
     book: state.book,
   };
+  // Nothing changes a rollup once built (addToRollup works on a copy), so it is stored frozen, without a copy.
+  freezeAll(item);
   const written = await whenConditionHolds(async () => {
     const out = await db.doc.send(
       new PutCommand({
