@@ -15,47 +15,45 @@ import { parseItem } from './parse-item.ts';
  * so making the account places it.
  */
 
-export async function holdCompanyDeal(db: Db, companyId: string, dealId: string): Promise<void> {
-  await db.doc.send(
-    new PutCommand({
-      TableName: db.tableName,
-      Item: { ...keys.hubspotCompanyDeal(companyId, dealId), kind: 'hubspotCompanyDeal', dealId },
-    }),
-  );
+/** One id held under a partition (a company's deals, an account's waiting contacts), as `<kind>` with `field`. */
+async function holdId(db: Db, key: { pk: string; sk: string }, kind: string, field: string, id: string) {
+  await db.doc.send(new PutCommand({ TableName: db.tableName, Item: { ...key, kind, [field]: id } }));
 }
 
-const companyDealItem = z.looseObject({ dealId: z.string() });
+/** The ids held under `pk` whose sort keys begin with `prefix`, each item parsed. */
+async function heldIds(db: Db, pk: string, prefix: string, field: string, what: string): Promise<string[]> {
+  const schema = z.looseObject({ [field]: z.string() });
+  const items = await queryAll(db, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+    ConsistentRead: true,
+  });
+  return items.map((item) => String(parseItem(schema, item, `${what} ${pk}`)[field]));
+}
+
+export async function holdCompanyDeal(db: Db, companyId: string, dealId: string): Promise<void> {
+  await holdId(db, keys.hubspotCompanyDeal(companyId, dealId), 'hubspotCompanyDeal', 'dealId', dealId);
+}
 
 export async function companyDealIds(db: Db, companyId: string): Promise<string[]> {
   const { pk } = keys.hubspotCompanyDeal(companyId, '');
-  const items = await queryAll(db, {
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :deal)',
-    ExpressionAttributeValues: { ':pk': pk, ':deal': keys.hubspotCompanyDealPrefix },
-    ConsistentRead: true,
-  });
-  return items.map((item) => parseItem(companyDealItem, item, `HubSpot company deal ${pk}`).dealId);
+  return heldIds(db, pk, keys.hubspotCompanyDealPrefix, 'dealId', 'HubSpot company deal');
 }
 
 /** A held contact whose account is not made yet, so that making it places the contact. */
 export async function holdWaitingContact(db: Db, accountId: string, contactId: string): Promise<void> {
-  await db.doc.send(
-    new PutCommand({
-      TableName: db.tableName,
-      Item: { ...keys.hubspotWaitingContact(accountId, contactId), kind: 'hubspotWaitingContact', contactId },
-    }),
+  await holdId(
+    db,
+    keys.hubspotWaitingContact(accountId, contactId),
+    'hubspotWaitingContact',
+    'contactId',
+    contactId,
   );
 }
 
-const waitingContactItem = z.looseObject({ contactId: z.string() });
-
 export async function waitingContactIds(db: Db, accountId: string): Promise<string[]> {
   const { pk } = keys.hubspotWaitingContact(accountId, '');
-  const items = await queryAll(db, {
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :contact)',
-    ExpressionAttributeValues: { ':pk': pk, ':contact': keys.hubspotWaitingContactPrefix },
-    ConsistentRead: true,
-  });
-  return items.map((item) => parseItem(waitingContactItem, item, `HubSpot waiting contact ${pk}`).contactId);
+  return heldIds(db, pk, keys.hubspotWaitingContactPrefix, 'contactId', 'HubSpot waiting contact');
 }
 
 const creationSchema = z.looseObject({
