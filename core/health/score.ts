@@ -11,6 +11,7 @@ import { scoreSentiment } from './components/sentiment.ts';
 import { scoreSupport } from './components/support.ts';
 import type { AccountContext } from './context.ts';
 import { applyCriticalFindings } from './critical-findings.ts';
+import { NEEDS_TIME, notEnoughDataYet } from './data-needed.ts';
 import { topDrivers } from './drivers.ts';
 import { type AccountMeasures, measuredAccount } from './measure.ts';
 import { modelVersion } from './model-version.ts';
@@ -28,17 +29,6 @@ import type {
 import { COMPONENT_IDS, COMPONENT_LABELS, type ComponentId } from './vocabulary.ts';
 import { weightedScore } from './weighting.ts';
 
-/**
- * Whether the account has been live long enough for a verdict (health.measures.minimumDataDays): on its first
- * morning no window holds a day of its data yet, and reading that as zero use would paint every new account red.
- */
-function tooNewReason(context: AccountContext): string | undefined {
-  const minimum = context.config.health.measures?.minimumDataDays;
-  if (minimum === undefined || context.daysLive >= minimum) return undefined;
-  const live = Math.max(0, context.daysLive);
-  return `not enough data yet: live ${live} ${live === 1 ? 'day' : 'days'}, a verdict needs ${minimum}`;
-}
-
 function evaluate(
   component: ComponentId,
   measures: AccountMeasures,
@@ -46,7 +36,7 @@ function evaluate(
   context: AccountContext,
   tooNew: string | undefined,
 ): ComponentResult {
-  if (tooNew) return { status: 'unknown', reason: tooNew };
+  if (tooNew && NEEDS_TIME.has(component)) return { status: 'unknown', reason: tooNew };
   const own = evaluateOwn(component, measures, baseline, context);
   const custom = context.config.health.measures?.custom ?? [];
   return withCustomMeasures(own, component, custom, context);
@@ -92,8 +82,8 @@ function explain(
   tooNew: string | undefined,
 ): string[] {
   const notes: string[] = [...snapshot.segment.notes];
-  if (tooNew) notes.push(`no verdict yet: ${tooNew}`);
-  else if (snapshot.score === null) notes.push('no component could be scored: every one lacks data');
+  if (snapshot.score === null)
+    notes.push(tooNew ? `no verdict yet: ${tooNew}` : 'no component could be scored: every one lacks data');
   if (snapshot.renormalised) {
     const unknown = snapshot.unknown.map((u) => `${COMPONENT_LABELS[u.component]} (${u.reason})`).join('; ');
     notes.push(
@@ -130,7 +120,7 @@ export function scoreAccount(
   const { segment } = context;
   const { health } = segmentConfig(config, segment.segment);
   const baseline = baselineFor(config, baselines, segment.segment);
-  const tooNew = tooNewReason(context);
+  const tooNew = notEnoughDataYet(context);
   const { score, components } = weightedScore(
     COMPONENT_IDS.flatMap((component) => {
       const weight = health.weights[component];

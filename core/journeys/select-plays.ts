@@ -15,7 +15,13 @@ export type PlaySelection =
   /** A play the journey names but the account must not get; recorded in the not-sent ledger. */
   | { selected: false; playId: string; play: PlayConfig; reason: 'struggling'; detail: string };
 
-/** Why a congratulation would be wrong now (seed 004: no "congratulations" to a customer who is struggling). */
+/**
+ * Why a congratulation would be wrong now (seed 004: no "congratulations" to a customer who is struggling). An
+ * unknown band is not struggling: onboarding milestones fall in the days before product use is judged
+ * (health.measures.minimumDataDays), and holding their plays back for it would silence every onboarding journey;
+ * trouble in those days still shows, as a band made red by tickets, answers or a sponsor leaving, or as an urgent
+ * ticket or an open escalation.
+ */
 export function strugglingBecause(situation: AccountSituation): string | null {
   const reasons = [
     situation.band === 'red' ? 'health is red' : null,

@@ -114,7 +114,7 @@ describe('churnguard config', () => {
 
     const diff = await churnguard(['config', 'diff', config]);
     expect(diff.stdout.split('\n').slice(1, -1)).toEqual([
-      '~ segments.core.health.bands.green: 70 -> 75',
+      '~ segments.core.health.bands.green: 69 -> 75',
       '~ restraint.weeklyPerContact: 2 -> 3',
       '+ brand.productName: "Beacon Analytics"',
       '+ brand.appUrl: "https://app.beacon.example"',

@@ -77,7 +77,7 @@ describe('churnguard config validate', () => {
     const { code, output } = await churnguard('config', 'validate');
     expect(code).toBe(0);
     expect(output).toMatch(/^config OK: the built-in default/);
-    expect(output).toContain('core (Core, core, low touch): green from 70, yellow from 50');
+    expect(output).toContain('core (Core, core, low touch): green from 69, yellow from 50');
   });
 
   it('accepts a valid file', async () => {

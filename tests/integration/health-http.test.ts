@@ -69,7 +69,7 @@ describe('GET /v1/accounts/{id} with health', () => {
       band: 'red',
       modelVersion: modelVersion(defaultConfig),
       segment: { segment: 'core', label: 'Core', tier: 'B' },
-      bands: { green: 70, yellow: 50 },
+      bands: { green: 69, yellow: 50 },
       journey: { journeyClass: 'laggard' },
       lastChange: { reason: 'first-score' },
     });

@@ -89,7 +89,7 @@ describe('health of a seeded portfolio', () => {
   it('explains a red account in words, with contributions that add up exactly to its score', async () => {
     const { snapshot } = await health('strategic-troubled');
     expect(snapshot.band).toBe('red');
-    expect(snapshot.bands).toEqual({ green: 75, yellow: 55 });
+    expect(snapshot.bands).toEqual({ green: 74, yellow: 55 });
     const sum = snapshot.components.reduce((total, c) => total + tenths(c.contribution), 0);
     expect(sum).toBe(tenths(snapshot.score ?? -1));
     expect(snapshot.drivers.map((d) => d.text)).toEqual([

@@ -113,7 +113,7 @@ describe('churnguard stack-rank', () => {
       /^\s+1\. Champion\s+j-fast \(Account j-fast\)\s+by milestones, pace \+0\.75/,
     );
     expect(lines[last]).toMatch(/^\s+3\. Laggard\s+j-late .* by milestones/);
-    expect(output).toMatch(/Laggard\s+j-old .* by health, pace -0\.\d+, health 30\.5 red/);
+    expect(output).toMatch(/Laggard\s+j-old .* by health, pace -0\.\d+, health 29\.5 red/);
     expect(output).toContain('Core (core): 3 accounts');
   }, 60_000);
 

@@ -58,7 +58,7 @@ describe('relationship assessment (seed 001) and the critical-finding cap', () =
 
     await send([assessment('gasco', 4, { desired: 8, assessor: 'John Smibert' }) as SignalInput]);
     const { health } = await readJson<{ health: Health }>(await call('GET', '/v1/accounts/gasco'));
-    // The score alone would be green (Strategic: green from 75); the critical finding holds the band at yellow.
+    // The score alone would be green (Strategic: green from 74); the critical finding holds the band at yellow.
     expect(health.score).toBeGreaterThanOrEqual(75);
     expect(health.band).toBe('yellow');
     expect(health.drivers[0]).toMatchObject({ kind: 'cap' });

@@ -1,4 +1,5 @@
 import { type AccountContext, recentRollups } from '../context.ts';
+import { notEnoughDataYet } from '../data-needed.ts';
 import { higherIsBetter, plural, say } from '../deviation.ts';
 import type { ComponentResult, Measure, SegmentBaseline } from '../types.ts';
 import { type AssessmentMeasures, assessmentMeasures, measureAssessment } from './assessment.ts';
@@ -95,8 +96,10 @@ export function scoreRelationship(
     });
   }
 
+  // Meetings are counted over months: a young account has not had the time to hold them.
+  const tooNew = notEnoughDataYet(context);
   const meetingsExpected = expected(baseline, 'meetingsHeld');
-  if (meetingsExpected) {
+  if (meetingsExpected && !tooNew) {
     const { meetingsHeld: held, meetingsMissed: missed } = measured;
     const attendance = held + missed === 0 ? 1 : held / (held + missed);
     measures.push({
@@ -126,8 +129,9 @@ export function scoreRelationship(
   if (measured.assessment) measures.push(...assessmentMeasures(measured.assessment));
   return fromMeasures(
     measures,
-    sponsorOnRecord
-      ? `${label} expects no sponsor, meetings or scorecard, and none was reported`
-      : `${label} expects no meetings or scorecard, and no sponsor is on record (no sponsor contact or signal)`,
+    tooNew ??
+      (sponsorOnRecord
+        ? `${label} expects no sponsor, meetings or scorecard, and none was reported`
+        : `${label} expects no meetings or scorecard, and no sponsor is on record (no sponsor contact or signal)`),
   );
 }

@@ -103,7 +103,7 @@ describe('a config file holds only what differs from the default', () => {
     const result = parseConfigOverrides(JSON.parse(THREE_LINES));
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     expect(configChanges(defaultConfig, result.config)).toEqual([
-      { path: 'segments.core.health.bands.green', kind: 'changed', before: 70, after: 75 },
+      { path: 'segments.core.health.bands.green', kind: 'changed', before: 69, after: 75 },
       { path: 'restraint.weeklyPerContact', kind: 'changed', before: 2, after: 3 },
       { path: 'brand.productName', kind: 'added', after: 'Acme Analytics' },
       { path: 'brand.appUrl', kind: 'added', after: 'https://app.acme.example' },

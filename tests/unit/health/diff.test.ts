@@ -40,7 +40,8 @@ describe('snapshot diff', () => {
   const diff = diffSnapshots(previous, next);
 
   it('names the components that moved the score, largest first, adding up to the change', () => {
-    expect(diff.components.map((c) => c.component)).toEqual(['relationship', 'support']);
+    // Adoption did not change: its -0.1 is the rounding that makes the contributions add up to the score exactly.
+    expect(diff.components.map((c) => c.component)).toEqual(['relationship', 'support', 'adoption']);
     const moved = diff.components.reduce((sum, c) => sum + tenths(c.contributionChange), 0);
     expect(moved).toBe(tenths(diff.scoreChange ?? Number.NaN));
     expect(diff.scoreChange).toBeLessThan(0);
@@ -60,7 +61,9 @@ describe('snapshot diff', () => {
   });
 
   it('sums up the move in one sentence', () => {
-    expect(diff.summary).toBe('score fell 14.1 points: Relationship -8.8, Support burden -5.3');
+    expect(diff.summary).toBe(
+      'score fell 14.2 points: Relationship -8.8, Support burden -5.3, Adoption breadth -0.1',
+    );
     expect(diff.modelChanged).toBe(false);
   });
 
@@ -74,7 +77,7 @@ describe('snapshot diff', () => {
     );
     expect(crossed.band).toEqual({ before: 'green', after: 'yellow' });
     expect(crossed.summary).toBe(
-      'score fell 14.1 points (green → yellow): Relationship -8.8, Support burden -5.3',
+      'score fell 14.2 points (green → yellow): Relationship -8.8, Support burden -5.3, Adoption breadth -0.1',
     );
   });
 

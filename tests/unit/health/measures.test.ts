@@ -19,6 +19,7 @@ import {
   daysAgo,
   healthyCoreCohort,
   NOW,
+  openTicket,
   rollupsFrom,
   signal,
   withConfig,
@@ -83,7 +84,7 @@ describe('a missing feed is unknown, never zero', () => {
     expect(measureOf(snapshot, 'engagement', 'usage')).toMatchObject({
       actual: 70,
       expected: 67,
-      score: 100,
+      score: 90.3, // 90 at the quantile, a little above for 4% more (health.measures.scale)
     });
     expect(snapshot.drivers.map((d) => d.text).join(' ')).not.toContain('no logins');
     expect(snapshot.band).toBe('green');
@@ -94,25 +95,36 @@ describe('scales that keep ranking above the median', () => {
   const logScale = withConfig(defaultConfig, (draft) => {
     if (draft.health.measures) draft.health.measures.scale = { kind: 'log', atBaseline: 80, ceilingRatio: 4 };
   });
+  const linearScale = withConfig(defaultConfig, (draft) => {
+    if (draft.health.measures) draft.health.measures.scale = { kind: 'linear' };
+  });
   const baselines = computeBaselines(defaultConfig, healthyCoreCohort(10), NOW);
+  const scoredAt = (config: Config, perDay: number) =>
+    scoreAccount(
+      config,
+      {
+        account: account({ id: `x${perDay}` }),
+        rollups: rollupsFrom(`x${perDay}`, activity(`x${perDay}`, { loginsPerDay: perDay })),
+        tickets: [],
+      },
+      baselines,
+      NOW,
+    );
   const loginsAt = (config: Config, perDay: number) =>
-    measureOf(
-      scoreAccount(
-        config,
-        {
-          account: account({ id: `x${perDay}` }),
-          rollups: rollupsFrom(`x${perDay}`, activity(`x${perDay}`, { loginsPerDay: perDay })),
-          tickets: [],
-        },
-        baselines,
-        NOW,
-      ),
-      'engagement',
-      'logins',
-    )?.score;
+    measureOf(scoredAt(config, perDay), 'engagement', 'logins')?.score;
 
-  it('saturates at the median on the linear default', () => {
-    expect([loginsAt(defaultConfig, 8), loginsAt(defaultConfig, 16)]).toEqual([100, 100]);
+  it('by default scores two accounts above the median apart, the busier one higher', () => {
+    const median = measureOf(scoredAt(defaultConfig, 8), 'engagement', 'logins')?.expected ?? 0;
+    expect(median).toBe(8);
+    const [busy, busier] = [scoredAt(defaultConfig, 12), scoredAt(defaultConfig, 24)];
+    expect(measureOf(busier, 'engagement', 'logins')?.score).toBeGreaterThan(
+      measureOf(busy, 'engagement', 'logins')?.score ?? 100,
+    );
+    expect(busier.score).toBeGreaterThan(busy.score ?? 100);
+  });
+
+  it('saturates at the median on the linear scale, when a config chooses it', () => {
+    expect([loginsAt(linearScale, 8), loginsAt(linearScale, 16)]).toEqual([100, 100]);
   });
 
   it('ranks twice and four times the median apart on the log scale, with 4x at the ceiling', () => {
@@ -152,22 +164,67 @@ describe('learned baselines start from any portfolio', () => {
 });
 
 describe('no verdict from a window shorter than the data it needs', () => {
-  const id = 'newco';
-  const firstMorning: ScoringInput = {
-    account: account({ id, goLiveDate: dayAgo(0) }),
-    rollups: rollupsFrom(id, [signal(id, 'login', daysAgo(1), { userId: 'u1' })]),
-    tickets: [],
-  };
-  const snapshot = scoreAccount(defaultConfig, firstMorning, computeBaselines(defaultConfig, [], NOW), NOW);
+  const baselines = computeBaselines(defaultConfig, [], NOW);
+  const minimum = defaultConfig.health.measures?.minimumDataDays ?? 0;
+  /** An account live `days` days, in by `opened` with one login, its other signals and tickets as given. */
+  const liveFor = (id: string, days: number, signals: Signal[] = [], tickets: ScoringInput['tickets'] = []) =>
+    scoreAccount(
+      defaultConfig,
+      {
+        account: account({ id, goLiveDate: dayAgo(days) }),
+        rollups: rollupsFrom(id, [
+          signal(id, 'login', daysAgo(Math.min(days, 1)), { userId: 'u1' }),
+          ...signals,
+        ]),
+        tickets,
+      },
+      baselines,
+      NOW,
+    );
 
-  it('gives a new account on its first morning no band, saying there is not enough data yet', () => {
-    expect(snapshot).toMatchObject({ score: null, band: 'unknown' });
-    expect(snapshot.notes).toContain('no verdict yet: not enough data yet: live 0 days, a verdict needs 1');
-    expect(snapshot.drivers).toEqual([]);
+  it('defaults to a real minimum: a week of data before product use is judged', () => {
+    expect(minimum).toBe(7);
   });
 
-  it('gives detection no red day to escalate on', () => {
-    expect(redDays([], snapshot.band, NOW)).toBe(0);
+  it('leaves product use unknown on the first morning, saying there is not enough data yet', () => {
+    const snapshot = liveFor('newco', 0);
+    for (const id of ['engagement', 'adoption'] as const)
+      expect(component(snapshot, id)).toMatchObject({
+        status: 'unknown',
+        reason: 'not enough data yet: live 0 days, a verdict needs 7',
+      });
+    expect(snapshot.drivers.map((d) => d.text).join('; ')).not.toMatch(/login|usage|active users|meeting/);
+  });
+
+  it('does not count meetings the account has not had the months to hold', () => {
+    expect(measureOf(liveFor('newco', 3), 'relationship', 'meetings')).toBeUndefined();
+    expect(measureOf(liveFor('weekold', minimum), 'relationship', 'meetings')).toMatchObject({ actual: 0 });
+  });
+
+  it('gives detection no red day to escalate on in the first week, whatever the days without signals', () => {
+    for (let days = 0; days < minimum; days++) {
+      const snapshot = liveFor(`new-${days}`, days);
+      expect(snapshot.band).not.toBe('red');
+      expect(redDays([], snapshot.band, NOW)).toBe(0);
+    }
+  });
+
+  it('judges product use from the day the minimum is reached: a silent week is then low engagement', () => {
+    const snapshot = liveFor('weekold', minimum);
+    expect(component(snapshot, 'engagement')).toMatchObject({ status: 'known' });
+    expect(measureOf(snapshot, 'engagement', 'logins')?.score).toBeLessThan(10);
+  });
+
+  it('still judges what happened in the first week: urgent tickets and a sponsor leaving make a new account red', () => {
+    const id = 'troubled';
+    const snapshot = liveFor(
+      id,
+      3,
+      [signal(id, 'sponsor_left', daysAgo(2)), signal(id, 'nps', daysAgo(2), { value: 0 })],
+      [openTicket(id, 'T1', 2, 'urgent'), openTicket(id, 'T2', 2, 'urgent')],
+    );
+    expect(component(snapshot, 'engagement')).toMatchObject({ status: 'unknown' });
+    expect(snapshot.band).toBe('red');
   });
 });
 
@@ -234,11 +291,11 @@ describe('usage per licensed seat and per unit of ARR', () => {
 
   it('judges a 500-seat account with the logins of a 10-seat one as using a fraction of its seats', () => {
     const big = scoreAccount(perArr, withSeats('big', 500, 5), baselines, NOW);
-    expect(measureOf(big, 'engagement', 'activeUsers')).toMatchObject({ score: 100 });
+    expect(measureOf(big, 'engagement', 'activeUsers')).toMatchObject({ actual: 5, expected: 5, score: 90 });
     expect(measureOf(big, 'engagement', 'activeUsersPerSeat')).toMatchObject({
       actual: 0.01,
       expected: 0.5,
-      score: 2,
+      score: 1.8, // 2% of the baseline: 2% of the 90 it scores
       finding: 'active users per seat down 98% vs the Core baseline over 30 days',
     });
     expect(measureOf(big, 'engagement', 'usagePerArr')).toMatchObject({ actual: 1.25, expected: 1.25 });

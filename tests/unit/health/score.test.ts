@@ -51,7 +51,7 @@ describe('health snapshot of a troubled Core account', () => {
 
   it('is red against the Core thresholds', () => {
     expect(snapshot.segment).toMatchObject({ segment: 'core', label: 'Core', tier: 'B' });
-    expect(snapshot.bands).toEqual({ green: 70, yellow: 50 });
+    expect(snapshot.bands).toEqual({ green: 69, yellow: 50 });
     expect(snapshot.score).toBeLessThan(50);
     expect(snapshot.band).toBe('red');
   });

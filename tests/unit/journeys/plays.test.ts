@@ -74,6 +74,12 @@ describe('play selection', () => {
     ]);
   });
 
+  it('congratulates an account whose band is not known yet (too young for a verdict on its use)', () => {
+    expect(selectPlays(defaultConfig, check(6), 'due', { ...calm, band: 'unknown' })).toEqual([
+      expect.objectContaining({ selected: true, playId: 'congratulate_first_login' }),
+    ]);
+  });
+
   it('still nudges a struggling account that is late', () => {
     const red = { ...calm, band: 'red' as const };
     expect(selectPlays(defaultConfig, check(6, []), 'due', red)).toEqual([
