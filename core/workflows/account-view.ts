@@ -1,5 +1,6 @@
 import type { Config } from '#config/schema';
 import type { AccountInput } from '#core/accounts';
+import { higherIsBetterOn } from '#core/health/deviation';
 import type { JourneyStanding } from '#core/health/journey-class';
 import type { HealthSnapshot, PriorScore } from '#core/health/types';
 import type { Touch } from '#core/health/vocabulary';
@@ -84,14 +85,16 @@ export function triggersOf(
  * only for an account whose onboarding the data can show (live no longer than the health lookback): an account
  * live for years did not "miss" milestones its data predates.
  */
-export function riskEvidence(view: AccountView, lookbackDays: number): RiskEvidence {
+export function riskEvidence(view: AccountView, config: Config): RiskEvidence {
+  const lookbackDays = config.health.lookbackDays;
   const component = (id: string) => view.health.components.find((c) => c.component === id);
-  const low = (id: string) => {
+  const below = (id: string, line: number) => {
     const c = component(id);
-    return c !== undefined && c.status === 'known' && c.score < 50;
+    return c !== undefined && c.status === 'known' && c.score < line;
   };
   return {
-    usageBelowBaseline: low('engagement'),
+    // Usage under half the healthy baseline, whatever score the model's scale gives half of it.
+    usageBelowBaseline: below('engagement', higherIsBetterOn(config.health.measures?.scale, 0.5, 1)),
     milestonesMissed:
       view.journey !== null &&
       view.journey.daysLive <= lookbackDays &&
@@ -102,7 +105,7 @@ export function riskEvidence(view: AccountView, lookbackDays: number): RiskEvide
     // A review missed or long past with no outcome counts as a missed meeting (a relationship cause).
     meetingsMissed: view.facts.meetingsMissed || reviewOverdue(view.reviews, view.now),
     relationshipScore: view.facts.relationshipScore,
-    valueBelowTarget: low('outcomes'),
+    valueBelowTarget: below('outcomes', 50),
     contractReductionRequested: view.facts.contractReductionRequested,
     paymentFailed: view.facts.paymentFailures.length > 0,
   };

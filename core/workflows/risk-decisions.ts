@@ -148,10 +148,7 @@ function outreachMessages(config: Config, view: AccountView, risk: RiskRecord, a
 function openRisk(config: Config, view: AccountView, triggers: Trigger[], input: CheckInput): Effect[] {
   const { account } = view;
   const policy = config.escalation;
-  const causes = deriveRootCauses(
-    riskEvidence(view, config.health.lookbackDays),
-    policy.detection.weakRelationshipAtOrBelow,
-  );
+  const causes = deriveRootCauses(riskEvidence(view, config), policy.detection.weakRelationshipAtOrBelow);
   const strategy: Strategy = strategyFor(causes.primary, policy);
   const touch = view.health.segment.touch;
   const riskId = riskIdFor(account.id, input.at);
