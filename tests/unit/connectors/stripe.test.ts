@@ -351,4 +351,20 @@ describe('Stripe events the connector does not map', () => {
       errors: [{ path: 'customer', message: expect.any(String) }],
     });
   });
+
+  it('refuses a subscription change whose previous_attributes do not parse, naming the field, and emits nothing', () => {
+    // A quantity that is not a number could read as a seat change either way: no guess, the sender hears why.
+    const event = subscriptionEvent('customer.subscription.updated', () => {}, { quantity: 'fifteen' });
+    expect(mapStripeEvent(event, defaultConnectorMapping)).toEqual({
+      signals: [],
+      needsAccount: [],
+      accountPatches: [],
+      userLinks: [],
+      ignored: [],
+      rejected: {
+        reason: 'customer.subscription.updated: previous_attributes not understood',
+        errors: [{ path: 'quantity', message: expect.any(String) }],
+      },
+    });
+  });
 });
