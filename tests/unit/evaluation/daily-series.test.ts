@@ -41,6 +41,22 @@ describe('an account day by day', () => {
     expect(series.bands).toEqual([null, null]);
   });
 
+  it('gives no score on a day whose band is unknown, even if the stored change holds a number', () => {
+    // Scoring never writes one (band unknown exactly when score is null), but the history schema does not tie the
+    // two: a hand-edited or older item must not put a score on the evaluation's chart beside an unknown band.
+    const series = buildDailySeries(
+      '2026-03-01',
+      2,
+      [
+        { at: '2026-03-01T05:00:00Z', score: 62, band: 'unknown' },
+        { at: '2026-03-02T05:00:00Z', score: 62, band: 'yellow' },
+      ],
+      [],
+    );
+    expect(series.scores).toEqual([null, 62]);
+    expect(series.bands).toEqual([null, 'yellow']);
+  });
+
   it('keeps a day to a few characters in the result and reads back what it wrote', () => {
     const series = {
       scores: [null, 55.25, 30],
