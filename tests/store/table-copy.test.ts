@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it, vi } from 'vitest';
 import { batchPut } from '#store/batch';
 import { keys } from '#store/keys';
 import { copyTable } from '#store/table-copy';
@@ -32,6 +33,35 @@ describe('copying a table', () => {
     expect(await dumpTable(to)).toEqual(await dumpTable(from, (item) => item.pk !== apiKey.pk));
     expect(progress.at(-1)).toEqual([72, 72]);
     expect(progress.every(([, total]) => total === 72)).toBe(true);
+  });
+
+  it('writes the timers and the dispatcher cursor only after everything they point at', async () => {
+    const [from, to] = await Promise.all([createTestDb(), createTestDb()]);
+    const accounts = Array.from({ length: 60 }, (_, n) => ({ pk: `ACCOUNT#a${n}`, sk: 'PROFILE' }));
+    const timers = Array.from({ length: 30 }, (_, n) => ({
+      pk: `${keys.timersPartitionPrefix}2026-06-${String(1 + (n % 28)).padStart(2, '0')}`,
+      sk: `a${n}#renewal`,
+    }));
+    await batchPut(from, [...timers, keys.dispatcherCursor, ...accounts]);
+    // Watches the writes as they go to DynamoDB Local (the spy calls through): which items each request carries.
+    const send = vi.spyOn(to.doc, 'send');
+    await copyTable(from, to);
+    const requests = send.mock.calls.flatMap(([command]) =>
+      command instanceof BatchWriteCommand
+        ? [
+            Object.values(command.input.RequestItems ?? {})
+              .flat()
+              .map((r) => String(r.PutRequest?.Item?.pk)),
+          ]
+        : [],
+    );
+    const isDispatched = (pk: string) =>
+      pk.startsWith(keys.timersPartitionPrefix) || pk === keys.dispatcherCursor.pk;
+    const firstDispatched = requests.findIndex((pks) => pks.some(isDispatched));
+    expect(firstDispatched).toBeGreaterThan(0);
+    expect(requests.slice(0, firstDispatched).flat()).toHaveLength(60);
+    expect(requests.slice(firstDispatched).flat().every(isDispatched)).toBe(true);
+    expect(await dumpTable(to)).toEqual(await dumpTable(from));
   });
 
   it('copies an empty table as nothing', async () => {

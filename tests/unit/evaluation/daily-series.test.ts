@@ -69,6 +69,13 @@ describe('an account day by day', () => {
     expect(decodeSeries(encoded)).toEqual({ ...series, scores: [null, 55.3, 30], bands: [...series.bands] });
   });
 
+  it('writes a run of no days as empty series, and reads them back as no days', () => {
+    const encoded = encodeSeries(buildDailySeries('2026-03-01', 0, [], []));
+    expect(encoded).toEqual({ scores: '', bands: '', activity: '' });
+    expect(encodedSeriesSchema.safeParse(encoded).success).toBe(true);
+    expect(decodeSeries(encoded)).toEqual({ scores: [], bands: [], activity: [] });
+  });
+
   it('refuses series that disagree on their days, or a result whose series do not cover the run', () => {
     expect(encodedSeriesSchema.safeParse({ scores: '1 2', bands: 'g', activity: '0' }).success).toBe(false);
     const result = simulationHistorySchema.safeParse({
