@@ -242,4 +242,11 @@ describe('tier deadlines (seed 002)', () => {
     const flat = view({ touch: 'low', score: 33, band: 'red', openRisk: acknowledged });
     expect(kinds(decideDeadline(defaultConfig, flat, deadline).effects)[0]).toBe('raise_risk');
   });
+
+  it('does nothing at the deadline of a risk since closed or raised, and says so in its summary', () => {
+    const moved = { summary: 'risk closed or already moved on', effects: [] };
+    expect(decideDeadline(defaultConfig, view({ touch: 'low' }), deadline)).toEqual(moved);
+    const raised = view({ touch: 'low', openRisk: openRisk({ tier: 2 }) });
+    expect(decideDeadline(defaultConfig, raised, deadline)).toEqual(moved);
+  });
 });
