@@ -129,6 +129,20 @@ describe('plain baselines', () => {
     expect(idle?.risk[0]).toEqual([1, 2, 0, 1, 2, 0, 1]);
   });
 
+  it('days since last activity are judged only on days the account has a score, as the score is', () => {
+    const unscoredAtFirst: AccountHistory = {
+      accountId: 'new',
+      segment: 'core',
+      series: {
+        activity: [0, 2, 0, 0, 0],
+        scores: [null, null, 50, 50, 50],
+        bands: [null, null, 'yellow', 'yellow', 'yellow'],
+      },
+    };
+    const [, idle] = predictorsOf([unscoredAtFirst]);
+    expect(idle?.risk[0]).toEqual([null, null, 1, 2, 3]);
+  });
+
   it('activity trend is the fall of the last 30 days against the 90 before: 1 when it stopped', () => {
     const active = new Array<number>(120).fill(2);
     const stopped = [...active, ...new Array<number>(30).fill(0)];

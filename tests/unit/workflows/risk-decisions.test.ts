@@ -91,6 +91,15 @@ describe('opening a risk', () => {
     expect(
       effects.filter((e) => e.kind === 'set_timer').map((e) => e.kind === 'set_timer' && e.timer.ref),
     ).toEqual([expect.stringMatching(/\.T1$/), expect.stringMatching(/\.update$/)]);
+    // The update timer comes back to this risk as an update step, a week on (the timer names what it is for).
+    const opened = effects[0];
+    const riskId = opened?.kind === 'open_risk' ? opened.risk.riskId : '';
+    const update = effects.find((e) => e.kind === 'set_timer' && e.timer.ref.endsWith('.update'));
+    expect(update?.kind === 'set_timer' && update.timer).toMatchObject({
+      kind: 'risk_check',
+      payload: { step: 'update', riskId },
+      dueAt: '2026-06-17T05:00:00.000Z',
+    });
   });
 
   it('asks no CSM time for a farewell: no deadline, an FYI in the daily notice mail', () => {
