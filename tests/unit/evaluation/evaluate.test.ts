@@ -173,6 +173,33 @@ describe('plain baselines', () => {
   });
 });
 
+describe('banding a baseline where its values tie', () => {
+  it('puts the cut on the side of the tie whose count comes closer to the score’s', () => {
+    const history = (id: string, activity: number[], bands: Band[]): AccountHistory => ({
+      accountId: id,
+      segment: 'core',
+      series: { activity, bands, scores: bands.map((b) => SCORE[b]) },
+    });
+    // The score has 6 red days of 10. Idle days: never active 1, 2, 3, 4, 5; active daily 0, five times.
+    const accounts = [
+      history('idle', [0, 0, 0, 0, 0], ['red', 'red', 'red', 'red', 'red']),
+      history('busy', [1, 1, 1, 1, 1], ['red', 'green', 'green', 'green', 'green']),
+    ];
+    const [, idle] = predictorsOf(accounts);
+    // The sixth highest value is 0, tied with four more: 5 red days (all above 0) is nearer 6 than 10 are.
+    expect(idle?.bands).toEqual([
+      ['red', 'red', 'red', 'red', 'red'],
+      ['green', 'green', 'green', 'green', 'green'],
+    ]);
+    // With 9 red days of 10, the tie at 0 goes in: 10 red days are nearer 9 than 5 are.
+    const [, idleNine] = predictorsOf([
+      accounts[0] as AccountHistory,
+      history('busy', [1, 1, 1, 1, 1], ['red', 'red', 'red', 'red', 'green']),
+    ]);
+    expect(idleNine?.bands.flat().every((band) => band === 'red')).toBe(true);
+  });
+});
+
 describe('evaluateHistory', () => {
   it('reports all accounts and each segment, the score beside both baselines, with seeded intervals', () => {
     const history = knownHistory();
