@@ -16,6 +16,7 @@ import {
   type MutantPlace,
   mutateRange,
   reportKey,
+  sampleBatchName,
   sampledKey,
   sampledStatuses,
   sampleIndexes,
@@ -27,7 +28,8 @@ import {
  * from a seeded uniform sample of the mutants Stryker generates there (its own instrumenter lists them), with a 95%
  * Wilson interval, in bounded time. The sample runs in batches (`--batch`, 20 by default; resume with the same
  * one), each one Stryker run (stryker.sample.config.mjs) told to mutate only the sampled mutants, its result kept in
- * bench/mutation/sample/seed-<seed>-of-<mutants>/<batch>.json, so a stopped run resumes at the batch it lost.
+ * bench/mutation/sample/seed-<seed>-of-<population>-batch-<batch size>/<n>.json, so a stopped run resumes at the batch it lost and a
+ * larger sample with the same seed and batch size reuses the batches a smaller one kept (its draw begins the same).
  *   --score   print the estimate from the batches kept, without running anything
  *   --plan    print the sampled mutants and their batches, without running anything
  * Other options go to Stryker.
@@ -58,7 +60,7 @@ const strykerOptions = (tokens ?? []).flatMap((token) =>
 const population = await allMutants();
 const sample = sampleIndexes(population.length, size, seed).map((index) => population[index] as MutantPlace);
 const runs = batches(sample, batchSize).map((mutants, index) => ({
-  name: `sample/seed-${seed}-of-${size}/${index + 1}`,
+  name: sampleBatchName(seed, population.length, batchSize, index),
   mutants,
   files: [...new Set(mutants.map((mutant) => mutant.fileName))],
 }));

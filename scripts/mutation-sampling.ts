@@ -74,6 +74,18 @@ export function sampledKey(mutant: MutantPlace): string {
   });
 }
 
+/**
+ * Where batch `index` (from 0) of a seeded sample keeps its result. A larger sample with the same seed draws the same
+ * mutants first, so its batch n holds the same mutants as a smaller one's: the name leaves out the sample size, and a
+ * larger run finds the batches a smaller one kept (a last batch cut short by a smaller sample is rerun whole, as its
+ * report lacks the mutants it now holds). The same seed over a population of another size (code added or removed in
+ * core/ or store/) draws other mutants, so the name holds the population size: a new draw never overwrites the
+ * results kept for the old one.
+ */
+export function sampleBatchName(seed: number, population: number, batchSize: number, index: number): string {
+  return `sample/seed-${seed}-of-${population}-batch-${batchSize}/${index + 1}`;
+}
+
 /** The sample cut into runs of at most `size`, in order, so that each run is one resumable Stryker run. */
 export function batches<T>(items: readonly T[], size: number): T[][] {
   if (!Number.isInteger(size) || size < 1)

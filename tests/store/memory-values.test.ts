@@ -16,6 +16,11 @@ describe('in-memory item size', () => {
     );
     expect(itemSize({ a: '\ud83d\ude00', b: '\ud800', é: '€' })).toBe(1 + 4 + 1 + 3 + 2 + 3);
   });
+
+  it('counts every element of a string set, so a large set counts towards the 400 KB item limit', () => {
+    expect(valueSize(new Set(['ab', 'cde']))).toBe(5);
+    expect(itemSize({ tags: new Set(['x'.repeat(1000), 'y'.repeat(1000)]) })).toBe(4 + 2000);
+  });
 });
 
 describe('in-memory items stored as they are', () => {

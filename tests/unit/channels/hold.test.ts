@@ -70,4 +70,9 @@ describe('the daily notice gathering as a post', () => {
     expect(lines).toHaveLength(DAILY_POST_LINES + 1);
     expect(lines.at(-1)).toEqual({ text: 'and 3 more, in the daily notice mail' });
   });
+
+  it('counts the notices in its summary, plural past one', () => {
+    const post = dailyNoticesPost({ subject: 's' }, 'Casey', [notice(1), notice(2)], 'https://cg.example');
+    expect(post.summary).toBe('Casey: 2 routine notices to look at today.');
+  });
 });

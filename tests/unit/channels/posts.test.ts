@@ -74,6 +74,21 @@ describe('chat copies of notices', () => {
     expect(first?.timeline.what).toBe('Posted to Slack (cs-emea): Tier-1 risk notice');
   });
 
+  it('routes each notice by its topic: a risk notice as escalations, a review invitation as reviews, others as notices', () => {
+    const playing = (playId: string, email: string): MessageDraft => {
+      const draft = notice({ id: 'someone', email }, 'immediate');
+      return { ...draft, key: { ...draft.key, playId } };
+    };
+    const destinations = (message: MessageDraft) =>
+      withChatCopies(config, { id: 'acme', region: 'APAC' }, [message])
+        .slice(1)
+        .map((c) => c.key.recipientId);
+    // Outside EMEA only the topic routes: leads carry escalations, casey's channel carries reviews.
+    expect(destinations(playing('risk_notice', 'morgan@vendor.example'))).toEqual(['chat:leads']);
+    expect(destinations(playing('review_invitation', 'casey@vendor.example'))).toEqual(['chat:casey']);
+    expect(destinations(playing('renewal_notice', 'morgan@vendor.example'))).toEqual([]);
+  });
+
   it('posts no routine notice (it waits for the daily mail) and nothing without routes', () => {
     const routine = [notice({ id: 'csm', email: 'casey@vendor.example' }, 'routine')];
     expect(withChatCopies(config, { id: 'acme', region: 'EMEA' }, routine)).toEqual(routine);

@@ -157,6 +157,37 @@ describe('CRM export -> accounts', () => {
     });
   });
 
+  it("takes a deal's contract start from the column the mapping names, and refuses one that is not a date", () => {
+    const withStart = crmExportMappingSchema.parse({
+      ...hubspot,
+      deals: { ...hubspot.deals, startDate: ['Contract Start'] },
+    });
+    const deal = (line: number, id: string, start: string) =>
+      row('d.csv', line, {
+        'Record ID': id,
+        'Associated Company IDs': '1',
+        'Close Date': '2027-03-01',
+        Amount: '5',
+        'Contract Start': start,
+      });
+    const result = mapCrmExport(
+      {
+        companies: [row('c.csv', 2, { 'Record ID': '1', 'Company owner': '111' })],
+        deals: [deal(2, '9', '2026-04-15'), deal(3, '10', 'soon')],
+        contacts: [],
+      },
+      withStart,
+    );
+    expect(result.accounts[0]?.record.contract).toEqual({
+      startDate: '2026-04-15',
+      renewalDate: '2027-03-01',
+      arr: 5,
+    });
+    expect(result.rejected).toEqual([
+      { file: 'd.csv', line: 3, errors: [{ path: 'deals.startDate', message: '"soon" is not a date' }] },
+    ]);
+  });
+
   it('lays a mapping file over the built-in HubSpot mapping, and names a bad setting by its path', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hubspot-mapping-'));
     writeFileSync(

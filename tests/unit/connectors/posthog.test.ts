@@ -56,6 +56,17 @@ describe('PostHog events', () => {
     ]);
   });
 
+  it("takes the account from the groups PostHog resolved for the webhook, before the event's own $groups", () => {
+    const body = fixture('posthog-webhook.json') as { event: { properties: Record<string, unknown> } };
+    const resolvedOnly = { ...body, event: { ...body.event, properties: { format: 'csv' } } };
+    expect(mapPosthogBody(resolvedOnly, mapping).signals.map((s) => s.accountId)).toEqual(['5001']);
+    const stale = {
+      ...body,
+      event: { ...body.event, properties: { format: 'csv', $groups: { company: '4999' } } },
+    };
+    expect(mapPosthogBody(stale, mapping).signals.map((s) => s.accountId)).toEqual(['5001']);
+  });
+
   it('maps batch-export rows: login, activity; no company group and unmapped events are ignored with why', () => {
     const result = mapPosthogBody(batchExport(), mapping);
     expect(result.signals.map((s) => [s.type, s.userId, s.occurredAt])).toEqual([

@@ -84,6 +84,28 @@ describe('Salesforce outbound messages', () => {
     ]);
   });
 
+  it('rejects the message, naming the field, when a currency or an amount cannot be read', () => {
+    const euro = mapSalesforceMessage(
+      message.replace(
+        '<sf:CurrencyIsoCode>EUR</sf:CurrencyIsoCode>',
+        '<sf:CurrencyIsoCode>euro</sf:CurrencyIsoCode>',
+      ),
+      mapping,
+    );
+    expect(euro.accountPatches).toEqual([]);
+    expect(euro.rejected?.errors).toEqual([
+      { path: 'Notification[0].sObject.CurrencyIsoCode', message: '"euro" is not an ISO 4217 code' },
+    ]);
+    const negative = mapSalesforceMessage(
+      message.replace('<sf:Amount>64000.0</sf:Amount>', '<sf:Amount>-5</sf:Amount>'),
+      mapping,
+    );
+    expect(negative.accountPatches).toEqual([]);
+    expect(negative.rejected?.errors).toEqual([
+      { path: 'Notification[0].sObject.Amount', message: '"-5" is not an amount of at least 0' },
+    ]);
+  });
+
   it('refuses what is not an outbound message, and any DTD', () => {
     expect(mapSalesforceMessage('<a>', mapping).rejected?.reason).toMatch(/^not well-formed XML/);
     expect(

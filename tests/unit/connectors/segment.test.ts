@@ -175,6 +175,21 @@ describe('Segment single message (Webhooks destination)', () => {
     ]);
   });
 
+  it('ignores, saying why, a group call from an anonymous visitor: no user to link to the account', () => {
+    const body = {
+      type: 'group',
+      groupId: 'acme',
+      anonymousId: 'anon-1',
+      messageId: 'g1',
+      timestamp: '2026-03-02T08:00:00Z',
+    };
+    const result = mapSegmentBody(body, defaultConnectorMapping);
+    expect(result.userLinks).toEqual([]);
+    expect(result.ignored).toEqual([
+      { ref: 'segment:g1', reason: 'group call without a userId: nothing to link' },
+    ]);
+  });
+
   it('maps Signed In to login by default', () => {
     const body = {
       type: 'track',

@@ -270,6 +270,32 @@ describe('Stripe subscription lifecycle', () => {
     ]);
     expect(result.accountPatches[0]).toMatchObject({ status: 'canceled', contract: { arr: 0 } });
   });
+
+  it('reports a move between prices of which only one has a yearly amount as a change of unknown direction', () => {
+    // Metered use before, a licensed seat price after: neither more nor less can be told, but the contract changed.
+    const metered = {
+      id: 'price_m',
+      unit_amount: 5,
+      recurring: { interval: 'month', usage_type: 'metered' },
+    };
+    const licensed = {
+      id: 'price_l',
+      unit_amount: 1000,
+      recurring: { interval: 'month', usage_type: 'licensed' },
+    };
+    const event = subscriptionEvent('customer.subscription.updated', (s) => onePrice(s, licensed, 2), {
+      items: { data: [{ id: 'si_1', quantity: 1, current_period_end: 1798761600, price: metered }] },
+    });
+    expect(mapStripeEvent(event, defaultConnectorMapping).signals).toEqual([
+      {
+        id: 'stripe:evt_1R2cguB7WZ01zgkWQYtNwo1s:contract_change',
+        accountId: 'initech',
+        type: 'contract_change_requested',
+        occurredAt: '2026-03-02T09:00:00.000Z',
+        attributes: { subscriptionId: 'sub_1R2cgpB7WZ01zgkWl2ZB1Z0a' },
+      },
+    ]);
+  });
 });
 
 describe('Stripe account mapping', () => {
@@ -349,6 +375,22 @@ describe('Stripe events the connector does not map', () => {
     expect(mapStripeEvent(broken, defaultConnectorMapping).rejected).toEqual({
       reason: 'invoice.paid: invoice not understood',
       errors: [{ path: 'customer', message: expect.any(String) }],
+    });
+  });
+
+  it('refuses a subscription change whose previous_attributes do not parse, naming the field, and emits nothing', () => {
+    // A quantity that is not a number could read as a seat change either way: no guess, the sender hears why.
+    const event = subscriptionEvent('customer.subscription.updated', () => {}, { quantity: 'fifteen' });
+    expect(mapStripeEvent(event, defaultConnectorMapping)).toEqual({
+      signals: [],
+      needsAccount: [],
+      accountPatches: [],
+      userLinks: [],
+      ignored: [],
+      rejected: {
+        reason: 'customer.subscription.updated: previous_attributes not understood',
+        errors: [{ path: 'quantity', message: expect.any(String) }],
+      },
     });
   });
 });

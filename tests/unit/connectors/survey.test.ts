@@ -136,4 +136,11 @@ describe('Typeform', () => {
       'the score question was not answered',
     );
   });
+
+  it('rejects, naming the field, a body that is not a Typeform webhook event', () => {
+    const result = mapTypeformEvent({ event_type: 'form_response' }, mapping);
+    expect(result.signals).toEqual([]);
+    expect(result.rejected?.reason).toBe('not a Typeform webhook event');
+    expect(result.rejected?.errors.map((e) => e.path)).toContain('form_response');
+  });
 });

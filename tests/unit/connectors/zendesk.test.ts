@@ -46,6 +46,17 @@ describe('Zendesk webhook signature', () => {
       false,
     );
   });
+
+  it('reads both headers without the spaces around them, as HTTP defines a header value', () => {
+    // Zendesk signs the timestamp itself; spaces a proxy leaves around a header value are not part of it.
+    expect(
+      verifyZendeskSignature(body, ` ${sign(secret, timestamp, body)} `, ` ${timestamp}\t`, secret, now),
+    ).toEqual({ ok: true });
+    expect(verifyZendeskSignature(body, sign(secret, timestamp, body), '   ', secret, now)).toEqual({
+      ok: false,
+      reason: 'missing X-Zendesk-Webhook-Signature-Timestamp header',
+    });
+  });
 });
 
 describe('Zendesk ticket trigger body (the documented template, as Zendesk renders it)', () => {

@@ -41,6 +41,22 @@ describe('an account day by day', () => {
     expect(series.bands).toEqual([null, null]);
   });
 
+  it('gives no score on a day whose band is unknown, even if the stored change holds a number', () => {
+    // Scoring never writes one (band unknown exactly when score is null), but the history schema does not tie the
+    // two: a hand-edited or older item must not put a score on the evaluation's chart beside an unknown band.
+    const series = buildDailySeries(
+      '2026-03-01',
+      2,
+      [
+        { at: '2026-03-01T05:00:00Z', score: 62, band: 'unknown' },
+        { at: '2026-03-02T05:00:00Z', score: 62, band: 'yellow' },
+      ],
+      [],
+    );
+    expect(series.scores).toEqual([null, 62]);
+    expect(series.bands).toEqual([null, 'yellow']);
+  });
+
   it('keeps a day to a few characters in the result and reads back what it wrote', () => {
     const series = {
       scores: [null, 55.25, 30],
@@ -51,6 +67,13 @@ describe('an account day by day', () => {
     expect(encoded).toEqual({ scores: '- 55.3 30', bands: '-yr', activity: '2 0 4' });
     expect(encodedSeriesSchema.parse(encoded)).toEqual(encoded);
     expect(decodeSeries(encoded)).toEqual({ ...series, scores: [null, 55.3, 30], bands: [...series.bands] });
+  });
+
+  it('writes a run of no days as empty series, and reads them back as no days', () => {
+    const encoded = encodeSeries(buildDailySeries('2026-03-01', 0, [], []));
+    expect(encoded).toEqual({ scores: '', bands: '', activity: '' });
+    expect(encodedSeriesSchema.safeParse(encoded).success).toBe(true);
+    expect(decodeSeries(encoded)).toEqual({ scores: [], bands: [], activity: [] });
   });
 
   it('refuses series that disagree on their days, or a result whose series do not cover the run', () => {

@@ -129,6 +129,20 @@ describe('plain baselines', () => {
     expect(idle?.risk[0]).toEqual([1, 2, 0, 1, 2, 0, 1]);
   });
 
+  it('days since last activity are judged only on days the account has a score, as the score is', () => {
+    const unscoredAtFirst: AccountHistory = {
+      accountId: 'new',
+      segment: 'core',
+      series: {
+        activity: [0, 2, 0, 0, 0],
+        scores: [null, null, 50, 50, 50],
+        bands: [null, null, 'yellow', 'yellow', 'yellow'],
+      },
+    };
+    const [, idle] = predictorsOf([unscoredAtFirst]);
+    expect(idle?.risk[0]).toEqual([null, null, 1, 2, 3]);
+  });
+
   it('activity trend is the fall of the last 30 days against the 90 before: 1 when it stopped', () => {
     const active = new Array<number>(120).fill(2);
     const stopped = [...active, ...new Array<number>(30).fill(0)];
@@ -156,6 +170,33 @@ describe('plain baselines', () => {
       share(score?.bands ?? [], ['red', 'yellow']),
       1,
     );
+  });
+});
+
+describe('banding a baseline where its values tie', () => {
+  it('puts the cut on the side of the tie whose count comes closer to the score’s', () => {
+    const history = (id: string, activity: number[], bands: Band[]): AccountHistory => ({
+      accountId: id,
+      segment: 'core',
+      series: { activity, bands, scores: bands.map((b) => SCORE[b]) },
+    });
+    // The score has 6 red days of 10. Idle days: never active 1, 2, 3, 4, 5; active daily 0, five times.
+    const accounts = [
+      history('idle', [0, 0, 0, 0, 0], ['red', 'red', 'red', 'red', 'red']),
+      history('busy', [1, 1, 1, 1, 1], ['red', 'green', 'green', 'green', 'green']),
+    ];
+    const [, idle] = predictorsOf(accounts);
+    // The sixth highest value is 0, tied with four more: 5 red days (all above 0) is nearer 6 than 10 are.
+    expect(idle?.bands).toEqual([
+      ['red', 'red', 'red', 'red', 'red'],
+      ['green', 'green', 'green', 'green', 'green'],
+    ]);
+    // With 9 red days of 10, the tie at 0 goes in: 10 red days are nearer 9 than 5 are.
+    const [, idleNine] = predictorsOf([
+      accounts[0] as AccountHistory,
+      history('busy', [1, 1, 1, 1, 1], ['red', 'red', 'red', 'red', 'green']),
+    ]);
+    expect(idleNine?.bands.flat().every((band) => band === 'red')).toBe(true);
   });
 });
 

@@ -70,6 +70,19 @@ describe('trigger precision', () => {
     expect(cut?.precision.value).toBe(1 / 2);
   });
 
+  it('judges a trigger by its first opening on an account, in whatever order the openings are listed', () => {
+    // The same account: a risk on day 160 (after its renewal on day 150) listed before one on day 40.
+    const cases = triggerCases(
+      ['a'],
+      [
+        { accountId: 'a', day: 160, triggers: ['sponsor_left'] },
+        { accountId: 'a', day: 40, triggers: ['sponsor_left'] },
+      ],
+      [{ accountId: 'a', outcome: 'churned', day: 150 }],
+    );
+    expect(cases.get('sponsor_left')).toEqual([{ account: 0, churned: true }]);
+  });
+
   it('is reported per group beside the base rate of churn among its renewal outcomes', () => {
     const evaluation = evaluateHistory(history(), { resamples: 50, seed: 2 });
     const [all, core, smb] = evaluation.groups;

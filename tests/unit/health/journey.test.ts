@@ -3,7 +3,7 @@ import { defaultConfig } from '#config/default';
 import { classifyJourney } from '#core/health/journey-class';
 import { detectMilestones, type MilestoneAchievement } from '#core/health/milestones';
 import { stackRank } from '#core/health/stack-rank';
-import { account, dayAgo, daysAgo, NOW, rollupsFrom, signal } from './builders.ts';
+import { account, dayAgo, daysAgo, NOW, rollupsFrom, signal, withConfig } from './builders.ts';
 
 /** Achievements of an account that went live `live` days ago, by days after go-live. */
 function reached(live: number, days: Record<string, number>): MilestoneAchievement[] {
@@ -34,6 +34,24 @@ describe('milestone detection', () => {
     const rollups = rollupsFrom(id, [signal(id, 'login', daysAgo(3), { userId: 'u-1' })]);
     const known = [{ milestone: 'first_login', day: dayAgo(300) }];
     expect(detectMilestones(defaultConfig, rollups, known)).toEqual(known);
+  });
+
+  it('finds a milestone measured by a signal other than login on the first day that signal came', () => {
+    const config = withConfig(defaultConfig, (draft) => {
+      draft.journeyBaseline.milestones.push({
+        id: 'first_export',
+        label: 'First export',
+        dueDay: 20,
+        detect: { kind: 'signal', signal: 'feature_used' },
+      });
+    });
+    const id = 'acme';
+    const rollups = rollupsFrom(id, [
+      signal(id, 'ticket_opened', daysAgo(12), { attributes: { ticketId: 't-1' } }),
+      signal(id, 'feature_used', daysAgo(9), { userId: 'u-1', attributes: { feature: 'exports' } }),
+      signal(id, 'feature_used', daysAgo(4), { userId: 'u-1', attributes: { feature: 'exports' } }),
+    ]);
+    expect(detectMilestones(config, rollups)).toEqual([{ milestone: 'first_export', day: dayAgo(9) }]);
   });
 });
 

@@ -249,4 +249,17 @@ describe('quiet hours', () => {
       '2026-03-30T06:00:00.000Z',
     );
   });
+
+  it('reads the minutes of quiet hours that do not start or end on the hour', () => {
+    const halfPast = { ...restraint, quietHours: { start: '21:30', end: '07:45' }, quietDays: [] };
+    // Wednesday 3 June 2026 in Berlin (CEST, UTC+2).
+    const at = (local: string) => new Date(`2026-06-03T${local}:00+02:00`);
+    expect(isQuiet(at('21:15'), 'Europe/Berlin', halfPast)).toBe(false);
+    expect(isQuiet(at('21:30'), 'Europe/Berlin', halfPast)).toBe(true);
+    expect(isQuiet(at('07:44'), 'Europe/Berlin', halfPast)).toBe(true);
+    expect(isQuiet(at('07:45'), 'Europe/Berlin', halfPast)).toBe(false);
+    expect(nextAllowedTime(at('23:00'), 'Europe/Berlin', halfPast)?.toISOString()).toBe(
+      '2026-06-04T05:45:00.000Z',
+    );
+  });
 });

@@ -81,6 +81,24 @@ describe('templates', () => {
     },
   );
 
+  it("gives a value milestone's message its target percent, and a milestone of another kind none", () => {
+    expect(milestoneFacts(defaultConfig, 'value_75')).toStrictEqual({ valuePercent: 75 });
+    expect(milestoneFacts(defaultConfig, 'value_100')).toStrictEqual({ valuePercent: 100 });
+    // A signal or milestone-event milestone has no target: not even a valuePercent key left undefined.
+    expect(milestoneFacts(defaultConfig, 'first_login')).toStrictEqual({});
+    expect(milestoneFacts(defaultConfig, 'configured')).toStrictEqual({});
+    // A milestone the baseline no longer lists (a message planned before a config change) has no facts either.
+    expect(milestoneFacts(defaultConfig, 'retired_milestone')).toStrictEqual({});
+    const filled = templateVariables({
+      account,
+      recipient,
+      health: { score: 50, band: 'yellow' },
+      check: firstLogin,
+      milestone: milestoneFacts(defaultConfig, 'first_login'),
+    });
+    expect(filled).not.toHaveProperty('valuePercent');
+  });
+
   it('renders the first-login congratulation as text and responsive HTML, escaping account data', async () => {
     const template = defaultTemplates.congrats_first_login;
     if (!template) throw new Error('missing');

@@ -5,6 +5,7 @@ import {
   type MutantPlace,
   mutateRange,
   reportKey,
+  sampleBatchName,
   sampledKey,
   sampledStatuses,
   sampleIndexes,
@@ -46,6 +47,23 @@ describe('the seeded sample of mutants (npm run test:mutation:sample)', () => {
     }
     // Each count is binomial(20,000, 0.1): standard deviation about 42.
     for (const count of drawnFirst) expect(Math.abs(count - seeds * 0.1)).toBeLessThan(200);
+  });
+
+  it('draws a larger sample with the same seed as the smaller one and then more, so kept batches stay valid', () => {
+    const smaller = sampleIndexes(19_346, 60, 1);
+    const larger = sampleIndexes(19_346, 300, 1);
+    expect(larger.slice(0, 60)).toEqual(smaller);
+    expect(batches(larger, 15).slice(0, 4)).toEqual(batches(smaller, 15));
+    expect(sampleBatchName(1, 19_346, 15, 2)).toBe('sample/seed-1-of-19346-batch-15/3');
+  });
+
+  it('keeps the batches of another seed, batch size or population (code changed since) apart', () => {
+    const batch = sampleBatchName(1, 19_346, 15, 2);
+    expect(sampleBatchName(2, 19_346, 15, 2)).not.toBe(batch);
+    expect(sampleBatchName(1, 19_346, 20, 2)).not.toBe(batch);
+    expect(sampleBatchName(1, 19_850, 15, 2)).not.toBe(batch);
+    // One mutant more shifts every index after it: the same seed then names other mutants.
+    expect(sampleIndexes(19_347, 15, 1)).not.toEqual(sampleIndexes(19_346, 15, 1));
   });
 
   it('cuts the sample into batches of at most the asked size, keeping the order', () => {

@@ -98,4 +98,39 @@ describe('the synthetic portfolio', () => {
       expect((signalsOf.get(a.account.id) ?? []).filter((s) => s.day > gone)).toEqual([]);
     }
   });
+
+  it('changes the sponsor of about one steady account in twelve a year, not of every one', () => {
+    const steady = portfolio.accounts.filter((a) => ['champion', 'cruiser', 'laggard'].includes(a.archetype));
+    const changed = steady.filter((a) => typesOf(a).has('sponsor_left'));
+    expect(steady.length).toBeGreaterThan(150);
+    // 8% of about 210: 17 expected, standard deviation about 4 (the seed fixes the draw; the bounds are the rule).
+    expect(changed.length).toBeGreaterThan(steady.length * 0.03);
+    expect(changed.length).toBeLessThan(steady.length * 0.15);
+  });
+
+  it('keeps the NPS of steady accounts passive or better, churners among them included; troubled churners turn detractors', () => {
+    const npsOf = (archetypes: readonly string[], churn: boolean) =>
+      portfolio.accounts
+        .filter((a) => archetypes.includes(a.archetype) && (a.fate === 'churned') === churn)
+        .flatMap((a) => (signalsOf.get(a.account.id) ?? []).filter((s) => s.signal.type === 'nps'))
+        .map((s) => s.signal.value ?? Number.NaN);
+    const steadyChurners = npsOf(['cruiser', 'laggard'], true);
+    expect(steadyChurners.length).toBeGreaterThan(5);
+    // A steady account that churns does so with no sign (Braun & Schweidel's outside causes): its answers stay 5-9.
+    expect(Math.min(...steadyChurners, ...npsOf(['cruiser', 'laggard'], false))).toBeGreaterThanOrEqual(5);
+    expect(Math.min(...npsOf(['usage_decay', 'sponsor_leaves', 'support_crisis'], true))).toBeLessThan(5);
+  });
+
+  it('puts each signal at its time of the working day, on the day it belongs to', () => {
+    const hourOf = (at: string) => (Date.parse(at) % 86_400_000) / 3_600_000;
+    for (const [day, signals] of byDay.slice(0, 28).entries()) {
+      for (const signal of signals) {
+        expect(dayOf(signal.occurredAt)).toBe(day);
+        const hour = hourOf(signal.occurredAt);
+        if (signal.type === 'login') expect(hour >= 8 && hour < 17).toBe(true);
+        if (signal.type === 'usage') expect(hour).toBe(23);
+        if (signal.type === 'ticket_opened') expect(hour).toBe(10);
+      }
+    }
+  });
 });

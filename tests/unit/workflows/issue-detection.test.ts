@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '#config/default';
 import { type HealthIssue, newIssue } from '#core/issues/issue';
 import { issueDrivers, latestOverdue, overdueSteps } from '#core/issues/overdue';
+import { triggersOf } from '#core/workflows/account-view';
 import { detectRisk } from '#core/workflows/detect';
 import { accountFacts } from '#core/workflows/evidence';
+import { view } from './view.ts';
 
 const NOW = new Date('2026-06-30T12:00:00Z');
 const policy = defaultConfig.escalation.detection;
@@ -70,5 +72,13 @@ describe('health issues past their plan dates (seed 000)', () => {
     ]);
     // After a risk closed, only what fell behind since counts.
     expect(detect([issue(['2026-06-15'])], '2026-06-20T00:00:00.000Z')).toEqual([]);
+  });
+
+  it("reaches the risk check from the account's own issues: a late plan is a trigger, an issue on time is none", () => {
+    const at = { now: NOW };
+    const lateView = { ...view(at), issues: [issue(['2026-06-15'])] };
+    expect(triggersOf(defaultConfig, lateView).map((t) => t.id)).toEqual(['issue_overdue']);
+    const onTime = { ...view(at), issues: [issue(['2026-07-15'])] };
+    expect(triggersOf(defaultConfig, onTime)).toEqual([]);
   });
 });

@@ -91,6 +91,15 @@ describe('opening a risk', () => {
     expect(
       effects.filter((e) => e.kind === 'set_timer').map((e) => e.kind === 'set_timer' && e.timer.ref),
     ).toEqual([expect.stringMatching(/\.T1$/), expect.stringMatching(/\.update$/)]);
+    // The update timer comes back to this risk as an update step, a week on (the timer names what it is for).
+    const opened = effects[0];
+    const riskId = opened?.kind === 'open_risk' ? opened.risk.riskId : '';
+    const update = effects.find((e) => e.kind === 'set_timer' && e.timer.ref.endsWith('.update'));
+    expect(update?.kind === 'set_timer' && update.timer).toMatchObject({
+      kind: 'risk_check',
+      payload: { step: 'update', riskId },
+      dueAt: '2026-06-17T05:00:00.000Z',
+    });
   });
 
   it('asks no CSM time for a farewell: no deadline, an FYI in the daily notice mail', () => {
@@ -241,5 +250,12 @@ describe('tier deadlines (seed 002)', () => {
     expect(kinds(decideDeadline(defaultConfig, improving, deadline).effects)).toEqual(['timeline']);
     const flat = view({ touch: 'low', score: 33, band: 'red', openRisk: acknowledged });
     expect(kinds(decideDeadline(defaultConfig, flat, deadline).effects)[0]).toBe('raise_risk');
+  });
+
+  it('does nothing at the deadline of a risk since closed or raised, and says so in its summary', () => {
+    const moved = { summary: 'risk closed or already moved on', effects: [] };
+    expect(decideDeadline(defaultConfig, view({ touch: 'low' }), deadline)).toEqual(moved);
+    const raised = view({ touch: 'low', openRisk: openRisk({ tier: 2 }) });
+    expect(decideDeadline(defaultConfig, raised, deadline)).toEqual(moved);
   });
 });
