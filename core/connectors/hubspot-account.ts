@@ -7,6 +7,13 @@ import type { ProfileChange } from './profile.ts';
 import { type AccountPatch, describeError } from './shared.ts';
 
 /**
+ * The source of a deal's contract values: `renewal` holds its renewal date, `amount` its amount and currency, so a
+ * newer patch of one never hides the other (the webhook's patches and an account made from held deals alike).
+ */
+export const dealSourceRef = (dealId: string, holds: 'renewal' | 'amount') =>
+  `hubspot:deal:${dealId}:${holds}`;
+
+/**
  * A company created in HubSpot, as a churnguard account. HubSpot's webhooks are thin and arrive in any order: the
  * company's creation, its name, region and owner, a deal's association with it, the deal's renewal date and amount.
  * Each is held per HubSpot object (newer wins per property, store/hubspot-held-store.ts) and, once the company has
@@ -116,7 +123,7 @@ export function draftHubspotAccount(
           {
             ...patch,
             ...renewalStamp,
-            sourceRef: `hubspot:deal:${dealId}:renewal`,
+            sourceRef: dealSourceRef(dealId, 'renewal'),
             contract: { renewalDate: account.contract.renewalDate },
           },
         ]
@@ -126,7 +133,7 @@ export function draftHubspotAccount(
           {
             ...patch,
             ...amountStamp,
-            sourceRef: `hubspot:deal:${dealId}:amount`,
+            sourceRef: dealSourceRef(dealId, 'amount'),
             contract: { arr: account.contract.arr },
             currency: account.currency,
           },

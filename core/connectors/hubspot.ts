@@ -3,7 +3,7 @@ import { accountSchema } from '#core/accounts';
 import { lostRenewal } from './crm-lost.ts';
 import { crmAmount, crmCurrency, crmDate } from './crm-values.ts';
 import { anyEqual, hmac, refused, type Secrets, secretList, type Verification, verified } from './crypto.ts';
-import { heldCompanyProperty, heldDealProperty } from './hubspot-account.ts';
+import { dealSourceRef, heldCompanyProperty, heldDealProperty } from './hubspot-account.ts';
 import { contactPropertyEvent, type HeldEvent } from './hubspot-contact.ts';
 import type { LookupLink } from './links.ts';
 import type { ConnectorMapping, HubspotMapping } from './mapping.ts';
@@ -219,21 +219,21 @@ function dealPatch(
     const renewalDate = crmDate(value);
     if (!renewalDate)
       return { error: { path, message: `${deals.renewalDate} must be a date (Unix ms or YYYY-MM-DD)` } };
-    return { patch: { ...common, sourceRef: `hubspot:deal:${dealId}:renewal`, contract: { renewalDate } } };
+    return { patch: { ...common, sourceRef: dealSourceRef(dealId, 'renewal'), contract: { renewalDate } } };
   }
   if (event.propertyName === deals.amount) {
     if (value === undefined)
       return {
         patch: {
           ...common,
-          sourceRef: `hubspot:deal:${dealId}:amount`,
+          sourceRef: dealSourceRef(dealId, 'amount'),
           contract: { arrUnavailable: `${deals.amount} was cleared` },
         },
       };
     const arr = crmAmount(value);
     if (arr === undefined)
       return { error: { path, message: `${deals.amount} must be a number of at least 0` } };
-    return { patch: { ...common, sourceRef: `hubspot:deal:${dealId}:amount`, contract: { arr } } };
+    return { patch: { ...common, sourceRef: dealSourceRef(dealId, 'amount'), contract: { arr } } };
   }
   if (event.propertyName === deals.stage) {
     if (value === undefined || !deals.lostStages.includes(value)) {
@@ -244,7 +244,7 @@ function dealPatch(
         source: 'hubspot',
         kind: 'deal',
         id: dealId,
-        sourceRefs: [`hubspot:deal:${dealId}:renewal`, `hubspot:deal:${dealId}:amount`],
+        sourceRefs: [dealSourceRef(dealId, 'renewal'), dealSourceRef(dealId, 'amount')],
         eventId: common.eventId,
         observedAt: common.observedAt,
         outcome: deals.lostOutcome,
@@ -257,7 +257,7 @@ function dealPatch(
     const currency = crmCurrency(value);
     if (!currency)
       return { error: { path, message: `${deals.currency} must be an ISO 4217 code such as USD` } };
-    return { patch: { ...common, sourceRef: `hubspot:deal:${dealId}:amount`, currency } };
+    return { patch: { ...common, sourceRef: dealSourceRef(dealId, 'amount'), currency } };
   }
   return undefined;
 }
