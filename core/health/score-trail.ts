@@ -33,10 +33,26 @@ function timeOf(entry: PriorScore): number {
 }
 
 /**
+ * A frozen trail's entries in time order, worked out once: the store hands back the same frozen trail every time
+ * the account is read until it is rewritten (the daily pass reads it for the baseline sample and again to score).
+ */
+const sortedTrails = new WeakMap<readonly PriorScore[], Sorted>();
+
+/**
  * The entries oldest first (a stable sort: entries at one instant keep their order). A stored trail is already so
  * (extendTrail keeps it), and is then used as it is, without a copy.
  */
 function byTime(trail: readonly PriorScore[]): Sorted {
+  if (!Object.isFrozen(trail)) return sortTrail(trail);
+  let sorted = sortedTrails.get(trail);
+  if (!sorted) {
+    sorted = sortTrail(trail);
+    sortedTrails.set(trail, sorted);
+  }
+  return sorted;
+}
+
+function sortTrail(trail: readonly PriorScore[]): Sorted {
   const times = trail.map(timeOf);
   for (let i = 1; i < times.length; i++) {
     if ((times[i] as number) < (times[i - 1] as number)) {

@@ -14,6 +14,15 @@ function trailOf(...entries: PriorScore[]): PriorScore[] {
 }
 
 describe('score trail', () => {
+  it('reads a frozen trail (as the store hands it back) the same way every time, in order or not', () => {
+    const stored = Object.freeze([entry(20, 40), entry(0, 80), entry(10, 60)].map((e) => Object.freeze(e)));
+    for (let read = 0; read < 2; read++) {
+      expect(scoreInForce(stored, new Date(day(15)))?.score).toBe(60);
+      expect(extendTrail(stored, entry(21, 30)).map((e) => e.score)).toEqual([80, 60, 40, 30]);
+    }
+    expect(stored.map((e) => e.score)).toEqual([40, 80, 60]);
+  });
+
   it('takes the score in force at an instant from the latest change before it', () => {
     const trail = trailOf(entry(0, 80), entry(10, 60), entry(20, 40));
     expect(scoreInForce(trail, new Date(day(15)))?.score).toBe(60);
