@@ -22,6 +22,7 @@ import { createDb, type Db } from '#store/client';
 import { keys } from '#store/keys';
 import { createMemoryDb } from '#store/memory/client';
 import { chunk } from '#store/parallel';
+import { readRollups } from '#store/signal-store';
 import { ensureTable } from '#store/table';
 import {
   accountFor,
@@ -45,6 +46,9 @@ import { machine, round, timed } from './support.ts';
  * 2. the next day, 1% of accounts receive signals (through the ingest path, which marks them dirty); the
  *    incremental pass (recomputeDirty) is timed against a full pass of the same day (recomputeAll 'daily');
  * Each account holds DAYS_LIVE (120) days of rollups; segments 10% Strategic, 30% Core, 60% Transactional.
+ *
+ * 3. `readCpuMsPerAccount`: the reads' part of that CPU, one account after another: a single GetItem (the AWS SDK's
+ *    cost of a small request), the lookback's rollups by Query, and everything a recompute reads.
  *
  * In-memory adapter (`adapter`): the same portfolio, and a simulated one (`adapterSimulated`: the simulator's
  * synthetic accounts after a year, about 150 rollups each from ~7 signals a day), each scored first, then by the
@@ -227,6 +231,27 @@ async function onAdapter(db: Db, ids: readonly string[], firstDay: Date) {
   };
 }
 
+/**
+ * Where the reads' share of the Node CPU goes on DynamoDB Local, one account after another (so CPU is not shared
+ * between requests in flight): a consistent GetItem of the profile (the SDK's cost of one small request), the
+ * lookback's rollups by Query (one page of ~120 items), and everything a recompute reads (loadHealthInput).
+ */
+async function readCpu(db: Db, ids: readonly string[], now: Date) {
+  const sample = ids.slice(0, Math.min(100, ids.length));
+  const perAccount = async (fn: (id: string) => Promise<unknown>) => {
+    await each(sample.slice(0, 10), fn);
+    return round((await cpuMs(() => each(sample, fn))) / sample.length, 3);
+  };
+  const fromDay = utcDay(addDays(now, -(config.health.lookbackDays - 1)));
+  return {
+    getItem: await perAccount((id) =>
+      db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.account(id), ConsistentRead: true })),
+    ),
+    rollupQuery: await perAccount((id) => readRollups(db, id, fromDay, utcDay(now), { consistent: true })),
+    allReads: await perAccount((id) => loadHealthInput(db, config, id, now)),
+  };
+}
+
 /** One account after another, as a simulated day runs them. */
 async function each(ids: readonly string[], fn: (id: string) => Promise<unknown>) {
   for (const id of ids) await fn(id);
@@ -275,6 +300,11 @@ async function onDynamoDbLocal() {
     }
     const full = await metered(db, () => recomputeAll(deps, config, 'daily'));
     const nodeCpuMsPerAccount = (first.cpuSeconds * 1000) / ACCOUNTS;
+    const readCost = await readCpu(
+      db,
+      seeds.map((s) => s.id),
+      now,
+    );
     return {
       accounts: ACCOUNTS,
       rollupsPerAccount: DAYS_LIVE,
@@ -284,6 +314,7 @@ async function onDynamoDbLocal() {
       nodeCpuMsPerAccount: round(nodeCpuMsPerAccount, 1),
       yardstickMsPerAccount: round(stick, 3),
       nodeCpuVsYardstick: round(nodeCpuMsPerAccount / stick, 1),
+      readCpuMsPerAccount: readCost,
       baselineSeconds: round(baselines.seconds),
       incremental: {
         changedAccounts: changed.length,
