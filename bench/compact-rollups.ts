@@ -1,0 +1,113 @@
+import '#local/quiet-sdk';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { defaultConfig as config } from '#config/default';
+import { utcDay } from '#core/clock';
+import { addDays } from '#core/health/days';
+import { startDynamoDbLocal } from '#local/dynamodb-local';
+import { upsertAccounts } from '#store/account-store';
+import { createDb } from '#store/client';
+import { readRollups } from '#store/signal-store';
+import { ensureTable } from '#store/table';
+import { accountFor, signalsFor } from '../tests/support/health-portfolio.ts';
+import { historyFor, historyOf, storeHistory } from '../tests/support/seed-store.ts';
+import { machine, round } from './support.ts';
+
+/**
+ * A design probe for issue 20's "scoring at 1-2 ms of CPU per account": what reading an account's lookback of
+ * rollups costs this process through the AWS SDK on DynamoDB Local as the store keeps them today (each rollup's
+ * counts, instants and values as nested DynamoDB maps), against the same rollups kept as one JSON string attribute
+ * per item and parsed with JSON.parse (`compact`), and the whole lookback as one item of JSON read by GetItem
+ * (`oneItem`: a per-account window item). Each is read by Query, consistent, one account after another; CPU of this
+ * process only. Nothing in the product reads the compact form: this measures whether changing the stored form
+ * would pay before anyone does it.
+ *
+ *   BENCH_ACCOUNTS (100)
+ */
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 100);
+const NOW = new Date('2026-06-01T12:00:00Z');
+
+const dynamo = await startDynamoDbLocal();
+try {
+  const db = createDb('bench-compact', dynamo.endpoint);
+  await ensureTable(db.doc, db.tableName);
+  const seeds = Array.from({ length: ACCOUNTS }, (_, i) => ({
+    id: `acct-${i}`,
+    segment: 'core' as const,
+    profile: 'healthy' as const,
+    onSchedule: true,
+  }));
+  await upsertAccounts(
+    db,
+    seeds.map((s) => accountFor(s, NOW)),
+    NOW,
+  );
+  const template = historyOf(signalsFor({ ...(seeds[0] as (typeof seeds)[0]), id: 'template' }, NOW), NOW);
+  const histories = seeds.map((s) => historyFor(s.id, template));
+  await storeHistory(db, { rollups: histories.flatMap((h) => h.rollups), tickets: [] });
+  const fromDay = utcDay(addDays(NOW, -(config.health.lookbackDays - 1)));
+  const toDay = utcDay(NOW);
+  const compactPk = (id: string) => `compact#${id}`;
+  const windowPk = (id: string) => `window#${id}`;
+  for (const seed of seeds) {
+    const rollups = await readRollups(db, seed.id, fromDay, toDay, { consistent: true });
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.tableName,
+        Item: { pk: windowPk(seed.id), sk: toDay, data: JSON.stringify(rollups) },
+      }),
+    );
+    for (const rollup of rollups)
+      await db.doc.send(
+        new PutCommand({
+          TableName: db.tableName,
+          Item: { pk: compactPk(seed.id), sk: rollup.day, data: JSON.stringify(rollup) },
+        }),
+      );
+  }
+  const cpuPerAccount = async (fn: (id: string) => Promise<unknown>) => {
+    for (const s of seeds.slice(0, 10)) await fn(s.id);
+    const start = process.cpuUsage();
+    for (const s of seeds) await fn(s.id);
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / 1000 / seeds.length;
+  };
+  let items = 0;
+  const asStored = await cpuPerAccount(async (id) => {
+    items = (await readRollups(db, id, fromDay, toDay, { consistent: true })).length;
+  });
+  const compact = await cpuPerAccount(async (id) => {
+    const out = await db.doc.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        ConsistentRead: true,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': compactPk(id), ':from': fromDay, ':to': toDay },
+      }),
+    );
+    return (out.Items ?? []).map((item) => JSON.parse(String(item.data)));
+  });
+  const oneItem = await cpuPerAccount(async (id) => {
+    const out = await db.doc.send(
+      new GetCommand({ TableName: db.tableName, Key: { pk: windowPk(id), sk: toDay }, ConsistentRead: true }),
+    );
+    return JSON.parse(String(out.Item?.data));
+  });
+  const load = (await import('node:os')).loadavg().map((x) => round(x, 1));
+  console.log(
+    JSON.stringify({
+      bench: 'compact-rollups',
+      accounts: ACCOUNTS,
+      rollupsPerAccount: items,
+      asStoredMsPerAccount: round(asStored, 3),
+      compactMsPerAccount: round(compact, 3),
+      ratio: round(compact / asStored, 2),
+      oneItemMsPerAccount: round(oneItem, 3),
+      oneItemRatio: round(oneItem / asStored, 2),
+      load,
+      machine: machine(),
+    }),
+  );
+  db.doc.destroy();
+} finally {
+  await dynamo.stop();
+}
