@@ -23,7 +23,6 @@ const storedEmails = z.object({
       messageId: z.string(),
       destination: z.object({ to: z.array(z.string()) }),
       subject: z.string(),
-      date: z.string().optional(),
       body: z.object({ html: z.string().optional(), text: z.string().optional() }),
     }),
   ),
@@ -40,6 +39,7 @@ const idWhere = (prefix: string, heldOut: boolean) => {
 const HEALTHY = idWhere('healthy', false);
 const HELD = idWhere('held', true);
 const RED = idWhere('red', false);
+const CHURN = idWhere('churn', false);
 
 // Live since Wednesday 1 October 2025, so the onboarding milestones are behind them: every tip falls on a Wednesday
 // (day 14 + 7n). ARR 48,000: tier C, the transactional segment, whose default cadence is a tip a week.
@@ -91,6 +91,14 @@ const trouble = (id: string, at: string) => [
   { id: `${id}-csat`, accountId: id, type: 'csat' as const, occurredAt: at, value: 1 },
 ];
 
+const outcome = (accountId: string, value: 'renewed' | 'churned', at: string) => ({
+  id: `${accountId}-outcome`,
+  accountId,
+  type: 'renewal_outcome' as const,
+  occurredAt: at,
+  attributes: { outcome: value },
+});
+
 const DAY_MS = 86_400_000;
 const dayAt = (start: string, n: number) =>
   new Date(Date.parse(`${start}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
@@ -114,12 +122,17 @@ describe('weekly tips on the virtual clock, mailing through SES local', () => {
       { db, clock, logger: silentLogger() },
       { mailer: sesMailer({ from: 'cs@vendor.example', endpoint: ses.endpoint }) },
     );
-    await upsertAccountsWithTimers(db, [HEALTHY, HELD, RED].map(smallAccount), clock.now(), defaultConfig);
+    await upsertAccountsWithTimers(
+      db,
+      [HEALTHY, HELD, RED, CHURN].map(smallAccount),
+      clock.now(),
+      defaultConfig,
+    );
     // Five weeks of steady use before the run; the healthy account also builds dashboards (one tip fewer to give).
     await ingestSignals(
       db,
       [
-        ...realisticSignals([HEALTHY, HELD, RED], 35, 40, '2025-12-01'),
+        ...realisticSignals([HEALTHY, HELD, RED, CHURN], 35, 40, '2025-12-01'),
         {
           id: `${HEALTHY}-dash`,
           accountId: HEALTHY,
@@ -137,7 +150,22 @@ describe('weekly tips on the virtual clock, mailing through SES local', () => {
     for (let n = 0; n < 26; n++) {
       const day = dayAt('2026-01-05', n);
       await engine.advance(`${day}T23:00:00Z`, clock);
-      await ingestSignals(db, realisticSignals([HEALTHY, HELD], 1, 40, day), clock.now());
+      const outcomes =
+        day === '2026-01-16'
+          ? [
+              // Renewed early: the held-out account stays a customer and in the cadence; the other one leaves.
+              outcome(HELD, 'renewed', `${day}T10:00:00Z`),
+              outcome(CHURN, 'churned', `${day}T10:00:00Z`),
+            ]
+          : [];
+      await ingestSignals(
+        db,
+        [
+          ...realisticSignals([HEALTHY, HELD, ...(day < '2026-01-16' ? [CHURN] : [])], 1, 40, day),
+          ...outcomes,
+        ],
+        clock.now(),
+      );
     }
   }, 600_000);
 
@@ -204,12 +232,27 @@ describe('weekly tips on the virtual clock, mailing through SES local', () => {
     expect(held[0]?.detail).toBe('account in the 20% holdout of weekly_tip');
   });
 
+  it('stops the tips of the account that churned, and keeps those of the one that renewed', async () => {
+    expect(await mailTo(`admin@${CHURN}.example`)).toHaveLength(2);
+    const sent = (await listSends(db, CHURN)).filter((s) => s.playId === 'weekly_tip');
+    expect(sent.map((s) => `${s.recipientId} ${s.occurrence}`)).toEqual([
+      `${CHURN}-admin 2026-01-07`,
+      `${CHURN}-admin 2026-01-14`,
+      `${CHURN}-user 2026-01-07`,
+      `${CHURN}-user 2026-01-14`,
+    ]);
+    expect((await pendingTimers(db, CHURN)).filter((t) => t.kind === 'journey_tip')).toEqual([]);
+    expect((await pendingTimers(db, HELD)).filter((t) => t.kind === 'journey_tip')).toEqual([
+      { kind: 'journey_tip', ref: 'tip', dueAt: '2026-02-04T00:00:00.000Z' },
+    ]);
+  });
+
   it('sends nothing more when a tip execution is started again', async () => {
     const before = await mail();
     const tipRuns = engine.runtime
       .executions()
       .filter((e) => e.stateMachineName === 'MilestoneJourney' && JSON.stringify(e.input).includes('"day"'));
-    expect(tipRuns.length).toBeGreaterThanOrEqual(12);
+    expect(tipRuns.length).toBeGreaterThanOrEqual(14);
     for (const run of tipRuns) {
       expect(
         await engine.starter.start(
