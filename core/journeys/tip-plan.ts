@@ -34,8 +34,8 @@ export interface TipInput {
  * context, the play's holdout and silent mode.
  */
 export function decideTip(config: Config, input: TipInput): Decision {
-  const found = tipCadenceOf(config, input.account);
   if (input.churned) return { summary: 'the account churned: tips stop', effects: [] };
+  const found = tipCadenceOf(config, input.account);
   if (!found) return { summary: "the account's segment sends no tips: tips stop", effects: [] };
   const { segment, cadence } = found;
   if (tipDay(cadence, input.occurrence) === null) {
