@@ -7,6 +7,7 @@ import {
   defaultPlays,
   defaultRestraint,
   defaultTemplates,
+  defaultTips,
 } from './journeys-default.ts';
 import { defaultReviews } from './reviews-default.ts';
 import type { Config, JourneyBaselineConfig } from './schema.ts';
@@ -184,6 +185,7 @@ export const defaultConfig: Config = {
   journeyBaseline: defaultJourneyBaseline,
   journeys: defaultJourneys,
   plays: defaultPlays,
+  tips: defaultTips,
   restraint: defaultRestraint,
   messaging: defaultMessaging,
   // Nothing chosen: no product name, URL or logo of anyone's reaches a customer until you set them.

@@ -4,6 +4,7 @@ import type {
   PlaysConfig,
   RestraintConfig,
   TemplatesConfig,
+  TipsConfig,
 } from './journeys-schema.ts';
 
 /**
@@ -189,9 +190,19 @@ const lowTouch = {
   ],
 };
 
+/**
+ * Tips are a digital play for the smallest customers (seed 002: "turn all of those into digital plays for our
+ * smallest customers"; seed 004: tech-touch customers get a recommendation rather than a CSM). Only Transactional,
+ * the tech-touch segment, gets them: Core and Strategic accounts have a CSM whose own outreach a weekly product
+ * mail would crowd. Weekly from day 14, after the first two onboarding milestones and their nudges, for as long as
+ * the account is a customer; the play (weekly_tip) is the lowest priority and is dropped, not deferred, when the
+ * contact's budget is used.
+ */
+const weeklyTips = { play: 'weekly_tip', everyDays: 7, startDay: 14, endDay: null };
+
 export const defaultJourneys: JourneysConfig = {
   core: lowTouch,
-  transactional: { ...lowTouch, graceDays: 7 },
+  transactional: { ...lowTouch, graceDays: 7, tips: weeklyTips },
   strategic: {
     graceDays: 3,
     milestones: lowTouch.milestones.map((m) => ({
@@ -337,8 +348,77 @@ export const defaultTemplates: TemplatesConfig = {
   },
   weekly_tip: {
     subject: 'A tip for {{accountName}}',
-    preheader: 'Two minutes, one feature.',
+    preheader: 'Two minutes, one habit of the teams that get the most out of it.',
     heading: 'Tip of the week',
-    paragraphs: ['Did you know you can save views and share them with your team?'],
+    paragraphs: [
+      'Hello {{contactName}}, save the view you open most often and share it with your team: everyone starts from the same numbers, and nobody rebuilds the filters.',
+      'Questions? Reply to this email and {{csmName}} will help.',
+    ],
+    action: signIn,
   },
+  tip_dashboards: {
+    subject: '{{accountName}}: one dashboard for the whole team',
+    preheader: 'Two minutes to a dashboard everyone can open.',
+    heading: 'Tip of the week: dashboards',
+    paragraphs: [
+      'Hello {{contactName}}, {{accountName}} has not built a dashboard yet. Pin the three charts you check every week to one dashboard and share it: your team sees the same picture without asking for it.',
+      'Questions? Reply to this email and {{csmName}} will help.',
+    ],
+    action: signIn,
+  },
+  tip_alerts: {
+    subject: '{{accountName}}: let the numbers come to you',
+    preheader: 'An alert instead of a daily check.',
+    heading: 'Tip of the week: alerts',
+    paragraphs: [
+      'Hello {{contactName}}, nobody at {{accountName}} has set an alert yet. Set one on the figure you check most often, and you hear about it the moment it moves instead of looking every morning.',
+      'Questions? Reply to this email and {{csmName}} will help.',
+    ],
+    action: signIn,
+  },
+  tip_reports: {
+    subject: '{{accountName}}: a report that writes itself',
+    preheader: 'Schedule it once; it arrives every Monday.',
+    heading: 'Tip of the week: scheduled reports',
+    paragraphs: [
+      'Hello {{contactName}}, {{accountName}} has not used reports yet. Schedule the weekly numbers as a report and it lands in the inboxes of the people who need it, every Monday, without anyone exporting a thing.',
+      'Questions? Reply to this email and {{csmName}} will help.',
+    ],
+    action: signIn,
+  },
+  tip_integrations: {
+    subject: '{{accountName}}: bring your other tools in',
+    preheader: 'Connect the tools your team already uses.',
+    heading: 'Tip of the week: integrations',
+    paragraphs: [
+      'Hello {{contactName}}, {{accountName}} has no integration connected yet. Connecting the tools your team already works in takes a few minutes and saves copying data by hand.',
+      'Questions? Reply to this email and {{csmName}} will help.',
+    ],
+    action: signIn,
+  },
+  tip_workflows: {
+    subject: '{{accountName}}: automate the step you repeat',
+    preheader: 'A workflow for the task you do every week.',
+    heading: 'Tip of the week: workflows',
+    paragraphs: [
+      'Hello {{contactName}}, {{accountName}} has not set up a workflow yet. Pick the task your team repeats every week and let a workflow do it: it runs on time, every time.',
+      'Questions? Reply to this email and {{csmName}} will help.',
+    ],
+    action: signIn,
+  },
+};
+
+/**
+ * The features a tip teaches, most valuable first: a tip picks among those the account has not used lately and
+ * falls back to the weekly_tip template once it uses them all. Feature names are the `feature` attribute of the
+ * product's `feature_used` signals.
+ */
+export const defaultTips: TipsConfig = {
+  features: [
+    { feature: 'dashboards', template: 'tip_dashboards' },
+    { feature: 'alerts', template: 'tip_alerts' },
+    { feature: 'reports', template: 'tip_reports' },
+    { feature: 'integrations', template: 'tip_integrations' },
+    { feature: 'workflows', template: 'tip_workflows' },
+  ],
 };

@@ -74,15 +74,51 @@ const milestonePlays = z.strictObject({
   onMissed: z.array(id).default([]),
 });
 
-/** Per segment: which milestones drive plays. Milestones and due days come from journeyBaseline. */
+/**
+ * A segment's tip cadence: one tip every `everyDays` days, the first on `startDay` after go-live, the last on or
+ * before `endDay` (null: for as long as the account is a customer). Each tip goes through the play's restraint.
+ */
+const tipCadence = z
+  .strictObject({
+    /** The play that carries the tips: a play of kind `tip` (its channel, priority, holdout, budget, audience). */
+    play: id,
+    everyDays: wholeNumber(1, 365),
+    startDay: wholeNumber(0, 3650),
+    endDay: wholeNumber(1, 3650).nullable(),
+  })
+  .refine((cadence) => cadence.endDay === null || cadence.endDay >= cadence.startDay, {
+    path: ['endDay'],
+    message: 'must be null (the whole contract) or a day on or after startDay',
+  });
+
+/** Per segment: which milestones drive plays, and the tip cadence. Milestones and due days come from journeyBaseline. */
 export const journeysSchema = z.record(
   z.string(),
   z.strictObject({
     /** Days after a milestone's due day before it counts as missed and the `onMissed` plays run. */
     graceDays: wholeNumber(1, 365),
     milestones: z.array(milestonePlays).min(1, 'must list at least one milestone'),
+    /** Low-touch tips; absent or null: the segment gets none. */
+    tips: tipCadence.nullish(),
   }),
 );
+
+/**
+ * What a tip teaches: the product features worth a tip, each with its template, in order of preference. A tip
+ * picks among the features the account has not used within the health lookback (rollups' `feature_used`),
+ * rotating from one tip to the next; when it uses them all, the tip play's own template (a general tip) goes.
+ */
+export const tipsSchema = z
+  .strictObject({
+    features: z.array(
+      z.strictObject({
+        /** The `feature` attribute of `feature_used` signals, exactly as the product sends it. */
+        feature: z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+        template: id,
+      }),
+    ),
+  })
+  .default({ features: [] });
 
 export const restraintSchema = z.strictObject({
   /** Messages per contact per rolling 7 days, across all plays and channels except CSM notices. */
@@ -150,6 +186,8 @@ export const messagingSchema = z.strictObject({
 export type PlayConfig = z.infer<typeof playSchema>;
 export type PlaysConfig = z.infer<typeof playsSchema>;
 export type JourneysConfig = z.infer<typeof journeysSchema>;
+export type TipCadence = z.infer<typeof tipCadence>;
+export type TipsConfig = z.infer<typeof tipsSchema>;
 export type MilestonePlays = z.infer<typeof milestonePlays>;
 export type RestraintConfig = z.infer<typeof restraintSchema>;
 export type TemplateConfig = z.infer<typeof templateSchema>;

@@ -3,6 +3,7 @@ import { crossFieldErrors } from './cross-checks.ts';
 import { reviewProgrammeErrors } from './reviews-checks.ts';
 import { type Config, configSchema } from './schema.ts';
 import { templateVariableErrors } from './template-checks.ts';
+import { tipErrors } from './tips-checks.ts';
 
 /**
  * Validating a whole config (what Lambda functions do with the config bundled into them at cold start). Reading a
@@ -28,6 +29,7 @@ export function parseConfig(input: unknown): ConfigResult {
     ...(parsed.success ? [] : fieldErrors(parsed.error)),
     ...crossFieldErrors(input),
     ...reviewProgrammeErrors(input),
+    ...tipErrors(input),
     ...templateVariableErrors(input),
   ]);
   if (parsed.success && errors.length === 0) return { ok: true, config: parsed.data };

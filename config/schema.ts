@@ -12,6 +12,7 @@ import {
   playsSchema,
   restraintSchema,
   templatesSchema,
+  tipsSchema,
 } from './journeys-schema.ts';
 import { measuresSchema } from './measures-schema.ts';
 import { defaultReviews } from './reviews-default.ts';
@@ -277,6 +278,8 @@ export const configSchema = z.strictObject({
   journeys: journeysSchema,
   /** Digital plays: channel, priority, holdout share, silent mode, template (issue 5). */
   plays: playsSchema,
+  /** What a tip teaches: features worth a tip and their templates (journeys.<segment>.tips sets the cadence). */
+  tips: tipsSchema,
   /** Contact-pressure budget, quiet hours and days, renewal negotiation window (issue 5). */
   restraint: restraintSchema,
   /** Sender, unsubscribe base URL and SES configuration set (issue 5). */

@@ -28,6 +28,7 @@ export const STATE_MACHINE_FOR: Record<TimerKind, string> = {
   risk_check: 'RiskEscalation',
   risk_deadline: 'RiskEscalation',
   journey_milestone: 'MilestoneJourney',
+  journey_tip: 'MilestoneJourney',
   review: 'ReviewProgramme',
 };
 

@@ -213,11 +213,15 @@ export async function cancelTimer(db: Db, accountId: string, kind: TimerKind, re
   );
 }
 
-/** Cancels an account's pending timers (all, or of one kind): a churned or renewed account gets no more actions. */
-export async function cancelTimers(db: Db, accountId: string, kind?: TimerKind): Promise<number> {
+/** Cancels an account's pending timers, but those `keep` keeps; returns how many it cancelled. */
+export async function cancelTimers(
+  db: Db,
+  accountId: string,
+  keep: (timer: PendingTimer) => boolean = () => false,
+): Promise<number> {
   let cancelled = 0;
   for (const timer of await pendingTimers(db, accountId)) {
-    if (kind && timer.kind !== kind) continue;
+    if (keep(timer)) continue;
     if (await cancelTimer(db, accountId, timer.kind, timer.ref)) cancelled++;
   }
   return cancelled;

@@ -1,9 +1,11 @@
 import * as z from 'zod';
 import type { Decision, Effect } from '#core/effects/effect';
-import { type RestraintContext, restraintContext } from '#core/journeys/context';
+import { accountSituation, type RestraintContext, restraintContext } from '#core/journeys/context';
 import { PHASES } from '#core/journeys/milestone-status';
 import { decideMilestoneCheck } from '#core/journeys/plan';
 import { strugglingBecause } from '#core/journeys/select-plays';
+import { TIP_TIMER_REF } from '#core/journeys/tip-cadence';
+import { decideTip } from '#core/journeys/tip-plan';
 import { decideProgrammeReview } from '#core/reviews/decide';
 import { decideReviewUpdate } from '#core/reviews/reschedule';
 import { TRIGGER_IDS } from '#core/workflows/detect';
@@ -133,11 +135,7 @@ export const milestoneInput = z.object({ ...timerInput, milestone: z.string(), p
 export function evaluateMilestone(deps: UseCaseDeps, input: z.infer<typeof milestoneInput>) {
   return evaluateWith(deps, input.accountId, (view) => {
     if (view.facts.churned) return { summary: 'the account churned', effects: [] as Effect[] };
-    const situation = {
-      band: view.health.band,
-      openEscalation: view.openRisk !== null,
-      urgentTicket: view.facts.urgentTicketsOpen,
-    };
+    const situation = accountSituation(view);
     const decision = decideMilestoneCheck(deps.config, {
       account: view.account,
       rollups: view.rollups,
@@ -154,6 +152,29 @@ export function evaluateMilestone(deps: UseCaseDeps, input: z.infer<typeof miles
       effects: decision.effects,
     };
   });
+}
+
+export const tipInput = z.object({
+  ...timerInput,
+  occurrence: z.number().int().min(0),
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+});
+
+/** The MilestoneJourney workflow's Evaluate for a tip of the segment's cadence (core/journeys/tip-plan.ts). */
+export function evaluateTip(deps: UseCaseDeps, input: z.infer<typeof tipInput>) {
+  return evaluateWith(deps, input.accountId, (view) =>
+    decideTip(deps.config, {
+      account: view.account,
+      rollups: view.rollups,
+      situation: accountSituation(view),
+      health: { score: view.health.score, band: view.health.band },
+      churned: view.facts.churned,
+      occurrence: input.occurrence,
+      day: input.day,
+      now: view.now,
+      scheduleNext: input.ref === TIP_TIMER_REF,
+    }),
+  );
 }
 
 const programmeReviewInput = z.object({

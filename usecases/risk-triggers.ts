@@ -158,12 +158,18 @@ async function recordOutcome(deps: UseCaseDeps, signal: Signal, account: Account
 }
 
 /**
- * A renewal outcome resolves the renewal: the countdown and every pending timer of the account are cancelled, the
- * timeline says so, and an open risk is closed by the RiskEscalation workflow (which notes why and tells the CSM).
+ * A renewal outcome resolves the renewal: the countdown and every pending timer of the account are cancelled (but
+ * its tips when it stays a customer: their cadence runs for the whole contract), the timeline says so, and an open
+ * risk is closed by the RiskEscalation workflow (which notes why and tells the CSM).
  */
 async function closeCountdown(deps: UseCaseDeps, signal: Signal): Promise<void> {
   const outcome = String(signal.attributes?.outcome);
-  const cancelled = await cancelTimers(deps.db, signal.accountId);
+  const staysCustomer = outcome !== 'churned';
+  const cancelled = await cancelTimers(
+    deps.db,
+    signal.accountId,
+    (timer) => staysCustomer && timer.kind === 'journey_tip',
+  );
   const risk = await getOpenRisk(deps.db, signal.accountId);
   await recordTimeline(deps.db, {
     accountId: signal.accountId,

@@ -1,6 +1,7 @@
 import type { Config } from '#config/schema';
 import { DAY_MS } from '#core/clock';
 import type { AccountView } from '#core/workflows/account-view';
+import type { AccountSituation } from './select-plays.ts';
 
 /** The account's situation the context step of restraint reads (core/journeys/restraint.ts). */
 export interface RestraintContext {
@@ -30,5 +31,14 @@ export function restraintContext(
     openEscalation: view.openRisk !== null,
     urgentTicket: view.facts.urgentTicketsOpen,
     renewalNegotiation: renewalNegotiationLive(view, config),
+  };
+}
+
+/** What the plays read to tell whether the account is struggling (strugglingBecause). */
+export function accountSituation(view: Pick<AccountView, 'health' | 'facts' | 'openRisk'>): AccountSituation {
+  return {
+    band: view.health.band,
+    openEscalation: view.openRisk !== null,
+    urgentTicket: view.facts.urgentTicketsOpen,
   };
 }

@@ -3,11 +3,11 @@ import type { PlayConfig } from '#config/journeys-schema';
 /** One message a play would send to one recipient for one occurrence of its cause. */
 export interface MessageKey {
   playId: string;
-  /** What the message is about: a milestone id, a risk id, a review id, a renewal. */
+  /** What the message is about: a milestone id, a risk id, a review id, a renewal, `tips`. */
   about: string;
   /** A contact id, or `csm` for a CSM notice. */
   recipientId: string;
-  /** Which check of the milestone it answers: `due`, `grace`, ... A deferral keeps the occurrence. */
+  /** Which check of the milestone it answers (`due`, `grace`), a tip's day, ... A deferral keeps the occurrence. */
   occurrence: string;
 }
 

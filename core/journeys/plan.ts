@@ -1,11 +1,12 @@
 import type { Config } from '#config/schema';
 import type { AccountInput } from '#core/accounts';
-import type { Decision, Effect, MessageDraft } from '#core/effects/effect';
+import type { Decision, Effect } from '#core/effects/effect';
 import { detectMilestones, type MilestoneAchievement } from '#core/health/milestones';
 import type { DailyRollup } from '#core/rollup';
 import { csmOf } from '#core/workflows/account-view';
 import type { MessageKey } from './messages.ts';
 import { type MilestoneCheck, milestoneStatus, type Phase } from './milestone-status.ts';
+import { playMessage, withheldMessage } from './play-message.ts';
 import { recipientsOf } from './recipients.ts';
 import { type AccountSituation, selectPlays } from './select-plays.ts';
 import { deferredJourneyTimer } from './timers.ts';
@@ -53,43 +54,25 @@ export function decideMilestoneCheck(
       : recipientsOf(input.account, play).map((r) => ({ ...r, role: 'contact' }));
     for (const recipient of recipients) {
       if (!selection.selected) {
-        effects.push({
-          kind: 'not_sent',
-          row: {
-            key: key(playId, recipient.id),
-            channel: play.channel,
-            reason: selection.reason,
-            detail: selection.detail,
-          },
-        });
+        effects.push(withheldMessage(key(playId, recipient.id), play, selection.reason, selection.detail));
         continue;
       }
-      const message: MessageDraft = {
+      const message = playMessage({
         key: key(playId, recipient.id),
-        audience: internal ? 'internal' : 'contact',
+        play,
         recipient,
-        playId,
-        channel: play.channel === 'in_app' ? 'in_app' : 'email',
-        ...(internal ? { urgency: 'routine' as const } : {}),
-        content: {
-          kind: 'template',
-          template: play.template,
-          variables: templateVariables({
-            account: input.account,
-            recipient,
-            health: input.health,
-            check,
-            milestone: milestoneFacts(config, check.milestone),
-          }),
-        },
-        timeline: {
-          action: internal ? 'notice_sent' : play.channel === 'in_app' ? 'in_app_posted' : 'message_sent',
-          what: `${playId} (${play.channel}) to ${recipient.name}`,
-          why,
-          details: { play: playId, milestone: check.milestone },
-        },
-        retry: { kind: retry.kind, accountId: retry.accountId, ref: retry.ref, payload: retry.payload },
-      };
+        template: play.template,
+        variables: templateVariables({
+          account: input.account,
+          recipient,
+          health: input.health,
+          check,
+          milestone: milestoneFacts(config, check.milestone),
+        }),
+        why,
+        details: { play: playId, milestone: check.milestone },
+        retry,
+      });
       effects.push({ kind: 'message', message });
     }
   }

@@ -9,6 +9,7 @@ export const TIMER_KINDS = [
   'risk_check',
   'risk_deadline',
   'journey_milestone',
+  'journey_tip',
   'review',
 ] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];

@@ -214,6 +214,7 @@ export class Workflows extends Construct {
       risk_check: this.riskEscalation.stateMachine.stateMachineArn,
       risk_deadline: this.riskEscalation.stateMachine.stateMachineArn,
       journey_milestone: this.milestoneJourney.stateMachine.stateMachineArn,
+      journey_tip: this.milestoneJourney.stateMachine.stateMachineArn,
       review: this.reviewProgramme.stateMachine.stateMachineArn,
     };
     const dispatcher = new ServiceFunction(this, 'dispatcher', {

@@ -54,7 +54,9 @@ describe('a config file holds only what differs from the default', () => {
   it('replaces an object with "$patch": "replace" and removes an entry with "$patch": "delete"', () => {
     const result = parseConfigOverrides({
       segments: { core: { health: { weights: { $patch: 'replace', engagement: 60, adoption: 40 } } } },
+      // The tip play goes with the cadence that names it (journeys.transactional.tips): null turns it off.
       plays: { weekly_tip: { $patch: 'delete' } },
+      journeys: { transactional: { tips: null } },
     });
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     expect(result.config.segments.core?.health.weights).toEqual({ engagement: 60, adoption: 40 });
