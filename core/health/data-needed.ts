@@ -1,4 +1,5 @@
 import type { AccountContext } from './context.ts';
+import { plural } from './deviation.ts';
 import type { ComponentId } from './vocabulary.ts';
 
 /**
@@ -9,8 +10,6 @@ import type { ComponentId } from './vocabulary.ts';
  * leaving in week one is a verdict, an empty week is not.
  */
 export const NEEDS_TIME: ReadonlySet<ComponentId> = new Set(['engagement', 'adoption']);
-
-const days = (count: number) => `${count} ${count === 1 ? 'day' : 'days'}`;
 
 /**
  * Why the account's data is too short for a verdict on what needs time (health.measures.minimumDataDays), counted
@@ -24,6 +23,6 @@ export function notEnoughDataYet(context: AccountContext): string | undefined {
   const since = context.input.dataSince;
   const lateData = since !== undefined && context.daysOfData < context.daysLive;
   return lateData
-    ? `not enough data yet: data since ${since} (${days(counted)}), a verdict needs ${minimum}`
-    : `not enough data yet: live ${days(counted)}, a verdict needs ${minimum}`;
+    ? `not enough data yet: data since ${since} (${plural(counted, 'day')}), a verdict needs ${minimum}`
+    : `not enough data yet: live ${plural(counted, 'day')}, a verdict needs ${minimum}`;
 }

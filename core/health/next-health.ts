@@ -35,16 +35,16 @@ export interface NextHealth {
  * The same scoring input object for the same read input at the same instant, so that what is worked out from it once
  * (measuredAccount) serves both the baseline sample and the score of one pass.
  */
-const scoringInputs = new WeakMap<
-  AccountHealthInput,
-  { at: number; scoring: ScoringInput & { dataSince: string } }
->();
+const scoringInputs = new WeakMap<AccountHealthInput, { at: number; scoring: DatedScoringInput }>();
+
+/** A scoring input that says when its data began, as every input read from the store does. */
+type DatedScoringInput = ScoringInput & Required<Pick<ScoringInput, 'dataSince'>>;
 
 /**
  * The scoring input, with earlier scores taken from the stored trail and the first day of data from the profile's
  * registration, the rollups and the stored record (data-since.ts).
  */
-export function scoringInput(input: AccountHealthInput, now: Date): ScoringInput & { dataSince: string } {
+export function scoringInput(input: AccountHealthInput, now: Date): DatedScoringInput {
   const known = scoringInputs.get(input);
   if (known?.at === now.getTime()) return known.scoring;
   const { account, rollups, tickets, previous, issues } = input;
