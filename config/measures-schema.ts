@@ -104,14 +104,14 @@ export type CustomMeasure = z.infer<typeof customMeasureSchema>;
 
 export const measuresSchema = z.strictObject({
   /**
-   * Before an account has been live this many days there is no verdict: score and band unknown, "not enough data
-   * yet". 0 judges from the first day.
+   * Before the data covers an account this many days (counted from the later of go-live and the first day of its
+   * data) there is no verdict on product use: "not enough data yet". 0 judges from the first day.
    */
   minimumDataDays: z
-    .number({ error: 'must be a whole number from 0 to 365 (days live before a verdict)' })
-    .int('must be a whole number from 0 to 365 (days live before a verdict)')
-    .min(0, 'must be a whole number from 0 to 365 (days live before a verdict)')
-    .max(365, 'must be a whole number from 0 to 365 (days live before a verdict)'),
+    .number({ error: 'must be a whole number from 0 to 365 (days of data before a verdict)' })
+    .int('must be a whole number from 0 to 365 (days of data before a verdict)')
+    .min(0, 'must be a whole number from 0 to 365 (days of data before a verdict)')
+    .max(365, 'must be a whole number from 0 to 365 (days of data before a verdict)'),
   scale: scaleSchema,
   /**
    * When fewer than `minCohortSize` healthy accounts have a metric (the defaults paint most of a portfolio red),

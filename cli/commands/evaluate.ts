@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { utcDay } from '#core/clock';
 import type { Estimate } from '#core/evaluation/bootstrap';
 import { type Evaluation, evaluateHistory, type GroupEvaluation } from '#core/evaluation/evaluate';
 import {
@@ -7,6 +8,7 @@ import {
   simulationHistorySchema,
 } from '#core/evaluation/from-simulation';
 import { TRIGGER_LABELS } from '#core/evaluation/triggers';
+import { addDays } from '#core/health/days';
 import { fieldErrors } from '#core/validation';
 
 export class EvaluateInputError extends Error {}
@@ -120,6 +122,13 @@ export function renderEvaluation(evaluation: Evaluation): string {
       `resamples of accounts (seed ${evaluation.bootstrap.seed}); AUC over account-days every ${evaluation.step} days.`,
     'Baselines are banded at the shares of account-days the score puts in red and in red-or-yellow.',
   ];
+  if (evaluation.lastSampledDay < evaluation.days - 1) {
+    const last = utcDay(addDays(new Date(`${evaluation.start}T00:00:00Z`), evaluation.lastSampledDay));
+    lines.push(
+      `Account-days sampled up to ${last} (day ${evaluation.lastSampledDay}), the last day any account's product ` +
+        'activity arrived: after it the data had stopped and scores only aged, alike for every account.',
+    );
+  }
   for (const group of evaluation.groups) {
     const [score] = group.predictors;
     if (!score) continue;

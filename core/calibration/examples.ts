@@ -1,5 +1,5 @@
 import { churnDays, labelledDays } from '#core/evaluation/cases';
-import type { EvaluationHistory } from '#core/evaluation/history';
+import { type EvaluationHistory, lastDayOfData } from '#core/evaluation/history';
 import { COMPONENT_IDS } from '#core/health/vocabulary';
 
 /** Calibrate judges the score by churn within the next 90 days, as evaluate's first AUC does. */
@@ -17,17 +17,27 @@ export interface Example {
   churned: boolean;
 }
 
-/** Weekly account-days of accounts scored that day, labelled as evaluate labels them (no day after a churn). */
+/**
+ * Weekly account-days of accounts scored that day, labelled and sampled as evaluate does (no day after a churn, none
+ * after the data stopped).
+ */
 export function examplesOf(history: EvaluationHistory, step = 7): Example[] {
   const churn = churnDays(
     history.accounts.map((a) => a.accountId),
     history.outcomes,
   );
+  const lastDay = lastDayOfData(history) ?? history.days - 1;
   return history.accounts.flatMap((account, index) => {
     const components = account.components;
     if (!components) return [];
     const examples: Example[] = [];
-    for (const { day, positive } of labelledDays(churn[index], history.days, CALIBRATION_HORIZON, step)) {
+    for (const { day, positive } of labelledDays(
+      churn[index],
+      history.days,
+      CALIBRATION_HORIZON,
+      step,
+      lastDay,
+    )) {
       const score = account.series.scores[day];
       if (score === null || score === undefined) continue;
       examples.push({

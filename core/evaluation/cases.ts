@@ -52,16 +52,18 @@ export function churnDays(
  * An account-day is a case for a horizon when its account was still a customer (the churn, if any, comes after the
  * day: the score of a day never sees its churn) and the window shows how it ended: churn within the horizon, or
  * the whole horizon observed without churn. Days whose horizon runs past the window's end without a churn are left
- * out (their answer is unknown), as are days after a churn. Yields the days (every `step`) of one account that are
- * cases for a horizon, and whether churn followed within it.
+ * out (their answer is unknown), as are days after a churn and days after `lastDay` (history.ts lastDayOfData: the
+ * data had stopped). Yields the days (every `step`) of one account that are cases for a horizon, and whether churn
+ * followed within it.
  */
 export function* labelledDays(
   churn: number | undefined,
   days: number,
   horizon: number,
   step: number,
+  lastDay = days - 1,
 ): Generator<{ day: number; positive: boolean }> {
-  for (let day = 0; day < days; day += step) {
+  for (let day = 0; day < days && day <= lastDay; day += step) {
     if (churn !== undefined && churn <= day) return;
     const positive = churn !== undefined && churn - day <= horizon;
     if (positive || day + horizon <= days - 1) yield { day, positive };
@@ -74,10 +76,11 @@ function rankedCases(
   days: number,
   horizon: number,
   step: number,
+  lastDay: number,
 ): RankedCase[] {
   const cases: RankedCase[] = [];
   predictor.risk.forEach((riskByDay, account) => {
-    for (const { day, positive } of labelledDays(churnDay[account], days, horizon, step)) {
+    for (const { day, positive } of labelledDays(churnDay[account], days, horizon, step, lastDay)) {
       const risk = riskByDay[day];
       if (risk !== null && risk !== undefined) cases.push({ risk, positive, account });
     }
@@ -120,13 +123,14 @@ export function casesOf(
   outcomes: readonly OutcomeOnDay[],
   days: number,
   step: number,
+  lastDay = days - 1,
 ): PredictorCases {
   const churnDay = churnDays(accountIds, outcomes);
   const accountIndex = new Map(accountIds.map((id, index) => [id, index]));
   return {
     ranked: {
-      90: rankedCases(predictor, churnDay, days, 90, step),
-      180: rankedCases(predictor, churnDay, days, 180, step),
+      90: rankedCases(predictor, churnDay, days, 90, step, lastDay),
+      180: rankedCases(predictor, churnDay, days, 180, step, lastDay),
     },
     checkpoints: {
       90: checkpointCases(predictor, accountIndex, outcomes, 90),

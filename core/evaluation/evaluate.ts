@@ -1,7 +1,7 @@
 import { accountResamples, type BootstrapOptions, type Estimate, interval } from './bootstrap.ts';
 import { casesOf, type PredictorCases } from './cases.ts';
 import { casesFor, countFigures, type FigureCounts, type Figures, weighFigures } from './figures.ts';
-import type { EvaluationHistory } from './history.ts';
+import { type EvaluationHistory, lastDayOfData } from './history.ts';
 import { type PredictorId, predictorsOf } from './predictors.ts';
 import { type TriggerPrecision, triggerCases, triggerPrecision } from './triggers.ts';
 
@@ -32,6 +32,11 @@ export interface Evaluation {
   days: number;
   /** Account-days are sampled every `step` days for AUC. */
   step: number;
+  /**
+   * The last day account-days are sampled on: the last day any account's product activity arrived (history.ts
+   * lastDayOfData); `days - 1` when the data ran to the window's end or never arrived at all.
+   */
+  lastSampledDay: number;
   bootstrap: BootstrapOptions;
   groups: GroupEvaluation[];
 }
@@ -84,11 +89,12 @@ function estimate(
 export function evaluateHistory(history: EvaluationHistory, options: EvaluateOptions): Evaluation {
   const step = options.step ?? 7;
   const bootstrap = { resamples: options.resamples, seed: options.seed };
+  const lastSampledDay = lastDayOfData(history) ?? history.days - 1;
   const accountIds = history.accounts.map((a) => a.accountId);
   const churned = new Set(history.outcomes.filter((o) => o.outcome === 'churned').map((o) => o.accountId));
   const predictors = predictorsOf(history.accounts).map((predictor) => ({
     predictor,
-    cases: casesOf(predictor, accountIds, history.outcomes, history.days, step),
+    cases: casesOf(predictor, accountIds, history.outcomes, history.days, step, lastSampledDay),
   }));
   const triggers = history.riskOpenings
     ? triggerCases(accountIds, history.riskOpenings, history.outcomes)
@@ -105,6 +111,7 @@ export function evaluateHistory(history: EvaluationHistory, options: EvaluateOpt
     start: history.start,
     days: history.days,
     step,
+    lastSampledDay,
     bootstrap,
     groups: groups.map(({ group, members }) => {
       const inGroup = new Set(members);

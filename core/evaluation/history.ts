@@ -34,3 +34,22 @@ const DAY_MS = 86_400_000;
 /** The day of the window an instant falls on (may be outside it). */
 export const dayOfWindow = (start: string, at: string) =>
   Math.floor((Date.parse(at) - Date.parse(`${start}T00:00:00Z`)) / DAY_MS);
+
+/**
+ * The last day of the window on which any account's product activity arrived, or null when none ever did. After
+ * it the portfolio's data has stopped (a one-off snapshot replayed, an export that ends early): scores still change
+ * as the readings age out of their windows, by the same mechanics for every account, which is nothing the accounts
+ * did. Account-days after it are not evidence of how well the score foretells churn, and are not sampled.
+ */
+export function lastDayOfData(history: Pick<EvaluationHistory, 'accounts'>): number | null {
+  let last: number | null = null;
+  for (const { series } of history.accounts) {
+    for (let day = series.activity.length - 1; day > (last ?? -1); day--) {
+      if ((series.activity[day] ?? 0) > 0) {
+        last = day;
+        break;
+      }
+    }
+  }
+  return last;
+}

@@ -1,6 +1,7 @@
 import type { BaselineMetric, Config } from '#config/schema';
 import { whyNotHealthy } from './cohort.ts';
 import type { BaselineSample } from './components/expected.ts';
+import { notEnoughDataYet } from './data-needed.ts';
 import { baselineSample, measuredAccount } from './measure.ts';
 import { modelVersion } from './model-version.ts';
 import { segmentConfig } from './segmentation.ts';
@@ -120,7 +121,8 @@ export interface CohortSample {
  */
 export function cohortSample(config: Config, input: ScoringInput, now: Date): CohortSample | null {
   const { context, measures } = measuredAccount(config, input, now);
-  const sample = { segment: context.segment.segment, sample: baselineSample(measures) };
+  const tooNew = notEnoughDataYet(context) !== undefined;
+  const sample = { segment: context.segment.segment, sample: baselineSample(measures, tooNew) };
   if (whyNotHealthy(context, measures) === null) return sample;
   return (config.health.measures?.segmentQuantile ?? null) === null ? null : { ...sample, healthy: false };
 }

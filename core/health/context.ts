@@ -11,8 +11,14 @@ export interface AccountContext {
   segment: SegmentAssignment;
   now: Date;
   today: number;
-  /** Days since go-live; negative before it. */
+  /** Days since go-live; negative before it. Journeys and milestones count from it. */
   daysLive: number;
+  /**
+   * Days since the later of go-live and the first day of data (input.dataSince); negative before go-live. What
+   * reads usage as a rate over a window counts from it: the window shrinks to these days, and minimumDataDays
+   * waits for them.
+   */
+  daysOfData: number;
   /** The lookback's rollups, oldest first, one per day. */
   rollups: DailyRollup[];
   /** The rollups of the last N days, today included, oldest first (see recentRollups), by N. */
@@ -44,13 +50,16 @@ export function accountContext(config: Config, input: ScoringInput, now: Date): 
     for (const rollup of [...input.rollups].sort(byDay)) oneADay.set(rollup.day, rollup);
     daily = [...oneADay.values()];
   }
+  const goLive = dayNumber(account.goLiveDate);
+  const dataBegan = input.dataSince === undefined ? goLive : Math.max(goLive, dayNumber(input.dataSince));
   return {
     config,
     input,
     segment: assignSegment(config, account),
     now,
     today,
-    daysLive: today - dayNumber(account.goLiveDate),
+    daysLive: today - goLive,
+    daysOfData: today - dataBegan,
     rollups: withinDays(daily, today, config.health.lookbackDays),
     windows: new Map(),
   };

@@ -1,22 +1,28 @@
 import type { AccountContext } from './context.ts';
+import { plural } from './deviation.ts';
 import type { ComponentId } from './vocabulary.ts';
 
 /**
- * The components a young account has not lived long enough to show: product use, read as a rate over a window
- * that shrinks to the days it has been live (the days whose signals have not arrived would read as no use at
- * all). Relationship is judged, but without its meetings count (see relationship.ts). Tickets, survey answers,
- * sponsor news and value reported are events, judged from the first day: an urgent ticket or a sponsor leaving
- * in week one is a verdict, an empty week is not.
+ * The components an account's data must cover some days to show: product use, read as a rate over a window that
+ * shrinks to the days of data (days whose signals have not arrived, or that came before the data began, would read
+ * as no use at all). Relationship is judged, but without its meetings count (see relationship.ts). Tickets, survey
+ * answers, sponsor news and value reported are events, judged from the first day: an urgent ticket or a sponsor
+ * leaving in week one is a verdict, an empty week is not.
  */
 export const NEEDS_TIME: ReadonlySet<ComponentId> = new Set(['engagement', 'adoption']);
 
 /**
- * Why the account is too young for a verdict on what needs time (health.measures.minimumDataDays); undefined
- * once it has been live long enough, or without the setting.
+ * Why the account's data is too short for a verdict on what needs time (health.measures.minimumDataDays), counted
+ * from the later of go-live and the first day of data (AccountContext.daysOfData); undefined once it covers enough
+ * days, or without the setting.
  */
 export function notEnoughDataYet(context: AccountContext): string | undefined {
   const minimum = context.config.health.measures?.minimumDataDays;
-  if (minimum === undefined || context.daysLive >= minimum) return undefined;
-  const live = Math.max(0, context.daysLive);
-  return `not enough data yet: live ${live} ${live === 1 ? 'day' : 'days'}, a verdict needs ${minimum}`;
+  if (minimum === undefined || context.daysOfData >= minimum) return undefined;
+  const counted = Math.max(0, context.daysOfData);
+  const since = context.input.dataSince;
+  const lateData = since !== undefined && context.daysOfData < context.daysLive;
+  return lateData
+    ? `not enough data yet: data since ${since} (${plural(counted, 'day')}), a verdict needs ${minimum}`
+    : `not enough data yet: live ${plural(counted, 'day')}, a verdict needs ${minimum}`;
 }

@@ -46,11 +46,12 @@ export function withinDays(
 }
 
 /**
- * A young account is judged over the days it has been live, not over a window it has not lived through
- * yet; never fewer than `floor` days, so a single early event is not read as a rate.
+ * An account is judged over the days its data covers (AccountContext.daysOfData: since go-live, or since its data
+ * began if later), not over a window whose earlier days it has no data for; never fewer than `floor` days, so a
+ * single early event is not read as a rate.
  */
-export function effectiveWindow(windowDays: number, daysLive: number, floor = 1): number {
-  return Math.min(windowDays, Math.max(daysLive, floor, 1));
+export function effectiveWindow(windowDays: number, daysOfData: number, floor = 1): number {
+  return Math.min(windowDays, Math.max(daysOfData, floor, 1));
 }
 
 /** Weight of an observation `ageDays` old: 1 today, 1/2 after one half-life. */

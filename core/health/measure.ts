@@ -11,7 +11,9 @@ import {
 import { measureSentiment, type SentimentMeasures, sentimentSample } from './components/sentiment.ts';
 import { measureSupport, type SupportMeasures, supportSample } from './components/support.ts';
 import { type AccountContext, accountContext } from './context.ts';
+import { NEEDS_TIME } from './data-needed.ts';
 import type { ScoringInput } from './types.ts';
+import type { ComponentId } from './vocabulary.ts';
 
 /** What an account shows, before any comparison with its segment. Null: that data is missing. */
 export interface AccountMeasures {
@@ -56,13 +58,19 @@ export function measureAccount(context: AccountContext): AccountMeasures {
   };
 }
 
-/** The account's values of the baseline metrics; missing data leaves a metric out, never zero. */
-export function baselineSample(measures: AccountMeasures): BaselineSample {
+/**
+ * The account's values of the baseline metrics; missing data leaves a metric out, never zero. So does data too
+ * short for a verdict (`tooNew`, data-needed.ts): what scoring does not judge yet is not a yardstick either.
+ */
+export function baselineSample(measures: AccountMeasures, tooNew = false): BaselineSample {
+  const judged = (component: ComponentId) => !(tooNew && NEEDS_TIME.has(component));
+  const { meetingsHeld, ...relationship } = relationshipSample(measures.relationship);
   return {
-    ...(measures.engagement && engagementSample(measures.engagement)),
-    ...(measures.adoption && adoptionSample(measures.adoption)),
+    ...(measures.engagement && judged('engagement') && engagementSample(measures.engagement)),
+    ...(measures.adoption && judged('adoption') && adoptionSample(measures.adoption)),
     ...supportSample(measures.support),
     ...(measures.sentiment && sentimentSample(measures.sentiment)),
-    ...relationshipSample(measures.relationship),
+    ...relationship,
+    ...(!tooNew && meetingsHeld !== undefined && { meetingsHeld }),
   };
 }

@@ -35,10 +35,16 @@ export interface NextHealth {
  * The same scoring input object for the same read input at the same instant, so that what is worked out from it once
  * (measuredAccount) serves both the baseline sample and the score of one pass.
  */
-const scoringInputs = new WeakMap<AccountHealthInput, { at: number; scoring: ScoringInput }>();
+const scoringInputs = new WeakMap<AccountHealthInput, { at: number; scoring: DatedScoringInput }>();
 
-/** The scoring input, with earlier scores taken from the stored trail. */
-export function scoringInput(input: AccountHealthInput, now: Date): ScoringInput {
+/** A scoring input that says when its data began, as every input read from the store does. */
+type DatedScoringInput = ScoringInput & Required<Pick<ScoringInput, 'dataSince'>>;
+
+/**
+ * The scoring input, with earlier scores taken from the stored trail and the first day of data from the profile's
+ * registration, the rollups and the stored record (data-since.ts).
+ */
+export function scoringInput(input: AccountHealthInput, now: Date): DatedScoringInput {
   const known = scoringInputs.get(input);
   if (known?.at === now.getTime()) return known.scoring;
   const { account, rollups, tickets, previous, issues } = input;
@@ -48,6 +54,7 @@ export function scoringInput(input: AccountHealthInput, now: Date): ScoringInput
     tickets,
     history: priorScores(previous?.trail ?? [], now),
     issues: issues ?? [],
+    dataSince: dataSince(account, rollups, previous?.dataSince, now),
   };
   scoringInputs.set(input, { at: now.getTime(), scoring });
   return scoring;
@@ -95,8 +102,9 @@ export function nextHealth(
 ): NextHealth {
   const { account, rollups, previous } = input;
   const milestones = detectMilestones(config, rollups, previous?.milestones ?? []);
-  const snapshot = scoreAccount(config, scoringInput(input, now), baselines, now);
-  const since = dataSince(account, rollups, previous?.dataSince, now);
+  const scoring = scoringInput(input, now);
+  const snapshot = scoreAccount(config, scoring, baselines, now);
+  const since = scoring.dataSince;
   const journey = classifyJourney(config, account, milestones, now, {
     dataSince: since,
     health: { score: snapshot.score, band: snapshot.band },

@@ -15,6 +15,12 @@ export interface ScoringInput {
   history?: readonly PriorScore[];
   /** The account's health issues (core/issues): an open one past its plan dates is a driver. */
   issues?: readonly HealthIssue[];
+  /**
+   * The first UTC day the data covers the account (core/health/data-since.ts). Days before it, and before go-live,
+   * are not counted as days of data: an account registered today with an old go-live has no past to read as no
+   * use. Absent: the data is taken to cover the account from go-live.
+   */
+  dataSince?: string;
 }
 
 export interface PriorScore {

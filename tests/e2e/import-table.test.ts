@@ -58,6 +58,14 @@ describe('a snapshot churn table, end to end', () => {
     expect(all?.predictors[0]?.figures.auc90.value).not.toBeNull();
   });
 
+  it('samples account-days for AUC on the snapshot day only: the data stops after it', () => {
+    expect(evaluation.lastSampledDay).toBe(0);
+    expect(evaluation.groups[0]?.predictors[0]?.counts.auc90).toEqual({
+      cases: rows.length,
+      positives: churned,
+    });
+  });
+
   it('is calibrated: held-out AUC better after than before, and a proposed config', () => {
     const [, before, after] =
       /Held-out AUC, churn within 90 days: before (0\.\d+), after (0\.\d+)/.exec(calibrated) ?? [];

@@ -99,7 +99,8 @@ describe('metric signals over HTTP', () => {
   });
 
   it('score an account that reaches the expected value higher than one that falls short', async () => {
-    const signals = Array.from({ length: 5 }, (_, n) => reading('busy', n, 6));
+    // Over its last nine days: adoption gets a verdict once the account's data covers a week (minimumDataDays).
+    const signals = Array.from({ length: 5 }, (_, n) => reading('busy', n * 2, 6));
     expect((await call('POST', '/v1/signals', { signals })).status).toBe(202);
     const busy = (await getAccount('busy')).health;
     const metered = (await getAccount('metered')).health;

@@ -113,7 +113,14 @@ describe('churnguard stack-rank', () => {
       /^\s+1\. Champion\s+j-fast \(Account j-fast\)\s+by milestones, pace \+0\.75/,
     );
     expect(lines[last]).toMatch(/^\s+3\. Laggard\s+j-late .* by milestones/);
-    expect(output).toMatch(/Laggard\s+j-old .* by health, pace -0\.\d+, health 29\.5 red/);
+    // The health the API gives j-old, as the CLI prints it.
+    const old = (await get<StackRank>('/v1/stack-rank?segment=core')).body.segments[0]?.accounts.find(
+      (a) => a.accountId === 'j-old',
+    );
+    expect(old).toMatchObject({ band: 'red', judgedBy: 'health' });
+    expect(output).toMatch(
+      new RegExp(`Laggard\\s+j-old .* by health, pace -0\\.\\d+, health ${old?.score} red`),
+    );
     expect(output).toContain('Core (core): 3 accounts');
   }, 60_000);
 

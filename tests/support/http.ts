@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { Clock } from '#core/clock';
 import type { Rejection } from '#core/ingest';
 import type { HttpEvent } from '#functions/shared/http';
 import { createLocalApiServer } from '#local/http-server';
@@ -52,11 +53,11 @@ export async function readJson<T>(response: Response): Promise<T> {
 
 /**
  * The local HTTP server over a fresh test table, with `key` registered: the API as the CLI or curl reaches it.
- * `stop` closes it (and its open connections).
+ * `stop` closes it (and its open connections). A test that moves time passes its own clock.
  */
-export async function startTestApi(key: string) {
+export async function startTestApi(key: string, clock?: Clock) {
   const db = await createTestDb();
-  const deps = testDeps(db);
+  const deps = clock ? testDeps(db, clock) : testDeps(db);
   await registerApiKey(db, key, 'test', deps.clock.now());
   const server = createLocalApiServer(deps);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));

@@ -13,7 +13,7 @@ export interface AdoptionMeasures {
 /** Null when no feature use was ever reported in the lookback: no feature telemetry, not zero breadth. */
 export function measureAdoption(context: AccountContext): AdoptionMeasures | null {
   if (!context.rollups.some((rollup) => rollup.features.length > 0)) return null;
-  const windowDays = effectiveWindow(context.config.health.windows.adoption, context.daysLive);
+  const windowDays = effectiveWindow(context.config.health.windows.adoption, context.daysOfData);
   const features = new Set<string>();
   for (const rollup of recentRollups(context, windowDays))
     for (const feature of rollup.features) features.add(feature);

@@ -33,7 +33,7 @@ export function measureEngagement(context: AccountContext): EngagementMeasures |
     PRODUCT_SIGNALS.some((type) => (rollup.counts[type] ?? 0) > 0),
   );
   if (!seen) return null;
-  const windowDays = effectiveWindow(context.config.health.windows.engagement, context.daysLive);
+  const windowDays = effectiveWindow(context.config.health.windows.engagement, context.daysOfData);
   const recent = recentRollups(context, windowDays);
   const total = (pick: (r: DailyRollup) => number) => recent.reduce((sum, r) => sum + pick(r), 0);
   const measured: EngagementMeasures = {
