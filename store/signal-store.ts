@@ -59,6 +59,8 @@ export interface StoreOptions {
 }
 
 const MAX_ROLLUP_ATTEMPTS = 20;
+/** Days whose stored signals are counted at once (legacy rollups, repairs after duplicates): Queries, not writes. */
+const DAYS_COUNTED_IN_FLIGHT = 16;
 /**
  * Rollups this process wrote last, kept per Db (a few MB at ~1 KB each): a request that read a day's rollup just
  * before another request's write starts from the newer one instead of losing a conditional write to it.
@@ -480,7 +482,7 @@ export async function storeSignalDays(
 
   // Legacy rollups carry no expiry: whether their day is retired is read from what is stored, once.
   const legacyRetired = new Set<string>();
-  await mapLimit(days, days.length, async ({ accountId, day }) => {
+  await mapLimit(days, DAYS_COUNTED_IN_FLIGHT, async ({ accountId, day }) => {
     const item = rollups.get(dayKey(accountId, day));
     if (item && isLegacy(item) && (await countStored(db, accountId, day)) < item.signalCount)
       legacyRetired.add(dayKey(accountId, day));
@@ -523,20 +525,23 @@ export async function storeSignalDays(
   );
   // Every day at once: their rollup writes share requests of 25 (store/statement-batch.ts).
   await Promise.all(
-    days
-      .map((batch, index) => ({ batch, result: results[index] as DayResult }))
-      .map(async ({ batch: { accountId, day }, result }) => {
-        if (result.accepted.length > 0)
-          await rollupWrites(db).submit(dayKey(accountId, day), {
-            accountId,
-            day,
-            before: rollups.get(dayKey(accountId, day)),
-            current: current.get(dayKey(accountId, day)),
-            accepted: result.accepted,
-            rawUntil: expiresAt,
-          });
-        if (result.duplicates > 0) await repairIfBehind(db, accountId, day);
-      }),
+    days.map(async ({ accountId, day }, index) => {
+      const { accepted } = results[index] as DayResult;
+      if (accepted.length > 0)
+        await rollupWrites(db).submit(dayKey(accountId, day), {
+          accountId,
+          day,
+          before: rollups.get(dayKey(accountId, day)),
+          current: current.get(dayKey(accountId, day)),
+          accepted,
+          rawUntil: expiresAt,
+        });
+    }),
+  );
+  await mapLimit(
+    days.filter((_, index) => (results[index] as DayResult).duplicates > 0),
+    DAYS_COUNTED_IN_FLIGHT,
+    ({ accountId, day }) => repairIfBehind(db, accountId, day),
   );
   return results;
 }

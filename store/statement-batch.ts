@@ -29,10 +29,11 @@ const writeUnitsOf = (item: Record<string, unknown>) =>
   Math.max(1, Math.ceil(itemSize(item as StoredItem) / 1024));
 
 /**
- * A conditional write DynamoDB refused is billed all the same, but no capacity comes back with the error: the
- * meter counts it by the item's size (for an update, a lower bound: DynamoDB bills the larger of old and new).
+ * Where no capacity comes back (DynamoDB Local), a statement is metered by the item it writes, refused or not
+ * (DynamoDB bills a refused conditional write all the same; for an update, a lower bound: it bills the larger of
+ * old and new).
  */
-export function meterRefused(db: Db, item: Record<string, unknown>): void {
+function meterByItem(db: Db, item: Record<string, unknown>): void {
   if (db.meter) db.meter.writeUnits += writeUnitsOf(item);
 }
 
@@ -92,7 +93,7 @@ export async function executeStatements(
         if (code !== undefined && !SETTLED.has(code))
           throw new Error(`statement failed: ${code}: ${out.Responses?.[n]?.Error?.Message}`);
         outcomes[i] = (code as StatementOutcome | undefined) ?? 'written';
-        if (out.ConsumedCapacity === undefined) meterRefused(db, (statements[i] as WriteStatement).written);
+        if (out.ConsumedCapacity === undefined) meterByItem(db, (statements[i] as WriteStatement).written);
       });
     });
     pending = retry;

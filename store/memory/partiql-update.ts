@@ -19,8 +19,9 @@ const FUNCTIONS = new Set(['attribute_exists', 'attribute_not_exists', 'begins_w
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
+  const end = text.trimEnd().length;
   TOKEN.lastIndex = 0;
-  while (TOKEN.lastIndex < text.trimEnd().length) {
+  while (TOKEN.lastIndex < end) {
     const at = TOKEN.lastIndex;
     const match = TOKEN.exec(text);
     if (!match) throw validationError(`Statement wasn't well formed, can't be processed: near ${at}`);
