@@ -1,5 +1,4 @@
 import {
-  BatchExecuteStatementCommand,
   BatchGetCommand,
   BatchWriteCommand,
   QueryCommand,
@@ -8,8 +7,9 @@ import {
 import { type Db, recordCapacity } from './client.ts';
 import { ThrottledError } from './errors.ts';
 import type { Key } from './keys.ts';
-import { itemSize, type Item as StoredItem } from './memory/values.ts';
-import { backoffMs, chunk, mapLimit, sleep } from './parallel.ts';
+import { backoffMs, chunk, sleep } from './parallel.ts';
+import { insertStatement } from './partiql.ts';
+import { executeStatements } from './statement-batch.ts';
 
 type Item = Record<string, unknown>;
 const MAX_UNPROCESSED_ROUNDS = 12;
@@ -73,91 +73,18 @@ export async function batchGet(
   return found;
 }
 
-/** Statement answers that mean "try this statement again" (throttling, a lost transaction race, a hiccup). */
-const RETRYABLE_STATEMENT = new Set([
-  'ThrottlingError',
-  'ProvisionedThroughputExceeded',
-  'RequestLimitExceeded',
-  'TransactionConflict',
-  'InternalServerError',
-]);
-const MAX_INSERT_ROUNDS = 12;
-const INSERTS_IN_FLIGHT = 8;
-
-/** Write units DynamoDB bills for writing this item: its size in 1 KB units, at least one. */
-const writeUnitsOf = (item: Record<string, unknown>) =>
-  Math.max(1, Math.ceil(itemSize(item as StoredItem) / 1024));
-
-/**
- * A conditional write DynamoDB refused is billed all the same, but no capacity comes back with the error: the
- * meter counts it by the item's size (for an update, a lower bound: DynamoDB bills the larger of old and new).
- */
-export function meterRefused(db: Db, item: Record<string, unknown>): void {
-  if (db.meter) db.meter.writeUnits += writeUnitsOf(item);
-}
-
-/**
- * BatchExecuteStatement reports its capacity in AWS (refused statements included); DynamoDB Local reports none,
- * so there the meter counts every statement by the same rule.
- */
-function meterStatements(
-  db: Db,
-  reported: Parameters<typeof recordCapacity>[1],
-  attempted: readonly Record<string, unknown>[],
-): void {
-  if (!db.meter) return;
-  if (reported !== undefined) {
-    recordCapacity(db, reported, 'write');
-    return;
-  }
-  for (const item of attempted) db.meter.writeUnits += writeUnitsOf(item);
-}
-
 /**
  * Stores each item unless its key is taken, 25 to a request (PartiQL `INSERT`, which refuses an existing key with
  * `DuplicateItem`, at the cost of a PutItem; IAM calls it dynamodb:PartiQLInsert). Returns, per item, whether
  * this call stored it: the write's own answer (signal-store.ts counts a signal once by it, however many clients
- * send it at once). Statements the table throttled are sent again with back-off.
+ * send it at once).
  */
 export async function insertIfAbsent(db: Db, items: readonly Record<string, unknown>[]): Promise<boolean[]> {
-  const stored = new Array<boolean>(items.length).fill(false);
-  const indexes = items.map((_, i) => i);
-  await mapLimit(chunk(indexes, 25), INSERTS_IN_FLIGHT, async (part) => {
-    let pending = part;
-    for (let round = 0; pending.length > 0; round++) {
-      if (round >= MAX_INSERT_ROUNDS)
-        throw new ThrottledError(`INSERT left ${pending.length} items unwritten`);
-      if (round > 0) await sleep(backoffMs(round));
-      const out = await db.doc.send(
-        new BatchExecuteStatementCommand({
-          Statements: pending.map((i) => insertStatement(db.tableName, items[i] as Record<string, unknown>)),
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      );
-      const retry: number[] = [];
-      const answered: Record<string, unknown>[] = [];
-      pending.forEach((i, n) => {
-        const error = out.Responses?.[n]?.Error;
-        if (!error || error.Code === 'DuplicateItem') answered.push(items[i] as Record<string, unknown>);
-        if (!error) stored[i] = true;
-        else if (error.Code === 'DuplicateItem') stored[i] = false;
-        else if (RETRYABLE_STATEMENT.has(String(error.Code))) retry.push(i);
-        else throw new Error(`INSERT failed: ${error.Code}: ${error.Message}`);
-      });
-      meterStatements(db, out.ConsumedCapacity, answered);
-      pending = retry;
-    }
-  });
-  return stored;
-}
-
-/** `INSERT INTO "<table>" VALUE {'pk': ?, ...}`: attribute names are the store's own, values are parameters. */
-function insertStatement(tableName: string, item: Record<string, unknown>) {
-  const names = Object.keys(item);
-  return {
-    Statement: `INSERT INTO "${tableName}" VALUE {${names.map((name) => `'${name}': ?`).join(', ')}}`,
-    Parameters: names.map((name) => item[name]),
-  };
+  const outcomes = await executeStatements(
+    db,
+    items.map((item) => insertStatement(db.tableName, item)),
+  );
+  return outcomes.map((outcome) => outcome === 'written');
 }
 
 /** A Query followed to its last page. */

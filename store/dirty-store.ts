@@ -1,38 +1,60 @@
+import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { insertIfAbsent, queryAll } from './batch.ts';
+import { batchGet, insertIfAbsent, queryAll } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
 import { whenConditionHolds } from './errors.ts';
 import { GroupCommit, groupCommitPer } from './group-commit.ts';
 import { keys, SHARDS } from './keys.ts';
 import { mapLimit } from './parallel.ts';
 import { parseItem } from './parse-item.ts';
+import { insertStatement, updateStatement, type WriteStatement } from './partiql.ts';
+import { executeStatements } from './statement-batch.ts';
 
 /**
  * Dirty markers: which accounts need scoring again because their signals or profile changed.
  *
- * Writers (ingest, account upserts) add 1 to the marker's `marks` after their own write is stored. A recompute
- * reads the marker first, then the account's data, and finally deletes the marker only if `marks` is still the
- * count it read. A write that lands while the recompute runs bumps `marks`, the delete is refused, and the account
- * stays dirty for the next pass: no change is ever lost, at worst an account is scored once more than needed.
+ * Writers add 1 to the marker's `marks` after their own writes are stored, and every such mark voids a claim. A
+ * recompute first claims the marker (sets `claim` to a token of its own, learning `marks`), then reads the
+ * account's data, and finally deletes the marker only if it still holds that claim and that count. A write that
+ * lands while the recompute runs marks again, the delete is refused, and the account stays dirty for the next
+ * pass: no change is ever lost, at worst an account is scored once more than needed.
+ *
+ * Ingest may skip its mark (markDirtyUnlessPending): after its writes are stored, a consistent read that finds the
+ * marker present and unclaimed means any recompute that will delete it claims it later, so reads those writes.
+ * (A recompute that had claimed it earlier lost its claim to a mark in between, so its delete is refused.)
  */
 
 export interface DirtyMark {
   accountId: string;
   marks: number;
   markedAt: string;
+  /** Set by a recompute that is reading the account (claimDirty); removed by the next mark. */
+  claim?: string;
 }
 
-const dirtyMarkSchema = z.object({ accountId: z.string(), marks: z.number().int(), markedAt: z.string() });
-const stillAsRead = 'marks = :marks';
+/** A recompute's hold on a marker: deleted by clearDirty only if neither changed since. */
+export interface DirtyClaim {
+  accountId: string;
+  marks: number;
+  claim: string;
+}
 
-/** One marker write: add 1 to `marks` (creating the marker if absent); 1 WU. */
+const dirtyMarkSchema = z.object({
+  accountId: z.string(),
+  marks: z.number().int(),
+  markedAt: z.string(),
+  claim: z.string().optional(),
+});
+const stillAsClaimed = 'claim = :claim AND marks = :marks';
+
+/** One marker write: add 1 to `marks` (creating the marker if absent) and void any claim; 1 WU. */
 async function bumpMarker(db: Db, accountId: string, markedAt: string): Promise<void> {
   const out = await db.doc.send(
     new UpdateCommand({
       TableName: db.tableName,
       Key: keys.dirty(accountId),
-      UpdateExpression: 'SET kind = :kind, accountId = :id, markedAt = :now ADD marks :one',
+      UpdateExpression: 'SET kind = :kind, accountId = :id, markedAt = :now ADD marks :one REMOVE claim',
       ExpressionAttributeValues: { ':kind': 'dirty', ':id': accountId, ':now': markedAt, ':one': 1 },
       ReturnConsumedCapacity: 'TOTAL',
     }),
@@ -117,18 +139,100 @@ export async function listDirty(db: Db): Promise<DirtyMark[]> {
     .sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
 }
 
-/** Deletes the marker if nothing marked the account since `mark` was read; false when something did. */
-export async function clearDirty(db: Db, mark: DirtyMark): Promise<boolean> {
+/**
+ * Claims an account's marker for a recompute about to read the account: a token of its own in `claim`, and the
+ * marks it holds. Undefined when there is no marker (another recompute cleared it).
+ */
+export async function claimDirty(db: Db, accountId: string, now: Date): Promise<DirtyClaim | undefined> {
+  const claim = `${now.toISOString()} ${randomUUID()}`;
+  let claimed: DirtyClaim | undefined;
+  await whenConditionHolds(async () => {
+    const out = await db.doc.send(
+      new UpdateCommand({
+        TableName: db.tableName,
+        Key: keys.dirty(accountId),
+        UpdateExpression: 'SET claim = :claim',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':claim': claim },
+        ReturnValues: 'ALL_NEW',
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    recordCapacity(db, out.ConsumedCapacity, 'write');
+    const mark = parseItem(dirtyMarkSchema, out.Attributes, `dirty marker of ${accountId}`);
+    claimed = { accountId, marks: mark.marks, claim };
+  });
+  return claimed;
+}
+
+/** Deletes the marker if nothing marked the account since it was claimed; false when something did. */
+export async function clearDirty(db: Db, claimed: DirtyClaim): Promise<boolean> {
   return whenConditionHolds(async () => {
     const out = await db.doc.send(
       new DeleteCommand({
         TableName: db.tableName,
-        Key: keys.dirty(mark.accountId),
-        ConditionExpression: stillAsRead,
-        ExpressionAttributeValues: { ':marks': mark.marks },
+        Key: keys.dirty(claimed.accountId),
+        ConditionExpression: stillAsClaimed,
+        ExpressionAttributeValues: { ':claim': claimed.claim, ':marks': claimed.marks },
         ReturnConsumedCapacity: 'TOTAL',
       }),
     );
     recordCapacity(db, out.ConsumedCapacity, 'write');
   });
+}
+
+const MAX_MARK_ROUNDS = 20;
+
+/** The write that marks an account given its marker as just read: create it, or mark it again and void its claim. */
+function markStatement(
+  db: Db,
+  accountId: string,
+  read: DirtyMark | undefined,
+  markedAt: string,
+): WriteStatement {
+  if (read === undefined)
+    return insertStatement(db.tableName, {
+      ...keys.dirty(accountId),
+      kind: 'dirty',
+      accountId,
+      markedAt,
+      marks: 1,
+    });
+  return updateStatement(db.tableName, keys.dirty(accountId), {
+    set: { marks: read.marks + 1, markedAt },
+    remove: ['claim'],
+    condition: { text: '"marks" = ?', parameters: [read.marks] },
+  });
+}
+
+/**
+ * Marks accounts dirty after an ingest batch's writes are all stored, skipping each whose marker a consistent
+ * read finds present and unclaimed (see above: a recompute has yet to claim it, so will read those writes). The
+ * others are created or marked again 25 to a request, each conditional on the marker as read; one that changed
+ * meanwhile is read again and decided again.
+ */
+export async function markDirtyUnlessPending(db: Db, accountIds: Iterable<string>, now: Date): Promise<void> {
+  const markedAt = now.toISOString();
+  let pending = [...new Set(accountIds)];
+  for (let round = 0; pending.length > 0; round++) {
+    if (round >= MAX_MARK_ROUNDS)
+      throw new Error(
+        `dirty markers of ${pending.length} accounts kept changing under ${MAX_MARK_ROUNDS} rounds`,
+      );
+    const read = new Map<string, DirtyMark>();
+    for (const item of await batchGet(
+      db,
+      pending.map((accountId) => keys.dirty(accountId)),
+    ))
+      read.set(String(item.accountId), parseItem(dirtyMarkSchema, item, `dirty marker ${String(item.pk)}`));
+    const toMark = pending.filter((accountId) => {
+      const mark = read.get(accountId);
+      return mark === undefined || mark.claim !== undefined;
+    });
+    const outcomes = await executeStatements(
+      db,
+      toMark.map((accountId) => markStatement(db, accountId, read.get(accountId), markedAt)),
+    );
+    pending = toMark.filter((_, i) => outcomes[i] !== 'written');
+  }
 }

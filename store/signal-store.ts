@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import {
   addToRollup,
@@ -10,14 +10,15 @@ import {
   type TicketState,
 } from '#core/rollup';
 import { SIGNAL_TYPES, type Signal, TICKET_PRIORITIES } from '#core/signals';
-import { batchGet, insertIfAbsent, meterRefused, queryAll } from './batch.ts';
+import { batchGet, insertIfAbsent, queryAll } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
-import { whenConditionHolds } from './errors.ts';
 import { GroupCommit, groupCommitPer } from './group-commit.ts';
 import { type Key, keys } from './keys.ts';
 import { backoffMs, mapLimit, sleep } from './parallel.ts';
 import { freezeAll, parseItem } from './parse-item.ts';
+import { insertStatement, type StatementCondition, updateStatement } from './partiql.ts';
 import { metricsSchema, parseRollupItem } from './rollup-item.ts';
+import { runStatement } from './statement-batch.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
 /**
@@ -57,10 +58,9 @@ export interface StoreOptions {
   now: Date;
 }
 
-const rollupUnchangedSince = 'version = :expected';
-const absent = 'attribute_not_exists(pk)';
 const MAX_ROLLUP_ATTEMPTS = 20;
-const DAYS_IN_FLIGHT = 16;
+/** Days whose stored signals are counted at once (legacy rollups, repairs after duplicates): Queries, not writes. */
+const DAYS_COUNTED_IN_FLIGHT = 16;
 /**
  * Rollups this process wrote last, kept per Db (a few MB at ~1 KB each): a request that read a day's rollup just
  * before another request's write starts from the newer one instead of losing a conditional write to it.
@@ -189,51 +189,106 @@ async function readRollupItems(db: Db, days: readonly DayBatch[]): Promise<Map<s
   return found;
 }
 
-/** Which of these signal keys are stored: an eventually consistent read; the conditional put has the last word. */
+/**
+ * Which of these keys (signals, tickets) are stored: an eventually consistent read; the conditional writes have
+ * the last word.
+ */
 async function storedKeys(db: Db, signalKeys: readonly Key[]): Promise<Set<string>> {
   const items = await batchGet(db, signalKeys, { projection: 'pk, sk', consistent: false });
   return new Set(items.map((item) => keyText({ pk: String(item.pk), sk: String(item.sk) })));
 }
 
 /** The earliest open and the earliest close win, so the state is the same in any order of writes. */
-const openedFirst = 'attribute_not_exists(openedAt) OR openedAt > :at';
-const closedFirst = 'attribute_not_exists(closedAt) OR closedAt > :at';
+const earlierThanStored = (attribute: 'openedAt' | 'closedAt', at: string): StatementCondition => ({
+  text: `attribute_not_exists("${attribute}") OR "${attribute}" > ?`,
+  parameters: [at],
+});
+
+/** What a batch says of one ticket: its earliest opening (with that opening's priority) and earliest closing. */
+interface TicketChange {
+  accountId: string;
+  ticketId: string;
+  opened?: { at: string; priority: unknown };
+  closedAt?: string;
+}
+
+function ticketChanges(signals: readonly Signal[]): TicketChange[] {
+  const changes = new Map<string, TicketChange>();
+  for (const signal of signals) {
+    if (signal.type !== 'ticket_opened' && signal.type !== 'ticket_closed') continue;
+    const ticketId = String(signal.attributes?.ticketId);
+    const name = `${signal.accountId}\u0000${ticketId}`;
+    const change = changes.get(name) ?? { accountId: signal.accountId, ticketId };
+    changes.set(name, change);
+    const at = new Date(signal.occurredAt).toISOString();
+    if (signal.type === 'ticket_opened' && (change.opened === undefined || at < change.opened.at))
+      change.opened = { at, priority: signal.attributes?.priority ?? 'normal' };
+    if (signal.type === 'ticket_closed' && (change.closedAt === undefined || at < change.closedAt))
+      change.closedAt = at;
+  }
+  return [...changes.values()];
+}
+
+/**
+ * One ticket's change: an INSERT creates the ticket with all of it; UPDATEs, each conditional on being earlier
+ * than what is stored, change an existing one (a PartiQL UPDATE never creates an item). The batch's first read
+ * decides which (`known`: the ticket was there; tickets are never deleted, so then the UPDATEs have the last
+ * word). A ticket not seen there is inserted; a refused INSERT means another writer created it meanwhile, and
+ * the UPDATEs follow.
+ */
+async function applyTicket(db: Db, change: TicketChange, known: boolean): Promise<void> {
+  const { accountId, ticketId, opened, closedAt } = change;
+  const key = keys.ticket(accountId, ticketId);
+  const about = { kind: 'ticket', accountId, ticketId };
+  const updates = [
+    ...(opened
+      ? [
+          updateStatement(db.tableName, key, {
+            set: { ...about, openedAt: opened.at, priority: opened.priority },
+            condition: earlierThanStored('openedAt', opened.at),
+          }),
+        ]
+      : []),
+    ...(closedAt
+      ? [
+          updateStatement(db.tableName, key, {
+            set: { ...about, closedAt },
+            condition: earlierThanStored('closedAt', closedAt),
+          }),
+        ]
+      : []),
+  ];
+  const runUpdates = () => Promise.all(updates.map((update) => runStatement(db, update)));
+  if (known) {
+    await runUpdates();
+    return;
+  }
+  const insert = insertStatement(db.tableName, {
+    ...key,
+    ...about,
+    ...(opened ? { openedAt: opened.at, priority: opened.priority } : {}),
+    ...(closedAt ? { closedAt } : {}),
+  });
+  if ((await runStatement(db, insert)) !== 'written') await runUpdates();
+}
 
 /**
  * Ticket lifecycle from ticket signals: when a ticket was first opened (with that opening's priority) and first
- * closed. Each update is conditional on being earlier than what is stored, so writers, retries and a repair may
- * apply them in any order and as often as they like.
+ * closed. Each write keeps the earliest, so writers, retries and a repair may apply them in any order and as
+ * often as they like; a batch writes each ticket once where it can, and its tickets share requests
+ * (store/statement-batch.ts). `known`: the keys of tickets found stored (an eventually consistent read is enough:
+ * a wrong guess costs a refused write, not a wrong state).
  */
-async function applyTickets(db: Db, signals: readonly Signal[]): Promise<void> {
-  const ticketSignals = signals.filter((s) => s.type === 'ticket_opened' || s.type === 'ticket_closed');
-  await mapLimit(ticketSignals, 8, async (signal) => {
-    const ticketId = String(signal.attributes?.ticketId);
-    const opened = signal.type === 'ticket_opened';
-    const key = keys.ticket(signal.accountId, ticketId);
-    const written = await whenConditionHolds(async () => {
-      const out = await db.doc.send(
-        new UpdateCommand({
-          TableName: db.tableName,
-          Key: key,
-          UpdateExpression: opened
-            ? 'SET kind = :kind, accountId = :account, ticketId = :ticket, openedAt = :at, priority = :priority'
-            : 'SET kind = :kind, accountId = :account, ticketId = :ticket, closedAt = :at',
-          ConditionExpression: opened ? openedFirst : closedFirst,
-          ExpressionAttributeValues: {
-            ':kind': 'ticket',
-            ':account': signal.accountId,
-            ':ticket': ticketId,
-            ':at': new Date(signal.occurredAt).toISOString(),
-            ...(opened ? { ':priority': signal.attributes?.priority ?? 'normal' } : {}),
-          },
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      );
-      recordCapacity(db, out.ConsumedCapacity, 'write');
-    });
-    if (!written) meterRefused(db, key);
-  });
+async function applyTickets(db: Db, signals: readonly Signal[], known: ReadonlySet<string>): Promise<void> {
+  await Promise.all(
+    ticketChanges(signals).map((change) =>
+      applyTicket(db, change, known.has(keyText(keys.ticket(change.accountId, change.ticketId)))),
+    ),
+  );
 }
+
+const ticketKeys = (signals: readonly Signal[]) =>
+  ticketChanges(signals).map((change) => keys.ticket(change.accountId, change.ticketId));
 
 /** Writes a rollup state if the stored one is still `previous` (or still absent): the item written, or undefined. */
 async function putRollup(
@@ -256,20 +311,25 @@ async function putRollup(
   };
   // Nothing changes a rollup once built (addToRollup works on a copy), so it is stored frozen, without a copy.
   freezeAll(item);
-  const written = await whenConditionHolds(async () => {
-    const out = await db.doc.send(
-      new PutCommand({
-        TableName: db.tableName,
-        Item: item,
-        ConditionExpression: previous === undefined ? absent : rollupUnchangedSince,
-        ...(previous === undefined ? {} : { ExpressionAttributeValues: { ':expected': previous.version } }),
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
-    );
-    recordCapacity(db, out.ConsumedCapacity, 'write');
-  });
-  if (!written) meterRefused(db, item);
-  return written ? item : undefined;
+  const outcome = await runStatement(
+    db,
+    previous === undefined ? insertStatement(db.tableName, item) : replaceStatement(db, item, previous),
+  );
+  return outcome === 'written' ? item : undefined;
+}
+
+/** The rollup written over `previous` if it is still that version: every attribute set, those it no longer has removed. */
+function replaceStatement(db: Db, item: RollupItem, previous: RollupItem) {
+  const { pk, sk, ...set } = item;
+  return updateStatement(
+    db.tableName,
+    { pk: String(pk), sk: String(sk) },
+    {
+      set,
+      remove: Object.keys(previous).filter((name) => !(name in item)),
+      condition: { text: '"version" = ?', parameters: [previous.version] },
+    },
+  );
 }
 
 /** How many signals of a day are stored: a consistent counting Query (it reads the day, but returns no items). */
@@ -327,7 +387,7 @@ export async function repairDay(db: Db, accountId: string, day: string): Promise
     if (previous && stored.length < previous.signalCount) return 'retired';
     if (previous && !isLegacy(previous) && stored.length === previous.signalCount) return 'current';
     if (stored.length === 0) return 'current';
-    await applyTickets(db, stored);
+    await applyTickets(db, stored, new Set());
     const state = addToRollup(emptyRollupState(accountId, day), stored.map(withoutExpiry));
     let rawUntil = Number.MAX_SAFE_INTEGER;
     for (const signal of stored) rawUntil = Math.min(rawUntil, signal[TTL_ATTRIBUTE] ?? rawUntil);
@@ -414,11 +474,15 @@ export async function storeSignalDays(
   { expiresAt, now }: StoreOptions,
 ): Promise<DayResult[]> {
   const signalKeys = days.flatMap((d) => d.signals.map((s) => keys.signal(s.accountId, d.day, s.id)));
-  const [rollups, stored] = await Promise.all([readRollupItems(db, days), storedKeys(db, signalKeys)]);
+  const tickets = ticketKeys(days.flatMap((d) => d.signals));
+  const [rollups, stored] = await Promise.all([
+    readRollupItems(db, days),
+    storedKeys(db, [...signalKeys, ...tickets]),
+  ]);
 
   // Legacy rollups carry no expiry: whether their day is retired is read from what is stored, once.
   const legacyRetired = new Set<string>();
-  await mapLimit(days, DAYS_IN_FLIGHT, async ({ accountId, day }) => {
+  await mapLimit(days, DAYS_COUNTED_IN_FLIGHT, async ({ accountId, day }) => {
     const item = rollups.get(dayKey(accountId, day));
     if (item && isLegacy(item) && (await countStored(db, accountId, day)) < item.signalCount)
       legacyRetired.add(dayKey(accountId, day));
@@ -451,6 +515,7 @@ export async function storeSignalDays(
   await applyTickets(
     db,
     results.flatMap((r) => r.accepted),
+    stored,
   );
 
   // Read again just before adding: other writers may have added to the same days meanwhile (fewer lost races).
@@ -458,21 +523,25 @@ export async function storeSignalDays(
     db,
     days.filter((_, i) => (results[i] as DayResult).accepted.length > 0),
   );
-  await mapLimit(
-    days.map((batch, index) => ({ batch, result: results[index] as DayResult })),
-    DAYS_IN_FLIGHT,
-    async ({ batch: { accountId, day }, result }) => {
-      if (result.accepted.length > 0)
+  // Every day at once: their rollup writes share requests of 25 (store/statement-batch.ts).
+  await Promise.all(
+    days.map(async ({ accountId, day }, index) => {
+      const { accepted } = results[index] as DayResult;
+      if (accepted.length > 0)
         await rollupWrites(db).submit(dayKey(accountId, day), {
           accountId,
           day,
           before: rollups.get(dayKey(accountId, day)),
           current: current.get(dayKey(accountId, day)),
-          accepted: result.accepted,
+          accepted,
           rawUntil: expiresAt,
         });
-      if (result.duplicates > 0) await repairIfBehind(db, accountId, day);
-    },
+    }),
+  );
+  await mapLimit(
+    days.filter((_, index) => (results[index] as DayResult).duplicates > 0),
+    DAYS_COUNTED_IN_FLIGHT,
+    ({ accountId, day }) => repairIfBehind(db, accountId, day),
   );
   return results;
 }

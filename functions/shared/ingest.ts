@@ -4,7 +4,7 @@ import { checkSignals, groupByAccountDay, type Rejection, type SignalChecks } fr
 import { DEFAULT_RAW_SIGNAL_DAYS, milestoneSignalNames, type Signal, signalDay } from '#core/signals';
 import { existingAccountIds } from '#store/account-store';
 import type { Db } from '#store/client';
-import { markDirty } from '#store/dirty-store';
+import { markDirtyUnlessPending } from '#store/dirty-store';
 import { recordReviewOutcome } from '#store/review-store';
 import { storeSignalDays } from '#store/signal-store';
 
@@ -94,13 +94,14 @@ export async function ingestSignals(
  * Where an ingest batch finishes, once its signals are stored (newly, or already by an earlier try): what follows
  * from them. Replays run this again on purpose: every step is idempotent, so a crash between storing and here is
  * repaired by the retry.
- * - Each account is marked dirty for the health recompute (one 1-WU write per account per batch, see
- *   store/dirty-store.ts); marking after the store means a recompute that sees the mark also sees the signals.
+ * - Each account is marked dirty for the health recompute, unless its marker is already there and no recompute
+ *   has claimed it (store/dirty-store.ts: a consistent read per account, a 1-WU write only where one is needed);
+ *   marking after the store means a recompute that sees the mark also sees the signals.
  * - A meeting with a reviewId records the review's outcome. (What reacts to signals beyond the health data, a
  *   renewal outcome closing the countdown, a critical signal starting a risk check, is usecases/ingest.ts.)
  */
 async function finishBatch(db: Db, stored: readonly Signal[], now: Date): Promise<void> {
-  await markDirty(
+  await markDirtyUnlessPending(
     db,
     stored.map((signal) => signal.accountId),
     now,

@@ -48,14 +48,17 @@ export const PARTITIONS = {
 export type Partition = keyof typeof PARTITIONS;
 
 /**
- * The partitions a function reads, those it writes (a partition in both when it does both), and those it inserts
+ * The partitions a function reads, those it writes (a partition in both when it does both), those it inserts
  * into with PartiQL `INSERT` (an item only if its key is free, 25 to a request: the ingest path's signals, a bulk
- * upsert's dirty markers; IAM names it apart from PutItem).
+ * upsert's dirty markers; IAM names it apart from PutItem), and those it changes with PartiQL `UPDATE` (a
+ * conditional change of an existing item, 25 to a request: the ingest path's rollups, tickets and dirty markers;
+ * IAM names it apart from UpdateItem).
  */
 export interface TableAccess {
   read?: readonly Partition[];
   write?: readonly Partition[];
   insert?: readonly Partition[];
+  update?: readonly Partition[];
 }
 
 /** Item reads: no Scan (it names no partition, so no condition could bound it), no table-level actions. */
@@ -99,6 +102,9 @@ export function grantTableAccess(table: ITableV2, grantee: IGrantable, access: T
   const insertable = patterns(access.insert ?? []);
   if (insertable.length)
     grantee.grantPrincipal.addToPrincipalPolicy(statement(['dynamodb:PartiQLInsert'], insertable));
+  const updatable = patterns(access.update ?? []);
+  if (updatable.length)
+    grantee.grantPrincipal.addToPrincipalPolicy(statement(['dynamodb:PartiQLUpdate'], updatable));
 }
 
 const INGEST_WRITES = [
@@ -109,6 +115,9 @@ const INGEST_WRITES = [
   'regionRisks',
   'regionalReview',
 ] as const satisfies readonly Partition[];
+
+/** What the ingest path writes 25 to a request: signals, rollups and tickets (account), dirty markers. */
+const INGEST_STATEMENTS = ['account', 'dirty'] as const satisfies readonly Partition[];
 
 /** A workflow's Evaluate step: the account, its health (written when stale) and what health is scored against. */
 const EVALUATE = {
@@ -138,7 +147,12 @@ export const TABLE_ACCESS = {
     write: ['account', 'lookup', 'portfolio', 'dirty', 'timers', 'dispatcherCursor'],
     insert: ['dirty'],
   },
-  signals: { read: ['apiKey', ...INGEST_WRITES], write: INGEST_WRITES, insert: ['account'] },
+  signals: {
+    read: ['apiKey', ...INGEST_WRITES],
+    write: INGEST_WRITES,
+    insert: INGEST_STATEMENTS,
+    update: INGEST_STATEMENTS,
+  },
   // The renewal desk and retention read the open risks by region.
   portfolio: {
     read: [
@@ -162,11 +176,17 @@ export const TABLE_ACCESS = {
   webhooks: {
     read: [...INGEST_WRITES, 'lookup', 'parked', 'hubspotHeld', 'portfolio'],
     write: [...INGEST_WRITES, 'lookup', 'parked', 'hubspotHeld', 'portfolio'],
-    insert: ['account', 'dirty'],
+    insert: INGEST_STATEMENTS,
+    update: INGEST_STATEMENTS,
   },
   unsubscribe: { read: ['unsubscribeSecret'], write: ['account'] },
   // Asynchronous and scheduled.
-  signalQueue: { read: INGEST_WRITES, write: [...INGEST_WRITES, 'ingestRejects'], insert: ['account'] },
+  signalQueue: {
+    read: INGEST_WRITES,
+    write: [...INGEST_WRITES, 'ingestRejects'],
+    insert: INGEST_STATEMENTS,
+    update: INGEST_STATEMENTS,
+  },
   sesEvents: { write: ['suppressed'] },
   // Risk detection after each account is scored starts a risk check through a timer.
   healthPass: {

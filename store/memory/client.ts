@@ -44,6 +44,7 @@ import {
   writeAll,
   writeOne,
 } from './operations.ts';
+import { isUpdateStatement, parsePartiqlUpdate, StatementError } from './partiql-update.ts';
 import { keyOf } from './requests.ts';
 import { type Horizon, MemoryTable } from './table.ts';
 import type { Item } from './values.ts';
@@ -233,8 +234,10 @@ export class MemoryDynamoDb {
   }
 
   /**
-   * BatchExecuteStatement for the one PartiQL form the store sends, `INSERT INTO "<table>" VALUE {'<name>': ?, ...}`:
-   * each statement puts its item unless the key is taken, answering `DuplicateItem` then, as DynamoDB does.
+   * BatchExecuteStatement for the PartiQL forms the store sends (store/partiql.ts): `INSERT INTO "<table>" VALUE
+   * {'<name>': ?, ...}`, which puts its item unless the key is taken (`DuplicateItem` then), and `UPDATE` with SET,
+   * REMOVE and a WHERE condition (memory/partiql-update.ts), which answers `ConditionalCheckFailed` when its
+   * condition fails or its item is absent. Each statement is answered on its own, as DynamoDB does.
    */
   private batchExecute(input: Input): Output {
     const statements = (input.Statements ?? []) as { Statement?: unknown; Parameters?: unknown[] }[];
@@ -242,23 +245,19 @@ export class MemoryDynamoDb {
       throw validationError('BatchExecuteStatement takes 1 to 25 statements');
     const seen = new Set<string>();
     const units = new Map<string, number>();
-    const responses = statements.map(({ Statement, Parameters }) => {
-      const { tableName, item } = parseInsert(Statement, Parameters);
-      const write = planPut(this.table(tableName), {
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(pk)',
-      });
+    const planned = statements.map(({ Statement, Parameters }) => {
+      const statement = planStatement(Statement, Parameters, (name) => this.table(name));
+      if ('error' in statement) return statement;
+      const { write } = statement;
       if (seen.has(`${write.pk}\u0000${write.sk}`))
         throw validationError('Provided list of item keys contains duplicates');
       seen.add(`${write.pk}\u0000${write.sk}`);
-      return { tableName, write };
+      return statement;
     });
-    const answers = responses.map(({ tableName, write }) => {
-      if (write.check())
-        return {
-          TableName: tableName,
-          Error: { Code: 'DuplicateItem', Message: 'Duplicate primary key exists in table' },
-        };
+    const answers = planned.map((statement) => {
+      if ('error' in statement) return { Error: statement.error };
+      const { tableName, write, refusal } = statement;
+      if (write.check()) return { TableName: tableName, Error: refusal };
       units.set(tableName, (units.get(tableName) ?? 0) + write.commit().units);
       return { TableName: tableName };
     });
@@ -339,12 +338,40 @@ export class MemoryDynamoDb {
 
 const INSERT = /^INSERT INTO "([^"]+)" VALUE \{(.*)\}$/s;
 const INSERT_FIELD = /^'([^']+)': \?$/;
+const DUPLICATE_ITEM = { Code: 'DuplicateItem', Message: 'Duplicate primary key exists in table' };
+const CONDITION_FAILED = { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' };
+
+type PlannedStatement =
+  | { tableName: string; write: PlannedWrite; refusal: { Code: string; Message: string } }
+  | { error: { Code: string; Message: string } };
+
+/** One statement of a batch, planned: its write and the answer its refusal gets, or its own error. */
+function planStatement(
+  statement: unknown,
+  parameters: unknown[] | undefined,
+  table: (name: string) => MemoryTable,
+): PlannedStatement {
+  if (isUpdateStatement(statement)) {
+    try {
+      const { tableName, plan } = parsePartiqlUpdate(String(statement), parameters);
+      return { tableName, write: plan(table(tableName)), refusal: CONDITION_FAILED };
+    } catch (error) {
+      if (error instanceof StatementError) return { error: { Code: error.code, Message: error.message } };
+      throw error;
+    }
+  }
+  const { tableName, item } = parseInsert(statement, parameters);
+  const write = planPut(table(tableName), { Item: item, ConditionExpression: 'attribute_not_exists(pk)' });
+  return { tableName, write, refusal: DUPLICATE_ITEM };
+}
 
 /** The table and item of `INSERT INTO "<table>" VALUE {'<name>': ?, ...}` with its parameters, else a ValidationException. */
 function parseInsert(statement: unknown, parameters: unknown[] = []): { tableName: string; item: Item } {
   const match = typeof statement === 'string' ? INSERT.exec(statement.trim()) : null;
   if (!match)
-    throw validationError(`the in-memory store only runs INSERT ... VALUE {...} statements: ${statement}`);
+    throw validationError(
+      `the in-memory store only runs INSERT ... VALUE {...} and UPDATE statements: ${statement}`,
+    );
   const fields = (match[2] as string).split(',').map((field) => INSERT_FIELD.exec(field.trim())?.[1]);
   if (fields.some((name) => name === undefined) || fields.length !== parameters.length)
     throw validationError(`statement fields and parameters do not match: ${statement}`);
@@ -352,7 +379,8 @@ function parseInsert(statement: unknown, parameters: unknown[] = []): { tableNam
   fields.forEach((name, i) => {
     item[name as string] = parameters[i] as Item[string];
   });
-  return { tableName: match[1] as string, item };
+  // Frozen, so that an item whose values its writer froze all through is stored as it is, as a PutItem's is.
+  return { tableName: match[1] as string, item: Object.freeze(item) };
 }
 
 const MARSHALL = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;

@@ -136,7 +136,7 @@ describe('ChurnGuard stack', () => {
     expect(JSON.stringify(policies)).not.toContain('secretsmanager:');
   });
 
-  it('lets only the functions that store signals or upsert accounts insert with PartiQL, on the table alone', () => {
+  it('lets only the functions that store signals or upsert accounts insert with PartiQL, and only those that store signals update with it, on the table alone', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     const policies = Object.values(template.findResources('AWS::IAM::Policy'));
     const inserters = policies
@@ -154,10 +154,18 @@ describe('ChurnGuard stack', () => {
         roleOf(/signalQueueFunction/),
       ].sort(),
     );
+    const updaters = policies
+      .filter((policy) => JSON.stringify(policy.Properties.PolicyDocument).includes('dynamodb:PartiQLUpdate'))
+      .flatMap((policy) => policy.Properties.Roles.map((role: { Ref: string }) => role.Ref));
+    expect(updaters.sort()).toEqual(
+      [roleOf(/signalsFunction/), roleOf(/webhooksFunction/), roleOf(/signalQueueFunction/)].sort(),
+    );
     for (const policy of policies) {
       for (const statement of policy.Properties.PolicyDocument.Statement) {
-        if (JSON.stringify(statement.Action).includes('PartiQL'))
-          expect(statement).toMatchObject({ Action: 'dynamodb:PartiQLInsert', Effect: 'Allow' });
+        if (JSON.stringify(statement.Action).includes('PartiQL')) {
+          expect(statement.Effect).toBe('Allow');
+          expect(['dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate']).toContain(statement.Action);
+        }
       }
     }
   });

@@ -128,14 +128,19 @@ function asIamCalls(recorded: Recorded, table: string): AwsCall[] {
         ),
       );
     case 'BatchExecuteStatement':
-      // Each statement is authorized on its own: INSERT as dynamodb:PartiQLInsert, keyed by its item's pk.
+      // Each statement is authorized on its own: INSERT as dynamodb:PartiQLInsert, UPDATE as
+      // dynamodb:PartiQLUpdate, keyed by its item's pk.
       return (input.Statements as { Statement: string; Parameters: unknown[] }[]).map((statement) => {
-        const names = [...statement.Statement.matchAll(/'(\w+)': \?/g)].map((m) => m[1]);
-        const pk = statement.Parameters[names.indexOf('pk')];
-        const value = typeof pk === 'string' ? pk : (pk as Attribute | undefined)?.S;
-        if (!/^INSERT /.test(statement.Statement))
+        const insert = /^INSERT /.test(statement.Statement);
+        if (!insert && !/^UPDATE /.test(statement.Statement))
           throw new Error(`unexpected statement ${statement.Statement}`);
-        return call('PartiQLInsert', [value]);
+        // The pk's parameter: its position among the statement's parameters.
+        const at = insert
+          ? [...statement.Statement.matchAll(/'(\w+)': \?/g)].map((m) => m[1]).indexOf('pk')
+          : (statement.Statement.split('"pk" = ?')[0]?.match(/\?/g) ?? []).length;
+        const pk = statement.Parameters[at];
+        const value = typeof pk === 'string' ? pk : (pk as Attribute | undefined)?.S;
+        return call(insert ? 'PartiQLInsert' : 'PartiQLUpdate', [value]);
       });
     case 'TransactGetItems':
       return (input.TransactItems as { Get: { Key: Item } }[]).map((entry) =>

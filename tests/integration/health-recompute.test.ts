@@ -1,3 +1,4 @@
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '#config/default';
 import type { Config } from '#config/schema';
@@ -113,13 +114,19 @@ describe('incremental recompute', () => {
       later,
     );
     const seen = await readDirtyMark(db, 'core-healthy-0');
-    // A second signal arrives after the recompute read the marker, before it finishes.
-    await ingestSignals(
-      db,
-      [{ id: 'nps-2', accountId: 'core-healthy-0', type: 'nps', occurredAt: at(NOW, -5), value: 1 }],
-      later,
-    );
-    await recomputeAccount(deps, defaultConfig, 'core-healthy-0', { dirty: seen });
+    // A second signal arrives after the recompute claimed the marker and read the account, before it clears it.
+    const send = db.doc.send.bind(db.doc) as (command: unknown) => Promise<unknown>;
+    const doc = Object.create(db.doc) as Db['doc'];
+    doc.send = (async (command: unknown) => {
+      if (command instanceof DeleteCommand && String(command.input.Key?.pk).startsWith('DIRTY#'))
+        await ingestSignals(
+          db,
+          [{ id: 'nps-2', accountId: 'core-healthy-0', type: 'nps', occurredAt: at(NOW, -5), value: 1 }],
+          later,
+        );
+      return send(command);
+    }) as Db['doc']['send'];
+    await recomputeAccount({ ...deps, db: { ...db, doc } }, defaultConfig, 'core-healthy-0', { dirty: seen });
     expect((await readDirtyMark(db, 'core-healthy-0'))?.marks).toBe(2);
     await recomputeDirty(deps, defaultConfig);
     expect(await readDirtyMark(db, 'core-healthy-0')).toBeUndefined();

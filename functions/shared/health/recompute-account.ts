@@ -2,7 +2,7 @@ import type { Config } from '#config/schema';
 import { type AccountHealthInput, nextHealth } from '#core/health/next-health';
 import type { HealthRecord, RecomputeReason } from '#core/health/record';
 import type { Baselines } from '#core/health/types';
-import { clearDirty, type DirtyMark } from '#store/dirty-store';
+import { claimDirty, clearDirty, type DirtyClaim, type DirtyMark } from '#store/dirty-store';
 import { writeHealth } from '#store/health-store';
 import { backoffMs, sleep } from '#store/parallel';
 import type { Deps } from '../runtime.ts';
@@ -14,11 +14,17 @@ export interface RecomputeOptions {
   reason?: RecomputeReason;
   /** Baselines read once for a whole pass; read from the store when absent. */
   baselines?: Baselines;
-  /** The account's dirty marker, read before this call; cleared afterwards unless marked again meanwhile. */
-  dirty?: DirtyMark;
   /**
-   * The account as a pass already read it (consistently, after listing the dirty markers): scored without a second
-   * read. The write stays conditional on the health revision read, so a lost race reads again.
+   * The account's dirty marker, read before this call: claimed before the account is read, and cleared afterwards
+   * unless marked again meanwhile (store/dirty-store.ts).
+   */
+  dirty?: DirtyMark;
+  /** The marker as the caller claimed it before it read `input` (a pass claims first, then reads): cleared after. */
+  claimed?: DirtyClaim;
+  /**
+   * The account as a pass already read it: scored without a second read, unless it is dirty and its marker was
+   * not claimed before that read (`claimed`): the read it is scored from must follow the claim. The write stays conditional on the health revision read, so a
+   * lost race reads again.
    */
   input?: AccountHealthInput;
 }
@@ -50,11 +56,13 @@ export async function recomputeAccount(
 ): Promise<RecomputeOutcome> {
   const now = deps.clock.now();
   const baselines = options.baselines ?? (await currentBaselines(deps.db, config, now));
+  const claimed = options.claimed ?? (options.dirty ? await claimDirty(deps.db, accountId, now) : undefined);
+  const preloaded = options.dirty && !options.claimed ? undefined : options.input;
   for (let attempt = 1; ; attempt++) {
     const input =
-      attempt === 1 && options.input ? options.input : await loadHealthInput(deps.db, config, accountId, now);
+      attempt === 1 && preloaded ? preloaded : await loadHealthInput(deps.db, config, accountId, now);
     if (!input) {
-      if (options.dirty) await clearDirty(deps.db, options.dirty);
+      if (claimed) await clearDirty(deps.db, claimed);
       return { accountId, status: 'missing' };
     }
     const { record, change } = nextHealth(config, input, baselines, now, options.reason ?? 'dirty');
@@ -70,7 +78,7 @@ export async function recomputeAccount(
         continue;
       }
     }
-    if (options.dirty) await clearDirty(deps.db, options.dirty);
+    if (claimed) await clearDirty(deps.db, claimed);
     const status: RecomputeStatus = change ? (input.previous ? 'changed' : 'first-score') : 'unchanged';
     return { accountId, status, health: record, input };
   }

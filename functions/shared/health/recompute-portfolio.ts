@@ -5,7 +5,7 @@ import type { AccountHealthInput } from '#core/health/next-health';
 import type { RecomputeReason } from '#core/health/record';
 import type { Baselines } from '#core/health/types';
 import { readModelMarker, writeModelMarker } from '#store/baseline-store';
-import { type DirtyMark, listDirty } from '#store/dirty-store';
+import { claimDirty, type DirtyClaim, type DirtyMark, listDirty } from '#store/dirty-store';
 import { type PassRun, putSampleChunk, readSamples, SAMPLES_PER_CHUNK } from '#store/health-pass-store';
 import { SHARD_COUNT } from '#store/keys';
 import { chunk, mapLimit } from '#store/parallel';
@@ -44,6 +44,7 @@ interface Planned {
   accountId: string;
   reason: RecomputeReason;
   dirty?: DirtyMark;
+  claimed?: DirtyClaim;
 }
 
 async function recomputeMany(
@@ -62,13 +63,14 @@ async function recomputeMany(
     failed: 0,
   };
   const failed: string[] = [];
-  await mapLimit(planned, PASS_CONCURRENCY, async ({ accountId, reason, dirty }) => {
+  await mapLimit(planned, PASS_CONCURRENCY, async ({ accountId, reason, dirty, claimed }) => {
     try {
       const input = inputs?.get(accountId);
       const outcome = await recomputeAccount(deps, config, accountId, {
         reason,
         baselines,
         dirty,
+        ...(claimed ? { claimed } : {}),
         ...(input ? { input } : {}),
       });
       byStatus[outcome.status] += 1;
@@ -122,8 +124,8 @@ export async function recomputeAll(
 /**
  * Baselines learnt again, then every account scored under another model ('model-changed') or every account
  * ('daily'), then the marker that the model is current. Each account is read once: the read that samples it for
- * the baselines is the one it is then scored from (a lost race reads again). The dirty markers are listed before
- * those reads, which are consistent, so each marker cleared had its data read.
+ * the baselines is the one it is then scored from (a lost race reads again). The dirty markers are listed and
+ * claimed before those reads, which are consistent, so each marker cleared had its data read after its claim.
  */
 async function catchUpWithModel(
   deps: Deps,
@@ -133,6 +135,16 @@ async function catchUpWithModel(
 ) {
   const now = deps.clock.now();
   const [entries, marks] = await Promise.all([listPortfolio(deps.db), listDirty(deps.db)]);
+  // The dirty accounts' markers are claimed before the reads below, so each is scored from the read that samples
+  // it (store/dirty-store.ts: a read after the claim); a marker gone meanwhile leaves nothing to clear.
+  const planned = await mapLimit(
+    planPass(entries, marks, scope, modelVersion(config)),
+    PASS_CONCURRENCY,
+    async ({ dirty, ...plan }): Promise<Planned> => {
+      const claimed = dirty && (await claimDirty(deps.db, plan.accountId, now));
+      return claimed ? { ...plan, dirty, claimed } : plan;
+    },
+  );
   const inputs = new Map<string, AccountHealthInput>();
   const samples: CohortSample[] = [];
   await mapLimit(entries, PASS_CONCURRENCY, async ({ accountId }) => {
@@ -141,7 +153,6 @@ async function catchUpWithModel(
     if (read?.sample) samples.push(read.sample);
   });
   const baselines = await learnBaselines(deps, config, (await hooks.poolSamples?.(samples)) ?? samples, now);
-  const planned = planPass(entries, marks, scope, modelVersion(config));
   const pass = await recomputeMany(deps, config, planned, baselines, hooks, inputs);
   await writeModelMarker(deps.db, {
     modelVersion: modelVersion(config),

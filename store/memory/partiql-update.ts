@@ -1,0 +1,163 @@
+import { validationError } from './errors.ts';
+import { type PlannedWrite, planUpdate } from './operations.ts';
+import type { MemoryTable } from './table.ts';
+
+/**
+ * PartiQL `UPDATE` for the in-memory store: the form store/partiql.ts emits,
+ * `UPDATE "<table>" SET "a" = ?, ... [REMOVE "b", ...] WHERE "pk" = ? AND "sk" = ? [AND <condition>]`,
+ * translated to the UpdateItem it means (names and `?` become placeholders) and planned as one. As in DynamoDB, an
+ * UPDATE never creates an item: the translation adds `attribute_exists(pk)` to the condition, so an absent item
+ * answers ConditionalCheckFailed. The condition may use comparisons, AND/OR/NOT, parentheses and the functions
+ * of condition expressions.
+ */
+
+type Token = { kind: 'name'; text: string } | { kind: 'param' } | { kind: 'word' | 'symbol'; text: string };
+
+const TOKEN = /\s*(?:"([^"]+)"|(\?)|([A-Za-z_][A-Za-z0-9_]*)|(<>|<=|>=|[=<>(),]))/y;
+const KEYWORDS = new Set(['SET', 'REMOVE', 'WHERE', 'AND', 'OR', 'NOT', 'BETWEEN', 'IN']);
+const FUNCTIONS = new Set(['attribute_exists', 'attribute_not_exists', 'begins_with', 'contains', 'size']);
+
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  const end = text.trimEnd().length;
+  TOKEN.lastIndex = 0;
+  while (TOKEN.lastIndex < end) {
+    const at = TOKEN.lastIndex;
+    const match = TOKEN.exec(text);
+    if (!match) throw validationError(`Statement wasn't well formed, can't be processed: near ${at}`);
+    const [, quoted, param, word, symbol] = match;
+    if (quoted !== undefined) tokens.push({ kind: 'name', text: quoted });
+    else if (param !== undefined) tokens.push({ kind: 'param' });
+    else if (word !== undefined)
+      tokens.push(
+        KEYWORDS.has(word.toUpperCase())
+          ? { kind: 'word', text: word.toUpperCase() }
+          : FUNCTIONS.has(word)
+            ? { kind: 'word', text: word }
+            : { kind: 'name', text: word },
+      );
+    else tokens.push({ kind: 'symbol', text: symbol as string });
+  }
+  return tokens;
+}
+
+const isWord = (token: Token | undefined, word: string) => token?.kind === 'word' && token.text === word;
+
+/** Conjuncts of the WHERE clause at the top level (AND outside parentheses). */
+function conjuncts(tokens: Token[]): Token[][] {
+  const parts: Token[][] = [[]];
+  let depth = 0;
+  for (const token of tokens) {
+    if (token.kind === 'symbol' && token.text === '(') depth++;
+    if (token.kind === 'symbol' && token.text === ')') depth--;
+    if (depth === 0 && isWord(token, 'AND')) parts.push([]);
+    else parts.at(-1)?.push(token);
+  }
+  return parts;
+}
+
+export interface PartiqlUpdate {
+  tableName: string;
+  plan: (table: MemoryTable) => PlannedWrite;
+}
+
+/** A statement-level error, answered in that statement's Error as DynamoDB does (the others still run). */
+export class StatementError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function isUpdateStatement(statement: unknown): boolean {
+  return typeof statement === 'string' && /^\s*UPDATE\s/i.test(statement);
+}
+
+/** The UpdateItem an UPDATE statement means, with its parameters; a ValidationException for anything else. */
+export function parsePartiqlUpdate(statement: string, parameters: readonly unknown[] = []): PartiqlUpdate {
+  const head = /^\s*UPDATE\s+"([^"]+)"\s+(.*)$/is.exec(statement);
+  if (!head)
+    throw validationError(`the in-memory store only runs UPDATE "<table>" ... statements: ${statement}`);
+  const tokens = tokenize(head[2] as string);
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  let nextParam = 0;
+  const nameRef = (name: string) => {
+    const ref = `#n${Object.keys(names).length}`;
+    names[ref] = name;
+    return ref;
+  };
+  const paramRef = () => {
+    if (nextParam >= parameters.length)
+      throw validationError("Number of parameters in request and statement don't match.");
+    const ref = `:p${nextParam}`;
+    values[ref] = parameters[nextParam++];
+    return ref;
+  };
+  const sets: string[] = [];
+  const removes: string[] = [];
+  let at = 0;
+  let clause: 'SET' | 'REMOVE' | undefined;
+  for (; at < tokens.length && !isWord(tokens[at], 'WHERE'); at++) {
+    const token = tokens[at] as Token;
+    if (isWord(token, 'SET')) clause = 'SET';
+    else if (isWord(token, 'REMOVE')) clause = 'REMOVE';
+    else if (token.kind === 'symbol' && token.text === ',') continue;
+    else if (token.kind === 'name' && clause === 'SET') {
+      const [equals, value] = [tokens[at + 1], tokens[at + 2]];
+      if (equals?.kind !== 'symbol' || equals.text !== '=' || value?.kind !== 'param')
+        throw validationError(`the in-memory store only runs SET "<name>" = ?: ${statement}`);
+      sets.push(`${nameRef(token.text)} = ${paramRef()}`);
+      at += 2;
+    } else if (token.kind === 'name' && clause === 'REMOVE') removes.push(nameRef(token.text));
+    else throw validationError(`Statement wasn't well formed, can't be processed: ${statement}`);
+  }
+  if (sets.length === 0 && removes.length === 0)
+    throw validationError(`Statement wasn't well formed, can't be processed: ${statement}`);
+  const key: Record<string, unknown> = {};
+  const conditions: string[] = [];
+  for (const part of conjuncts(tokens.slice(at + 1))) {
+    const [first, equals, value] = part;
+    if (
+      part.length === 3 &&
+      first?.kind === 'name' &&
+      (first.text === 'pk' || first.text === 'sk') &&
+      equals?.kind === 'symbol' &&
+      equals.text === '=' &&
+      value?.kind === 'param' &&
+      !(first.text in key)
+    ) {
+      key[first.text] = parameters[nextParam++];
+      continue;
+    }
+    conditions.push(
+      part
+        .map((token) =>
+          token.kind === 'name' ? nameRef(token.text) : token.kind === 'param' ? paramRef() : token.text,
+        )
+        .join(' '),
+    );
+  }
+  if (!('pk' in key && 'sk' in key))
+    throw new StatementError(
+      'ValidationError',
+      'Where clause does not contain a mandatory equality on all key attributes',
+    );
+  if (nextParam !== parameters.length)
+    throw validationError("Number of parameters in request and statement don't match.");
+  const update = `${sets.length ? `SET ${sets.join(', ')}` : ''}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`;
+  const condition = ['attribute_exists(pk)', ...conditions.map((c) => `(${c})`)].join(' AND ');
+  return {
+    tableName: head[1] as string,
+    plan: (table) =>
+      planUpdate(table, {
+        Key: key,
+        UpdateExpression: update.trim(),
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+  };
+}

@@ -1,0 +1,68 @@
+import type { Key } from './keys.ts';
+
+/**
+ * The PartiQL write statements the store sends in BatchExecuteStatement (store/statement-batch.ts), 25 to a
+ * request: each carries its own condition and gets its own answer. Attribute names are the store's own (quoted),
+ * values are always parameters. The in-memory store runs exactly these forms (store/memory/partiql-update.ts).
+ */
+export interface WriteStatement {
+  Statement: string;
+  Parameters: unknown[];
+  /** The item's key: two statements on one item never go in one request (DynamoDB refuses the request). */
+  key: Key;
+  /** What the write units are metered by where DynamoDB reports none (DynamoDB Local): the item as written. */
+  written: Record<string, unknown>;
+}
+
+/** Answers that settle a statement: written, or refused by its condition (`INSERT` of a taken key: DuplicateItem). */
+export type StatementOutcome = 'written' | 'ConditionalCheckFailed' | 'DuplicateItem';
+
+const quoted = (name: string) => `"${name}"`;
+
+/** `INSERT INTO "<table>" VALUE {'pk': ?, ...}`: stores the item unless its key is taken (DuplicateItem). */
+export function insertStatement(tableName: string, item: Record<string, unknown>): WriteStatement {
+  const names = Object.keys(item);
+  return {
+    Statement: `INSERT INTO ${quoted(tableName)} VALUE {${names.map((name) => `'${name}': ?`).join(', ')}}`,
+    Parameters: names.map((name) => item[name]),
+    key: { pk: String(item.pk), sk: String(item.sk) },
+    written: item,
+  };
+}
+
+/** A condition on the item in PartiQL, with quoted names and `?` for each of its parameters, in order. */
+export interface StatementCondition {
+  text: string;
+  parameters: unknown[];
+}
+
+export interface UpdateParts {
+  set: Record<string, unknown>;
+  remove?: readonly string[];
+  condition?: StatementCondition;
+}
+
+/**
+ * `UPDATE "<table>" SET "a" = ?, ... REMOVE "b" WHERE "pk" = ? AND "sk" = ? [AND (<condition>)]`. Unlike
+ * UpdateItem, a PartiQL UPDATE never creates an item: an absent one answers ConditionalCheckFailed.
+ */
+export function updateStatement(tableName: string, key: Key, parts: UpdateParts): WriteStatement {
+  const names = Object.keys(parts.set);
+  const remove = parts.remove ?? [];
+  const clauses = [
+    `SET ${names.map((name) => `${quoted(name)} = ?`).join(', ')}`,
+    ...(remove.length > 0 ? [`REMOVE ${remove.map(quoted).join(', ')}`] : []),
+  ];
+  const where = `WHERE "pk" = ? AND "sk" = ?${parts.condition ? ` AND (${parts.condition.text})` : ''}`;
+  return {
+    Statement: `UPDATE ${quoted(tableName)} ${clauses.join(' ')} ${where}`,
+    Parameters: [
+      ...names.map((name) => parts.set[name]),
+      key.pk,
+      key.sk,
+      ...(parts.condition?.parameters ?? []),
+    ],
+    key,
+    written: { ...key, ...parts.set },
+  };
+}
