@@ -70,11 +70,17 @@ export class MemoryTable {
       this.partitions.set(pk, partition);
     }
     const before = partition.items.get(sk);
-    const at = bound(partition.sortKeys, sk, false);
-    if (before) partition.ordered[at] = stored;
-    else {
-      partition.sortKeys.splice(at, 0, sk);
-      partition.ordered.splice(at, 0, stored);
+    const { sortKeys, ordered } = partition;
+    const last = sortKeys.length - 1;
+    // Most keys arrive in order (a day, a time or a revision in the sort key): they go on the end.
+    if (before) ordered[last >= 0 && sortKeys[last] === sk ? last : bound(sortKeys, sk, false)] = stored;
+    else if (last < 0 || (sortKeys[last] as string) < sk) {
+      sortKeys.push(sk);
+      ordered.push(stored);
+    } else {
+      const at = bound(sortKeys, sk, false);
+      sortKeys.splice(at, 0, sk);
+      ordered.splice(at, 0, stored);
     }
     partition.items.set(sk, stored);
     this.expiry?.written(pk, sk, before?.item, stored.item);
