@@ -137,6 +137,7 @@ export const keys = {
     pk: `${ACCOUNT}${accountId}`,
     sk: `SIGNAL#${day}#${signalId}`,
   }),
+  signalPrefix: 'SIGNAL#',
   signalDayPrefix: (day: string) => `SIGNAL#${day}#`,
   rollup: (accountId: string, day: string): Key => ({ pk: `${ACCOUNT}${accountId}`, sk: `ROLLUP#${day}` }),
   rollupPrefix: 'ROLLUP#',

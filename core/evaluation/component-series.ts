@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { SnapshotDiff } from '#core/health/diff';
+import type { ComponentChange } from '#core/health/diff';
 import { COMPONENT_IDS, type ComponentId } from '#core/health/vocabulary';
 
 /**
@@ -18,7 +18,8 @@ export interface ComponentNow {
 
 export interface ComponentChangeEntry {
   at: string;
-  diff: Pick<SnapshotDiff, 'components'> | null;
+  /** Only each changed component's score before the change is read. */
+  diff: { components: readonly Pick<ComponentChange, 'component' | 'before'>[] } | null;
 }
 
 const DAY_MS = 86_400_000;

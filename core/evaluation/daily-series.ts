@@ -17,6 +17,10 @@ export interface DailySeries {
 /** The signal types that say someone used the product, counted per day for the plain baselines. */
 export const ACTIVITY_TYPES = ['login', 'activity', 'feature_used', 'usage'] as const;
 
+/** A day's product activity: its signals of the activity types. */
+export const activityOf = (counts: DayCounts['counts']): number =>
+  ACTIVITY_TYPES.reduce((sum, type) => sum + (counts[type] ?? 0), 0);
+
 const BAND_LETTER: Record<Band, string> = { green: 'g', yellow: 'y', red: 'r' };
 const LETTER_BAND: Record<string, Band> = { g: 'green', y: 'yellow', r: 'red' };
 
@@ -106,7 +110,7 @@ export function buildDailySeries(
   for (const rollup of rollups) {
     const day = Math.floor((Date.parse(`${rollup.day}T00:00:00Z`) - startMs) / DAY_MS);
     if (day < 0 || day >= days) continue;
-    activity[day] = ACTIVITY_TYPES.reduce((sum, type) => sum + (rollup.counts[type] ?? 0), 0);
+    activity[day] = activityOf(rollup.counts);
   }
   return { scores, bands, activity };
 }

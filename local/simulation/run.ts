@@ -32,7 +32,6 @@ import { registerApiKey } from '#store/api-key-store';
 import type { Db } from '#store/client';
 import { suppress, unsubscribe } from '#store/contact-preferences-store';
 import { expireItems } from '#store/memory/client';
-import type { Horizon } from '#store/memory/table';
 import { getOpenRisk } from '#store/risk-store';
 import { listNotSent } from '#store/send-ledger-store';
 import { readRollups } from '#store/signal-store';
@@ -43,7 +42,8 @@ import { loadWholeBook } from '#usecases/renewals';
 import { VirtualClock } from '../virtual-clock.ts';
 import { createWorkflowEngine } from '../workflow-engine.ts';
 import { readAccountDays } from './daily-history.ts';
-import { openSimulationStore, type SimulationStore } from './store.ts';
+import { HistoryArchive } from './history-archive.ts';
+import { openSimulationStore, type SimulationStore, simulationHorizons } from './store.ts';
 
 const HOUR_MS = 3_600_000;
 const KEY = 'cg_simulation';
@@ -353,10 +353,12 @@ export interface RunOptions {
   /** What the daily pass learns baselines from: a shard pools every shard's samples (shards.ts). */
   poolSamples?: PassHooks['poolSamples'];
   /**
-   * What the in-memory store forgets besides expired items (store/memory/horizons.ts), to bound a long backtest's
-   * memory; none by default. With scoringHorizons, accounts' journey classes below see only the kept rollups.
+   * Keep every item in the store for the whole run. By default the in-memory store forgets what no reader of the
+   * run reads any more (simulationHorizons, store.ts), keeping what the result needs of it in the run's archive,
+   * which bounds a long backtest's memory and gives the same result; a run whose store is read afterwards (atEnd)
+   * keeps everything.
    */
-  horizons?: readonly Horizon[];
+  keepEverything?: boolean;
   /** Called with each email as the run captures it, whole, and the virtual time (the demo delivers the latest). */
   onEmail?: (email: OutgoingEmail, at: Date) => void;
   /**
@@ -400,10 +402,10 @@ export async function simulateParts(
     config,
     store = 'memory',
     poolSamples,
-    horizons,
     onEmail,
     linkSecret = () => 'simulation',
     atEnd,
+    keepEverything = atEnd !== undefined,
   }: RunOptions = {},
 ): Promise<SimulationParts> {
   let mark = Date.now();
@@ -417,7 +419,11 @@ export async function simulateParts(
     }
     mark = now;
   };
-  const opened = await openSimulationStore(store, horizons);
+  const archive = new HistoryArchive(config ?? defaultConfig, input.start, input.days);
+  const opened = await openSimulationStore(
+    store,
+    keepEverything ? [] : simulationHorizons(config ?? defaultConfig, archive),
+  );
   try {
     const { db } = opened;
     const startMs = Date.parse(`${input.start}T00:00:00Z`);
@@ -543,6 +549,7 @@ export async function simulateParts(
             await readRollups(db, accountId, input.start, clock.now().toISOString().slice(0, 10)),
             input.start,
             clock.now(),
+            archive.milestones(accountId),
           )
         : null;
       accounts.push({
@@ -554,7 +561,7 @@ export async function simulateParts(
         segment: state?.health.segment.segment ?? 'unknown',
         openRisk: risk ? { tier: risk.tier, primaryCause: risk.primaryCause, strategy: risk.strategy } : null,
         outcome: outcomeOf.get(accountId) ?? null,
-        daily: await readAccountDays(db, accountId, input.start, input.days),
+        daily: await readAccountDays(db, accountId, input.start, input.days, archive),
       });
     }
     const book = await loadWholeBook(useCase);

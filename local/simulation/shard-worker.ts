@@ -25,6 +25,7 @@ const parts = await simulateParts(input, {
   profile,
   counts,
   ...(task.config ? { config: task.config } : {}),
+  ...(task.keepEverything ? { keepEverything: true } : {}),
   onDay: (day) => parentPort?.postMessage({ kind: 'day', day }),
   // Baselines are learnt from the whole portfolio, as in one run: every shard sends its healthy accounts' samples
   // and learns from all of them.

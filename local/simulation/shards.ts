@@ -20,7 +20,7 @@ import { type Shard, syntheticSimulationInput } from './synthetic-input.ts';
 export type ShardTask = (
   | { source: 'synthetic'; accounts: number; days: number; seed: number }
   | { source: 'import'; history: ShardHistory }
-) & { shard: Shard; config?: Config };
+) & { shard: Shard; config?: Config; keepEverything?: boolean };
 
 /** A shard's part of an imported history: its signals stay on disk, read one day at a time. */
 export interface ShardHistory {
@@ -123,7 +123,12 @@ function runShard(
 async function runShards(
   whole: Pick<SimulationInput, 'start' | 'days' | 'outcomes'>,
   tasks: readonly ShardTask[],
-  { onDay, profile, counts, config }: Pick<RunOptions, 'onDay' | 'profile' | 'counts' | 'config'>,
+  {
+    onDay,
+    profile,
+    counts,
+    config,
+  }: Pick<RunOptions, 'onDay' | 'profile' | 'counts' | 'config' | 'keepEverything'>,
 ): Promise<SimulationResult> {
   const shards = tasks.length;
   const daysDone = Array.from({ length: shards }, () => 0);
@@ -162,7 +167,7 @@ async function runShards(
 export async function runShardedSimulation(
   portfolio: { accounts: number; days: number; seed: number },
   shards: number,
-  options: Pick<RunOptions, 'onDay' | 'profile' | 'counts' | 'config'> = {},
+  options: Pick<RunOptions, 'onDay' | 'profile' | 'counts' | 'config' | 'keepEverything'> = {},
 ): Promise<SimulationResult> {
   const whole = syntheticSimulationInput(portfolio.accounts, portfolio.days, portfolio.seed);
   const tasks = Array.from(
@@ -172,6 +177,7 @@ export async function runShardedSimulation(
       ...portfolio,
       shard: { index, count: shards },
       ...(options.config ? { config: options.config } : {}),
+      ...(options.keepEverything ? { keepEverything: true } : {}),
     }),
   );
   return runShards(whole, tasks, options);
@@ -184,7 +190,7 @@ export async function runShardedSimulation(
 export async function runShardedReplay(
   input: Pick<SimulationInput, 'start' | 'days' | 'accounts' | 'outcomes'>,
   replay: Pick<ImportedReplay, 'spillDir' | 'shards' | 'shardOf'>,
-  options: Pick<RunOptions, 'onDay' | 'profile' | 'counts' | 'config'> = {},
+  options: Pick<RunOptions, 'onDay' | 'profile' | 'counts' | 'config' | 'keepEverything'> = {},
 ): Promise<SimulationResult> {
   const shardOfId = (id: unknown) => replay.shardOf.get(String(id)) ?? 0;
   const tasks = Array.from(
@@ -202,6 +208,7 @@ export async function runShardedReplay(
       },
       shard: { index, count: replay.shards },
       ...(options.config ? { config: options.config } : {}),
+      ...(options.keepEverything ? { keepEverything: true } : {}),
     }),
   );
   return runShards(input, tasks, options);

@@ -30,6 +30,7 @@ import type { Db } from '../client.ts';
 import { tableNotFound, validationError } from './errors.ts';
 import {
   getOne,
+  keyReader,
   type Page,
   type PlannedWrite,
   planConditionCheck,
@@ -176,7 +177,7 @@ export class MemoryDynamoDb {
     const responses: Record<string, Item[]> = {};
     const consumed: { TableName: string; CapacityUnits: number }[] = [];
     for (const [tableName, request] of requests) {
-      const table = this.table(tableName);
+      const read = keyReader(this.table(tableName), request);
       const seen = new Set<string>();
       let units = 0;
       responses[tableName] = [];
@@ -185,8 +186,8 @@ export class MemoryDynamoDb {
         if (seen.has(`${pk}\u0000${sk}`))
           throw validationError('Provided list of item keys contains duplicates');
         seen.add(`${pk}\u0000${sk}`);
-        const { item, units: read } = getOne(table, { ...request, Key: key });
-        units += read;
+        const { item, units: itemUnits } = read(key);
+        units += itemUnits;
         if (item) responses[tableName].push(item);
       }
       consumed.push({ TableName: tableName, CapacityUnits: units || readUnits(0, request.ConsistentRead) });

@@ -236,7 +236,8 @@ export function applyUpdate(update: Update, before: Item | undefined, key: Item,
     path: claim(resolve(d.path, scope)),
     value: placeholderValue(d.ref, scope),
   }));
-  for (const { path, value } of sets) write(after, path, copy(value));
+  // A frozen value (a stored one, or a placeholder's) is stored as it is; only sets and new lists are copied.
+  for (const { path, value } of sets) write(after, path, Object.isFrozen(value) ? value : copy(value));
   // Removing list elements by index from the highest down keeps the other indexes meaning what they said.
   for (const path of removes.sort((a, b) => Number(b[b.length - 1]) - Number(a[a.length - 1])))
     write(after, path, undefined);

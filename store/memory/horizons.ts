@@ -9,11 +9,23 @@ import type { Horizon } from './table.ts';
  *   that judge an account, functions/shared/account-state.ts, one day more);
  * - health history entries: none past the day they were written. Scoring reads the current health item (whose
  *   score trail keeps the trend's 90 days); a history entry says why a change happened, for the API's reader.
- * A reader that needs older rollups or history (a whole-run journey class, a history page) must not run with these.
+ * A reader that needs older rollups or history (a whole-run journey class, a history page) must not run with these,
+ * or must be told of what they forget (`forgotten`, see Horizon in table.ts).
  */
-export function scoringHorizons(config: Config): Horizon[] {
+export function scoringHorizons(
+  config: Config,
+  forgotten: { rollup?: Horizon['forgotten']; healthChange?: Horizon['forgotten'] } = {},
+): Horizon[] {
   return [
-    { prefix: keys.rollupPrefix, days: config.health.lookbackDays + 1 },
-    { prefix: keys.healthChangePrefix, days: 0 },
+    {
+      prefix: keys.rollupPrefix,
+      days: config.health.lookbackDays + 1,
+      ...(forgotten.rollup ? { forgotten: forgotten.rollup } : {}),
+    },
+    {
+      prefix: keys.healthChangePrefix,
+      days: 0,
+      ...(forgotten.healthChange ? { forgotten: forgotten.healthChange } : {}),
+    },
   ];
 }

@@ -12,7 +12,9 @@ import {
   settle,
   sizeAsIs,
   toStored,
+  utf8Length,
   type Value,
+  valueSize,
 } from './values.ts';
 
 const MAX_ITEM_BYTES = 400 * 1024;
@@ -43,9 +45,33 @@ export const readUnits = (bytes: number, consistent: boolean | undefined) =>
 
 /** `size` is the item's size when known already (a map's valueSize counts 3 more than itemSize). */
 function stored(item: Item, mutable: boolean, mapSize?: number): Stored {
-  const size = mapSize === undefined ? itemSize(item) : mapSize - 3;
+  return sized(item, mapSize === undefined ? itemSize(item) : mapSize - 3, mutable);
+}
+
+function sized(item: Item, size: number, mutable: boolean): Stored {
   if (size > MAX_ITEM_BYTES) throw validationError('Item size has exceeded the maximum allowed size');
   return { item, size, mutable };
+}
+
+const attributeSize = (name: string, value: Value | undefined) =>
+  value === undefined ? 0 : utf8Length(name) + valueSize(value);
+
+/**
+ * An update's result as stored. Its untouched attributes are the stored item's own values (frozen, measured, and
+ * free of sets and binaries unless the item held one), so only the touched ones are settled and measured: a rollup
+ * that gains a count costs that count, not the whole item.
+ */
+function storedUpdate(before: Stored | undefined, after: Item, touched: ReadonlySet<string>): Stored {
+  if (!before || before.mutable) return stored(after, settle(after));
+  let size = before.size;
+  let mutable = false;
+  for (const name of touched) {
+    const value = after[name];
+    if (value !== undefined && settle(value)) mutable = true;
+    size += attributeSize(name, value) - attributeSize(name, before.item[name]);
+  }
+  Object.freeze(after);
+  return sized(after, size, mutable);
 }
 
 /**
@@ -138,7 +164,7 @@ export function planUpdate(
     update: input.UpdateExpression,
   });
   const current = () => table.get(pk, sk);
-  let planned: { after: Item; touched: Set<string> } | undefined;
+  let planned: { before: Stored | undefined; after: Item; touched: Set<string> } | undefined;
   return {
     pk,
     sk,
@@ -146,15 +172,19 @@ export function planUpdate(
     check() {
       const before = current();
       if (!conditionHolds(condition, before, scope)) return 'ConditionalCheckFailed';
-      planned = update
-        ? applyUpdate(update.tree, before?.item, { pk, sk }, scope)
-        : { after: { ...(before?.item ?? {}), pk, sk }, touched: new Set<string>() };
+      planned = {
+        before,
+        ...(update
+          ? applyUpdate(update.tree, before?.item, { pk, sk }, scope)
+          : { after: { ...(before?.item ?? {}), pk, sk }, touched: new Set<string>() }),
+      };
       return undefined;
     },
     commit() {
       const before = current();
-      if (!planned) throw new Error('planUpdate: commit before check');
-      const next = stored(planned.after, settle(planned.after));
+      if (!planned || planned.before !== before)
+        throw new Error('planUpdate: commit without a check of the item');
+      const next = storedUpdate(before, planned.after, planned.touched);
       table.set(pk, sk, next);
       const attributes =
         input.ReturnValues === 'ALL_NEW'
@@ -214,16 +244,22 @@ export interface ReadRequest extends Placeholders {
   ConsistentRead?: boolean;
 }
 
-export function getOne(table: MemoryTable, input: ReadRequest & { Key?: Record<string, unknown> }) {
-  const { pk, sk } = keyOf(input.Key);
+/** Reads items by key as one request asks (its projection and consistency), its expressions prepared once for all keys. */
+export function keyReader(table: MemoryTable, input: ReadRequest) {
   const { projection, scope } = prepare(input, { projection: input.ProjectionExpression });
-  const found = table.get(pk, sk);
-  return {
-    item:
-      found && (projection ? projector(projection.tree, scope)(found.item, !found.mutable) : readItem(found)),
-    units: readUnits(found?.size ?? 0, input.ConsistentRead),
+  const project = projection && projector(projection.tree, scope);
+  return (key: Record<string, unknown> | undefined) => {
+    const { pk, sk } = keyOf(key);
+    const found = table.get(pk, sk);
+    return {
+      item: found && (project ? project(found.item, !found.mutable) : readItem(found)),
+      units: readUnits(found?.size ?? 0, input.ConsistentRead),
+    };
   };
 }
+
+export const getOne = (table: MemoryTable, input: ReadRequest & { Key?: Record<string, unknown> }) =>
+  keyReader(table, input)(input.Key);
 
 export interface QueryRequest extends ReadRequest {
   KeyConditionExpression?: string;

@@ -47,9 +47,24 @@ function bound(keys: readonly string[], value: string, after: boolean): number {
 export interface Horizon {
   prefix: string;
   days: number;
+  /**
+   * Told of each item this horizon forgets (not of one its TTL expires first), just before it goes: how a backtest
+   * keeps the little it still needs of an item in a compact form (local/simulation/history-archive.ts).
+   */
+  forgotten?: (item: Item) => void;
+}
+
+/** When a horizon forgets an item with this sort key, in epoch seconds; undefined when it does not apply. */
+function horizonEnd({ prefix, days }: Horizon, sk: string): number | undefined {
+  if (!sk.startsWith(prefix)) return undefined;
+  const text = sk.slice(prefix.length, prefix.length + 10);
+  // Date.parse alone reads more than days (`acct-00001` is a date to it).
+  const day = DAY.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isNaN(day) ? undefined : day / 1000 + days * DAY_SECONDS;
 }
 
 const DAY_SECONDS = 86_400;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** One table: partitions by `pk`, each holding its items sorted by `sk`, as DynamoDB keeps them. */
 export class MemoryTable {
@@ -70,11 +85,17 @@ export class MemoryTable {
       this.partitions.set(pk, partition);
     }
     const before = partition.items.get(sk);
-    const at = bound(partition.sortKeys, sk, false);
-    if (before) partition.ordered[at] = stored;
-    else {
-      partition.sortKeys.splice(at, 0, sk);
-      partition.ordered.splice(at, 0, stored);
+    const { sortKeys, ordered } = partition;
+    const last = sortKeys.length - 1;
+    // Most keys arrive in order (a day, a time or a revision in the sort key): they go on the end.
+    if (before) ordered[last >= 0 && sortKeys[last] === sk ? last : bound(sortKeys, sk, false)] = stored;
+    else if (last < 0 || (sortKeys[last] as string) < sk) {
+      sortKeys.push(sk);
+      ordered.push(stored);
+    } else {
+      const at = bound(sortKeys, sk, false);
+      sortKeys.splice(at, 0, sk);
+      ordered.splice(at, 0, stored);
     }
     partition.items.set(sk, stored);
     this.expiry?.written(pk, sk, before?.item, stored.item);
@@ -146,16 +167,28 @@ export class MemoryTable {
 
   /** When an item expires: the earlier of its TTL (while enabled) and its horizon's end, if any. */
   private readonly expiryOf = (sk: string, item: Item): number | undefined => {
-    const ttl = this.ttl === undefined ? undefined : item[this.ttl];
-    let expiry = typeof ttl === 'number' ? ttl : undefined;
-    for (const { prefix, days } of this.horizons) {
-      if (!sk.startsWith(prefix)) continue;
-      const day = Date.parse(sk.slice(prefix.length, prefix.length + 10));
-      if (Number.isNaN(day)) continue;
-      const end = day / 1000 + days * DAY_SECONDS;
-      if (expiry === undefined || end < expiry) expiry = end;
+    let expiry = this.ttlOf(item);
+    for (const horizon of this.horizons) {
+      const end = horizonEnd(horizon, sk);
+      if (end !== undefined && (expiry === undefined || end < expiry)) expiry = end;
     }
     return expiry;
+  };
+
+  private ttlOf(item: Item): number | undefined {
+    const ttl = this.ttl === undefined ? undefined : item[this.ttl];
+    return typeof ttl === 'number' ? ttl : undefined;
+  }
+
+  /** Deletes an expired item, first telling the horizon that forgets it (if one does, before its TTL). */
+  private readonly forget = (pk: string, sk: string): void => {
+    const found = this.get(pk, sk);
+    const ttl = found && this.ttlOf(found.item);
+    for (const horizon of this.horizons) {
+      const end = horizonEnd(horizon, sk);
+      if (found && end !== undefined && (ttl === undefined || end <= ttl)) horizon.forgotten?.(found.item);
+    }
+    this.delete(pk, sk);
   };
 
   /** Files every item by its expiry again (items written before TTL or a horizon was set expire too). */
@@ -173,13 +206,7 @@ export class MemoryTable {
 
   /** DynamoDB's background TTL deletion (and the horizons'), run at `now`; returns how many items it deleted. */
   expire(now: Date): number {
-    return (
-      this.expiry?.sweep(
-        now.getTime() / 1000,
-        (pk, sk) => this.get(pk, sk)?.item,
-        (pk, sk) => this.delete(pk, sk),
-      ) ?? 0
-    );
+    return this.expiry?.sweep(now.getTime() / 1000, (pk, sk) => this.get(pk, sk)?.item, this.forget) ?? 0;
   }
 
   get itemCount(): number {
