@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as z from 'zod';
 import { defaultConfig } from '#config/default';
 import type { AccountInput } from '#core/accounts';
 import { isHeldOut } from '#core/journeys/holdout';
@@ -16,17 +15,7 @@ import { pendingTimers } from '#store/timer-store';
 import { upsertAccountsWithTimers } from '#usecases/upsert-accounts';
 import { createTestDb, silentLogger } from '../support/db.ts';
 import { account, realisticSignals } from '../support/fixtures.ts';
-
-const storedEmails = z.object({
-  emails: z.array(
-    z.object({
-      messageId: z.string(),
-      destination: z.object({ to: z.array(z.string()) }),
-      subject: z.string(),
-      body: z.object({ html: z.string().optional(), text: z.string().optional() }),
-    }),
-  ),
-});
+import { inbox } from '../support/ses-mail.ts';
 
 /** The first id of the form `<prefix>-<n>` that is (or is not) in the weekly_tip holdout. */
 const idWhere = (prefix: string, heldOut: boolean) => {
@@ -48,13 +37,7 @@ const smallAccount = (id: string): AccountInput =>
     goLiveDate: '2025-10-01',
     contract: { startDate: '2025-10-01', renewalDate: '2026-10-01', arr: 48_000 },
     contacts: [
-      {
-        id: `${id}-admin`,
-        email: `admin@${id}.example`,
-        name: 'Ada Admin',
-        role: 'admin',
-        timezone: 'Europe/Berlin',
-      },
+      ...account(id).contacts,
       {
         id: `${id}-user`,
         email: `user@${id}.example`,
@@ -108,15 +91,15 @@ describe('weekly tips on the virtual clock, mailing through SES local', () => {
   let clock: VirtualClock;
   let engine: WorkflowEngine;
   let ses: SesLocal;
-  const mail = async () => storedEmails.parse(await (await fetch(`${ses.endpoint}/store`)).json()).emails;
-  const mailTo = async (address: string) => (await mail()).filter((m) => m.destination.to.includes(address));
+  const mail = () => inbox(ses).all();
+  const mailTo = (address: string) => inbox(ses).to(address);
   const tipRows = async (accountId: string) =>
     (await listNotSent(db, accountId)).filter((r) => r.playId === 'weekly_tip');
 
   beforeAll(async () => {
     db = await createTestDb();
     ses = await startSesLocal();
-    await fetch(`${ses.endpoint}/clear-store`, { method: 'POST' });
+    await inbox(ses).clear();
     clock = new VirtualClock('2026-01-05T06:00:00Z');
     engine = createWorkflowEngine(
       { db, clock, logger: silentLogger() },
