@@ -1,7 +1,8 @@
 import type { Config } from '#config/schema';
 import type { AccountInput } from '#core/accounts';
 import { utcDay } from '#core/clock';
-import type { HealthSnapshot, ScoringInput } from '#core/health/types';
+import type { ComponentSnapshot, HealthSnapshot, ScoringInput } from '#core/health/types';
+import type { ComponentId } from '#core/health/vocabulary';
 import { buildDailyRollup, type DailyRollup, type TicketState } from '#core/rollup';
 import type { Signal, SignalType } from '#core/signals';
 
@@ -158,3 +159,7 @@ export function withConfig(base: Config, change: (draft: Config) => void): Confi
 /** The components' contributions added up to a tenth, as the score is: they must give the score exactly. */
 export const contributionsSum = (snapshot: HealthSnapshot) =>
   Math.round(snapshot.components.reduce((sum, c) => sum + c.contribution * 10, 0)) / 10;
+
+/** One component of a snapshot, if scored. */
+export const component = (snapshot: HealthSnapshot, id: ComponentId): ComponentSnapshot | undefined =>
+  snapshot.components.find((c) => c.component === id);

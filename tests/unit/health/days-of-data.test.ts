@@ -2,11 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '#config/default';
 import { cohortSample, computeBaselines } from '#core/health/baselines';
 import { type AccountHealthInput, nextHealth, scoringInput } from '#core/health/next-health';
-import type { ComponentSnapshot, HealthSnapshot } from '#core/health/types';
-import type { ComponentId } from '#core/health/vocabulary';
 import {
   account,
   activity,
+  component,
   dayAgo,
   daysAgo,
   healthyCoreCohort,
@@ -23,9 +22,6 @@ import {
 const baselines = computeBaselines(defaultConfig, healthyCoreCohort(10), NOW);
 const minimum = defaultConfig.health.measures?.minimumDataDays ?? 0;
 const engagementWindow = defaultConfig.health.windows.engagement;
-
-const component = (snapshot: HealthSnapshot, id: ComponentId): ComponentSnapshot | undefined =>
-  snapshot.components.find((c) => c.component === id);
 
 /**
  * A customer live for three years, registered with churnguard `registeredDaysAgo` days ago, using the product

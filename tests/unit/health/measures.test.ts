@@ -7,13 +7,14 @@ import { ACCOUNT_CSV_RULES, unflatten } from '#core/flat-record';
 import { computeBaselines } from '#core/health/baselines';
 import { detectMilestones } from '#core/health/milestones';
 import { scoreAccount } from '#core/health/score';
-import type { ComponentSnapshot, HealthSnapshot, Measure, ScoringInput } from '#core/health/types';
+import type { HealthSnapshot, Measure, ScoringInput } from '#core/health/types';
 import type { ComponentId } from '#core/health/vocabulary';
 import { type Signal, signalSchema } from '#core/signals';
 import { redDays } from '#core/workflows/detect';
 import {
   account,
   activity,
+  component,
   contributionsSum,
   dayAgo,
   daysAgo,
@@ -26,9 +27,6 @@ import {
 } from './builders.ts';
 
 /** issue 19 item 3: measures that fit data shaped as companies keep it (health.measures). */
-
-const component = (snapshot: HealthSnapshot, id: ComponentId): ComponentSnapshot | undefined =>
-  snapshot.components.find((c) => c.component === id);
 
 function measureOf(snapshot: HealthSnapshot, id: ComponentId, name: string): Measure | undefined {
   const found = component(snapshot, id);

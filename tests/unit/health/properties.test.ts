@@ -4,16 +4,11 @@ import { defaultConfig } from '#config/default';
 import { parseConfig } from '#config/load';
 import { computeBaselines } from '#core/health/baselines';
 import { scoreAccount } from '#core/health/score';
-import type { ComponentSnapshot, HealthSnapshot, ScoringInput } from '#core/health/types';
-import type { ComponentId } from '#core/health/vocabulary';
+import type { ScoringInput } from '#core/health/types';
 import * as arb from './arbitraries.ts';
-import { healthyCoreCohort, NOW, rollupsFrom } from './builders.ts';
+import { component, healthyCoreCohort, NOW, rollupsFrom } from './builders.ts';
 
 const tenths = (value: number) => Math.round(value * 10);
-
-function component(snapshot: HealthSnapshot, id: ComponentId): ComponentSnapshot | undefined {
-  return snapshot.components.find((c) => c.component === id);
-}
 
 const cohortBaselines = computeBaselines(defaultConfig, healthyCoreCohort(10), NOW);
 
