@@ -22,6 +22,9 @@ export type ShardTask = (
   | { source: 'import'; history: ShardHistory }
 ) & { shard: Shard; config?: Config; keepEverything?: boolean };
 
+/** What a sharded run takes of a run's options; keepEverything goes to every shard's task. */
+type ShardedRunOptions = Pick<RunOptions, 'onDay' | 'profile' | 'counts' | 'config' | 'keepEverything'>;
+
 /** A shard's part of an imported history: its signals stay on disk, read one day at a time. */
 export interface ShardHistory {
   start: string;
@@ -123,12 +126,7 @@ function runShard(
 async function runShards(
   whole: Pick<SimulationInput, 'start' | 'days' | 'outcomes'>,
   tasks: readonly ShardTask[],
-  {
-    onDay,
-    profile,
-    counts,
-    config,
-  }: Pick<RunOptions, 'onDay' | 'profile' | 'counts' | 'config' | 'keepEverything'>,
+  { onDay, profile, counts, config }: Pick<RunOptions, 'onDay' | 'profile' | 'counts' | 'config'>,
 ): Promise<SimulationResult> {
   const shards = tasks.length;
   const daysDone = Array.from({ length: shards }, () => 0);
@@ -167,7 +165,7 @@ async function runShards(
 export async function runShardedSimulation(
   portfolio: { accounts: number; days: number; seed: number },
   shards: number,
-  options: Pick<RunOptions, 'onDay' | 'profile' | 'counts' | 'config' | 'keepEverything'> = {},
+  options: ShardedRunOptions = {},
 ): Promise<SimulationResult> {
   const whole = syntheticSimulationInput(portfolio.accounts, portfolio.days, portfolio.seed);
   const tasks = Array.from(
@@ -190,7 +188,7 @@ export async function runShardedSimulation(
 export async function runShardedReplay(
   input: Pick<SimulationInput, 'start' | 'days' | 'accounts' | 'outcomes'>,
   replay: Pick<ImportedReplay, 'spillDir' | 'shards' | 'shardOf'>,
-  options: Pick<RunOptions, 'onDay' | 'profile' | 'counts' | 'config' | 'keepEverything'> = {},
+  options: ShardedRunOptions = {},
 ): Promise<SimulationResult> {
   const shardOfId = (id: unknown) => replay.shardOf.get(String(id)) ?? 0;
   const tasks = Array.from(

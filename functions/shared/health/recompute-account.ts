@@ -23,8 +23,8 @@ export interface RecomputeOptions {
   claimed?: DirtyClaim;
   /**
    * The account as a pass already read it: scored without a second read, unless it is dirty and its marker was
-   * not claimed before that read (`claimed`): the read it is scored from must follow the claim. The write stays conditional on the health revision read, so a
-   * lost race reads again.
+   * not claimed before that read (`claimed`): the read it is scored from must follow the claim. The write stays
+   * conditional on the health revision read, so a lost race reads again.
    */
   input?: AccountHealthInput;
 }
