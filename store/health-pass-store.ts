@@ -2,6 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { baselineMetricsSchema } from '#config/schema';
 import type { CohortSample } from '#core/health/baselines';
+import { feedsSinceSchema } from '#core/health/snapshot-schema';
 import { queryAll } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
 import { whenConditionHolds } from './errors.ts';
@@ -93,6 +94,7 @@ const sampleSchema = z.object({
   sample: z.partialRecord(z.enum(baselineMetricsSchema.keyof().options), z.number()),
   /** An account outside the healthy cohort, sampled for health.measures.segmentQuantile (core/health/baselines.ts). */
   healthy: z.literal(false).optional(),
+  feedsSeen: feedsSinceSchema.optional(),
 });
 const chunkSchema = z.object({ samples: z.array(sampleSchema) });
 

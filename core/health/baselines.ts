@@ -2,6 +2,7 @@ import type { BaselineMetric, Config } from '#config/schema';
 import { whyNotHealthy } from './cohort.ts';
 import type { BaselineSample } from './components/expected.ts';
 import { notEnoughDataYet } from './data-needed.ts';
+import { earliestFeeds, type FeedsSince, feedsSeen } from './feeds.ts';
 import { baselineSample, measuredAccount } from './measure.ts';
 import { modelVersion } from './model-version.ts';
 import { segmentConfig } from './segmentation.ts';
@@ -109,6 +110,11 @@ function segmentBaseline(config: Config, segment: string, samples: CohortSample[
 export interface CohortSample {
   segment: string;
   sample: BaselineSample;
+  /**
+   * The first day each feed shows in the account's data, or earlier if the portfolio's feeds reached it earlier
+   * (input.feedsSince): what Baselines.feedsSince is learnt from.
+   */
+  feedsSeen?: FeedsSince;
   /** False for an account outside the healthy cohort, sampled for health.measures.segmentQuantile only. */
   healthy?: false;
 }
@@ -122,7 +128,12 @@ export interface CohortSample {
 export function cohortSample(config: Config, input: ScoringInput, now: Date): CohortSample | null {
   const { context, measures } = measuredAccount(config, input, now);
   const tooNew = notEnoughDataYet(context) !== undefined;
-  const sample = { segment: context.segment.segment, sample: baselineSample(measures, tooNew) };
+  const seen = earliestFeeds(input.feedsSince, feedsSeen(context.rollups, input.tickets));
+  const sample = {
+    segment: context.segment.segment,
+    sample: baselineSample(measures, tooNew),
+    ...(Object.keys(seen).length > 0 && { feedsSeen: seen }),
+  };
   if (whyNotHealthy(context, measures) === null) return sample;
   return (config.health.measures?.segmentQuantile ?? null) === null ? null : { ...sample, healthy: false };
 }
@@ -136,13 +147,19 @@ export function baselinesFromSamples(config: Config, cohort: Iterable<CohortSamp
   const samples = new Map<string, CohortSample[]>(
     Object.keys(config.segments).map((segment) => [segment, []]),
   );
-  for (const sample of cohort) samples.get(sample.segment)?.push(sample);
+  const seen: (FeedsSince | undefined)[] = [];
+  for (const sample of cohort) {
+    samples.get(sample.segment)?.push(sample);
+    seen.push(sample.feedsSeen);
+  }
+  const feedsSince = earliestFeeds(...seen);
   return {
     modelVersion: modelVersion(config),
     computedAt: now.toISOString(),
     segments: Object.fromEntries(
       [...samples].map(([segment, found]) => [segment, segmentBaseline(config, segment, found)]),
     ),
+    ...(Object.keys(feedsSince).length > 0 && { feedsSince }),
   };
 }
 

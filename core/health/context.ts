@@ -1,6 +1,7 @@
 import type { Config } from '#config/schema';
 import type { DailyRollup } from '#core/rollup';
 import { dayNumber, withinDays } from './days.ts';
+import { FEEDS, type Feed } from './feeds.ts';
 import { assignSegment } from './segmentation.ts';
 import type { ScoringInput, SegmentAssignment } from './types.ts';
 
@@ -19,6 +20,11 @@ export interface AccountContext {
    * waits for them.
    */
   daysOfData: number;
+  /**
+   * By feed, days since the later of the data's first day and the day the feed reached the portfolio
+   * (input.feedsSince): what a window over that feed covers.
+   */
+  daysOfFeed: Record<Feed, number>;
   /** The lookback's rollups, oldest first, one per day. */
   rollups: DailyRollup[];
   /** The rollups of the last N days, today included, oldest first (see recentRollups), by N. */
@@ -52,6 +58,11 @@ export function accountContext(config: Config, input: ScoringInput, now: Date): 
   }
   const goLive = dayNumber(account.goLiveDate);
   const dataBegan = input.dataSince === undefined ? goLive : Math.max(goLive, dayNumber(input.dataSince));
+  const daysOfFeed = {} as Record<Feed, number>;
+  for (const feed of FEEDS) {
+    const reached = input.feedsSince?.[feed];
+    daysOfFeed[feed] = today - (reached === undefined ? dataBegan : Math.max(dataBegan, dayNumber(reached)));
+  }
   return {
     config,
     input,
@@ -60,6 +71,7 @@ export function accountContext(config: Config, input: ScoringInput, now: Date): 
     today,
     daysLive: today - goLive,
     daysOfData: today - dataBegan,
+    daysOfFeed,
     rollups: withinDays(daily, today, config.health.lookbackDays),
     windows: new Map(),
   };

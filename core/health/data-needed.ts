@@ -1,5 +1,6 @@
 import type { AccountContext } from './context.ts';
 import { plural } from './deviation.ts';
+import type { Feed } from './feeds.ts';
 import type { ComponentId } from './vocabulary.ts';
 
 /**
@@ -25,4 +26,27 @@ export function notEnoughDataYet(context: AccountContext): string | undefined {
   return lateData
     ? `not enough data yet: data since ${since} (${plural(counted, 'day')}), a verdict needs ${minimum}`
     : `not enough data yet: live ${plural(counted, 'day')}, a verdict needs ${minimum}`;
+}
+
+const FEED_NAMES: Record<Feed, string> = {
+  logins: 'logins',
+  activeUsers: 'active users',
+  usage: 'usage',
+  features: 'feature use',
+  tickets: 'tickets',
+  meetings: 'meetings',
+};
+
+/**
+ * Why a feed that reached the portfolio after the account's data began (AccountContext.daysOfFeed) is still too
+ * short for a verdict, as notEnoughDataYet says of the account's data as a whole; undefined once it covers
+ * minimumDataDays, when the feed began with the account's data (notEnoughDataYet speaks for it), or without the
+ * setting.
+ */
+export function feedTooNew(context: AccountContext, feed: Feed): string | undefined {
+  const minimum = context.config.health.measures?.minimumDataDays;
+  const days = context.daysOfFeed[feed];
+  if (minimum === undefined || days >= minimum || days >= context.daysOfData) return undefined;
+  const since = context.input.feedsSince?.[feed];
+  return `not enough data yet: ${FEED_NAMES[feed]} since ${since} (${plural(Math.max(0, days), 'day')}), a verdict needs ${minimum}`;
 }

@@ -46,12 +46,13 @@ export function withinDays(
 }
 
 /**
- * An account is judged over the days its data covers (AccountContext.daysOfData: since go-live, or since its data
- * began if later), not over a window whose earlier days it has no data for; never fewer than `floor` days, so a
- * single early event is not read as a rate.
+ * An account is judged over the days its data covers, not over a window whose earlier days it has no data for:
+ * `daysSince` days after the data began (AccountContext.daysOfData or a feed's days, context.ts), it covers that
+ * first day and every one since, today included. Never fewer than `floor` days, so a single early event is not
+ * read as a rate.
  */
-export function effectiveWindow(windowDays: number, daysOfData: number, floor = 1): number {
-  return Math.min(windowDays, Math.max(daysOfData, floor, 1));
+export function effectiveWindow(windowDays: number, daysSince: number, floor = 1): number {
+  return Math.min(windowDays, Math.max(daysSince + 1, floor, 1));
 }
 
 /** Weight of an observation `ageDays` old: 1 today, 1/2 after one half-life. */

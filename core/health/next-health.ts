@@ -6,6 +6,7 @@ import { healthChanged, type SignalCounts, signalChanges, signalTotals } from '.
 import { dataSince } from './data-since.ts';
 import { say } from './deviation.ts';
 import { diffSnapshots, type SnapshotDiff } from './diff.ts';
+import { type FeedsSince, sameFeeds } from './feeds.ts';
 import { classifyJourney, type JourneyStanding } from './journey-class.ts';
 import { detectMilestones, type MilestoneAchievement } from './milestones.ts';
 import type { HealthChange, HealthRecord, RecomputeReason } from './record.ts';
@@ -41,12 +42,18 @@ const scoringInputs = new WeakMap<AccountHealthInput, { at: number; scoring: Dat
 type DatedScoringInput = ScoringInput & Required<Pick<ScoringInput, 'dataSince'>>;
 
 /**
- * The scoring input, with earlier scores taken from the stored trail and the first day of data from the profile's
- * registration, the rollups and the stored record (data-since.ts).
+ * The scoring input, with earlier scores taken from the stored trail, the first day of data from the profile's
+ * registration, the rollups and the stored record (data-since.ts), and the days the portfolio's feeds began from
+ * the baselines (Baselines.feedsSince; a baseline sample is taken before this pass's baselines are learnt, so it
+ * reads the stored ones).
  */
-export function scoringInput(input: AccountHealthInput, now: Date): DatedScoringInput {
+export function scoringInput(
+  input: AccountHealthInput,
+  now: Date,
+  feedsSince?: FeedsSince,
+): DatedScoringInput {
   const known = scoringInputs.get(input);
-  if (known?.at === now.getTime()) return known.scoring;
+  if (known?.at === now.getTime() && sameFeeds(known.scoring.feedsSince, feedsSince)) return known.scoring;
   const { account, rollups, tickets, previous, issues } = input;
   const scoring = {
     account,
@@ -55,6 +62,7 @@ export function scoringInput(input: AccountHealthInput, now: Date): DatedScoring
     history: priorScores(previous?.trail ?? [], now),
     issues: issues ?? [],
     dataSince: dataSince(account, rollups, previous?.dataSince, now),
+    ...(feedsSince && { feedsSince }),
   };
   scoringInputs.set(input, { at: now.getTime(), scoring });
   return scoring;
@@ -102,7 +110,7 @@ export function nextHealth(
 ): NextHealth {
   const { account, rollups, previous } = input;
   const milestones = detectMilestones(config, rollups, previous?.milestones ?? []);
-  const scoring = scoringInput(input, now);
+  const scoring = scoringInput(input, now, baselines.feedsSince);
   const snapshot = scoreAccount(config, scoring, baselines, now);
   const since = scoring.dataSince;
   const journey = classifyJourney(config, account, milestones, now, {

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { baselineMetricsSchema } from '#config/schema';
 import type { SnapshotDiff } from './diff.ts';
+import { FEEDS } from './feeds.ts';
 import type { JourneyStanding, MilestoneStanding } from './journey-class.ts';
 import type { MilestoneAchievement } from './milestones.ts';
 import type {
@@ -169,10 +170,14 @@ const segmentBaselineSchema: z.ZodType<SegmentBaseline> = z.object({
   ),
 });
 
+/** Feed by feed, the first UTC day it shows data (core/health/feeds.ts). */
+export const feedsSinceSchema = z.partialRecord(z.enum(FEEDS), z.iso.date());
+
 export const baselinesSchema: z.ZodType<Baselines> = z.object({
   modelVersion: z.string(),
   computedAt: instant,
   segments: z.record(z.string(), segmentBaselineSchema),
+  feedsSince: feedsSinceSchema.optional(),
 });
 
 export { bandOrUnknown as bandOrUnknownSchema };

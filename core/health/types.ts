@@ -2,6 +2,7 @@ import type { BaselineMetric } from '#config/schema';
 import type { AccountInput } from '#core/accounts';
 import type { HealthIssue } from '#core/issues/issue';
 import type { DailyRollup, TicketState } from '#core/rollup';
+import type { FeedsSince } from './feeds.ts';
 import type { Band, ComponentId, Program, TierId, Touch } from './vocabulary.ts';
 
 /** What scoring reads about one account. */
@@ -21,6 +22,12 @@ export interface ScoringInput {
    * use. Absent: the data is taken to cover the account from go-live.
    */
   dataSince?: string;
+  /**
+   * The first day each feed reached the portfolio (learnt with the baselines: Baselines.feedsSince). A window over
+   * a feed counts its days from the later of this and dataSince, so a feed connected late is not read as months
+   * of no use. Absent for a feed: counted from dataSince.
+   */
+  feedsSince?: FeedsSince;
 }
 
 export interface PriorScore {
@@ -151,4 +158,6 @@ export interface Baselines {
   modelVersion: string;
   computedAt: string;
   segments: Record<string, SegmentBaseline>;
+  /** The first day each feed reached the portfolio, learnt from the accounts' samples (core/health/feeds.ts). */
+  feedsSince?: FeedsSince;
 }

@@ -2,6 +2,7 @@ import type { BaselineMetric } from '#config/schema';
 import type { DailyRollup } from '#core/rollup';
 import type { SignalType } from '#core/signals';
 import { type AccountContext, recentRollups } from '../context.ts';
+import { feedTooNew } from '../data-needed.ts';
 import { effectiveWindow } from '../days.ts';
 import { higherIsBetterOn, say, versus } from '../deviation.ts';
 import type { ComponentResult, Measure, SegmentBaseline } from '../types.ts';
@@ -14,7 +15,8 @@ export interface EngagementMeasures {
   loginsPerDay: number;
   activeUsersPerDay: number;
   usagePerDay: number;
-  windowDays: number;
+  /** Days each rate is read over: the engagement window, shortened to the days its feed's data covers. */
+  windowDays: Record<keyof ProductFeeds, number>;
   /** Which feeds arrived, under health.measures (which leaves out a measure whose feed never did). */
   feeds?: ProductFeeds;
   /** Licensed seats (`contract.seats`), when given and health.measures.perSeat is on. */
@@ -23,7 +25,11 @@ export interface EngagementMeasures {
   arrUnits?: number;
   /** Usage (or logins, or active users) recently against before; undefined when it cannot be told. */
   history?: OwnHistory;
+  /** Feeds that reached the portfolio too recently for a verdict (data-needed.ts feedTooNew), with why. */
+  tooNew?: Partial<Record<keyof ProductFeeds, string>>;
 }
+
+const FEEDS: (keyof ProductFeeds)[] = ['logins', 'activeUsers', 'usage'];
 
 const PRODUCT_SIGNALS: SignalType[] = ['login', 'logins', 'activity', 'usage', 'feature_used'];
 
@@ -33,18 +39,29 @@ export function measureEngagement(context: AccountContext): EngagementMeasures |
     PRODUCT_SIGNALS.some((type) => (rollup.counts[type] ?? 0) > 0),
   );
   if (!seen) return null;
-  const windowDays = effectiveWindow(context.config.health.windows.engagement, context.daysOfData);
-  const recent = recentRollups(context, windowDays);
-  const total = (pick: (r: DailyRollup) => number) => recent.reduce((sum, r) => sum + pick(r), 0);
+  const window = (feed: keyof ProductFeeds) =>
+    effectiveWindow(context.config.health.windows.engagement, context.daysOfFeed[feed]);
+  const windowDays = { logins: window('logins'), activeUsers: window('activeUsers'), usage: window('usage') };
+  const perDay = (feed: keyof ProductFeeds, pick: (r: DailyRollup) => number) => {
+    const days = windowDays[feed];
+    return recentRollups(context, days).reduce((sum, r) => sum + pick(r), 0) / days;
+  };
   const measured: EngagementMeasures = {
-    loginsPerDay: total(loginsOf) / windowDays,
-    activeUsersPerDay: total((r) => r.activeUserCount) / windowDays,
-    usagePerDay: total((r) => r.sums.usage ?? 0) / windowDays,
+    loginsPerDay: perDay('logins', loginsOf),
+    activeUsersPerDay: perDay('activeUsers', (r) => r.activeUserCount),
+    usagePerDay: perDay('usage', (r) => r.sums.usage ?? 0),
     windowDays,
   };
   const settings = context.config.health.measures;
   if (!settings) return measured;
   measured.feeds = feedsOf(context.rollups);
+  const tooNew = Object.fromEntries(
+    FEEDS.flatMap((feed) => {
+      const why = feedTooNew(context, feed);
+      return why ? [[feed, why]] : [];
+    }),
+  );
+  if (Object.keys(tooNew).length > 0) measured.tooNew = tooNew;
   const seats = context.input.account.contract.seats;
   if (settings.perSeat && seats) measured.seats = seats;
   if (settings.perArr !== null && context.input.account.arr > 0)
@@ -97,11 +114,15 @@ const MEASURES: EngagementMeasure[] = [
   },
 ];
 
+/** Whether a measure of this feed is judged: its feed arrived (health.measures) and is not too new. */
+const judged = (measured: EngagementMeasures, feed: keyof ProductFeeds) =>
+  (!measured.feeds || measured.feeds[feed]) && !measured.tooNew?.[feed];
+
 export function engagementSample(measured: EngagementMeasures): BaselineSample {
   const sample: BaselineSample = {};
   for (const { metric, feed, pick } of MEASURES) {
     const value = pick(measured);
-    if (value !== undefined && (!measured.feeds || measured.feeds[feed])) sample[metric] = value;
+    if (value !== undefined && judged(measured, feed)) sample[metric] = value;
   }
   return sample;
 }
@@ -120,16 +141,17 @@ export function scoreEngagement(
   }
   const settings = context.config.health.measures;
   const { label } = context.segment;
-  const over = `over ${measured.windowDays} days`;
   const measures: Measure[] = MEASURES.flatMap(({ measure, metric, noun, feed, pick }) => {
     const actual = pick(measured);
-    if (actual === undefined || (measured.feeds && !measured.feeds[feed])) return [];
+    if (actual === undefined || !judged(measured, feed)) return [];
     const typical = expected(baseline, metric);
     if (!typical) return [];
     const { percent, direction } = versus(actual, typical.value);
+    const days = measured.windowDays[feed];
+    const over = `over ${days} days`;
     const finding =
       actual === 0
-        ? `no ${noun} in the last ${measured.windowDays} days (${label} baseline: ${say(typical.value)} a day)`
+        ? `no ${noun} in the last ${days} days (${label} baseline: ${say(typical.value)} a day)`
         : direction === 'level'
           ? `${noun} in line with the ${label} baseline ${over}`
           : `${noun} ${direction} ${percent}% vs the ${label} baseline ${over}`;
@@ -146,5 +168,9 @@ export function scoreEngagement(
     ];
   });
   if (measured.history) measures.push(ownHistoryMeasure(measured.history));
-  return fromMeasures(measures, `no ${label} baseline for logins, active users or usage to compare with`);
+  const tooNew = Object.values(measured.tooNew ?? {});
+  return fromMeasures(
+    measures,
+    tooNew[0] ?? `no ${label} baseline for logins, active users or usage to compare with`,
+  );
 }

@@ -1,5 +1,6 @@
 import { type AccountContext, recentRollups } from '../context.ts';
-import { notEnoughDataYet } from '../data-needed.ts';
+import { feedTooNew, notEnoughDataYet } from '../data-needed.ts';
+import { effectiveWindow } from '../days.ts';
 import { higherIsBetter, plural, say } from '../deviation.ts';
 import type { ComponentResult, Measure, SegmentBaseline } from '../types.ts';
 import { type AssessmentMeasures, assessmentMeasures, measureAssessment } from './assessment.ts';
@@ -15,29 +16,48 @@ export interface RelationshipMeasures {
    * sponsor is unknown (left out of scoring and of the baseline's sponsor share), not missing.
    */
   sponsorOnRecord: boolean;
+  /** Meetings held and missed over `meetingsWindowDays`. */
   meetingsHeld: number;
   meetingsMissed: number;
+  /**
+   * The relationship window, shortened to the days the meetings feed covers (never under MEETINGS_FLOOR_DAYS): a
+   * young account, or a calendar connected late, is not expected to have held half a year's meetings.
+   */
+  meetingsWindowDays: number;
+  /** Why the meetings feed is too new for a verdict (data-needed.ts feedTooNew), when it is. */
+  meetingsTooNew?: string;
   scorecard: RecentAverage | null;
   /** The latest assessment's gap to the level aimed for, and the trend; null without a desired level. */
   assessment: AssessmentMeasures | null;
   windowDays: number;
 }
 
+/** The shortest span meetings are counted over, so that one early meeting is not read as a monthly cadence. */
+const MEETINGS_FLOOR_DAYS = 30;
+
 export function measureRelationship(context: AccountContext): RelationshipMeasures {
   const { windows, decay } = context.config.health;
   const recent = recentRollups(context, windows.relationship);
+  const meetingsWindowDays = effectiveWindow(
+    windows.relationship,
+    context.daysOfFeed.meetings,
+    MEETINGS_FLOOR_DAYS,
+  );
   let meetingsHeld = 0;
   let meetingsMissed = 0;
-  for (const { counts } of recent) {
+  for (const { counts } of recentRollups(context, meetingsWindowDays)) {
     meetingsHeld += counts.meeting_held ?? 0;
     meetingsMissed += counts.meeting_missed ?? 0;
   }
   const sponsor = sponsorStatus(context);
+  const meetingsTooNew = feedTooNew(context, 'meetings');
   return {
     sponsor,
     sponsorOnRecord: sponsor.state !== 'none' || !context.config.health.measures,
     meetingsHeld,
     meetingsMissed,
+    meetingsWindowDays,
+    ...(meetingsTooNew && { meetingsTooNew }),
     scorecard: recentAverage(recent, 'relationship_score', context.today, decay.relationshipHalfLifeDays),
     assessment: measureAssessment(recent, windows.relationship),
     windowDays: windows.relationship,
@@ -47,7 +67,10 @@ export function measureRelationship(context: AccountContext): RelationshipMeasur
 export function relationshipSample(measured: RelationshipMeasures): BaselineSample {
   return {
     ...(measured.sponsorOnRecord && { sponsorShare: hasSponsor(measured.sponsor) ? 1 : 0 }),
-    meetingsHeld: measured.meetingsHeld,
+    // Over the whole relationship window, at the pace of the days counted: what a baseline compares.
+    ...(!measured.meetingsTooNew && {
+      meetingsHeld: (measured.meetingsHeld * measured.windowDays) / measured.meetingsWindowDays,
+    }),
     ...(measured.scorecard && { relationshipScore: measured.scorecard.mean }),
   };
 }
@@ -66,9 +89,9 @@ function sponsorFinding(sponsor: SponsorStatus): string {
 }
 
 function meetingsFinding(measured: RelationshipMeasures, typical: number, label: string): string {
-  const { meetingsHeld: held, meetingsMissed: missed, windowDays } = measured;
-  if (missed > 0) return `${say(missed)} of ${plural(held + missed, 'meeting')} missed in ${windowDays} days`;
-  return `${plural(held, 'meeting')} held in ${windowDays} days vs ${say(typical)} typical for ${label}`;
+  const { meetingsHeld: held, meetingsMissed: missed, meetingsWindowDays: days } = measured;
+  if (missed > 0) return `${say(missed)} of ${plural(held + missed, 'meeting')} missed in ${days} days`;
+  return `${plural(held, 'meeting')} held in ${days} days vs ${say(typical)} typical for ${label}`;
 }
 
 export function scoreRelationship(
@@ -96,20 +119,22 @@ export function scoreRelationship(
     });
   }
 
-  // Meetings are counted over months: a young account has not had the time to hold them.
-  const tooNew = notEnoughDataYet(context);
+  // Meetings are counted over months: a young account has not had the time to hold them, and one that has
+  // held some is expected the baseline's pace over the days counted, not half a year's worth.
+  const tooNew = notEnoughDataYet(context) ?? measured.meetingsTooNew;
   const meetingsExpected = expected(baseline, 'meetingsHeld');
   if (meetingsExpected && !tooNew) {
     const { meetingsHeld: held, meetingsMissed: missed } = measured;
     const attendance = held + missed === 0 ? 1 : held / (held + missed);
+    const typical = (meetingsExpected.value * measured.meetingsWindowDays) / measured.windowDays;
     measures.push({
       measure: 'meetings',
       actual: held,
-      expected: meetingsExpected.value,
+      expected: typical,
       expectedFrom: meetingsExpected.from,
       baselineMetric: 'meetingsHeld',
-      score: higherIsBetter(held, meetingsExpected.value) * attendance,
-      finding: meetingsFinding(measured, meetingsExpected.value, label),
+      score: higherIsBetter(held, typical) * attendance,
+      finding: meetingsFinding(measured, typical, label),
     });
   }
 

@@ -23,7 +23,7 @@ export interface SupportMeasures {
 export function measureSupport(context: AccountContext): SupportMeasures {
   const { windows, support } = context.config.health;
   // At least 30 days, so that one ticket in an account's first week is not read as a flood.
-  const rateWindowDays = effectiveWindow(windows.support, context.daysOfData, 30);
+  const rateWindowDays = effectiveWindow(windows.support, context.daysOfFeed.tickets, 30);
   const tickets = ticketsOf(context);
   const open = tickets.filter((ticket) => isOpenAt(ticket, context.now));
   const openedRecently = tickets.filter((ticket) => {

@@ -1,11 +1,13 @@
 import type { Config } from '#config/schema';
 import { baselinesFromSamples, type CohortSample, cohortSample } from '#core/health/baselines';
+import type { FeedsSince } from '#core/health/feeds';
 import { type AccountHealthInput, scoringInput } from '#core/health/next-health';
 import type { Baselines } from '#core/health/types';
 import { writeBaselines } from '#store/baseline-store';
 import { mapLimit } from '#store/parallel';
 import { listPortfolio } from '#store/portfolio-store';
 import type { Deps } from '../runtime.ts';
+import { currentBaselines } from './baselines.ts';
 import { loadHealthInput } from './load.ts';
 
 /** Accounts read at once by a whole-portfolio pass. */
@@ -23,26 +25,31 @@ export async function recomputeBaselines(deps: Deps, config: Config): Promise<Ba
 /** Every healthy account's contribution to its segment's baseline. */
 async function collectCohortSamples(deps: Deps, config: Config): Promise<CohortSample[]> {
   const now = deps.clock.now();
-  const entries = await listPortfolio(deps.db);
+  const [entries, stored] = await Promise.all([
+    listPortfolio(deps.db),
+    currentBaselines(deps.db, config, now),
+  ]);
   const samples: CohortSample[] = [];
   await mapLimit(entries, PASS_CONCURRENCY, async ({ accountId }) => {
-    const sample = await sampleAccount(deps, config, accountId, now);
+    const sample = await sampleAccount(deps, config, accountId, now, stored.feedsSince);
     if (sample) samples.push(sample);
   });
   return samples;
 }
 
 /**
- * One account's contribution to its segment's baseline, or null (not healthy, or gone). An account that cannot be
- * read is left out of the cohort, and logged, rather than stopping every segment's baseline.
+ * One account's contribution to its segment's baseline, or null (not healthy, or gone), read with the days the
+ * portfolio's feeds began as the stored baselines know them. An account that cannot be read is left out of the
+ * cohort, and logged, rather than stopping every segment's baseline.
  */
 export async function sampleAccount(
   deps: Deps,
   config: Config,
   accountId: string,
   now: Date,
+  feedsSince: FeedsSince | undefined,
 ): Promise<CohortSample | null> {
-  return (await readAndSample(deps, config, accountId, now, false))?.sample ?? null;
+  return (await readAndSample(deps, config, accountId, now, feedsSince, false))?.sample ?? null;
 }
 
 /**
@@ -54,11 +61,12 @@ export async function readAndSample(
   config: Config,
   accountId: string,
   now: Date,
+  feedsSince: FeedsSince | undefined,
   consistent = true,
 ): Promise<{ input: AccountHealthInput; sample: CohortSample | null } | undefined> {
   try {
     const input = await loadHealthInput(deps.db, config, accountId, now, consistent);
-    return input && { input, sample: cohortSample(config, scoringInput(input, now), now) };
+    return input && { input, sample: cohortSample(config, scoringInput(input, now, feedsSince), now) };
   } catch (error) {
     deps.logger.error('account left out of the baselines', { accountId, error: String(error) });
     return undefined;

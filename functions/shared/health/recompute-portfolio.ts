@@ -134,7 +134,11 @@ async function catchUpWithModel(
   hooks: PassHooks = {},
 ) {
   const now = deps.clock.now();
-  const [entries, marks] = await Promise.all([listPortfolio(deps.db), listDirty(deps.db)]);
+  const [entries, marks, stored] = await Promise.all([
+    listPortfolio(deps.db),
+    listDirty(deps.db),
+    currentBaselines(deps.db, config, now),
+  ]);
   // The dirty accounts' markers are claimed before the reads below, so each is scored from the read that samples
   // it (store/dirty-store.ts: a read after the claim); a marker gone meanwhile leaves nothing to clear.
   const planned = await mapLimit(
@@ -148,7 +152,7 @@ async function catchUpWithModel(
   const inputs = new Map<string, AccountHealthInput>();
   const samples: CohortSample[] = [];
   await mapLimit(entries, PASS_CONCURRENCY, async ({ accountId }) => {
-    const read = await readAndSample(deps, config, accountId, now);
+    const read = await readAndSample(deps, config, accountId, now, stored.feedsSince);
     if (read?.input) inputs.set(accountId, read.input);
     if (read?.sample) samples.push(read.sample);
   });
@@ -263,6 +267,7 @@ export async function continueWholePass(
   const samplesExpire = new Date(now.getTime() + SAMPLES_KEPT_MS);
   const current = modelVersion(config);
   if (run.phase === 'sample') {
+    const { feedsSince } = await currentBaselines(deps.db, config, now);
     for (; run.shard < SHARD_COUNT; run.shard++, run.after = undefined, run.chunks = 0) {
       const entries = await listPortfolioShard(deps.db, run.shard, run.after);
       let buffer: CohortSample[] = [];
@@ -278,7 +283,7 @@ export async function continueWholePass(
           return { done: false, run };
         }
         const samples = await mapLimit(step, PASS_CONCURRENCY, ({ accountId }) =>
-          sampleAccount(deps, config, accountId, now),
+          sampleAccount(deps, config, accountId, now, feedsSince),
         );
         buffer.push(...samples.filter((sample): sample is CohortSample => sample !== null));
         run.after = step[step.length - 1]?.accountId;

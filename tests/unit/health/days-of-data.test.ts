@@ -62,9 +62,10 @@ describe('days of data count from the later of go-live and the first day of data
     expect(engagement?.status).toBe('known');
     const logins =
       engagement?.status === 'known' ? engagement.measures.find((m) => m.measure === 'logins') : null;
-    // Eight logins on each of its days of data, like the healthy cohort: not a third of that over 30 days.
+    // Eight logins on each of its days of data, like the healthy cohort: not a third of that over 30 days. Its
+    // days of data are the day it was registered and each day since, today included.
     expect(logins?.actual).toBe(8);
-    expect(logins?.finding).toContain(`over ${days} days`);
+    expect(logins?.finding).toContain(`over ${days + 1} days`);
     expect(snapshot.band).toBe('green');
   });
 

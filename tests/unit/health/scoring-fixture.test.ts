@@ -59,9 +59,10 @@ function scoreEveryDay() {
       };
     });
     if (day % 7 === 0)
+      // Sampled with the feeds' first days as last learnt, as the daily pass samples with the stored baselines.
       baselines = computeBaselines(
         config,
-        inputs.map((input) => scoringInput(input, now)),
+        inputs.map((input) => scoringInput(input, now, baselines.feedsSince)),
         now,
       );
     for (const input of inputs) {

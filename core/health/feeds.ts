@@ -1,0 +1,55 @@
+import type { DailyRollup, TicketState } from '#core/rollup';
+import { loginsOf } from './components/product-feeds.ts';
+
+/**
+ * The feeds a window reads as a rate or a count over days. A feed connected after the accounts were registered
+ * (product analytics wired up two months into a rollout, a calendar connected late) has no data for the days
+ * before: those days must not be read as no logins, no features or no meetings.
+ */
+export const FEEDS = ['logins', 'activeUsers', 'usage', 'features', 'tickets', 'meetings'] as const;
+export type Feed = (typeof FEEDS)[number];
+
+/** The first UTC day each feed shows data, by feed; a feed never seen is absent. */
+export type FeedsSince = Partial<Record<Feed, string>>;
+
+const shows: Record<Exclude<Feed, 'tickets'>, (rollup: DailyRollup) => boolean> = {
+  logins: (rollup) => loginsOf(rollup) > 0,
+  activeUsers: (rollup) => rollup.activeUserCount > 0,
+  usage: (rollup) => (rollup.counts.usage ?? 0) > 0,
+  features: (rollup) => rollup.features.length > 0,
+  meetings: (rollup) => (rollup.counts.meeting_held ?? 0) + (rollup.counts.meeting_missed ?? 0) > 0,
+};
+
+/** The first day each feed shows in one account's rollups (any order) and tickets. */
+export function feedsSeen(
+  rollups: readonly DailyRollup[],
+  tickets: readonly Pick<TicketState, 'openedAt'>[],
+): FeedsSince {
+  const seen: FeedsSince = {};
+  for (const rollup of rollups)
+    for (const feed of Object.keys(shows) as Exclude<Feed, 'tickets'>[]) {
+      const first = seen[feed];
+      if ((first === undefined || rollup.day < first) && shows[feed](rollup)) seen[feed] = rollup.day;
+    }
+  for (const { openedAt } of tickets) {
+    const day = openedAt?.slice(0, 10);
+    if (day !== undefined && (seen.tickets === undefined || day < seen.tickets)) seen.tickets = day;
+  }
+  return seen;
+}
+
+/** Feed by feed, the earlier of the days: what the portfolio learns from its accounts. */
+export function earliestFeeds(...all: readonly (FeedsSince | undefined)[]): FeedsSince {
+  const earliest: FeedsSince = {};
+  for (const feeds of all)
+    for (const feed of FEEDS) {
+      const day = feeds?.[feed];
+      const known = earliest[feed];
+      if (day !== undefined && (known === undefined || day < known)) earliest[feed] = day;
+    }
+  return earliest;
+}
+
+export function sameFeeds(a: FeedsSince | undefined, b: FeedsSince | undefined): boolean {
+  return FEEDS.every((feed) => a?.[feed] === b?.[feed]);
+}
