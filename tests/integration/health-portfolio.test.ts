@@ -92,10 +92,12 @@ describe('health of a seeded portfolio', () => {
     expect(snapshot.bands).toEqual({ green: 74, yellow: 55 });
     const sum = snapshot.components.reduce((total, c) => total + tenths(c.contribution), 0);
     expect(sum).toBe(tenths(snapshot.score ?? -1));
+    // Meetings are counted from the first day any account held one (90 days ago), today included: the days the
+    // portfolio's meetings data covers (core/health/feeds.ts), not half a year.
     expect(snapshot.drivers.map((d) => d.text)).toEqual([
       'sponsor left 12 days ago',
-      '2 of 3 meetings missed in 180 days',
       '2 features used in 30 days vs 8 for healthy Strategic accounts',
+      '2 of 3 meetings missed in 91 days',
     ]);
     const support = snapshot.components.find((c) => c.component === 'support');
     expect(support?.status === 'known' && support.measures.map((m) => m.finding)).toContain(
