@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import {
   type HealthChange,
@@ -11,6 +11,7 @@ import { type Db, recordCapacity } from './client.ts';
 import { keys } from './keys.ts';
 import { parseItem, writtenItem } from './parse-item.ts';
 import { healthSummary, summaryUpdate } from './portfolio-store.ts';
+import { getItemRequest } from './read-requests.ts';
 
 /**
  * An account's current health (one item) and its history (one item per change). A change is written in one
@@ -24,16 +25,8 @@ const unchangedSinceRead = 'revision = :read';
 const newEntry = 'attribute_not_exists(pk)';
 
 export async function readHealth(db: Db, accountId: string): Promise<HealthRecord | undefined> {
-  const out = await db.doc.send(
-    new GetCommand({
-      TableName: db.tableName,
-      Key: keys.health(accountId),
-      ConsistentRead: true,
-      ReturnConsumedCapacity: 'TOTAL',
-    }),
-  );
-  recordCapacity(db, out.ConsumedCapacity, 'read');
-  return out.Item ? parseItem(healthRecordSchema, out.Item, `health of ${accountId}`) : undefined;
+  const item = await getItemRequest(db, keys.health(accountId), true);
+  return item ? parseItem(healthRecordSchema, item, `health of ${accountId}`) : undefined;
 }
 
 /**
