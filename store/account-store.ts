@@ -271,7 +271,8 @@ export const storedAccount = z.object({
   updatedAt: z.string(),
 });
 
-function toAccount(item: Record<string, unknown>): Account {
+/** The account in a stored profile item, parsed. */
+export function toAccount(item: Record<string, unknown>): Account {
   return parseItem(storedAccount, item, `account ${String(item.pk)}`);
 }
 
