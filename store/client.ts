@@ -11,9 +11,9 @@ export interface Db {
   doc: DynamoDBDocumentClient;
   /**
    * The same table through a low-level client that resolves its middleware stack once per command type instead of
-   * once per request (`cacheMiddleware`, which the document client refuses): the reads of store/batch.ts go through
-   * it and unmarshall what they get, at about 0.2 ms less CPU per GetItem and 0.8 ms less per Query of a
-   * recompute's rollups (bench/scoring.ts). Absent on the in-memory adapter, whose reads go through `doc`.
+   * once per request (`cacheMiddleware`, which the document client refuses): the reads of store/read-requests.ts go through
+   * it and unmarshall what they get: a recompute's reads cost about a fifth less CPU (bench/RESULTS.md). Writes stay
+   * on `doc`. Absent on the in-memory adapter, whose reads go through `doc`.
    */
   readClient?: DynamoDBClient;
   tableName: string;
