@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { type Account, type AccountInput, accountSchema } from '#core/accounts';
 import type { LookupLink } from '#core/connectors/links';
@@ -13,6 +13,7 @@ import { normaliseEmail, putLinks, syncContactEmails } from './lookup-store.ts';
 import { mapLimit } from './parallel.ts';
 import { parseItem } from './parse-item.ts';
 import { registerAccounts } from './portfolio-store.ts';
+import { getItemRequest } from './read-requests.ts';
 
 export type UpsertOutcome = 'created' | 'updated';
 
@@ -270,7 +271,8 @@ export const storedAccount = z.object({
   updatedAt: z.string(),
 });
 
-function toAccount(item: Record<string, unknown>): Account {
+/** The account in a stored profile item, parsed. */
+export function toAccount(item: Record<string, unknown>): Account {
   return parseItem(storedAccount, item, `account ${String(item.pk)}`);
 }
 
@@ -279,16 +281,8 @@ export async function getAccount(
   accountId: string,
   options: { consistent?: boolean } = {},
 ): Promise<Account | undefined> {
-  const out = await db.doc.send(
-    new GetCommand({
-      TableName: db.tableName,
-      Key: keys.account(accountId),
-      ConsistentRead: options.consistent ?? false,
-      ReturnConsumedCapacity: 'TOTAL',
-    }),
-  );
-  recordCapacity(db, out.ConsumedCapacity, 'read');
-  return out.Item ? toAccount(out.Item) : undefined;
+  const item = await getItemRequest(db, keys.account(accountId), options.consistent ?? false);
+  return item ? toAccount(item) : undefined;
 }
 
 /** Which of these account ids exist (one projected, consistent BatchGet per 100 ids). */

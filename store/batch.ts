@@ -1,14 +1,10 @@
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  QueryCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type Db, recordCapacity } from './client.ts';
 import { ThrottledError } from './errors.ts';
 import type { Key } from './keys.ts';
 import { backoffMs, chunk, sleep } from './parallel.ts';
 import { insertStatement } from './partiql.ts';
+import { batchGetRequest, type QueryInput, queryPageRequest } from './read-requests.ts';
 import { executeStatements } from './statement-batch.ts';
 
 type Item = Record<string, unknown>;
@@ -53,21 +49,9 @@ export async function batchGet(
       if (round >= MAX_UNPROCESSED_ROUNDS)
         throw new ThrottledError(`BatchGetItem left ${pending.length} keys unprocessed`);
       if (round > 0) await sleep(backoffMs(round));
-      const out = await db.doc.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [db.tableName]: {
-              Keys: pending,
-              ConsistentRead: consistent,
-              ...(projection ? { ProjectionExpression: projection } : {}),
-            },
-          },
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      );
-      recordCapacity(db, out.ConsumedCapacity, 'read');
-      found.push(...(out.Responses?.[db.tableName] ?? []));
-      pending = (out.UnprocessedKeys?.[db.tableName]?.Keys ?? []) as Key[];
+      const out = await batchGetRequest(db, { keys: pending, consistent, projection });
+      found.push(...out.items);
+      pending = out.unprocessed;
     }
   }
   return found;
@@ -88,21 +72,13 @@ export async function insertIfAbsent(db: Db, items: readonly Record<string, unkn
 }
 
 /** A Query followed to its last page. */
-export async function queryAll(db: Db, input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+export async function queryAll(db: Db, input: QueryInput): Promise<Item[]> {
   const items: Item[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  let startKey: Item | undefined;
   do {
-    const out = await db.doc.send(
-      new QueryCommand({
-        ...input,
-        TableName: db.tableName,
-        ExclusiveStartKey,
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
-    );
-    recordCapacity(db, out.ConsumedCapacity, 'read');
-    items.push(...(out.Items ?? []));
-    ExclusiveStartKey = out.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+    const page = await queryPageRequest(db, input, startKey);
+    items.push(...page.items);
+    startKey = page.lastKey;
+  } while (startKey);
   return items;
 }

@@ -1,16 +1,19 @@
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import type { Account } from '#core/accounts';
 import {
   type HealthChange,
   type HealthRecord,
   healthChangeSchema,
   healthRecordSchema,
 } from '#core/health/record';
+import { toAccount } from './account-store.ts';
 import { batchGet } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
 import { keys } from './keys.ts';
 import { parseItem, writtenItem } from './parse-item.ts';
 import { healthSummary, summaryUpdate } from './portfolio-store.ts';
+import { getItemRequest } from './read-requests.ts';
 
 /**
  * An account's current health (one item) and its history (one item per change). A change is written in one
@@ -24,16 +27,28 @@ const unchangedSinceRead = 'revision = :read';
 const newEntry = 'attribute_not_exists(pk)';
 
 export async function readHealth(db: Db, accountId: string): Promise<HealthRecord | undefined> {
-  const out = await db.doc.send(
-    new GetCommand({
-      TableName: db.tableName,
-      Key: keys.health(accountId),
-      ConsistentRead: true,
-      ReturnConsumedCapacity: 'TOTAL',
-    }),
-  );
-  recordCapacity(db, out.ConsumedCapacity, 'read');
-  return out.Item ? parseItem(healthRecordSchema, out.Item, `health of ${accountId}`) : undefined;
+  const item = await getItemRequest(db, keys.health(accountId), true);
+  return item ? parseItem(healthRecordSchema, item, `health of ${accountId}`) : undefined;
+}
+
+/**
+ * An account's profile and its current health, in one consistent BatchGetItem (both are in the account's
+ * partition): the first read of a recompute. `account` is absent when there is no such account, `health` when it
+ * was never scored.
+ */
+export async function readAccountAndHealth(
+  db: Db,
+  accountId: string,
+): Promise<{ account?: Account; health?: HealthRecord }> {
+  const profileKey = keys.account(accountId);
+  const healthKey = keys.health(accountId);
+  const items = await batchGet(db, [profileKey, healthKey]);
+  const profile = items.find((item) => item.sk === profileKey.sk);
+  const health = items.find((item) => item.sk === healthKey.sk);
+  return {
+    ...(profile ? { account: toAccount(profile) } : {}),
+    ...(health ? { health: parseItem(healthRecordSchema, health, `health of ${accountId}`) } : {}),
+  };
 }
 
 /**

@@ -40,16 +40,23 @@ async function dirtyAccount(): Promise<Deps> {
   return deps;
 }
 
-/** `db` whose n-th command (counting from 1) waits for `inner` to run to its end first. */
+/**
+ * `db` whose n-th command (counting from 1) waits for `inner` to run to its end first; commands through either
+ * client count (reads go through the read client where the Db has one: store/client.ts).
+ */
 function interleaved(db: Db, n: number, inner: () => Promise<unknown>): { db: Db; sent: () => number } {
-  const send = db.doc.send.bind(db.doc) as (command: unknown) => Promise<unknown>;
   let count = 0;
-  const doc = Object.create(db.doc) as Db['doc'];
-  doc.send = (async (command: unknown) => {
-    if (++count === n) await inner();
-    return send(command);
-  }) as Db['doc']['send'];
-  return { db: { ...db, doc }, sent: () => count };
+  const counting = <C extends { send: unknown }>(client: C): C => {
+    const send = (client.send as (command: unknown) => Promise<unknown>).bind(client);
+    const wrapped = Object.create(client) as C;
+    wrapped.send = (async (command: unknown) => {
+      if (++count === n) await inner();
+      return send(command);
+    }) as C['send'];
+    return wrapped;
+  };
+  const readClient = db.readClient && counting(db.readClient);
+  return { db: { ...db, doc: counting(db.doc), ...(readClient ? { readClient } : {}) }, sent: () => count };
 }
 
 const ingestSecond = (db: Db) => ingestSignals(db, [signal('nps-2', 1, 30)], NOW);

@@ -3,9 +3,8 @@ import { utcDay } from '#core/clock';
 import { addDays } from '#core/health/days';
 import type { AccountHealthInput } from '#core/health/next-health';
 import type { TicketState } from '#core/rollup';
-import { getAccount } from '#store/account-store';
 import type { Db } from '#store/client';
-import { readHealth } from '#store/health-store';
+import { readAccountAndHealth } from '#store/health-store';
 import { listIssues } from '#store/issue-store';
 import { readRollups, readTickets } from '#store/signal-store';
 
@@ -24,9 +23,10 @@ function relevantTickets(tickets: readonly TicketState[], fromDay: string): Tick
 }
 
 /**
- * Everything one account's health is computed from, read in parallel: profile, the lookback's rollups, tickets,
- * health issues, and the stored health. `consistent` reads see every write that finished before the call; the recompute uses it
- * after reading a dirty marker, so that the data behind the mark is never missed.
+ * Everything one account's health is computed from, read in parallel: profile and stored health (one request,
+ * always consistent), the lookback's rollups, tickets and health issues. `consistent` reads see every write that
+ * finished before the call; the recompute uses it after reading a dirty marker, so that the data behind the mark is
+ * never missed.
  */
 export async function loadHealthInput(
   db: Db,
@@ -37,11 +37,10 @@ export async function loadHealthInput(
 ): Promise<AccountHealthInput | undefined> {
   const toDay = utcDay(now);
   const fromDay = utcDay(addDays(now, -(config.health.lookbackDays - 1)));
-  const [account, rollups, tickets, previous, issues] = await Promise.all([
-    getAccount(db, accountId, { consistent }),
+  const [{ account, health: previous }, rollups, tickets, issues] = await Promise.all([
+    readAccountAndHealth(db, accountId),
     readRollups(db, accountId, fromDay, toDay, { consistent }),
     readTickets(db, accountId, { consistent }),
-    readHealth(db, accountId),
     listIssues(db, accountId, { consistent }),
   ]);
   if (!account) return undefined;
