@@ -51,6 +51,21 @@ export function localTime(at: Date, timeZone: string): LocalTime {
   return { weekday, minutes };
 }
 
+/**
+ * The instant at `hour`:00 on `date` in an IANA time zone (DST-safe: the zone's offset is read at the guess and
+ * corrected once more, which settles it for every zone that does not skip that hour).
+ */
+export function zonedInstant(date: string, hour: number, timeZone: string): Date {
+  const target = Date.parse(`${date}T00:00:00Z`) + hour * 3_600_000;
+  let at = target;
+  for (let i = 0; i < 2; i++) {
+    const seen = wallClock(new Date(at), timeZone);
+    const seenMs = Date.parse(`${seen.date}T00:00:00Z`) + seen.minutes * 60_000;
+    at += target - seenMs;
+  }
+  return new Date(at);
+}
+
 const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /** Whether an instant falls in quiet hours or on a quiet day in the contact's time zone. */
@@ -70,7 +85,8 @@ export function isQuiet(
 }
 
 const STEP_MS = 15 * 60_000;
-const LIMIT_MS = 8 * 86_400_000;
+/** How far ahead `nextAllowedTime` looks for an allowed time. */
+export const ALLOWED_TIME_SEARCH_MS = 8 * 86_400_000;
 
 /**
  * The first instant at or after `from`, on a quarter hour, that is not quiet for the contact. Stepping through
@@ -84,10 +100,22 @@ export function nextAllowedTime(
 ): Date | undefined {
   if (!isQuiet(from, timeZone, restraint)) return from;
   let at = Math.ceil(from.getTime() / STEP_MS) * STEP_MS;
-  const limit = from.getTime() + LIMIT_MS;
+  const limit = from.getTime() + ALLOWED_TIME_SEARCH_MS;
   while (at <= limit) {
     if (!isQuiet(new Date(at), timeZone, restraint)) return new Date(at);
     at += STEP_MS;
   }
   return undefined;
+}
+
+/**
+ * The first time quiet hours and days allow on a calendar day in a time zone: from its local midnight, the next
+ * allowed time (that morning, or the next allowed day's when the day is quiet). Undefined as for `nextAllowedTime`.
+ */
+export function firstAllowedTimeOn(
+  date: string,
+  timeZone: string,
+  restraint: Pick<RestraintConfig, 'quietHours' | 'quietDays'>,
+): Date | undefined {
+  return nextAllowedTime(zonedInstant(date, 0, timeZone), timeZone, restraint);
 }
