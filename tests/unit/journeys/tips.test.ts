@@ -340,14 +340,26 @@ describe('a tip is due when its contacts may be written to, so restraint sends i
     ]);
   });
 
-  it('sends a Los Angeles tip on its own day at 08:00 local, not the afternoon before', () => {
-    const pacific = livingIn('pacific', ['America/Los_Angeles', 'America/Los_Angeles']);
-    const timer = tipTimer(defaultConfig, pacific, 0);
-    expect(timer?.dueAt).toBe('2026-01-29T16:00:00.000Z');
-    expect(verdictsAt(pacific, new Date(timer?.dueAt ?? 0))).toEqual([
-      'pacific-admin send',
-      'pacific-user send',
-    ]);
+  it.each([
+    [
+      'a Los Angeles tip at 08:00 local on its own day, not the afternoon before',
+      'pacific',
+      ['America/Los_Angeles', 'America/Los_Angeles'],
+      '2026-01-29T16:00:00.000Z',
+      ['pacific-admin send', 'pacific-user send'],
+    ],
+    [
+      'contacts in several zones at the first morning; restraint defers the later zone',
+      'mixed',
+      ['Asia/Singapore', 'Europe/Berlin'],
+      '2026-01-29T00:00:00.000Z',
+      ['mixed-admin send', 'mixed-user deferred'],
+    ],
+  ] as const)('sends %s', (_, id, zones, dueAt, verdicts) => {
+    const living = livingIn(id, [...zones]);
+    const timer = tipTimer(defaultConfig, living, 0);
+    expect(timer?.dueAt).toBe(dueAt);
+    expect(verdictsAt(living, new Date(dueAt))).toEqual(verdicts);
   });
 
   it('moves a tip falling on a quiet Saturday to Monday morning, keeping its day as the occurrence', () => {
@@ -356,16 +368,6 @@ describe('a tip is due when its contacts may be written to, so restraint sends i
       dueAt: '2026-02-02T07:00:00.000Z',
       payload: { occurrence: 0, day: '2026-01-31' },
     });
-  });
-
-  it('with contacts in several zones, is due at the first morning; restraint defers the later zone', () => {
-    const mixed = livingIn('mixed', ['Asia/Singapore', 'Europe/Berlin']);
-    const timer = tipTimer(defaultConfig, mixed, 0);
-    expect(timer?.dueAt).toBe('2026-01-29T00:00:00.000Z');
-    expect(verdictsAt(mixed, new Date(timer?.dueAt ?? 0))).toEqual([
-      'mixed-admin send',
-      'mixed-user deferred',
-    ]);
   });
 
   it('counts a tip due before its UTC day (east of UTC) as past once its due time is', () => {
