@@ -51,15 +51,27 @@ export function localTime(at: Date, timeZone: string): LocalTime {
   return { weekday, minutes };
 }
 
+/**
+ * The instant at `hour`:00 on `date` in an IANA time zone (DST-safe: the zone's offset is read at the guess and
+ * corrected once more, which settles it for every zone that does not skip that hour).
+ */
+export function zonedInstant(date: string, hour: number, timeZone: string): Date {
+  const target = Date.parse(`${date}T00:00:00Z`) + hour * 3_600_000;
+  let at = target;
+  for (let i = 0; i < 2; i++) {
+    const seen = wallClock(new Date(at), timeZone);
+    const seenMs = Date.parse(`${seen.date}T00:00:00Z`) + seen.minutes * 60_000;
+    at += target - seenMs;
+  }
+  return new Date(at);
+}
+
 const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
-/** Whether an instant falls in quiet hours or on a quiet day in the contact's time zone. */
-export function isQuiet(
-  at: Date,
-  timeZone: string,
-  restraint: Pick<RestraintConfig, 'quietHours' | 'quietDays'>,
-) {
-  const local = localTime(at, timeZone);
+type QuietRules = Pick<RestraintConfig, 'quietHours' | 'quietDays'>;
+
+/** Whether a local weekday and time of day are quiet. */
+function quietAt(local: LocalTime, restraint: QuietRules): boolean {
   if (restraint.quietDays.includes(local.weekday)) return true;
   const start = toMinutes(restraint.quietHours.start);
   const end = toMinutes(restraint.quietHours.end);
@@ -69,25 +81,72 @@ export function isQuiet(
     : local.minutes >= start || local.minutes < end;
 }
 
+/** Whether an instant falls in quiet hours or on a quiet day in the contact's time zone. */
+export function isQuiet(at: Date, timeZone: string, restraint: QuietRules) {
+  return quietAt(localTime(at, timeZone), restraint);
+}
+
 const STEP_MS = 15 * 60_000;
-const LIMIT_MS = 8 * 86_400_000;
+const MINUTE_MS = 60_000;
+/** How far ahead `nextAllowedTime` looks for an allowed time. */
+export const ALLOWED_TIME_SEARCH_MS = 8 * 86_400_000;
+
+/** `Date.getUTCDay()` (0 is Sunday) as a weekday. */
+const UTC_WEEKDAYS: readonly Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+/** How far a wall clock is ahead of UTC at an instant (its zone's offset), in milliseconds. */
+function offsetOf(at: number, clock: { date: string; minutes: number }): number {
+  return (
+    Date.parse(`${clock.date}T00:00:00Z`) + clock.minutes * MINUTE_MS - Math.floor(at / MINUTE_MS) * MINUTE_MS
+  );
+}
+
+/** The wall clock of an instant in a zone that is `offset` ahead of UTC there. */
+function localUnder(at: number, offset: number): LocalTime {
+  const shifted = new Date(at + offset);
+  return {
+    weekday: UTC_WEEKDAYS[shifted.getUTCDay()] as Weekday,
+    minutes: shifted.getUTCHours() * 60 + shifted.getUTCMinutes(),
+  };
+}
 
 /**
- * The first instant at or after `from`, on a quarter hour, that is not quiet for the contact. Stepping through
- * real instants (rather than adding local hours) keeps daylight-saving changes right. Undefined when the rules
- * leave no time at all in the next 8 days (every day quiet).
+ * The first instant at or after `from`, on a quarter hour, that is not quiet for the contact. Undefined when the
+ * rules leave no time at all in the next 8 days (every day quiet). The zone's wall clock is read at `from` and at
+ * the answer only: in between it follows the instant at the offset it has at `from`, which holds when the offset
+ * is the same at the answer (no zone changes its offset and back within 8 days). Where it is not (a daylight-saving
+ * change lies between), the answer comes from reading the wall clock at every quarter hour.
  */
-export function nextAllowedTime(
-  from: Date,
-  timeZone: string,
-  restraint: Pick<RestraintConfig, 'quietHours' | 'quietDays'>,
-): Date | undefined {
-  if (!isQuiet(from, timeZone, restraint)) return from;
-  let at = Math.ceil(from.getTime() / STEP_MS) * STEP_MS;
-  const limit = from.getTime() + LIMIT_MS;
-  while (at <= limit) {
-    if (!isQuiet(new Date(at), timeZone, restraint)) return new Date(at);
-    at += STEP_MS;
+export function nextAllowedTime(from: Date, timeZone: string, restraint: QuietRules): Date | undefined {
+  const start = from.getTime();
+  const clock = wallClock(from, timeZone);
+  if (!quietAt(clock, restraint)) return from;
+  const offset = offsetOf(start, clock);
+  const limit = start + ALLOWED_TIME_SEARCH_MS;
+  for (let at = Math.ceil(start / STEP_MS) * STEP_MS; at <= limit; at += STEP_MS) {
+    if (quietAt(localUnder(at, offset), restraint)) continue;
+    if (offsetOf(at, wallClock(new Date(at), timeZone)) === offset) return new Date(at);
+    break;
   }
+  return steppedAllowedTime(start, limit, timeZone, restraint);
+}
+
+/** `nextAllowedTime` by the wall clock at every quarter hour: right across daylight-saving changes. */
+function steppedAllowedTime(
+  start: number,
+  limit: number,
+  timeZone: string,
+  restraint: QuietRules,
+): Date | undefined {
+  for (let at = Math.ceil(start / STEP_MS) * STEP_MS; at <= limit; at += STEP_MS)
+    if (!isQuiet(new Date(at), timeZone, restraint)) return new Date(at);
   return undefined;
+}
+
+/**
+ * The first time quiet hours and days allow on a calendar day in a time zone: from its local midnight, the next
+ * allowed time (that morning, or the next allowed day's when the day is quiet). Undefined as for `nextAllowedTime`.
+ */
+export function firstAllowedTimeOn(date: string, timeZone: string, restraint: QuietRules): Date | undefined {
+  return nextAllowedTime(zonedInstant(date, 0, timeZone), timeZone, restraint);
 }

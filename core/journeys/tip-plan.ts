@@ -48,7 +48,7 @@ export function decideTip(config: Config, input: TipInput): Decision {
   if (!play) throw new Error(`journeys.${segment}.tips names play ${cadence.play}, which is not configured`);
   const next = input.scheduleNext ? tipTimer(config, input.account, input.occurrence + 1) : null;
   const effects: Effect[] = next ? [{ kind: 'set_timer', timer: next }] : [];
-  const then = next ? `; next tip ${next.dueAt.slice(0, 10)}` : input.scheduleNext ? '; the last tip' : '';
+  const then = next ? `; next tip ${next.payload.day}` : input.scheduleNext ? '; the last tip' : '';
   const key = (recipientId: string): MessageKey => ({
     playId: cadence.play,
     about: 'tips',

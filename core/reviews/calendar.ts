@@ -17,21 +17,6 @@ export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
-/**
- * The instant at `hour`:00 on `date` in an IANA time zone (DST-safe: the zone's offset is read at the guess and
- * corrected once more, which settles it for every zone that does not skip that hour).
- */
-export function zonedInstant(date: string, hour: number, timeZone: string): Date {
-  const target = Date.parse(`${date}T00:00:00Z`) + hour * 3_600_000;
-  let at = target;
-  for (let i = 0; i < 2; i++) {
-    const seen = wallClock(new Date(at), timeZone);
-    const seenMs = Date.parse(`${seen.date}T00:00:00Z`) + seen.minutes * 60_000;
-    at += target - seenMs;
-  }
-  return new Date(at);
-}
-
 const DAY_NAMES: Record<Weekday, string> = {
   mon: 'Monday',
   tue: 'Tuesday',

@@ -1,6 +1,7 @@
 import type { Config } from '#config/schema';
 import type { AccountInput } from '#core/accounts';
 import type { Decision, Effect, MessageDraft } from '#core/effects/effect';
+import { zonedInstant } from '#core/journeys/local-time';
 import type { AccountView } from '#core/workflows/account-view';
 import {
   invitationMessages,
@@ -8,7 +9,7 @@ import {
   type ReviewSlot,
   reviewAttendees,
 } from '#core/workflows/review-invitation';
-import { addDays, weekdayOf, zonedInstant } from './calendar.ts';
+import { addDays, weekdayOf } from './calendar.ts';
 import { coveringReview, coverReason } from './covering.ts';
 import {
   type ProgrammeEntry,

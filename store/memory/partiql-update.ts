@@ -75,14 +75,61 @@ export function isUpdateStatement(statement: unknown): boolean {
   return typeof statement === 'string' && /^\s*UPDATE\s/i.test(statement);
 }
 
+/**
+ * What an UPDATE statement means, whatever its parameters' values: its UpdateItem's expressions and names, and
+ * where its parameters go (`:p<i>` is parameter i; the key's are `keyAt`).
+ */
+interface Translation {
+  tableName: string;
+  update: string;
+  condition: string;
+  names: Readonly<Record<string, string>>;
+  keyAt: { pk: number; sk: number };
+  parameterCount: number;
+}
+
+/**
+ * Statements repeat by the thousand with other parameters (store/partiql.ts builds a few shapes), so each text is
+ * translated once. Only a statement that translated cleanly is kept: its parameters can then only be of the wrong
+ * number, which answers as the first translation would have. Bounded against a caller that inlines values.
+ */
+const translations = new Map<string, Translation>();
+const TRANSLATIONS_KEPT = 10_000;
+
 /** The UpdateItem an UPDATE statement means, with its parameters; a ValidationException for anything else. */
 export function parsePartiqlUpdate(statement: string, parameters: readonly unknown[] = []): PartiqlUpdate {
+  let translation = translations.get(statement);
+  if (!translation) {
+    translation = translate(statement, parameters);
+    if (translations.size >= TRANSLATIONS_KEPT) translations.clear();
+    translations.set(statement, translation);
+  } else if (parameters.length !== translation.parameterCount)
+    throw validationError("Number of parameters in request and statement don't match.");
+  const { tableName, update, condition, names, keyAt } = translation;
+  const key = { pk: parameters[keyAt.pk], sk: parameters[keyAt.sk] };
+  const values: Record<string, unknown> = {};
+  for (let i = 0; i < parameters.length; i++)
+    if (i !== keyAt.pk && i !== keyAt.sk) values[`:p${i}`] = parameters[i];
+  return {
+    tableName,
+    plan: (table) =>
+      planUpdate(table, {
+        Key: key,
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+  };
+}
+
+/** A statement's translation, checked against its first parameters (their number) as DynamoDB checks them. */
+function translate(statement: string, parameters: readonly unknown[]): Translation {
   const head = /^\s*UPDATE\s+"([^"]+)"\s+(.*)$/is.exec(statement);
   if (!head)
     throw validationError(`the in-memory store only runs UPDATE "<table>" ... statements: ${statement}`);
   const tokens = tokenize(head[2] as string);
   const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
   let nextParam = 0;
   const nameRef = (name: string) => {
     const ref = `#n${Object.keys(names).length}`;
@@ -92,9 +139,7 @@ export function parsePartiqlUpdate(statement: string, parameters: readonly unkno
   const paramRef = () => {
     if (nextParam >= parameters.length)
       throw validationError("Number of parameters in request and statement don't match.");
-    const ref = `:p${nextParam}`;
-    values[ref] = parameters[nextParam++];
-    return ref;
+    return `:p${nextParam++}`;
   };
   const sets: string[] = [];
   const removes: string[] = [];
@@ -116,7 +161,7 @@ export function parsePartiqlUpdate(statement: string, parameters: readonly unkno
   }
   if (sets.length === 0 && removes.length === 0)
     throw validationError(`Statement wasn't well formed, can't be processed: ${statement}`);
-  const key: Record<string, unknown> = {};
+  const keyAt: Partial<Record<'pk' | 'sk', number>> = {};
   const conditions: string[] = [];
   for (const part of conjuncts(tokens.slice(at + 1))) {
     const [first, equals, value] = part;
@@ -127,9 +172,9 @@ export function parsePartiqlUpdate(statement: string, parameters: readonly unkno
       equals?.kind === 'symbol' &&
       equals.text === '=' &&
       value?.kind === 'param' &&
-      !(first.text in key)
+      !(first.text in keyAt)
     ) {
-      key[first.text] = parameters[nextParam++];
+      keyAt[first.text] = nextParam++;
       continue;
     }
     conditions.push(
@@ -140,7 +185,7 @@ export function parsePartiqlUpdate(statement: string, parameters: readonly unkno
         .join(' '),
     );
   }
-  if (!('pk' in key && 'sk' in key))
+  if (keyAt.pk === undefined || keyAt.sk === undefined)
     throw new StatementError(
       'ValidationError',
       'Where clause does not contain a mandatory equality on all key attributes',
@@ -151,13 +196,10 @@ export function parsePartiqlUpdate(statement: string, parameters: readonly unkno
   const condition = ['attribute_exists(pk)', ...conditions.map((c) => `(${c})`)].join(' AND ');
   return {
     tableName: head[1] as string,
-    plan: (table) =>
-      planUpdate(table, {
-        Key: key,
-        UpdateExpression: update.trim(),
-        ConditionExpression: condition,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
+    update: update.trim(),
+    condition,
+    names: Object.freeze(names),
+    keyAt: { pk: keyAt.pk, sk: keyAt.sk },
+    parameterCount: nextParam,
   };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { defaultConfig } from '#config/default';
 import type { AccountInput } from '#core/accounts';
 import { isHeldOut } from '#core/journeys/holdout';
@@ -182,9 +183,36 @@ describe('weekly tips on the virtual clock, mailing through SES local', () => {
     ]);
   });
 
+  it('runs each tip for the Berlin contacts once, due at their 08:00: no deferred retry, no quiet-hours row', async () => {
+    const tipRuns = new Set(
+      engine.runtime
+        .executions()
+        .filter((e) => e.stateMachineName === 'MilestoneJourney')
+        .flatMap((e) => {
+          const input = z.object({
+            accountId: z.string(),
+            ref: z.string(),
+            day: z.string(),
+            dueAt: z.string(),
+          });
+          const parsed = input.safeParse(e.input);
+          return parsed.success && parsed.data.accountId === HEALTHY
+            ? [`${parsed.data.ref} ${parsed.data.day} ${parsed.data.dueAt}`]
+            : [];
+        }),
+    );
+    expect([...tipRuns].sort()).toEqual([
+      'tip 2026-01-07 2026-01-07T07:00:00.000Z',
+      'tip 2026-01-14 2026-01-14T07:00:00.000Z',
+      'tip 2026-01-21 2026-01-21T07:00:00.000Z',
+      'tip 2026-01-28 2026-01-28T07:00:00.000Z',
+    ]);
+    expect((await tipRows(HEALTHY)).filter((r) => r.reason === 'quiet_hours')).toEqual([]);
+  });
+
   it('keeps the next tip scheduled, one pointer per account', async () => {
     const pending = (await pendingTimers(db, HEALTHY)).filter((t) => t.kind === 'journey_tip');
-    expect(pending).toEqual([{ kind: 'journey_tip', ref: 'tip', dueAt: '2026-02-04T00:00:00.000Z' }]);
+    expect(pending).toEqual([{ kind: 'journey_tip', ref: 'tip', dueAt: '2026-02-04T07:00:00.000Z' }]);
   });
 
   it('sends nothing to the unsubscribed user or the sponsor (not in the audience), with rows saying why', async () => {
@@ -226,7 +254,7 @@ describe('weekly tips on the virtual clock, mailing through SES local', () => {
     ]);
     expect((await pendingTimers(db, CHURN)).filter((t) => t.kind === 'journey_tip')).toEqual([]);
     expect((await pendingTimers(db, HELD)).filter((t) => t.kind === 'journey_tip')).toEqual([
-      { kind: 'journey_tip', ref: 'tip', dueAt: '2026-02-04T00:00:00.000Z' },
+      { kind: 'journey_tip', ref: 'tip', dueAt: '2026-02-04T07:00:00.000Z' },
     ]);
   });
 

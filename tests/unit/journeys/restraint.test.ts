@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { WEEKDAYS } from '#config/journeys-schema';
 import { holdoutPoint, isHeldOut } from '#core/journeys/holdout';
 import { isQuiet, nextAllowedTime } from '#core/journeys/local-time';
 import { restrain } from '#core/journeys/restraint';
@@ -260,6 +261,67 @@ describe('quiet hours', () => {
     expect(isQuiet(at('07:45'), 'Europe/Berlin', halfPast)).toBe(false);
     expect(nextAllowedTime(at('23:00'), 'Europe/Berlin', halfPast)?.toISOString()).toBe(
       '2026-06-04T05:45:00.000Z',
+    );
+  });
+
+  it('is the first quarter hour the wall clock there allows, across daylight-saving changes (property)', () => {
+    // What nextAllowedTime means, read off the wall clock at every quarter hour.
+    const byEveryQuarterHour = (from: Date, zone: string, rules: typeof restraint) => {
+      if (!isQuiet(from, zone, rules)) return from;
+      const step = 15 * 60_000;
+      for (
+        let at = Math.ceil(from.getTime() / step) * step;
+        at <= from.getTime() + 8 * 86_400_000;
+        at += step
+      )
+        if (!isQuiet(new Date(at), zone, rules)) return new Date(at);
+      return undefined;
+    };
+    const zones = [
+      'Europe/Berlin',
+      'America/New_York',
+      'America/Santiago',
+      'Australia/Sydney',
+      'Australia/Lord_Howe',
+      'Asia/Kathmandu',
+      'Pacific/Chatham',
+      'UTC',
+    ];
+    const clockTime = fc
+      .tuple(fc.integer({ min: 0, max: 23 }), fc.constantFrom(0, 15, 30, 45))
+      .map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
+    fc.assert(
+      fc.property(
+        // Instants over 2026, most of them within a week of a daylight-saving change somewhere.
+        fc.oneof(
+          fc.integer({ min: Date.parse('2026-01-01T00:00:00Z'), max: Date.parse('2027-01-01T00:00:00Z') }),
+          fc
+            .tuple(
+              fc.constantFrom(
+                '2026-03-08',
+                '2026-03-29',
+                '2026-04-05',
+                '2026-09-06',
+                '2026-09-27',
+                '2026-10-04',
+              ),
+              fc.integer({ min: -8 * 86_400_000, max: 86_400_000 }),
+            )
+            .map(([day, shift]) => Date.parse(`${day}T02:00:00Z`) + shift),
+        ),
+        fc.constantFrom(...zones),
+        clockTime,
+        clockTime,
+        fc.subarray([...WEEKDAYS], { maxLength: 6 }),
+        (ms, zone, start, end, quietDays) => {
+          const rules = { ...restraint, quietHours: { start, end }, quietDays };
+          const from = new Date(ms);
+          expect(nextAllowedTime(from, zone, rules)?.toISOString()).toBe(
+            byEveryQuarterHour(from, zone, rules)?.toISOString(),
+          );
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

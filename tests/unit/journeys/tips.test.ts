@@ -77,16 +77,21 @@ describe('tip cadence', () => {
     expect(nextTipTimer(defaultConfig, core, day(20))).toBeNull();
   });
 
-  it('schedules the first tip on the start day, at UTC midnight, and the next one after now', () => {
+  it('schedules the first tip on the start day, when quiet hours end for its contacts, and the next one after now', () => {
     expect(nextTipTimer(defaultConfig, small, day(0))).toEqual({
       kind: 'journey_tip',
       accountId: 'small',
       ref: 'tip',
-      dueAt: '2026-01-29T00:00:00.000Z',
+      dueAt: '2026-01-29T08:00:00.000Z',
       payload: { occurrence: 0, day: '2026-01-29' },
     });
-    // At the very time of a tip the next one is the one after it; a day later, too.
-    expect(nextTipTimer(defaultConfig, small, day(14))?.payload).toEqual({
+    // Before 08:00 on the tip's day its tip is still ahead; at the very time of a tip the next one is the one
+    // after it; a day later, too.
+    expect(nextTipTimer(defaultConfig, small, day(14, 7))?.payload).toEqual({
+      occurrence: 0,
+      day: '2026-01-29',
+    });
+    expect(nextTipTimer(defaultConfig, small, day(14, 8))?.payload).toEqual({
       occurrence: 1,
       day: '2026-02-05',
     });
@@ -235,7 +240,7 @@ describe('a tip as a decision', () => {
     expect(timersSet(decision.effects)).toEqual([
       expect.objectContaining({
         ref: 'tip',
-        dueAt: '2026-02-05T00:00:00.000Z',
+        dueAt: '2026-02-05T08:00:00.000Z',
         payload: { occurrence: 1, day: '2026-02-05' },
       }),
     ]);
@@ -289,6 +294,87 @@ describe('a tip as a decision', () => {
     expect(messages(last.effects)).toHaveLength(2);
     expect(last.summary).toContain('the last tip');
     expect(decideTip(ending, input({ occurrence: 2, day: '2026-02-12', now: day(28) })).effects).toEqual([]);
+  });
+});
+
+describe('a tip is due when its contacts may be written to, so restraint sends it at once', () => {
+  /** A transactional account whose admin and user live in the given zones (go-live Thursday 15 January 2026). */
+  const livingIn = (id: string, zones: [string, string], goLiveDate = '2026-01-15') =>
+    account(id, {
+      goLiveDate,
+      contacts: [
+        { id: `${id}-admin`, email: `admin@${id}.example`, name: 'Ada', role: 'admin', timezone: zones[0] },
+        { id: `${id}-user`, email: `user@${id}.example`, name: 'Uma', role: 'user', timezone: zones[1] },
+      ],
+    });
+  /** Restraint's verdict on each message of the tip, decided and judged at `now`. */
+  const verdictsAt = (tipAccount: TipInput['account'], now: Date) =>
+    restrain(
+      messages(decideTip(defaultConfig, input({ account: tipAccount, now })).effects).map((m) => ({
+        key: m.key,
+        play: defaultConfig.plays.weekly_tip ?? tipPlayMissing(),
+        recipient: m.recipient,
+      })),
+      state({ accountId: tipAccount.id, now }),
+      defaultConfig.restraint,
+    ).map((j) => `${j.candidate.recipient.id} ${j.verdict.outcome}`);
+  const tipPlayMissing = () => {
+    throw new Error('weekly_tip is a default play');
+  };
+
+  it('runs a Berlin contact tip once at 08:00 local: due then, it is sent, where UTC midnight was deferred', () => {
+    const berlin = livingIn('berlin', ['Europe/Berlin', 'Europe/Berlin']);
+    const timer = tipTimer(defaultConfig, berlin, 0);
+    expect(timer).toMatchObject({
+      dueAt: '2026-01-29T07:00:00.000Z',
+      payload: { occurrence: 0, day: '2026-01-29' },
+    });
+    expect(verdictsAt(berlin, new Date(timer?.dueAt ?? 0))).toEqual([
+      'berlin-admin send',
+      'berlin-user send',
+    ]);
+    // The old due time: restraint deferred every contact, and the tip ran a second time in the morning.
+    expect(verdictsAt(berlin, new Date('2026-01-29T00:00:00Z'))).toEqual([
+      'berlin-admin deferred',
+      'berlin-user deferred',
+    ]);
+  });
+
+  it.each([
+    [
+      'a Los Angeles tip at 08:00 local on its own day, not the afternoon before',
+      'pacific',
+      ['America/Los_Angeles', 'America/Los_Angeles'],
+      '2026-01-29T16:00:00.000Z',
+      ['pacific-admin send', 'pacific-user send'],
+    ],
+    [
+      'contacts in several zones at the first morning; restraint defers the later zone',
+      'mixed',
+      ['Asia/Singapore', 'Europe/Berlin'],
+      '2026-01-29T00:00:00.000Z',
+      ['mixed-admin send', 'mixed-user deferred'],
+    ],
+  ] as const)('sends %s', (_, id, zones, dueAt, verdicts) => {
+    const living = livingIn(id, [...zones]);
+    const timer = tipTimer(defaultConfig, living, 0);
+    expect(timer?.dueAt).toBe(dueAt);
+    expect(verdictsAt(living, new Date(dueAt))).toEqual(verdicts);
+  });
+
+  it('moves a tip falling on a quiet Saturday to Monday morning, keeping its day as the occurrence', () => {
+    const weekend = livingIn('weekend', ['Europe/Berlin', 'Europe/Berlin'], '2026-01-17');
+    expect(tipTimer(defaultConfig, weekend, 0)).toMatchObject({
+      dueAt: '2026-02-02T07:00:00.000Z',
+      payload: { occurrence: 0, day: '2026-01-31' },
+    });
+  });
+
+  it('counts a tip due before its UTC day (east of UTC) as past once its due time is', () => {
+    const tokyo = livingIn('tokyo', ['Asia/Tokyo', 'Asia/Tokyo']);
+    expect(tipTimer(defaultConfig, tokyo, 0)?.dueAt).toBe('2026-01-28T23:00:00.000Z');
+    expect(nextTipTimer(defaultConfig, tokyo, new Date('2026-01-28T22:00:00Z'))?.payload.occurrence).toBe(0);
+    expect(nextTipTimer(defaultConfig, tokyo, new Date('2026-01-29T00:00:00Z'))?.payload.occurrence).toBe(1);
   });
 });
 

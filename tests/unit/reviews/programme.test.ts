@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '#config/default';
 import { parseConfig } from '#config/load';
-import { addMonths, zonedInstant } from '#core/reviews/calendar';
+import { zonedInstant } from '#core/journeys/local-time';
+import { addMonths } from '#core/reviews/calendar';
 import { decideProgrammeReview } from '#core/reviews/decide';
 import { programmeTimers } from '#core/reviews/programme';
 import type { AccountView } from '#core/workflows/account-view';
