@@ -128,7 +128,7 @@ export interface CohortSample {
 export function cohortSample(config: Config, input: ScoringInput, now: Date): CohortSample | null {
   const { context, measures } = measuredAccount(config, input, now);
   const tooNew = notEnoughDataYet(context) !== undefined;
-  const seen = earliestFeeds(input.feedsSince, feedsSeen(context.rollups, input.tickets));
+  const seen = feedsSeen(context.rollups, input.tickets, input.feedsSince);
   const sample = {
     segment: context.segment.segment,
     sample: baselineSample(measures, tooNew),

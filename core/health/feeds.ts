@@ -20,17 +20,31 @@ const shows: Record<Exclude<Feed, 'tickets'>, (rollup: DailyRollup) => boolean> 
   meetings: (rollup) => (rollup.counts.meeting_held ?? 0) + (rollup.counts.meeting_missed ?? 0) > 0,
 };
 
-/** The first day each feed shows in one account's rollups (any order) and tickets. */
+const ROLLUP_FEEDS = Object.keys(shows) as Exclude<Feed, 'tickets'>[];
+
+/**
+ * The first day each feed shows in one account's rollups (any order) and tickets, or the day already `known` (the
+ * portfolio's) where that is earlier. A rollup feed known from before the account's first rollup is not looked for:
+ * its data cannot move the day earlier, so once the portfolio's feeds are learnt this reads no rollup.
+ */
 export function feedsSeen(
   rollups: readonly DailyRollup[],
   tickets: readonly Pick<TicketState, 'openedAt'>[],
+  known: FeedsSince = {},
 ): FeedsSince {
-  const seen: FeedsSince = {};
-  for (const rollup of rollups)
-    for (const feed of Object.keys(shows) as Exclude<Feed, 'tickets'>[]) {
-      const first = seen[feed];
-      if ((first === undefined || rollup.day < first) && shows[feed](rollup)) seen[feed] = rollup.day;
-    }
+  const seen: FeedsSince = { ...known };
+  let firstDay: string | undefined;
+  for (const { day } of rollups) if (firstDay === undefined || day < firstDay) firstDay = day;
+  const open = ROLLUP_FEEDS.filter((feed) => {
+    const day = known[feed];
+    return firstDay !== undefined && (day === undefined || firstDay < day);
+  });
+  if (open.length > 0)
+    for (const rollup of rollups)
+      for (const feed of open) {
+        const first = seen[feed];
+        if ((first === undefined || rollup.day < first) && shows[feed](rollup)) seen[feed] = rollup.day;
+      }
   for (const { openedAt } of tickets) {
     const day = openedAt?.slice(0, 10);
     if (day !== undefined && (seen.tickets === undefined || day < seen.tickets)) seen.tickets = day;

@@ -139,6 +139,13 @@ describe('learning when each feed reached the portfolio', () => {
       { openedAt: daysAgo(7) },
     ]);
     expect(seen).toEqual({ usage: dayAgo(3), tickets: dayAgo(7) });
+    // A day the portfolio already knows stays when earlier, and gives way to the account's when later.
+    expect(
+      feedsSeen(rollupsFrom('c', [signal('c', 'usage', daysAgo(3), { value: 5 })]), [], {
+        usage: dayAgo(2),
+        logins: dayAgo(40),
+      }),
+    ).toEqual({ usage: dayAgo(3), logins: dayAgo(40) });
     expect(earliestFeeds(seen, { usage: dayAgo(9), logins: dayAgo(1) }, undefined)).toEqual({
       usage: dayAgo(9),
       tickets: dayAgo(7),
