@@ -152,7 +152,7 @@ export function baselinesFromSamples(config: Config, cohort: Iterable<CohortSamp
     samples.get(sample.segment)?.push(sample);
     seen.push(sample.feedsSeen);
   }
-  const feedsSince = earliestFeeds(...seen);
+  const feedsSince = earliestFeeds(seen);
   return {
     modelVersion: modelVersion(config),
     computedAt: now.toISOString(),

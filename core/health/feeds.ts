@@ -1,5 +1,5 @@
 import type { DailyRollup, TicketState } from '#core/rollup';
-import { loginsOf } from './components/product-feeds.ts';
+import { PRODUCT_FEED_SHOWN } from './components/product-feeds.ts';
 
 /**
  * The feeds a window reads as a rate or a count over days. A feed connected after the accounts were registered
@@ -13,9 +13,7 @@ export type Feed = (typeof FEEDS)[number];
 export type FeedsSince = Partial<Record<Feed, string>>;
 
 const shows: Record<Exclude<Feed, 'tickets'>, (rollup: DailyRollup) => boolean> = {
-  logins: (rollup) => loginsOf(rollup) > 0,
-  activeUsers: (rollup) => rollup.activeUserCount > 0,
-  usage: (rollup) => (rollup.counts.usage ?? 0) > 0,
+  ...PRODUCT_FEED_SHOWN,
   features: (rollup) => rollup.features.length > 0,
   meetings: (rollup) => (rollup.counts.meeting_held ?? 0) + (rollup.counts.meeting_missed ?? 0) > 0,
 };
@@ -52,8 +50,11 @@ export function feedsSeen(
   return seen;
 }
 
-/** Feed by feed, the earlier of the days: what the portfolio learns from its accounts. */
-export function earliestFeeds(...all: readonly (FeedsSince | undefined)[]): FeedsSince {
+/**
+ * Feed by feed, the earliest of the days: what the portfolio learns from its accounts. An iterable, not spread
+ * arguments: a portfolio of 100,000 accounts would overflow the stack as arguments.
+ */
+export function earliestFeeds(all: Iterable<FeedsSince | undefined>): FeedsSince {
   const earliest: FeedsSince = {};
   for (const feeds of all)
     for (const feed of FEEDS) {

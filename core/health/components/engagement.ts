@@ -8,7 +8,7 @@ import { higherIsBetterOn, say, versus } from '../deviation.ts';
 import type { ComponentResult, Measure, SegmentBaseline } from '../types.ts';
 import { type BaselineSample, expected } from './expected.ts';
 import { type OwnHistory, ownHistoryMeasure, usageHistory } from './own-history.ts';
-import { feedsOf, loginsOf, type ProductFeeds } from './product-feeds.ts';
+import { feedsOf, loginsOf, PRODUCT_FEEDS, type ProductFeeds } from './product-feeds.ts';
 import { fromMeasures } from './result.ts';
 
 export interface EngagementMeasures {
@@ -28,8 +28,6 @@ export interface EngagementMeasures {
   /** Feeds that reached the portfolio too recently for a verdict (data-needed.ts feedTooNew), with why. */
   tooNew?: Partial<Record<keyof ProductFeeds, string>>;
 }
-
-const FEEDS: (keyof ProductFeeds)[] = ['logins', 'activeUsers', 'usage'];
 
 const PRODUCT_SIGNALS: SignalType[] = ['login', 'logins', 'activity', 'usage', 'feature_used'];
 
@@ -56,7 +54,7 @@ export function measureEngagement(context: AccountContext): EngagementMeasures |
   if (!settings) return measured;
   measured.feeds = feedsOf(context.rollups);
   const tooNew = Object.fromEntries(
-    FEEDS.flatMap((feed) => {
+    PRODUCT_FEEDS.flatMap((feed) => {
       const why = feedTooNew(context, feed);
       return why ? [[feed, why]] : [];
     }),

@@ -146,7 +146,7 @@ describe('learning when each feed reached the portfolio', () => {
         logins: dayAgo(40),
       }),
     ).toEqual({ usage: dayAgo(3), logins: dayAgo(40) });
-    expect(earliestFeeds(seen, { usage: dayAgo(9), logins: dayAgo(1) }, undefined)).toEqual({
+    expect(earliestFeeds([seen, { usage: dayAgo(9), logins: dayAgo(1) }, undefined])).toEqual({
       usage: dayAgo(9),
       tickets: dayAgo(7),
       logins: dayAgo(1),
