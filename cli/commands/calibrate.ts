@@ -1,9 +1,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import * as z from 'zod';
 import { parseConfigOverrides } from '#config/file';
+import type { CustomMeasure, Scale } from '#config/measures-schema';
 import { configChanges } from '#config/overrides';
-import { type CalibrationReport, calibrate } from '#core/calibration/calibrate';
+import { type CalibrationReport, calibrate, type MeasureCalibration } from '#core/calibration/calibrate';
+import type { MeasureParams } from '#core/calibration/measure-params';
 import type { RedFigures } from '#core/calibration/red-at-checkpoint';
 import { historyFromSimulation } from '#core/evaluation/from-simulation';
 import { localHome } from '#local/home';
@@ -60,7 +63,9 @@ export async function calibrateResultFile(options: CalibrateCommandOptions): Pro
   const live = await loadCliConfig(options.configFile);
   const history = historyFromSimulation(readSimulationHistory(options.resultFile));
   const report = calibrate(history, live.config, { seed: options.seed });
-  if (report.status !== 'fitted' || !report.segments.some((s) => s.after)) return { report };
+  if (report.status !== 'fitted') return { report };
+  const measures = report.measures.status === 'fitted' ? movedMeasures(report.measures) : {};
+  if (!report.segments.some((s) => s.after) && Object.keys(measures).length === 0) return { report };
   const out = resolve(options.out ?? defaultProposalFile());
   if (live.file && resolve(live.file) === out)
     throw new EvaluateInputError(
@@ -78,6 +83,8 @@ export async function calibrateResultFile(options: CalibrateCommandOptions): Pro
       health.weights = { $patch: 'replace', ...segment.after.weights };
       health.bands = { ...segment.after.bands };
     }
+    if (Object.keys(measures).length > 0)
+      Object.assign(objectAt(objectAt(target, 'health'), 'measures'), structuredClone(measures));
   }
   const afterCalibration = parseConfigOverrides(fitted, live.config);
   const checked = standalone ? parseConfigOverrides(proposal) : afterCalibration;
@@ -97,6 +104,49 @@ export async function calibrateResultFile(options: CalibrateCommandOptions): Pro
       diff: configChanges(live.config, afterCalibration.config).map(changeLine),
     },
   };
+}
+
+/**
+ * The health.measures settings the fit moved, as config overrides: the scale replaced whole (its kinds take
+ * different fields), the custom measures as a list (a list in a config file replaces the default's).
+ */
+function movedMeasures({ before, after }: { before: MeasureParams; after: MeasureParams }): Json {
+  const moved: Json = {};
+  if (!isDeepStrictEqual(before.scale, after.scale)) moved.scale = { $patch: 'replace', ...after.scale };
+  if (!isDeepStrictEqual(before.custom, after.custom)) moved.custom = after.custom.map((c) => ({ ...c }));
+  return moved;
+}
+
+const scaleText = (scale: Scale) =>
+  scale.kind === 'linear'
+    ? 'linear (100 at the baseline)'
+    : `log (${scale.atBaseline} at the baseline, 100 at ${scale.ceilingRatio} times it)`;
+
+const customText = (measure: CustomMeasure) =>
+  measure.kind === 'numeric'
+    ? `${measure.direction} is better, ${measure.expected} expected, weight ${measure.weight}`
+    : `${Object.entries(measure.scores)
+        .map(([category, score]) => `"${category}" ${score}`)
+        .join(
+          ', ',
+        )}${measure.otherwise === undefined ? '' : `, otherwise ${measure.otherwise}`}, weight ${measure.weight}`;
+
+const movedText = (before: string, after: string) =>
+  before === after ? `${after} (kept)` : `${before} → ${after}`;
+
+function measureLines(measures: MeasureCalibration): string[] {
+  if (measures.status === 'not-fitted') return ['', `Measures not fitted: ${measures.note}.`];
+  const { before, after } = measures;
+  return [
+    '',
+    'Measures (health.measures), fitted with the weights in each fold and kept where the outcomes gave no reason to ' +
+      'move them:',
+    `  scale: ${movedText(scaleText(before.scale), scaleText(after.scale))}`,
+    ...after.custom.map((measure, index) => {
+      const was = before.custom[index] ?? measure;
+      return `  ${measure.id} (${measure.label}): ${movedText(customText(was), customText(measure))}`;
+    }),
+  ];
 }
 
 const auc = (value: number | null) => (value === null ? 'n/a' : value.toFixed(3));
@@ -124,6 +174,7 @@ export function renderCalibration({ report, proposal }: CalibrateOutcome): strin
         `${f.positives} followed by churn within 90 days)`,
     ),
   ];
+  lines.push(...measureLines(report.measures));
   for (const s of report.segments) {
     lines.push(
       '',

@@ -3,6 +3,8 @@ import { auc } from '#core/evaluation/auc';
 import type { EvaluationHistory } from '#core/evaluation/history';
 import { seededRandom } from '#core/simulation/random';
 import { type Example, examplesOf } from './examples.ts';
+import { fitMeasures, rescored } from './measure-fit.ts';
+import { componentsUnder, type MeasureParams, measureParamsOf } from './measure-params.ts';
 import { type RedCase, type RedFigures, redAtCheckpoint, redFigures } from './red-at-checkpoint.ts';
 import { fitBands, fitWeights, scoreWith, type Weights } from './weights.ts';
 
@@ -43,6 +45,15 @@ export interface SegmentCalibration {
   note: string;
 }
 
+/**
+ * The measure parameters (health.measures: the scale, the custom measures) as they are and as fitted on all the
+ * history; `after` equals `before` where the outcomes gave no reason to move them. Null when the config has no
+ * health.measures or the history kept no readings of the measures (`note` says which).
+ */
+export type MeasureCalibration =
+  | { status: 'fitted'; before: MeasureParams; after: MeasureParams }
+  | { status: 'not-fitted'; note: string };
+
 export type CalibrationReport =
   | {
       status: 'too-little-history';
@@ -62,6 +73,7 @@ export type CalibrationReport =
        * them, and as each fold's proposal (weights and bands fitted on the other folds) would have.
        */
       redAtT90: { before: RedFigures; after: RedFigures };
+      measures: MeasureCalibration;
       segments: SegmentCalibration[];
     };
 
@@ -168,15 +180,32 @@ export function calibrate(
             `mean anything, and the weights would follow noise. Keep the config as it is and gather more outcomes.`,
     };
   }
-  const examples = examplesOf(history);
+  const recorded = examplesOf(history);
+  const live = measureParamsOf(config);
+  const withReadings = live !== undefined && recorded.some((e) => e.readings);
+  // Each fold fits the measure parameters on its training days first, then the weights and bands on the days
+  // scored under them: the held-out days are scored under parameters fitted without them.
+  const measuresFor = (days: readonly Example[]) =>
+    withReadings && live ? fitMeasures(days, live, lambda) : live;
+  const scoredUnder = (days: readonly Example[], params: MeasureParams | undefined) =>
+    params ? rescored(days, params) : [...days];
+  const finalMeasures = measuresFor(recorded);
+  const examples = scoredUnder(recorded, finalMeasures);
   const segments = [...new Set(history.accounts.map((a) => a.segment))].sort();
   const segmentOf = history.accounts.map((a) => a.segment);
   const folds = foldOf(history.accounts.length, churned, options.seed);
 
   const redCases: RedCase[] = [];
   const foldResults: FoldResult[] = Array.from({ length: FOLDS }, (_, fold) => {
-    const training = examples.filter((e) => folds[e.account] !== fold);
-    const heldOut = examples.filter((e) => folds[e.account] === fold);
+    const params = measuresFor(recorded.filter((e) => folds[e.account] !== fold));
+    const training = scoredUnder(
+      recorded.filter((e) => folds[e.account] !== fold),
+      params,
+    );
+    const heldOut = scoredUnder(
+      recorded.filter((e) => folds[e.account] === fold),
+      params,
+    );
     const trainingChurned = (segment: string) =>
       [...churned].filter((a) => folds[a] !== fold && segmentOf[a] === segment).length;
     const fits = fitPerSegment(training, segments, trainingChurned, lambda);
@@ -184,7 +213,15 @@ export function calibrate(
       history.accounts.flatMap((_, account) => (folds[account] === fold ? [account] : [])),
     );
     redCases.push(
-      ...redAtCheckpoint(history, heldOutAccounts, (segment) => proposalOf(training, fits, segment)),
+      ...redAtCheckpoint(
+        history,
+        heldOutAccounts,
+        (segment) => proposalOf(training, fits, segment),
+        (account, day, recordedComponents) =>
+          params
+            ? componentsUnder(params, account.readings?.get(day), recordedComponents)
+            : recordedComponents,
+      ),
     );
     const after = heldOut.flatMap((e) => {
       const weights = fits.get(e.segment)?.weights;
@@ -211,6 +248,20 @@ export function calibrate(
       before: redFigures(redCases, (c) => c.redBefore),
       after: redFigures(redCases, (c) => c.redAfter),
     },
+    measures:
+      live && finalMeasures
+        ? withReadings
+          ? { status: 'fitted', before: live, after: finalMeasures }
+          : {
+              status: 'not-fitted',
+              note:
+                'the history keeps no readings of the measures (a result of an older version): run simulate ' +
+                'again to fit the scale and the custom measures',
+            }
+        : {
+            status: 'not-fitted',
+            note: 'the config has no health.measures section: no measure parameters to fit',
+          },
     segments: segments.map((segment): SegmentCalibration => {
       const health = config.segments[segment]?.health;
       const before = { weights: health?.weights ?? {}, bands: health?.bands ?? { green: 70, yellow: 50 } };

@@ -1,5 +1,6 @@
-import { churnDays, labelledDays } from '#core/evaluation/cases';
+import { churnDays, labelledDays, SAMPLE_STEP } from '#core/evaluation/cases';
 import { type EvaluationHistory, lastDayOfData } from '#core/evaluation/history';
+import type { DayReadings } from '#core/evaluation/measure-readings';
 import { COMPONENT_IDS } from '#core/health/vocabulary';
 
 /** Calibrate judges the score by churn within the next 90 days, as evaluate's first AUC does. */
@@ -15,13 +16,15 @@ export interface Example {
   components: (number | null)[];
   score: number;
   churned: boolean;
+  /** The measures behind the components that day, when the history keeps them: what measure parameters are fitted on. */
+  readings?: DayReadings;
 }
 
 /**
  * Weekly account-days of accounts scored that day, labelled and sampled as evaluate does (no day after a churn, none
  * after the data stopped).
  */
-export function examplesOf(history: EvaluationHistory, step = 7): Example[] {
+export function examplesOf(history: EvaluationHistory, step = SAMPLE_STEP): Example[] {
   const churn = churnDays(
     history.accounts.map((a) => a.accountId),
     history.outcomes,
@@ -40,12 +43,14 @@ export function examplesOf(history: EvaluationHistory, step = 7): Example[] {
     )) {
       const score = account.series.scores[day];
       if (score === null || score === undefined) continue;
+      const readings = account.readings?.get(day);
       examples.push({
         account: index,
         segment: account.segment,
         components: COMPONENT_IDS.map((c) => components[c][day] ?? null),
         score,
         churned: positive,
+        ...(readings ? { readings } : {}),
       });
     }
     return examples;

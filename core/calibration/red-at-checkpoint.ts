@@ -1,6 +1,6 @@
 import type { BandThresholds } from '#config/schema';
 import { CHECKPOINTS } from '#core/evaluation/cases';
-import type { EvaluationHistory } from '#core/evaluation/history';
+import type { AccountHistory, EvaluationHistory } from '#core/evaluation/history';
 import { share } from '#core/evaluation/statistics';
 import { bandFor } from '#core/health/bands';
 import { COMPONENT_IDS } from '#core/health/vocabulary';
@@ -33,6 +33,12 @@ export function redAtCheckpoint(
   history: EvaluationHistory,
   accounts: ReadonlySet<number>,
   proposalFor: (segment: string) => { weights: Weights; bands: BandThresholds } | null,
+  /** The components the proposal scores a day from (its measure parameters), given those recorded that day. */
+  componentsOn: (account: AccountHistory, day: number, recorded: (number | null)[]) => (number | null)[] = (
+    _account,
+    _day,
+    recorded,
+  ) => recorded,
 ): RedCase[] {
   const index = new Map(history.accounts.map((a, i) => [a.accountId, i]));
   return history.outcomes.flatMap((o) => {
@@ -43,7 +49,11 @@ export function redAtCheckpoint(
     const band = account.series.bands[day];
     if (!band) return [];
     const proposal = proposalFor(account.segment);
-    const components = COMPONENT_IDS.map((c) => account.components?.[c][day] ?? null);
+    const components = componentsOn(
+      account,
+      day,
+      COMPONENT_IDS.map((c) => account.components?.[c][day] ?? null),
+    );
     const score = proposal ? scoreWith(proposal.weights, components) : null;
     const after = proposal && score !== null ? bandFor(score, proposal.bands) : band;
     return [{ churned: o.outcome === 'churned', redBefore: band === 'red', redAfter: after === 'red' }];

@@ -5,6 +5,8 @@ import type { Predictor } from './predictors.ts';
 
 /** The horizons AUC is judged over: churn within the next 90 and 180 days. */
 export const HORIZONS = [90, 180] as const;
+/** Account-days are sampled every this many days from the window's first (a week: every weekday in turn). */
+export const SAMPLE_STEP = 7;
 /** The checkpoints before each renewal outcome at which the band is read. */
 export const CHECKPOINTS = [90, 60] as const;
 /** How far before a churn the first red counts as warning of it. */

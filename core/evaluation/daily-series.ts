@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { Band, ComponentId } from '#core/health/vocabulary';
 import { encodedComponentsSchema } from './component-series.ts';
+import { type ReadingsByDay, readingsByDaySchema } from './measure-readings.ts';
 
 /**
  * An account's days, as a simulation result keeps them for `churnguard evaluate`: for each day of the run (index 0
@@ -30,6 +31,8 @@ export interface EncodedSeries {
   activity: string;
   /** Each component's score day by day, as runs (component-series.ts); what `calibrate` fits weights on. */
   components?: Partial<Record<ComponentId, string>>;
+  /** The measures behind the components on the days calibrate reads (measure-readings.ts), by day. */
+  readings?: ReadingsByDay;
 }
 
 /** Scores keep one decimal: the scores the API shows. */
@@ -52,6 +55,7 @@ export const encodedSeriesSchema = z
     bands: z.string().regex(/^[gyr-]*$/, 'must be one letter a day: g, y, r or -'),
     activity: z.string().regex(/^(\d+)?( \d+)*$/, 'must be whole numbers, one a day'),
     components: encodedComponentsSchema.optional(),
+    readings: readingsByDaySchema.optional(),
   })
   .refine(
     (s) => numberList(s.scores).length === s.bands.length && numberList(s.activity).length === s.bands.length,

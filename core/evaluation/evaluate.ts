@@ -1,5 +1,5 @@
 import { accountResamples, type BootstrapOptions, type Estimate, interval } from './bootstrap.ts';
-import { casesOf, type PredictorCases } from './cases.ts';
+import { casesOf, type PredictorCases, SAMPLE_STEP } from './cases.ts';
 import { casesFor, countFigures, type FigureCounts, type Figures, weighFigures } from './figures.ts';
 import { type EvaluationHistory, lastDayOfData } from './history.ts';
 import { type PredictorId, predictorsOf } from './predictors.ts';
@@ -87,7 +87,7 @@ function estimate(
  * each figure with a 95% interval from a bootstrap by account (the same seed gives the same intervals).
  */
 export function evaluateHistory(history: EvaluationHistory, options: EvaluateOptions): Evaluation {
-  const step = options.step ?? 7;
+  const step = options.step ?? SAMPLE_STEP;
   const bootstrap = { resamples: options.resamples, seed: options.seed };
   const lastSampledDay = lastDayOfData(history) ?? history.days - 1;
   const accountIds = history.accounts.map((a) => a.accountId);

@@ -75,6 +75,9 @@ export function historyFromSimulation(result: SimulationHistory): EvaluationHist
       segment: a.segment,
       series: decodeSeries(a.daily),
       ...(a.daily.components ? { components: componentsOf(a.daily, result.days) } : {}),
+      ...(a.daily.readings
+        ? { readings: new Map(Object.entries(a.daily.readings).map(([day, r]) => [Number(day), r])) }
+        : {}),
     })),
     outcomes: result.outcomes.map((o) => ({
       accountId: o.accountId,

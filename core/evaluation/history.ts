@@ -1,6 +1,7 @@
 import type { RenewalOutcome } from '#core/signals';
 import type { ComponentSeries } from './component-series.ts';
 import type { DailySeries } from './daily-series.ts';
+import type { DayReadings } from './measure-readings.ts';
 import type { RiskOpening } from './triggers.ts';
 
 /** One account's days over the evaluated window, and the segment it is judged in. */
@@ -10,6 +11,8 @@ export interface AccountHistory {
   series: DailySeries;
   /** Each health component's score day by day, when the history keeps it (what calibrate fits on). */
   components?: ComponentSeries;
+  /** The measures behind the components on the days calibrate reads, when the history keeps them (measure-readings.ts). */
+  readings?: ReadonlyMap<number, DayReadings>;
 }
 
 /** A renewal outcome on a day of the window (index 0 is its first day). */

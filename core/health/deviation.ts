@@ -53,3 +53,23 @@ export function higherIsBetterOn(scale: Scale | undefined, actual: number, basel
   const headroom = Math.min(1, Math.log(ratio) / Math.log(scale.ceilingRatio));
   return scale.atBaseline + (100 - scale.atBaseline) * headroom;
 }
+
+/**
+ * The actual/baseline ratio a score on the scale came from, so that calibrate can score the day again on another
+ * scale. Exact below the scale's top (the score is linear, or logarithmic, in the ratio there); a score of 100
+ * says only that the ratio reached the top, so there the stored actual and baseline give it, never below the top.
+ * Null when the baseline was not positive (nothing was compared: 100 on any scale).
+ */
+export function ratioOnScale(
+  scale: Scale | undefined,
+  score: number,
+  actual: number,
+  baseline: number,
+): number | null {
+  if (baseline <= 0) return null;
+  const linear = !scale || scale.kind === 'linear';
+  if (score >= 100) return Math.max(linear ? 1 : scale.ceilingRatio, Math.max(0, actual) / baseline);
+  if (linear) return score / 100;
+  if (score <= scale.atBaseline) return score / scale.atBaseline;
+  return Math.exp(((score - scale.atBaseline) / (100 - scale.atBaseline)) * Math.log(scale.ceilingRatio));
+}

@@ -43,6 +43,7 @@ import { VirtualClock } from '../virtual-clock.ts';
 import { createWorkflowEngine } from '../workflow-engine.ts';
 import { readAccountDays } from './daily-history.ts';
 import { HistoryArchive } from './history-archive.ts';
+import { ReadingsRecorder } from './readings-recorder.ts';
 import { openSimulationStore, type SimulationStore, simulationHorizons } from './store.ts';
 
 const HOUR_MS = 3_600_000;
@@ -420,6 +421,7 @@ export async function simulateParts(
     mark = now;
   };
   const archive = new HistoryArchive(config ?? defaultConfig, input.start, input.days);
+
   const opened = await openSimulationStore(
     store,
     keepEverything ? [] : simulationHorizons(config ?? defaultConfig, archive),
@@ -427,6 +429,13 @@ export async function simulateParts(
   try {
     const { db } = opened;
     const startMs = Date.parse(`${input.start}T00:00:00Z`);
+    const outcomeDays = new Map<string, number[]>();
+    for (const o of input.outcomes)
+      outcomeDays.set(o.accountId, [
+        ...(outcomeDays.get(o.accountId) ?? []),
+        Math.floor((Date.parse(o.at) - startMs) / DAY_MS),
+      ]);
+    const readings = new ReadingsRecorder(config ?? defaultConfig, input.days, outcomeDays);
     const clock = new VirtualClock(new Date(startMs));
     const mail = outbox(clock, onEmail);
     const chat = chatOutbox(clock);
@@ -502,6 +511,8 @@ export async function simulateParts(
       lap('timers');
       expireItems(db, new Date(dayStart + DAY_MS - 1000));
       lap('expiry');
+      await readings.record(db, accountIds, day);
+      lap('collect');
       onDay?.(day + 1, input.days);
     }
 
@@ -561,7 +572,10 @@ export async function simulateParts(
         segment: state?.health.segment.segment ?? 'unknown',
         openRisk: risk ? { tier: risk.tier, primaryCause: risk.primaryCause, strategy: risk.strategy } : null,
         outcome: outcomeOf.get(accountId) ?? null,
-        daily: await readAccountDays(db, accountId, input.start, input.days, archive),
+        daily: {
+          ...(await readAccountDays(db, accountId, input.start, input.days, archive)),
+          ...readings.of(accountId),
+        },
       });
     }
     const book = await loadWholeBook(useCase);

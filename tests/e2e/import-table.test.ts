@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -72,5 +72,77 @@ describe('a snapshot churn table, end to end', () => {
     expect(Number(after)).toBeGreaterThan(Number(before));
     expect(calibrated).toContain(`Fitted on ${churned} churned accounts`);
     expect(existsSync(proposal)).toBe(true);
+  });
+});
+
+/**
+ * The same table with two of its columns kept as account attributes, scored by custom measures the live config
+ * gets wrong (short tenure as the healthy side, every contract alike): calibrate fits the measures themselves, and
+ * the proposal, simulated again, foretells churn better than the live config did.
+ */
+describe('a snapshot churn table with custom measures of its columns, calibrated', () => {
+  const custom = join(scratch, 'custom');
+  const live = join(custom, 'live.json');
+  const proposed = join(custom, 'proposed.json');
+  const auc90 = (evaluated: Evaluation) => evaluated.groups[0]?.predictors[0]?.figures.auc90.value ?? 0;
+  let report: string;
+  let before: Evaluation;
+  let after: Evaluation;
+
+  beforeAll(async () => {
+    mkdirSync(custom, { recursive: true });
+    const mapping = JSON.parse(readFileSync(MAPPING, 'utf8'));
+    mapping.account.attributes = ['tenure', 'Contract'];
+    writeFileSync(join(custom, 'mapping.json'), JSON.stringify(mapping));
+    const measures = [
+      {
+        id: 'tenure',
+        component: 'relationship',
+        from: { attribute: 'tenure' },
+        kind: 'numeric',
+        direction: 'lower',
+        expected: 1,
+        label: 'tenure (months)',
+      },
+      {
+        id: 'contract',
+        component: 'outcomes',
+        from: { attribute: 'Contract' },
+        kind: 'categorical',
+        scores: { 'Month-to-month': 50, 'One year': 50, 'Two year': 50 },
+        label: 'contract',
+      },
+    ];
+    writeFileSync(live, JSON.stringify({ health: { measures: { custom: measures } } }));
+    const history = join(custom, 'history');
+    await churnguard(['import', TABLE, '--mapping', join(custom, 'mapping.json'), '--out', history]);
+    const evaluated = async (config: string, name: string) => {
+      const result = join(custom, name);
+      await churnguard(['simulate', '--from-import', history, '--config', config, '--out', result]);
+      const args = ['evaluate', result, '--json', '--resamples', '20', '--config', config];
+      return { result, evaluation: JSON.parse((await churnguard(args)).stdout) as Evaluation };
+    };
+    const first = await evaluated(live, 'live-result.json');
+    before = first.evaluation;
+    report = (await churnguard(['calibrate', first.result, '--config', live, '--out', proposed])).stdout;
+    after = (await evaluated(proposed, 'proposed-result.json')).evaluation;
+  }, 300_000);
+
+  it('turns tenure the right way round and scores month-to-month contracts lowest', () => {
+    const proposal = JSON.parse(readFileSync(proposed, 'utf8'));
+    const [tenure, contract] = proposal.health.measures.custom;
+    expect(tenure).toMatchObject({ id: 'tenure', direction: 'higher' });
+    expect(contract.scores['Month-to-month']).toBe(0);
+    expect(contract.scores['Two year']).toBe(100);
+    expect(report).toMatch(
+      /tenure \(tenure \(months\)\): lower is better, 1 expected, weight 1 → higher is better/,
+    );
+  });
+
+  it('ranks held-out accounts better with the measures fitted, and the proposal simulated again does too', () => {
+    const [, heldBefore, heldAfter] =
+      /Held-out AUC, churn within 90 days: before (0\.\d+), after (0\.\d+)/.exec(report) ?? [];
+    expect(Number(heldAfter)).toBeGreaterThan(Number(heldBefore) + 0.1);
+    expect(auc90(after)).toBeGreaterThan(auc90(before) + 0.1);
   });
 });

@@ -32,6 +32,21 @@ function numericValue(
   return { value: reading.value, said };
 }
 
+type NumericCustom = Extract<CustomMeasure, { kind: 'numeric' }>;
+type CategoricalCustom = Extract<CustomMeasure, { kind: 'categorical' }>;
+
+/** A numeric custom measure's score of a value: against its expected value, in its direction. */
+export const numericScore = (definition: Pick<NumericCustom, 'direction' | 'expected'>, value: number) =>
+  definition.direction === 'higher'
+    ? higherIsBetter(value, definition.expected)
+    : lowerIsBetter(value, definition.expected);
+
+/** A categorical custom measure's score of a category: its mapping, else `otherwise`, else none (left out). */
+export const categoryScore = (
+  definition: Pick<CategoricalCustom, 'scores' | 'otherwise'>,
+  category: string,
+) => definition.scores[category] ?? definition.otherwise;
+
 /**
  * A custom measure (health.measures.custom) of an account attribute or a custom metric: a number against the
  * value a healthy account shows, or a category scored by its mapping. An attribute the account lacks, a metric with
@@ -50,10 +65,7 @@ export function customMeasure(definition: CustomMeasure, context: AccountContext
       actual: value,
       expected: definition.expected,
       expectedFrom: 'custom',
-      score:
-        definition.direction === 'higher'
-          ? higherIsBetter(value, definition.expected)
-          : lowerIsBetter(value, definition.expected),
+      score: numericScore(definition, value),
       weight,
       finding: `${label} ${numeric.said} vs ${better} ${say(definition.expected)} expected`,
     };
@@ -61,7 +73,7 @@ export function customMeasure(definition: CustomMeasure, context: AccountContext
   const value = context.input.account.attributes?.[definition.from.attribute];
   if (value === undefined) return undefined;
   const category = String(value);
-  const score = definition.scores[category] ?? definition.otherwise;
+  const score = categoryScore(definition, category);
   if (score === undefined) return undefined;
   return {
     measure: id,

@@ -112,6 +112,9 @@ const MEASURES: EngagementMeasure[] = [
   },
 ];
 
+/** The engagement measures scored on the model's scale (health.measures.scale), which calibrate may refit. */
+export const SCALED_MEASURES: ReadonlySet<string> = new Set(MEASURES.map((m) => m.measure));
+
 /** Whether a measure of this feed is judged: its feed arrived (health.measures) and is not too new. */
 const judged = (measured: EngagementMeasures, feed: keyof ProductFeeds) =>
   (!measured.feeds || measured.feeds[feed]) && !measured.tooNew?.[feed];

@@ -11,6 +11,7 @@ import type { HealthSnapshot, Measure, ScoringInput } from '#core/health/types';
 import type { ComponentId } from '#core/health/vocabulary';
 import { type Signal, signalSchema } from '#core/signals';
 import { redDays } from '#core/workflows/detect';
+import { CONTRACT_MEASURE, TENURE_MEASURE } from '../../support/custom-measures.ts';
 import {
   account,
   activity,
@@ -353,27 +354,7 @@ describe('change against the account’s own recent history', () => {
 describe('custom measures of account attributes', () => {
   const custom = withConfig(defaultConfig, (draft) => {
     if (!draft.health.measures) return;
-    draft.health.measures.custom = [
-      {
-        id: 'tenure',
-        component: 'relationship',
-        weight: 2,
-        from: { attribute: 'tenureMonths' },
-        kind: 'numeric',
-        direction: 'higher',
-        expected: 24,
-        label: 'tenure (months)',
-      },
-      {
-        id: 'contractType',
-        component: 'outcomes',
-        weight: 1,
-        from: { attribute: 'contract' },
-        kind: 'categorical',
-        scores: { 'month-to-month': 20, 'one year': 70, 'two year': 100 },
-        label: 'contract type',
-      },
-    ];
+    draft.health.measures.custom = [TENURE_MEASURE, CONTRACT_MEASURE];
   });
   const baselines = computeBaselines(custom, healthyCoreCohort(10), NOW);
   const scored = (attributes?: Record<string, string | number>) =>
