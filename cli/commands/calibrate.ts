@@ -9,6 +9,7 @@ import { type CalibrationReport, calibrate, type MeasureCalibration } from '#cor
 import type { MeasureParams } from '#core/calibration/measure-params';
 import type { RedFigures } from '#core/calibration/red-at-checkpoint';
 import { historyFromSimulation } from '#core/evaluation/from-simulation';
+import type { MeasureSwitch } from '#core/health/components/engagement';
 import { localHome } from '#local/home';
 import { changeLine } from './config-diff.ts';
 import { loadCliConfig } from './config-file.ts';
@@ -114,6 +115,10 @@ function movedMeasures({ before, after }: { before: MeasureParams; after: Measur
   const moved: Json = {};
   if (!isDeepStrictEqual(before.scale, after.scale)) moved.scale = { $patch: 'replace', ...after.scale };
   if (!isDeepStrictEqual(before.custom, after.custom)) moved.custom = after.custom.map((c) => ({ ...c }));
+  // The fit only turns a setting off (MeasureParams.switches).
+  if (before.switches.perSeat && !after.switches.perSeat) moved.perSeat = false;
+  if (before.switches.perArr && !after.switches.perArr) moved.perArr = null;
+  if (before.switches.ownHistory && !after.switches.ownHistory) moved.ownHistory = null;
   return moved;
 }
 
@@ -131,6 +136,12 @@ const customText = (measure: CustomMeasure) =>
           ', ',
         )}${measure.otherwise === undefined ? '' : `, otherwise ${measure.otherwise}`}, weight ${measure.weight}`;
 
+const SWITCH_TEXT: Record<MeasureSwitch, string> = {
+  perSeat: 'usage per seat (perSeat)',
+  perArr: 'usage per unit of ARR (perArr)',
+  ownHistory: 'usage against its own history (ownHistory)',
+};
+
 const movedText = (before: string, after: string) =>
   before === after ? `${after} (kept)` : `${before} → ${after}`;
 
@@ -142,6 +153,11 @@ function measureLines(measures: MeasureCalibration): string[] {
     'Measures (health.measures), fitted with the weights in each fold and kept where the outcomes gave no reason to ' +
       'move them:',
     `  scale: ${movedText(scaleText(before.scale), scaleText(after.scale))}`,
+    ...(Object.keys(before.switches) as MeasureSwitch[]).flatMap((setting) =>
+      before.switches[setting]
+        ? [`  ${SWITCH_TEXT[setting]}: ${movedText('on', after.switches[setting] ? 'on' : 'off')}`]
+        : [],
+    ),
     ...after.custom.map((measure, index) => {
       const was = before.custom[index] ?? measure;
       return `  ${measure.id} (${measure.label}): ${movedText(customText(was), customText(measure))}`;

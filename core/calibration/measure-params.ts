@@ -2,20 +2,45 @@ import type { CustomMeasure, Scale } from '#config/measures-schema';
 import type { Config } from '#config/schema';
 import { type DayReadings, type MeasureEntry, OTHER_MEASURES } from '#core/evaluation/measure-readings';
 import { categoryScore, numericScore } from '#core/health/components/custom';
+import { MEASURE_SWITCHES, type MeasureSwitch } from '#core/health/components/engagement';
 import { higherIsBetterOn, round1 } from '#core/health/deviation';
 import { COMPONENT_IDS, type ComponentId } from '#core/health/vocabulary';
 
-/** The measure parameters calibrate fits (issue 19): the usage scale and the custom measures' settings. */
+/**
+ * The measure parameters calibrate fits (issue 19): the usage scale, the custom measures' settings, and whether
+ * the measures per seat, per ARR and of the own-history trend earn their place.
+ */
 export interface MeasureParams {
   scale: Scale;
   custom: readonly CustomMeasure[];
+  /**
+   * Whether each setting that adds engagement measures (per seat, per ARR, the own-history trend) is on. Calibrate
+   * can only turn one off: the readings hold the measures a setting added, not those it would add.
+   */
+  switches: Readonly<Record<MeasureSwitch, boolean>>;
 }
 
 /** The live config's measure parameters, or none when it has no health.measures section (nothing to refit). */
 export function measureParamsOf(config: Config): MeasureParams | undefined {
   const settings = config.health.measures;
-  return settings ? { scale: settings.scale, custom: settings.custom } : undefined;
+  return settings
+    ? {
+        scale: settings.scale,
+        custom: settings.custom,
+        switches: {
+          perSeat: settings.perSeat,
+          perArr: settings.perArr !== null,
+          ownHistory: settings.ownHistory !== null,
+        },
+      }
+    : undefined;
 }
+
+const SWITCH_OF = new Map<string, MeasureSwitch>(
+  Object.entries(MEASURE_SWITCHES).flatMap(([setting, measures]) =>
+    measures.map((measure): [string, MeasureSwitch] => [measure, setting as MeasureSwitch]),
+  ),
+);
 
 /**
  * A component's score from a day's readings under other parameters: each refittable measure scored again (a usage
@@ -39,6 +64,8 @@ function componentUnder(
     }
     const custom = params.custom.find((c) => c.id === id);
     if (custom?.kind === 'categorical') continue;
+    const setting = custom ? undefined : SWITCH_OF.get(id);
+    if (setting && !params.switches[setting]) continue;
     const rescored =
       custom?.kind === 'numeric'
         ? input === null

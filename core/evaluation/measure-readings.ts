@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Config } from '#config/schema';
-import { SCALED_MEASURES } from '#core/health/components/engagement';
+import { MEASURE_SWITCHES, SCALED_MEASURES } from '#core/health/components/engagement';
 import { measureWeight } from '#core/health/components/result';
 import { ratioOnScale } from '#core/health/deviation';
 import type { HealthSnapshot, Measure } from '#core/health/types';
@@ -12,7 +12,8 @@ import { CHECKPOINTS, SAMPLE_STEP } from './cases.ts';
  * and the custom measures), read from the health snapshot in force at the end of the day:
  * - each measure those parameters score, as `[id, score, weight, input]`: the input is the actual/baseline ratio of
  *   a usage measure on the scale (deviation.ts ratioOnScale), the value of a numeric custom measure, null for a
- *   categorical one (its category is under `categories`);
+ *   categorical one (its category is under `categories`) and for the own-history trend (a setting switches it on
+ *   or off, engagement.ts MEASURE_SWITCHES, as it does the usage measures per seat and per ARR);
  * - the component's other measures as one `['*', mean score, total weight]`: they are not refitted, and a component
  *   scores the weighted mean of its measures (components/result.ts), so their mean and weight are all it needs;
  * - the account's value of each attribute a categorical custom measure reads, so that a category the live config
@@ -50,6 +51,8 @@ export function readingDays(days: number, day: number, outcomeDays: readonly num
   return day % SAMPLE_STEP === 0 || outcomeDays.some((outcome) => outcome - CHECKPOINTS[0] === day);
 }
 
+const SWITCHED = new Set<string>(Object.values(MEASURE_SWITCHES).flat());
+
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
 function entryOf(measure: Measure, component: ComponentId, config: Config): MeasureEntry | undefined {
@@ -59,8 +62,10 @@ function entryOf(measure: Measure, component: ComponentId, config: Config): Meas
     if (!custom) return undefined;
     return [measure.measure, measure.score, weight, custom.kind === 'numeric' ? measure.actual : null];
   }
-  if (component !== 'engagement' || !SCALED_MEASURES.has(measure.measure) || measure.expected === null)
-    return undefined;
+  if (component !== 'engagement') return undefined;
+  // A measure a setting switches on is kept apart, so that calibrate can weigh the component without it.
+  if (!SCALED_MEASURES.has(measure.measure) || measure.expected === null)
+    return SWITCHED.has(measure.measure) ? [measure.measure, measure.score, weight, null] : undefined;
   const scale = config.health.measures?.scale;
   const ratio = ratioOnScale(scale, measure.score, measure.actual, measure.expected);
   // Four significant digits: scored again, the ratio gives the score to well within its one decimal.

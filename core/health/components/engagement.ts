@@ -112,6 +112,14 @@ const MEASURES: EngagementMeasure[] = [
   },
 ];
 
+/** The health.measures settings that switch engagement measures on, and the measures each one adds. */
+export const MEASURE_SWITCHES = {
+  perSeat: ['activeUsersPerSeat', 'usagePerSeat'],
+  perArr: ['usagePerArr'],
+  ownHistory: ['ownTrend'],
+} as const satisfies Record<string, readonly string[]>;
+export type MeasureSwitch = keyof typeof MEASURE_SWITCHES;
+
 /** The engagement measures scored on the model's scale (health.measures.scale), which calibrate may refit. */
 export const SCALED_MEASURES: ReadonlySet<string> = new Set(MEASURES.map((m) => m.measure));
 

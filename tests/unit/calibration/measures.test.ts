@@ -63,12 +63,24 @@ describe('a usage measure on the scale, read back', () => {
 describe('a day scored again from its readings', () => {
   const config = withCustom([TENURE, CONTRACT], { kind: 'log', atBaseline: 90, ceilingRatio: 4 });
   const baselines = computeBaselines(config, healthyCoreCohort(10), NOW);
-  const snapshotOf = (id: string, perDay: number, attributes?: Record<string, string | number>) =>
+  const snapshotOf = (
+    id: string,
+    perDay: number,
+    attributes?: Record<string, string | number>,
+    history: { days: number; seats?: number } = { days: 60 },
+  ) =>
     scoreAccount(
       config,
       {
-        account: account({ id, ...(attributes && { attributes }) }),
-        rollups: rollupsFrom(id, activity(id, { loginsPerDay: perDay, usagePerDay: perDay * 12 })),
+        account: account({
+          id,
+          ...(attributes && { attributes }),
+          ...(history.seats && { contract: { ...account().contract, seats: history.seats } }),
+        }),
+        rollups: rollupsFrom(
+          id,
+          activity(id, { loginsPerDay: perDay, usagePerDay: perDay * 12, days: history.days }),
+        ),
         tickets: [],
       },
       baselines,
@@ -117,6 +129,7 @@ describe('a day scored again from its readings', () => {
     expect(engagement.length).toBeGreaterThan(0);
     const linear = componentsUnder(
       {
+        ...live,
         scale: { kind: 'linear' },
         custom: [
           { ...TENURE, direction: 'higher', expected: 24 },
@@ -140,6 +153,26 @@ describe('a day scored again from its readings', () => {
       (otherScore * otherWeight + 0) / (otherWeight + 1),
       1,
     );
+  });
+
+  it('weighs a component without the measures of a setting turned off (here the own-history trend)', () => {
+    // 130 days of use: the own-history trend compares the last 30 days with the 90 before.
+    const snapshot = snapshotOf('f', 4, { tenureMonths: 30 }, { days: 130 });
+    const readings = readingsOf(snapshot, {}, config) as DayReadings;
+    const engagement = readings.components.engagement ?? [];
+    expect(engagement.map(([id]) => id)).toEqual(expect.arrayContaining(['ownTrend']));
+    const off = componentsUnder(
+      { ...live, switches: { perSeat: false, perArr: false, ownHistory: false } },
+      readings,
+      componentScores(snapshot),
+    );
+    const kept = engagement.filter(
+      ([id]) => !['ownTrend', 'activeUsersPerSeat', 'usagePerSeat'].includes(id),
+    );
+    const mean =
+      kept.reduce((sum, [, score, weight]) => sum + score * weight, 0) /
+      kept.reduce((s, [, , w]) => s + w, 0);
+    expect(off[COMPONENT_IDS.indexOf('engagement')]).toBeCloseTo(mean, 1);
   });
 
   it('keeps readings only for the days calibrate samples and those 90 days before each outcome', () => {
