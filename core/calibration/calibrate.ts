@@ -149,9 +149,10 @@ function proposalOf(
 }
 
 /**
- * Fits per-segment health weights and band lines on a history's outcomes, and says how they would have done on
- * accounts they were not fitted on: five folds by account (an account's days are all in one fold), each fitted on
- * the other four, features from days before the churn they are labelled with. The proposal is then fitted on all.
+ * Fits the measure parameters (measure-fit.ts), then per-segment health weights and band lines, on a history's
+ * outcomes, and says how they would have done on accounts they were not fitted on: five folds by account (an
+ * account's days are all in one fold), each fitted on the other four, features from days before the churn they are
+ * labelled with. The proposal is then fitted on all.
  */
 export function calibrate(
   history: EvaluationHistory,
@@ -197,11 +198,9 @@ export function calibrate(
 
   const redCases: RedCase[] = [];
   const foldResults: FoldResult[] = Array.from({ length: FOLDS }, (_, fold) => {
-    const params = measuresFor(recorded.filter((e) => folds[e.account] !== fold));
-    const training = scoredUnder(
-      recorded.filter((e) => folds[e.account] !== fold),
-      params,
-    );
+    const trainingDays = recorded.filter((e) => folds[e.account] !== fold);
+    const params = measuresFor(trainingDays);
+    const training = scoredUnder(trainingDays, params);
     const heldOut = scoredUnder(
       recorded.filter((e) => folds[e.account] === fold),
       params,

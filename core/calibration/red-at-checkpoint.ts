@@ -26,8 +26,8 @@ export interface RedFigures {
 
 /**
  * The renewal outcomes of `accounts` whose account had a band at T-90, each with its band then as it was and as
- * the proposal (weights and bands fitted without these accounts) would have made it. Days the proposal cannot
- * score (no weighted component known) keep the band they had.
+ * the proposal (measure parameters, weights and bands fitted without these accounts) would have made it. Days the
+ * proposal cannot score (no weighted component known) keep the band they had.
  */
 export function redAtCheckpoint(
   history: EvaluationHistory,
