@@ -122,7 +122,10 @@ export interface ConfigChange {
   after?: unknown;
 }
 
-/** What `after` changes in `before`, walking objects key by key; arrays and scalars compare whole. */
+/**
+ * What `after` changes in `before`, walking objects key by key and lists of the same length item by item; other
+ * lists and scalars compare whole.
+ */
 export function configChanges(before: unknown, after: unknown, path: Path = []): ConfigChange[] {
   if (isPlainObject(before) && isPlainObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
@@ -133,6 +136,8 @@ export function configChanges(before: unknown, after: unknown, path: Path = []):
       return configChanges(before[key], after[key], [...path, key]);
     });
   }
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length)
+    return before.flatMap((item, index) => configChanges(item, after[index], [...path, index]));
   return JSON.stringify(before) === JSON.stringify(after)
     ? []
     : [{ path: formatPath(path), kind: 'changed', before, after }];

@@ -113,6 +113,17 @@ describe('a config file holds only what differs from the default', () => {
   });
 });
 
+describe('what a config changes, line by line', () => {
+  it('names the item of a list that moved, when the list keeps its length; a list that grew changes whole', () => {
+    const before = { custom: [{ id: 'tenure', expected: 1 }, { id: 'plan' }], tags: ['a'] };
+    const after = { custom: [{ id: 'tenure', expected: 31 }, { id: 'plan' }], tags: ['a', 'b'] };
+    expect(configChanges(before, after)).toEqual([
+      { path: 'custom[0].expected', kind: 'changed', before: 1, after: 31 },
+      { path: 'tags', kind: 'changed', before: ['a'], after: ['a', 'b'] },
+    ]);
+  });
+});
+
 describe('template variables are defined where the template is sent, or the config is refused', () => {
   it('accepts the default config, whose templates name no brand setting', () => {
     expect(parseConfigOverrides({}).ok).toBe(true);
