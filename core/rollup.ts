@@ -289,11 +289,32 @@ function setMetrics(state: RollupState, tallies: readonly MetricTally[]): void {
 }
 
 /**
+ * A copy of a state that addToRollup may change without changing `previous`: the rollup, the book and the records
+ * it changes in place (counts, sums, latest values and times, latest sources, exact sums) are copied, in the same
+ * order of keys; the lists, metrics and assessment, which it replaces rather than changes, are shared (a deep copy
+ * of every rollup written was most of what adding cost).
+ */
+function mergeableCopy(previous: RollupState): RollupState {
+  const { rollup, book } = previous;
+  const copy: RollupState = {
+    rollup: Object.assign({}, rollup, {
+      counts: { ...rollup.counts },
+      sums: { ...rollup.sums },
+      latestValues: { ...rollup.latestValues },
+      lastAt: { ...rollup.lastAt },
+    }),
+    book: Object.assign({}, book, { latestFrom: { ...book.latestFrom } }),
+  };
+  if (book.exactSums) copy.book.exactSums = { ...book.exactSums };
+  return copy;
+}
+
+/**
  * Adds signals that are not yet counted to a day's rollup and returns the new state (the one passed in is left as
  * it was). Adding the same set in any order, in one batch or many, gives the same state.
  */
 export function addToRollup(previous: RollupState, signals: readonly Signal[]): RollupState {
-  const state: RollupState = structuredClone(previous);
+  const state = mergeableCopy(previous);
   const { rollup, book } = state;
   const users: string[] = [];
   const features: string[] = [];

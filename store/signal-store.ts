@@ -318,10 +318,20 @@ async function putRollup(
   return outcome === 'written' ? item : undefined;
 }
 
-/** The rollup written over `previous` if it is still that version: every attribute set, those it no longer has removed. */
+/**
+ * The rollup written over `previous` if it is still that version: what it no longer has removed, and every
+ * attribute set that is not the very value `previous` holds. The condition makes the stored item `previous`, so
+ * an attribute left out (the day, the kind, a list the new signals left as it was: addToRollup shares those) is
+ * already what the item holds. The version always changes, so something is always set. Metered as the whole item.
+ */
 function replaceStatement(db: Db, item: RollupItem, previous: RollupItem) {
-  const { pk, sk, ...set } = item;
-  return updateStatement(
+  const { pk, sk, ...attributes } = item;
+  const set: Record<string, unknown> = {};
+  for (const name in attributes) {
+    const value = attributes[name];
+    if (value !== previous[name]) set[name] = value;
+  }
+  const statement = updateStatement(
     db.tableName,
     { pk: String(pk), sk: String(sk) },
     {
@@ -330,6 +340,7 @@ function replaceStatement(db: Db, item: RollupItem, previous: RollupItem) {
       condition: { text: '"version" = ?', parameters: [previous.version] },
     },
   );
+  return { ...statement, written: item };
 }
 
 /** How many signals of a day are stored: a consistent counting Query (it reads the day, but returns no items). */

@@ -52,10 +52,19 @@ export function localTime(at: Date, timeZone: string): LocalTime {
 }
 
 /**
+ * zonedInstant's answers (epoch ms) by zone, date and hour: the weekly tips ask for the same few zones' midnight
+ * on the same day for every account, and each answer costs two Intl formattings. Bounded; a pure function's cache.
+ */
+const zonedInstants = new Map<string, number>();
+
+/**
  * The instant at `hour`:00 on `date` in an IANA time zone (DST-safe: the zone's offset is read at the guess and
  * corrected once more, which settles it for every zone that does not skip that hour).
  */
 export function zonedInstant(date: string, hour: number, timeZone: string): Date {
+  const asked = `${timeZone} ${date} ${hour}`;
+  const known = zonedInstants.get(asked);
+  if (known !== undefined) return new Date(known);
   const target = Date.parse(`${date}T00:00:00Z`) + hour * 3_600_000;
   let at = target;
   for (let i = 0; i < 2; i++) {
@@ -63,6 +72,8 @@ export function zonedInstant(date: string, hour: number, timeZone: string): Date
     const seenMs = Date.parse(`${seen.date}T00:00:00Z`) + seen.minutes * 60_000;
     at += target - seenMs;
   }
+  if (zonedInstants.size >= 10_000) zonedInstants.clear();
+  zonedInstants.set(asked, at);
   return new Date(at);
 }
 

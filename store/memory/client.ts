@@ -183,9 +183,9 @@ export class MemoryDynamoDb {
       responses[tableName] = [];
       for (const key of request.Keys ?? []) {
         const { pk, sk } = keyOf(key);
-        if (seen.has(`${pk}\u0000${sk}`))
-          throw validationError('Provided list of item keys contains duplicates');
-        seen.add(`${pk}\u0000${sk}`);
+        const text = `${pk}\u0000${sk}`;
+        if (seen.has(text)) throw validationError('Provided list of item keys contains duplicates');
+        seen.add(text);
         const { item, units: itemUnits } = read(key);
         units += itemUnits;
         if (item) responses[tableName].push(item);
@@ -216,9 +216,9 @@ export class MemoryDynamoDb {
         const write = request.PutRequest
           ? planPut(table, { Item: request.PutRequest.Item })
           : planDelete(table, { Key: request.DeleteRequest?.Key });
-        if (seen.has(`${write.pk}\u0000${write.sk}`))
-          throw validationError('Provided list of item keys contains duplicates');
-        seen.add(`${write.pk}\u0000${write.sk}`);
+        const text = `${write.pk}\u0000${write.sk}`;
+        if (seen.has(text)) throw validationError('Provided list of item keys contains duplicates');
+        seen.add(text);
         return write;
       });
       return { tableName, writes };
@@ -249,10 +249,9 @@ export class MemoryDynamoDb {
     const planned = statements.map(({ Statement, Parameters }) => {
       const statement = planStatement(Statement, Parameters, (name) => this.table(name));
       if ('error' in statement) return statement;
-      const { write } = statement;
-      if (seen.has(`${write.pk}\u0000${write.sk}`))
-        throw validationError('Provided list of item keys contains duplicates');
-      seen.add(`${write.pk}\u0000${write.sk}`);
+      const text = `${statement.write.pk}\u0000${statement.write.sk}`;
+      if (seen.has(text)) throw validationError('Provided list of item keys contains duplicates');
+      seen.add(text);
       return statement;
     });
     const answers = planned.map((statement) => {
@@ -366,14 +365,34 @@ function planStatement(
   return { tableName, write, refusal: DUPLICATE_ITEM };
 }
 
-/** The table and item of `INSERT INTO "<table>" VALUE {'<name>': ?, ...}` with its parameters, else a ValidationException. */
-function parseInsert(statement: unknown, parameters: unknown[] = []): { tableName: string; item: Item } {
+/** An INSERT's table and field names, or undefined for a malformed field; by statement text (see insertShape). */
+const insertShapes = new Map<string, { tableName: string; fields: (string | undefined)[] }>();
+
+/**
+ * The table and field names of `INSERT INTO "<table>" VALUE {'<name>': ?, ...}`, else a ValidationException. A
+ * store sends a few shapes of INSERT (one per kind of item it writes), so each text is read once; the bound only
+ * guards against a caller that writes names of its own making.
+ */
+function insertShape(statement: unknown) {
+  const known = typeof statement === 'string' ? insertShapes.get(statement) : undefined;
+  if (known) return known;
   const match = typeof statement === 'string' ? INSERT.exec(statement.trim()) : null;
   if (!match)
     throw validationError(
       `the in-memory store only runs INSERT ... VALUE {...} and UPDATE statements: ${statement}`,
     );
-  const fields = (match[2] as string).split(',').map((field) => INSERT_FIELD.exec(field.trim())?.[1]);
+  const shape = {
+    tableName: match[1] as string,
+    fields: (match[2] as string).split(',').map((field) => INSERT_FIELD.exec(field.trim())?.[1]),
+  };
+  if (insertShapes.size >= 1_000) insertShapes.clear();
+  insertShapes.set(statement as string, shape);
+  return shape;
+}
+
+/** The table and item of `INSERT INTO "<table>" VALUE {'<name>': ?, ...}` with its parameters, else a ValidationException. */
+function parseInsert(statement: unknown, parameters: unknown[] = []): { tableName: string; item: Item } {
+  const { tableName, fields } = insertShape(statement);
   if (fields.some((name) => name === undefined) || fields.length !== parameters.length)
     throw validationError(`statement fields and parameters do not match: ${statement}`);
   const item: Item = {};
@@ -381,7 +400,7 @@ function parseInsert(statement: unknown, parameters: unknown[] = []): { tableNam
     item[name as string] = parameters[i] as Item[string];
   });
   // Frozen, so that an item whose values its writer froze all through is stored as it is, as a PutItem's is.
-  return { tableName: match[1] as string, item: Object.freeze(item) };
+  return { tableName, item: Object.freeze(item) };
 }
 
 const MARSHALL = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;

@@ -218,6 +218,12 @@ export function valueSize(value: Value): number {
 
 /** A number's size: one byte per two significant digits, and one; its text's digits, without sign, point or exponent. */
 function numberSize(n: number): number {
+  // A safe integer's text is its digits (and sign): counted without making the text.
+  if (Number.isSafeInteger(n)) {
+    let digits = 1;
+    for (let rest = Math.abs(n); rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    return Math.ceil(digits / 2) + 1;
+  }
   const text = String(n);
   let digits = 0;
   for (let i = 0; i < text.length; i++) {
