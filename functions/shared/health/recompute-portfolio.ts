@@ -12,6 +12,7 @@ import { chunk, mapLimit } from '#store/parallel';
 import { listPortfolio, listPortfolioShard, type PortfolioEntry } from '#store/portfolio-store';
 import type { Deps } from '../runtime.ts';
 import { currentBaselines } from './baselines.ts';
+import { type HealthInputReader, healthInputReader } from './load.ts';
 import { type RecomputeOutcome, type RecomputeStatus, recomputeAccount } from './recompute-account.ts';
 import { learnBaselines, PASS_CONCURRENCY, readAndSample, sampleAccount } from './recompute-baselines.ts';
 
@@ -47,6 +48,23 @@ interface Planned {
   claimed?: DirtyClaim;
 }
 
+/**
+ * Claims the dirty markers of the planned accounts that have one (store/dirty-store.ts), before anything of theirs
+ * is read: a plan whose marker is gone meanwhile is scored as not dirty (nothing to clear).
+ */
+function claimPlanned(deps: Deps, planned: readonly Planned[], now: Date): Promise<Planned[]> {
+  return mapLimit(planned, PASS_CONCURRENCY, async ({ dirty, ...plan }): Promise<Planned> => {
+    if (plan.claimed) return { ...plan, dirty };
+    const claimed = dirty && (await claimDirty(deps.db, plan.accountId, now));
+    return claimed ? { ...plan, dirty, claimed } : plan;
+  });
+}
+
+/**
+ * Scores the planned accounts, PASS_CONCURRENCY at a time. Without `inputs` (what a pass read already, after
+ * claiming), PASS_STEP accounts at a time have their markers claimed and are then read together (load.ts: their
+ * profiles and health in one request), and each is scored from that read.
+ */
 async function recomputeMany(
   deps: Deps,
   config: Config,
@@ -63,25 +81,35 @@ async function recomputeMany(
     failed: 0,
   };
   const failed: string[] = [];
-  await mapLimit(planned, PASS_CONCURRENCY, async ({ accountId, reason, dirty, claimed }) => {
-    try {
-      const input = inputs?.get(accountId);
-      const outcome = await recomputeAccount(deps, config, accountId, {
-        reason,
-        baselines,
-        dirty,
-        ...(claimed ? { claimed } : {}),
-        ...(input ? { input } : {}),
-      });
-      byStatus[outcome.status] += 1;
-      await hooks.afterScoring?.(outcome);
-    } catch (error) {
-      // One broken account must not stop the pass for all the others; it stays dirty and is reported.
-      deps.logger.error('health recompute failed', { accountId, reason, error: String(error) });
-      byStatus.failed += 1;
-      failed.push(accountId);
+  const scoreEach = (step: readonly Planned[], read: HealthInputReader) =>
+    mapLimit(step, PASS_CONCURRENCY, async ({ accountId, reason, dirty, claimed }) => {
+      try {
+        const input = await read(accountId);
+        const outcome = await recomputeAccount(deps, config, accountId, {
+          reason,
+          baselines,
+          dirty,
+          ...(claimed ? { claimed } : {}),
+          ...(input ? { input } : {}),
+        });
+        byStatus[outcome.status] += 1;
+        await hooks.afterScoring?.(outcome);
+      } catch (error) {
+        // One broken account must not stop the pass for all the others; it stays dirty and is reported.
+        deps.logger.error('health recompute failed', { accountId, reason, error: String(error) });
+        byStatus.failed += 1;
+        failed.push(accountId);
+      }
+    });
+  if (inputs) await scoreEach(planned, async (accountId) => inputs.get(accountId));
+  else {
+    const now = deps.clock.now();
+    for (const step of chunk(planned, PASS_STEP)) {
+      const claimed = await claimPlanned(deps, step, now);
+      const ids = claimed.map((plan) => plan.accountId);
+      await scoreEach(claimed, healthInputReader(deps.db, config, ids, now));
     }
-  });
+  }
   return { accounts: planned.length, byStatus, failed: failed.sort() };
 }
 
@@ -141,20 +169,15 @@ async function catchUpWithModel(
   ]);
   // The dirty accounts' markers are claimed before the reads below, so each is scored from the read that samples
   // it (store/dirty-store.ts: a read after the claim); a marker gone meanwhile leaves nothing to clear.
-  const planned = await mapLimit(
-    planPass(entries, marks, scope, modelVersion(config)),
-    PASS_CONCURRENCY,
-    async ({ dirty, ...plan }): Promise<Planned> => {
-      const claimed = dirty && (await claimDirty(deps.db, plan.accountId, now));
-      return claimed ? { ...plan, dirty, claimed } : plan;
-    },
-  );
+  const planned = await claimPlanned(deps, planPass(entries, marks, scope, modelVersion(config)), now);
   const inputs = new Map<string, AccountHealthInput>();
   const samples: CohortSample[] = [];
+  const ids = entries.map((entry) => entry.accountId);
+  const read = healthInputReader(deps.db, config, ids, now);
   await mapLimit(entries, PASS_CONCURRENCY, async ({ accountId }) => {
-    const read = await readAndSample(deps, config, accountId, now, stored.feedsSince);
-    if (read?.input) inputs.set(accountId, read.input);
-    if (read?.sample) samples.push(read.sample);
+    const sampled = await readAndSample(deps, config, accountId, now, stored.feedsSince, read);
+    if (sampled?.input) inputs.set(accountId, sampled.input);
+    if (sampled?.sample) samples.push(sampled.sample);
   });
   const baselines = await learnBaselines(deps, config, (await hooks.poolSamples?.(samples)) ?? samples, now);
   const pass = await recomputeMany(deps, config, planned, baselines, hooks, inputs);
@@ -282,8 +305,15 @@ export async function continueWholePass(
           await flush();
           return { done: false, run };
         }
+        const read = healthInputReader(
+          deps.db,
+          config,
+          step.map((entry) => entry.accountId),
+          now,
+          false,
+        );
         const samples = await mapLimit(step, PASS_CONCURRENCY, ({ accountId }) =>
-          sampleAccount(deps, config, accountId, now, feedsSince),
+          sampleAccount(deps, config, accountId, now, feedsSince, read),
         );
         buffer.push(...samples.filter((sample): sample is CohortSample => sample !== null));
         run.after = step[step.length - 1]?.accountId;
