@@ -165,6 +165,40 @@ export async function claimDirty(db: Db, accountId: string, now: Date): Promise<
   return claimed;
 }
 
+/**
+ * Claims many accounts' markers as a pass listed them (listDirty): 25 to a request, each a PartiQL UPDATE that sets
+ * a token of its own in `claim` only while the marker still holds the marks listed, so the claim knows its marks
+ * without reading them back. A marker gone or marked again since it was listed is claimed alone (claimDirty), which
+ * learns its marks, or finds none. Returns the claims by account; an account whose marker is gone has none.
+ */
+export async function claimDirtyMany(
+  db: Db,
+  marks: readonly DirtyMark[],
+  now: Date,
+): Promise<Map<string, DirtyClaim>> {
+  const claims = marks.map(({ accountId, marks: listed }) => ({
+    accountId,
+    marks: listed,
+    claim: `${now.toISOString()} ${randomUUID()}`,
+  }));
+  const outcomes = await executeStatements(
+    db,
+    claims.map(({ accountId, marks: listed, claim }) =>
+      updateStatement(db.tableName, keys.dirty(accountId), {
+        set: { claim },
+        condition: { text: '"marks" = ?', parameters: [listed] },
+      }),
+    ),
+  );
+  const claimed = new Map<string, DirtyClaim>();
+  const answered = claims.map((claim, i) => ({ claim, written: outcomes[i] === 'written' }));
+  await mapLimit(answered, 8, async ({ claim, written }) => {
+    const settled = written ? claim : await claimDirty(db, claim.accountId, now);
+    if (settled) claimed.set(claim.accountId, settled);
+  });
+  return claimed;
+}
+
 /** Deletes the marker if nothing marked the account since it was claimed; false when something did. */
 export async function clearDirty(db: Db, claimed: DirtyClaim): Promise<boolean> {
   return whenConditionHolds(async () => {

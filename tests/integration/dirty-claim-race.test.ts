@@ -7,7 +7,7 @@ import { ingestSignals } from '#functions/shared/ingest';
 import type { Deps } from '#functions/shared/runtime';
 import { upsertAccounts } from '#store/account-store';
 import type { Db } from '#store/client';
-import { listDirty, readDirtyMark } from '#store/dirty-store';
+import { claimDirtyMany, clearDirty, listDirty, markDirty, readDirtyMark } from '#store/dirty-store';
 import { storeSignalDays } from '#store/signal-store';
 import { createTestDb, testDeps } from '../support/db.ts';
 import { account } from '../support/fixtures.ts';
@@ -120,5 +120,42 @@ describe('dirty markers claimed by the recompute, skipped by ingest when pending
       await ingestSecond(racing.db);
       expect({ n, scored: await scoredFromEverything(deps) }).toEqual({ n, scored: true });
     }
+  });
+
+  it('never loses the signal when the ingest runs whole before any one request of a pass (markers listed, claimed 25 to a request, accounts read together)', async () => {
+    const pass = (deps: Deps) => recomputeDirty(deps, defaultConfig);
+    const steps = await commandsOf(pass);
+    expect(steps).toBeGreaterThan(3);
+    for (let n = 1; n <= steps; n++) {
+      const deps = await dirtyAccount();
+      const racing = interleaved(deps.db, n, () => ingestSecond(deps.db));
+      await pass({ ...deps, db: racing.db });
+      expect({ n, scored: await scoredFromEverything(deps) }).toEqual({ n, scored: true });
+    }
+  });
+});
+
+describe('claiming many markers as a pass listed them', () => {
+  it('claims each with the marks listed; one marked again since is claimed with its new marks, one gone gets no claim', async () => {
+    const db = await createTestDb();
+    await markDirty(db, ['a', 'b', 'c'], NOW);
+    const listed = await listDirty(db);
+    await markDirty(db, ['b'], NOW);
+    const gone = await claimDirtyMany(
+      db,
+      listed.filter((m) => m.accountId === 'c'),
+      NOW,
+    );
+    await clearDirty(db, gone.get('c') ?? { accountId: 'c', marks: -1, claim: '' });
+    const claims = await claimDirtyMany(db, listed, NOW);
+    expect([...claims.keys()].sort()).toEqual(['a', 'b']);
+    expect(claims.get('a')?.marks).toBe(1);
+    expect(claims.get('b')?.marks).toBe(2);
+    expect((await readDirtyMark(db, 'b'))?.claim).toBe(claims.get('b')?.claim);
+    // A claim is cleared only while nothing marked the account since: 'a' is marked again, 'b' is not.
+    await markDirty(db, ['a'], NOW);
+    expect(await clearDirty(db, claims.get('a') as NonNullable<ReturnType<typeof claims.get>>)).toBe(false);
+    expect(await clearDirty(db, claims.get('b') as NonNullable<ReturnType<typeof claims.get>>)).toBe(true);
+    expect((await listDirty(db)).map((m) => m.accountId)).toEqual(['a']);
   });
 });

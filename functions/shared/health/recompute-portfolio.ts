@@ -5,7 +5,7 @@ import type { AccountHealthInput } from '#core/health/next-health';
 import type { RecomputeReason } from '#core/health/record';
 import type { Baselines } from '#core/health/types';
 import { readModelMarker, writeModelMarker } from '#store/baseline-store';
-import { claimDirty, type DirtyClaim, type DirtyMark, listDirty } from '#store/dirty-store';
+import { claimDirtyMany, type DirtyClaim, type DirtyMark, listDirty } from '#store/dirty-store';
 import { type PassRun, putSampleChunk, readSamples, SAMPLES_PER_CHUNK } from '#store/health-pass-store';
 import { SHARD_COUNT } from '#store/keys';
 import { chunk, mapLimit } from '#store/parallel';
@@ -50,12 +50,14 @@ interface Planned {
 
 /**
  * Claims the dirty markers of the planned accounts that have one (store/dirty-store.ts), before anything of theirs
- * is read: a plan whose marker is gone meanwhile is scored as not dirty (nothing to clear).
+ * is read, 25 to a request: a plan whose marker is gone meanwhile is scored as not dirty (nothing to clear).
  */
-function claimPlanned(deps: Deps, planned: readonly Planned[], now: Date): Promise<Planned[]> {
-  return mapLimit(planned, PASS_CONCURRENCY, async ({ dirty, ...plan }): Promise<Planned> => {
+async function claimPlanned(deps: Deps, planned: readonly Planned[], now: Date): Promise<Planned[]> {
+  const unclaimed = planned.flatMap((plan) => (plan.dirty && !plan.claimed ? [plan.dirty] : []));
+  const claims = await claimDirtyMany(deps.db, unclaimed, now);
+  return planned.map(({ dirty, ...plan }): Planned => {
     if (plan.claimed) return { ...plan, dirty };
-    const claimed = dirty && (await claimDirty(deps.db, plan.accountId, now));
+    const claimed = dirty && claims.get(plan.accountId);
     return claimed ? { ...plan, dirty, claimed } : plan;
   });
 }
