@@ -8,7 +8,7 @@ import { GroupCommit, groupCommitPer } from './group-commit.ts';
 import { keys, SHARDS } from './keys.ts';
 import { mapLimit } from './parallel.ts';
 import { parseItem } from './parse-item.ts';
-import { insertStatement, updateStatement, type WriteStatement } from './partiql.ts';
+import { deleteStatement, insertStatement, updateStatement, type WriteStatement } from './partiql.ts';
 import { executeStatements } from './statement-batch.ts';
 
 /**
@@ -213,6 +213,24 @@ export async function clearDirty(db: Db, claimed: DirtyClaim): Promise<boolean> 
     );
     recordCapacity(db, out.ConsumedCapacity, 'write');
   });
+}
+
+/**
+ * clearDirty for many claims, 25 to a request (a PartiQL DELETE each, on the same condition): per claim, whether
+ * its marker is gone (false: something marked the account since it was claimed, and it stays dirty; true also for a
+ * marker that was gone already, which a DELETE answers as done).
+ */
+export async function clearDirtyMany(db: Db, claims: readonly DirtyClaim[]): Promise<boolean[]> {
+  const outcomes = await executeStatements(
+    db,
+    claims.map(({ accountId, claim, marks }) =>
+      deleteStatement(db.tableName, keys.dirty(accountId), {
+        text: '"claim" = ? AND "marks" = ?',
+        parameters: [claim, marks],
+      }),
+    ),
+  );
+  return outcomes.map((outcome) => outcome === 'written');
 }
 
 const MAX_MARK_ROUNDS = 20;

@@ -5,7 +5,13 @@ import type { AccountHealthInput } from '#core/health/next-health';
 import type { RecomputeReason } from '#core/health/record';
 import type { Baselines } from '#core/health/types';
 import { readModelMarker, writeModelMarker } from '#store/baseline-store';
-import { claimDirtyMany, type DirtyClaim, type DirtyMark, listDirty } from '#store/dirty-store';
+import {
+  claimDirtyMany,
+  clearDirtyMany,
+  type DirtyClaim,
+  type DirtyMark,
+  listDirty,
+} from '#store/dirty-store';
 import { type PassRun, putSampleChunk, readSamples, SAMPLES_PER_CHUNK } from '#store/health-pass-store';
 import { SHARD_COUNT } from '#store/keys';
 import { chunk, mapLimit } from '#store/parallel';
@@ -63,9 +69,10 @@ async function claimPlanned(deps: Deps, planned: readonly Planned[], now: Date):
 }
 
 /**
- * Scores the planned accounts, PASS_CONCURRENCY at a time. Without `inputs` (what a pass read already, after
- * claiming), PASS_STEP accounts at a time have their markers claimed and are then read together (load.ts: their
- * profiles and health in one request), and each is scored from that read.
+ * Scores the planned accounts PASS_STEP at a time, PASS_CONCURRENCY in flight, and then clears the step's claimed
+ * markers together. Without `inputs` (what a pass read already, after claiming), each step's markers are claimed
+ * first and its accounts then read together (load.ts: their profiles and health in one request), and each is
+ * scored from that read.
  */
 async function recomputeMany(
   deps: Deps,
@@ -83,17 +90,20 @@ async function recomputeMany(
     failed: 0,
   };
   const failed: string[] = [];
-  const scoreEach = (step: readonly Planned[], read: HealthInputReader) =>
-    mapLimit(step, PASS_CONCURRENCY, async ({ accountId, reason, dirty, claimed }) => {
+  // Each step's claims are cleared together once its accounts are scored (each unless marked again meanwhile).
+  const scoreStep = async (step: readonly Planned[], read: HealthInputReader) => {
+    const scored: DirtyClaim[] = [];
+    await mapLimit(step, PASS_CONCURRENCY, async ({ accountId, reason, dirty, claimed }) => {
       try {
         const input = await read(accountId);
         const outcome = await recomputeAccount(deps, config, accountId, {
           reason,
           baselines,
           dirty,
-          ...(claimed ? { claimed } : {}),
+          ...(claimed ? { claimed, keepClaim: true } : {}),
           ...(input ? { input } : {}),
         });
+        if (claimed) scored.push(claimed);
         byStatus[outcome.status] += 1;
         await hooks.afterScoring?.(outcome);
       } catch (error) {
@@ -103,13 +113,15 @@ async function recomputeMany(
         failed.push(accountId);
       }
     });
-  if (inputs) await scoreEach(planned, async (accountId) => inputs.get(accountId));
-  else {
-    const now = deps.clock.now();
-    for (const step of chunk(planned, PASS_STEP)) {
+    if (scored.length > 0) await clearDirtyMany(deps.db, scored);
+  };
+  const now = deps.clock.now();
+  for (const step of chunk(planned, PASS_STEP)) {
+    if (inputs) await scoreStep(step, async (accountId) => inputs.get(accountId));
+    else {
       const claimed = await claimPlanned(deps, step, now);
       const ids = claimed.map((plan) => plan.accountId);
-      await scoreEach(claimed, healthInputReader(deps.db, config, ids, now));
+      await scoreStep(claimed, healthInputReader(deps.db, config, ids, now));
     }
   }
   return { accounts: planned.length, byStatus, failed: failed.sort() };
