@@ -136,7 +136,7 @@ describe('ChurnGuard stack', () => {
     expect(JSON.stringify(policies)).not.toContain('secretsmanager:');
   });
 
-  it('lets only the functions that store signals or upsert accounts insert with PartiQL, and only those that store signals update with it, on the table alone', () => {
+  it('lets only the functions that store signals or upsert accounts insert with PartiQL, only those that store signals or run health passes update with it, and only those that run health passes delete with it, on the table alone', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     const policies = Object.values(template.findResources('AWS::IAM::Policy'));
     const inserters = policies
@@ -158,13 +158,25 @@ describe('ChurnGuard stack', () => {
       .filter((policy) => JSON.stringify(policy.Properties.PolicyDocument).includes('dynamodb:PartiQLUpdate'))
       .flatMap((policy) => policy.Properties.Roles.map((role: { Ref: string }) => role.Ref));
     expect(updaters.sort()).toEqual(
-      [roleOf(/signalsFunction/), roleOf(/webhooksFunction/), roleOf(/signalQueueFunction/)].sort(),
+      [
+        roleOf(/signalsFunction/),
+        roleOf(/webhooksFunction/),
+        roleOf(/signalQueueFunction/),
+        roleOf(/Healthhealthpass/),
+        roleOf(/portfolioFunction/),
+      ].sort(),
     );
+    const deleters = policies
+      .filter((policy) => JSON.stringify(policy.Properties.PolicyDocument).includes('dynamodb:PartiQLDelete'))
+      .flatMap((policy) => policy.Properties.Roles.map((role: { Ref: string }) => role.Ref));
+    expect(deleters.sort()).toEqual([roleOf(/Healthhealthpass/), roleOf(/portfolioFunction/)].sort());
     for (const policy of policies) {
       for (const statement of policy.Properties.PolicyDocument.Statement) {
         if (JSON.stringify(statement.Action).includes('PartiQL')) {
           expect(statement.Effect).toBe('Allow');
-          expect(['dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate']).toContain(statement.Action);
+          expect(['dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete']).toContain(
+            statement.Action,
+          );
         }
       }
     }
