@@ -79,6 +79,18 @@ async function commandsOf(run: (deps: Deps) => Promise<unknown>): Promise<number
   return counted.sent();
 }
 
+/** Runs `recompute` once for each of its requests, the second signal's ingest run whole just before that request. */
+async function ingestBeforeEachRequestOf(recompute: (deps: Deps) => Promise<unknown>): Promise<void> {
+  const steps = await commandsOf(recompute);
+  expect(steps).toBeGreaterThan(3);
+  for (let n = 1; n <= steps; n++) {
+    const deps = await dirtyAccount();
+    const racing = interleaved(deps.db, n, () => ingestSecond(deps.db));
+    await recompute({ ...deps, db: racing.db });
+    expect({ n, scored: await scoredFromEverything(deps) }).toEqual({ n, scored: true });
+  }
+}
+
 describe('dirty markers claimed by the recompute, skipped by ingest when pending', () => {
   it('can tell when a stored signal was lost to scoring', async () => {
     const deps = await dirtyAccount();
@@ -101,14 +113,7 @@ describe('dirty markers claimed by the recompute, skipped by ingest when pending
   });
 
   it('never loses the signal when the ingest runs whole before any one request of the recompute', async () => {
-    const steps = await commandsOf(recomputeMarked);
-    expect(steps).toBeGreaterThan(3);
-    for (let n = 1; n <= steps; n++) {
-      const deps = await dirtyAccount();
-      const racing = interleaved(deps.db, n, () => ingestSecond(deps.db));
-      await recomputeMarked({ ...deps, db: racing.db });
-      expect({ n, scored: await scoredFromEverything(deps) }).toEqual({ n, scored: true });
-    }
+    await ingestBeforeEachRequestOf(recomputeMarked);
   });
 
   it('never loses the signal when the recompute runs whole before any one request of the ingest', async () => {
@@ -123,15 +128,7 @@ describe('dirty markers claimed by the recompute, skipped by ingest when pending
   });
 
   it('never loses the signal when the ingest runs whole before any one request of a pass (markers listed, claimed 25 to a request, accounts read together)', async () => {
-    const pass = (deps: Deps) => recomputeDirty(deps, defaultConfig);
-    const steps = await commandsOf(pass);
-    expect(steps).toBeGreaterThan(3);
-    for (let n = 1; n <= steps; n++) {
-      const deps = await dirtyAccount();
-      const racing = interleaved(deps.db, n, () => ingestSecond(deps.db));
-      await pass({ ...deps, db: racing.db });
-      expect({ n, scored: await scoredFromEverything(deps) }).toEqual({ n, scored: true });
-    }
+    await ingestBeforeEachRequestOf((deps) => recomputeDirty(deps, defaultConfig));
   });
 });
 

@@ -29,19 +29,31 @@ async function collectCohortSamples(deps: Deps, config: Config): Promise<CohortS
     listPortfolio(deps.db),
     currentBaselines(deps.db, config, now),
   ]);
-  const samples: CohortSample[] = [];
-  const read = healthInputReader(
-    deps.db,
+  return sampleAccounts(
+    deps,
     config,
-    entries.map((e) => e.accountId),
+    entries.map((entry) => entry.accountId),
     now,
-    false,
+    stored.feedsSince,
   );
-  await mapLimit(entries, PASS_CONCURRENCY, async ({ accountId }) => {
-    const sample = await sampleAccount(deps, config, accountId, now, stored.feedsSince, read);
-    if (sample) samples.push(sample);
-  });
-  return samples;
+}
+
+/**
+ * The baseline samples of these accounts (those healthy), read PASS_CONCURRENCY at a time by one reader, so their
+ * profiles and health come ACCOUNTS_PER_READ to a request (load.ts), eventually consistent.
+ */
+export async function sampleAccounts(
+  deps: Deps,
+  config: Config,
+  accountIds: readonly string[],
+  now: Date,
+  feedsSince: FeedsSince | undefined,
+): Promise<CohortSample[]> {
+  const read = healthInputReader(deps.db, config, accountIds, now, false);
+  const samples = await mapLimit(accountIds, PASS_CONCURRENCY, (accountId) =>
+    sampleAccount(deps, config, accountId, now, feedsSince, read),
+  );
+  return samples.filter((sample): sample is CohortSample => sample !== null);
 }
 
 /**

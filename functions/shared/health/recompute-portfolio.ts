@@ -20,7 +20,7 @@ import type { Deps } from '../runtime.ts';
 import { currentBaselines } from './baselines.ts';
 import { type HealthInputReader, healthInputReader } from './load.ts';
 import { type RecomputeOutcome, type RecomputeStatus, recomputeAccount } from './recompute-account.ts';
-import { learnBaselines, PASS_CONCURRENCY, readAndSample, sampleAccount } from './recompute-baselines.ts';
+import { learnBaselines, PASS_CONCURRENCY, readAndSample, sampleAccounts } from './recompute-baselines.ts';
 
 /**
  * Passes over many accounts. Three triggers, one account recompute (recompute-account.ts):
@@ -319,17 +319,8 @@ export async function continueWholePass(
           await flush();
           return { done: false, run };
         }
-        const read = healthInputReader(
-          deps.db,
-          config,
-          step.map((entry) => entry.accountId),
-          now,
-          false,
-        );
-        const samples = await mapLimit(step, PASS_CONCURRENCY, ({ accountId }) =>
-          sampleAccount(deps, config, accountId, now, feedsSince, read),
-        );
-        buffer.push(...samples.filter((sample): sample is CohortSample => sample !== null));
+        const ids = step.map((entry) => entry.accountId);
+        buffer.push(...(await sampleAccounts(deps, config, ids, now, feedsSince)));
         run.after = step[step.length - 1]?.accountId;
         if (buffer.length >= SAMPLES_PER_CHUNK) await flush();
       }
