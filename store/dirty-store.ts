@@ -8,7 +8,7 @@ import { GroupCommit, groupCommitPer } from './group-commit.ts';
 import { keys, SHARDS } from './keys.ts';
 import { mapLimit } from './parallel.ts';
 import { parseItem } from './parse-item.ts';
-import { insertStatement, updateStatement, type WriteStatement } from './partiql.ts';
+import { deleteStatement, insertStatement, updateStatement, type WriteStatement } from './partiql.ts';
 import { executeStatements } from './statement-batch.ts';
 
 /**
@@ -165,6 +165,40 @@ export async function claimDirty(db: Db, accountId: string, now: Date): Promise<
   return claimed;
 }
 
+/**
+ * Claims many accounts' markers as a pass listed them (listDirty): 25 to a request, each a PartiQL UPDATE that sets
+ * a token of its own in `claim` only while the marker still holds the marks listed, so the claim knows its marks
+ * without reading them back. A marker gone or marked again since it was listed is claimed alone (claimDirty), which
+ * learns its marks, or finds none. Returns the claims by account; an account whose marker is gone has none.
+ */
+export async function claimDirtyMany(
+  db: Db,
+  marks: readonly DirtyMark[],
+  now: Date,
+): Promise<Map<string, DirtyClaim>> {
+  const claims = marks.map(({ accountId, marks: listed }) => ({
+    accountId,
+    marks: listed,
+    claim: `${now.toISOString()} ${randomUUID()}`,
+  }));
+  const outcomes = await executeStatements(
+    db,
+    claims.map(({ accountId, marks: listed, claim }) =>
+      updateStatement(db.tableName, keys.dirty(accountId), {
+        set: { claim },
+        condition: { text: '"marks" = ?', parameters: [listed] },
+      }),
+    ),
+  );
+  const claimed = new Map<string, DirtyClaim>();
+  const answered = claims.map((claim, i) => ({ claim, written: outcomes[i] === 'written' }));
+  await mapLimit(answered, 8, async ({ claim, written }) => {
+    const settled = written ? claim : await claimDirty(db, claim.accountId, now);
+    if (settled) claimed.set(claim.accountId, settled);
+  });
+  return claimed;
+}
+
 /** Deletes the marker if nothing marked the account since it was claimed; false when something did. */
 export async function clearDirty(db: Db, claimed: DirtyClaim): Promise<boolean> {
   return whenConditionHolds(async () => {
@@ -179,6 +213,24 @@ export async function clearDirty(db: Db, claimed: DirtyClaim): Promise<boolean> 
     );
     recordCapacity(db, out.ConsumedCapacity, 'write');
   });
+}
+
+/**
+ * clearDirty for many claims, 25 to a request (a PartiQL DELETE each, on the same condition): per claim, whether
+ * its marker is gone (false: something marked the account since it was claimed, and it stays dirty; true also for a
+ * marker that was gone already, which a DELETE answers as done).
+ */
+export async function clearDirtyMany(db: Db, claims: readonly DirtyClaim[]): Promise<boolean[]> {
+  const outcomes = await executeStatements(
+    db,
+    claims.map(({ accountId, claim, marks }) =>
+      deleteStatement(db.tableName, keys.dirty(accountId), {
+        text: '"claim" = ? AND "marks" = ?',
+        parameters: [claim, marks],
+      }),
+    ),
+  );
+  return outcomes.map((outcome) => outcome === 'written');
 }
 
 const MAX_MARK_ROUNDS = 20;

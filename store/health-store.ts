@@ -31,24 +31,45 @@ export async function readHealth(db: Db, accountId: string): Promise<HealthRecor
   return item ? parseItem(healthRecordSchema, item, `health of ${accountId}`) : undefined;
 }
 
+/** An account's profile and its current health as a recompute reads them: either absent when not stored. */
+export interface AccountAndHealth {
+  account?: Account;
+  health?: HealthRecord;
+}
+
 /**
  * An account's profile and its current health, in one consistent BatchGetItem (both are in the account's
  * partition): the first read of a recompute. `account` is absent when there is no such account, `health` when it
  * was never scored.
  */
-export async function readAccountAndHealth(
+export async function readAccountAndHealth(db: Db, accountId: string): Promise<AccountAndHealth> {
+  const [read] = await readAccountsAndHealth(db, [accountId]);
+  return read ? read() : {};
+}
+
+/**
+ * The profiles and current health of many accounts, two keys per account in consistent BatchGetItem requests of
+ * 100 keys (a pass reads 50 accounts' in one request rather than one request each), in the order asked. Each
+ * account's items are parsed when its entry is called, so a broken item fails that account alone.
+ */
+export async function readAccountsAndHealth(
   db: Db,
-  accountId: string,
-): Promise<{ account?: Account; health?: HealthRecord }> {
-  const profileKey = keys.account(accountId);
-  const healthKey = keys.health(accountId);
-  const items = await batchGet(db, [profileKey, healthKey]);
-  const profile = items.find((item) => item.sk === profileKey.sk);
-  const health = items.find((item) => item.sk === healthKey.sk);
-  return {
-    ...(profile ? { account: toAccount(profile) } : {}),
-    ...(health ? { health: parseItem(healthRecordSchema, health, `health of ${accountId}`) } : {}),
-  };
+  accountIds: readonly string[],
+): Promise<Array<() => AccountAndHealth>> {
+  const items = await batchGet(
+    db,
+    [...new Set(accountIds)].flatMap((id) => [keys.account(id), keys.health(id)]),
+  );
+  const found = new Map(items.map((item) => [`${String(item.pk)}\u0000${String(item.sk)}`, item]));
+  const itemAt = (key: { pk: string; sk: string }) => found.get(`${key.pk}\u0000${key.sk}`);
+  return accountIds.map((accountId) => () => {
+    const profile = itemAt(keys.account(accountId));
+    const health = itemAt(keys.health(accountId));
+    return {
+      ...(profile ? { account: toAccount(profile) } : {}),
+      ...(health ? { health: parseItem(healthRecordSchema, health, `health of ${accountId}`) } : {}),
+    };
+  });
 }
 
 /**

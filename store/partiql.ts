@@ -66,3 +66,13 @@ export function updateStatement(tableName: string, key: Key, parts: UpdateParts)
     written: { ...key, ...parts.set },
   };
 }
+
+/** `DELETE FROM "<table>" WHERE "pk" = ? AND "sk" = ? AND (<condition>)`: ConditionalCheckFailed when it fails. */
+export function deleteStatement(tableName: string, key: Key, condition: StatementCondition): WriteStatement {
+  return {
+    Statement: `DELETE FROM ${quoted(tableName)} WHERE "pk" = ? AND "sk" = ? AND (${condition.text})`,
+    Parameters: [key.pk, key.sk, ...condition.parameters],
+    key,
+    written: { ...key },
+  };
+}

@@ -2,35 +2,18 @@ import { DAY_MS } from '#core/clock';
 import type { DailyRollup, TicketState } from '#core/rollup';
 import { compareText } from '#core/text';
 
-function latest(
-  rollups: readonly DailyRollup[],
-  pick: (r: DailyRollup) => string | undefined,
-): string | null {
-  let best: string | null = null;
-  for (const rollup of rollups) {
-    const at = pick(rollup);
-    if (at && (!best || at > best)) best = at;
-  }
-  return best;
-}
-
-/** The rollup of the latest day that has something (a rollup a day, so no two share a day). */
-function latestDayWith(
-  rollups: readonly DailyRollup[],
-  has: (r: DailyRollup) => boolean,
-): DailyRollup | undefined {
-  let found: DailyRollup | undefined;
-  for (const rollup of rollups) if (has(rollup) && (!found || rollup.day > found.day)) found = rollup;
-  return found;
+/** The later of two instants' texts, a missing or empty one never winning (ISO instants order as text). */
+function later(best: string | null, at: string | undefined): string | null {
+  return at && (!best || at > best) ? at : best;
 }
 
 export function daysSince(at: string | null, now: Date): number | null {
   return at ? Math.floor((now.getTime() - Date.parse(at)) / DAY_MS) : null;
 }
 
-function within(rollups: readonly DailyRollup[], now: Date, days: number): DailyRollup[] {
-  const from = new Date(now.getTime() - days * DAY_MS).toISOString().slice(0, 10);
-  return rollups.filter((r) => r.day >= from);
+/** The first UTC day (`YYYY-MM-DD`) of the last `days` days before `now`: a rollup on it or later is within them. */
+function fromDay(now: Date, days: number): string {
+  return new Date(now.getTime() - days * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** The facts behind risk detection and root causes, read from an account's rollups and tickets. */
@@ -63,59 +46,88 @@ export interface AccountFacts {
   renewalOutcome: { outcome: string; at: string } | null;
 }
 
+/**
+ * One walk over the rollups (the daily pass reads every account's facts every day: a walk per fact was a tenth of
+ * its cost). Windows count the days from `now`: 30 for a recent payment failure, 90 for meetings and a cancellation
+ * flag, 180 for a request to cut the contract.
+ */
 export function accountFacts(
   rollups: readonly DailyRollup[],
   tickets: readonly TicketState[],
   now: Date,
   staleTicketDays = 14,
 ): AccountFacts {
-  const recent = within(rollups, now, 90);
-  const sponsorLeft = latest(rollups, (r) => r.lastAt.sponsor_left);
-  const sponsorJoined = latest(rollups, (r) => r.lastAt.sponsor_joined);
+  const from30 = fromDay(now, 30);
+  const from90 = fromDay(now, 90);
+  const from180 = fromDay(now, 180);
+  let sponsorLeft: string | null = null;
+  let sponsorJoined: string | null = null;
+  let lastPaid: string | null = null;
+  let relationshipDay: DailyRollup | undefined;
+  let outcomeDay: DailyRollup | undefined;
+  let firstDataDay: string | null = null;
+  let held = 0;
+  let missed = 0;
+  let contractReductionRequested = false;
+  let contractReductionAt: string | null = null;
+  let paymentFailedRecently = false;
+  let renewalRiskFlagged = false;
+  let renewalRiskAt: string | null = null;
+  let churned = false;
+  const failedDays: DailyRollup[] = [];
+  for (const r of rollups) {
+    const { counts, lastAt } = r;
+    sponsorLeft = later(sponsorLeft, lastAt.sponsor_left);
+    sponsorJoined = later(sponsorJoined, lastAt.sponsor_joined);
+    lastPaid = later(lastPaid, lastAt.payment_succeeded);
+    if (r.latestValues.relationship_score !== undefined && (!relationshipDay || r.day > relationshipDay.day))
+      relationshipDay = r;
+    if (r.outcomes.length > 0) {
+      if (!outcomeDay || r.day > outcomeDay.day) outcomeDay = r;
+      if (r.outcomes.includes('churned')) churned = true;
+    }
+    if (firstDataDay === null || r.day < firstDataDay) firstDataDay = r.day;
+    const failed = (counts.payment_failed ?? 0) > 0;
+    if (failed) failedDays.push(r);
+    if (r.day < from180) continue;
+    if ((r.contractReductions ?? 0) > 0) {
+      contractReductionRequested = true;
+      contractReductionAt = later(contractReductionAt, lastAt.contract_change_requested);
+    }
+    if (r.day < from90) continue;
+    held += counts.meeting_held ?? 0;
+    missed += counts.meeting_missed ?? 0;
+    if ((counts.renewal_risk ?? 0) > 0) renewalRiskFlagged = true;
+    renewalRiskAt = later(renewalRiskAt, lastAt.renewal_risk);
+    if (failed && r.day >= from30) paymentFailedRecently = true;
+  }
   const open = tickets.filter((t) => t.openedAt && !t.closedAt);
   const urgent = open
     .filter((t) => t.priority === 'urgent')
     .map((t) => t.openedAt ?? '')
     .sort();
-  const relationshipDay = latestDayWith(rollups, (r) => r.latestValues.relationship_score !== undefined);
-  const meetings = recent.reduce(
-    (acc, r) => ({
-      held: acc.held + (r.counts.meeting_held ?? 0),
-      missed: acc.missed + (r.counts.meeting_missed ?? 0),
-    }),
-    { held: 0, missed: 0 },
-  );
-  const lastPaid = latest(rollups, (r) => r.lastAt.payment_succeeded);
-  const paymentFailures = rollups
-    .filter((r) => (r.counts.payment_failed ?? 0) > 0)
+  const paymentFailures = failedDays
     .filter((r) => !lastPaid || (r.lastAt.payment_failed ?? '') > lastPaid)
     .map((r) => ({ day: r.day, count: r.counts.payment_failed ?? 0 }))
     .sort((a, b) => compareText(a.day, b.day));
-  const outcomeDay = latestDayWith(rollups, (r) => r.outcomes.length > 0);
   const sponsorGone = sponsorLeft && (!sponsorJoined || sponsorJoined < sponsorLeft) ? sponsorLeft : null;
   return {
     sponsorLeftAt: sponsorGone,
     daysSinceSponsorLeft: daysSince(sponsorGone, now),
-    contractReductionRequested: within(rollups, now, 180).some((r) => (r.contractReductions ?? 0) > 0),
-    contractReductionAt: latest(
-      within(rollups, now, 180).filter((r) => (r.contractReductions ?? 0) > 0),
-      (r) => r.lastAt.contract_change_requested,
-    ),
+    contractReductionRequested,
+    contractReductionAt,
     paymentFailures,
-    paymentFailedRecently: within(rollups, now, 30).some((r) => (r.counts.payment_failed ?? 0) > 0),
-    renewalRiskFlagged: recent.some((r) => (r.counts.renewal_risk ?? 0) > 0),
-    renewalRiskAt: latest(recent, (r) => r.lastAt.renewal_risk),
+    paymentFailedRecently,
+    renewalRiskFlagged,
+    renewalRiskAt,
     urgentTicketsOpen: urgent.length > 0,
     oldestUrgentTicketOpenedAt: urgent[0] ?? null,
     ticketsDragging: open.some((t) => (daysSince(t.openedAt ?? null, now) ?? 0) > staleTicketDays),
-    meetingsMissed: meetings.missed > meetings.held,
+    meetingsMissed: missed > held,
     relationshipScore: relationshipDay?.latestValues.relationship_score ?? null,
     relationshipScoredOn: relationshipDay?.day ?? null,
-    churned: rollups.some((r) => r.outcomes.includes('churned')),
-    firstDataDay: rollups.reduce<string | null>(
-      (first, r) => (first === null || r.day < first ? r.day : first),
-      null,
-    ),
+    churned,
+    firstDataDay,
     renewalOutcome: outcomeDay
       ? {
           outcome: outcomeDay.outcomes.at(-1) ?? '',

@@ -51,14 +51,16 @@ export type Partition = keyof typeof PARTITIONS;
  * The partitions a function reads, those it writes (a partition in both when it does both), those it inserts
  * into with PartiQL `INSERT` (an item only if its key is free, 25 to a request: the ingest path's signals, a bulk
  * upsert's dirty markers; IAM names it apart from PutItem), and those it changes with PartiQL `UPDATE` (a
- * conditional change of an existing item, 25 to a request: the ingest path's rollups, tickets and dirty markers;
- * IAM names it apart from UpdateItem).
+ * conditional change of an existing item, 25 to a request: the ingest path's rollups, tickets and dirty markers, a
+ * health pass's claims of dirty markers; IAM names it apart from UpdateItem) or removes with PartiQL `DELETE` (a
+ * health pass clearing the dirty markers it claimed, 25 to a request; IAM names it apart from DeleteItem).
  */
 export interface TableAccess {
   read?: readonly Partition[];
   write?: readonly Partition[];
   insert?: readonly Partition[];
   update?: readonly Partition[];
+  delete?: readonly Partition[];
 }
 
 /** Item reads: no Scan (it names no partition, so no condition could bound it), no table-level actions. */
@@ -105,6 +107,9 @@ export function grantTableAccess(table: ITableV2, grantee: IGrantable, access: T
   const updatable = patterns(access.update ?? []);
   if (updatable.length)
     grantee.grantPrincipal.addToPrincipalPolicy(statement(['dynamodb:PartiQLUpdate'], updatable));
+  const deletable = patterns(access.delete ?? []);
+  if (deletable.length)
+    grantee.grantPrincipal.addToPrincipalPolicy(statement(['dynamodb:PartiQLDelete'], deletable));
 }
 
 const INGEST_WRITES = [
@@ -153,7 +158,8 @@ export const TABLE_ACCESS = {
     insert: INGEST_STATEMENTS,
     update: INGEST_STATEMENTS,
   },
-  // The renewal desk and retention read the open risks by region.
+  // The renewal desk and retention read the open risks by region. Reads score a few dirty accounts (a pass:
+  // claims and clears their dirty markers 25 to a request).
   portfolio: {
     read: [
       'apiKey',
@@ -166,6 +172,8 @@ export const TABLE_ACCESS = {
       'riskRegions',
     ],
     write: ['account', 'portfolio', 'dirty'],
+    update: ['dirty'],
+    delete: ['dirty'],
   },
   // Health issues mark their account for rescoring (an overdue plan step is a driver).
   risks: { read: ['apiKey', 'account'], write: ['account', 'dirty'] },
@@ -188,7 +196,8 @@ export const TABLE_ACCESS = {
     update: INGEST_STATEMENTS,
   },
   sesEvents: { write: ['suppressed'] },
-  // Risk detection after each account is scored starts a risk check through a timer.
+  // Risk detection after each account is scored starts a risk check through a timer. A pass claims and clears the
+  // dirty markers 25 to a request.
   healthPass: {
     read: [
       'account',
@@ -210,6 +219,8 @@ export const TABLE_ACCESS = {
       'timers',
       'dispatcherCursor',
     ],
+    update: ['dirty'],
+    delete: ['dirty'],
   },
   dispatcher: {
     read: ['timers', 'account', 'dispatcherCursor'],

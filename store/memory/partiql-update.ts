@@ -1,14 +1,16 @@
 import { validationError } from './errors.ts';
-import { type PlannedWrite, planUpdate } from './operations.ts';
+import { type PlannedWrite, planDelete, planUpdate } from './operations.ts';
 import type { MemoryTable } from './table.ts';
 
 /**
- * PartiQL `UPDATE` for the in-memory store: the form store/partiql.ts emits,
- * `UPDATE "<table>" SET "a" = ?, ... [REMOVE "b", ...] WHERE "pk" = ? AND "sk" = ? [AND <condition>]`,
- * translated to the UpdateItem it means (names and `?` become placeholders) and planned as one. As in DynamoDB, an
- * UPDATE never creates an item: the translation adds `attribute_exists(pk)` to the condition, so an absent item
- * answers ConditionalCheckFailed. The condition may use comparisons, AND/OR/NOT, parentheses and the functions
- * of condition expressions.
+ * PartiQL `UPDATE` and `DELETE` for the in-memory store: the forms store/partiql.ts emits,
+ * `UPDATE "<table>" SET "a" = ?, ... [REMOVE "b", ...] WHERE "pk" = ? AND "sk" = ? [AND <condition>]` and
+ * `DELETE FROM "<table>" WHERE "pk" = ? AND "sk" = ? [AND <condition>]`, translated to the UpdateItem or DeleteItem
+ * they mean (names and `?` become placeholders) and planned as one. As in DynamoDB, an UPDATE never creates an
+ * item: the translation adds `attribute_exists(pk)` to its condition, so an absent item answers
+ * ConditionalCheckFailed; a DELETE of an absent item deletes nothing and is answered as done, whatever its condition
+ * (as DynamoDB Local answers it).
+ * The condition may use comparisons, AND/OR/NOT, parentheses and the functions of condition expressions.
  */
 
 type Token = { kind: 'name'; text: string } | { kind: 'param' } | { kind: 'word' | 'symbol'; text: string };
@@ -71,8 +73,9 @@ export class StatementError extends Error {
   }
 }
 
+/** Whether a statement is an UPDATE or a DELETE (this module's), rather than an INSERT. */
 export function isUpdateStatement(statement: unknown): boolean {
-  return typeof statement === 'string' && /^\s*UPDATE\s/i.test(statement);
+  return typeof statement === 'string' && /^\s*(?:UPDATE|DELETE)\s/i.test(statement);
 }
 
 /**
@@ -81,6 +84,7 @@ export function isUpdateStatement(statement: unknown): boolean {
  */
 interface Translation {
   tableName: string;
+  /** The UpdateExpression; empty for a DELETE. */
   update: string;
   condition: string;
   names: Readonly<Record<string, string>>;
@@ -110,24 +114,29 @@ export function parsePartiqlUpdate(statement: string, parameters: readonly unkno
   const values: Record<string, unknown> = {};
   for (let i = 0; i < parameters.length; i++)
     if (i !== keyAt.pk && i !== keyAt.sk) values[`:p${i}`] = parameters[i];
+  const request = {
+    Key: key,
+    ...(condition ? { ConditionExpression: condition } : {}),
+    ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+    ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+  };
   return {
     tableName,
     plan: (table) =>
-      planUpdate(table, {
-        Key: key,
-        UpdateExpression: update,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
+      update ? planUpdate(table, { ...request, UpdateExpression: update }) : planDelete(table, request),
   };
 }
 
 /** A statement's translation, checked against its first parameters (their number) as DynamoDB checks them. */
 function translate(statement: string, parameters: readonly unknown[]): Translation {
-  const head = /^\s*UPDATE\s+"([^"]+)"\s+(.*)$/is.exec(statement);
+  const head =
+    /^\s*UPDATE\s+"([^"]+)"\s+(.*)$/is.exec(statement) ??
+    /^\s*DELETE\s+FROM\s+"([^"]+)"\s+(WHERE\s.*)$/is.exec(statement);
   if (!head)
-    throw validationError(`the in-memory store only runs UPDATE "<table>" ... statements: ${statement}`);
+    throw validationError(
+      `the in-memory store only runs UPDATE "<table>" ... and DELETE FROM "<table>" WHERE ... statements: ${statement}`,
+    );
+  const deleting = /^\s*DELETE\s/i.test(statement);
   const tokens = tokenize(head[2] as string);
   const names: Record<string, string> = {};
   let nextParam = 0;
@@ -159,7 +168,7 @@ function translate(statement: string, parameters: readonly unknown[]): Translati
     } else if (token.kind === 'name' && clause === 'REMOVE') removes.push(nameRef(token.text));
     else throw validationError(`Statement wasn't well formed, can't be processed: ${statement}`);
   }
-  if (sets.length === 0 && removes.length === 0)
+  if (!deleting && sets.length === 0 && removes.length === 0)
     throw validationError(`Statement wasn't well formed, can't be processed: ${statement}`);
   const keyAt: Partial<Record<'pk' | 'sk', number>> = {};
   const conditions: string[] = [];
@@ -193,7 +202,10 @@ function translate(statement: string, parameters: readonly unknown[]): Translati
   if (nextParam !== parameters.length)
     throw validationError("Number of parameters in request and statement don't match.");
   const update = `${sets.length ? `SET ${sets.join(', ')}` : ''}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`;
-  const condition = ['attribute_exists(pk)', ...conditions.map((c) => `(${c})`)].join(' AND ');
+  const own = conditions.map((c) => `(${c})`).join(' AND ');
+  const condition = deleting
+    ? own && `attribute_not_exists(pk) OR (${own})`
+    : ['attribute_exists(pk)', ...(own ? [own] : [])].join(' AND ');
   return {
     tableName: head[1] as string,
     update: update.trim(),

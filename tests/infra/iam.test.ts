@@ -174,8 +174,20 @@ const ROWS: FunctionRow[] = [
   },
   {
     fn: 'portfolio',
-    allowed: [item('GetItem', apiKey), item('Query', portfolio), item('DeleteItem', dirty)],
-    denied: [item('PutItem', apiKey), item('PutItem', keys.baselines().pk), ...NEVER],
+    allowed: [
+      item('GetItem', apiKey),
+      item('Query', portfolio),
+      item('DeleteItem', dirty),
+      item('PartiQLUpdate', dirty),
+      item('PartiQLDelete', dirty),
+    ],
+    denied: [
+      item('PutItem', apiKey),
+      item('PutItem', keys.baselines().pk),
+      item('PartiQLDelete', acme),
+      item('PartiQLUpdate', acme),
+      ...NEVER,
+    ],
   },
   {
     fn: 'risks',
@@ -202,10 +214,15 @@ const ROWS: FunctionRow[] = [
       item('PutItem', keys.healthModel().pk),
       // Risk detection after scoring starts a risk check through a timer.
       item('PutItem', timers),
+      // Dirty markers claimed and cleared 25 to a request.
+      item('PartiQLUpdate', dirty),
+      item('PartiQLDelete', dirty),
     ],
     denied: [
       item('GetItem', apiKey),
       item('GetItem', secret),
+      item('PartiQLDelete', acme),
+      item('PartiQLInsert', dirty),
       item('PutItem', keys.regionRisk('EMEA', 'r1').pk),
       ...NEVER,
     ],

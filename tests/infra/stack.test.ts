@@ -136,35 +136,31 @@ describe('ChurnGuard stack', () => {
     expect(JSON.stringify(policies)).not.toContain('secretsmanager:');
   });
 
-  it('lets only the functions that store signals or upsert accounts insert with PartiQL, and only those that store signals update with it, on the table alone', () => {
+  it('lets only the functions that store signals or upsert accounts insert with PartiQL, only those that store signals or run health passes update with it, and only those that run health passes delete with it, on the table alone', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     const policies = Object.values(template.findResources('AWS::IAM::Policy'));
-    const inserters = policies
-      .filter((policy) => JSON.stringify(policy.Properties.PolicyDocument).includes('dynamodb:PartiQLInsert'))
-      .flatMap((policy) => policy.Properties.Roles.map((role: { Ref: string }) => role.Ref));
+    /** The roles whose policies allow `action`, sorted. */
+    const rolesAllowed = (action: string) =>
+      policies
+        .filter((policy) => JSON.stringify(policy.Properties.PolicyDocument).includes(action))
+        .flatMap((policy) => policy.Properties.Roles.map((role: { Ref: string }) => role.Ref))
+        .sort();
     const roleOf = (pattern: RegExp) => {
       const [, fn] = Object.entries(functions).find(([id]) => pattern.test(id)) ?? [];
       return fn?.Properties.Role['Fn::GetAtt'][0];
     };
-    expect(inserters.sort()).toEqual(
-      [
-        roleOf(/signalsFunction/),
-        roleOf(/webhooksFunction/),
-        roleOf(/accountsFunction/),
-        roleOf(/signalQueueFunction/),
-      ].sort(),
-    );
-    const updaters = policies
-      .filter((policy) => JSON.stringify(policy.Properties.PolicyDocument).includes('dynamodb:PartiQLUpdate'))
-      .flatMap((policy) => policy.Properties.Roles.map((role: { Ref: string }) => role.Ref));
-    expect(updaters.sort()).toEqual(
-      [roleOf(/signalsFunction/), roleOf(/webhooksFunction/), roleOf(/signalQueueFunction/)].sort(),
-    );
+    const ingest = [roleOf(/signalsFunction/), roleOf(/webhooksFunction/), roleOf(/signalQueueFunction/)];
+    const passes = [roleOf(/Healthhealthpass/), roleOf(/portfolioFunction/)];
+    expect(rolesAllowed('dynamodb:PartiQLInsert')).toEqual([...ingest, roleOf(/accountsFunction/)].sort());
+    expect(rolesAllowed('dynamodb:PartiQLUpdate')).toEqual([...ingest, ...passes].sort());
+    expect(rolesAllowed('dynamodb:PartiQLDelete')).toEqual([...passes].sort());
     for (const policy of policies) {
       for (const statement of policy.Properties.PolicyDocument.Statement) {
         if (JSON.stringify(statement.Action).includes('PartiQL')) {
           expect(statement.Effect).toBe('Allow');
-          expect(['dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate']).toContain(statement.Action);
+          expect(['dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete']).toContain(
+            statement.Action,
+          );
         }
       }
     }

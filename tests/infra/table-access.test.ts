@@ -129,18 +129,19 @@ function asIamCalls(recorded: Recorded, table: string): AwsCall[] {
       );
     case 'BatchExecuteStatement':
       // Each statement is authorized on its own: INSERT as dynamodb:PartiQLInsert, UPDATE as
-      // dynamodb:PartiQLUpdate, keyed by its item's pk.
+      // dynamodb:PartiQLUpdate, DELETE as dynamodb:PartiQLDelete, keyed by its item's pk.
       return (input.Statements as { Statement: string; Parameters: unknown[] }[]).map((statement) => {
         const insert = /^INSERT /.test(statement.Statement);
-        if (!insert && !/^UPDATE /.test(statement.Statement))
-          throw new Error(`unexpected statement ${statement.Statement}`);
+        const verb = /^(INSERT|UPDATE|DELETE) /.exec(statement.Statement)?.[1];
+        if (!verb) throw new Error(`unexpected statement ${statement.Statement}`);
         // The pk's parameter: its position among the statement's parameters.
         const at = insert
           ? [...statement.Statement.matchAll(/'(\w+)': \?/g)].map((m) => m[1]).indexOf('pk')
           : (statement.Statement.split('"pk" = ?')[0]?.match(/\?/g) ?? []).length;
         const pk = statement.Parameters[at];
         const value = typeof pk === 'string' ? pk : (pk as Attribute | undefined)?.S;
-        return call(insert ? 'PartiQLInsert' : 'PartiQLUpdate', [value]);
+        const action = { INSERT: 'PartiQLInsert', UPDATE: 'PartiQLUpdate', DELETE: 'PartiQLDelete' }[verb];
+        return call(action ?? verb, [value]);
       });
     case 'TransactGetItems':
       return (input.TransactItems as { Get: { Key: Item } }[]).map((entry) =>

@@ -7,7 +7,7 @@ import { ingestSignals } from '#functions/shared/ingest';
 import type { Deps } from '#functions/shared/runtime';
 import { upsertAccounts } from '#store/account-store';
 import type { Db } from '#store/client';
-import { listDirty, readDirtyMark } from '#store/dirty-store';
+import { claimDirtyMany, clearDirty, listDirty, markDirty, readDirtyMark } from '#store/dirty-store';
 import { storeSignalDays } from '#store/signal-store';
 import { createTestDb, testDeps } from '../support/db.ts';
 import { account } from '../support/fixtures.ts';
@@ -79,6 +79,18 @@ async function commandsOf(run: (deps: Deps) => Promise<unknown>): Promise<number
   return counted.sent();
 }
 
+/** Runs `recompute` once for each of its requests, the second signal's ingest run whole just before that request. */
+async function ingestBeforeEachRequestOf(recompute: (deps: Deps) => Promise<unknown>): Promise<void> {
+  const steps = await commandsOf(recompute);
+  expect(steps).toBeGreaterThan(3);
+  for (let n = 1; n <= steps; n++) {
+    const deps = await dirtyAccount();
+    const racing = interleaved(deps.db, n, () => ingestSecond(deps.db));
+    await recompute({ ...deps, db: racing.db });
+    expect({ n, scored: await scoredFromEverything(deps) }).toEqual({ n, scored: true });
+  }
+}
+
 describe('dirty markers claimed by the recompute, skipped by ingest when pending', () => {
   it('can tell when a stored signal was lost to scoring', async () => {
     const deps = await dirtyAccount();
@@ -101,14 +113,7 @@ describe('dirty markers claimed by the recompute, skipped by ingest when pending
   });
 
   it('never loses the signal when the ingest runs whole before any one request of the recompute', async () => {
-    const steps = await commandsOf(recomputeMarked);
-    expect(steps).toBeGreaterThan(3);
-    for (let n = 1; n <= steps; n++) {
-      const deps = await dirtyAccount();
-      const racing = interleaved(deps.db, n, () => ingestSecond(deps.db));
-      await recomputeMarked({ ...deps, db: racing.db });
-      expect({ n, scored: await scoredFromEverything(deps) }).toEqual({ n, scored: true });
-    }
+    await ingestBeforeEachRequestOf(recomputeMarked);
   });
 
   it('never loses the signal when the recompute runs whole before any one request of the ingest', async () => {
@@ -120,5 +125,34 @@ describe('dirty markers claimed by the recompute, skipped by ingest when pending
       await ingestSecond(racing.db);
       expect({ n, scored: await scoredFromEverything(deps) }).toEqual({ n, scored: true });
     }
+  });
+
+  it('never loses the signal when the ingest runs whole before any one request of a pass (markers listed, claimed 25 to a request, accounts read together)', async () => {
+    await ingestBeforeEachRequestOf((deps) => recomputeDirty(deps, defaultConfig));
+  });
+});
+
+describe('claiming many markers as a pass listed them', () => {
+  it('claims each with the marks listed; one marked again since is claimed with its new marks, one gone gets no claim', async () => {
+    const db = await createTestDb();
+    await markDirty(db, ['a', 'b', 'c'], NOW);
+    const listed = await listDirty(db);
+    await markDirty(db, ['b'], NOW);
+    const gone = await claimDirtyMany(
+      db,
+      listed.filter((m) => m.accountId === 'c'),
+      NOW,
+    );
+    await clearDirty(db, gone.get('c') ?? { accountId: 'c', marks: -1, claim: '' });
+    const claims = await claimDirtyMany(db, listed, NOW);
+    expect([...claims.keys()].sort()).toEqual(['a', 'b']);
+    expect(claims.get('a')?.marks).toBe(1);
+    expect(claims.get('b')?.marks).toBe(2);
+    expect((await readDirtyMark(db, 'b'))?.claim).toBe(claims.get('b')?.claim);
+    // A claim is cleared only while nothing marked the account since: 'a' is marked again, 'b' is not.
+    await markDirty(db, ['a'], NOW);
+    expect(await clearDirty(db, claims.get('a') as NonNullable<ReturnType<typeof claims.get>>)).toBe(false);
+    expect(await clearDirty(db, claims.get('b') as NonNullable<ReturnType<typeof claims.get>>)).toBe(true);
+    expect((await listDirty(db)).map((m) => m.accountId)).toEqual(['a']);
   });
 });

@@ -2,7 +2,7 @@ import { BatchExecuteStatementCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '#store/client';
 import { createMemoryDb } from '#store/memory/client';
-import { insertStatement, updateStatement, type WriteStatement } from '#store/partiql';
+import { deleteStatement, insertStatement, updateStatement, type WriteStatement } from '#store/partiql';
 import { executeStatements } from '#store/statement-batch';
 import { ensureTable } from '#store/table';
 import { createTestDb, dumpTable } from '../support/db.ts';
@@ -136,5 +136,33 @@ describe('PartiQL INSERT and UPDATE statements, on DynamoDB Local and in memory'
       ]);
       expect(updates).toEqual(['written', 'ConditionalCheckFailed', 'ConditionalCheckFailed']);
     }
+  });
+
+  it('deletes an item only while its condition holds; an absent item is deleted already; the same on both stores', async () => {
+    const [local, memory] = (await bothStores()) as [Db, Db];
+    const claimed = (sk: string, claim: string, marks: number) =>
+      sent((table) =>
+        deleteStatement(table, key(sk), { text: '"claim" = ? AND "marks" = ?', parameters: [claim, marks] }),
+      );
+    const requests: Build[][] = [
+      [
+        sent((table) => insertStatement(table, { ...key('d1'), kind: 'dirty', claim: 'c1', marks: 2 })),
+        sent((table) => insertStatement(table, { ...key('d2'), kind: 'dirty', claim: 'c2', marks: 1 })),
+        sent((table) => insertStatement(table, { ...key('d3'), kind: 'dirty', marks: 1 })),
+      ],
+      // Deleted; refused (marked since: marks moved); refused (no claim); an absent item: nothing to delete, done.
+      [claimed('d1', 'c1', 2), claimed('d2', 'c2', 0), claimed('d3', 'c3', 1), claimed('absent', 'c', 1)],
+      // A key missing from WHERE is that statement's own error.
+      [raw((table) => `DELETE FROM "${table}" WHERE "pk" = ? AND ("claim" = ?)`, ['P', 'c2'])],
+    ];
+    const localAnswers = await run(local, requests);
+    expect(localAnswers).toEqual([
+      ['ok', 'ok', 'ok'],
+      ['ok', 'ConditionalCheckFailed', 'ConditionalCheckFailed', 'ok'],
+      ['ValidationError'],
+    ]);
+    expect(await run(memory, requests)).toEqual(localAnswers);
+    expect(await dumpTable(memory)).toEqual(await dumpTable(local));
+    expect((await dumpTable(local)).map((item) => item.sk)).toEqual(['d2', 'd3']);
   });
 });

@@ -27,6 +27,8 @@ export interface RecomputeOptions {
    * conditional on the health revision read, so a lost race reads again.
    */
   input?: AccountHealthInput;
+  /** Leave `claimed` to the caller to clear (a pass clears a step's claims together: clearDirtyMany). */
+  keepClaim?: boolean;
 }
 
 export type RecomputeStatus = 'first-score' | 'changed' | 'unchanged' | 'missing';
@@ -58,11 +60,12 @@ export async function recomputeAccount(
   const baselines = options.baselines ?? (await currentBaselines(deps.db, config, now));
   const claimed = options.claimed ?? (options.dirty ? await claimDirty(deps.db, accountId, now) : undefined);
   const preloaded = options.dirty && !options.claimed ? undefined : options.input;
+  const clear = claimed && !options.keepClaim ? () => clearDirty(deps.db, claimed) : async () => false;
   for (let attempt = 1; ; attempt++) {
     const input =
       attempt === 1 && preloaded ? preloaded : await loadHealthInput(deps.db, config, accountId, now);
     if (!input) {
-      if (claimed) await clearDirty(deps.db, claimed);
+      await clear();
       return { accountId, status: 'missing' };
     }
     const { record, change } = nextHealth(config, input, baselines, now, options.reason ?? 'dirty');
@@ -78,7 +81,7 @@ export async function recomputeAccount(
         continue;
       }
     }
-    if (claimed) await clearDirty(deps.db, claimed);
+    await clear();
     const status: RecomputeStatus = change ? (input.previous ? 'changed' : 'first-score') : 'unchanged';
     return { accountId, status, health: record, input };
   }

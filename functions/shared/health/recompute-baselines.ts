@@ -8,7 +8,7 @@ import { mapLimit } from '#store/parallel';
 import { listPortfolio } from '#store/portfolio-store';
 import type { Deps } from '../runtime.ts';
 import { currentBaselines } from './baselines.ts';
-import { loadHealthInput } from './load.ts';
+import { type HealthInputReader, healthInputReader } from './load.ts';
 
 /** Accounts read at once by a whole-portfolio pass. */
 export const PASS_CONCURRENCY = 8;
@@ -29,18 +29,38 @@ async function collectCohortSamples(deps: Deps, config: Config): Promise<CohortS
     listPortfolio(deps.db),
     currentBaselines(deps.db, config, now),
   ]);
-  const samples: CohortSample[] = [];
-  await mapLimit(entries, PASS_CONCURRENCY, async ({ accountId }) => {
-    const sample = await sampleAccount(deps, config, accountId, now, stored.feedsSince);
-    if (sample) samples.push(sample);
-  });
-  return samples;
+  return sampleAccounts(
+    deps,
+    config,
+    entries.map((entry) => entry.accountId),
+    now,
+    stored.feedsSince,
+  );
+}
+
+/**
+ * The baseline samples of these accounts (those healthy), read PASS_CONCURRENCY at a time by one reader, so their
+ * profiles and health come ACCOUNTS_PER_READ to a request (load.ts), eventually consistent.
+ */
+export async function sampleAccounts(
+  deps: Deps,
+  config: Config,
+  accountIds: readonly string[],
+  now: Date,
+  feedsSince: FeedsSince | undefined,
+): Promise<CohortSample[]> {
+  const read = healthInputReader(deps.db, config, accountIds, now, false);
+  const samples = await mapLimit(accountIds, PASS_CONCURRENCY, (accountId) =>
+    sampleAccount(deps, config, accountId, now, feedsSince, read),
+  );
+  return samples.filter((sample): sample is CohortSample => sample !== null);
 }
 
 /**
  * One account's contribution to its segment's baseline, or null (not healthy, or gone), read with the days the
  * portfolio's feeds began as the stored baselines know them. An account that cannot be read is left out of the
- * cohort, and logged, rather than stopping every segment's baseline.
+ * cohort, and logged, rather than stopping every segment's baseline. Eventually consistent reads, unless `read`
+ * (a pass's reader of many accounts, load.ts) says otherwise.
  */
 export async function sampleAccount(
   deps: Deps,
@@ -48,13 +68,14 @@ export async function sampleAccount(
   accountId: string,
   now: Date,
   feedsSince: FeedsSince | undefined,
+  read: HealthInputReader = healthInputReader(deps.db, config, [accountId], now, false),
 ): Promise<CohortSample | null> {
-  return (await readAndSample(deps, config, accountId, now, feedsSince, false))?.sample ?? null;
+  return (await readAndSample(deps, config, accountId, now, feedsSince, read))?.sample ?? null;
 }
 
 /**
- * An account's health input with its baseline sample (null when not healthy), for a pass that scores the account
- * from the same read; undefined when the account is gone or cannot be read (logged: it is left out of the cohort).
+ * An account's health input with its baseline sample (null when not healthy), read by `read` (load.ts), for a pass
+ * that scores the account from the same read; undefined when the account is gone or cannot be read (logged: it is left out of the cohort).
  */
 export async function readAndSample(
   deps: Deps,
@@ -62,10 +83,10 @@ export async function readAndSample(
   accountId: string,
   now: Date,
   feedsSince: FeedsSince | undefined,
-  consistent = true,
+  read: HealthInputReader,
 ): Promise<{ input: AccountHealthInput; sample: CohortSample | null } | undefined> {
   try {
-    const input = await loadHealthInput(deps.db, config, accountId, now, consistent);
+    const input = await read(accountId);
     return input && { input, sample: cohortSample(config, scoringInput(input, now, feedsSince), now) };
   } catch (error) {
     deps.logger.error('account left out of the baselines', { accountId, error: String(error) });

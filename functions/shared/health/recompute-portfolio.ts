@@ -5,15 +5,22 @@ import type { AccountHealthInput } from '#core/health/next-health';
 import type { RecomputeReason } from '#core/health/record';
 import type { Baselines } from '#core/health/types';
 import { readModelMarker, writeModelMarker } from '#store/baseline-store';
-import { claimDirty, type DirtyClaim, type DirtyMark, listDirty } from '#store/dirty-store';
+import {
+  claimDirtyMany,
+  clearDirtyMany,
+  type DirtyClaim,
+  type DirtyMark,
+  listDirty,
+} from '#store/dirty-store';
 import { type PassRun, putSampleChunk, readSamples, SAMPLES_PER_CHUNK } from '#store/health-pass-store';
 import { SHARD_COUNT } from '#store/keys';
 import { chunk, mapLimit } from '#store/parallel';
 import { listPortfolio, listPortfolioShard, type PortfolioEntry } from '#store/portfolio-store';
 import type { Deps } from '../runtime.ts';
 import { currentBaselines } from './baselines.ts';
+import { type HealthInputReader, healthInputReader } from './load.ts';
 import { type RecomputeOutcome, type RecomputeStatus, recomputeAccount } from './recompute-account.ts';
-import { learnBaselines, PASS_CONCURRENCY, readAndSample, sampleAccount } from './recompute-baselines.ts';
+import { learnBaselines, PASS_CONCURRENCY, readAndSample, sampleAccounts } from './recompute-baselines.ts';
 
 /**
  * Passes over many accounts. Three triggers, one account recompute (recompute-account.ts):
@@ -47,6 +54,26 @@ interface Planned {
   claimed?: DirtyClaim;
 }
 
+/**
+ * Claims the dirty markers of the planned accounts that have one (store/dirty-store.ts), before anything of theirs
+ * is read, 25 to a request: a plan whose marker is gone meanwhile is scored as not dirty (nothing to clear).
+ */
+async function claimPlanned(deps: Deps, planned: readonly Planned[], now: Date): Promise<Planned[]> {
+  const unclaimed = planned.flatMap((plan) => (plan.dirty && !plan.claimed ? [plan.dirty] : []));
+  const claims = await claimDirtyMany(deps.db, unclaimed, now);
+  return planned.map(({ dirty, ...plan }): Planned => {
+    if (plan.claimed) return { ...plan, dirty };
+    const claimed = dirty && claims.get(plan.accountId);
+    return claimed ? { ...plan, dirty, claimed } : plan;
+  });
+}
+
+/**
+ * Scores the planned accounts PASS_STEP at a time, PASS_CONCURRENCY in flight, and then clears the step's claimed
+ * markers together. Without `inputs` (what a pass read already, after claiming), each step's markers are claimed
+ * first and its accounts then read together (load.ts: their profiles and health in one request), and each is
+ * scored from that read.
+ */
 async function recomputeMany(
   deps: Deps,
   config: Config,
@@ -63,25 +90,40 @@ async function recomputeMany(
     failed: 0,
   };
   const failed: string[] = [];
-  await mapLimit(planned, PASS_CONCURRENCY, async ({ accountId, reason, dirty, claimed }) => {
-    try {
-      const input = inputs?.get(accountId);
-      const outcome = await recomputeAccount(deps, config, accountId, {
-        reason,
-        baselines,
-        dirty,
-        ...(claimed ? { claimed } : {}),
-        ...(input ? { input } : {}),
-      });
-      byStatus[outcome.status] += 1;
-      await hooks.afterScoring?.(outcome);
-    } catch (error) {
-      // One broken account must not stop the pass for all the others; it stays dirty and is reported.
-      deps.logger.error('health recompute failed', { accountId, reason, error: String(error) });
-      byStatus.failed += 1;
-      failed.push(accountId);
+  // Each step's claims are cleared together once its accounts are scored (each unless marked again meanwhile).
+  const scoreStep = async (step: readonly Planned[], read: HealthInputReader) => {
+    const scored: DirtyClaim[] = [];
+    await mapLimit(step, PASS_CONCURRENCY, async ({ accountId, reason, dirty, claimed }) => {
+      try {
+        const input = await read(accountId);
+        const outcome = await recomputeAccount(deps, config, accountId, {
+          reason,
+          baselines,
+          dirty,
+          ...(claimed ? { claimed, keepClaim: true } : {}),
+          ...(input ? { input } : {}),
+        });
+        if (claimed) scored.push(claimed);
+        byStatus[outcome.status] += 1;
+        await hooks.afterScoring?.(outcome);
+      } catch (error) {
+        // One broken account must not stop the pass for all the others; it stays dirty and is reported.
+        deps.logger.error('health recompute failed', { accountId, reason, error: String(error) });
+        byStatus.failed += 1;
+        failed.push(accountId);
+      }
+    });
+    if (scored.length > 0) await clearDirtyMany(deps.db, scored);
+  };
+  const now = deps.clock.now();
+  for (const step of chunk(planned, PASS_STEP)) {
+    if (inputs) await scoreStep(step, async (accountId) => inputs.get(accountId));
+    else {
+      const claimed = await claimPlanned(deps, step, now);
+      const ids = claimed.map((plan) => plan.accountId);
+      await scoreStep(claimed, healthInputReader(deps.db, config, ids, now));
     }
-  });
+  }
   return { accounts: planned.length, byStatus, failed: failed.sort() };
 }
 
@@ -141,20 +183,15 @@ async function catchUpWithModel(
   ]);
   // The dirty accounts' markers are claimed before the reads below, so each is scored from the read that samples
   // it (store/dirty-store.ts: a read after the claim); a marker gone meanwhile leaves nothing to clear.
-  const planned = await mapLimit(
-    planPass(entries, marks, scope, modelVersion(config)),
-    PASS_CONCURRENCY,
-    async ({ dirty, ...plan }): Promise<Planned> => {
-      const claimed = dirty && (await claimDirty(deps.db, plan.accountId, now));
-      return claimed ? { ...plan, dirty, claimed } : plan;
-    },
-  );
+  const planned = await claimPlanned(deps, planPass(entries, marks, scope, modelVersion(config)), now);
   const inputs = new Map<string, AccountHealthInput>();
   const samples: CohortSample[] = [];
+  const ids = entries.map((entry) => entry.accountId);
+  const read = healthInputReader(deps.db, config, ids, now);
   await mapLimit(entries, PASS_CONCURRENCY, async ({ accountId }) => {
-    const read = await readAndSample(deps, config, accountId, now, stored.feedsSince);
-    if (read?.input) inputs.set(accountId, read.input);
-    if (read?.sample) samples.push(read.sample);
+    const sampled = await readAndSample(deps, config, accountId, now, stored.feedsSince, read);
+    if (sampled?.input) inputs.set(accountId, sampled.input);
+    if (sampled?.sample) samples.push(sampled.sample);
   });
   const baselines = await learnBaselines(deps, config, (await hooks.poolSamples?.(samples)) ?? samples, now);
   const pass = await recomputeMany(deps, config, planned, baselines, hooks, inputs);
@@ -282,10 +319,8 @@ export async function continueWholePass(
           await flush();
           return { done: false, run };
         }
-        const samples = await mapLimit(step, PASS_CONCURRENCY, ({ accountId }) =>
-          sampleAccount(deps, config, accountId, now, feedsSince),
-        );
-        buffer.push(...samples.filter((sample): sample is CohortSample => sample !== null));
+        const ids = step.map((entry) => entry.accountId);
+        buffer.push(...(await sampleAccounts(deps, config, ids, now, feedsSince)));
         run.after = step[step.length - 1]?.accountId;
         if (buffer.length >= SAMPLES_PER_CHUNK) await flush();
       }
