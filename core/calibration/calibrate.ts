@@ -47,12 +47,31 @@ export interface SegmentCalibration {
 
 /**
  * The measure parameters (health.measures: the scale, the custom measures) as they are and as fitted on all the
- * history; `after` equals `before` where the outcomes gave no reason to move them. Null when the config has no
- * health.measures or the history kept no readings of the measures (`note` says which).
+ * history; `after` equals `before` where the outcomes gave no reason to move them. Not fitted when the config has
+ * no health.measures or the history kept no readings of the measures (`note` says which).
  */
 export type MeasureCalibration =
   | { status: 'fitted'; before: MeasureParams; after: MeasureParams }
   | { status: 'not-fitted'; note: string };
+
+function measureCalibration(
+  live: MeasureParams | undefined,
+  fitted: MeasureParams | undefined,
+): MeasureCalibration {
+  if (!live)
+    return {
+      status: 'not-fitted',
+      note: 'the config has no health.measures section: no measure parameters to fit',
+    };
+  if (!fitted)
+    return {
+      status: 'not-fitted',
+      note:
+        'the history keeps no readings of the measures (a result of an older version): run simulate again to fit ' +
+        'the scale and the custom measures',
+    };
+  return { status: 'fitted', before: live, after: fitted };
+}
 
 export type CalibrationReport =
   | {
@@ -189,7 +208,7 @@ export function calibrate(
   const measuresFor = (days: readonly Example[]) =>
     withReadings && live ? fitMeasures(days, live, lambda) : live;
   const scoredUnder = (days: readonly Example[], params: MeasureParams | undefined) =>
-    params ? rescored(days, params) : [...days];
+    params ? rescored(days, params) : days;
   const finalMeasures = measuresFor(recorded);
   const examples = scoredUnder(recorded, finalMeasures);
   const segments = [...new Set(history.accounts.map((a) => a.segment))].sort();
@@ -247,20 +266,7 @@ export function calibrate(
       before: redFigures(redCases, (c) => c.redBefore),
       after: redFigures(redCases, (c) => c.redAfter),
     },
-    measures:
-      live && finalMeasures
-        ? withReadings
-          ? { status: 'fitted', before: live, after: finalMeasures }
-          : {
-              status: 'not-fitted',
-              note:
-                'the history keeps no readings of the measures (a result of an older version): run simulate ' +
-                'again to fit the scale and the custom measures',
-            }
-        : {
-            status: 'not-fitted',
-            note: 'the config has no health.measures section: no measure parameters to fit',
-          },
+    measures: measureCalibration(live, withReadings ? finalMeasures : undefined),
     segments: segments.map((segment): SegmentCalibration => {
       const health = config.segments[segment]?.health;
       const before = { weights: health?.weights ?? {}, bands: health?.bands ?? { green: 70, yellow: 50 } };

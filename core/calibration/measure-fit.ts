@@ -2,6 +2,7 @@ import type { CustomMeasure, Scale } from '#config/measures-schema';
 import { auc } from '#core/evaluation/auc';
 import { OTHER_MEASURES } from '#core/evaluation/measure-readings';
 import type { MeasureSwitch } from '#core/health/components/engagement';
+import { round2 } from '#core/health/deviation';
 import type { Example } from './examples.ts';
 import { componentsUnder, type MeasureParams } from './measure-params.ts';
 import { fitWeights, scoreWith } from './weights.ts';
@@ -47,8 +48,6 @@ function trainingAuc(examples: readonly Example[], params: MeasureParams, lambda
   });
   return auc(cases) ?? 0.5;
 }
-
-const round2 = (value: number) => Math.round(value * 100) / 100;
 
 function quantile(sorted: readonly number[], q: number): number {
   const position = (sorted.length - 1) * q;

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { Config } from '#config/schema';
 import { MEASURE_SWITCHES, SCALED_MEASURES } from '#core/health/components/engagement';
 import { measureWeight } from '#core/health/components/result';
-import { ratioOnScale } from '#core/health/deviation';
+import { ratioOnScale, round2 } from '#core/health/deviation';
 import type { HealthSnapshot, Measure } from '#core/health/types';
 import { COMPONENT_IDS, type ComponentId } from '#core/health/vocabulary';
 import { CHECKPOINTS, SAMPLE_STEP } from './cases.ts';
@@ -52,8 +52,6 @@ export function readingDays(days: number, day: number, outcomeDays: readonly num
 }
 
 const SWITCHED = new Set<string>(Object.values(MEASURE_SWITCHES).flat());
-
-const round2 = (value: number) => Math.round(value * 100) / 100;
 
 function entryOf(measure: Measure, component: ComponentId, config: Config): MeasureEntry | undefined {
   const weight = measureWeight(measure);

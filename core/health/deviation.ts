@@ -22,6 +22,11 @@ export function round1(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
+/** Two decimals: how a measure's actual and expected values are shown and kept. */
+export function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
 /** Numbers as people say them: 3, 3.2, 0.4. */
 export function say(value: number): string {
   return String(round1(value));

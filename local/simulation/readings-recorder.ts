@@ -1,7 +1,7 @@
 import type { Config } from '#config/schema';
 import { type ReadingsByDay, readingDays, readingsOf } from '#core/evaluation/measure-readings';
 import type { Db } from '#store/client';
-import { readAccountAndHealth } from '#store/health-store';
+import { readAccountsAndHealth } from '#store/health-store';
 
 /**
  * Keeps, on the days calibrate reads (measure-readings.ts readingDays), what it needs to score each account's
@@ -20,9 +20,11 @@ export class ReadingsRecorder {
 
   async record(db: Db, accountIds: readonly string[], day: number): Promise<void> {
     if (!this.config.health.measures) return;
-    for (const accountId of accountIds) {
-      if (!readingDays(this.days, day, this.outcomeDays.get(accountId) ?? [])) continue;
-      const { account, health } = await readAccountAndHealth(db, accountId);
+    const due = accountIds.filter((id) => readingDays(this.days, day, this.outcomeDays.get(id) ?? []));
+    if (due.length === 0) return;
+    const reads = await readAccountsAndHealth(db, due);
+    for (const [index, accountId] of due.entries()) {
+      const { account, health } = reads[index]?.() ?? {};
       const readings = health && readingsOf(health.snapshot, account?.attributes, this.config);
       if (!readings) continue;
       const kept = this.byAccount.get(accountId) ?? {};

@@ -1,7 +1,5 @@
-import { round1 } from '../deviation.ts';
+import { round1, round2 } from '../deviation.ts';
 import type { ComponentResult, Measure } from '../types.ts';
-
-const round2 = (value: number) => Math.round(value * 100) / 100;
 
 /** A measure's weight within its component: a custom measure's configured weight, else 1. */
 export const measureWeight = (measure: Pick<Measure, 'weight'>) => measure.weight ?? 1;
