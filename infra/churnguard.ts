@@ -290,7 +290,8 @@ export class ChurnGuard extends Construct {
       reserveConcurrency,
     });
 
-    // SES feedback: bounces and complaints of the configuration set put recipients on the suppression list.
+    // SES feedback: bounces and complaints of the configuration set put recipients on the suppression list, and
+    // contact-list unsubscribes are recorded for restraint.
     const feedbackDeadLetters = new Queue(this, 'SesFeedbackDeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -308,7 +309,7 @@ export class ChurnGuard extends Construct {
     );
     const sesEvents = new ServiceFunction(this, 'ses-events', {
       entry: 'functions/ses-events/handler.ts',
-      description: 'Puts bounced and complaining recipients on the suppression list',
+      description: 'Suppresses bounced and complaining recipients and records contact-list unsubscribes',
       environment,
       logRetention,
       config: functionConfig,

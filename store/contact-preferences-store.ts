@@ -1,7 +1,11 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import type { ListPreference } from '#core/journeys/ses-events';
 import { batchGet, queryAll } from './batch.ts';
 import type { Db } from './client.ts';
+import { whenConditionHolds } from './errors.ts';
 import { keys } from './keys.ts';
+import { parseItem } from './parse-item.ts';
 
 /** Records a one-click unsubscribe; repeating it changes nothing but the time of the latest request. */
 export async function unsubscribe(db: Db, accountId: string, contactId: string, at: string): Promise<void> {
@@ -44,6 +48,48 @@ export async function suppressedAmong(db: Db, emails: readonly string[]): Promis
   if (unique.length === 0) return new Set();
   const items = await batchGet(db, unique.map(keys.suppressed));
   return new Set(items.map((item) => String(item.email)));
+}
+
+const listPreferenceSchema = z.object({
+  email: z.string(),
+  unsubscribeAll: z.boolean(),
+  optedOut: z.array(z.string()),
+  at: z.string(),
+});
+
+/**
+ * Records what an address chose in the SES contact list. Newer wins: a redelivered or late older event changes
+ * nothing (false).
+ */
+export function recordListPreference(db: Db, preference: ListPreference): Promise<boolean> {
+  const email = preference.email.toLowerCase();
+  return whenConditionHolds(() =>
+    db.doc.send(
+      new PutCommand({
+        TableName: db.tableName,
+        Item: { ...keys.listPreference(email), kind: 'list-preference', ...preference, email },
+        ConditionExpression: 'attribute_not_exists(pk) OR #at < :at',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: { ':at': preference.at },
+      }),
+    ),
+  );
+}
+
+/** The SES contact-list choices of these addresses that refuse anything, by lower-case address. */
+export async function listPreferencesAmong(
+  db: Db,
+  emails: readonly string[],
+): Promise<Map<string, ListPreference>> {
+  const unique = [...new Set(emails.map((e) => e.toLowerCase()))];
+  if (unique.length === 0) return new Map();
+  const items = await batchGet(db, unique.map(keys.listPreference));
+  return new Map(
+    items
+      .map((item) => parseItem(listPreferenceSchema, item, 'contact-list preference'))
+      .filter((preference) => preference.unsubscribeAll || preference.optedOut.length > 0)
+      .map((preference) => [preference.email, preference]),
+  );
 }
 
 /** Records that a contact left the customer (a sponsor_left naming them): they get nothing further. */

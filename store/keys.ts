@@ -59,6 +59,8 @@ import { createHash } from 'node:crypto';
  *   ACCOUNT#<accountId> / UNSUBSCRIBED#<contactId>       a contact who unsubscribed (one click)
  *   ACCOUNT#<accountId> / DEPARTED#<contactId>           a contact who left the customer (sponsor_left naming them)
  *   SUPPRESSED#<email lower case> / SUPPRESSED           an address SES reported as bounced or complained
+ *   SUPPRESSED#<email lower case> / LISTPREFERENCE       the SES contact-list topics an address refuses (SES's own
+ *                                                        unsubscribe header or preference page): newer wins
  *   INAPP#<accountId>#<contactId> / <at>#<message key>   an in-app message for the vendor's product UI
  *   SETTINGS#UNSUBSCRIBE / HMAC                          the HMAC key of unsubscribe links, generated once
  *   SETTINGS#DEMO / LOADED                               the demo portfolio `npm run demo` loaded, and when
@@ -273,6 +275,10 @@ export const keys = {
   suppressed: (email: string): Key => ({
     pk: `SUPPRESSED#${keyPart(email.toLowerCase())}`,
     sk: 'SUPPRESSED',
+  }),
+  listPreference: (email: string): Key => ({
+    pk: `SUPPRESSED#${keyPart(email.toLowerCase())}`,
+    sk: 'LISTPREFERENCE',
   }),
   unsubscribeSecret: { pk: 'SETTINGS#UNSUBSCRIBE', sk: 'HMAC' } as Key,
   demoMarker: { pk: 'SETTINGS#DEMO', sk: 'LOADED' } as Key,

@@ -13,7 +13,12 @@ import { DEFAULT_JOURNEY_TOPICS, type JourneyTopics } from '#core/journeys/topic
 import { unsubscribeToken } from '#core/journeys/unsubscribe-token';
 import { brandVariables } from '#core/journeys/variables';
 import { getAccount } from '#store/account-store';
-import { departedContacts, suppressedAmong, unsubscribedContacts } from '#store/contact-preferences-store';
+import {
+  departedContacts,
+  listPreferencesAmong,
+  suppressedAmong,
+  unsubscribedContacts,
+} from '#store/contact-preferences-store';
 import { holdPost } from '#store/held-post-store';
 import { putInAppMessage } from '#store/in-app-store';
 import type { LedgerOwner } from '#store/keys';
@@ -225,13 +230,12 @@ async function restraintState(
   context: RestraintContext,
   sends: readonly SendRecord[],
 ): Promise<RestraintState> {
-  const [unsubscribed, departed, suppressed] = await Promise.all([
+  const emails = contacts.map((m) => m.recipient.email);
+  const [unsubscribed, departed, suppressed, listPreferences] = await Promise.all([
     unsubscribedContacts(deps.db, accountId),
     departedContacts(deps.db, accountId),
-    suppressedAmong(
-      deps.db,
-      contacts.map((m) => m.recipient.email),
-    ),
+    suppressedAmong(deps.db, emails),
+    listPreferencesAmong(deps.db, emails),
   ]);
   return {
     accountId,
@@ -239,6 +243,8 @@ async function restraintState(
     unsubscribed,
     departed,
     suppressed,
+    listPreferences,
+    ...(deps.topics ? { topics: deps.topics } : {}),
     recentSends: toPastSends(sends),
     context,
   };

@@ -2,6 +2,8 @@ import type { RestraintConfig } from '#config/journeys-schema';
 import { isHeldOut } from './holdout.ts';
 import { nextAllowedTime } from './local-time.ts';
 import type { Candidate, Verdict } from './messages.ts';
+import type { ListPreference } from './ses-events.ts';
+import { DEFAULT_JOURNEY_TOPICS, type JourneyTopics } from './topics.ts';
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -21,6 +23,10 @@ export interface RestraintState {
   departed?: ReadonlySet<string>;
   /** Email addresses (lower case) that bounced or complained. */
   suppressed: ReadonlySet<string>;
+  /** What addresses (lower case) refuse in the SES contact list, through SES's own unsubscribe header or page. */
+  listPreferences?: ReadonlyMap<string, ListPreference>;
+  /** The contact-list topic each kind of play goes under (DEFAULT_JOURNEY_TOPICS when absent). */
+  topics?: Partial<JourneyTopics>;
   /** The account's sends of the last 7 days (older ones are ignored). */
   recentSends: readonly PastSend[];
   context: { openEscalation: boolean; urgentTicket: boolean; renewalNegotiation: boolean };
@@ -51,7 +57,8 @@ function contextReason(candidate: Candidate, context: RestraintState['context'])
 }
 
 /**
- * The restraint pipeline (issue 5), checked in this order for each message: unsubscribed; left the customer; suppressed; the
+ * The restraint pipeline (issue 5), checked in this order for each message: unsubscribed (by churnguard's link, or
+ * from the email's topic in the SES contact list); left the customer; suppressed; the
  * contact-pressure budget (per contact and per account per 7 days; higher priority first, so a renewal notice
  * beats a tip and the tip is dropped or deferred as its play says); quiet hours and days in the contact's own
  * time zone (deferred to the next allowed time); context (open escalation, urgent ticket, live renewal
@@ -87,6 +94,15 @@ export function restrain(
   }));
 }
 
+/** What of the SES contact list the recipient refuses that this email would go under, or null. */
+function refusedListTopics({ play, recipient }: Candidate, state: RestraintState): string | null {
+  const preference = state.listPreferences?.get(recipient.email.toLowerCase());
+  if (!preference) return null;
+  if (preference.unsubscribeAll) return 'every topic';
+  const topic = { ...DEFAULT_JOURNEY_TOPICS, ...state.topics }[play.kind];
+  return preference.optedOut.includes(topic) ? `the ${topic} topic` : null;
+}
+
 function judge(
   candidate: Candidate,
   state: RestraintState,
@@ -98,6 +114,14 @@ function judge(
   const email = play.channel === 'email';
   if (toContact && state.unsubscribed.has(recipient.id)) {
     return { outcome: 'dropped', reason: 'unsubscribed', detail: `${recipient.email} unsubscribed` };
+  }
+  const refused = email ? refusedListTopics(candidate, state) : null;
+  if (refused) {
+    return {
+      outcome: 'dropped',
+      reason: 'unsubscribed',
+      detail: `${recipient.email} unsubscribed from ${refused} in the SES contact list`,
+    };
   }
   if (toContact && state.departed?.has(recipient.id)) {
     return { outcome: 'dropped', reason: 'contact_left', detail: `${recipient.name} left the customer` };

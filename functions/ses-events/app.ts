@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { suppressionsFrom } from '#core/journeys/ses-events';
-import { suppress } from '#store/contact-preferences-store';
+import { listPreferencesFrom, suppressionsFrom } from '#core/journeys/ses-events';
+import { recordListPreference, suppress } from '#store/contact-preferences-store';
 import type { Deps } from '../shared/runtime.ts';
 
 const snsEvent = z.object({
@@ -11,10 +11,12 @@ const eventBridgeEvent = z.object({ source: z.literal('aws.ses'), time: z.string
 const sesDelivery = z.union([snsEvent, eventBridgeEvent]);
 
 /**
- * SES bounce and complaint events of the sending configuration set, as the ChurnGuard construct delivers them
- * (an EventBridge rule on the default bus) or through an SNS destination: each permanent bounce and each complaint
- * puts the address on the suppression list, which the restraint pipeline checks before any email. Idempotent: a
- * redelivery rewrites the same item. A malformed event throws, so it is retried and then dead-lettered.
+ * SES events of the sending configuration set, as the ChurnGuard construct delivers them (an EventBridge rule on
+ * the default bus) or through an SNS destination: each permanent bounce and each complaint puts the address on the
+ * suppression list, and each subscription event records which topics of the SES contact list the address now
+ * refuses (SES's own unsubscribe header or preference page), which the restraint pipeline checks before any email,
+ * so mail SES would refuse is not recorded as sent. Idempotent: a redelivery rewrites the same item, and an older
+ * subscription event never undoes a newer one. A malformed event throws, so it is retried and then dead-lettered.
  */
 export function createSesEventsHandler(deps: Pick<Deps, 'db' | 'clock'>) {
   return async (event: unknown) => {
@@ -27,12 +29,16 @@ export function createSesEventsHandler(deps: Pick<Deps, 'db' | 'clock'>) {
           }))
         : [{ message: delivery.detail, at: delivery.time }];
     let suppressed = 0;
+    let preferences = 0;
     for (const { message, at } of messages) {
       for (const s of suppressionsFrom(message)) {
         await suppress(deps.db, s.email, s.reason, at ?? deps.clock.now().toISOString());
         suppressed++;
       }
+      for (const preference of listPreferencesFrom(message)) {
+        if (await recordListPreference(deps.db, preference)) preferences++;
+      }
     }
-    return { suppressed };
+    return { suppressed, preferences };
   };
 }

@@ -90,8 +90,12 @@ export interface EmailProps {
   retain?: boolean;
 }
 
-/** The SES events whose recipients go on churnguard's suppression list (functions/ses-events). */
-export const FEEDBACK_DETAIL_TYPES = ['Email Bounced', 'Email Complaint Received'] as const;
+/** The SES events churnguard's restraint learns from: bounces, complaints, contact-list choices (functions/ses-events). */
+export const FEEDBACK_DETAIL_TYPES = [
+  'Email Bounced',
+  'Email Complaint Received',
+  'Email Subscribed',
+] as const;
 
 /**
  * Email plumbing: the SES configuration set every message is sent with (reputation metrics on, TLS required,
@@ -120,7 +124,14 @@ export class Email extends Construct {
     });
     this.configurationSet.addEventDestination('BouncesAndComplaints', {
       destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
-      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.REJECT],
+      // SUBSCRIPTION: a contact's choices in the contact list (SES's own unsubscribe header), copied to churnguard's
+      // restraint so that mail SES would refuse is dropped with its reason instead of recorded as sent.
+      events: [
+        EmailSendingEvent.BOUNCE,
+        EmailSendingEvent.COMPLAINT,
+        EmailSendingEvent.REJECT,
+        EmailSendingEvent.SUBSCRIPTION,
+      ],
     });
 
     const sender = props.sender;
@@ -182,7 +193,8 @@ export class Email extends Construct {
    */
   deliverFeedbackTo(consumer: IFunction, deadLetters: IQueue): Rule {
     return new Rule(this, 'FeedbackRule', {
-      description: 'SES bounces and complaints of the churnguard configuration set, to the suppression list',
+      description:
+        'SES bounces, complaints and contact-list unsubscribes of the churnguard configuration set',
       eventPattern: {
         source: ['aws.ses'],
         detailType: [...FEEDBACK_DETAIL_TYPES],

@@ -181,7 +181,7 @@ describe('ChurnGuard in production: observability, email and auth', () => {
         ConfigurationSetName: { Ref: configurationSet },
         EventDestination: Match.objectLike({
           Enabled: true,
-          MatchingEventTypes: Match.arrayWith(['bounce', 'complaint']),
+          MatchingEventTypes: Match.arrayWith(['bounce', 'complaint', 'subscription']),
           EventBridgeDestination: { EventBusArn: Match.anyValue() },
         }),
       });
@@ -244,20 +244,20 @@ describe('ChurnGuard in production: observability, email and auth', () => {
       }
     });
 
-    it('feeds bounces and complaints of the configuration set to the suppression list, dead-lettering what fails', () => {
+    it('feeds bounces, complaints and contact-list unsubscribes of the configuration set to restraint, dead-lettering what fails', () => {
       const [configurationSet] = idsOf(template, 'AWS::SES::ConfigurationSet');
       const sesEvents = resourceWith(
         template,
         'AWS::Lambda::Function',
         'Description',
-        'Puts bounced and complaining recipients on the suppression list',
+        'Suppresses bounced and complaining recipients and records contact-list unsubscribes',
       );
       const deadLetters = (sesEvents.properties.DeadLetterConfig as { TargetArn: { 'Fn::GetAtt': string[] } })
         .TargetArn['Fn::GetAtt'][0];
       template.hasResourceProperties('AWS::Events::Rule', {
         EventPattern: {
           source: ['aws.ses'],
-          'detail-type': ['Email Bounced', 'Email Complaint Received'],
+          'detail-type': ['Email Bounced', 'Email Complaint Received', 'Email Subscribed'],
           detail: { mail: { tags: { 'ses:configuration-set': [{ Ref: configurationSet }] } } },
         },
         Targets: [

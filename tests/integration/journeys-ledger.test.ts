@@ -12,7 +12,12 @@ import { VirtualClock } from '#local/virtual-clock';
 import { upsertAccount } from '#store/account-store';
 import { registerApiKey } from '#store/api-key-store';
 import type { Db } from '#store/client';
-import { suppress, suppressedAmong, unsubscribedContacts } from '#store/contact-preferences-store';
+import {
+  listPreferencesAmong,
+  suppress,
+  suppressedAmong,
+  unsubscribedContacts,
+} from '#store/contact-preferences-store';
 import { listInAppMessages } from '#store/in-app-store';
 import {
   claimSend,
@@ -309,8 +314,14 @@ describe('SES bounce and complaint events', () => {
     const sns = (message: unknown) => ({ Records: [{ Sns: { Message: JSON.stringify(message) } }] });
     const bounce = (bounceType: string, emailAddress: string) =>
       sns({ eventType: 'Bounce', bounce: { bounceType, bouncedRecipients: [{ emailAddress }] } });
-    expect(await handler(bounce('Permanent', 'Gone@acme.example'))).toEqual({ suppressed: 1 });
-    expect(await handler(bounce('Transient', 'full@acme.example'))).toEqual({ suppressed: 0 });
+    expect(await handler(bounce('Permanent', 'Gone@acme.example'))).toEqual({
+      suppressed: 1,
+      preferences: 0,
+    });
+    expect(await handler(bounce('Transient', 'full@acme.example'))).toEqual({
+      suppressed: 0,
+      preferences: 0,
+    });
     await handler(
       sns({
         eventType: 'Complaint',
@@ -353,10 +364,75 @@ describe('SES bounce and complaint events', () => {
       }),
     );
     // Assess
-    expect([bounced, complained]).toEqual([{ suppressed: 1 }, { suppressed: 1 }]);
+    expect([bounced, complained]).toEqual([
+      { suppressed: 1, preferences: 0 },
+      { suppressed: 1, preferences: 0 },
+    ]);
     expect(await suppressedAmong(db, ['left@acme.example', 'cross@acme.example', 'ok@acme.example'])).toEqual(
       new Set(['left@acme.example', 'cross@acme.example']),
     );
+  });
+
+  it("copy an unsubscribe made through SES's own header to restraint: the mail it would refuse is dropped, not sent", async () => {
+    // Prepare: the account's admin leaves the milestones topic with SES's unsubscribe header (EventBridge, as
+    // deployed); an older event that SES happens to deliver later says she was opted in.
+    const db = await createTestDb();
+    const clock = new VirtualClock('2026-01-21T09:00:00Z');
+    await upsertAccount(db, account('lst', { goLiveDate: '2026-01-05' }), clock.now());
+    await ingestSignals(db, realisticSignals(['lst'], 5, 40, '2026-01-08'), clock.now());
+    const handler = createSesEventsHandler({ db, clock });
+    const subscribed = (timestamp: string, subscriptionStatus: 'OptIn' | 'OptOut') => ({
+      version: '0',
+      source: 'aws.ses',
+      'detail-type': 'Email Subscribed',
+      time: timestamp,
+      detail: {
+        eventType: 'Subscription',
+        mail: { destination: ['Admin@lst.example'], tags: { 'ses:configuration-set': ['churnguard'] } },
+        subscription: {
+          contactList: 'churnguard',
+          timestamp,
+          source: 'UnsubscribeHeader',
+          newTopicPreferences: {
+            unsubscribeAll: false,
+            topicSubscriptionStatus: [{ topicName: 'milestones', subscriptionStatus }],
+          },
+          oldTopicPreferences: { unsubscribeAll: false, topicSubscriptionStatus: [] },
+        },
+      },
+    });
+    // Act
+    const recorded = await handler(subscribed('2026-01-20T10:00:00.123456789Z', 'OptOut'));
+    const late = await handler(subscribed('2026-01-19T10:00:00Z', 'OptIn'));
+    const executor = { db, clock, logger: silentLogger(), config: defaultConfig, compile: mjmlCompiler };
+    const evaluation = await evaluateMilestone(executor, {
+      accountId: 'lst',
+      ref: 'first_login.due',
+      dueAt: '2026-01-11T00:00:00Z',
+      milestone: 'first_login',
+      phase: 'due',
+    });
+    const applied = await applyEffects(executor, evaluation);
+    // Assess: the congratulation was decided, nothing was handed to SES, and the not-sent row says why.
+    expect([recorded, late]).toEqual([
+      { suppressed: 0, preferences: 1 },
+      { suppressed: 0, preferences: 0 },
+    ]);
+    expect(evaluation.effects.some((e) => e.kind === 'message')).toBe(true);
+    expect(applied.deliveries).toEqual([]);
+    expect(await listNotSent(db, 'lst')).toEqual([
+      expect.objectContaining({
+        playId: 'congratulate_first_login',
+        recipientId: 'lst-admin',
+        outcome: 'dropped',
+        reason: 'unsubscribed',
+        detail: 'admin@lst.example unsubscribed from the milestones topic in the SES contact list',
+      }),
+    ]);
+    expect((await readTimeline(db, 'lst')).filter((e) => e.action === 'message_sent')).toEqual([]);
+    // Opting in again on SES's page lifts it.
+    await handler(subscribed('2026-01-22T10:00:00Z', 'OptIn'));
+    expect(await listPreferencesAmong(db, ['admin@lst.example'])).toEqual(new Map());
   });
 
   it('refuse an event that is neither an SNS delivery nor an SES EventBridge event, so it is retried', async () => {

@@ -7,6 +7,7 @@ import { restrain } from '#core/journeys/restraint';
 import { candidate, restraint, state, WORKING_HOUR } from './builders.ts';
 
 const verdictOf = (...args: Parameters<typeof restrain>) => restrain(...args).map((j) => j.verdict);
+const AT = '2026-01-20T08:00:00.000Z';
 const daysAgo = (days: number) => new Date(WORKING_HOUR.getTime() - days * 86_400_000).toISOString();
 
 describe('restraint pipeline', () => {
@@ -28,6 +29,51 @@ describe('restraint pipeline', () => {
     expect(
       verdictOf([candidate('nudge')], state({ suppressed: new Set(['ann@acme.example']) }), restraint),
     ).toEqual([expect.objectContaining({ outcome: 'dropped', reason: 'suppressed' })]);
+  });
+
+  it("drops mail under a topic the address refused in SES's contact list, and only that topic's", () => {
+    // Prepare: ann left the nudges through SES's own unsubscribe header; milestone news still goes to her.
+    const preference = { email: 'ann@acme.example', unsubscribeAll: false, optedOut: ['nudges'], at: AT };
+    const refused = state({ listPreferences: new Map([['ann@acme.example', preference]]) });
+    // Act
+    const [nudge, congratulation, inApp] = verdictOf(
+      [
+        candidate('nudge'),
+        candidate('first_value', { kind: 'congratulate' }),
+        candidate('tip', { kind: 'tip', channel: 'in_app' }),
+      ],
+      refused,
+      restraint,
+    );
+    // Assess: the topic follows the play's kind; in-app messages are not mail, so no mail topic concerns them.
+    expect(nudge).toEqual({
+      outcome: 'dropped',
+      reason: 'unsubscribed',
+      detail: 'ann@acme.example unsubscribed from the nudges topic in the SES contact list',
+    });
+    expect([congratulation, inApp]).toEqual([{ outcome: 'send' }, { outcome: 'send' }]);
+  });
+
+  it('reads the topics of the deployment, and an unsubscribe from every topic drops every contact mail', () => {
+    const only = (preference: { unsubscribeAll: boolean; optedOut: string[] }) =>
+      new Map([['ann@acme.example', { email: 'ann@acme.example', at: AT, ...preference }]]);
+    const newsletter = state({
+      listPreferences: only({ unsubscribeAll: false, optedOut: ['news'] }),
+      topics: { congratulate: 'news' },
+    });
+    expect(verdictOf([candidate('first_value', { kind: 'congratulate' })], newsletter, restraint)).toEqual([
+      expect.objectContaining({ reason: 'unsubscribed' }),
+    ]);
+    const everything = state({ listPreferences: only({ unsubscribeAll: true, optedOut: [] }) });
+    expect(
+      verdictOf([candidate('renewal', { kind: 'renewal_notice', priority: 90 })], everything, restraint),
+    ).toEqual([
+      {
+        outcome: 'dropped',
+        reason: 'unsubscribed',
+        detail: 'ann@acme.example unsubscribed from every topic in the SES contact list',
+      },
+    ]);
   });
 
   it('checks unsubscribe before suppression', () => {
