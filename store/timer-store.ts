@@ -236,7 +236,14 @@ async function readCursor(db: Db): Promise<string | undefined> {
   return out.Item ? parseItem(cursorSchema, out.Item, 'dispatcher cursor').day : undefined;
 }
 
+/**
+ * Lowers the dispatcher's cursor to `day` when it is later. The cursor is nearly always at or before a new timer's
+ * day already, so it is read first: a refused conditional write would cost a write unit and a thrown error where a
+ * consistent read costs a read unit. The write stays conditional, for a cursor another writer lowered meanwhile.
+ */
 async function lowerCursor(db: Db, day: string): Promise<void> {
+  const cursor = await readCursor(db);
+  if (cursor !== undefined && cursor <= day) return;
   try {
     await db.doc.send(
       new PutCommand({
