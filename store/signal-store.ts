@@ -197,13 +197,14 @@ async function readRollupItems(db: Db, days: readonly DayBatch[]): Promise<Map<s
     db,
     days.map((d) => keys.rollup(d.accountId, d.day)),
   );
+  const written = rollupWrites(db);
   const found = new Map<string, RollupItem>();
   for (const item of items) {
     const key = dayKey(String(item.accountId), String(item.day));
     const rollup =
-      asWritten(item, rollupWrites(db).recent(key)) ??
+      asWritten(item, written.recent(key)) ??
       parseItem(rollupItemSchema, item, `rollup ${String(item.pk)} ${String(item.sk)}`);
-    found.set(dayKey(rollup.accountId, rollup.day), rollup);
+    found.set(key, rollup);
   }
   return found;
 }
