@@ -36,6 +36,11 @@ export class GroupCommit<T, R> {
     });
   }
 
+  /** What the last write of `key` returned, while it is remembered and no write of the key is under way. */
+  recent(key: string): R | undefined {
+    return this.lastResults.get(key);
+  }
+
   private async drain(key: string): Promise<void> {
     this.running.add(key);
     let previous = this.lastResults.get(key);

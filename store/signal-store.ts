@@ -176,15 +176,35 @@ async function getRollupItem(db: Db, accountId: string, day: string): Promise<Ro
   return out.Item ? parseItem(rollupItemSchema, out.Item, `rollup ${accountId} ${day}`) : undefined;
 }
 
+/**
+ * `written` if `item` holds exactly its attributes, each the very value written. The in-memory store keeps the
+ * frozen values of a write as they are, so a day's rollup read back after this process wrote it is found here,
+ * as typed as when it was built, without a parse; an item from DynamoDB shares no map or list with what was
+ * written, so it never matches and is parsed.
+ */
+function asWritten(item: Record<string, unknown>, written: RollupItem | undefined): RollupItem | undefined {
+  if (written === undefined || item === written) return written;
+  let attributes = 0;
+  for (const name in item) {
+    if (item[name] !== written[name]) return undefined;
+    attributes++;
+  }
+  return attributes === Object.keys(written).length ? written : undefined;
+}
+
 async function readRollupItems(db: Db, days: readonly DayBatch[]): Promise<Map<string, RollupItem>> {
   const items = await batchGet(
     db,
     days.map((d) => keys.rollup(d.accountId, d.day)),
   );
+  const written = rollupWrites(db);
   const found = new Map<string, RollupItem>();
   for (const item of items) {
-    const rollup = parseItem(rollupItemSchema, item, `rollup ${String(item.pk)} ${String(item.sk)}`);
-    found.set(dayKey(rollup.accountId, rollup.day), rollup);
+    const key = dayKey(String(item.accountId), String(item.day));
+    const rollup =
+      asWritten(item, written.recent(key)) ??
+      parseItem(rollupItemSchema, item, `rollup ${String(item.pk)} ${String(item.sk)}`);
+    found.set(key, rollup);
   }
   return found;
 }

@@ -236,7 +236,14 @@ async function readCursor(db: Db): Promise<string | undefined> {
   return out.Item ? parseItem(cursorSchema, out.Item, 'dispatcher cursor').day : undefined;
 }
 
+/**
+ * Lowers the dispatcher's cursor to `day` when it is later. The cursor is nearly always at or before a new timer's
+ * day already, so it is read first: a refused conditional write would cost a write unit and a thrown error where a
+ * consistent read costs a read unit. The write stays conditional, for a cursor another writer lowered meanwhile.
+ */
 async function lowerCursor(db: Db, day: string): Promise<void> {
+  const cursor = await readCursor(db);
+  if (cursor !== undefined && cursor <= day) return;
   try {
     await db.doc.send(
       new PutCommand({
@@ -254,19 +261,25 @@ async function lowerCursor(db: Db, day: string): Promise<void> {
 
 /** Pending timers due at or before `now`, oldest first, scanning due days from the cursor up to today. */
 export async function dueTimers(db: Db, now: Date, limit = 500): Promise<Timer[]> {
-  const today = now.toISOString().slice(0, 10);
+  const at = now.toISOString();
+  const today = at.slice(0, 10);
   let day = (await readCursor(db)) ?? today;
   const due: Timer[] = [];
   while (day <= today && due.length < limit) {
     const items = await queryAll(db, {
       KeyConditionExpression: 'pk = :pk AND sk <= :now',
-      ExpressionAttributeValues: { ':pk': keys.timerDuePartition(day), ':now': `${now.toISOString()}\uffff` },
+      ExpressionAttributeValues: { ':pk': keys.timerDuePartition(day), ':now': `${at}\uffff` },
       ConsistentRead: true,
     });
-    due.push(...items.map(toTimer).filter((timer) => timer.dueAt <= now.toISOString()));
+    // Oldest first: the engine asks for one timer at a time, so only those returned are parsed.
+    for (const item of items) {
+      if (due.length >= limit) break;
+      const timer = toTimer(item);
+      if (timer.dueAt <= at) due.push(timer);
+    }
     day = new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
   }
-  return due.slice(0, limit);
+  return due;
 }
 
 /**

@@ -57,6 +57,20 @@ describe('group commit of writes to the same item', () => {
     await Promise.all([again, forgotten]);
   });
 
+  it('tells what the last write of a recent key returned, and nothing while the key is being written', async () => {
+    const { commit, release } = gatedWrites(1);
+    const first = commit.submit('day', 1);
+    expect(commit.recent('day')).toBeUndefined();
+    await release();
+    await first;
+    expect(commit.recent('day')).toBe(1);
+    const other = commit.submit('other day', 2);
+    await release();
+    await other;
+    expect(commit.recent('other day')).toBe(2);
+    expect(commit.recent('day')).toBeUndefined();
+  });
+
   it('writes different keys independently, each at once', async () => {
     const { commit, calls, release } = gatedWrites();
     const a = commit.submit('a', 1);
