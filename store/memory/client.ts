@@ -272,7 +272,13 @@ export class MemoryDynamoDb {
       throw validationError('TransactWriteItems takes 1 to 100 items');
     const requests: (Input & WriteRequest)[] = [];
     const writes = entries.map((entry) => {
-      const [kind, request] = Object.entries(entry).find(([, r]) => r !== undefined) ?? [];
+      let kind: string | undefined;
+      for (const name in entry) {
+        if (entry[name as keyof Entry] === undefined) continue;
+        kind = name;
+        break;
+      }
+      const request = kind === undefined ? undefined : entry[kind as keyof Entry];
       if (!request)
         throw validationError('A TransactWriteItem must hold one of Put, Update, Delete, ConditionCheck');
       requests.push(request);
