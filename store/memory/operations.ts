@@ -295,6 +295,17 @@ export function writeOne(write: PlannedWrite, input: WriteRequest) {
   return write.commit();
 }
 
+function cancellation(write: PlannedWrite | undefined, input: WriteRequest | undefined): CancellationReason {
+  const old = write?.old();
+  return {
+    Code: 'ConditionalCheckFailed',
+    Message: 'The conditional request failed',
+    ...(input?.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && old
+      ? { Item: copyItem(old) as never }
+      : {}),
+  };
+}
+
 /** All the writes or none: every condition is checked first; any failure cancels the whole transaction. */
 export function writeAll(writes: PlannedWrite[], inputs: WriteRequest[]) {
   const keys = new Set<string>();
@@ -304,18 +315,12 @@ export function writeAll(writes: PlannedWrite[], inputs: WriteRequest[]) {
       throw validationError('Transaction request cannot include multiple operations on one item');
     keys.add(key);
   }
-  const reasons: CancellationReason[] = writes.map((write, i) => {
-    if (!write.check()) return { Code: 'None' };
-    const old = write.old();
-    return {
-      Code: 'ConditionalCheckFailed',
-      Message: 'The conditional request failed',
-      ...(inputs[i]?.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && old
-        ? { Item: copyItem(old) as never }
-        : {}),
-    };
-  });
-  if (reasons.some((r) => r.Code !== 'None')) throw transactionCanceled(reasons);
+  // Every write is checked, even after one fails: a later one's invalid update refuses the request instead.
+  const failed = writes.map((write) => write.check() !== undefined);
+  if (failed.includes(true))
+    throw transactionCanceled(
+      failed.map((fails, i) => (fails ? cancellation(writes[i], inputs[i]) : { Code: 'None' })),
+    );
   return writes.reduce((units, write) => units + write.commit().units * 2, 0);
 }
 

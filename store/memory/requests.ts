@@ -153,20 +153,26 @@ function parseTogether(expressions: Expressions): Together {
 
 /** A key as the single table defines it: exactly `pk` and `sk`, both non-empty strings. */
 export function keyOf(key: Record<string, unknown> | undefined, what = 'key'): { pk: string; sk: string } {
-  const pk = key?.pk;
-  const sk = key?.sk;
-  if (typeof pk !== 'string' || typeof sk !== 'string' || Object.keys(key ?? {}).length !== 2)
+  let attributes = 0;
+  for (const _ in key) attributes++;
+  return checkedKey(key?.pk, key?.sk, attributes === 2, what);
+}
+
+export function itemKey(item: Item): { pk: string; sk: string } {
+  for (const name of KEY_NAMES)
+    if (!(name in item))
+      throw validationError(`One or more parameter values were invalid: Missing the key ${name} in the item`);
+  return checkedKey(item.pk, item.sk, true, 'item key');
+}
+
+const KEY_NAMES = ['pk', 'sk'] as const;
+
+function checkedKey(pk: unknown, sk: unknown, onlyKey: boolean, what: string): { pk: string; sk: string } {
+  if (typeof pk !== 'string' || typeof sk !== 'string' || !onlyKey)
     throw validationError(`The provided ${what} element does not match the schema`);
   if (pk === '' || sk === '')
     throw validationError(
       'One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value.',
     );
   return { pk, sk };
-}
-
-export function itemKey(item: Item): { pk: string; sk: string } {
-  for (const name of ['pk', 'sk'])
-    if (!(name in item))
-      throw validationError(`One or more parameter values were invalid: Missing the key ${name} in the item`);
-  return keyOf({ pk: item.pk, sk: item.sk }, 'item key');
 }
