@@ -19,11 +19,52 @@ export type StatementOutcome = 'written' | 'ConditionalCheckFailed' | 'Duplicate
 
 const quoted = (name: string) => `"${name}"`;
 
+/** Where the names of one clause end and the next clause's begin, in a statement's shape. */
+const CLAUSE_END = Symbol('clause end');
+type ShapePart = string | typeof CLAUSE_END;
+
+interface ShapeNode {
+  next: Map<ShapePart, ShapeNode>;
+  text?: string;
+}
+
+let shapes: ShapeNode = { next: new Map() };
+let shapeCount = 0;
+const SHAPES_KEPT = 10_000;
+
+/**
+ * The statement text of a shape (its table, clauses' names and condition), built once: thousands of writes share
+ * a few shapes, and one text object for each is also what a store that reads statements (the in-memory adapter)
+ * finds again without reading the text.
+ */
+function shapeText(parts: readonly ShapePart[], build: () => string): string {
+  let node = shapes;
+  for (const part of parts) {
+    let next = node.next.get(part);
+    if (!next) {
+      next = { next: new Map() };
+      node.next.set(part, next);
+    }
+    node = next;
+  }
+  if (node.text !== undefined) return node.text;
+  // Bounded against a caller whose names are data rather than the store's own.
+  if (++shapeCount > SHAPES_KEPT) {
+    shapes = { next: new Map() };
+    shapeCount = 0;
+  }
+  node.text = build();
+  return node.text;
+}
+
 /** `INSERT INTO "<table>" VALUE {'pk': ?, ...}`: stores the item unless its key is taken (DuplicateItem). */
 export function insertStatement(tableName: string, item: Record<string, unknown>): WriteStatement {
   const names = Object.keys(item);
   return {
-    Statement: `INSERT INTO ${quoted(tableName)} VALUE {${names.map((name) => `'${name}': ?`).join(', ')}}`,
+    Statement: shapeText(
+      ['INSERT', tableName, ...names],
+      () => `INSERT INTO ${quoted(tableName)} VALUE {${names.map((name) => `'${name}': ?`).join(', ')}}`,
+    ),
     Parameters: names.map((name) => item[name]),
     key: { pk: String(item.pk), sk: String(item.sk) },
     written: item,
@@ -49,13 +90,26 @@ export interface UpdateParts {
 export function updateStatement(tableName: string, key: Key, parts: UpdateParts): WriteStatement {
   const names = Object.keys(parts.set);
   const remove = parts.remove ?? [];
-  const clauses = [
-    `SET ${names.map((name) => `${quoted(name)} = ?`).join(', ')}`,
-    ...(remove.length > 0 ? [`REMOVE ${remove.map(quoted).join(', ')}`] : []),
+  const condition = parts.condition?.text;
+  const build = () => {
+    const clauses = [
+      `SET ${names.map((name) => `${quoted(name)} = ?`).join(', ')}`,
+      ...(remove.length > 0 ? [`REMOVE ${remove.map(quoted).join(', ')}`] : []),
+    ];
+    const where = `WHERE "pk" = ? AND "sk" = ?${condition !== undefined ? ` AND (${condition})` : ''}`;
+    return `UPDATE ${quoted(tableName)} ${clauses.join(' ')} ${where}`;
+  };
+  const shape: ShapePart[] = [
+    'UPDATE',
+    tableName,
+    ...names,
+    CLAUSE_END,
+    ...remove,
+    CLAUSE_END,
+    condition ?? CLAUSE_END,
   ];
-  const where = `WHERE "pk" = ? AND "sk" = ?${parts.condition ? ` AND (${parts.condition.text})` : ''}`;
   return {
-    Statement: `UPDATE ${quoted(tableName)} ${clauses.join(' ')} ${where}`,
+    Statement: shapeText(shape, build),
     Parameters: [
       ...names.map((name) => parts.set[name]),
       key.pk,

@@ -46,7 +46,7 @@ import {
   writeOne,
 } from './operations.ts';
 import { isUpdateStatement, parsePartiqlUpdate, StatementError } from './partiql-update.ts';
-import { keyOf } from './requests.ts';
+import { KeySet, keyOf } from './requests.ts';
 import { type Horizon, MemoryTable } from './table.ts';
 import type { Item } from './values.ts';
 
@@ -178,14 +178,12 @@ export class MemoryDynamoDb {
     const consumed: { TableName: string; CapacityUnits: number }[] = [];
     for (const [tableName, request] of requests) {
       const read = keyReader(this.table(tableName), request);
-      const seen = new Set<string>();
+      const seen = new KeySet();
       let units = 0;
       responses[tableName] = [];
       for (const key of request.Keys ?? []) {
         const { pk, sk } = keyOf(key);
-        const text = `${pk}\u0000${sk}`;
-        if (seen.has(text)) throw validationError('Provided list of item keys contains duplicates');
-        seen.add(text);
+        if (!seen.add(pk, sk)) throw validationError('Provided list of item keys contains duplicates');
         const { item, units: itemUnits } = read(key);
         units += itemUnits;
         if (item) responses[tableName].push(item);
@@ -211,14 +209,13 @@ export class MemoryDynamoDb {
     // Every request is validated before any is written, so a bad one writes nothing.
     const planned = requests.map(([tableName, list]) => {
       const table = this.table(tableName);
-      const seen = new Set<string>();
+      const seen = new KeySet();
       const writes = list.map((request) => {
         const write = request.PutRequest
           ? planPut(table, { Item: request.PutRequest.Item })
           : planDelete(table, { Key: request.DeleteRequest?.Key });
-        const text = `${write.pk}\u0000${write.sk}`;
-        if (seen.has(text)) throw validationError('Provided list of item keys contains duplicates');
-        seen.add(text);
+        if (!seen.add(write.pk, write.sk))
+          throw validationError('Provided list of item keys contains duplicates');
         return write;
       });
       return { tableName, writes };
@@ -244,14 +241,13 @@ export class MemoryDynamoDb {
     const statements = (input.Statements ?? []) as { Statement?: unknown; Parameters?: unknown[] }[];
     if (statements.length === 0 || statements.length > 25)
       throw validationError('BatchExecuteStatement takes 1 to 25 statements');
-    const seen = new Set<string>();
+    const seen = new KeySet();
     const units = new Map<string, number>();
     const planned = statements.map(({ Statement, Parameters }) => {
       const statement = planStatement(Statement, Parameters, (name) => this.table(name));
       if ('error' in statement) return statement;
-      const text = `${statement.write.pk}\u0000${statement.write.sk}`;
-      if (seen.has(text)) throw validationError('Provided list of item keys contains duplicates');
-      seen.add(text);
+      if (!seen.add(statement.write.pk, statement.write.sk))
+        throw validationError('Provided list of item keys contains duplicates');
       return statement;
     });
     const answers = planned.map((statement) => {
@@ -357,7 +353,9 @@ function planStatement(
   parameters: unknown[] | undefined,
   table: (name: string) => MemoryTable,
 ): PlannedStatement {
-  if (isUpdateStatement(statement)) {
+  // An INSERT text seen before is known by its shape, without reading its text again.
+  const knownInsert = typeof statement === 'string' && insertShapes.has(statement);
+  if (!knownInsert && isUpdateStatement(statement)) {
     try {
       const { tableName, plan } = parsePartiqlUpdate(String(statement), parameters);
       return { tableName, write: plan(table(tableName)), refusal: CONDITION_FAILED };

@@ -2,7 +2,7 @@ import type { CancellationReason, ReturnValue } from '@aws-sdk/client-dynamodb';
 import { conditionFailed, transactionCanceled, validationError } from './errors.ts';
 import { applyUpdate, holds, projector, type Scope } from './expression-eval.ts';
 import { type Condition, conditionPaths, type Parsed, type Path } from './expression-parser.ts';
-import { itemKey, keyOf, type Placeholders, type Prepared, prepare } from './requests.ts';
+import { itemKey, KeySet, keyOf, type Placeholders, type Prepared, prepare } from './requests.ts';
 import { bound, type MemoryTable, type SortKeyRange, type Stored } from './table.ts';
 import {
   copyItem,
@@ -308,13 +308,10 @@ function cancellation(write: PlannedWrite | undefined, input: WriteRequest | und
 
 /** All the writes or none: every condition is checked first; any failure cancels the whole transaction. */
 export function writeAll(writes: PlannedWrite[], inputs: WriteRequest[]) {
-  const keys = new Set<string>();
-  for (const w of writes) {
-    const key = `${w.pk}\u0000${w.sk}`;
-    if (keys.has(key))
+  const keys = new KeySet();
+  for (const w of writes)
+    if (!keys.add(w.pk, w.sk))
       throw validationError('Transaction request cannot include multiple operations on one item');
-    keys.add(key);
-  }
   // Every write is checked, even after one fails: a later one's invalid update refuses the request instead.
   const failed = writes.map((write) => write.check() !== undefined);
   if (failed.includes(true))

@@ -77,7 +77,8 @@ export class StatementError extends Error {
 
 /** Whether a statement is an UPDATE or a DELETE (this module's), rather than an INSERT. */
 export function isUpdateStatement(statement: unknown): boolean {
-  return typeof statement === 'string' && /^\s*(?:UPDATE|DELETE)\s/i.test(statement);
+  if (typeof statement !== 'string') return false;
+  return translations.has(statement) || /^\s*(?:UPDATE|DELETE)\s/i.test(statement);
 }
 
 /**

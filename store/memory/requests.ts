@@ -176,3 +176,24 @@ function checkedKey(pk: unknown, sk: unknown, onlyKey: boolean, what: string): {
     );
   return { pk, sk };
 }
+
+/**
+ * The keys a request has named so far, to refuse one named twice. By partition, then sort key: the table's own
+ * lookups of these very strings then find their hashes computed, where a joined `pk + sk` text would be one more
+ * string to build and hash for every key.
+ */
+export class KeySet {
+  private readonly partitions = new Map<string, string[]>();
+
+  /** Adds a key; false when it was there already. */
+  add(pk: string, sk: string): boolean {
+    const sortKeys = this.partitions.get(pk);
+    if (!sortKeys) {
+      this.partitions.set(pk, [sk]);
+      return true;
+    }
+    if (sortKeys.includes(sk)) return false;
+    sortKeys.push(sk);
+    return true;
+  }
+}
