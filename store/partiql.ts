@@ -23,48 +23,60 @@ const quoted = (name: string) => `"${name}"`;
 const CLAUSE_END = Symbol('clause end');
 type ShapePart = string | typeof CLAUSE_END;
 
-interface ShapeNode {
-  next: Map<ShapePart, ShapeNode>;
-  text?: string;
+/**
+ * Statement texts by their shape (the table, each clause's names, the condition), one part after the other, so
+ * that thousands of writes of a few shapes share a text built once; one text object for each shape is also what
+ * a store that reads statements (the in-memory adapter) finds again without reading the text.
+ */
+class Shape {
+  private readonly next = new Map<ShapePart, Shape>();
+  private text: string | undefined;
+
+  /** The shape this one continues into with `part`. */
+  followedBy(part: ShapePart): Shape {
+    let next = this.next.get(part);
+    if (!next) {
+      next = new Shape();
+      this.next.set(part, next);
+      shapeCount++;
+    }
+    return next;
+  }
+
+  followedByAll(parts: readonly ShapePart[]): Shape {
+    let shape: Shape = this;
+    for (const part of parts) shape = shape.followedBy(part);
+    return shape;
+  }
+
+  textOf(build: () => string): string {
+    this.text ??= build();
+    return this.text;
+  }
 }
 
-let shapes: ShapeNode = { next: new Map() };
+let shapes = new Shape();
 let shapeCount = 0;
 const SHAPES_KEPT = 10_000;
 
-/**
- * The statement text of a shape (its table, clauses' names and condition), built once: thousands of writes share
- * a few shapes, and one text object for each is also what a store that reads statements (the in-memory adapter)
- * finds again without reading the text.
- */
-function shapeText(parts: readonly ShapePart[], build: () => string): string {
-  let node = shapes;
-  for (const part of parts) {
-    let next = node.next.get(part);
-    if (!next) {
-      next = { next: new Map() };
-      node.next.set(part, next);
-    }
-    node = next;
-  }
-  if (node.text !== undefined) return node.text;
-  // Bounded against a caller whose names are data rather than the store's own.
-  if (++shapeCount > SHAPES_KEPT) {
-    shapes = { next: new Map() };
+/** Where a statement's shape starts; bounded against a caller whose names are data rather than the store's own. */
+function shapeOf(verb: string, tableName: string): Shape {
+  if (shapeCount > SHAPES_KEPT) {
+    shapes = new Shape();
     shapeCount = 0;
   }
-  node.text = build();
-  return node.text;
+  return shapes.followedBy(verb).followedBy(tableName);
 }
 
 /** `INSERT INTO "<table>" VALUE {'pk': ?, ...}`: stores the item unless its key is taken (DuplicateItem). */
 export function insertStatement(tableName: string, item: Record<string, unknown>): WriteStatement {
   const names = Object.keys(item);
   return {
-    Statement: shapeText(
-      ['INSERT', tableName, ...names],
-      () => `INSERT INTO ${quoted(tableName)} VALUE {${names.map((name) => `'${name}': ?`).join(', ')}}`,
-    ),
+    Statement: shapeOf('INSERT', tableName)
+      .followedByAll(names)
+      .textOf(
+        () => `INSERT INTO ${quoted(tableName)} VALUE {${names.map((name) => `'${name}': ?`).join(', ')}}`,
+      ),
     Parameters: names.map((name) => item[name]),
     key: { pk: String(item.pk), sk: String(item.sk) },
     written: item,
@@ -99,17 +111,14 @@ export function updateStatement(tableName: string, key: Key, parts: UpdateParts)
     const where = `WHERE "pk" = ? AND "sk" = ?${condition !== undefined ? ` AND (${condition})` : ''}`;
     return `UPDATE ${quoted(tableName)} ${clauses.join(' ')} ${where}`;
   };
-  const shape: ShapePart[] = [
-    'UPDATE',
-    tableName,
-    ...names,
-    CLAUSE_END,
-    ...remove,
-    CLAUSE_END,
-    condition ?? CLAUSE_END,
-  ];
+  const shape = shapeOf('UPDATE', tableName)
+    .followedByAll(names)
+    .followedBy(CLAUSE_END)
+    .followedByAll(remove)
+    .followedBy(CLAUSE_END)
+    .followedBy(condition ?? CLAUSE_END);
   return {
-    Statement: shapeText(shape, build),
+    Statement: shape.textOf(build),
     Parameters: [
       ...names.map((name) => parts.set[name]),
       key.pk,

@@ -185,6 +185,10 @@ function checkedKey(pk: unknown, sk: unknown, onlyKey: boolean, what: string): {
 export class KeySet {
   private readonly partitions = new Map<string, string[]>();
 
+  has(pk: string, sk: string): boolean {
+    return this.partitions.get(pk)?.includes(sk) ?? false;
+  }
+
   /** Adds a key; false when it was there already. */
   add(pk: string, sk: string): boolean {
     const sortKeys = this.partitions.get(pk);
