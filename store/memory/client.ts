@@ -102,36 +102,54 @@ export class MemoryDynamoDb {
     return table;
   }
 
+  /** What runs each command, by its class (see execute). */
+  private readonly handlers = new Map<unknown, (input: Input) => Output | Promise<Output>>([
+    [GetCommand, (input) => this.get(input)],
+    [PutCommand, (input) => this.write(input, planPut)],
+    [UpdateCommand, (input) => this.write(input, planUpdate)],
+    [DeleteCommand, (input) => this.write(input, planDelete)],
+    [
+      QueryCommand,
+      (input) => pageOutput(query(this.table(input.TableName), input), input, String(input.TableName)),
+    ],
+    [
+      ScanCommand,
+      (input) => pageOutput(scan(this.table(input.TableName), input), input, String(input.TableName)),
+    ],
+    [BatchGetCommand, (input) => this.batchGet(input)],
+    [BatchWriteCommand, (input) => this.batchWrite(input)],
+    [TransactWriteCommand, (input) => this.transactWrite(input)],
+    [BatchExecuteStatementCommand, (input) => this.batchExecute(input)],
+    [GetItemCommand, (input) => lowLevel(input, (doc) => this.get(doc))],
+    [PutItemCommand, (input) => lowLevel(input, (doc) => this.write(doc, planPut))],
+    [UpdateItemCommand, (input) => lowLevel(input, (doc) => this.write(doc, planUpdate))],
+    [DeleteItemCommand, (input) => lowLevel(input, (doc) => this.write(doc, planDelete))],
+    [
+      QueryItemsCommand,
+      (input) =>
+        lowLevel(input, (doc) =>
+          pageOutput(query(this.table(doc.TableName), doc), doc, String(doc.TableName)),
+        ),
+    ],
+    [CreateTableCommand, (input) => this.createTable(input)],
+    [DescribeTableCommand, (input) => this.describeTable(input)],
+    [UpdateTimeToLiveCommand, (input) => this.updateTimeToLive(input)],
+    [DescribeTimeToLiveCommand, (input) => this.describeTimeToLive(input)],
+    [
+      DeleteTableCommand,
+      (input) => {
+        this.table(input.TableName);
+        this.tables.delete(String(input.TableName));
+        return { ...METADATA };
+      },
+    ],
+  ]);
+
+  /** Runs a command by its class, or by the nearest class it extends that has a handler (as instanceof would). */
   async execute(command: { input: unknown }): Promise<Output> {
-    const input = command.input as Input;
-    if (command instanceof GetCommand) return this.get(input);
-    if (command instanceof PutCommand) return this.write(input, planPut);
-    if (command instanceof UpdateCommand) return this.write(input, planUpdate);
-    if (command instanceof DeleteCommand) return this.write(input, planDelete);
-    if (command instanceof QueryCommand)
-      return pageOutput(query(this.table(input.TableName), input), input, String(input.TableName));
-    if (command instanceof ScanCommand)
-      return pageOutput(scan(this.table(input.TableName), input), input, String(input.TableName));
-    if (command instanceof BatchGetCommand) return this.batchGet(input);
-    if (command instanceof BatchWriteCommand) return this.batchWrite(input);
-    if (command instanceof TransactWriteCommand) return this.transactWrite(input);
-    if (command instanceof BatchExecuteStatementCommand) return this.batchExecute(input);
-    if (command instanceof GetItemCommand) return lowLevel(input, (doc) => this.get(doc));
-    if (command instanceof PutItemCommand) return lowLevel(input, (doc) => this.write(doc, planPut));
-    if (command instanceof UpdateItemCommand) return lowLevel(input, (doc) => this.write(doc, planUpdate));
-    if (command instanceof DeleteItemCommand) return lowLevel(input, (doc) => this.write(doc, planDelete));
-    if (command instanceof QueryItemsCommand)
-      return lowLevel(input, (doc) =>
-        pageOutput(query(this.table(doc.TableName), doc), doc, String(doc.TableName)),
-      );
-    if (command instanceof CreateTableCommand) return this.createTable(input);
-    if (command instanceof DescribeTableCommand) return this.describeTable(input);
-    if (command instanceof UpdateTimeToLiveCommand) return this.updateTimeToLive(input);
-    if (command instanceof DescribeTimeToLiveCommand) return this.describeTimeToLive(input);
-    if (command instanceof DeleteTableCommand) {
-      this.table(input.TableName);
-      this.tables.delete(String(input.TableName));
-      return { ...METADATA };
+    for (let type = command.constructor; type; type = Object.getPrototypeOf(type)) {
+      const handler = this.handlers.get(type);
+      if (handler) return handler(command.input as Input);
     }
     throw validationError(`the in-memory store does not implement ${command.constructor.name}`);
   }

@@ -457,6 +457,20 @@ function page(
   };
 }
 
+/** The top-level attributes (or their placeholders) a condition reads whole, by parsed condition (those are cached). */
+const attributesReadBy = new WeakMap<Condition, string[]>();
+
+function attributesRead(condition: Condition): string[] {
+  let names = attributesReadBy.get(condition);
+  if (!names) {
+    names = [];
+    for (const path of conditionPaths(condition))
+      if (path.length === 1 && path[0] && 'name' in path[0]) names.push(path[0].name);
+    attributesReadBy.set(condition, names);
+  }
+  return names;
+}
+
 export function query(table: MemoryTable, input: QueryRequest): Page {
   if (input.IndexName)
     throw validationError(`The table does not have the specified index: ${input.IndexName}`);
@@ -467,10 +481,9 @@ export function query(table: MemoryTable, input: QueryRequest): Page {
     projection: input.ProjectionExpression,
   });
   const { pk, range } = keyRange((keyCondition as { tree: Condition }).tree, scope);
-  for (const path of filter ? conditionPaths(filter.tree) : []) {
-    const first = path[0] && 'name' in path[0] ? path[0].name : '';
+  for (const first of filter ? attributesRead(filter.tree) : []) {
     const name = first.startsWith('#') ? scope.names[first] : first;
-    if (path.length === 1 && (name === 'pk' || name === 'sk'))
+    if (name === 'pk' || name === 'sk')
       throw validationError(
         `Filter Expression can only contain non-primary key attributes: Primary key attribute: ${name}`,
       );
