@@ -2,6 +2,7 @@ import type { CancellationReason, ReturnValue } from '@aws-sdk/client-dynamodb';
 import { conditionFailed, transactionCanceled, validationError } from './errors.ts';
 import { applyUpdate, holds, projector, type Scope } from './expression-eval.ts';
 import { type Condition, conditionPaths, type Parsed, type Path } from './expression-parser.ts';
+import { readCopy } from './read-copies.ts';
 import { itemKey, KeySet, keyOf, type Placeholders, type Prepared, prepare } from './requests.ts';
 import { bound, type MemoryTable, type SortKeyRange, type Stored } from './table.ts';
 import {
@@ -80,7 +81,7 @@ function storedUpdate(before: Stored | undefined, after: Item, touched: Readonly
  * DynamoDB's, items read here cannot be changed in place: store code builds new values from what it reads.
  */
 export function readItem(found: Stored): Item {
-  return found.mutable ? copyItem(found.item) : found.item;
+  return found.mutable ? readCopy(found.item) : found.item;
 }
 
 function conditionHolds(
