@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { fieldErrors } from '#core/validation';
+import { copiedFrom } from './memory/read-copies.ts';
+import { equal, type Item as StoredItem } from './memory/values.ts';
 
 /** A stored item that no longer matches its schema: a bug or a hand edit, named so it can be found and fixed. */
 export class InvalidStoredItemError extends Error {
@@ -45,12 +47,37 @@ export function writtenItem<T extends object>(
   return item;
 }
 
+/** The stored item an in-memory read copied, while the copy still holds what the stored item holds. */
+function unchangedSource(item: object): object | undefined {
+  const source = copiedFrom(item);
+  return source && equal(item as StoredItem, source) ? source : undefined;
+}
+
+/** Whether a value is made of primitives, plain objects and arrays only. */
+function isPlainData(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) return value.every(isPlainData);
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const name in value) if (!isPlainData((value as Record<string, unknown>)[name])) return false;
+  return true;
+}
+
 /** Parses an item read from the table; what was stored is checked like any other input, never cast. */
 export function parseItem<T>(schema: z.ZodType<T>, item: unknown, what: string): T {
   if (typeof item === 'object' && item !== null) {
-    const known = written.get(item);
+    const source = unchangedSource(item);
+    const known = written.get(source ?? item);
     // The value was registered under this very schema, so it is a T.
     if (known?.schema === schema) return known.value as T;
+    // A copy the in-memory store made of a stored item, as it was made: what the stored item parses to is what the
+    // copy does. Kept for the next read when it is plain data that readers may share (no set, date or other
+    // object of a class: one of those could be the stored item's own).
+    const fromSource = source && schema.safeParse(source);
+    if (fromSource?.success && isPlainData(fromSource.data)) {
+      written.set(source as object, { schema, value: fromSource.data });
+      return fromSource.data;
+    }
   }
   const parsed = schema.safeParse(item);
   if (parsed.success) {

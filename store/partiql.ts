@@ -19,11 +19,64 @@ export type StatementOutcome = 'written' | 'ConditionalCheckFailed' | 'Duplicate
 
 const quoted = (name: string) => `"${name}"`;
 
+/** Where the names of one clause end and the next clause's begin, in a statement's shape. */
+const CLAUSE_END = Symbol('clause end');
+type ShapePart = string | typeof CLAUSE_END;
+
+/**
+ * Statement texts by their shape (the table, each clause's names, the condition), one part after the other, so
+ * that thousands of writes of a few shapes share a text built once; one text object for each shape is also what
+ * a store that reads statements (the in-memory adapter) finds again without reading the text.
+ */
+class Shape {
+  private readonly next = new Map<ShapePart, Shape>();
+  private text: string | undefined;
+
+  /** The shape this one continues into with `part`. */
+  followedBy(part: ShapePart): Shape {
+    let next = this.next.get(part);
+    if (!next) {
+      next = new Shape();
+      this.next.set(part, next);
+      shapeCount++;
+    }
+    return next;
+  }
+
+  followedByAll(parts: readonly ShapePart[]): Shape {
+    let shape: Shape = this;
+    for (const part of parts) shape = shape.followedBy(part);
+    return shape;
+  }
+
+  textOf(build: () => string): string {
+    this.text ??= build();
+    return this.text;
+  }
+}
+
+let shapes = new Shape();
+let shapeCount = 0;
+const SHAPES_KEPT = 10_000;
+
+/** Where a statement's shape starts; bounded against a caller whose names are data rather than the store's own. */
+function shapeOf(verb: string, tableName: string): Shape {
+  if (shapeCount > SHAPES_KEPT) {
+    shapes = new Shape();
+    shapeCount = 0;
+  }
+  return shapes.followedBy(verb).followedBy(tableName);
+}
+
 /** `INSERT INTO "<table>" VALUE {'pk': ?, ...}`: stores the item unless its key is taken (DuplicateItem). */
 export function insertStatement(tableName: string, item: Record<string, unknown>): WriteStatement {
   const names = Object.keys(item);
   return {
-    Statement: `INSERT INTO ${quoted(tableName)} VALUE {${names.map((name) => `'${name}': ?`).join(', ')}}`,
+    Statement: shapeOf('INSERT', tableName)
+      .followedByAll(names)
+      .textOf(
+        () => `INSERT INTO ${quoted(tableName)} VALUE {${names.map((name) => `'${name}': ?`).join(', ')}}`,
+      ),
     Parameters: names.map((name) => item[name]),
     key: { pk: String(item.pk), sk: String(item.sk) },
     written: item,
@@ -49,13 +102,23 @@ export interface UpdateParts {
 export function updateStatement(tableName: string, key: Key, parts: UpdateParts): WriteStatement {
   const names = Object.keys(parts.set);
   const remove = parts.remove ?? [];
-  const clauses = [
-    `SET ${names.map((name) => `${quoted(name)} = ?`).join(', ')}`,
-    ...(remove.length > 0 ? [`REMOVE ${remove.map(quoted).join(', ')}`] : []),
-  ];
-  const where = `WHERE "pk" = ? AND "sk" = ?${parts.condition ? ` AND (${parts.condition.text})` : ''}`;
+  const condition = parts.condition?.text;
+  const build = () => {
+    const clauses = [
+      `SET ${names.map((name) => `${quoted(name)} = ?`).join(', ')}`,
+      ...(remove.length > 0 ? [`REMOVE ${remove.map(quoted).join(', ')}`] : []),
+    ];
+    const where = `WHERE "pk" = ? AND "sk" = ?${condition !== undefined ? ` AND (${condition})` : ''}`;
+    return `UPDATE ${quoted(tableName)} ${clauses.join(' ')} ${where}`;
+  };
+  const shape = shapeOf('UPDATE', tableName)
+    .followedByAll(names)
+    .followedBy(CLAUSE_END)
+    .followedByAll(remove)
+    .followedBy(CLAUSE_END)
+    .followedBy(condition ?? CLAUSE_END);
   return {
-    Statement: `UPDATE ${quoted(tableName)} ${clauses.join(' ')} ${where}`,
+    Statement: shape.textOf(build),
     Parameters: [
       ...names.map((name) => parts.set[name]),
       key.pk,

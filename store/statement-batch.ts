@@ -1,6 +1,7 @@
 import { BatchExecuteStatementCommand } from '@aws-sdk/lib-dynamodb';
 import { type Db, recordCapacity } from './client.ts';
 import { ThrottledError } from './errors.ts';
+import { KeySet } from './memory/requests.ts';
 import { itemSize, type Item as StoredItem } from './memory/values.ts';
 import { backoffMs, mapLimit, sleep } from './parallel.ts';
 import type { StatementOutcome, WriteStatement } from './partiql.ts';
@@ -42,17 +43,16 @@ function meterByItem(db: Db, item: Record<string, unknown>): void {
  * whose item is already in a request goes to the next one that has room for it.
  */
 function requestsOf(indexes: readonly number[], statements: readonly WriteStatement[]): number[][] {
-  const requests: { members: number[]; items: Set<string> }[] = [];
+  const requests: { members: number[]; items: KeySet }[] = [];
   for (const index of indexes) {
-    const { key } = statements[index] as WriteStatement;
-    const item = `${key.pk}\u0000${key.sk}`;
-    let request = requests.find((r) => r.members.length < PER_REQUEST && !r.items.has(item));
+    const { pk, sk } = (statements[index] as WriteStatement).key;
+    let request = requests.find((r) => r.members.length < PER_REQUEST && !r.items.has(pk, sk));
     if (!request) {
-      request = { members: [], items: new Set() };
+      request = { members: [], items: new KeySet() };
       requests.push(request);
     }
     request.members.push(index);
-    request.items.add(item);
+    request.items.add(pk, sk);
   }
   return requests.map((r) => r.members);
 }

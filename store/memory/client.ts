@@ -46,7 +46,7 @@ import {
   writeOne,
 } from './operations.ts';
 import { isUpdateStatement, parsePartiqlUpdate, StatementError } from './partiql-update.ts';
-import { keyOf } from './requests.ts';
+import { KeySet, keyOf } from './requests.ts';
 import { type Horizon, MemoryTable } from './table.ts';
 import type { Item } from './values.ts';
 
@@ -102,36 +102,54 @@ export class MemoryDynamoDb {
     return table;
   }
 
+  /** What runs each command, by its class (see execute). */
+  private readonly handlers = new Map<unknown, (input: Input) => Output | Promise<Output>>([
+    [GetCommand, (input) => this.get(input)],
+    [PutCommand, (input) => this.write(input, planPut)],
+    [UpdateCommand, (input) => this.write(input, planUpdate)],
+    [DeleteCommand, (input) => this.write(input, planDelete)],
+    [
+      QueryCommand,
+      (input) => pageOutput(query(this.table(input.TableName), input), input, String(input.TableName)),
+    ],
+    [
+      ScanCommand,
+      (input) => pageOutput(scan(this.table(input.TableName), input), input, String(input.TableName)),
+    ],
+    [BatchGetCommand, (input) => this.batchGet(input)],
+    [BatchWriteCommand, (input) => this.batchWrite(input)],
+    [TransactWriteCommand, (input) => this.transactWrite(input)],
+    [BatchExecuteStatementCommand, (input) => this.batchExecute(input)],
+    [GetItemCommand, (input) => lowLevel(input, (doc) => this.get(doc))],
+    [PutItemCommand, (input) => lowLevel(input, (doc) => this.write(doc, planPut))],
+    [UpdateItemCommand, (input) => lowLevel(input, (doc) => this.write(doc, planUpdate))],
+    [DeleteItemCommand, (input) => lowLevel(input, (doc) => this.write(doc, planDelete))],
+    [
+      QueryItemsCommand,
+      (input) =>
+        lowLevel(input, (doc) =>
+          pageOutput(query(this.table(doc.TableName), doc), doc, String(doc.TableName)),
+        ),
+    ],
+    [CreateTableCommand, (input) => this.createTable(input)],
+    [DescribeTableCommand, (input) => this.describeTable(input)],
+    [UpdateTimeToLiveCommand, (input) => this.updateTimeToLive(input)],
+    [DescribeTimeToLiveCommand, (input) => this.describeTimeToLive(input)],
+    [
+      DeleteTableCommand,
+      (input) => {
+        this.table(input.TableName);
+        this.tables.delete(String(input.TableName));
+        return { ...METADATA };
+      },
+    ],
+  ]);
+
+  /** Runs a command by its class, or by the nearest class it extends that has a handler (as instanceof would). */
   async execute(command: { input: unknown }): Promise<Output> {
-    const input = command.input as Input;
-    if (command instanceof GetCommand) return this.get(input);
-    if (command instanceof PutCommand) return this.write(input, planPut);
-    if (command instanceof UpdateCommand) return this.write(input, planUpdate);
-    if (command instanceof DeleteCommand) return this.write(input, planDelete);
-    if (command instanceof QueryCommand)
-      return pageOutput(query(this.table(input.TableName), input), input, String(input.TableName));
-    if (command instanceof ScanCommand)
-      return pageOutput(scan(this.table(input.TableName), input), input, String(input.TableName));
-    if (command instanceof BatchGetCommand) return this.batchGet(input);
-    if (command instanceof BatchWriteCommand) return this.batchWrite(input);
-    if (command instanceof TransactWriteCommand) return this.transactWrite(input);
-    if (command instanceof BatchExecuteStatementCommand) return this.batchExecute(input);
-    if (command instanceof GetItemCommand) return lowLevel(input, (doc) => this.get(doc));
-    if (command instanceof PutItemCommand) return lowLevel(input, (doc) => this.write(doc, planPut));
-    if (command instanceof UpdateItemCommand) return lowLevel(input, (doc) => this.write(doc, planUpdate));
-    if (command instanceof DeleteItemCommand) return lowLevel(input, (doc) => this.write(doc, planDelete));
-    if (command instanceof QueryItemsCommand)
-      return lowLevel(input, (doc) =>
-        pageOutput(query(this.table(doc.TableName), doc), doc, String(doc.TableName)),
-      );
-    if (command instanceof CreateTableCommand) return this.createTable(input);
-    if (command instanceof DescribeTableCommand) return this.describeTable(input);
-    if (command instanceof UpdateTimeToLiveCommand) return this.updateTimeToLive(input);
-    if (command instanceof DescribeTimeToLiveCommand) return this.describeTimeToLive(input);
-    if (command instanceof DeleteTableCommand) {
-      this.table(input.TableName);
-      this.tables.delete(String(input.TableName));
-      return { ...METADATA };
+    for (let type = command.constructor; type; type = Object.getPrototypeOf(type)) {
+      const handler = this.handlers.get(type);
+      if (handler) return handler(command.input as Input);
     }
     throw validationError(`the in-memory store does not implement ${command.constructor.name}`);
   }
@@ -178,14 +196,12 @@ export class MemoryDynamoDb {
     const consumed: { TableName: string; CapacityUnits: number }[] = [];
     for (const [tableName, request] of requests) {
       const read = keyReader(this.table(tableName), request);
-      const seen = new Set<string>();
+      const seen = new KeySet();
       let units = 0;
       responses[tableName] = [];
       for (const key of request.Keys ?? []) {
         const { pk, sk } = keyOf(key);
-        const text = `${pk}\u0000${sk}`;
-        if (seen.has(text)) throw validationError('Provided list of item keys contains duplicates');
-        seen.add(text);
+        if (!seen.add(pk, sk)) throw validationError('Provided list of item keys contains duplicates');
         const { item, units: itemUnits } = read(key);
         units += itemUnits;
         if (item) responses[tableName].push(item);
@@ -211,14 +227,13 @@ export class MemoryDynamoDb {
     // Every request is validated before any is written, so a bad one writes nothing.
     const planned = requests.map(([tableName, list]) => {
       const table = this.table(tableName);
-      const seen = new Set<string>();
+      const seen = new KeySet();
       const writes = list.map((request) => {
         const write = request.PutRequest
           ? planPut(table, { Item: request.PutRequest.Item })
           : planDelete(table, { Key: request.DeleteRequest?.Key });
-        const text = `${write.pk}\u0000${write.sk}`;
-        if (seen.has(text)) throw validationError('Provided list of item keys contains duplicates');
-        seen.add(text);
+        if (!seen.add(write.pk, write.sk))
+          throw validationError('Provided list of item keys contains duplicates');
         return write;
       });
       return { tableName, writes };
@@ -244,14 +259,13 @@ export class MemoryDynamoDb {
     const statements = (input.Statements ?? []) as { Statement?: unknown; Parameters?: unknown[] }[];
     if (statements.length === 0 || statements.length > 25)
       throw validationError('BatchExecuteStatement takes 1 to 25 statements');
-    const seen = new Set<string>();
+    const seen = new KeySet();
     const units = new Map<string, number>();
     const planned = statements.map(({ Statement, Parameters }) => {
       const statement = planStatement(Statement, Parameters, (name) => this.table(name));
       if ('error' in statement) return statement;
-      const text = `${statement.write.pk}\u0000${statement.write.sk}`;
-      if (seen.has(text)) throw validationError('Provided list of item keys contains duplicates');
-      seen.add(text);
+      if (!seen.add(statement.write.pk, statement.write.sk))
+        throw validationError('Provided list of item keys contains duplicates');
       return statement;
     });
     const answers = planned.map((statement) => {
@@ -272,7 +286,13 @@ export class MemoryDynamoDb {
       throw validationError('TransactWriteItems takes 1 to 100 items');
     const requests: (Input & WriteRequest)[] = [];
     const writes = entries.map((entry) => {
-      const [kind, request] = Object.entries(entry).find(([, r]) => r !== undefined) ?? [];
+      let kind: string | undefined;
+      for (const name in entry) {
+        if (entry[name as keyof Entry] === undefined) continue;
+        kind = name;
+        break;
+      }
+      const request = kind === undefined ? undefined : entry[kind as keyof Entry];
       if (!request)
         throw validationError('A TransactWriteItem must hold one of Put, Update, Delete, ConditionCheck');
       requests.push(request);
@@ -351,7 +371,9 @@ function planStatement(
   parameters: unknown[] | undefined,
   table: (name: string) => MemoryTable,
 ): PlannedStatement {
-  if (isUpdateStatement(statement)) {
+  // An INSERT text seen before is known by its shape, without reading its text again.
+  const knownInsert = typeof statement === 'string' && insertShapes.has(statement);
+  if (!knownInsert && isUpdateStatement(statement)) {
     try {
       const { tableName, plan } = parsePartiqlUpdate(String(statement), parameters);
       return { tableName, write: plan(table(tableName)), refusal: CONDITION_FAILED };

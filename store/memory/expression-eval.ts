@@ -202,6 +202,30 @@ function write(item: Item, path: Resolved, value: Value | undefined): void {
 
 const KEY_ATTRIBUTES = new Set(['pk', 'sk']);
 
+/** The paths an update has written so far, and the top-level attributes they are in. */
+interface Claimed {
+  touched: Set<string>;
+  paths: string[];
+}
+
+/** Whether path text `inner` is `outer` followed by `.` and more (without making `outer.`). */
+const isWithin = (inner: string, outer: string) =>
+  inner.length > outer.length && inner.charCodeAt(outer.length) === 46 && inner.startsWith(outer);
+
+/** Claims a path for one action of an update: none may be a key attribute, nor overlap another's. */
+function claim(path: Resolved, claimed: Claimed): Resolved {
+  const top = String(path[0]);
+  if (KEY_ATTRIBUTES.has(top))
+    throw validationError(`Cannot update attribute ${top}. This attribute is part of the key`);
+  const text = path.length === 1 ? top : path.join('.');
+  for (const other of claimed.paths)
+    if (other === text || isWithin(other, text) || isWithin(text, other))
+      throw validationError(`Two document paths overlap with each other; ${other} and ${text}`);
+  claimed.paths.push(text);
+  claimed.touched.add(top);
+  return path;
+}
+
 /**
  * An update applied to (a copy of) an item, every right-hand side read from the item as it was, as DynamoDB does.
  * Returns the new item and the top-level attributes the update touched (for UPDATED_OLD / UPDATED_NEW).
@@ -209,31 +233,18 @@ const KEY_ATTRIBUTES = new Set(['pk', 'sk']);
 export function applyUpdate(update: Update, before: Item | undefined, key: Item, scope: Scope) {
   // Object.assign rather than spreads: V8 spreads items of many shapes slowly (bench/simulate.ts).
   const after: Item = Object.assign({}, before, key);
-  const touched = new Set<string>();
-  const paths: string[] = [];
-  const claim = (path: Resolved) => {
-    const top = String(path[0]);
-    if (KEY_ATTRIBUTES.has(top))
-      throw validationError(`Cannot update attribute ${top}. This attribute is part of the key`);
-    const text = path.join('.');
-    for (const other of paths)
-      if (other === text || other.startsWith(`${text}.`) || text.startsWith(`${other}.`))
-        throw validationError(`Two document paths overlap with each other; ${other} and ${text}`);
-    paths.push(text);
-    touched.add(top);
-    return path;
-  };
+  const claimed: Claimed = { touched: new Set<string>(), paths: [] };
   const sets = update.set.map((s) => ({
-    path: claim(resolve(s.path, scope)),
+    path: claim(resolve(s.path, scope), claimed),
     value: setValue(s.value, before, scope),
   }));
-  const removes = update.remove.map((p) => claim(resolve(p, scope)));
+  const removes = update.remove.map((p) => claim(resolve(p, scope), claimed));
   const adds = update.add.map((a) => ({
-    path: claim(resolve(a.path, scope)),
+    path: claim(resolve(a.path, scope), claimed),
     value: placeholderValue(a.ref, scope),
   }));
   const deletes = update.delete.map((d) => ({
-    path: claim(resolve(d.path, scope)),
+    path: claim(resolve(d.path, scope), claimed),
     value: placeholderValue(d.ref, scope),
   }));
   // A frozen value (a stored one, or a placeholder's) is stored as it is; only sets and new lists are copied.
@@ -250,7 +261,7 @@ export function applyUpdate(update: Update, before: Item | undefined, key: Item,
     const remaining = new Set([...current].filter((element) => !(value as Set<unknown>).has(element)));
     write(after, path, remaining.size ? (remaining as Set<string>) : undefined);
   }
-  return { after, touched };
+  return { after, touched: claimed.touched };
 }
 
 function added(current: Value | undefined, value: Value): Value {

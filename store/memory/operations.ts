@@ -1,9 +1,10 @@
 import type { CancellationReason, ReturnValue } from '@aws-sdk/client-dynamodb';
 import { conditionFailed, transactionCanceled, validationError } from './errors.ts';
 import { applyUpdate, holds, projector, type Scope } from './expression-eval.ts';
-import { type Condition, conditionPaths, type Path } from './expression-parser.ts';
-import { itemKey, keyOf, type Placeholders, prepare } from './requests.ts';
-import type { MemoryTable, SortKeyRange, Stored } from './table.ts';
+import { type Condition, conditionPaths, type Parsed, type Path } from './expression-parser.ts';
+import { readCopy } from './read-copies.ts';
+import { itemKey, KeySet, keyOf, type Placeholders, type Prepared, prepare } from './requests.ts';
+import { bound, type MemoryTable, type SortKeyRange, type Stored } from './table.ts';
 import {
   copyItem,
   type Holding,
@@ -80,7 +81,7 @@ function storedUpdate(before: Stored | undefined, after: Item, touched: Readonly
  * DynamoDB's, items read here cannot be changed in place: store code builds new values from what it reads.
  */
 export function readItem(found: Stored): Item {
-  return found.mutable ? copyItem(found.item) : found.item;
+  return found.mutable ? readCopy(found.item) : found.item;
 }
 
 function conditionHolds(
@@ -91,26 +92,90 @@ function conditionHolds(
   return !condition || holds(condition.tree, current?.item, scope);
 }
 
-/** What every guarded write shares: its key, the item as it is now, and its condition against that item. */
-function guarded(
-  table: MemoryTable,
-  key: { pk: string; sk: string },
-  input: WriteRequest,
-  commit: (before: Stored | undefined) => { attributes?: Item; units: number },
-): PlannedWrite {
-  const { condition, scope } = prepare(input, { condition: input.ConditionExpression });
-  const { pk, sk } = key;
-  return {
-    pk,
-    sk,
-    old: () => table.get(pk, sk)?.item,
-    check: () => (conditionHolds(condition, table.get(pk, sk), scope) ? undefined : 'ConditionalCheckFailed'),
-    commit: () => commit(table.get(pk, sk)),
-  };
+/**
+ * What every write shares: its key, its condition, and the item as its check found it. A commit follows its check
+ * with nothing run between them (a request runs to completion, and a transaction or batch never holds two writes
+ * of one item), so the item the check read is the one the commit replaces; a commit without a check (a batch's
+ * put or delete, which has no condition) reads it then. A class rather than closures: the simulator plans a
+ * write for every item it writes.
+ */
+abstract class KeyedWrite implements PlannedWrite {
+  private found: Stored | undefined;
+  private checked = false;
+
+  constructor(
+    protected readonly table: MemoryTable,
+    readonly pk: string,
+    readonly sk: string,
+    protected readonly condition: Parsed<Condition> | undefined,
+    protected readonly scope: Scope,
+  ) {}
+
+  old(): Item | undefined {
+    return this.table.get(this.pk, this.sk)?.item;
+  }
+
+  check(): 'ConditionalCheckFailed' | undefined {
+    const before = this.table.get(this.pk, this.sk);
+    if (!conditionHolds(this.condition, before, this.scope)) return 'ConditionalCheckFailed';
+    this.found = before;
+    this.checked = true;
+    this.planned(before);
+    return undefined;
+  }
+
+  commit(): { attributes?: Item; units: number } {
+    return this.write(this.checked ? this.found : this.table.get(this.pk, this.sk));
+  }
+
+  /** What the write computes from the item its check found (an update's new item). */
+  protected planned(_before: Stored | undefined): void {}
+
+  protected abstract write(before: Stored | undefined): { attributes?: Item; units: number };
 }
 
-const oldAttributes = (input: WriteRequest, before: Stored | undefined) =>
-  input.ReturnValues === 'ALL_OLD' && before ? { attributes: readItem(before) } : {};
+/** A put's or delete's answer: its units, and the item it replaced when asked for (ALL_OLD). */
+const withOld = (input: WriteRequest, before: Stored | undefined, units: number) =>
+  input.ReturnValues === 'ALL_OLD' && before ? { attributes: readItem(before), units } : { units };
+
+class PutWrite extends KeyedWrite {
+  constructor(
+    table: MemoryTable,
+    private readonly input: WriteRequest,
+    private readonly next: Stored,
+    key: { pk: string; sk: string },
+  ) {
+    const { condition, scope } = prepare(input, { condition: input.ConditionExpression });
+    super(table, key.pk, key.sk, condition, scope);
+  }
+
+  protected write(before: Stored | undefined) {
+    this.table.set(this.pk, this.sk, this.next);
+    return withOld(this.input, before, writeUnits(this.next.size, before?.size ?? 0));
+  }
+}
+
+class DeleteWrite extends KeyedWrite {
+  constructor(
+    table: MemoryTable,
+    private readonly input: WriteRequest,
+    key: { pk: string; sk: string },
+    { condition, scope }: Prepared,
+  ) {
+    super(table, key.pk, key.sk, condition, scope);
+  }
+
+  protected write(before: Stored | undefined) {
+    this.table.delete(this.pk, this.sk);
+    return withOld(this.input, before, writeUnits(before?.size ?? 0));
+  }
+}
+
+class ConditionCheck extends KeyedWrite {
+  protected write(before: Stored | undefined) {
+    return { units: writeUnits(before?.size ?? 0) };
+  }
+}
 
 export function planPut(
   table: MemoryTable,
@@ -122,22 +187,22 @@ export function planPut(
   const holding: Holding = { mutable: false };
   const item = (asIs >= 0 ? input.Item : toStored(input.Item, holding)) as Item;
   const key = itemKey(item);
-  const next = stored(item, holding.mutable, asIs >= 0 ? asIs : undefined);
-  return guarded(table, key, input, (before) => {
-    table.set(key.pk, key.sk, next);
-    return { units: writeUnits(next.size, before?.size ?? 0), ...oldAttributes(input, before) };
-  });
+  return new PutWrite(table, input, stored(item, holding.mutable, asIs >= 0 ? asIs : undefined), key);
 }
 
+/** `prepared`: the request's expressions, when its caller parsed them already (a PartiQL statement's). */
 export function planDelete(
   table: MemoryTable,
   input: WriteRequest & { Key?: Record<string, unknown> },
+  prepared?: Prepared,
 ): PlannedWrite {
   const key = keyOf(input.Key);
-  return guarded(table, key, input, (before) => {
-    table.delete(key.pk, key.sk);
-    return { units: writeUnits(before?.size ?? 0), ...oldAttributes(input, before) };
-  });
+  return new DeleteWrite(
+    table,
+    input,
+    key,
+    prepared ?? prepare(input, { condition: input.ConditionExpression }),
+  );
 }
 
 export function planConditionCheck(
@@ -145,7 +210,9 @@ export function planConditionCheck(
   input: WriteRequest & { Key?: Record<string, unknown> },
 ): PlannedWrite {
   if (!input.ConditionExpression) throw validationError('ConditionCheck requires a ConditionExpression');
-  return guarded(table, keyOf(input.Key), input, (before) => ({ units: writeUnits(before?.size ?? 0) }));
+  const { pk, sk } = keyOf(input.Key);
+  const { condition, scope } = prepare(input, { condition: input.ConditionExpression });
+  return new ConditionCheck(table, pk, sk, condition, scope);
 }
 
 function pick(item: Item, names: Set<string>): Item {
@@ -154,54 +221,68 @@ function pick(item: Item, names: Set<string>): Item {
   return copyItem(out);
 }
 
+class UpdateWrite extends KeyedWrite {
+  private after: Item | undefined;
+  private touched: Set<string> = NOTHING_TOUCHED;
+
+  constructor(
+    table: MemoryTable,
+    private readonly input: WriteRequest,
+    key: { pk: string; sk: string },
+    prepared: Prepared,
+    private readonly update = prepared.update,
+  ) {
+    super(table, key.pk, key.sk, prepared.condition, prepared.scope);
+  }
+
+  protected override planned(before: Stored | undefined): void {
+    const { pk, sk } = this;
+    if (this.update) {
+      const { after, touched } = applyUpdate(this.update.tree, before?.item, { pk, sk }, this.scope);
+      this.after = after;
+      this.touched = touched;
+    } else this.after = Object.assign({}, before?.item, { pk, sk });
+  }
+
+  override commit(): { attributes?: Item; units: number } {
+    if (!this.after) throw new Error('planUpdate: commit without a check of the item');
+    return super.commit();
+  }
+
+  protected write(before: Stored | undefined) {
+    const { input, touched } = this;
+    const next = storedUpdate(before, this.after as Item, touched);
+    this.table.set(this.pk, this.sk, next);
+    const attributes =
+      input.ReturnValues === 'ALL_NEW'
+        ? readItem(next)
+        : input.ReturnValues === 'ALL_OLD'
+          ? before && readItem(before)
+          : input.ReturnValues === 'UPDATED_NEW'
+            ? pick(next.item, touched)
+            : input.ReturnValues === 'UPDATED_OLD' && before
+              ? pick(before.item, touched)
+              : undefined;
+    const units = writeUnits(next.size, before?.size ?? 0);
+    return attributes && Object.keys(attributes).length ? { attributes, units } : { units };
+  }
+}
+
+const NOTHING_TOUCHED: Set<string> = new Set();
+
+/** `prepared`: the request's expressions, when its caller parsed them already (a PartiQL statement's). */
 export function planUpdate(
   table: MemoryTable,
   input: WriteRequest & { Key?: Record<string, unknown>; UpdateExpression?: string },
+  prepared?: Prepared,
 ): PlannedWrite {
-  const { pk, sk } = keyOf(input.Key);
-  const { condition, update, scope } = prepare(input, {
-    condition: input.ConditionExpression,
-    update: input.UpdateExpression,
-  });
-  const current = () => table.get(pk, sk);
-  let planned: { before: Stored | undefined; after: Item; touched: Set<string> } | undefined;
-  return {
-    pk,
-    sk,
-    old: () => current()?.item,
-    check() {
-      const before = current();
-      if (!conditionHolds(condition, before, scope)) return 'ConditionalCheckFailed';
-      planned = {
-        before,
-        ...(update
-          ? applyUpdate(update.tree, before?.item, { pk, sk }, scope)
-          : { after: { ...(before?.item ?? {}), pk, sk }, touched: new Set<string>() }),
-      };
-      return undefined;
-    },
-    commit() {
-      const before = current();
-      if (!planned || planned.before !== before)
-        throw new Error('planUpdate: commit without a check of the item');
-      const next = storedUpdate(before, planned.after, planned.touched);
-      table.set(pk, sk, next);
-      const attributes =
-        input.ReturnValues === 'ALL_NEW'
-          ? readItem(next)
-          : input.ReturnValues === 'ALL_OLD'
-            ? before && readItem(before)
-            : input.ReturnValues === 'UPDATED_NEW'
-              ? pick(next.item, planned.touched)
-              : input.ReturnValues === 'UPDATED_OLD' && before
-                ? pick(before.item, planned.touched)
-                : undefined;
-      return {
-        units: writeUnits(next.size, before?.size ?? 0),
-        ...(attributes && Object.keys(attributes).length ? { attributes } : {}),
-      };
-    },
-  };
+  const key = keyOf(input.Key);
+  return new UpdateWrite(
+    table,
+    input,
+    key,
+    prepared ?? prepare(input, { condition: input.ConditionExpression, update: input.UpdateExpression }),
+  );
 }
 
 /** A single write: its condition failing is a ConditionalCheckFailedException (with the item when asked). */
@@ -215,27 +296,29 @@ export function writeOne(write: PlannedWrite, input: WriteRequest) {
   return write.commit();
 }
 
+function cancellation(write: PlannedWrite | undefined, input: WriteRequest | undefined): CancellationReason {
+  const old = write?.old();
+  return {
+    Code: 'ConditionalCheckFailed',
+    Message: 'The conditional request failed',
+    ...(input?.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && old
+      ? { Item: copyItem(old) as never }
+      : {}),
+  };
+}
+
 /** All the writes or none: every condition is checked first; any failure cancels the whole transaction. */
 export function writeAll(writes: PlannedWrite[], inputs: WriteRequest[]) {
-  const keys = new Set<string>();
-  for (const w of writes) {
-    const key = `${w.pk}\u0000${w.sk}`;
-    if (keys.has(key))
+  const keys = new KeySet();
+  for (const w of writes)
+    if (!keys.add(w.pk, w.sk))
       throw validationError('Transaction request cannot include multiple operations on one item');
-    keys.add(key);
-  }
-  const reasons: CancellationReason[] = writes.map((write, i) => {
-    if (!write.check()) return { Code: 'None' };
-    const old = write.old();
-    return {
-      Code: 'ConditionalCheckFailed',
-      Message: 'The conditional request failed',
-      ...(inputs[i]?.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && old
-        ? { Item: copyItem(old) as never }
-        : {}),
-    };
-  });
-  if (reasons.some((r) => r.Code !== 'None')) throw transactionCanceled(reasons);
+  // Every write is checked, even after one fails: a later one's invalid update refuses the request instead.
+  const failed = writes.map((write) => write.check() !== undefined);
+  if (failed.includes(true))
+    throw transactionCanceled(
+      failed.map((fails, i) => (fails ? cancellation(writes[i], inputs[i]) : { Code: 'None' })),
+    );
   return writes.reduce((units, write) => units + write.commit().units * 2, 0);
 }
 
@@ -271,44 +354,49 @@ export interface QueryRequest extends ReadRequest {
   IndexName?: string;
 }
 
+/** The parts of a key condition joined by AND, in order. */
+function conjuncts(condition: Condition, parts: Condition[] = []): Condition[] {
+  if (condition.kind !== 'and') parts.push(condition);
+  else {
+    conjuncts(condition.left, parts);
+    conjuncts(condition.right, parts);
+  }
+  return parts;
+}
+
+/** The top-level attribute an operand names, its placeholder resolved; undefined for anything else. */
+function keyAttribute(operand: { kind: string; path?: { name?: string; index?: number }[] }, scope: Scope) {
+  const segment = operand.kind === 'path' && operand.path?.length === 1 ? operand.path[0] : undefined;
+  const name = segment?.name;
+  return name?.startsWith('#') ? scope.names[name] : name;
+}
+
+function keyValue(operand: { kind: string; ref?: string }, scope: Scope): string {
+  const v = operand.kind === 'value' ? scope.values[operand.ref as string] : undefined;
+  if (typeof v !== 'string')
+    throw validationError('Query key condition values must be strings for this table');
+  return v;
+}
+
 /** The partition and sort-key range a key condition selects; anything else in it is refused, as DynamoDB does. */
 function keyRange(condition: Condition, scope: Scope): { pk: string; range: SortKeyRange } {
-  const parts: Condition[] = [];
-  const flatten = (c: Condition): void => {
-    if (c.kind !== 'and') parts.push(c);
-    else {
-      flatten(c.left);
-      flatten(c.right);
-    }
-  };
-  flatten(condition);
   let pk: string | undefined;
   let range: SortKeyRange = { kind: 'all' };
-  const attribute = (operand: { kind: string; path?: { name?: string; index?: number }[] }) => {
-    const segment = operand.kind === 'path' && operand.path?.length === 1 ? operand.path[0] : undefined;
-    const name = segment?.name;
-    return name?.startsWith('#') ? scope.names[name] : name;
-  };
-  const value = (operand: { kind: string; ref?: string }) => {
-    const v = operand.kind === 'value' ? scope.values[operand.ref as string] : undefined;
-    if (typeof v !== 'string')
-      throw validationError('Query key condition values must be strings for this table');
-    return v;
-  };
-  for (const part of parts) {
-    if (part.kind === 'compare' && attribute(part.left) === 'pk' && part.op === '=') pk = value(part.right);
-    else if (part.kind === 'compare' && attribute(part.left) === 'sk' && part.op !== '<>')
-      range = { kind: part.op, value: value(part.right) };
-    else if (part.kind === 'between' && attribute(part.operand) === 'sk')
-      range = { kind: 'between', low: value(part.low), high: value(part.high) };
+  for (const part of conjuncts(condition)) {
+    if (part.kind === 'compare' && keyAttribute(part.left, scope) === 'pk' && part.op === '=')
+      pk = keyValue(part.right, scope);
+    else if (part.kind === 'compare' && keyAttribute(part.left, scope) === 'sk' && part.op !== '<>')
+      range = { kind: part.op, value: keyValue(part.right, scope) };
+    else if (part.kind === 'between' && keyAttribute(part.operand, scope) === 'sk')
+      range = { kind: 'between', low: keyValue(part.low, scope), high: keyValue(part.high, scope) };
     else if (
       part.kind === 'function' &&
       part.name === 'begins_with' &&
       part.args[0] &&
       part.args[1] &&
-      attribute(part.args[0]) === 'sk'
+      keyAttribute(part.args[0], scope) === 'sk'
     )
-      range = { kind: 'begins_with', prefix: value(part.args[1]) };
+      range = { kind: 'begins_with', prefix: keyValue(part.args[1], scope) };
     else throw validationError('Query key condition not supported');
   }
   if (pk === undefined) throw validationError('Query condition missed key schema element: pk');
@@ -370,6 +458,20 @@ function page(
   };
 }
 
+/** The top-level attributes (or their placeholders) a condition reads whole, by parsed condition (those are cached). */
+const attributesReadBy = new WeakMap<Condition, string[]>();
+
+function attributesRead(condition: Condition): string[] {
+  let names = attributesReadBy.get(condition);
+  if (!names) {
+    names = [];
+    for (const path of conditionPaths(condition))
+      if (path.length === 1 && path[0] && 'name' in path[0]) names.push(path[0].name);
+    attributesReadBy.set(condition, names);
+  }
+  return names;
+}
+
 export function query(table: MemoryTable, input: QueryRequest): Page {
   if (input.IndexName)
     throw validationError(`The table does not have the specified index: ${input.IndexName}`);
@@ -380,26 +482,29 @@ export function query(table: MemoryTable, input: QueryRequest): Page {
     projection: input.ProjectionExpression,
   });
   const { pk, range } = keyRange((keyCondition as { tree: Condition }).tree, scope);
-  for (const path of filter ? conditionPaths(filter.tree) : []) {
-    const first = path[0] && 'name' in path[0] ? path[0].name : '';
+  for (const first of filter ? attributesRead(filter.tree) : []) {
     const name = first.startsWith('#') ? scope.names[first] : first;
-    if (path.length === 1 && (name === 'pk' || name === 'sk'))
+    if (name === 'pk' || name === 'sk')
       throw validationError(
         `Filter Expression can only contain non-primary key attributes: Primary key attribute: ${name}`,
       );
   }
-  // The range is a copy: the page below reads it while nothing else runs, as one DynamoDB request would.
-  let selected = table.range(pk, range);
-  if (input.ScanIndexForward === false) selected.reverse();
-  if (input.ExclusiveStartKey) {
-    const start = keyOf(input.ExclusiveStartKey, 'ExclusiveStartKey');
-    const forward = input.ScanIndexForward !== false;
-    selected = selected.filter(({ item }) =>
-      forward ? String(item.sk) > start.sk : String(item.sk) < start.sk,
-    );
-  }
-  let at = 0;
-  return page(() => selected[at++], input, filter, projection, scope);
+  // Read in place: the page below runs to its end before anything else can write, as one DynamoDB request does.
+  const start = input.ExclusiveStartKey ? keyOf(input.ExclusiveStartKey, 'ExclusiveStartKey') : undefined;
+  const span = table.span(pk, range);
+  if (!span) return page(() => undefined, input, filter, projection, scope);
+  const { keys, ordered } = span;
+  let { from, to } = span;
+  const forward = input.ScanIndexForward !== false;
+  if (start && forward) from = Math.max(from, bound(keys, start.sk, true));
+  if (start && !forward) to = Math.min(to, bound(keys, start.sk, false));
+  return page(
+    forward ? () => (from < to ? ordered[from++] : undefined) : () => (to > from ? ordered[--to] : undefined),
+    input,
+    filter,
+    projection,
+    scope,
+  );
 }
 
 export function scan(table: MemoryTable, input: QueryRequest): Page {

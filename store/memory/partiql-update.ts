@@ -1,6 +1,8 @@
 import { validationError } from './errors.ts';
 import { type PlannedWrite, planDelete, planUpdate } from './operations.ts';
+import { type ParsedExpressions, parsedTogether, storedValue } from './requests.ts';
 import type { MemoryTable } from './table.ts';
+import type { Item } from './values.ts';
 
 /**
  * PartiQL `UPDATE` and `DELETE` for the in-memory store: the forms store/partiql.ts emits,
@@ -75,12 +77,13 @@ export class StatementError extends Error {
 
 /** Whether a statement is an UPDATE or a DELETE (this module's), rather than an INSERT. */
 export function isUpdateStatement(statement: unknown): boolean {
-  return typeof statement === 'string' && /^\s*(?:UPDATE|DELETE)\s/i.test(statement);
+  if (typeof statement !== 'string') return false;
+  return translations.has(statement) || /^\s*(?:UPDATE|DELETE)\s/i.test(statement);
 }
 
 /**
- * What an UPDATE statement means, whatever its parameters' values: its UpdateItem's expressions and names, and
- * where its parameters go (`:p<i>` is parameter i; the key's are `keyAt`).
+ * What an UPDATE statement means, whatever its parameters' values: its UpdateItem's expressions (parsed) and names,
+ * and where its parameters go (`:p<i>` is parameter i, `refs[i]`; the key's are `keyAt`).
  */
 interface Translation {
   tableName: string;
@@ -90,6 +93,8 @@ interface Translation {
   names: Readonly<Record<string, string>>;
   keyAt: { pk: number; sk: number };
   parameterCount: number;
+  refs: readonly (string | undefined)[];
+  parsed: ParsedExpressions;
 }
 
 /**
@@ -109,21 +114,19 @@ export function parsePartiqlUpdate(statement: string, parameters: readonly unkno
     translations.set(statement, translation);
   } else if (parameters.length !== translation.parameterCount)
     throw validationError("Number of parameters in request and statement don't match.");
-  const { tableName, update, condition, names, keyAt } = translation;
+  const { tableName, update, names, keyAt, refs, parsed } = translation;
   const key = { pk: parameters[keyAt.pk], sk: parameters[keyAt.sk] };
-  const values: Record<string, unknown> = {};
-  for (let i = 0; i < parameters.length; i++)
-    if (i !== keyAt.pk && i !== keyAt.sk) values[`:p${i}`] = parameters[i];
-  const request = {
-    Key: key,
-    ...(condition ? { ConditionExpression: condition } : {}),
-    ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
-    ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
-  };
+  // The translation uses every name and parameter it made, so only the values are left to check and store.
+  const values: Item = {};
+  for (let i = 0; i < parameters.length; i++) {
+    const ref = refs[i];
+    if (ref !== undefined) values[ref] = storedValue(ref, parameters[i]);
+  }
+  const prepared = { ...parsed, scope: { names, values } };
   return {
     tableName,
     plan: (table) =>
-      update ? planUpdate(table, { ...request, UpdateExpression: update }) : planDelete(table, request),
+      update ? planUpdate(table, { Key: key }, prepared) : planDelete(table, { Key: key }, prepared),
   };
 }
 
@@ -206,6 +209,10 @@ function translate(statement: string, parameters: readonly unknown[]): Translati
   const condition = deleting
     ? own && `attribute_not_exists(pk) OR (${own})`
     : ['attribute_exists(pk)', ...(own ? [own] : [])].join(' AND ');
+  const refs = Array.from({ length: nextParam }, (_, i) =>
+    i === keyAt.pk || i === keyAt.sk ? undefined : `:p${i}`,
+  );
+  const expressions = { update: update.trim() || undefined, condition: condition || undefined };
   return {
     tableName: head[1] as string,
     update: update.trim(),
@@ -213,5 +220,7 @@ function translate(statement: string, parameters: readonly unknown[]): Translati
     names: Object.freeze(names),
     keyAt: { pk: keyAt.pk, sk: keyAt.sk },
     parameterCount: nextParam,
+    refs,
+    parsed: parsedTogether(expressions).parsed,
   };
 }

@@ -9,7 +9,7 @@ import {
   parseUpdate,
   type Update,
 } from './expression-parser.ts';
-import { type Item, toStored } from './values.ts';
+import { type Item, toStored, type Value } from './values.ts';
 
 /** What every request carries: its placeholders, and its key shape (single table, `pk` and `sk` strings). */
 export interface Placeholders {
@@ -29,10 +29,7 @@ export interface Expressions {
  * Parses a request's expressions and builds its scope, refusing what DynamoDB refuses: an empty placeholder
  * map, a placeholder the expressions never use, and one they use but the request does not define (at evaluation).
  */
-export function prepare(
-  request: Placeholders,
-  expressions: Expressions,
-): ParsedExpressions & { scope: Scope } {
+export function prepare(request: Placeholders, expressions: Expressions): Prepared {
   if (
     expressions.condition === undefined &&
     expressions.filter === undefined &&
@@ -46,11 +43,10 @@ export function prepare(
   const { parsed, names: usedNames, values: usedValues } = parsedTogether(expressions);
   const names = request.ExpressionAttributeNames;
   const values = request.ExpressionAttributeValues;
-  if (names && Object.keys(names).length === 0)
-    throw validationError('ExpressionAttributeNames must not be empty');
-  if (values && Object.keys(values).length === 0)
-    throw validationError('ExpressionAttributeValues must not be empty');
-  const unusedNames = Object.keys(names ?? {}).filter((n) => !usedNames.has(n));
+  if (names && isEmpty(names)) throw validationError('ExpressionAttributeNames must not be empty');
+  if (values && isEmpty(values)) throw validationError('ExpressionAttributeValues must not be empty');
+  const unusedNames: string[] = [];
+  for (const name in names) if (!usedNames.has(name)) unusedNames.push(name);
   if (unusedNames.length)
     throw validationError(
       `Value provided in ExpressionAttributeNames unused in expressions: keys: {${unusedNames.join(', ')}}`,
@@ -61,18 +57,24 @@ export function prepare(
       throw validationError(
         `Value provided in ExpressionAttributeValues unused in expressions: keys: {${name}}`,
       );
-    const value = values[name];
-    if (value === undefined)
-      throw validationError(
-        `ExpressionAttributeValues contains invalid value: missing value for key ${name}`,
-      );
-    storedValues[name] = toStored(value);
+    storedValues[name] = storedValue(name, values[name]);
   }
-  const scope: Scope = { names: names ?? {}, values: storedValues };
-  return { ...parsed, scope };
+  return { ...parsed, scope: { names: names ?? {}, values: storedValues } };
 }
 
-type ParsedExpressions = {
+function isEmpty(map: object): boolean {
+  for (const _ in map) return false;
+  return true;
+}
+
+/** A placeholder's value as stored, or the ValidationException DynamoDB answers for a missing one. */
+export function storedValue(name: string, value: unknown): Value {
+  if (value === undefined)
+    throw validationError(`ExpressionAttributeValues contains invalid value: missing value for key ${name}`);
+  return toStored(value);
+}
+
+export type ParsedExpressions = {
   condition?: Parsed<Condition>;
   filter?: Parsed<Condition>;
   keyCondition?: Parsed<Condition>;
@@ -80,17 +82,58 @@ type ParsedExpressions = {
   projection?: Parsed<Path[]>;
 };
 
-const NO_EXPRESSIONS: ParsedExpressions & { scope: Scope } = Object.freeze({
+export type Prepared = ParsedExpressions & { scope: Scope };
+
+const NO_EXPRESSIONS: Prepared = Object.freeze({
   scope: Object.freeze({ names: {}, values: {} }),
 });
 
-const together = new Map<string, { parsed: ParsedExpressions; names: Set<string>; values: Set<string> }>();
+interface Together {
+  parsed: ParsedExpressions;
+  names: Set<string>;
+  values: Set<string>;
+}
+
+/**
+ * Parsed expressions by their texts, one level per kind (condition, filter, key condition, update, projection;
+ * undefined where a request has none): a lookup hashes each text, most often a constant whose hash is kept,
+ * rather than a key joined from them all anew for every request.
+ */
+type Level = Map<string | undefined, Level | Together>;
+let together: Level = new Map();
+let togetherCount = 0;
 
 /** The expressions of one request parsed, with the placeholders they use between them (cached by their texts). */
-function parsedTogether(expressions: Expressions) {
-  const key = `${expressions.condition}\u0000${expressions.filter}\u0000${expressions.keyCondition}\u0000${expressions.update}\u0000${expressions.projection}`;
-  const hit = together.get(key);
+export function parsedTogether(expressions: Expressions): Together {
+  const texts = [
+    expressions.condition,
+    expressions.filter,
+    expressions.keyCondition,
+    expressions.update,
+    expressions.projection,
+  ];
+  let level = together;
+  for (let i = 0; i < texts.length - 1; i++) {
+    let next = level.get(texts[i]) as Level | undefined;
+    if (!next) {
+      next = new Map();
+      level.set(texts[i], next);
+    }
+    level = next;
+  }
+  const last = texts[texts.length - 1];
+  const hit = level.get(last) as Together | undefined;
   if (hit) return hit;
+  const entry = parseTogether(expressions);
+  // Expressions are built from a small set of shapes; the bound only guards against a caller that inlines values.
+  if (++togetherCount > 10_000) {
+    together = new Map();
+    togetherCount = 0;
+  } else level.set(last, entry);
+  return entry;
+}
+
+function parseTogether(expressions: Expressions): Together {
   const parsed: ParsedExpressions = {
     ...(expressions.condition === undefined ? {} : { condition: parseCondition(expressions.condition) }),
     ...(expressions.filter === undefined ? {} : { filter: parseCondition(expressions.filter) }),
@@ -101,22 +144,31 @@ function parsedTogether(expressions: Expressions) {
     ...(expressions.projection === undefined ? {} : { projection: parseProjection(expressions.projection) }),
   };
   const all: Parsed<unknown>[] = Object.values(parsed);
-  const entry = {
+  return {
     parsed,
     names: new Set(all.flatMap((p) => [...p.names])),
     values: new Set(all.flatMap((p) => [...p.values])),
   };
-  // Expressions are built from a small set of shapes; the bound only guards against a caller that inlines values.
-  if (together.size >= 10_000) together.clear();
-  together.set(key, entry);
-  return entry;
 }
 
 /** A key as the single table defines it: exactly `pk` and `sk`, both non-empty strings. */
 export function keyOf(key: Record<string, unknown> | undefined, what = 'key'): { pk: string; sk: string } {
-  const pk = key?.pk;
-  const sk = key?.sk;
-  if (typeof pk !== 'string' || typeof sk !== 'string' || Object.keys(key ?? {}).length !== 2)
+  let attributes = 0;
+  for (const _ in key) attributes++;
+  return checkedKey(key?.pk, key?.sk, attributes === 2, what);
+}
+
+export function itemKey(item: Item): { pk: string; sk: string } {
+  for (const name of KEY_NAMES)
+    if (!(name in item))
+      throw validationError(`One or more parameter values were invalid: Missing the key ${name} in the item`);
+  return checkedKey(item.pk, item.sk, true, 'item key');
+}
+
+const KEY_NAMES = ['pk', 'sk'] as const;
+
+function checkedKey(pk: unknown, sk: unknown, onlyKey: boolean, what: string): { pk: string; sk: string } {
+  if (typeof pk !== 'string' || typeof sk !== 'string' || !onlyKey)
     throw validationError(`The provided ${what} element does not match the schema`);
   if (pk === '' || sk === '')
     throw validationError(
@@ -125,9 +177,27 @@ export function keyOf(key: Record<string, unknown> | undefined, what = 'key'): {
   return { pk, sk };
 }
 
-export function itemKey(item: Item): { pk: string; sk: string } {
-  for (const name of ['pk', 'sk'])
-    if (!(name in item))
-      throw validationError(`One or more parameter values were invalid: Missing the key ${name} in the item`);
-  return keyOf({ pk: item.pk, sk: item.sk }, 'item key');
+/**
+ * The keys a request has named so far, to refuse one named twice. By partition, then sort key: the table's own
+ * lookups of these very strings then find their hashes computed, where a joined `pk + sk` text would be one more
+ * string to build and hash for every key.
+ */
+export class KeySet {
+  private readonly partitions = new Map<string, string[]>();
+
+  has(pk: string, sk: string): boolean {
+    return this.partitions.get(pk)?.includes(sk) ?? false;
+  }
+
+  /** Adds a key; false when it was there already. */
+  add(pk: string, sk: string): boolean {
+    const sortKeys = this.partitions.get(pk);
+    if (!sortKeys) {
+      this.partitions.set(pk, [sk]);
+      return true;
+    }
+    if (sortKeys.includes(sk)) return false;
+    sortKeys.push(sk);
+    return true;
+  }
 }

@@ -26,8 +26,16 @@ interface Partition {
   items: Map<string, Stored>;
 }
 
+/** A run of one partition's items (see MemoryTable.span), with their sort keys. */
+export interface Span {
+  keys: readonly string[];
+  ordered: readonly Stored[];
+  from: number;
+  to: number;
+}
+
 /** First index whose key is >= value (or > value when `after`). */
-function bound(keys: readonly string[], value: string, after: boolean): number {
+export function bound(keys: readonly string[], value: string, after: boolean): number {
   let low = 0;
   let high = keys.length;
   while (low < high) {
@@ -110,33 +118,46 @@ export class MemoryTable {
     if (partition.items.size === 0) this.partitions.delete(pk);
   }
 
-  /** The items of one partition a key condition selects, in ascending order of their sort keys. */
-  range(pk: string, range: SortKeyRange): Stored[] {
+  /**
+   * Where the items of one partition a key condition selects are: `ordered[from]` to `ordered[to - 1]`, ascending by
+   * sort key; undefined when the partition is empty. Not a copy: read it before anything writes to the table.
+   */
+  span(pk: string, range: SortKeyRange): Span | undefined {
     const partition = this.partitions.get(pk);
-    if (!partition) return [];
+    if (!partition) return undefined;
     const { sortKeys: keys, ordered } = partition;
+    let from = 0;
+    let to = ordered.length;
     switch (range.kind) {
       case 'all':
-        return ordered.slice();
+        break;
       case '=':
-        return ordered.slice(bound(keys, range.value, false), bound(keys, range.value, true));
+        from = bound(keys, range.value, false);
+        to = bound(keys, range.value, true);
+        break;
       case '<':
-        return ordered.slice(0, bound(keys, range.value, false));
+        to = bound(keys, range.value, false);
+        break;
       case '<=':
-        return ordered.slice(0, bound(keys, range.value, true));
+        to = bound(keys, range.value, true);
+        break;
       case '>':
-        return ordered.slice(bound(keys, range.value, true));
+        from = bound(keys, range.value, true);
+        break;
       case '>=':
-        return ordered.slice(bound(keys, range.value, false));
+        from = bound(keys, range.value, false);
+        break;
       case 'between':
-        return ordered.slice(bound(keys, range.low, false), bound(keys, range.high, true));
-      case 'begins_with': {
-        const from = bound(keys, range.prefix, false);
-        let to = from;
+        from = bound(keys, range.low, false);
+        to = bound(keys, range.high, true);
+        break;
+      case 'begins_with':
+        from = bound(keys, range.prefix, false);
+        to = from;
         while (to < keys.length && (keys[to] as string).startsWith(range.prefix)) to++;
-        return ordered.slice(from, to);
-      }
+        break;
     }
+    return { keys, ordered, from, to: Math.max(from, to) };
   }
 
   /** Every item, partition by partition (a Scan's order: stable, not meaningful). */

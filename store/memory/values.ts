@@ -147,11 +147,12 @@ export function sizeAsIs(value: unknown): number {
       if (value === null) return 1;
       if (!Object.isFrozen(value)) return -1;
       if (Array.isArray(value)) {
-        let size = 3;
-        for (const element of value) {
+        let size = 3 + value.length;
+        for (let i = 0; i < value.length; i++) {
+          const element = value[i];
           const inner = element === undefined ? -1 : sizeAsIs(element);
           if (inner < 0) return -1;
-          size += 1 + inner;
+          size += inner;
         }
         return size;
       }
