@@ -61,6 +61,9 @@ function sortTrail(trail: readonly PriorScore[]): Sorted {
   return { entries: trail, times, days };
 }
 
+/** Trails already oldest first by their instants' text, among frozen ones (a stored trail is read every day). */
+const inTextOrder = new WeakSet<readonly PriorScore[]>();
+
 /** Index of the latest entry at or before `time` (-1 when none), by binary search. */
 function inForceAt(sorted: Sorted, time: number): number {
   let low = 0;
@@ -92,6 +95,8 @@ export function extendTrail(trail: readonly PriorScore[], entry: PriorScore): Pr
   const sorted = byTime(trail);
   const last = sorted.entries.at(-1);
   let next = sorted;
+  // Whether the trail returned is known to be in text order too (oldestFirst), without reading its entries again.
+  let textOrder = sorted.entries === trail && inTextOrder.has(trail);
   if (!last || last.score !== entry.score || last.band !== entry.band) {
     const { time, day } = parsed(entry);
     const entries: PriorScore[] = [];
@@ -105,7 +110,10 @@ export function extendTrail(trail: readonly PriorScore[], entry: PriorScore): Pr
     }
     // Stable: the new entry goes after every kept entry at or before its instant.
     const at = inForceAt({ entries, times, days }, time) + 1;
-    entries.splice(at, 0, entry);
+    const before = entries[at - 1];
+    const after = entries[at];
+    textOrder &&= (!before || before.at <= entry.at) && (!after || entry.at <= after.at);
+    entries.splice(at, 0, Object.freeze(entry));
     times.splice(at, 0, time);
     days.splice(at, 0, day);
     next = { entries, times, days };
@@ -113,14 +121,16 @@ export function extendTrail(trail: readonly PriorScore[], entry: PriorScore): Pr
   const cutoff = addDays(new Date(entry.at), -LONGEST_HORIZON).getTime();
   const keepFrom = Math.max(0, inForceAt(next, cutoff));
   const kept = next.entries.slice(keepFrom);
-  // Frozen all through, as the store's writers freeze what they write (store/parse-item.ts freezeAll).
-  for (const score of kept) if (!Object.isFrozen(score)) Object.freeze(score);
+  // Frozen all through, as the store's writers freeze what they write (store/parse-item.ts freezeAll); the entries
+  // of a frozen trail were frozen with it.
+  if (!Object.isFrozen(trail)) for (const score of kept) Object.freeze(score);
   Object.freeze(kept);
   sortedTrails.set(kept, {
     entries: kept,
     times: next.times.slice(keepFrom),
     days: next.days.slice(keepFrom),
   });
+  if (textOrder) inTextOrder.add(kept);
   return kept;
 }
 
@@ -138,9 +148,6 @@ export function priorScores(trail: readonly PriorScore[], now: Date): PriorScore
   });
   return latest ? [latest, ...atHorizons] : atHorizons;
 }
-
-/** Trails already oldest first by their instants' text, among frozen ones (a stored trail is read every day). */
-const inTextOrder = new WeakSet<readonly PriorScore[]>();
 
 /** The entries oldest first, by their instants' text; a stored trail is already so and is returned as it is. */
 export function oldestFirst(trail: readonly PriorScore[]): readonly PriorScore[] {
