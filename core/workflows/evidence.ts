@@ -1,4 +1,5 @@
 import { DAY_MS } from '#core/clock';
+import { quietDay } from '#core/health/quiet-days';
 import type { DailyRollup, TicketState } from '#core/rollup';
 import { compareText } from '#core/text';
 
@@ -47,42 +48,6 @@ export interface AccountFacts {
 }
 
 /**
- * Whether a rollup holds nothing any fact reads but its day: no sponsor, payment, relationship, outcome, contract,
- * meeting or cancellation signal. Most days hold only usage; the walk below skips them after one look-up.
- */
-function readsNothing(r: DailyRollup): boolean {
-  const { counts, lastAt } = r;
-  return (
-    !lastAt.sponsor_left &&
-    !lastAt.sponsor_joined &&
-    !lastAt.payment_succeeded &&
-    !lastAt.renewal_risk &&
-    r.latestValues.relationship_score === undefined &&
-    r.outcomes.length === 0 &&
-    !((counts.payment_failed ?? 0) > 0) &&
-    !((r.contractReductions ?? 0) > 0) &&
-    (counts.meeting_held ?? 0) === 0 &&
-    (counts.meeting_missed ?? 0) === 0 &&
-    !((counts.renewal_risk ?? 0) > 0)
-  );
-}
-
-/**
- * readsNothing of a frozen rollup (the store hands back the same frozen rollup every day until it changes), worked
- * out once: the daily pass reads every account's facts every day, over the same rollups.
- */
-const readsNothingOf = new WeakMap<DailyRollup, boolean>();
-
-function nothingToRead(r: DailyRollup): boolean {
-  let known = readsNothingOf.get(r);
-  if (known === undefined) {
-    known = readsNothing(r);
-    if (Object.isFrozen(r)) readsNothingOf.set(r, known);
-  }
-  return known;
-}
-
-/**
  * One walk over the rollups (the daily pass reads every account's facts every day: a walk per fact was a tenth of
  * its cost). Windows count the days from `now`: 30 for a recent payment failure, 90 for meetings and a cancellation
  * flag, 180 for a request to cut the contract.
@@ -113,7 +78,8 @@ export function accountFacts(
   const failedDays: DailyRollup[] = [];
   for (const r of rollups) {
     if (firstDataDay === null || r.day < firstDataDay) firstDataDay = r.day;
-    if (nothingToRead(r)) continue;
+    // A quiet day holds nothing a fact reads but its day.
+    if (quietDay(r)) continue;
     const { counts, lastAt } = r;
     sponsorLeft = later(sponsorLeft, lastAt.sponsor_left);
     sponsorJoined = later(sponsorJoined, lastAt.sponsor_joined);
