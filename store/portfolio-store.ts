@@ -11,7 +11,7 @@ import { batchGet, batchPut, queryAll } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
 import { keys, SHARDS } from './keys.ts';
 import { mapLimit } from './parallel.ts';
-import { parseItem } from './parse-item.ts';
+import { freezeAll, parseItem } from './parse-item.ts';
 
 /**
  * The account registry: one small item per account, spread over a few shard partitions, holding the health
@@ -103,8 +103,13 @@ export async function registerAccounts(db: Db, accountIds: readonly string[]): P
   );
 }
 
-/** The registry update that goes into the same transaction as the health it summarises (health-store.ts). */
+/**
+ * The registry update that goes into the same transaction as the health it summarises (health-store.ts). The
+ * summary is frozen, like every item this code writes (parse-item.ts writtenItem): the in-memory store then keeps it
+ * as it is rather than copying it.
+ */
 export function summaryUpdate(db: Db, accountId: string, summary: HealthSummary) {
+  freezeAll(summary);
   return {
     TableName: db.tableName,
     Key: keys.portfolioEntry(accountId),

@@ -1,5 +1,6 @@
 import { DAY_MS } from '#core/clock';
 import type { HealthSummary } from './portfolio.ts';
+import { oldestFirst } from './score-trail.ts';
 import type { PriorScore } from './types.ts';
 import type { Band } from './vocabulary.ts';
 
@@ -10,9 +11,8 @@ type BandOrUnknown = Band | 'unknown';
 
 /** The band changes of a score trail, oldest first: an entry whose band repeats the one before adds nothing. */
 export function bandChanges(trail: readonly PriorScore[]): { at: string; band: BandOrUnknown }[] {
-  const sorted = [...trail].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   const out: { at: string; band: BandOrUnknown }[] = [];
-  for (const { at, band } of sorted) if (out.at(-1)?.band !== band) out.push({ at, band });
+  for (const { at, band } of oldestFirst(trail)) if (out.at(-1)?.band !== band) out.push({ at, band });
   return out;
 }
 

@@ -8,9 +8,11 @@ import type { AccountMeasures } from './measure.ts';
 export function whyNotHealthy(context: AccountContext, measures: AccountMeasures): string | null {
   const rule = context.config.health.baseline.healthy;
   if (context.daysLive < rule.minTenureDays) return `live for fewer than ${rule.minTenureDays} days`;
-  const outcome = context.rollups
-    .flatMap((rollup) => rollup.outcomes)
-    .find((found) => rule.excludeOutcomes.some((excluded) => excluded === found));
+  let outcome: string | undefined;
+  for (const rollup of context.rollups) {
+    outcome = rollup.outcomes.find((found) => rule.excludeOutcomes.some((excluded) => excluded === found));
+    if (outcome !== undefined) break;
+  }
   if (outcome) return `renewal outcome "${outcome}" in the lookback`;
   if (measures.support.urgentTickets > rule.maxOpenUrgentTickets) {
     return `more than ${rule.maxOpenUrgentTickets} urgent tickets open`;

@@ -27,6 +27,9 @@ export interface AccountContext {
   daysOfFeed: Record<Feed, number>;
   /** The lookback's rollups, oldest first, one per day. */
   rollups: DailyRollup[];
+  /** Each rollup's day number (rollupDays[i] is rollups[i]'s), and whether they ascend (as the store reads them). */
+  rollupDays: readonly number[];
+  daysAscend: boolean;
   /** The rollups of the last N days, today included, oldest first (see recentRollups), by N. */
   windows: Map<number, DailyRollup[]>;
 }
@@ -63,6 +66,7 @@ export function accountContext(config: Config, input: ScoringInput, now: Date): 
     const reached = input.feedsSince?.[feed];
     daysOfFeed[feed] = today - (reached === undefined ? dataBegan : Math.max(dataBegan, dayNumber(reached)));
   }
+  const lookback = withinDays(daily, today, config.health.lookbackDays);
   return {
     config,
     input,
@@ -72,19 +76,28 @@ export function accountContext(config: Config, input: ScoringInput, now: Date): 
     daysLive: today - goLive,
     daysOfData: today - dataBegan,
     daysOfFeed,
-    rollups: withinDays(daily, today, config.health.lookbackDays),
+    rollups: lookback.rollups,
+    rollupDays: lookback.days,
+    daysAscend: lookback.days.every((day, i) => i === 0 || day > (lookback.days[i - 1] as number)),
     windows: new Map(),
   };
 }
 
 /**
- * The context's rollups of the last `windowDays` UTC days, today included, oldest first: withinDays over the
- * lookback, worked out once per window length (several components share a window).
+ * The context's rollups of the last `windowDays` UTC days, today included, oldest first, worked out once per window
+ * length (several components share a window). Every lookback rollup is dated today or earlier, so these are the
+ * ones dated after the window's start; when their days ascend, they are the last ones, found from the end.
  */
 export function recentRollups(context: AccountContext, windowDays: number): DailyRollup[] {
   let recent = context.windows.get(windowDays);
   if (!recent) {
-    recent = withinDays(context.rollups, context.today, windowDays);
+    const { rollups, rollupDays } = context;
+    const after = context.today - windowDays;
+    if (context.daysAscend) {
+      let from = rollups.length;
+      while (from > 0 && (rollupDays[from - 1] as number) > after) from--;
+      recent = rollups.slice(from);
+    } else recent = rollups.filter((_, i) => (rollupDays[i] as number) > after);
     context.windows.set(windowDays, recent);
   }
   return recent;

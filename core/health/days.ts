@@ -33,16 +33,22 @@ export function addDays(now: Date, days: number): Date {
   return new Date(now.getTime() + days * MS_PER_DAY);
 }
 
-/** Rollups of the last `windowDays` UTC days, today included. */
+/** Rollups of the last `windowDays` UTC days, today included, with each one's day number beside it (days[i] is rollups[i]'s). */
 export function withinDays(
   rollups: readonly DailyRollup[],
   today: number,
   windowDays: number,
-): DailyRollup[] {
-  return rollups.filter((rollup) => {
+): { rollups: DailyRollup[]; days: number[] } {
+  const within: DailyRollup[] = [];
+  const days: number[] = [];
+  for (const rollup of rollups) {
     const day = dayNumber(rollup.day);
-    return day <= today && day > today - windowDays;
-  });
+    if (day <= today && day > today - windowDays) {
+      within.push(rollup);
+      days.push(day);
+    }
+  }
+  return { rollups: within, days };
 }
 
 /**

@@ -80,26 +80,25 @@ export function diffSnapshots(previous: HealthSnapshot, next: HealthSnapshot): S
   if (previous.accountId !== next.accountId) {
     throw new Error(`cannot compare snapshots of accounts ${previous.accountId} and ${next.accountId}`);
   }
+  // The measures are compared only for the components kept: most components hold still from one day to the next.
   const components = [...new Set([...previous.components, ...next.components].map((c) => c.component))]
     .map((component, order) => {
       const before = previous.components.find((c) => c.component === component);
       const after = next.components.find((c) => c.component === component);
       const contributionChange = round1((after?.contribution ?? 0) - (before?.contribution ?? 0));
-      const change: ComponentChange = {
+      return { component, before, after, contributionChange, order };
+    })
+    .filter((c) => c.contributionChange !== 0 || stateOf(c.before) !== stateOf(c.after))
+    .sort((a, b) => Math.abs(b.contributionChange) - Math.abs(a.contributionChange) || a.order - b.order)
+    .map(
+      ({ component, before, after, contributionChange }): ComponentChange => ({
         component,
         before: stateOf(before),
         after: stateOf(after),
         contributionChange,
         measures: measureChanges(before, after),
-      };
-      return { change, order };
-    })
-    .filter(({ change }) => change.contributionChange !== 0 || change.before !== change.after)
-    .sort(
-      (a, b) =>
-        Math.abs(b.change.contributionChange) - Math.abs(a.change.contributionChange) || a.order - b.order,
-    )
-    .map(({ change }) => change);
+      }),
+    );
   const diff = {
     accountId: next.accountId,
     from: previous.at,

@@ -1,6 +1,7 @@
 import type { Config, MilestoneDetection } from '#config/schema';
 import type { DailyRollup } from '#core/rollup';
 import { loginsOf } from './components/product-feeds.ts';
+import { quietDay } from './quiet-days.ts';
 
 export interface MilestoneAchievement {
   milestone: string;
@@ -38,6 +39,7 @@ function overview(rollups: readonly DailyRollup[]): Overview {
   let anyMilestone = false;
   let highestValue = -1;
   for (const rollup of rollups) {
+    if (quietDay(rollup)) continue;
     if (rollup.milestones.length > 0) anyMilestone = true;
     const value = rollup.latestValues.value_realized;
     if (value === undefined) continue;

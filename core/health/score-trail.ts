@@ -11,30 +11,20 @@ import type { PriorScore } from './types.ts';
 
 const LONGEST_HORIZON = Math.max(...TREND_HORIZONS);
 
-/** A trail oldest first, with each entry's instant beside it (times[i] is entries[i]'s). */
+/** A trail oldest first, with each entry's instant and UTC day beside it (times[i] and days[i] are entries[i]'s). */
 interface Sorted {
   entries: readonly PriorScore[];
   times: readonly number[];
+  days: readonly number[];
 }
 
-/**
- * Each entry's instant, parsed once per entry: a stored trail's entries are the same objects day after day (the
- * daily pass reads every account's trail twice a day), and Date.parse was most of what reading one cost.
- */
-const parsedTimes = new WeakMap<PriorScore, number>();
-
-function timeOf(entry: PriorScore): number {
-  let time = parsedTimes.get(entry);
-  if (time === undefined) {
-    time = Date.parse(entry.at);
-    parsedTimes.set(entry, time);
-  }
-  return time;
-}
+/** An entry's instant and UTC day (the day of its text, as extendTrail keeps one entry a day). */
+const parsed = (entry: PriorScore) => ({ time: Date.parse(entry.at), day: dayNumber(entry.at) });
 
 /**
  * A frozen trail's entries in time order, worked out once: the store hands back the same frozen trail every time
- * the account is read until it is rewritten (the daily pass reads it for the baseline sample and again to score).
+ * the account is read until it is rewritten (the daily pass reads it for the baseline sample and again to score),
+ * and the trail extendTrail returns, which is what the store is then given, comes with its order already known.
  */
 const sortedTrails = new WeakMap<readonly PriorScore[], Sorted>();
 
@@ -53,7 +43,9 @@ function byTime(trail: readonly PriorScore[]): Sorted {
 }
 
 function sortTrail(trail: readonly PriorScore[]): Sorted {
-  const times = trail.map(timeOf);
+  const known = trail.map(parsed);
+  const times = known.map((entry) => entry.time);
+  const days = known.map((entry) => entry.day);
   for (let i = 1; i < times.length; i++) {
     if ((times[i] as number) < (times[i - 1] as number)) {
       const order = times
@@ -62,11 +54,15 @@ function sortTrail(trail: readonly PriorScore[]): Sorted {
       return {
         entries: order.map((i) => trail[i] as PriorScore),
         times: order.map((i) => times[i] as number),
+        days: order.map((i) => days[i] as number),
       };
     }
   }
-  return { entries: trail, times };
+  return { entries: trail, times, days };
 }
+
+/** Trails already oldest first by their instants' text, among frozen ones (a stored trail is read every day). */
+const inTextOrder = new WeakSet<readonly PriorScore[]>();
 
 /** Index of the latest entry at or before `time` (-1 when none), by binary search. */
 function inForceAt(sorted: Sorted, time: number): number {
@@ -92,31 +88,50 @@ export function scoreInForce(trail: readonly PriorScore[], instant: Date): Prior
 /**
  * Adds a new score. An entry that repeats the last score and band adds nothing; an earlier entry of the same UTC
  * day is replaced (the trend looks a week back or more). Entries older than the longest trend horizon are
- * dropped except the one still in force then, so the trail stays small (about one entry a day at most).
+ * dropped except the one still in force then, so the trail stays small (about one entry a day at most). The trail
+ * returned is frozen, with its order known (sortedTrails): it is stored as it is and read back tomorrow.
  */
 export function extendTrail(trail: readonly PriorScore[], entry: PriorScore): PriorScore[] {
   const sorted = byTime(trail);
   const last = sorted.entries.at(-1);
   let next = sorted;
+  // Whether the trail returned is known to be in text order too (oldestFirst), without reading its entries again.
+  let textOrder = sorted.entries === trail && inTextOrder.has(trail);
   if (!last || last.score !== entry.score || last.band !== entry.band) {
-    const day = dayNumber(entry.at);
-    const time = timeOf(entry);
+    const { time, day } = parsed(entry);
     const entries: PriorScore[] = [];
     const times: number[] = [];
-    sorted.entries.forEach((kept, i) => {
-      if (dayNumber(kept.at) === day) return;
-      entries.push(kept);
+    const days: number[] = [];
+    for (let i = 0; i < sorted.entries.length; i++) {
+      if (sorted.days[i] === day) continue;
+      entries.push(sorted.entries[i] as PriorScore);
       times.push(sorted.times[i] as number);
-    });
+      days.push(sorted.days[i] as number);
+    }
     // Stable: the new entry goes after every kept entry at or before its instant.
-    const at = inForceAt({ entries, times }, time) + 1;
-    entries.splice(at, 0, entry);
+    const at = inForceAt({ entries, times, days }, time) + 1;
+    const before = entries[at - 1];
+    const after = entries[at];
+    textOrder &&= (!before || before.at <= entry.at) && (!after || entry.at <= after.at);
+    entries.splice(at, 0, Object.freeze(entry));
     times.splice(at, 0, time);
-    next = { entries, times };
+    days.splice(at, 0, day);
+    next = { entries, times, days };
   }
   const cutoff = addDays(new Date(entry.at), -LONGEST_HORIZON).getTime();
   const keepFrom = Math.max(0, inForceAt(next, cutoff));
-  return next.entries.slice(keepFrom);
+  const kept = next.entries.slice(keepFrom);
+  // Frozen all through, as the store's writers freeze what they write (store/parse-item.ts freezeAll); the entries
+  // of a frozen trail were frozen with it.
+  if (!Object.isFrozen(trail)) for (const score of kept) Object.freeze(score);
+  Object.freeze(kept);
+  sortedTrails.set(kept, {
+    entries: kept,
+    times: next.times.slice(keepFrom),
+    days: next.days.slice(keepFrom),
+  });
+  if (textOrder) inTextOrder.add(kept);
+  return kept;
 }
 
 /**
@@ -136,9 +151,11 @@ export function priorScores(trail: readonly PriorScore[], now: Date): PriorScore
 
 /** The entries oldest first, by their instants' text; a stored trail is already so and is returned as it is. */
 export function oldestFirst(trail: readonly PriorScore[]): readonly PriorScore[] {
+  if (inTextOrder.has(trail)) return trail;
   for (let i = 1; i < trail.length; i++) {
     if ((trail[i] as PriorScore).at < (trail[i - 1] as PriorScore).at)
       return [...trail].sort((a, b) => compareText(a.at, b.at));
   }
+  if (Object.isFrozen(trail)) inTextOrder.add(trail);
   return trail;
 }

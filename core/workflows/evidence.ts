@@ -1,4 +1,5 @@
 import { DAY_MS } from '#core/clock';
+import { quietDay } from '#core/health/quiet-days';
 import type { DailyRollup, TicketState } from '#core/rollup';
 import { compareText } from '#core/text';
 
@@ -76,6 +77,9 @@ export function accountFacts(
   let churned = false;
   const failedDays: DailyRollup[] = [];
   for (const r of rollups) {
+    if (firstDataDay === null || r.day < firstDataDay) firstDataDay = r.day;
+    // A quiet day holds nothing a fact reads but its day.
+    if (quietDay(r)) continue;
     const { counts, lastAt } = r;
     sponsorLeft = later(sponsorLeft, lastAt.sponsor_left);
     sponsorJoined = later(sponsorJoined, lastAt.sponsor_joined);
@@ -86,7 +90,6 @@ export function accountFacts(
       if (!outcomeDay || r.day > outcomeDay.day) outcomeDay = r;
       if (r.outcomes.includes('churned')) churned = true;
     }
-    if (firstDataDay === null || r.day < firstDataDay) firstDataDay = r.day;
     const failed = (counts.payment_failed ?? 0) > 0;
     if (failed) failedDays.push(r);
     if (r.day < from180) continue;

@@ -2,6 +2,7 @@ import { type AccountContext, recentRollups } from '../context.ts';
 import { feedTooNew, notEnoughDataYet } from '../data-needed.ts';
 import { effectiveWindow } from '../days.ts';
 import { higherIsBetter, plural, say } from '../deviation.ts';
+import { quietDay } from '../quiet-days.ts';
 import type { ComponentResult, Measure, SegmentBaseline } from '../types.ts';
 import { type AssessmentMeasures, assessmentMeasures, measureAssessment } from './assessment.ts';
 import { type BaselineSample, expected } from './expected.ts';
@@ -45,9 +46,10 @@ export function measureRelationship(context: AccountContext): RelationshipMeasur
   );
   let meetingsHeld = 0;
   let meetingsMissed = 0;
-  for (const { counts } of recentRollups(context, meetingsWindowDays)) {
-    meetingsHeld += counts.meeting_held ?? 0;
-    meetingsMissed += counts.meeting_missed ?? 0;
+  for (const rollup of recentRollups(context, meetingsWindowDays)) {
+    if (quietDay(rollup)) continue;
+    meetingsHeld += rollup.counts.meeting_held ?? 0;
+    meetingsMissed += rollup.counts.meeting_missed ?? 0;
   }
   const sponsor = sponsorStatus(context);
   const meetingsTooNew = feedTooNew(context, 'meetings');

@@ -1,5 +1,6 @@
 import type { AccountContext } from '../context.ts';
 import { daysSince } from '../days.ts';
+import { quietDay } from '../quiet-days.ts';
 
 export type SponsorStatus =
   | { state: 'established' }
@@ -14,8 +15,9 @@ interface SponsorEvent {
 
 function sponsorEvents(context: AccountContext): SponsorEvent[] {
   const events: SponsorEvent[] = [];
-  for (const { counts, lastAt } of context.rollups) {
-    // Counts first: they are read for every rollup anyway, while lastAt is only needed on the rare sponsor day.
+  for (const rollup of context.rollups) {
+    if (quietDay(rollup)) continue;
+    const { counts, lastAt } = rollup;
     const left = (counts.sponsor_left ?? 0) > 0 && lastAt.sponsor_left;
     const joined = (counts.sponsor_joined ?? 0) > 0 && lastAt.sponsor_joined;
     if (left) events.push({ kind: 'left', at: left });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extendTrail, priorScores, scoreInForce } from '#core/health/score-trail';
+import { extendTrail, oldestFirst, priorScores, scoreInForce } from '#core/health/score-trail';
 import type { PriorScore } from '#core/health/types';
 
 const day = (n: number, hour = 12) => new Date(Date.UTC(2026, 0, 1 + n, hour)).toISOString();
@@ -50,5 +50,17 @@ describe('score trail', () => {
       { ...entry(45, 60), at: day(53) },
       { ...entry(0, 80), at: day(30) },
     ]);
+  });
+
+  it('hands back a frozen trail that reads like a fresh copy of it (the store keeps it as it is)', () => {
+    const trail = trailOf(entry(0, 80), entry(45, 60), entry(58, 50), entry(58, 45, 18));
+    expect(Object.isFrozen(trail) && trail.every((e) => Object.isFrozen(e))).toBe(true);
+    const copy = trail.map((e) => ({ ...e }));
+    const now = new Date(day(60));
+    expect(priorScores(trail, now)).toEqual(priorScores(copy, now));
+    expect(extendTrail(trail, entry(59, 40))).toEqual(extendTrail(copy, entry(59, 40)));
+    expect(extendTrail(trail, entry(40, 70))).toEqual(extendTrail(copy, entry(40, 70)));
+    expect(oldestFirst(trail)).toBe(trail);
+    expect(oldestFirst(extendTrail(trail, entry(40, 70))).map((e) => e.score)).toEqual([80, 70, 60, 45]);
   });
 });

@@ -84,4 +84,17 @@ describe('the facts of an account, read in one walk (core/workflows/evidence.ts)
       { numRuns: 300 },
     );
   });
+
+  it('are the same read from frozen rollups, as the store hands them back, and read again', () => {
+    fc.assert(
+      fc.property(fc.array(signalSpec(TYPES, 240), { maxLength: 60 }), (specs) => {
+        const rollups = rollupsFrom('acme', signalsOf('acme', specs).map(withDirection));
+        const frozen = rollups.map((r) => Object.freeze({ ...r }));
+        const facts = accountFacts(rollups, [], NOW);
+        expect(accountFacts(frozen, [], NOW)).toEqual(facts);
+        expect(accountFacts(frozen, [], NOW)).toEqual(facts);
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
