@@ -42,12 +42,24 @@ export async function suppress(db: Db, email: string, reason: SuppressionReason,
   );
 }
 
-/** Which of these addresses are suppressed (lower case). */
-export async function suppressedAmong(db: Db, emails: readonly string[]): Promise<Set<string>> {
-  const unique = [...new Set(emails.map((e) => e.toLowerCase()))];
-  if (unique.length === 0) return new Set();
-  const items = await batchGet(db, unique.map(keys.suppressed));
-  return new Set(items.map((item) => String(item.email)));
+/** Records that a contact left the customer (a sponsor_left naming them): they get nothing further. */
+export async function markDeparted(db: Db, accountId: string, contactId: string, at: string): Promise<void> {
+  await db.doc.send(
+    new PutCommand({
+      TableName: db.tableName,
+      Item: { ...keys.departed(accountId, contactId), kind: 'departed', accountId, contactId, at },
+    }),
+  );
+}
+
+/** Contact ids of the account that left it. */
+export async function departedContacts(db: Db, accountId: string): Promise<Set<string>> {
+  const items = await queryAll(db, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': keys.accountPartition(accountId), ':prefix': keys.departedPrefix },
+    ConsistentRead: true,
+  });
+  return new Set(items.map((item) => String(item.contactId)));
 }
 
 const listPreferenceSchema = z.object({
@@ -76,38 +88,43 @@ export function recordListPreference(db: Db, preference: ListPreference): Promis
   );
 }
 
+/** What SES said of some addresses: which bounced or complained, and what those that refuse topics refuse. */
+export interface AddressStandings {
+  /** Lower-case addresses on the suppression list. */
+  suppressed: Set<string>;
+  /** The contact-list choices of the addresses that refuse anything, by lower-case address. */
+  listPreferences: Map<string, ListPreference>;
+}
+
+/** Both records of these addresses (they share a partition), in one read. */
+export async function addressStandings(db: Db, emails: readonly string[]): Promise<AddressStandings> {
+  const unique = [...new Set(emails.map((e) => e.toLowerCase()))];
+  const standings: AddressStandings = { suppressed: new Set(), listPreferences: new Map() };
+  if (unique.length === 0) return standings;
+  const items = await batchGet(
+    db,
+    unique.flatMap((email) => [keys.suppressed(email), keys.listPreference(email)]),
+  );
+  for (const item of items) {
+    if (item.kind === 'suppressed') standings.suppressed.add(String(item.email));
+    else {
+      const preference = parseItem(listPreferenceSchema, item, 'contact-list preference');
+      if (preference.unsubscribeAll || preference.optedOut.length > 0)
+        standings.listPreferences.set(preference.email, preference);
+    }
+  }
+  return standings;
+}
+
+/** Which of these addresses are suppressed (lower case). */
+export async function suppressedAmong(db: Db, emails: readonly string[]): Promise<Set<string>> {
+  return (await addressStandings(db, emails)).suppressed;
+}
+
 /** The SES contact-list choices of these addresses that refuse anything, by lower-case address. */
 export async function listPreferencesAmong(
   db: Db,
   emails: readonly string[],
 ): Promise<Map<string, ListPreference>> {
-  const unique = [...new Set(emails.map((e) => e.toLowerCase()))];
-  if (unique.length === 0) return new Map();
-  const items = await batchGet(db, unique.map(keys.listPreference));
-  return new Map(
-    items
-      .map((item) => parseItem(listPreferenceSchema, item, 'contact-list preference'))
-      .filter((preference) => preference.unsubscribeAll || preference.optedOut.length > 0)
-      .map((preference) => [preference.email, preference]),
-  );
-}
-
-/** Records that a contact left the customer (a sponsor_left naming them): they get nothing further. */
-export async function markDeparted(db: Db, accountId: string, contactId: string, at: string): Promise<void> {
-  await db.doc.send(
-    new PutCommand({
-      TableName: db.tableName,
-      Item: { ...keys.departed(accountId, contactId), kind: 'departed', accountId, contactId, at },
-    }),
-  );
-}
-
-/** Contact ids of the account that left it. */
-export async function departedContacts(db: Db, accountId: string): Promise<Set<string>> {
-  const items = await queryAll(db, {
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': keys.accountPartition(accountId), ':prefix': keys.departedPrefix },
-    ConsistentRead: true,
-  });
-  return new Set(items.map((item) => String(item.contactId)));
+  return (await addressStandings(db, emails)).listPreferences;
 }

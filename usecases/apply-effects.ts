@@ -9,16 +9,11 @@ import { isHeldOut } from '#core/journeys/holdout';
 import { type Candidate, messageKeyId, type Verdict } from '#core/journeys/messages';
 import { type CompileTemplate, renderMessage } from '#core/journeys/render-message';
 import { type RestraintState, restrain } from '#core/journeys/restraint';
-import { DEFAULT_JOURNEY_TOPICS, type JourneyTopics } from '#core/journeys/topics';
+import { type JourneyTopics, topicOf } from '#core/journeys/topics';
 import { unsubscribeToken } from '#core/journeys/unsubscribe-token';
 import { brandVariables } from '#core/journeys/variables';
 import { getAccount } from '#store/account-store';
-import {
-  departedContacts,
-  listPreferencesAmong,
-  suppressedAmong,
-  unsubscribedContacts,
-} from '#store/contact-preferences-store';
+import { addressStandings, departedContacts, unsubscribedContacts } from '#store/contact-preferences-store';
 import { holdPost } from '#store/held-post-store';
 import { putInAppMessage } from '#store/in-app-store';
 import type { LedgerOwner } from '#store/keys';
@@ -230,12 +225,13 @@ async function restraintState(
   context: RestraintContext,
   sends: readonly SendRecord[],
 ): Promise<RestraintState> {
-  const emails = contacts.map((m) => m.recipient.email);
-  const [unsubscribed, departed, suppressed, listPreferences] = await Promise.all([
+  const [unsubscribed, departed, { suppressed, listPreferences }] = await Promise.all([
     unsubscribedContacts(deps.db, accountId),
     departedContacts(deps.db, accountId),
-    suppressedAmong(deps.db, emails),
-    listPreferencesAmong(deps.db, emails),
+    addressStandings(
+      deps.db,
+      contacts.map((m) => m.recipient.email),
+    ),
   ]);
   return {
     accountId,
@@ -420,7 +416,7 @@ async function render(
     html: rendered.html,
     headers: rendered.headers,
     attachments: content.attachments ?? [],
-    ...(toContact && play ? { topic: { ...DEFAULT_JOURNEY_TOPICS, ...deps.topics }[play.kind] } : {}),
+    ...(toContact && play ? { topic: topicOf(play.kind, deps.topics) } : {}),
   };
 }
 

@@ -3,7 +3,7 @@ import { isHeldOut } from './holdout.ts';
 import { nextAllowedTime } from './local-time.ts';
 import type { Candidate, Verdict } from './messages.ts';
 import type { ListPreference } from './ses-events.ts';
-import { DEFAULT_JOURNEY_TOPICS, type JourneyTopics } from './topics.ts';
+import { type JourneyTopics, topicOf } from './topics.ts';
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -99,7 +99,7 @@ function refusedListTopics({ play, recipient }: Candidate, state: RestraintState
   const preference = state.listPreferences?.get(recipient.email.toLowerCase());
   if (!preference) return null;
   if (preference.unsubscribeAll) return 'every topic';
-  const topic = { ...DEFAULT_JOURNEY_TOPICS, ...state.topics }[play.kind];
+  const topic = topicOf(play.kind, state.topics);
   return preference.optedOut.includes(topic) ? `the ${topic} topic` : null;
 }
 

@@ -16,3 +16,8 @@ export const DEFAULT_JOURNEY_TOPICS: JourneyTopics = {
   nudge: 'nudges',
   tip: 'nudges',
 };
+
+/** The topic a kind of journey email goes under: the deployment's mapping, DEFAULT_JOURNEY_TOPICS for the rest. */
+export function topicOf(kind: PlayKind, topics: Partial<JourneyTopics> = {}): string {
+  return { ...DEFAULT_JOURNEY_TOPICS, ...topics }[kind];
+}
