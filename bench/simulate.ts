@@ -12,7 +12,8 @@ import { machine, round } from './support.ts';
  * portfolio on DynamoDB Local and on the in-memory store adapter, whose rates give the adapter's speed-up.
  *
  *   BENCH_ACCOUNTS (1000), BENCH_DAYS (365), BENCH_STORE (memory | dynamodb-local),
- *   BENCH_SHARDS (threads for the main run; default one per core, at least 100 accounts each; 1 = one thread),
+ *   BENCH_SHARDS (threads for the main run; default one per core, at least 100 accounts each; 1 = one thread,
+ *   which also prints phaseCpuSeconds: the process's CPU by phase, for A/B comparisons on a busy machine),
  *   BENCH_BASELINE (1; 0 skips the DynamoDB Local slice), BENCH_HORIZONS (1: the in-memory store forgets what the
  *   run no longer reads, as every run does by default, local/simulation/store.ts; 0 keeps every item). Progress goes
  *   to stderr every 30 virtual days, with the heap of the thread that runs it (the main thread: not the shards').
@@ -26,6 +27,7 @@ const BASELINE_SLICE = { accounts: 30, days: 30 };
 async function measure(accounts: number, days: number, on: SimulationStore, progress: boolean, shards = 1) {
   const counts = { signals: 0 };
   const profile = emptyPhaseProfile();
+  const cpuProfile = emptyPhaseProfile();
   const started = Date.now();
   let peakHeap = 0;
   const onDay = (day: number) => {
@@ -46,6 +48,7 @@ async function measure(accounts: number, days: number, on: SimulationStore, prog
         })
       : await runSimulation(syntheticSimulationInput(accounts, days, 1), {
           profile,
+          cpuProfile,
           counts,
           store: on,
           onDay,
@@ -56,6 +59,7 @@ async function measure(accounts: number, days: number, on: SimulationStore, prog
     seconds,
     signals: counts.signals,
     profile,
+    cpuProfile: shards > 1 ? null : cpuProfile,
     actions: result.actions.length,
     rate: (accounts * days) / seconds,
     peakHeapMb: Math.round(peakHeap / 2 ** 20),
@@ -88,6 +92,11 @@ const figures = {
   phaseShare: Object.fromEntries(
     Object.entries(run.profile).map(([k, v]) => [k, round(v / 1000 / run.seconds, 2)]),
   ),
+  // One thread's run: this process's CPU seconds by phase (garbage collection included), steadier than wall time on
+  // a shared machine; with shards the process's CPU is every thread's at once, so there is none.
+  phaseCpuSeconds:
+    run.cpuProfile &&
+    Object.fromEntries(Object.entries(run.cpuProfile).map(([k, v]) => [k, round(v / 1000, 1)])),
   actions: run.actions,
   minutesAtThisRate: { accounts1000days365: minutesPer(1000), accounts10000days365: minutesPer(10_000) },
   targetRatio1000x365: round(minutesPer(1000) / 3, 2),

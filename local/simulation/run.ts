@@ -339,12 +339,45 @@ export const emptyPhaseProfile = (): PhaseProfile => ({
   collect: 0,
 });
 
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+/**
+ * Adds the time since the last lap to a phase of `profile` (when there is one), by `now`'s clock. The daily health
+ * pass runs inside the timers' phase (the engine's advance) and is counted on its own: what it took is told
+ * (addHealth) and left out of the phase it ran in.
+ */
+function phaseMeter(profile: PhaseProfile | undefined, now: () => number) {
+  let mark = now();
+  let health = 0;
+  return {
+    lap(phase: keyof PhaseProfile) {
+      const at = now();
+      if (profile) profile[phase] += at - mark - health;
+      health = 0;
+      mark = at;
+    },
+    addHealth(ms: number) {
+      if (!profile) return;
+      profile.health += ms;
+      health += ms;
+    },
+  };
+}
+
 /** How a run is observed and configured; every field is optional. */
 export interface RunOptions {
   /** Called after each virtual day (progress bars). */
   onDay?: (day: number, days: number) => void;
   /** Filled with wall time per phase (benchmarks). */
   profile?: PhaseProfile;
+  /**
+   * Filled with this process's CPU time per phase, every thread's and garbage collection included (benchmarks): a
+   * run's own only when it is alone in its process (one shard).
+   */
+  cpuProfile?: PhaseProfile;
   /** Filled with how many signals entered the run (benchmarks). */
   counts?: { signals: number };
   /** The playbook config the run uses (handlers, workflows, scoring); the built-in default when absent. */
@@ -376,9 +409,11 @@ export async function runSimulation(
   options: RunOptions = {},
 ): Promise<SimulationResult> {
   const parts = await simulateParts(input, options);
-  const mark = Date.now();
+  const wall = phaseMeter(options.profile, () => Date.now());
+  const cpu = phaseMeter(options.cpuProfile, cpuMs);
   const result = assembleResult(input, [parts], options.config);
-  if (options.profile) options.profile.collect += Date.now() - mark;
+  wall.lap('collect');
+  cpu.lap('collect');
   return result;
 }
 
@@ -399,6 +434,7 @@ export async function simulateParts(
   {
     onDay,
     profile,
+    cpuProfile,
     counts,
     config,
     store = 'memory',
@@ -409,16 +445,11 @@ export async function simulateParts(
     keepEverything = atEnd !== undefined,
   }: RunOptions = {},
 ): Promise<SimulationParts> {
-  let mark = Date.now();
-  // The daily health pass runs inside the timers' phase (the engine's advance) and is counted on its own.
-  let healthCounted = 0;
+  const wall = phaseMeter(profile, () => Date.now());
+  const cpu = phaseMeter(cpuProfile, cpuMs);
   const lap = (phase: keyof PhaseProfile) => {
-    const now = Date.now();
-    if (profile) {
-      profile[phase] += now - mark - (profile.health - healthCounted);
-      healthCounted = profile.health;
-    }
-    mark = now;
+    wall.lap(phase);
+    cpu.lap(phase);
   };
   const archive = new HistoryArchive(config ?? defaultConfig, input.start, input.days);
 
@@ -446,8 +477,10 @@ export async function simulateParts(
       poster: chat,
       forgetClosedExecutionsAfterDays: STEP_FUNCTIONS_NAME_REUSE_DAYS,
       ...(poolSamples ? { poolSamples } : {}),
-      onScheduledRun: (run, ms) => {
-        if (profile && run === 'daily-health-pass') profile.health += ms;
+      onScheduledRun: (run, ms, cpuMsUsed) => {
+        if (run !== 'daily-health-pass') return;
+        wall.addHealth(ms);
+        cpu.addHealth(cpuMsUsed);
       },
     });
     await registerApiKey(db, KEY, 'simulation', clock.now());
