@@ -66,6 +66,13 @@ function shardHeapMb(shards: number): number {
   return Math.floor(Math.min(processLimit, ((totalmem() / 2 ** 20) * 0.6) / shards));
 }
 
+/**
+ * Each shard's young generation (V8 gives it three semi-spaces' worth: 64 MB each here, against 16 MB by default).
+ * A day's work allocates a great deal that dies within the day; with more room, fewer of those objects are still
+ * alive at a scavenge and copied, for about 100 MB more resident per shard.
+ */
+const SHARD_YOUNG_GENERATION_MB = 192;
+
 type ShardMessage =
   | { kind: 'day'; day: number }
   | { kind: 'cohort'; samples: CohortSample[] }
@@ -93,7 +100,10 @@ function runShard(
 ) {
   const worker = new Worker(new URL('./shard-thread.mjs', import.meta.url), {
     workerData: task,
-    resourceLimits: { maxOldGenerationSizeMb: shardHeapMb(task.shard.count) },
+    resourceLimits: {
+      maxOldGenerationSizeMb: shardHeapMb(task.shard.count),
+      maxYoungGenerationSizeMb: SHARD_YOUNG_GENERATION_MB,
+    },
   });
   const done = new Promise<ShardOutput>((resolve, reject) => {
     worker.on('message', (message: ShardMessage) => {
