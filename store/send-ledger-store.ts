@@ -104,23 +104,35 @@ export interface Reservation {
 
 /** Reserves a message; false when it is already in the ledger (in any state). */
 export async function reserveSend(db: Db, reservation: Reservation): Promise<boolean> {
+  return whenConditionHolds(() => putReservation(db, reservationItem(reservation)));
+}
+
+/**
+ * Reserves a message and returns its row as reserved (what getSend would read back, without reading it); undefined
+ * when it is already in the ledger, in any state, and the caller reads the row that is there.
+ */
+export async function reserveSendRow(db: Db, reservation: Reservation): Promise<SendRecord | undefined> {
+  const item = reservationItem(reservation);
+  if (!(await whenConditionHolds(() => putReservation(db, item)))) return undefined;
+  return parseItem(sendRecordSchema, item, `send ledger row ${messageKeyId(reservation.key)}`);
+}
+
+function reservationItem(reservation: Reservation) {
   const { owner, key, at, ...rest } = reservation;
-  return whenConditionHolds(async () => {
-    await db.doc.send(
-      new PutCommand({
-        TableName: db.tableName,
-        Item: {
-          ...keys.sendLedger(owner, messageKeyId(key)),
-          kind: 'send',
-          ...owner,
-          ...key,
-          ...rest,
-          reservedAt: at,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  });
+  return {
+    ...keys.sendLedger(owner, messageKeyId(key)),
+    kind: 'send',
+    ...owner,
+    ...key,
+    ...rest,
+    reservedAt: at,
+  };
+}
+
+async function putReservation(db: Db, item: ReturnType<typeof reservationItem>): Promise<void> {
+  await db.doc.send(
+    new PutCommand({ TableName: db.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+  );
 }
 
 export async function getSend(db: Db, owner: LedgerOwner, keyId: string): Promise<SendRecord | undefined> {
