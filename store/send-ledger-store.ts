@@ -142,7 +142,33 @@ export async function getSend(db: Db, owner: LedgerOwner, keyId: string): Promis
   return out.Item ? parseItem(sendRecordSchema, out.Item, `send ledger row ${keyId}`) : undefined;
 }
 
-async function transition(
+function transitionCommand(
+  db: Db,
+  owner: LedgerOwner,
+  keyId: string,
+  from: SendStatus,
+  set: Record<string, unknown>,
+  remove: readonly string[] = [],
+  returnValues?: 'ALL_OLD',
+) {
+  const names = Object.keys(set);
+  return new UpdateCommand({
+    ...(returnValues ? { ReturnValues: returnValues } : {}),
+    TableName: db.tableName,
+    Key: keys.sendLedger(owner, keyId),
+    UpdateExpression: `SET ${names.map((n) => `#${n} = :${n}`).join(', ')}${
+      remove.length ? ` REMOVE ${remove.map((r) => `#${r}`).join(', ')}` : ''
+    }`,
+    ConditionExpression: '#status = :from',
+    ExpressionAttributeNames: Object.fromEntries([...names, ...remove, 'status'].map((n) => [`#${n}`, n])),
+    ExpressionAttributeValues: {
+      ...Object.fromEntries(names.map((n) => [`:${n}`, set[n]])),
+      ':from': from,
+    },
+  });
+}
+
+function transition(
   db: Db,
   owner: LedgerOwner,
   keyId: string,
@@ -150,31 +176,31 @@ async function transition(
   set: Record<string, unknown>,
   remove: readonly string[] = [],
 ): Promise<boolean> {
-  const names = Object.keys(set);
-  return whenConditionHolds(async () => {
-    await db.doc.send(
-      new UpdateCommand({
-        TableName: db.tableName,
-        Key: keys.sendLedger(owner, keyId),
-        UpdateExpression: `SET ${names.map((n) => `#${n} = :${n}`).join(', ')}${
-          remove.length ? ` REMOVE ${remove.map((r) => `#${r}`).join(', ')}` : ''
-        }`,
-        ConditionExpression: '#status = :from',
-        ExpressionAttributeNames: Object.fromEntries(
-          [...names, ...remove, 'status'].map((n) => [`#${n}`, n]),
-        ),
-        ExpressionAttributeValues: {
-          ...Object.fromEntries(names.map((n) => [`:${n}`, set[n]])),
-          ':from': from,
-        },
-      }),
-    );
-  });
+  return whenConditionHolds(() => db.doc.send(transitionCommand(db, owner, keyId, from, set, remove)));
 }
 
 /** One deliver run claims a reserved row; false when another run has it or it is settled. */
-export function claimSend(db: Db, owner: LedgerOwner, keyId: string, at: string) {
-  return transition(db, owner, keyId, 'reserved', { status: 'sending', sentAt: at });
+export async function claimSend(db: Db, owner: LedgerOwner, keyId: string, at: string): Promise<boolean> {
+  return (await claimSendRow(db, owner, keyId, at)) !== undefined;
+}
+
+/**
+ * claimSend that also returns the row as it was claimed (status `reserved`, as getSend read it just before), in the
+ * same request; undefined when another run has it, it is settled, or there is no such row.
+ */
+export async function claimSendRow(
+  db: Db,
+  owner: LedgerOwner,
+  keyId: string,
+  at: string,
+): Promise<SendRecord | undefined> {
+  const claiming = { status: 'sending', sentAt: at };
+  const command = transitionCommand(db, owner, keyId, 'reserved', claiming, [], 'ALL_OLD');
+  let claimed: Record<string, unknown> | undefined;
+  const held = await whenConditionHolds(async () => {
+    claimed = (await db.doc.send(command)).Attributes;
+  });
+  return held && claimed ? parseItem(sendRecordSchema, claimed, `send ledger row ${keyId}`) : undefined;
 }
 
 /** A post held by a quiet day becomes due: the deliver step may claim it now. */
