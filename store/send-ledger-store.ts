@@ -108,13 +108,14 @@ export async function reserveSend(db: Db, reservation: Reservation): Promise<boo
 }
 
 /**
- * Reserves a message and returns its row as reserved (what getSend would read back, without reading it); undefined
- * when it is already in the ledger, in any state, and the caller reads the row that is there.
+ * Reserves a message and returns its row as reserved: what getSend would read back, made from the reservation
+ * instead of read. Undefined when it is already in the ledger, in any state: the caller reads the row that is there.
  */
 export async function reserveSendRow(db: Db, reservation: Reservation): Promise<SendRecord | undefined> {
-  const item = reservationItem(reservation);
-  if (!(await whenConditionHolds(() => putReservation(db, item)))) return undefined;
-  return parseItem(sendRecordSchema, item, `send ledger row ${messageKeyId(reservation.key)}`);
+  if (!(await whenConditionHolds(() => putReservation(db, reservationItem(reservation))))) return undefined;
+  const { owner, key, at, ...rest } = reservation;
+  const { playId, about, recipientId, occurrence } = key;
+  return { ...owner, playId, about, recipientId, occurrence, ...rest, reservedAt: at };
 }
 
 function reservationItem(reservation: Reservation) {
