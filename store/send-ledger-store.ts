@@ -143,13 +143,18 @@ export async function getSend(db: Db, owner: LedgerOwner, keyId: string): Promis
   return out.Item ? parseItem(sendRecordSchema, out.Item, `send ledger row ${keyId}`) : undefined;
 }
 
+/** A row's move from one status: the attributes set and removed, applied only while it is still `from`. */
+interface Transition {
+  from: SendStatus;
+  set: Record<string, unknown>;
+  remove?: readonly string[];
+}
+
 function transitionCommand(
   db: Db,
   owner: LedgerOwner,
   keyId: string,
-  from: SendStatus,
-  set: Record<string, unknown>,
-  remove: readonly string[] = [],
+  { from, set, remove = [] }: Transition,
   returnValues?: 'ALL_OLD',
 ) {
   const names = Object.keys(set);
@@ -169,15 +174,8 @@ function transitionCommand(
   });
 }
 
-function transition(
-  db: Db,
-  owner: LedgerOwner,
-  keyId: string,
-  from: SendStatus,
-  set: Record<string, unknown>,
-  remove: readonly string[] = [],
-): Promise<boolean> {
-  return whenConditionHolds(() => db.doc.send(transitionCommand(db, owner, keyId, from, set, remove)));
+function transition(db: Db, owner: LedgerOwner, keyId: string, change: Transition): Promise<boolean> {
+  return whenConditionHolds(() => db.doc.send(transitionCommand(db, owner, keyId, change)));
 }
 
 /** One deliver run claims a reserved row; false when another run has it or it is settled. */
@@ -195,8 +193,8 @@ export async function claimSendRow(
   keyId: string,
   at: string,
 ): Promise<SendRecord | undefined> {
-  const claiming = { status: 'sending', sentAt: at };
-  const command = transitionCommand(db, owner, keyId, 'reserved', claiming, [], 'ALL_OLD');
+  const claiming = { from: 'reserved', set: { status: 'sending', sentAt: at } } as const;
+  const command = transitionCommand(db, owner, keyId, claiming, 'ALL_OLD');
   let claimed: Record<string, unknown> | undefined;
   const held = await whenConditionHolds(async () => {
     claimed = (await db.doc.send(command)).Attributes;
@@ -206,12 +204,12 @@ export async function claimSendRow(
 
 /** A post held by a quiet day becomes due: the deliver step may claim it now. */
 export function releaseHeld(db: Db, owner: LedgerOwner, keyId: string) {
-  return transition(db, owner, keyId, 'queued', { status: 'reserved' });
+  return transition(db, owner, keyId, { from: 'queued', set: { status: 'reserved' } });
 }
 
 /** A throttled send goes back to `reserved` for the retry: the provider accepted nothing. */
 export function releaseSend(db: Db, owner: LedgerOwner, keyId: string) {
-  return transition(db, owner, keyId, 'sending', { status: 'reserved' }, ['sentAt']);
+  return transition(db, owner, keyId, { from: 'sending', set: { status: 'reserved' }, remove: ['sentAt'] });
 }
 
 /** What is kept of a delivered message: who, the subject and the text (the HTML and attachments go). */
@@ -226,21 +224,27 @@ export interface Settlement {
 
 /** The provider accepted it: its message id is recorded. */
 export function markSent(db: Db, owner: LedgerOwner, keyId: string, messageId: string, how: Settlement) {
-  return transition(db, owner, keyId, how.from, {
-    status: 'sent',
-    messageId,
-    sentAt: how.at,
-    ...(how.outgoing ? { outgoing: kept(how.outgoing) } : {}),
+  return transition(db, owner, keyId, {
+    from: how.from,
+    set: {
+      status: 'sent',
+      messageId,
+      sentAt: how.at,
+      ...(how.outgoing ? { outgoing: kept(how.outgoing) } : {}),
+    },
   });
 }
 
 /** The provider refused it (or it could not be built): never retried. */
 export function markFailed(db: Db, owner: LedgerOwner, keyId: string, error: string, how: Settlement) {
-  return transition(db, owner, keyId, how.from, {
-    status: 'failed',
-    error: error.slice(0, 1000),
-    sentAt: how.at,
-    ...(how.outgoing ? { outgoing: kept(how.outgoing) } : {}),
+  return transition(db, owner, keyId, {
+    from: how.from,
+    set: {
+      status: 'failed',
+      error: error.slice(0, 1000),
+      sentAt: how.at,
+      ...(how.outgoing ? { outgoing: kept(how.outgoing) } : {}),
+    },
   });
 }
 
