@@ -104,23 +104,36 @@ export interface Reservation {
 
 /** Reserves a message; false when it is already in the ledger (in any state). */
 export async function reserveSend(db: Db, reservation: Reservation): Promise<boolean> {
+  return whenConditionHolds(() => putReservation(db, reservationItem(reservation)));
+}
+
+/**
+ * Reserves a message and returns its row as reserved: what getSend would read back, made from the reservation
+ * instead of read. Undefined when it is already in the ledger, in any state: the caller reads the row that is there.
+ */
+export async function reserveSendRow(db: Db, reservation: Reservation): Promise<SendRecord | undefined> {
+  if (!(await whenConditionHolds(() => putReservation(db, reservationItem(reservation))))) return undefined;
   const { owner, key, at, ...rest } = reservation;
-  return whenConditionHolds(async () => {
-    await db.doc.send(
-      new PutCommand({
-        TableName: db.tableName,
-        Item: {
-          ...keys.sendLedger(owner, messageKeyId(key)),
-          kind: 'send',
-          ...owner,
-          ...key,
-          ...rest,
-          reservedAt: at,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  });
+  const { playId, about, recipientId, occurrence } = key;
+  return { ...owner, playId, about, recipientId, occurrence, ...rest, reservedAt: at };
+}
+
+function reservationItem(reservation: Reservation) {
+  const { owner, key, at, ...rest } = reservation;
+  return {
+    ...keys.sendLedger(owner, messageKeyId(key)),
+    kind: 'send',
+    ...owner,
+    ...key,
+    ...rest,
+    reservedAt: at,
+  };
+}
+
+async function putReservation(db: Db, item: ReturnType<typeof reservationItem>): Promise<void> {
+  await db.doc.send(
+    new PutCommand({ TableName: db.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+  );
 }
 
 export async function getSend(db: Db, owner: LedgerOwner, keyId: string): Promise<SendRecord | undefined> {
@@ -130,49 +143,73 @@ export async function getSend(db: Db, owner: LedgerOwner, keyId: string): Promis
   return out.Item ? parseItem(sendRecordSchema, out.Item, `send ledger row ${keyId}`) : undefined;
 }
 
-async function transition(
+/** A row's move from one status: the attributes set and removed, applied only while it is still `from`. */
+interface Transition {
+  from: SendStatus;
+  set: Record<string, unknown>;
+  remove?: readonly string[];
+}
+
+function transitionCommand(
   db: Db,
   owner: LedgerOwner,
   keyId: string,
-  from: SendStatus,
-  set: Record<string, unknown>,
-  remove: readonly string[] = [],
-): Promise<boolean> {
+  { from, set, remove = [] }: Transition,
+  returnValues?: 'ALL_OLD',
+) {
   const names = Object.keys(set);
-  return whenConditionHolds(async () => {
-    await db.doc.send(
-      new UpdateCommand({
-        TableName: db.tableName,
-        Key: keys.sendLedger(owner, keyId),
-        UpdateExpression: `SET ${names.map((n) => `#${n} = :${n}`).join(', ')}${
-          remove.length ? ` REMOVE ${remove.map((r) => `#${r}`).join(', ')}` : ''
-        }`,
-        ConditionExpression: '#status = :from',
-        ExpressionAttributeNames: Object.fromEntries(
-          [...names, ...remove, 'status'].map((n) => [`#${n}`, n]),
-        ),
-        ExpressionAttributeValues: {
-          ...Object.fromEntries(names.map((n) => [`:${n}`, set[n]])),
-          ':from': from,
-        },
-      }),
-    );
+  return new UpdateCommand({
+    ...(returnValues ? { ReturnValues: returnValues } : {}),
+    TableName: db.tableName,
+    Key: keys.sendLedger(owner, keyId),
+    UpdateExpression: `SET ${names.map((n) => `#${n} = :${n}`).join(', ')}${
+      remove.length ? ` REMOVE ${remove.map((r) => `#${r}`).join(', ')}` : ''
+    }`,
+    ConditionExpression: '#status = :from',
+    ExpressionAttributeNames: Object.fromEntries([...names, ...remove, 'status'].map((n) => [`#${n}`, n])),
+    ExpressionAttributeValues: {
+      ...Object.fromEntries(names.map((n) => [`:${n}`, set[n]])),
+      ':from': from,
+    },
   });
 }
 
+function transition(db: Db, owner: LedgerOwner, keyId: string, change: Transition): Promise<boolean> {
+  return whenConditionHolds(() => db.doc.send(transitionCommand(db, owner, keyId, change)));
+}
+
 /** One deliver run claims a reserved row; false when another run has it or it is settled. */
-export function claimSend(db: Db, owner: LedgerOwner, keyId: string, at: string) {
-  return transition(db, owner, keyId, 'reserved', { status: 'sending', sentAt: at });
+export async function claimSend(db: Db, owner: LedgerOwner, keyId: string, at: string): Promise<boolean> {
+  return (await claimSendRow(db, owner, keyId, at)) !== undefined;
+}
+
+/**
+ * claimSend that also returns the row as it was claimed (status `reserved`, as getSend read it just before), in the
+ * same request; undefined when another run has it, it is settled, or there is no such row.
+ */
+export async function claimSendRow(
+  db: Db,
+  owner: LedgerOwner,
+  keyId: string,
+  at: string,
+): Promise<SendRecord | undefined> {
+  const claiming = { from: 'reserved', set: { status: 'sending', sentAt: at } } as const;
+  const command = transitionCommand(db, owner, keyId, claiming, 'ALL_OLD');
+  let claimed: Record<string, unknown> | undefined;
+  const held = await whenConditionHolds(async () => {
+    claimed = (await db.doc.send(command)).Attributes;
+  });
+  return held && claimed ? parseItem(sendRecordSchema, claimed, `send ledger row ${keyId}`) : undefined;
 }
 
 /** A post held by a quiet day becomes due: the deliver step may claim it now. */
 export function releaseHeld(db: Db, owner: LedgerOwner, keyId: string) {
-  return transition(db, owner, keyId, 'queued', { status: 'reserved' });
+  return transition(db, owner, keyId, { from: 'queued', set: { status: 'reserved' } });
 }
 
 /** A throttled send goes back to `reserved` for the retry: the provider accepted nothing. */
 export function releaseSend(db: Db, owner: LedgerOwner, keyId: string) {
-  return transition(db, owner, keyId, 'sending', { status: 'reserved' }, ['sentAt']);
+  return transition(db, owner, keyId, { from: 'sending', set: { status: 'reserved' }, remove: ['sentAt'] });
 }
 
 /** What is kept of a delivered message: who, the subject and the text (the HTML and attachments go). */
@@ -187,21 +224,27 @@ export interface Settlement {
 
 /** The provider accepted it: its message id is recorded. */
 export function markSent(db: Db, owner: LedgerOwner, keyId: string, messageId: string, how: Settlement) {
-  return transition(db, owner, keyId, how.from, {
-    status: 'sent',
-    messageId,
-    sentAt: how.at,
-    ...(how.outgoing ? { outgoing: kept(how.outgoing) } : {}),
+  return transition(db, owner, keyId, {
+    from: how.from,
+    set: {
+      status: 'sent',
+      messageId,
+      sentAt: how.at,
+      ...(how.outgoing ? { outgoing: kept(how.outgoing) } : {}),
+    },
   });
 }
 
 /** The provider refused it (or it could not be built): never retried. */
 export function markFailed(db: Db, owner: LedgerOwner, keyId: string, error: string, how: Settlement) {
-  return transition(db, owner, keyId, how.from, {
-    status: 'failed',
-    error: error.slice(0, 1000),
-    sentAt: how.at,
-    ...(how.outgoing ? { outgoing: kept(how.outgoing) } : {}),
+  return transition(db, owner, keyId, {
+    from: how.from,
+    set: {
+      status: 'failed',
+      error: error.slice(0, 1000),
+      sentAt: how.at,
+      ...(how.outgoing ? { outgoing: kept(how.outgoing) } : {}),
+    },
   });
 }
 

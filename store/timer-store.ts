@@ -317,7 +317,8 @@ export async function markFired(db: Db, timer: Timer): Promise<boolean> {
 /** Moves the cursor past days that hold no pending timers, so the dispatcher's scan stays short. */
 export async function advanceCursor(db: Db, now: Date): Promise<void> {
   const today = now.toISOString().slice(0, 10);
-  let day = (await readCursor(db)) ?? today;
+  const cursor = await readCursor(db);
+  let day = cursor ?? today;
   while (day < today) {
     const left = await queryAll(db, {
       KeyConditionExpression: 'pk = :pk',
@@ -328,6 +329,8 @@ export async function advanceCursor(db: Db, now: Date): Promise<void> {
     if (left.length > 0) break;
     day = new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
   }
+  // Most runs find the cursor where it was (today's): nothing to write.
+  if (day === cursor) return;
   await db.doc.send(new PutCommand({ TableName: db.tableName, Item: { ...keys.dispatcherCursor, day } }));
 }
 

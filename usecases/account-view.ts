@@ -38,13 +38,22 @@ export async function loadAccountView(deps: UseCaseDeps, accountId: string): Pro
   const account = await getAccount(db, accountId);
   if (!account) return undefined;
   const from = utcDay(new Date(now.getTime() - (config.health.lookbackDays - 1) * DAY_MS));
-  const [found, rollups, tickets, risks, reviews, issues] = await Promise.all([
-    healthOnRead(deps, config, accountId),
-    readRollups(db, accountId, from, utcDay(now), { consistent: true }),
+  // An account scored on this read was scored from the lookback's rollups and its issues: those are not read twice.
+  const scoredWith = healthOnRead(deps, config, accountId).then(async (found) => {
+    const input = found.health ? found.input : undefined;
+    const [rollups, issues] = input
+      ? [[...input.rollups], [...(input.issues ?? [])]]
+      : await Promise.all([
+          readRollups(db, accountId, from, utcDay(now), { consistent: true }),
+          listIssues(db, accountId),
+        ]);
+    return { found, rollups, issues };
+  });
+  const [{ found, rollups, issues }, tickets, risks, reviews] = await Promise.all([
+    scoredWith,
     readTickets(db, accountId, { consistent: true }),
     listRisks(db, accountId),
     listReviews(db, accountId),
-    listIssues(db, accountId),
   ]);
   if (!found.health) return undefined;
   const record = found.health;

@@ -35,7 +35,7 @@ import {
   type NotSentRecord,
   type Outgoing,
   recordNotSent,
-  reserveSend,
+  reserveSendRow,
   type SendRecord,
   toPastSends,
 } from '#store/send-ledger-store';
@@ -434,28 +434,26 @@ async function reserveAndRoute(
   heldFor?: string,
 ): Promise<void> {
   const owner = { accountId: input.accountId };
-  {
-    const routine = message.audience === 'internal' && message.urgency === 'routine';
-    const queuedFor = routine
-      ? noticeDay(deps.clock.now(), deps.config.escalation.notices.dailyHourUtc)
-      : heldFor;
-    const play = message.playId ? deps.config.plays[message.playId] : undefined;
-    await reserveSend(deps.db, {
-      owner,
-      key: message.key,
-      channel: message.channel,
-      audience: message.audience,
-      priority: play?.priority ?? 100,
-      at,
-      ...(input.execution ? { execution: input.execution } : {}),
-      status: queuedFor ? 'queued' : 'reserved',
-      outgoing: await render(deps, input.accountId, message, secret),
-      timeline: message.timeline,
-      ...(queuedFor ? { queuedFor } : {}),
-    });
-  }
+  const routine = message.audience === 'internal' && message.urgency === 'routine';
+  const queuedFor = routine
+    ? noticeDay(deps.clock.now(), deps.config.escalation.notices.dailyHourUtc)
+    : heldFor;
+  const play = message.playId ? deps.config.plays[message.playId] : undefined;
+  const reserved = await reserveSendRow(deps.db, {
+    owner,
+    key: message.key,
+    channel: message.channel,
+    audience: message.audience,
+    priority: play?.priority ?? 100,
+    at,
+    ...(input.execution ? { execution: input.execution } : {}),
+    status: queuedFor ? 'queued' : 'reserved',
+    outgoing: await render(deps, input.accountId, message, secret),
+    timeline: message.timeline,
+    ...(queuedFor ? { queuedFor } : {}),
+  });
   // Whether this call reserved it or a concurrent run did, the row's state says what is left to do.
-  const row = await getSend(deps.db, owner, messageKeyId(message.key));
+  const row = reserved ?? (await getSend(deps.db, owner, messageKeyId(message.key)));
   if (row) await route(deps, input, message, row, result);
 }
 

@@ -3,7 +3,7 @@ import type { Mailer } from '#functions/shared/mailer';
 import type { Deps } from '#functions/shared/runtime';
 import type { LedgerOwner } from '#store/keys';
 import {
-  claimSend,
+  claimSendRow,
   getSend,
   markFailed,
   markSent,
@@ -117,9 +117,9 @@ export async function deliverMessage(
   execution?: string,
 ): Promise<DeliveryOutcome> {
   const { owner, key } = delivery;
-  const row = await getSend(deps.db, owner, key);
-  if (row?.status !== 'reserved') return 'already';
-  if (!(await claimSend(deps.db, owner, key, deps.clock.now().toISOString()))) return 'already';
+  // Claimed only from `reserved`: any other state (or no row) means another run has it or it is settled.
+  const row = await claimSendRow(deps.db, owner, key, deps.clock.now().toISOString());
+  if (!row) return 'already';
   const outgoing = row.outgoing;
   const fail = async (error: string) => {
     deps.metrics?.count({ MessagesFailed: 1 });

@@ -26,8 +26,26 @@ export interface LocalTime {
   minutes: number;
 }
 
+/**
+ * wallClock's answers by zone and instant: the workflows of one dispatch ask about the same instants in the same few
+ * zones for account after account, and each answer is an Intl formatting.
+ * Bounded; a pure function's cache.
+ */
+const wallClocks = new Map<string, LocalTime & { date: string }>();
+
 /** The wall clock of an instant in an IANA time zone: its local date (YYYY-MM-DD), weekday and minutes. */
 export function wallClock(at: Date, timeZone: string): LocalTime & { date: string } {
+  const asked = `${timeZone} ${at.getTime()}`;
+  let known = wallClocks.get(asked);
+  if (!known) {
+    known = formatWallClock(at, timeZone);
+    if (wallClocks.size >= 10_000) wallClocks.clear();
+    wallClocks.set(asked, known);
+  }
+  return { ...known };
+}
+
+function formatWallClock(at: Date, timeZone: string): LocalTime & { date: string } {
   let weekday: Weekday = 'mon';
   let hour = 0;
   let minute = 0;

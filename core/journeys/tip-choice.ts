@@ -9,7 +9,9 @@ export interface TipChoice {
 
 /** Features the account used on any day of the rollups given (the health lookback). */
 export function adoptedFeatures(rollups: readonly Pick<DailyRollup, 'features'>[]): Set<string> {
-  return new Set(rollups.flatMap((r) => r.features));
+  const adopted = new Set<string>();
+  for (const rollup of rollups) for (const feature of rollup.features) adopted.add(feature);
+  return adopted;
 }
 
 /**

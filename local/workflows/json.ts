@@ -21,6 +21,15 @@ export function toJson(value: unknown): JsonValue {
   return parsed;
 }
 
+/**
+ * A value as it crosses a Lambda boundary, both ways: the runtime sends JSON.stringify's text (binary included, with
+ * no base64: that is toJson's, for service integrations) and the other side parses it; the result is a fresh copy.
+ */
+export function throughJsonText(value: unknown): JsonValue {
+  const parsed: JsonValue = JSON.parse(JSON.stringify(value) ?? 'null');
+  return parsed;
+}
+
 /** A stable text for a JSON value (object keys sorted), for comparing inputs. */
 export function canonicalJson(value: JsonValue): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;

@@ -173,6 +173,21 @@ function errorDetails(error: unknown): { status: ExecutionStatus; error: string;
 }
 
 /**
+ * The result with its output, turned into JSON when it is first read: a dispatcher starting executions never reads
+ * it, and the whole final state of every execution would be copied for nothing.
+ */
+function withOutput(result: ExecutionResult, output: unknown): ExecutionResult {
+  let json: JsonValue | undefined;
+  return Object.defineProperty(result, 'output', {
+    enumerable: true,
+    get: () => {
+      json ??= toJson(output);
+      return json;
+    },
+  });
+}
+
+/**
  * Runs the synthesized state machines locally with aws-local-stepfunctions: Lambda tasks call the named local
  * handler, DynamoDB integrations go to DynamoDB Local, other integrations to the given handlers.
  */
@@ -253,16 +268,18 @@ export function createWorkflowRuntime(options: WorkflowRuntimeOptions): Workflow
         if (event.type === 'StateRetried') retries++;
       }
     })();
-    let outcome: Pick<ExecutionResult, 'status' | 'output' | 'error' | 'cause'>;
+    let outcome: Pick<ExecutionResult, 'status' | 'error' | 'cause'>;
+    let output: unknown;
     try {
-      outcome = { status: 'SUCCEEDED', output: toJson(await execution.result) };
+      output = await execution.result;
+      outcome = { status: 'SUCCEEDED' };
     } catch (error) {
       outcome = errorDetails(error);
     } finally {
       tokens.forget(stateMachineName, executionName);
     }
     await events;
-    return {
+    const result: ExecutionResult = {
       stateMachineName,
       executionName,
       executionArn,
@@ -272,6 +289,7 @@ export function createWorkflowRuntime(options: WorkflowRuntimeOptions): Workflow
       startDate: record.startDate,
       stopDate: clock.now(),
     };
+    return outcome.status === 'SUCCEEDED' ? withOutput(result, output) : result;
   }
 
   return {

@@ -1,6 +1,6 @@
 import { allStates, functionNameOf, type TaskTarget, taskTarget } from './asl.ts';
 import { type ExtractedStateMachine, HANDLER_ENV } from './extract.ts';
-import { isJsonObject, type JsonValue, toJson } from './json.ts';
+import { isJsonObject, type JsonValue, throughJsonText, toJson } from './json.ts';
 import { integrationTaskError, lambdaTaskError, TaskError } from './task-errors.ts';
 import type { TaskTokens } from './task-tokens.ts';
 import type { ServiceIntegrationHandler, TaskHandler, TaskInvocation } from './types.ts';
@@ -52,7 +52,7 @@ function functionHandler(
 
 async function callFunction(handler: TaskHandler, payload: JsonValue, invocation: TaskInvocation) {
   try {
-    return toJson(await handler(structuredClone(payload), invocation));
+    return throughJsonText(await handler(throughJsonText(payload), invocation));
   } catch (error) {
     throw lambdaTaskError(error);
   }

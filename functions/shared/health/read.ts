@@ -1,12 +1,16 @@
 import type { Config } from '#config/schema';
 import { modelVersion } from '#core/health/model-version';
+import type { AccountHealthInput } from '#core/health/next-health';
 import type { HealthRecord, RecomputeReason } from '#core/health/record';
 import { type DirtyMark, readDirtyMark } from '#store/dirty-store';
 import { readHealth } from '#store/health-store';
 import type { Deps } from '../runtime.ts';
 import { recomputeAccount } from './recompute-account.ts';
 
-export type HealthOnRead = { health: HealthRecord } | { health: null; unavailable: string };
+/** `input`: what the health was scored from, when it was scored on this read (for a reader that needs it too). */
+export type HealthOnRead =
+  | { health: HealthRecord; input?: AccountHealthInput }
+  | { health: null; unavailable: string };
 
 /** Why stored health is not good enough for a reader, or null when it is. */
 function whyStale(
@@ -44,6 +48,6 @@ export async function healthOnRead(
   }
   const outcome = await recomputeAccount(deps, config, accountId, { reason, dirty });
   return outcome.health
-    ? { health: outcome.health }
+    ? { health: outcome.health, ...(outcome.input ? { input: outcome.input } : {}) }
     : { health: null, unavailable: 'the account was not found when scoring it' };
 }
