@@ -321,16 +321,17 @@ async function putRollup(
 ): Promise<RollupItem | undefined> {
   const { pk, sk } = keys.rollup(state.rollup.accountId, state.rollup.day);
   const repairs = (previous?.repairs ?? 0) + (repaired ? 1 : 0);
-  const item: RollupItem = {
-    pk,
-    sk,
-    kind: 'rollup',
-    ...state.rollup,
-    version: (previous?.version ?? 0) + 1,
-    repairs,
-    rawUntil: Math.min(rawUntil, previous?.rawUntil ?? rawUntil),
-    book: state.book,
-  };
+  // Object.assign rather than a spread, as in signalItem.
+  const item: RollupItem = Object.assign(
+    { pk, sk, kind: 'rollup' } as Record<string, unknown>,
+    state.rollup,
+    {
+      version: (previous?.version ?? 0) + 1,
+      repairs,
+      rawUntil: Math.min(rawUntil, previous?.rawUntil ?? rawUntil),
+      book: state.book,
+    },
+  );
   // Nothing changes a rollup once built (addToRollup works on a copy), so it is stored frozen, without a copy.
   freezeAll(item);
   const outcome = await runStatement(

@@ -46,8 +46,10 @@ export function prepare(request: Placeholders, expressions: Expressions): Prepar
   const values = request.ExpressionAttributeValues;
   // A request without placeholders (a conditional put of `attribute_not_exists(pk)`) has nothing of its own to check
   // or to store: its expressions and an empty scope are shared by every request with the same texts.
-  if (names === undefined && values === undefined)
-    return (entry.withoutPlaceholders ??= Object.freeze({ ...parsed, scope: NO_EXPRESSIONS.scope }));
+  if (names === undefined && values === undefined) {
+    entry.withoutPlaceholders ??= Object.freeze({ ...parsed, scope: NO_EXPRESSIONS.scope });
+    return entry.withoutPlaceholders;
+  }
   if (names && isEmpty(names)) throw validationError('ExpressionAttributeNames must not be empty');
   if (values && isEmpty(values)) throw validationError('ExpressionAttributeValues must not be empty');
   const unusedNames: string[] = [];
