@@ -289,23 +289,26 @@ function setMetrics(state: RollupState, tallies: readonly MetricTally[]): void {
 }
 
 /**
- * A copy of a state that addToRollup may change without changing `previous`: the rollup, the book and the records
- * it changes in place (counts, sums, latest values and times, latest sources, exact sums) are copied, in the same
- * order of keys; the lists, metrics and assessment, which it replaces rather than changes, are shared (a deep copy
- * of every rollup written was most of what adding cost).
+ * A copy of a state that addToRollup may change without changing `previous`: the rollup and the book are copied,
+ * and of the records it changes in place, those the signals change (counts always; values, latest sources and
+ * exact sums only for signals that carry a value), in the same order of keys. The rest (the lists, metrics and
+ * assessment, which it replaces rather than changes, and the records these signals leave alone) are shared, so a
+ * store that writes only what changed (store/signal-store.ts) writes only these (a deep copy of every rollup
+ * written was most of what adding cost).
  */
-function mergeableCopy(previous: RollupState): RollupState {
+function mergeableCopy(previous: RollupState, signals: readonly Signal[]): RollupState {
   const { rollup, book } = previous;
+  const valued = signals.some((signal) => signal.value !== undefined);
   const copy: RollupState = {
-    rollup: Object.assign({}, rollup, {
-      counts: { ...rollup.counts },
-      sums: { ...rollup.sums },
-      latestValues: { ...rollup.latestValues },
-      lastAt: { ...rollup.lastAt },
-    }),
-    book: Object.assign({}, book, { latestFrom: { ...book.latestFrom } }),
+    rollup: Object.assign({}, rollup, { counts: { ...rollup.counts } }),
+    // Only a signal with a value changes the book (sums, latest sources, metrics).
+    book: valued ? Object.assign({}, book, { latestFrom: { ...book.latestFrom } }) : book,
   };
-  if (book.exactSums) copy.book.exactSums = { ...book.exactSums };
+  if (valued) {
+    copy.rollup.sums = { ...rollup.sums };
+    copy.rollup.latestValues = { ...rollup.latestValues };
+    if (book.exactSums) copy.book.exactSums = { ...book.exactSums };
+  }
   return copy;
 }
 
@@ -314,7 +317,7 @@ function mergeableCopy(previous: RollupState): RollupState {
  * it was). Adding the same set in any order, in one batch or many, gives the same state.
  */
 export function addToRollup(previous: RollupState, signals: readonly Signal[]): RollupState {
-  const state = mergeableCopy(previous);
+  const state = mergeableCopy(previous, signals);
   const { rollup, book } = state;
   const users: string[] = [];
   const features: string[] = [];
@@ -366,10 +369,14 @@ export function addToRollup(previous: RollupState, signals: readonly Signal[]): 
         from: [at, signal.id],
       });
   }
+  let laterAt: DailyRollup['lastAt'] | undefined;
   for (const [type, at] of lastAt) {
     const before = rollup.lastAt[type];
-    if (before === undefined || at > Date.parse(before)) rollup.lastAt[type] = new Date(at).toISOString();
+    if (before !== undefined && at <= Date.parse(before)) continue;
+    laterAt ??= { ...rollup.lastAt };
+    laterAt[type] = new Date(at).toISOString();
   }
+  if (laterAt) rollup.lastAt = laterAt;
 
   const cut = new Set<CappedList>(rollup.capped ?? []);
   const merge = <T>(

@@ -93,6 +93,8 @@ export interface UpdateParts {
   set: Record<string, unknown>;
   remove?: readonly string[];
   condition?: StatementCondition;
+  /** The whole item the update leaves, when the caller has it: what the statement is metered by (else key and set). */
+  written?: Record<string, unknown>;
 }
 
 /**
@@ -126,7 +128,7 @@ export function updateStatement(tableName: string, key: Key, parts: UpdateParts)
       ...(parts.condition?.parameters ?? []),
     ],
     key,
-    written: { ...key, ...parts.set },
+    written: parts.written ?? { ...key, ...parts.set },
   };
 }
 

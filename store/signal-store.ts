@@ -142,9 +142,11 @@ const withoutExpiry = ({ [TTL_ATTRIBUTE]: _expiresAt, ...signal }: Signal & { [T
  * Object.assign rather than spreads: on V8, spreading signals of many shapes into a new literal costs several µs
  * per item against ~0.3 µs, which a year-long simulation pays millions of times (bench/simulate.ts).
  */
-function signalItem(signal: Signal, day: string, expiresAt: number) {
+type SignalItem = Key & Record<string, unknown>;
+
+function signalItem(signal: Signal, day: string, expiresAt: number): SignalItem {
   const { pk, sk } = keys.signal(signal.accountId, day, signal.id);
-  const item = Object.assign<Record<string, unknown>, Signal>(
+  const item = Object.assign<SignalItem, Signal>(
     { pk, sk, kind: 'signal', [TTL_ATTRIBUTE]: expiresAt },
     signal,
   );
@@ -319,16 +321,17 @@ async function putRollup(
 ): Promise<RollupItem | undefined> {
   const { pk, sk } = keys.rollup(state.rollup.accountId, state.rollup.day);
   const repairs = (previous?.repairs ?? 0) + (repaired ? 1 : 0);
-  const item: RollupItem = {
-    pk,
-    sk,
-    kind: 'rollup',
-    ...state.rollup,
-    version: (previous?.version ?? 0) + 1,
-    repairs,
-    rawUntil: Math.min(rawUntil, previous?.rawUntil ?? rawUntil),
-    book: state.book,
-  };
+  // Object.assign rather than a spread, as in signalItem.
+  const item: RollupItem = Object.assign(
+    { pk, sk, kind: 'rollup' } as Record<string, unknown>,
+    state.rollup,
+    {
+      version: (previous?.version ?? 0) + 1,
+      repairs,
+      rawUntil: Math.min(rawUntil, previous?.rawUntil ?? rawUntil),
+      book: state.book,
+    },
+  );
   // Nothing changes a rollup once built (addToRollup works on a copy), so it is stored frozen, without a copy.
   freezeAll(item);
   const outcome = await runStatement(
@@ -351,16 +354,16 @@ function replaceStatement(db: Db, item: RollupItem, previous: RollupItem) {
     const value = attributes[name];
     if (value !== previous[name]) set[name] = value;
   }
-  const statement = updateStatement(
+  return updateStatement(
     db.tableName,
     { pk: String(pk), sk: String(sk) },
     {
       set,
       remove: Object.keys(previous).filter((name) => !(name in item)),
       condition: { text: '"version" = ?', parameters: [previous.version] },
+      written: item,
     },
   );
-  return { ...statement, written: item };
 }
 
 /** How many signals of a day are stored: a consistent counting Query (it reads the day, but returns no items). */
@@ -504,7 +507,8 @@ export async function storeSignalDays(
   days: readonly DayBatch[],
   { expiresAt, now }: StoreOptions,
 ): Promise<DayResult[]> {
-  const signalKeys = days.flatMap((d) => d.signals.map((s) => keys.signal(s.accountId, d.day, s.id)));
+  const items = days.map(({ day, signals }) => signals.map((signal) => signalItem(signal, day, expiresAt)));
+  const signalKeys = items.flatMap((dayItems) => dayItems.map(({ pk, sk }) => ({ pk, sk }) as Key));
   const tickets = ticketKeys(days.flatMap((d) => d.signals));
   const [rollups, stored] = await Promise.all([
     readRollupItems(db, days),
@@ -528,11 +532,12 @@ export async function storeSignalDays(
       result.closed = signals;
       return;
     }
-    for (const signal of signals) {
-      const item = signalItem(signal, day, expiresAt);
-      if (stored.has(keyText({ pk: String(item.pk), sk: String(item.sk) }))) result.duplicates++;
+    const dayItems = items[index] as SignalItem[];
+    signals.forEach((signal, i) => {
+      const item = dayItems[i] as SignalItem;
+      if (stored.has(keyText(item))) result.duplicates++;
       else writes.push({ index, signal, item });
-    }
+    });
   });
   const written = await insertIfAbsent(
     db,
@@ -550,10 +555,23 @@ export async function storeSignalDays(
   );
 
   // Read again just before adding: other writers may have added to the same days meanwhile (fewer lost races).
+  // Not a day whose first read found this process's own last write of it, none since (possible in memory only,
+  // see asWritten): that write is where the next one starts anyway, and its version condition still has the last
+  // word over any other writer's.
+  const lastWrites = rollupWrites(db);
+  const ownLast = new Map<string, RollupItem>();
   const current = await readRollupItems(
     db,
-    days.filter((_, i) => (results[i] as DayResult).accepted.length > 0),
+    days.filter(({ accountId, day }, i) => {
+      if ((results[i] as DayResult).accepted.length === 0) return false;
+      const key = dayKey(accountId, day);
+      const before = rollups.get(key);
+      if (before === undefined || before !== lastWrites.recent(key)) return true;
+      ownLast.set(key, before);
+      return false;
+    }),
   );
+  for (const [key, item] of ownLast) current.set(key, item);
   // Every day at once: their rollup writes share requests of 25 (store/statement-batch.ts).
   await Promise.all(
     days.map(async ({ accountId, day }, index) => {

@@ -40,9 +40,16 @@ export function prepare(request: Placeholders, expressions: Expressions): Prepar
     request.ExpressionAttributeValues === undefined
   )
     return NO_EXPRESSIONS; // most writes (a batch of puts): nothing to parse, nothing to check
-  const { parsed, names: usedNames, values: usedValues } = parsedTogether(expressions);
+  const entry = parsedTogether(expressions);
+  const { parsed, names: usedNames, values: usedValues } = entry;
   const names = request.ExpressionAttributeNames;
   const values = request.ExpressionAttributeValues;
+  // A request without placeholders (a conditional put of `attribute_not_exists(pk)`) has nothing of its own to check
+  // or to store: its expressions and an empty scope are shared by every request with the same texts.
+  if (names === undefined && values === undefined) {
+    entry.withoutPlaceholders ??= Object.freeze({ ...parsed, scope: NO_EXPRESSIONS.scope });
+    return entry.withoutPlaceholders;
+  }
   if (names && isEmpty(names)) throw validationError('ExpressionAttributeNames must not be empty');
   if (values && isEmpty(values)) throw validationError('ExpressionAttributeValues must not be empty');
   const unusedNames: string[] = [];
@@ -92,6 +99,8 @@ interface Together {
   parsed: ParsedExpressions;
   names: Set<string>;
   values: Set<string>;
+  /** The expressions prepared for a request that has no placeholders (see prepare). */
+  withoutPlaceholders?: Prepared;
 }
 
 /**
