@@ -94,7 +94,8 @@ async function runPortfolio() {
         createHash('sha256').update(canonical(item)).digest('hex'),
       ]),
     ),
-    read: JSON.parse(canonical(read)),
+    // The health each reader is told; `input` (what a recompute on read scored from) is handed on, not shown.
+    read: JSON.parse(canonical(read.map((found) => ('input' in found ? { health: found.health } : found)))),
     latestHistory: JSON.parse(canonical(history)),
   };
 }
