@@ -104,7 +104,7 @@ export interface Reservation {
 
 /** Reserves a message; false when it is already in the ledger (in any state). */
 export async function reserveSend(db: Db, reservation: Reservation): Promise<boolean> {
-  return whenConditionHolds(() => putReservation(db, reservationItem(reservation)));
+  return (await reserveSendRow(db, reservation)) !== undefined;
 }
 
 /**
@@ -112,28 +112,26 @@ export async function reserveSend(db: Db, reservation: Reservation): Promise<boo
  * instead of read. Undefined when it is already in the ledger, in any state: the caller reads the row that is there.
  */
 export async function reserveSendRow(db: Db, reservation: Reservation): Promise<SendRecord | undefined> {
-  if (!(await whenConditionHolds(() => putReservation(db, reservationItem(reservation))))) return undefined;
   const { owner, key, at, ...rest } = reservation;
+  const reserved = await whenConditionHolds(async () => {
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.tableName,
+        Item: {
+          ...keys.sendLedger(owner, messageKeyId(key)),
+          kind: 'send',
+          ...owner,
+          ...key,
+          ...rest,
+          reservedAt: at,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  });
+  if (!reserved) return undefined;
   const { playId, about, recipientId, occurrence } = key;
   return { ...owner, playId, about, recipientId, occurrence, ...rest, reservedAt: at };
-}
-
-function reservationItem(reservation: Reservation) {
-  const { owner, key, at, ...rest } = reservation;
-  return {
-    ...keys.sendLedger(owner, messageKeyId(key)),
-    kind: 'send',
-    ...owner,
-    ...key,
-    ...rest,
-    reservedAt: at,
-  };
-}
-
-async function putReservation(db: Db, item: ReturnType<typeof reservationItem>): Promise<void> {
-  await db.doc.send(
-    new PutCommand({ TableName: db.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-  );
 }
 
 export async function getSend(db: Db, owner: LedgerOwner, keyId: string): Promise<SendRecord | undefined> {

@@ -1,4 +1,5 @@
 import { type RestraintConfig, WEEKDAYS, type Weekday } from '#config/journeys-schema';
+import { boundedCache } from '#core/bounded-cache';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -31,18 +32,11 @@ export interface LocalTime {
  * zones for account after account, and each answer is an Intl formatting.
  * Bounded; a pure function's cache.
  */
-const wallClocks = new Map<string, LocalTime & { date: string }>();
+const wallClocks = boundedCache<LocalTime & { date: string }>(10_000);
 
 /** The wall clock of an instant in an IANA time zone: its local date (YYYY-MM-DD), weekday and minutes. */
 export function wallClock(at: Date, timeZone: string): LocalTime & { date: string } {
-  const asked = `${timeZone} ${at.getTime()}`;
-  let known = wallClocks.get(asked);
-  if (!known) {
-    known = formatWallClock(at, timeZone);
-    if (wallClocks.size >= 10_000) wallClocks.clear();
-    wallClocks.set(asked, known);
-  }
-  return { ...known };
+  return { ...wallClocks(`${timeZone} ${at.getTime()}`, () => formatWallClock(at, timeZone)) };
 }
 
 function formatWallClock(at: Date, timeZone: string): LocalTime & { date: string } {
@@ -73,16 +67,17 @@ export function localTime(at: Date, timeZone: string): LocalTime {
  * zonedInstant's answers (epoch ms) by zone, date and hour: the weekly tips ask for the same few zones' midnight
  * on the same day for every account, and each answer costs two Intl formattings. Bounded; a pure function's cache.
  */
-const zonedInstants = new Map<string, number>();
+const zonedInstants = boundedCache<number>(10_000);
 
 /**
  * The instant at `hour`:00 on `date` in an IANA time zone (DST-safe: the zone's offset is read at the guess and
  * corrected once more, which settles it for every zone that does not skip that hour).
  */
 export function zonedInstant(date: string, hour: number, timeZone: string): Date {
-  const asked = `${timeZone} ${date} ${hour}`;
-  const known = zonedInstants.get(asked);
-  if (known !== undefined) return new Date(known);
+  return new Date(zonedInstants(`${timeZone} ${date} ${hour}`, () => instantOf(date, hour, timeZone)));
+}
+
+function instantOf(date: string, hour: number, timeZone: string): number {
   const target = Date.parse(`${date}T00:00:00Z`) + hour * 3_600_000;
   let at = target;
   for (let i = 0; i < 2; i++) {
@@ -90,9 +85,7 @@ export function zonedInstant(date: string, hour: number, timeZone: string): Date
     const seenMs = Date.parse(`${seen.date}T00:00:00Z`) + seen.minutes * 60_000;
     at += target - seenMs;
   }
-  if (zonedInstants.size >= 10_000) zonedInstants.clear();
-  zonedInstants.set(asked, at);
-  return new Date(at);
+  return at;
 }
 
 const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
