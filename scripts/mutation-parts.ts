@@ -32,6 +32,7 @@ export const MUTATION_PARTS: MutationPart[] = [
     files: [
       'core/journeys/restraint.ts',
       'core/journeys/local-time.ts',
+      'core/bounded-cache.ts',
       'core/journeys/holdout.ts',
       'core/journeys/timers.ts',
       'core/journeys/topics.ts',
