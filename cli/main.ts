@@ -544,14 +544,8 @@ async function main(argv: string[]): Promise<number> {
         throw new UsageError(`--start must be a date, YYYY-MM-DD, not "${values.start}"`);
       }
       if (synthetic !== undefined) {
-        const { rerunWithRunFlags } = await import('./heap.ts');
-        const { syntheticShards } = await import('./commands/simulate.ts');
-        const shards = syntheticShards({
-          synthetic,
-          ...(store ? { store: store as SimulationStore } : {}),
-          ...(values.shards !== undefined ? { shards: number('shards', values.shards) } : {}),
-        });
-        const code = rerunWithRunFlags(synthetic * (number('days', values.days) ?? 365), shards);
+        const { rerunWithLargerHeap } = await import('./heap.ts');
+        const code = rerunWithLargerHeap(synthetic * (number('days', values.days) ?? 365));
         if (code !== undefined) return code;
       }
       const { simulate, summaryTable } = await import('./commands/simulate.ts');

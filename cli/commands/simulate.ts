@@ -116,14 +116,7 @@ export async function loadSimulationConfig(file?: string): Promise<Config> {
 export const defaultResultFile = () => join(localHome(), 'result.json');
 
 /** Only the in-memory store runs in threads: DynamoDB Local is one table the shards would share. */
-const inMemory = (options: Pick<SimulateOptions, 'store'>) => (options.store ?? 'memory') === 'memory';
-
-/** Threads a synthetic run is split over: --shards, else one per core; one on DynamoDB Local or for other inputs. */
-export function syntheticShards(options: Pick<SimulateOptions, 'synthetic' | 'store' | 'shards'>): number {
-  return options.synthetic !== undefined && inMemory(options)
-    ? (options.shards ?? defaultShards(options.synthetic))
-    : 1;
-}
+const inMemory = (options: SimulateOptions) => (options.store ?? 'memory') === 'memory';
 
 async function chooseInput(
   options: SimulateOptions,
@@ -160,7 +153,10 @@ export async function simulate(options: SimulateOptions) {
   const progress = new Progress('simulating days', input.days);
   const started = Date.now();
   const onDay = (day: number) => progress.update(day, `${input.accounts.length} accounts`);
-  const shards = syntheticShards(options);
+  const shards =
+    options.synthetic !== undefined && inMemory(options)
+      ? (options.shards ?? defaultShards(options.synthetic))
+      : 1;
   const runOptions = { onDay, ...(file ? { config } : {}) };
   const result = await (async () => {
     try {

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { missingRunFlags, rerunWithRunFlags } from '#cli/heap';
+import { rerunWithLargerHeap } from '#cli/heap';
 
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], {
@@ -10,14 +10,7 @@ const cli = (...args: string[]) =>
 
 describe('simulation heap', () => {
   it('leaves small runs in this process', () => {
-    expect(rerunWithRunFlags(1000 * 365, 1)).toBeUndefined();
-  });
-
-  it('collects garbage on the shard threads themselves in a long sharded run, and not otherwise', () => {
-    expect(missingRunFlags(1000 * 365, 2, []).flags).toEqual(['--single-threaded-gc']);
-    expect(missingRunFlags(1000 * 365, 2, ['--single-threaded-gc']).flags).toEqual([]);
-    expect(missingRunFlags(1000 * 365, 1, []).flags).toEqual([]);
-    expect(missingRunFlags(200 * 30, 2, []).flags).toEqual([]);
+    expect(rerunWithLargerHeap(1000 * 365)).toBeUndefined();
   });
 
   it('runs a 10,000-account year in a child Node with a larger heap, passing its exit code through', () => {
