@@ -3,9 +3,11 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { defaultConfig as config } from '#config/default';
 import { utcDay } from '#core/clock';
 import { addDays } from '#core/health/days';
+import type { DailyRollup } from '#core/rollup';
 import { startDynamoDbLocal } from '#local/dynamodb-local';
 import { upsertAccounts } from '#store/account-store';
 import { createDb } from '#store/client';
+import { keys } from '#store/keys';
 import { readRollups } from '#store/signal-store';
 import { ensureTable } from '#store/table';
 import { accountFor, signalsFor } from '../tests/support/health-portfolio.ts';
@@ -17,7 +19,8 @@ import { machine, round } from './support.ts';
  * rollups costs this process through the AWS SDK on DynamoDB Local as the store keeps them today (each rollup's
  * counts, instants and values as nested DynamoDB maps), against the same rollups kept as one JSON string attribute
  * per item and parsed with JSON.parse (`compact`), and the whole lookback as one item of JSON read by GetItem
- * (`oneItem`: a per-account window item). Each is read by Query, consistent, one account after another; CPU of this
+ * (`oneItem`: a per-account window item); and the rollups as stored, read with a projection of what scoring reads
+ * (`projected`: no day's user ids, no merge book; a projection saves transfer and unmarshalling, not read units). Each is read by Query, consistent, one account after another; CPU of this
  * process only. Nothing in the product reads the compact form: this measures whether changing the stored form
  * would pay before anyone does it.
  *
@@ -72,8 +75,48 @@ try {
     return (used.user + used.system) / 1000 / seeds.length;
   };
   let items = 0;
+  let users = 0;
   const asStored = await cpuPerAccount(async (id) => {
-    items = (await readRollups(db, id, fromDay, toDay, { consistent: true })).length;
+    const rollups = await readRollups(db, id, fromDay, toDay, { consistent: true });
+    items = rollups.length;
+    users = rollups.reduce((sum, rollup) => sum + rollup.activeUsers.length, 0);
+  });
+  // What scoring reads of a stored rollup: everything but the day's user ids and the merge book, which only ingest reads.
+  const scoringFields: (keyof DailyRollup)[] = [
+    'accountId',
+    'day',
+    'signalCount',
+    'counts',
+    'sums',
+    'latestValues',
+    'lastAt',
+    'activeUserCount',
+    'features',
+    'milestones',
+    'ticketsOpened',
+    'ticketsClosed',
+    'outcomes',
+    'contractReductions',
+    'capped',
+    'relationshipAssessment',
+    'metrics',
+  ];
+  const projected = await cpuPerAccount(async (id) => {
+    const out = await db.doc.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        ConsistentRead: true,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': keys.accountPartition(id),
+          ':from': keys.rollup(id, fromDay).sk,
+          ':to': keys.rollup(id, toDay).sk,
+        },
+        ProjectionExpression: scoringFields.map((_, i) => `#f${i}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(scoringFields.map((name, i) => [`#f${i}`, name])),
+      }),
+    );
+    return out.Items ?? [];
   });
   const compact = await cpuPerAccount(async (id) => {
     const out = await db.doc.send(
@@ -98,7 +141,10 @@ try {
       bench: 'compact-rollups',
       accounts: ACCOUNTS,
       rollupsPerAccount: items,
+      activeUsersPerRollup: round(users / Math.max(1, items), 1),
       asStoredMsPerAccount: round(asStored, 3),
+      projectedMsPerAccount: round(projected, 3),
+      projectedRatio: round(projected / asStored, 2),
       compactMsPerAccount: round(compact, 3),
       ratio: round(compact / asStored, 2),
       oneItemMsPerAccount: round(oneItem, 3),
