@@ -560,17 +560,15 @@ export async function storeSignalDays(
   // word over any other writer's.
   const lastWrites = rollupWrites(db);
   const ownLast = new Map<string, RollupItem>();
-  const current = await readRollupItems(
-    db,
-    days.filter(({ accountId, day }, i) => {
-      if ((results[i] as DayResult).accepted.length === 0) return false;
-      const key = dayKey(accountId, day);
-      const before = rollups.get(key);
-      if (before === undefined || before !== lastWrites.recent(key)) return true;
-      ownLast.set(key, before);
-      return false;
-    }),
-  );
+  const toRead: DayBatch[] = [];
+  days.forEach((batch, i) => {
+    if ((results[i] as DayResult).accepted.length === 0) return;
+    const key = dayKey(batch.accountId, batch.day);
+    const before = rollups.get(key);
+    if (before !== undefined && before === lastWrites.recent(key)) ownLast.set(key, before);
+    else toRead.push(batch);
+  });
+  const current = await readRollupItems(db, toRead);
   for (const [key, item] of ownLast) current.set(key, item);
   // Every day at once: their rollup writes share requests of 25 (store/statement-batch.ts).
   await Promise.all(
