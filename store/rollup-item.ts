@@ -150,3 +150,24 @@ export function parseRollupItem(item: Record<string, unknown>): DailyRollup {
   if (Object.isFrozen(item)) fromFrozen.set(item, Object.freeze(rollup));
   return rollup;
 }
+
+/** One read's rollups with the items they were parsed from, in the read's order (see parseRollupRun). */
+export interface ParsedRun {
+  items: readonly Record<string, unknown>[];
+  rollups: readonly DailyRollup[];
+}
+
+/**
+ * The rollups of one account's items read in sort-key order, given that account's previous read: an item that is
+ * the very object read then (frozen: the in-memory store hands out its stored items as they are) takes the rollup
+ * parsed then, found by position from where this read starts in the last one, without a lookup per item. A daily
+ * pass reads each account's lookback every virtual day and most of its items are yesterday's.
+ */
+export function parseRollupRun(items: readonly Record<string, unknown>[], last?: ParsedRun): ParsedRun {
+  const offset = last && items.length > 0 ? last.items.indexOf(items[0] as Record<string, unknown>) : -1;
+  const rollups = items.map((item, i) => {
+    const j = offset + i;
+    return offset >= 0 && last?.items[j] === item ? (last.rollups[j] as DailyRollup) : parseRollupItem(item);
+  });
+  return { items, rollups };
+}

@@ -17,7 +17,7 @@ import { type Key, keys } from './keys.ts';
 import { backoffMs, mapLimit, sleep } from './parallel.ts';
 import { freezeAll, parseItem } from './parse-item.ts';
 import { insertStatement, type StatementCondition, updateStatement } from './partiql.ts';
-import { metricsSchema, parseRollupItem } from './rollup-item.ts';
+import { metricsSchema, type ParsedRun, parseRollupItem, parseRollupRun } from './rollup-item.ts';
 import { runStatement } from './statement-batch.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
@@ -625,8 +625,19 @@ export async function readRollups(
       ':to': keys.rollup(accountId, toDay).sk,
     },
   });
-  return items.map(parseRollupItem);
+  if (items.length === 0 || !Object.isFrozen(items[0])) return items.map(parseRollupItem);
+  let byAccount = frozenReads.get(db);
+  if (!byAccount) {
+    byAccount = new Map();
+    frozenReads.set(db, byAccount);
+  }
+  const run = parseRollupRun(items, byAccount.get(accountId));
+  byAccount.set(accountId, run);
+  return [...run.rollups];
 }
+
+/** Each account's last read of frozen rollup items, by store (see parseRollupRun); DynamoDB's items are never frozen. */
+const frozenReads = new WeakMap<Db, Map<string, ParsedRun>>();
 
 /** A ticket's stored lifecycle (see TicketState). */
 const storedTicket = z.object({

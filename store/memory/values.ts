@@ -218,20 +218,49 @@ export function valueSize(value: Value): number {
 }
 
 /** A number's size: one byte per two significant digits, and one; its text's digits, without sign, point or exponent. */
-function numberSize(n: number): number {
-  // A safe integer's text is its digits (and sign): counted without making the text.
-  if (Number.isSafeInteger(n)) {
-    let digits = 1;
-    for (let rest = Math.abs(n); rest >= 10; rest = Math.floor(rest / 10)) digits++;
-    return Math.ceil(digits / 2) + 1;
+export function numberSize(n: number): number {
+  return Math.ceil(numberDigits(n) / 2) + 1;
+}
+
+/** Powers of ten up to 10^17: exact as doubles, so a quotient by one is correctly rounded. */
+const TENS = Array.from({ length: 18 }, (_, k) => 10 ** k);
+/** Below 2^53 a scaled value rounds to an exact integer. */
+const SCALED_LIMIT = 2 ** 53;
+
+/**
+ * How many digits the number's text (String(n)) holds, without sign, point or exponent. A safe integer's text is its
+ * digits. A fraction of 1e-6 or more is written with a point, and its text is the shortest that reads back as the
+ * same double: the fewest decimals k whose nearest k-decimal value M / 10^k reads back as n. That is found without
+ * making the text (a health record holds about 80 such numbers, written daily), and the text is made only when no
+ * k keeps M exact.
+ */
+export function numberDigits(n: number): number {
+  const size = Math.abs(n);
+  if (Number.isSafeInteger(n)) return integerDigits(size);
+  if (size >= 1e-6 && size < 1e21) {
+    for (let k = 1; k < TENS.length && size * (TENS[k] as number) < SCALED_LIMIT; k++) {
+      const scaled = Math.round(size * (TENS[k] as number));
+      if (scaled / (TENS[k] as number) === size) return size < 1 ? 1 + k : integerDigits(scaled);
+    }
   }
+  return textDigits(n);
+}
+
+function integerDigits(size: number): number {
+  let digits = 1;
+  for (let rest = size; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  return digits;
+}
+
+/** The digits of the number's text, counted in the text. */
+export function textDigits(n: number): number {
   const text = String(n);
   let digits = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code >= 48 && code <= 57) digits++;
   }
-  return Math.ceil(digits / 2) + 1;
+  return digits;
 }
 
 export function itemSize(item: Item): number {

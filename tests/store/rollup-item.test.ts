@@ -4,7 +4,7 @@ import { SIGNAL_TYPES, TICKET_PRIORITIES } from '#core/signals';
 import { keys } from '#store/keys';
 import { toStored } from '#store/memory/values';
 import { InvalidStoredItemError } from '#store/parse-item';
-import { dailyRollupSchema, parseRollupItem } from '#store/rollup-item';
+import { dailyRollupSchema, parseRollupItem, parseRollupRun } from '#store/rollup-item';
 
 /** The cheap check of stored rollups (store/rollup-item.ts) held to the full schema it stands in for. */
 
@@ -104,6 +104,46 @@ describe('stored rollups', () => {
     const [rollup] = fc.sample(rollupArb, 1);
     expect(Object.keys(parseRollupItem(itemOf(rollup as object)))).not.toEqual(
       expect.arrayContaining(['pk', 'sk', 'kind', 'version']),
+    );
+  });
+});
+
+describe("an account's rollups read again", () => {
+  /** Frozen items of days 0..n-1 (as the in-memory store stores them), each a different rollup. */
+  const frozenDays = (rollups: readonly object[]) =>
+    rollups.map(
+      (rollup, day) =>
+        toStored({
+          ...itemOf(rollup),
+          sk: `${keys.rollupPrefix}2026-01-${String(day + 1).padStart(2, '0')}`,
+        }) as Record<string, unknown>,
+    );
+
+  it("give each item its own rollup, whichever items are the last read's and wherever the new read starts", () => {
+    fc.assert(
+      fc.property(
+        fc.array(rollupArb, { minLength: 1, maxLength: 12 }),
+        fc.nat(),
+        fc.nat(),
+        fc.array(fc.nat(), { maxLength: 3 }),
+        (rollups, dropped, added, changed) => {
+          const items = frozenDays(rollups);
+          const last = parseRollupRun(items.slice(0, Math.max(1, items.length - (added % 3))));
+          // The next read: the oldest days gone, days added at the end, some days rewritten (new objects).
+          const next = items
+            .slice(dropped % items.length)
+            .map((item, i) =>
+              changed.includes(i) ? (toStored({ ...item, version: 4 }) as Record<string, unknown>) : item,
+            );
+          const run = parseRollupRun(next, last);
+          expect(run.rollups).toEqual(next.map((item) => dailyRollupSchema.parse(item)));
+          next.forEach((item, i) => {
+            const before = last.items.indexOf(item);
+            if (before >= 0) expect(run.rollups[i]).toBe(last.rollups[before]);
+          });
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });
