@@ -218,7 +218,7 @@ export function valueSize(value: Value): number {
 }
 
 /** A number's size: one byte per two significant digits, and one; its text's digits, without sign, point or exponent. */
-export function numberSize(n: number): number {
+function numberSize(n: number): number {
   return Math.ceil(numberDigits(n) / 2) + 1;
 }
 
