@@ -158,6 +158,7 @@ export const MUTATION_PARTS: MutationPart[] = [
       'store/client.ts',
       'store/table.ts',
       'store/parallel.ts',
+      'store/per-owner.ts',
       'store/batch.ts',
     ],
   },

@@ -4,11 +4,12 @@ import * as z from 'zod';
 import { batchGet, insertIfAbsent, queryAll } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
 import { whenConditionHolds } from './errors.ts';
-import { GroupCommit, groupCommitPer } from './group-commit.ts';
+import { GroupCommit } from './group-commit.ts';
 import { keys, SHARDS } from './keys.ts';
 import { mapLimit } from './parallel.ts';
 import { parseItem } from './parse-item.ts';
 import { deleteStatement, insertStatement, updateStatement, type WriteStatement } from './partiql.ts';
+import { onePer } from './per-owner.ts';
 import { executeStatements } from './statement-batch.ts';
 
 /**
@@ -68,7 +69,7 @@ async function bumpMarker(db: Db, accountId: string, markedAt: string): Promise<
  * after their data was stored as the protocol above needs. A recompute that read `marks` before any of them sees
  * it changed.
  */
-const markerWrites = groupCommitPer(
+const markerWrites = onePer(
   (db: Db) =>
     new GroupCommit<string, undefined>(async (accountId, times) => {
       await bumpMarker(

@@ -76,18 +76,3 @@ interface Settle {
   resolve: () => void;
   reject: (error: unknown) => void;
 }
-
-/** One GroupCommit per owner (a Db): groups form among the callers that share it. */
-export function groupCommitPer<O extends object, T, R>(
-  make: (owner: O) => GroupCommit<T, R>,
-): (owner: O) => GroupCommit<T, R> {
-  const byOwner = new WeakMap<O, GroupCommit<T, R>>();
-  return (owner) => {
-    let commit = byOwner.get(owner);
-    if (!commit) {
-      commit = make(owner);
-      byOwner.set(owner, commit);
-    }
-    return commit;
-  };
-}

@@ -12,11 +12,12 @@ import {
 import { SIGNAL_TYPES, type Signal, TICKET_PRIORITIES } from '#core/signals';
 import { batchGet, insertIfAbsent, queryAll } from './batch.ts';
 import { type Db, recordCapacity } from './client.ts';
-import { GroupCommit, groupCommitPer } from './group-commit.ts';
+import { GroupCommit } from './group-commit.ts';
 import { type Key, keys } from './keys.ts';
 import { backoffMs, mapLimit, sleep } from './parallel.ts';
 import { freezeAll, parseItem } from './parse-item.ts';
 import { insertStatement, type StatementCondition, updateStatement } from './partiql.ts';
+import { onePer } from './per-owner.ts';
 import { metricsSchema, type ParsedRun, parseRollupItem, parseRollupRun } from './rollup-item.ts';
 import { runStatement } from './statement-batch.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
@@ -484,7 +485,7 @@ async function addToDay(
  * one conditional write (store/group-commit.ts) instead of racing each other's; the next write starts from the
  * newest of what the last one wrote and what its requests read.
  */
-const rollupWrites = groupCommitPer(
+const rollupWrites = onePer(
   (db: Db) =>
     new GroupCommit<DayAdd, RollupItem | undefined>(
       (_key, adds, lastWritten) => addToDay(db, adds, lastWritten),
@@ -626,18 +627,14 @@ export async function readRollups(
     },
   });
   if (items.length === 0 || !Object.isFrozen(items[0])) return items.map(parseRollupItem);
-  let byAccount = frozenReads.get(db);
-  if (!byAccount) {
-    byAccount = new Map();
-    frozenReads.set(db, byAccount);
-  }
-  const run = parseRollupRun(items, byAccount.get(accountId));
-  byAccount.set(accountId, run);
+  const lastReads = frozenReads(db);
+  const run = parseRollupRun(items, lastReads.get(accountId));
+  lastReads.set(accountId, run);
   return [...run.rollups];
 }
 
 /** Each account's last read of frozen rollup items, by store (see parseRollupRun); DynamoDB's items are never frozen. */
-const frozenReads = new WeakMap<Db, Map<string, ParsedRun>>();
+const frozenReads = onePer((_db: Db) => new Map<string, ParsedRun>());
 
 /** A ticket's stored lifecycle (see TicketState). */
 const storedTicket = z.object({

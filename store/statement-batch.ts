@@ -5,6 +5,7 @@ import { KeySet } from './memory/requests.ts';
 import { itemSize, type Item as StoredItem } from './memory/values.ts';
 import { backoffMs, mapLimit, sleep } from './parallel.ts';
 import type { StatementOutcome, WriteStatement } from './partiql.ts';
+import { onePer } from './per-owner.ts';
 
 /**
  * Conditional writes 25 to a request (BatchExecuteStatement), each statement answered on its own: the SDK's cost
@@ -130,14 +131,9 @@ class StatementQueue {
   }
 }
 
-const queues = new WeakMap<Db, StatementQueue>();
+const queueOf = onePer((db: Db) => new StatementQueue(db));
 
 /** Runs one statement in a request shared with the other statements this Db's callers queue in the same turn. */
 export function runStatement(db: Db, statement: WriteStatement): Promise<StatementOutcome> {
-  let queue = queues.get(db);
-  if (!queue) {
-    queue = new StatementQueue(db);
-    queues.set(db, queue);
-  }
-  return queue.run(statement);
+  return queueOf(db).run(statement);
 }
