@@ -1,5 +1,7 @@
+import { contractChurned } from '#core/renewals/contract-history';
 import { type DueReview, type ReviewStanding, reviewsDue, sortKey } from '#core/reviews/due';
 import { getAccounts } from '#store/account-store';
+import { readContractHistory } from '#store/contract-history-store';
 import { NotFoundError } from '#store/errors';
 import { mapLimit } from '#store/parallel';
 import { listPortfolio } from '#store/portfolio-store';
@@ -30,7 +32,7 @@ export interface ReviewsDuePage {
 
 /**
  * GET /v1/reviews: upcoming, planned, awaiting-outcome and overdue reviews of every account (or of one), a page at a
- * time.
+ * time; none of an account whose contract ended in churn.
  */
 export async function loadReviewsDue(deps: UseCaseDeps, query: ReviewsDueQuery): Promise<ReviewsDuePage> {
   const now = deps.clock.now();
@@ -40,10 +42,13 @@ export async function loadReviewsDue(deps: UseCaseDeps, query: ReviewsDueQuery):
   if (query.accountId !== null && accounts.length === 0) {
     throw new NotFoundError(`account "${query.accountId}"`);
   }
-  const book = await mapLimit(accounts, READS_IN_FLIGHT, async (account) => ({
-    account,
-    reviews: await listReviews(deps.db, account.id),
-  }));
+  const book = await mapLimit(accounts, READS_IN_FLIGHT, async (account) => {
+    const [reviews, history] = await Promise.all([
+      listReviews(deps.db, account.id),
+      readContractHistory(deps.db, account.id),
+    ]);
+    return { account, reviews, churned: contractChurned(history, account.contract.renewalDate) };
+  });
   const all = reviewsDue(deps.config, book, now, query.days);
   const counts: Record<ReviewStanding, number> = { overdue: 0, awaiting_outcome: 0, upcoming: 0, planned: 0 };
   for (const review of all) counts[review.standing]++;

@@ -121,3 +121,12 @@ export function outcomeOfRenewal(
   const last = outcomes.at(-1);
   return last?.outcome ? { outcome: last.outcome, at: last.at } : null;
 }
+
+/**
+ * Whether the contract in force ended in churn: its renewal's outcome is `churned`. This outlives the lookback
+ * the rollups cover (a churn is in them for 180 days only); a new contract, with another renewal date, starts
+ * afresh.
+ */
+export function contractChurned(events: readonly ContractEvent[], renewalDate: string): boolean {
+  return outcomeOfRenewal(events, renewalDate)?.outcome === 'churned';
+}

@@ -13,7 +13,8 @@ import { programmeEntry, programmeReviewId, programmeTimers } from './programme.
  * - `upcoming`: booked (invitations sent or decided), starting within the horizon;
  * - `planned`: the programme's next review, not booked yet (its invitations go on `invitationAt`), within the horizon,
  *   at the slot it will be proposed for.
- * Overdue first (oldest first), then by date.
+ * Overdue first (oldest first), then by date. An account whose contract ended in churn has none: nobody holds a
+ * review with a customer who left.
  */
 
 export const REVIEW_STANDINGS = ['overdue', 'awaiting_outcome', 'upcoming', 'planned'] as const;
@@ -43,6 +44,8 @@ const RANK: Record<ReviewStanding, number> = { overdue: 0, awaiting_outcome: 1, 
 export interface BookEntry {
   account: AccountInput;
   reviews: readonly ReviewRecord[];
+  /** The contract in force ended in churn (core/renewals/contract-history.ts contractChurned). */
+  churned?: boolean;
 }
 
 function standingOf(
@@ -70,7 +73,8 @@ export function reviewsDue(
   const horizon = nowMs + horizonDays * DAY_MS;
   const days = (at: string) => Math.floor((Date.parse(at) - nowMs) / DAY_MS);
   const out: DueReview[] = [];
-  for (const { account, reviews } of book) {
+  for (const { account, reviews, churned } of book) {
+    if (churned) continue;
     const base = { accountId: account.id, accountName: account.name, csm: account.csm.name };
     const latestStart = reviews.reduce((m, r) => (r.startsAt > m ? r.startsAt : m), '');
     for (const review of reviews) {

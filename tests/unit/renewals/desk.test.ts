@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   arrAt,
   changeEvent,
+  contractChurned,
   effectiveHistory,
   outcomeEvent,
   outcomeOfRenewal,
@@ -124,6 +125,22 @@ describe('contract history', () => {
     expect(churn.arr).toBe(0);
     expect(outcomeOfRenewal([churn], '2026-09-30')).toEqual({ outcome: 'churned', at: churn.at });
     expect(outcomeOfRenewal([churn], '2027-09-30')).toBeNull();
+  });
+
+  it('keeps a churn for as long as the contract that ended is the one in force, and forgets it at a new contract', () => {
+    const outcome = (result: 'churned' | 'renewed', at: string, renewalDate: string) =>
+      outcomeEvent({ accountId: 'a', at, outcome: result, contractArr: 500, currency: 'USD', renewalDate });
+    const churn = outcome('churned', '2026-09-30T00:00:00.000Z', '2026-09-30');
+    expect(contractChurned([churn], '2026-09-30')).toBe(true);
+    // Won back: a new contract with its own renewal date.
+    expect(contractChurned([churn], '2027-12-31')).toBe(false);
+    expect(
+      contractChurned([outcome('renewed', '2026-09-30T00:00:00.000Z', '2026-09-30')], '2026-09-30'),
+    ).toBe(false);
+    // A later outcome for the same renewal is the one that holds (a churn reversed by the CRM).
+    const reversed = outcome('renewed', '2026-10-02T00:00:00.000Z', '2026-09-30');
+    expect(contractChurned([reversed, churn], '2026-09-30')).toBe(false);
+    expect(contractChurned([], '2026-09-30')).toBe(false);
   });
 
   it('takes the cohort date a calendar year back, 29 February to 28 February', () => {
