@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { accountSchema } from '#core/accounts';
 import { issueSchema } from '#core/issues/issue';
+import { contractEventSchema, outcomeOfRenewal } from '#core/renewals/contract-history';
 import { daysToRenewal } from '#core/renewals/desk';
 import { REVIEW_STANDINGS, type ReviewStanding } from '#core/reviews/due';
 import { REVIEW_KINDS, reviewRecordSchema } from '#core/workflows/review-record';
@@ -9,7 +10,11 @@ import { riskRecordSchema } from '#core/workflows/risk-record';
 /** What `churnguard account <id>` reads besides the health: profile, risks and reviews, issues, what is scheduled. */
 export const workbenchSchemas = {
   profile: accountSchema.pick({ currency: true, contract: true, csm: true, region: true }).loose(),
-  history: z.looseObject({ risks: z.array(riskRecordSchema), reviews: z.array(reviewRecordSchema) }),
+  history: z.looseObject({
+    risks: z.array(riskRecordSchema),
+    reviews: z.array(reviewRecordSchema),
+    contract: z.array(contractEventSchema).default([]),
+  }),
   issues: z.object({
     asOf: z.string(),
     issues: z.array(
@@ -62,9 +67,10 @@ export function renderWorkbench({ profile, history, reviews, issues, timeline }:
   const risk = history.risks.find((r) => r.status === 'open');
   const open = issues.issues.filter((i) => i.status === 'open');
   const checkpoints = timeline.upcoming.filter((t) => t.kind === 'renewal_checkpoint');
+  const outcome = outcomeOfRenewal(history.contract, profile.contract.renewalDate);
   const lines = [
     `ARR        ${money(profile.contract.arr, profile.currency)}`,
-    `Renewal    ${profile.contract.renewalDate} (${days < 0 ? `${-days} days ago` : `in ${days} days`})`,
+    `Renewal    ${profile.contract.renewalDate} (${days < 0 ? `${-days} days ago` : `in ${days} days`})${outcome ? `: ${outcome.outcome} on ${outcome.at.slice(0, 10)}` : ''}`,
     `CSM        ${profile.csm.name}, region ${profile.region}`,
     risk
       ? `Open risk  tier ${risk.tier}, ${risk.primaryCause} (${risk.strategy}), opened ${risk.openedAt.slice(0, 10)}${risk.acknowledgedAt ? ', acknowledged' : ', not acknowledged'}`

@@ -1,7 +1,7 @@
 import './quiet-sdk.ts';
 import { CONFIG_ENV, configFileFrom, loadConfigFile } from '#config/file';
 import type { Config } from '#config/schema';
-import { DEMO_ACCOUNTS_ENV, demoAccountsFrom, loadDemoInto } from './demo/start-demo.ts';
+import { DEMO_ACCOUNTS_ENV, demoAccountsFrom, demoAccountToOpen, loadDemoInto } from './demo/start-demo.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { HOME_ENV, localHome, removeStackFile, runningStack, writeStackFile } from './home.ts';
 import { checkPorts, startLocalStack } from './stack.ts';
@@ -25,6 +25,27 @@ async function configFromEnv(): Promise<Config | undefined> {
   if (loaded.ok) return loaded.config;
   const problems = loaded.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n');
   throw new Error(`the config ${file} (${CONFIG_ENV}) has ${loaded.errors.length} problem(s):\n${problems}`);
+}
+
+/**
+ * What to type first: with the demo loaded, its lowest-scored account (`demoAccount`); on a stack of your own, the
+ * example files to import first, then their account acme, so each line works when it is run in turn.
+ */
+function tryIt(stack: { apiUrl: string; apiKey: string }, demoAccount: string | undefined): string[] {
+  const curl = (id: string) =>
+    `  curl -s -H "Authorization: Bearer ${stack.apiKey}" ${stack.apiUrl}/v1/accounts/${id}`;
+  if (demoAccount)
+    return [
+      '  npx churnguard accounts          (every account, lowest score first)',
+      `  npx churnguard account ${demoAccount}`,
+      curl(demoAccount),
+    ];
+  return [
+    '  npx churnguard import examples/accounts.csv',
+    '  npx churnguard import examples/signals.jsonl',
+    '  npx churnguard account acme',
+    curl('acme'),
+  ];
 }
 
 /** `npm start` and `churnguard dev`: the whole local stack in the foreground until Ctrl-C. */
@@ -89,8 +110,7 @@ async function main(): Promise<void> {
           ]
         : []),
       'Try it (the churnguard CLI finds this stack from any folder of the project):',
-      `  curl -s -H "Authorization: Bearer ${stack.apiKey}" ${stack.apiUrl}/v1/accounts/acme`,
-      '  npx churnguard account acme',
+      ...tryIt(stack, await (demo !== undefined ? demoAccountToOpen(stack) : undefined)),
       '',
       'Press Ctrl-C to stop.',
       '',

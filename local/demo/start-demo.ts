@@ -1,4 +1,5 @@
 import type { Config } from '#config/schema';
+import { listPortfolio } from '#store/portfolio-store';
 import type { LocalStack } from '../stack.ts';
 import { loadDemo } from './load.ts';
 
@@ -41,4 +42,21 @@ export async function loadDemoInto(stack: LocalStack, accounts: number, config?:
     `Demo loaded in ${Math.round((Date.now() - began) / 1000)} s: ${accounts} accounts, ${loaded.items} items, ` +
       `${loaded.mail.delivered} emails in the inbox (of ${loaded.mail.sent} the year sent; all are in the send ledger).`,
   );
+}
+
+/**
+ * The demo account a newcomer should open first: the one scored lowest, the first row of `churnguard accounts`
+ * (the banner's "Try it" names it; the demo's accounts are generated, so no fixed id would do). Undefined when
+ * nothing is scored.
+ */
+export async function demoAccountToOpen(stack: Pick<LocalStack, 'db'>): Promise<string | undefined> {
+  let lowest: { accountId: string; score: number } | undefined;
+  for (const { accountId, health } of await listPortfolio(stack.db)) {
+    const score = health?.score;
+    if (typeof score !== 'number') continue;
+    // Ties go to the first id, as the account list sorts them (core/workbench/account-list.ts).
+    if (!lowest || score < lowest.score || (score === lowest.score && accountId < lowest.accountId))
+      lowest = { accountId, score };
+  }
+  return lowest?.accountId;
 }

@@ -114,6 +114,15 @@ describe.skipIf(!hasChromium)('npm run demo, then the printed URL in Chromium', 
     expect(demo.output()).toContain(`: ${DEFAULT_DEMO_ACCOUNTS} accounts, `);
   });
 
+  it('names, under "Try it", an account of the demo that the API serves, scored lowest of all', async () => {
+    const named = /npx churnguard account (\S+)/.exec(demo.output())?.[1] ?? '';
+    expect(named).not.toBe('acme');
+    const account = await apiGet<{ id: string }>(`/accounts/${named}`);
+    expect(account.id).toBe(named);
+    const list = await apiGet<{ accounts: { accountId: string }[] }>('/accounts?sort=score&limit=1');
+    expect(list.accounts[0]?.accountId).toBe(named);
+  });
+
   it('shows the desk of a plausible portfolio with the figures the API gives and a chart that is not empty', async () => {
     const { context, page, problems } = await signedIn();
 

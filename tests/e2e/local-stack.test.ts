@@ -112,6 +112,13 @@ describe('local stack, as a user starts it', () => {
   it('starts, prints the API URL and key, and serves the README examples', async () => {
     stack = await startStack();
     expect(stack.api).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // The banner's first steps work when run in turn: the example accounts are imported before acme is asked for.
+    const tryIt = stack.output().slice(stack.output().indexOf('Try it'));
+    expect(tryIt.indexOf('npx churnguard import examples/accounts.csv')).toBeGreaterThan(0);
+    expect(tryIt.indexOf('npx churnguard account acme')).toBeGreaterThan(
+      tryIt.indexOf('npx churnguard import examples/accounts.csv'),
+    );
+    expect(readFileSync('examples/accounts.csv', 'utf8')).toMatch(/^acme,/m);
     expect(readFileSync(join(home, 'local-api-key'), 'utf8').trim()).toBe(stack.key);
     const created = await fetch(`${stack.api}/v1/accounts`, {
       method: 'POST',

@@ -1,19 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '#config/default';
-import { sesMailer } from '#functions/shared/mailer';
-import { type SesLocal, startSesLocal } from '#local/ses-local';
-import { VirtualClock } from '#local/virtual-clock';
-import { createWorkflowEngine, type WorkflowEngine } from '#local/workflow-engine';
-import type { Db } from '#store/client';
 import { readTimeline } from '#store/timeline-store';
 import { pendingTimers } from '#store/timer-store';
 import { loadAccountView, useCaseDeps } from '#usecases/account-view';
 import { ingest } from '#usecases/ingest';
 import { loadReviewsDue } from '#usecases/reviews-due';
 import { upsertAccountsWithTimers } from '#usecases/upsert-accounts';
-import { createTestDb, silentLogger } from '../support/db.ts';
+import { silentLogger } from '../support/db.ts';
 import { account } from '../support/fixtures.ts';
-import { inbox } from '../support/ses-mail.ts';
+import { startWorkflowStack } from '../support/workflow-stack.ts';
 
 /**
  * A customer who left stays gone, also once the churn is older than the 180-day lookback the rollups cover: a CRM
@@ -22,11 +17,7 @@ import { inbox } from '../support/ses-mail.ts';
  * synthesizes it, mailing through SES local.
  */
 describe('an account months after it churned', () => {
-  let db: Db;
-  let clock: VirtualClock;
-  let engine: WorkflowEngine;
-  let ses: SesLocal;
-  let mail: ReturnType<typeof inbox>;
+  let stack: Awaited<ReturnType<typeof startWorkflowStack>>;
   const hooli = account('hooli', {
     segment: 'core',
     contacts: [
@@ -34,17 +25,11 @@ describe('an account months after it churned', () => {
     ],
     contract: { startDate: '2025-07-01', renewalDate: '2026-07-01', arr: 48_000 },
   });
-  const deps = () => useCaseDeps({ db, clock, logger: silentLogger() });
+  const deps = () => useCaseDeps({ db: stack.db, clock: stack.clock, logger: silentLogger() });
 
   beforeAll(async () => {
-    db = await createTestDb();
-    clock = new VirtualClock('2026-06-20T00:00:00Z');
-    ses = await startSesLocal();
-    mail = inbox(ses);
-    engine = createWorkflowEngine(
-      { db, clock, logger: silentLogger() },
-      { mailer: sesMailer({ from: 'cs@vendor.example', endpoint: ses.endpoint }), schedules: false },
-    );
+    stack = await startWorkflowStack('2026-06-20T00:00:00Z');
+    const { db, clock } = stack;
     await upsertAccountsWithTimers(db, [hooli], clock.now(), defaultConfig);
     // The renewal is lost: the outcome arrives on the renewal day.
     clock.set('2026-07-01T10:00:00Z');
@@ -64,7 +49,7 @@ describe('an account months after it churned', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await ses.stop();
+    await stack?.stop();
   });
 
   it('is still churned to the workflows, though its rollups no longer show the outcome', async () => {
@@ -80,6 +65,7 @@ describe('an account months after it churned', () => {
   }, 60_000);
 
   it('books no review when the programme comes due again, and mails none of its contacts', async () => {
+    const { db, clock, engine, mail } = stack;
     const reviewTimers = (await pendingTimers(db, 'hooli')).filter((t) => t.kind === 'review');
     // Prepare: the sync set the programme's timers again; the first of them fires.
     expect(reviewTimers.length).toBeGreaterThan(0);

@@ -1,26 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '#config/default';
-import { sesMailer } from '#functions/shared/mailer';
 import { syncReviewTimers } from '#functions/shared/review-timers';
-import { type SesLocal, startSesLocal } from '#local/ses-local';
-import { VirtualClock } from '#local/virtual-clock';
-import { createWorkflowEngine, type WorkflowEngine } from '#local/workflow-engine';
 import { upsertAccount } from '#store/account-store';
-import type { Db } from '#store/client';
 import { getReview } from '#store/review-store';
 import { readTimeline } from '#store/timeline-store';
 import { pendingTimers } from '#store/timer-store';
-import { createTestDb, silentLogger } from '../support/db.ts';
 import { account } from '../support/fixtures.ts';
-import { inbox } from '../support/ses-mail.ts';
+import { startWorkflowStack } from '../support/workflow-stack.ts';
 
 /** The ReviewProgramme state machine as CDK synthesizes it, on the local runner, mailing through SES local. */
 describe('a Core account’s mid-year review on the local stack', () => {
-  let db: Db;
-  let clock: VirtualClock;
-  let engine: WorkflowEngine;
-  let ses: SesLocal;
-  let mail: ReturnType<typeof inbox>;
+  let stack: Awaited<ReturnType<typeof startWorkflowStack>>;
   const hooli = account('hooli', {
     segment: 'core',
     contacts: [
@@ -30,23 +20,17 @@ describe('a Core account’s mid-year review on the local stack', () => {
   });
 
   beforeAll(async () => {
-    db = await createTestDb();
-    clock = new VirtualClock('2026-06-01T00:00:00Z');
-    ses = await startSesLocal();
-    mail = inbox(ses);
-    engine = createWorkflowEngine(
-      { db, clock, logger: silentLogger() },
-      { mailer: sesMailer({ from: 'cs@vendor.example', endpoint: ses.endpoint }), schedules: false },
-    );
-    await upsertAccount(db, hooli, clock.now());
-    await syncReviewTimers(db, hooli, clock.now(), defaultConfig);
+    stack = await startWorkflowStack('2026-06-01T00:00:00Z');
+    await upsertAccount(stack.db, hooli, stack.clock.now());
+    await syncReviewTimers(stack.db, hooli, stack.clock.now(), defaultConfig);
   });
 
   afterAll(async () => {
-    await ses.stop();
+    await stack?.stop();
   });
 
   it('books the review on its invitation day and the sponsor finds the invitation, .ics attached, in the inbox', async () => {
+    const { db, clock, engine, mail } = stack;
     // Prepare: the mid-year check of 1 July is invited 14 days ahead.
     expect((await pendingTimers(db, 'hooli')).map((t) => `${t.ref} ${t.dueAt}`)).toContain(
       'review.mid_year 2026-06-17T09:00:00.000Z',
