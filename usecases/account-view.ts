@@ -33,8 +33,8 @@ export interface LoadedView extends AccountView {
  * One account as every workflow decision reads it (DESIGN decision 10, "one score"): the stored health the API
  * shows, scored with history against the learnt baselines (scored now only when it is stale: new signals, a new
  * model, never scored), and the facts from the rollups of the health lookback. A churn is also read from the
- * contract history, where it outlives the lookback: a customer who left stays gone to every workflow until a new
- * contract. Undefined when the account is gone.
+ * contract history, where it outlives the lookback: a customer who left stays gone to every workflow until it comes
+ * with a new contract and the churn has left the lookback. Undefined when the account is gone.
  */
 export async function loadAccountView(deps: UseCaseDeps, accountId: string): Promise<LoadedView | undefined> {
   const { db, config } = deps;
