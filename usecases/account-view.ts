@@ -2,14 +2,13 @@ import { defaultConfig } from '#config/default';
 import type { Config } from '#config/schema';
 import { DAY_MS, utcDay } from '#core/clock';
 import type { HealthRecord } from '#core/health/record';
-import { contractChurned } from '#core/renewals/contract-history';
 import type { DailyRollup, TicketState } from '#core/rollup';
 import { type AccountView, riskStanding } from '#core/workflows/account-view';
 import { accountFacts } from '#core/workflows/evidence';
 import { healthOnRead } from '#functions/shared/health/read';
 import type { Deps } from '#functions/shared/runtime';
 import { getAccount } from '#store/account-store';
-import { readContractHistory } from '#store/contract-history-store';
+import { readContractChurned } from '#store/contract-history-store';
 import { listIssues } from '#store/issue-store';
 import { listReviews } from '#store/review-store';
 import { listRisks } from '#store/risk-store';
@@ -53,12 +52,12 @@ export async function loadAccountView(deps: UseCaseDeps, accountId: string): Pro
         ]);
     return { found, rollups, issues };
   });
-  const [{ found, rollups, issues }, tickets, risks, reviews, history] = await Promise.all([
+  const [{ found, rollups, issues }, tickets, risks, reviews, churnedForGood] = await Promise.all([
     scoredWith,
     readTickets(db, accountId, { consistent: true }),
     listRisks(db, accountId),
     listReviews(db, accountId),
-    readContractHistory(db, accountId),
+    readContractChurned(db, account),
   ]);
   if (!found.health) return undefined;
   const record = found.health;
@@ -68,7 +67,7 @@ export async function loadAccountView(deps: UseCaseDeps, accountId: string): Pro
     health: record.snapshot,
     trail: record.trail,
     journey: record.journey,
-    facts: { ...facts, churned: facts.churned || contractChurned(history, account.contract.renewalDate) },
+    facts: { ...facts, churned: facts.churned || churnedForGood },
     ...riskStanding(risks),
     reviews,
     issues,

@@ -1,7 +1,6 @@
-import { contractChurned } from '#core/renewals/contract-history';
 import { type DueReview, type ReviewStanding, reviewsDue, sortKey } from '#core/reviews/due';
 import { getAccounts } from '#store/account-store';
-import { readContractHistory } from '#store/contract-history-store';
+import { readContractChurned } from '#store/contract-history-store';
 import { NotFoundError } from '#store/errors';
 import { mapLimit } from '#store/parallel';
 import { listPortfolio } from '#store/portfolio-store';
@@ -43,11 +42,11 @@ export async function loadReviewsDue(deps: UseCaseDeps, query: ReviewsDueQuery):
     throw new NotFoundError(`account "${query.accountId}"`);
   }
   const book = await mapLimit(accounts, READS_IN_FLIGHT, async (account) => {
-    const [reviews, history] = await Promise.all([
+    const [reviews, churned] = await Promise.all([
       listReviews(deps.db, account.id),
-      readContractHistory(deps.db, account.id),
+      readContractChurned(deps.db, account),
     ]);
-    return { account, reviews, churned: contractChurned(history, account.contract.renewalDate) };
+    return { account, reviews, churned };
   });
   const all = reviewsDue(deps.config, book, now, query.days);
   const counts: Record<ReviewStanding, number> = { overdue: 0, awaiting_outcome: 0, upcoming: 0, planned: 0 };

@@ -3,7 +3,7 @@ import type { Account, AccountInput } from '#core/accounts';
 import { utcDay } from '#core/clock';
 import type { HealthRecord } from '#core/health/record';
 import type { HealthIssue } from '#core/issues/issue';
-import { contractChurned, outcomeEvent } from '#core/renewals/contract-history';
+import { outcomeEvent } from '#core/renewals/contract-history';
 import type { DailyRollup, TicketState } from '#core/rollup';
 import { RENEWAL_OUTCOMES, type Signal } from '#core/signals';
 import { riskStanding } from '#core/workflows/account-view';
@@ -14,7 +14,7 @@ import type { Timer } from '#core/workflows/timers';
 import type { PassHooks } from '#functions/shared/health/recompute-portfolio';
 import { getAccount } from '#store/account-store';
 import { markDeparted } from '#store/contact-preferences-store';
-import { readContractHistory, recordOutcomeOnce } from '#store/contract-history-store';
+import { readContractChurned, recordOutcomeOnce } from '#store/contract-history-store';
 import { getOpenRisk, listRisks } from '#store/risk-store';
 import { recordTimeline } from '#store/timeline-store';
 import { cancelTimers, scheduleTimerOnce } from '#store/timer-store';
@@ -61,8 +61,7 @@ export async function checkAfterScoring(
   });
   if (!reason) return false;
   // The facts above know a churn only while its day is in the lookback; the contract history keeps it.
-  const history = await readContractHistory(deps.db, input.account.id);
-  if (contractChurned(history, input.account.contract.renewalDate)) return false;
+  if (await readContractChurned(deps.db, input.account)) return false;
   return scheduleTimerOnce(
     deps.db,
     checkTimer(input.account.id, `health.${utcDay(now)}`, now.toISOString(), {

@@ -1,5 +1,6 @@
 import type { Config } from '#config/schema';
-import { listPortfolio } from '#store/portfolio-store';
+import { listAccounts } from '#usecases/account-list';
+import { useCaseDeps } from '#usecases/account-view';
 import type { LocalStack } from '../stack.ts';
 import { loadDemo } from './load.ts';
 
@@ -45,18 +46,10 @@ export async function loadDemoInto(stack: LocalStack, accounts: number, config?:
 }
 
 /**
- * The demo account a newcomer should open first: the one scored lowest, the first row of `churnguard accounts`
- * (the banner's "Try it" names it; the demo's accounts are generated, so no fixed id would do). Undefined when
- * nothing is scored.
+ * The demo account a newcomer should open first: the first row of `churnguard accounts` (GET /v1/accounts, lowest
+ * score first), which the banner's "Try it" names; the demo's accounts are generated, so no fixed id would do.
  */
-export async function demoAccountToOpen(stack: Pick<LocalStack, 'db'>): Promise<string | undefined> {
-  let lowest: { accountId: string; score: number } | undefined;
-  for (const { accountId, health } of await listPortfolio(stack.db)) {
-    const score = health?.score;
-    if (typeof score !== 'number') continue;
-    // Ties go to the first id, as the account list sorts them (core/workbench/account-list.ts).
-    if (!lowest || score < lowest.score || (score === lowest.score && accountId < lowest.accountId))
-      lowest = { accountId, score };
-  }
-  return lowest?.accountId;
+export async function demoAccountToOpen(stack: Pick<LocalStack, 'deps'>): Promise<string | undefined> {
+  const first = await listAccounts(useCaseDeps(stack.deps), { sort: 'score', limit: 1 });
+  return first.accounts[0]?.accountId;
 }
