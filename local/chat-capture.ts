@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
 import { CHAT_KINDS, type ChatKind, destinationName } from '#config/channels-schema';
+import { clientClosesIdleSockets } from './idle-sockets.ts';
 
 /**
  * Where Slack and Teams posts land on a laptop, as mail lands in SES local's inbox: an HTTP endpoint that takes
@@ -97,6 +98,7 @@ export async function startChatCapture(port = 0, now: () => Date = () => new Dat
         : answer(response, 202, 'text/plain', '');
     })().catch(() => answer(response, 500, 'text/plain', 'capture failed'));
   });
+  clientClosesIdleSockets(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());

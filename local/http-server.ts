@@ -6,6 +6,7 @@ import { answerPage } from '#functions/shared/page-files';
 import type { Deps } from '#functions/shared/runtime';
 import { buildPage } from '../web/build.ts';
 import { API_FUNCTIONS } from './api-functions.ts';
+import { clientClosesIdleSockets } from './idle-sockets.ts';
 
 /** API Gateway's own limit is 10 MB; reading stops a little past our limit so the handler can answer 413. */
 const READ_LIMIT = MAX_BODY_BYTES + 1024;
@@ -84,7 +85,7 @@ export function createLocalApiServer(deps: Deps): Server {
     return pageFiles;
   };
 
-  return createServer(async (request, response) => {
+  const server = createServer(async (request, response) => {
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
       const page = request.method === 'GET' ? await answerPage(url.pathname, files) : undefined;
@@ -115,4 +116,5 @@ export function createLocalApiServer(deps: Deps): Server {
       if (!response.headersSent) send(response, 500, JSON.stringify({ message: 'internal error' }));
     }
   });
+  return clientClosesIdleSockets(server);
 }

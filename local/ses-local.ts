@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as sesModule from 'aws-ses-v2-local';
+import { clientClosesIdleSockets } from './idle-sockets.ts';
 
 export interface SesLocal {
   /** SES v2 API endpoint for the AWS SDK. */
@@ -33,6 +34,7 @@ export async function startSesLocal(port = 0): Promise<SesLocal> {
       `SES local could not listen on port ${port} (SES_PORT): it is in use; set SES_PORT to another port or leave it unset`,
     );
   }
+  clientClosesIdleSockets(server);
   const endpoint = `http://127.0.0.1:${address.port}`;
   return {
     endpoint,

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as z from 'zod';
 import type { AccountInput } from '#core/accounts';
 import { unsubscribeToken } from '#core/journeys/unsubscribe-token';
 import { ingestSignals } from '#functions/shared/ingest';
@@ -19,19 +18,7 @@ import { loadAccountView, useCaseDeps } from '#usecases/account-view';
 import { createTestDb, silentLogger } from '../support/db.ts';
 import { account, realisticSignals } from '../support/fixtures.ts';
 import { httpEvent } from '../support/http.ts';
-
-const storedEmails = z.object({
-  emails: z.array(
-    z.object({
-      messageId: z.string(),
-      from: z.string(),
-      destination: z.object({ to: z.array(z.string()) }),
-      subject: z.string(),
-      body: z.object({ html: z.string().optional(), text: z.string().optional() }),
-      headers: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
-    }),
-  ),
-});
+import { inbox } from '../support/ses-mail.ts';
 
 const GO_LIVE = '2026-01-15'; // a Thursday; day 5 is Tuesday 20 January
 
@@ -40,8 +27,8 @@ describe('milestone journey on the virtual clock, mailing through SES local', ()
   let clock: VirtualClock;
   let engine: WorkflowEngine;
   let ses: SesLocal;
-  const mail = async () => storedEmails.parse(await (await fetch(`${ses.endpoint}/store`)).json()).emails;
-  const mailTo = async (address: string) => (await mail()).filter((m) => m.destination.to.includes(address));
+  const mail = () => inbox(ses).all();
+  const mailTo = (address: string) => inbox(ses).to(address);
   const live = (id: string): AccountInput => account(id, { goLiveDate: GO_LIVE });
   const login = (accountId: string, at: string) => ({
     id: `login-${accountId}-${at}`,
@@ -54,7 +41,7 @@ describe('milestone journey on the virtual clock, mailing through SES local', ()
   beforeAll(async () => {
     db = await createTestDb();
     ses = await startSesLocal();
-    await fetch(`${ses.endpoint}/clear-store`, { method: 'POST' });
+    await inbox(ses).clear();
     clock = new VirtualClock(`${GO_LIVE}T06:00:00Z`);
     engine = createWorkflowEngine(
       { db, clock, logger: silentLogger() },
