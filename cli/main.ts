@@ -83,6 +83,8 @@ Commands:
       --json                    print the API's answer (GET /v1/accounts/{id}) as JSON instead
   accounts                 List accounts (GET /v1/accounts), a page at a time: band, score, ARR, renewal, CSM,
                            open risk
+      --status <which>          customers (default), churned (the accounts whose contract in force ended
+                                in churn, with the day) or all
       --band <band>             green, yellow, red or unknown
       --segment <id>            e.g. strategic, core, transactional
       --region <name>           e.g. EMEA
@@ -251,6 +253,7 @@ function parse(argv: string[]) {
         mapping: { type: 'string' },
         from: { type: 'string', multiple: true },
         band: { type: 'string' },
+        status: { type: 'string' },
         region: { type: 'string' },
         csm: { type: 'string' },
         sort: { type: 'string' },
@@ -444,8 +447,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'accounts': {
-      const { band, segment, region, csm, sort, limit, cursor } = values;
-      const options = { band, segment, region, csm, sort, limit, cursor };
+      const { status, band, segment, region, csm, sort, limit, cursor } = values;
+      const options = { status, band, segment, region, csm, sort, limit, cursor };
       process.stdout.write(await showAccounts(resolveApiTarget(values), options, values.json ?? false));
       return 0;
     }

@@ -1,6 +1,7 @@
 import type { Account } from '#core/accounts';
 import { assignSegment } from '#core/health/segmentation';
 import { type BookEntry, deskOfBook, openRisksOfBook, retentionOfBook } from '#core/renewals/book';
+import type { ContractEvent } from '#core/renewals/contract-history';
 import { DESK_HORIZON_DAYS, daysToRenewal, type RenewalCall } from '#core/renewals/desk';
 import type { Retention } from '#core/renewals/retention';
 import type { RiskRecord } from '#core/workflows/risk-record';
@@ -49,8 +50,10 @@ export function segmentOf(deps: UseCaseDeps, account: Account, health: Portfolio
   return health?.segment ?? assignSegment(deps.config, account).segment;
 }
 
+type WithContract = BookEntry & { contract: readonly ContractEvent[] };
+
 /** The entries with their contract history read. */
-async function withContracts(deps: UseCaseDeps, book: BookEntry[]): Promise<BookEntry[]> {
+async function withContracts(deps: UseCaseDeps, book: BookEntry[]): Promise<WithContract[]> {
   const histories = await readContractHistories(
     deps.db,
     book.map(({ account }) => account.id),
@@ -88,12 +91,17 @@ async function withDrivers(deps: UseCaseDeps, book: BookEntry[]): Promise<BookEn
   );
 }
 
+/** Every registered account with its contract history: what tells a customer from an account that churned. */
+export async function loadBookWithContracts(deps: UseCaseDeps): Promise<WithContract[]> {
+  return withContracts(deps, await loadBook(deps));
+}
+
 /**
  * Everything the desk, retention and the risk list know of every account: what a simulation keeps at its end, so
  * `churnguard report` computes those answers from a backtest with the same functions the API uses.
  */
 export async function loadWholeBook(deps: UseCaseDeps): Promise<BookEntry[]> {
-  return withDrivers(deps, await withReviewsAndCalls(deps, await withContracts(deps, await loadBook(deps))));
+  return withDrivers(deps, await withReviewsAndCalls(deps, await loadBookWithContracts(deps)));
 }
 
 /** GET /v1/renewals: the renewal desk (core/renewals/desk.ts). */
@@ -107,7 +115,7 @@ export async function loadRenewalDesk(deps: UseCaseDeps) {
 
 /** GET /v1/retention: trailing-12-month retention (core/renewals/retention.ts). */
 export async function loadRetention(deps: UseCaseDeps): Promise<Retention> {
-  return retentionOfBook(deps.config, await withContracts(deps, await loadBook(deps)), deps.clock.now());
+  return retentionOfBook(deps.config, await loadBookWithContracts(deps), deps.clock.now());
 }
 
 /**

@@ -2,9 +2,10 @@ import type { JudgedBy } from '#core/health/journey-class';
 import { segmentIds } from '#core/health/portfolio';
 import { stackRank } from '#core/health/stack-rank';
 import type { Band, JourneyClass } from '#core/health/vocabulary';
-import { getAccounts } from '#store/account-store';
-import { listPortfolio, type PortfolioEntry } from '#store/portfolio-store';
+import { rankableOfBook } from '#core/renewals/book';
+import type { PortfolioEntry } from '#store/portfolio-store';
 import type { UseCaseDeps } from './account-view.ts';
+import { loadBookWithContracts } from './renewals.ts';
 
 type PortfolioHealth = NonNullable<PortfolioEntry['health']>;
 
@@ -79,19 +80,12 @@ export function stackRankOf(
   };
 }
 
-/** GET /v1/stack-rank[?segment=]: every scored account of the registry, or one segment's. */
+/** GET /v1/stack-rank[?segment=]: every scored customer of the registry, or one segment's. */
 export async function loadStackRank(deps: UseCaseDeps, segment?: string): Promise<StackRank> {
-  const scored = (await listPortfolio(deps.db)).flatMap(({ accountId, health }) =>
-    health && (segment === undefined || health.segment === segment) ? [{ accountId, health }] : [],
+  return stackRankOf(
+    deps.config,
+    rankableOfBook(await loadBookWithContracts(deps)),
+    deps.clock.now(),
+    segment,
   );
-  const names = new Map(
-    (
-      await getAccounts(
-        deps.db,
-        scored.map((entry) => entry.accountId),
-      )
-    ).map((account) => [account.id, account.name]),
-  );
-  const entries = scored.map((entry) => ({ ...entry, name: names.get(entry.accountId) ?? entry.accountId }));
-  return stackRankOf(deps.config, entries, deps.clock.now(), segment);
 }

@@ -3,8 +3,12 @@ import { type ApiTarget, getJson } from '../api-client.ts';
 
 /** `churnguard accounts` and `churnguard risks`: the CSM's lists, read from GET /v1/accounts and GET /v1/risks. */
 
+/** What a line of `churnguard accounts` counts, by the list's status. */
+const LISTED = { customers: 'customer', churned: 'churned account', all: 'account' } as const;
+
 const accountListSchema = z.object({
   asOf: z.string(),
+  status: z.enum(['customers', 'churned', 'all']),
   sort: z.string(),
   total: z.number(),
   nextCursor: z.string().nullable(),
@@ -21,6 +25,7 @@ const accountListSchema = z.object({
       renewalDate: z.string(),
       daysToRenewal: z.number(),
       openRisk: z.object({ tier: z.number(), primaryCause: z.string() }).nullable(),
+      churnedAt: z.string().nullable(),
     }),
   ),
 });
@@ -75,6 +80,7 @@ function table(header: string[], rows: string[][]): string[] {
 }
 
 export interface AccountsOptions {
+  status?: string;
   band?: string;
   segment?: string;
   region?: string;
@@ -98,12 +104,12 @@ export async function showAccounts(
     a.band,
     a.score === null ? '-' : a.score.toFixed(1),
     money(a.arr, a.currency),
-    `${a.renewalDate} (${a.daysToRenewal} d)`,
+    a.churnedAt === null ? `${a.renewalDate} (${a.daysToRenewal} d)` : `churned ${a.churnedAt.slice(0, 10)}`,
     a.csm.name,
     a.openRisk ? `tier ${a.openRisk.tier} ${a.openRisk.primaryCause}` : '-',
   ]);
   const lines = [
-    `${list.total} account${list.total === 1 ? '' : 's'} (sorted by ${list.sort}), as of ${list.asOf}`,
+    `${list.total} ${LISTED[list.status]}${list.total === 1 ? '' : 's'} (sorted by ${list.sort}), as of ${list.asOf}`,
     ...(rows.length
       ? table(['Account', 'Name', 'Segment', 'Band', 'Score', 'ARR', 'Renewal', 'CSM', 'Open risk'], rows)
       : []),

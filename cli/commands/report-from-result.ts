@@ -3,7 +3,14 @@ import * as z from 'zod';
 import { DAY_MS } from '#core/clock';
 import { summarisePortfolio } from '#core/health/portfolio';
 import { automationActivity } from '#core/journeys/automation';
-import { type BookEntry, deskOfBook, openRisksOfBook, retentionOfBook } from '#core/renewals/book';
+import {
+  type BookEntry,
+  deskOfBook,
+  openRisksOfBook,
+  rankableOfBook,
+  registryOfBook,
+  retentionOfBook,
+} from '#core/renewals/book';
 import { contractEventSchema } from '#core/renewals/contract-history';
 import { fieldErrors } from '#core/validation';
 import { riskRecordSchema } from '#core/workflows/risk-record';
@@ -78,23 +85,14 @@ export function reportDataOfResult(
   config: Parameters<typeof deskOfBook>[0],
 ): Record<string, unknown> {
   const now = endOfRun(result.start, result.days);
-  const registry = result.book.map((e) => ({
-    accountId: e.account.id,
-    ...(e.health ? { health: e.health } : {}),
-  }));
+  const book = result.book.map((entry) => ({ ...entry, contract: entry.contract ?? [] }));
   return {
     '/renewals': deskOfBook(config, result.book, now),
     '/retention': retentionOfBook(config, result.book, now),
     '/risks': openRisksOfBook(config, result.book, now),
     // Nothing waits to be scored in a finished run.
-    '/portfolio': { ...summarisePortfolio(config, registry, now), pendingRecompute: 0 },
-    '/stack-rank': stackRankOf(
-      config,
-      result.book.flatMap((e) =>
-        e.health ? [{ accountId: e.account.id, name: e.account.name, health: e.health }] : [],
-      ),
-      now,
-    ),
+    '/portfolio': { ...summarisePortfolio(config, registryOfBook(book), now), pendingRecompute: 0 },
+    '/stack-rank': stackRankOf(config, rankableOfBook(book), now),
     '/automation': automationOfResult(result, config, now),
   };
 }

@@ -43,7 +43,13 @@ export interface SegmentSummary {
 export interface PortfolioSummary {
   asOf: string;
   modelVersion: string;
+  /** Customers: registered accounts but the churned. */
   accounts: number;
+  /**
+   * Registered accounts whose contract in force ended in churn: left out of the counts, bands and scores, which are
+   * of the customers looked after; the trend and the funnel keep them for the weeks they were customers.
+   */
+  churned: number;
   /** Registered accounts with no health yet. */
   notScored: number;
   /** Accounts last scored under another model version (a pass will score them again). */
@@ -67,16 +73,18 @@ export function segmentIds(
 }
 
 /**
- * Bands and journey classes per segment (segmentIds: empty ones too), their trend week by week and the journey
- * funnel, all from the registry's summaries.
+ * Bands and journey classes per segment (segmentIds: empty ones too) of the customers, their trend week by week and
+ * the journey funnel, all from the registry's summaries; `churnedAt` (core/renewals/book.ts churnedAtOf) marks the
+ * accounts that are no longer customers.
  */
 export function summarisePortfolio(
   config: Config,
-  accounts: readonly { accountId: string; health?: HealthSummary }[],
+  accounts: readonly { accountId: string; health?: HealthSummary; churnedAt: string | null }[],
   now: Date,
 ): PortfolioSummary {
   const current = modelVersion(config);
-  const scored = accounts.flatMap((entry) => (entry.health ? [entry.health] : []));
+  const customers = accounts.filter((entry) => entry.churnedAt === null);
+  const scored = customers.flatMap((entry) => (entry.health ? [entry.health] : []));
   const ids = segmentIds(config, scored);
   const segments = ids.map((segment): SegmentSummary => {
     const members = scored.filter((health) => health.segment === segment);
@@ -101,8 +109,9 @@ export function summarisePortfolio(
   return {
     asOf: now.toISOString(),
     modelVersion: current,
-    accounts: accounts.length,
-    notScored: accounts.length - scored.length,
+    accounts: customers.length,
+    churned: accounts.length - customers.length,
+    notScored: customers.length - scored.length,
     scoredUnderOtherModel: scored.filter((health) => health.modelVersion !== current).length,
     segments,
     trend: bandTrend(ids, accounts, now),

@@ -4,7 +4,7 @@ import type { HealthSummary } from '#core/health/portfolio';
 import { assignSegment } from '#core/health/segmentation';
 import { daysOpen } from '#core/workflows/digest';
 import type { RiskRecord } from '#core/workflows/risk-record';
-import { type ContractEvent, effectiveHistory, outcomeOfRenewal } from './contract-history.ts';
+import { type ContractEvent, churnedAt, effectiveHistory, outcomeOfRenewal } from './contract-history.ts';
 import { type DeskAccount, type RenewalCall, type RenewalDesk, renewalDesk } from './desk.ts';
 import { type Retention, retention } from './retention.ts';
 
@@ -22,6 +22,32 @@ export interface BookEntry {
   call?: RenewalCall | null;
   contract?: readonly ContractEvent[];
   drivers?: readonly { text: string; pointsLost: number }[];
+}
+
+/**
+ * When the entry's contract in force ended in churn, or null for a customer: the lists, the stack-rank and the
+ * portfolio's bands leave such an account out (it is no longer anyone's to look after), however long ago it left.
+ */
+export function churnedAtOf(entry: BookEntry & { contract: readonly ContractEvent[] }): string | null {
+  return churnedAt(entry.contract, entry.account.contract.renewalDate);
+}
+
+/** The registry as the portfolio summary reads it (core/health/portfolio.ts): each account's health and churn. */
+export function registryOfBook(book: readonly (BookEntry & { contract: readonly ContractEvent[] })[]) {
+  return book.map((entry) => ({
+    accountId: entry.account.id,
+    ...(entry.health ? { health: entry.health } : {}),
+    churnedAt: churnedAtOf(entry),
+  }));
+}
+
+/** The scored customers, as the stack-rank ranks them (usecases/stack-rank.ts): no account that churned. */
+export function rankableOfBook(book: readonly (BookEntry & { contract: readonly ContractEvent[] })[]) {
+  return book.flatMap((entry) =>
+    entry.health && churnedAtOf(entry) === null
+      ? [{ accountId: entry.account.id, name: entry.account.name, health: entry.health }]
+      : [],
+  );
 }
 
 /** How many drivers of each red account the risk list shows. */

@@ -128,5 +128,11 @@ export function outcomeOfRenewal(
  * afresh.
  */
 export function contractChurned(events: readonly ContractEvent[], renewalDate: string): boolean {
-  return outcomeOfRenewal(events, renewalDate)?.outcome === 'churned';
+  return churnedAt(events, renewalDate) !== null;
+}
+
+/** When the contract in force ended in churn (the outcome's instant), or null while it is a customer's. */
+export function churnedAt(events: readonly ContractEvent[], renewalDate: string): string | null {
+  const resolved = outcomeOfRenewal(events, renewalDate);
+  return resolved?.outcome === 'churned' ? resolved.at : null;
 }

@@ -2,18 +2,24 @@ import * as z from 'zod';
 import { BANDS } from '#core/health/vocabulary';
 
 /**
- * `GET /v1/accounts?band=&segment=&region=&csm=&sort=&limit=&cursor=`: the CSM's list of accounts, a page at a
- * time. Sorts: `score` (lowest first, unscored last), `renewal` (soonest first), `arr` (by currency, then largest
+ * `GET /v1/accounts?status=&band=&segment=&region=&csm=&sort=&limit=&cursor=`: the CSM's list of accounts, a page at
+ * a time. `status`: `customers` (the default: not the accounts whose contract in force ended in churn), `churned`
+ * (those alone) or `all`. Sorts: `score` (lowest first, unscored last), `renewal` (soonest first), `arr` (by currency, then largest
  * first), `name`. The cursor names the last account of a page by its sort value and id, so
  * the next page starts after it even when accounts were added or rescored meanwhile.
  */
 export const ACCOUNT_SORTS = ['score', 'renewal', 'arr', 'name'] as const;
 export type AccountSort = (typeof ACCOUNT_SORTS)[number];
 
+export const ACCOUNT_STATUSES = ['customers', 'churned', 'all'] as const;
+
 export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 500;
 
 export const accountListQuerySchema = z.strictObject({
+  status: z
+    .enum(ACCOUNT_STATUSES, { error: `must be one of: ${ACCOUNT_STATUSES.join(', ')}` })
+    .default('customers'),
   band: z
     .enum([...BANDS, 'unknown'], { error: `must be one of: ${[...BANDS, 'unknown'].join(', ')}` })
     .optional(),
@@ -44,6 +50,8 @@ export interface AccountRow {
   renewalDate: string;
   daysToRenewal: number;
   openRisk: { riskId: string; tier: number; primaryCause: string; strategy: string } | null;
+  /** When the contract in force ended in churn; null for a customer. */
+  churnedAt: string | null;
 }
 
 const cursorSchema = z.object({
@@ -98,6 +106,7 @@ export function accountPage(rows: readonly AccountRow[], query: AccountListQuery
   const matching = rows
     .filter(
       (row) =>
+        (query.status === 'all' || (row.churnedAt === null) === (query.status === 'customers')) &&
         (query.band === undefined || row.band === query.band) &&
         (query.segment === undefined || row.segment === query.segment) &&
         (query.region === undefined || row.region === query.region) &&

@@ -1,15 +1,14 @@
 import * as z from 'zod';
 import { defaultConfig } from '#config/default';
 import type { Config } from '#config/schema';
-import { summarisePortfolio } from '#core/health/portfolio';
 import { entityId, wellFormedText } from '#core/ids';
 import { FORECAST_CATEGORIES } from '#core/renewals/forecast';
 import { fieldErrors } from '#core/validation';
 import { accountListQuerySchema, BadCursorError } from '#core/workbench/account-list';
 import { riskFiltersSchema } from '#core/workbench/risk-filter';
-import { listPortfolio } from '#store/portfolio-store';
 import { listAccounts } from '#usecases/account-list';
 import { loadAutomation } from '#usecases/automation';
+import { loadPortfolioSummary } from '#usecases/portfolio-summary';
 import { callRenewal, loadRenewalDesk, loadRetention } from '#usecases/renewals';
 import { loadReviewsDue } from '#usecases/reviews-due';
 import { listOpenRisks } from '#usecases/risk-list';
@@ -116,8 +115,7 @@ export function createPortfolioHandler(deps: Deps, configOverride?: Config) {
     switch (event.routeKey) {
       case 'GET /v1/portfolio': {
         const refreshed = await refresh();
-        const entries = await listPortfolio(deps.db);
-        const summary = summarisePortfolio(config, entries, deps.clock.now());
+        const summary = await loadPortfolioSummary(useCase);
         const pendingRecompute = refreshed.remaining + refreshed.dirty.byStatus.failed;
         return json(200, { ...summary, pendingRecompute });
       }

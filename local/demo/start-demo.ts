@@ -50,6 +50,6 @@ export async function loadDemoInto(stack: LocalStack, accounts: number, config?:
  * score first), which the banner's "Try it" names; the demo's accounts are generated, so no fixed id would do.
  */
 export async function demoAccountToOpen(stack: Pick<LocalStack, 'deps'>): Promise<string | undefined> {
-  const first = await listAccounts(useCaseDeps(stack.deps), { sort: 'score', limit: 1 });
+  const first = await listAccounts(useCaseDeps(stack.deps), { status: 'customers', sort: 'score', limit: 1 });
   return first.accounts[0]?.accountId;
 }

@@ -151,12 +151,25 @@ describe.skipIf(!hasChromium)('churnguard report <result.json>: a simulate resul
     for (const p of automation.plays)
       expect(p.sent).toBe(actions.filter((a) => a.play === p.play && (a.mode ?? 'live') === 'live').length);
 
-    // The health distribution, counted here from the result's own account list, is the one shown.
-    const accounts = JSON.parse(readFileSync(result, 'utf8')).accounts as { segment: string; band: string }[];
+    // The health distribution, counted here from the result's own account list and renewal outcomes, is the one
+    // shown: of the customers, an account whose last renewal was lost counted apart.
+    const written = JSON.parse(readFileSync(result, 'utf8')) as {
+      accounts: { accountId: string; segment: string; band: string }[];
+      outcomes: { accountId: string; outcome: string; at: string }[];
+    };
+    const lastOutcome = new Map(
+      [...written.outcomes].sort((a, b) => (a.at < b.at ? -1 : 1)).map((o) => [o.accountId, o.outcome]),
+    );
+    const churned = new Set(
+      [...lastOutcome].filter(([, outcome]) => outcome === 'churned').map(([id]) => id),
+    );
+    expect(churned.size).toBeGreaterThan(0);
+    expect(await figure(page, 'churned')).toBe(churned.size);
+    const customers = written.accounts.filter((a) => !churned.has(a.accountId));
     for (const segment of portfolio.segments)
       for (const band of ['green', 'yellow', 'red'] as const)
         expect(await figure(page, `band-${segment.segment}-${band}`)).toBe(
-          accounts.filter((a) => a.segment === segment.segment && a.band === band).length,
+          customers.filter((a) => a.segment === segment.segment && a.band === band).length,
         );
     expect(elsewhere).toEqual([]);
     expect(problems).toEqual([]);

@@ -119,7 +119,11 @@ describe('health of a seeded portfolio', () => {
   });
 
   it('summarises bands and journey classes by segment', async () => {
-    const summary = summarisePortfolio(config, await listPortfolio(db), NOW);
+    const summary = summarisePortfolio(
+      config,
+      (await listPortfolio(db)).map((entry) => ({ ...entry, churnedAt: null })),
+      NOW,
+    );
     expect(summary).toMatchObject({ accounts: 18, notScored: 0, scoredUnderOtherModel: 0 });
     const bySegment = Object.fromEntries(summary.segments.map((s) => [s.segment, s]));
     expect(bySegment.strategic).toMatchObject({

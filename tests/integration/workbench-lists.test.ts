@@ -145,7 +145,7 @@ describe('churnguard accounts and churnguard risks', () => {
     const { code, output } = await churnguard('accounts', '--band', 'red', '--segment', 'core');
     expect(code).toBe(0);
     const lines = output.split('\n');
-    expect(lines[0]).toMatch(/^1 account \(sorted by score\), as of 2026-06-01T12:00:00.000Z$/);
+    expect(lines[0]).toMatch(/^1 customer \(sorted by score\), as of 2026-06-01T12:00:00.000Z$/);
     expect(lines[1]).toMatch(/^Account\s+Name\s+Segment\s+Band\s+Score\s+ARR\s+Renewal\s+CSM\s+Open risk$/);
     expect(lines[2]).toMatch(
       /^core-troubled\s+.*\s+core\s+red\s+[\d.]+\s+EUR 90,000\s+\d{4}-\d{2}-\d{2} \(\d+ d\)\s+.*tier 2 low_adoption$/,

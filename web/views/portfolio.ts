@@ -20,7 +20,11 @@ export async function renderPortfolio(root: HTMLElement): Promise<void> {
   ]);
   const segments = portfolio.segments;
   root.innerHTML = `<h1>Portfolio</h1>
-    <p>${figure('accounts', portfolio.accounts, String(portfolio.accounts))} accounts, health as of ${day(portfolio.asOf)}.</p>
+    <p>${figure('accounts', portfolio.accounts, String(portfolio.accounts))} customers, health as of ${day(portfolio.asOf)}.${
+      portfolio.churned
+        ? ` ${figure('churned', portfolio.churned, String(portfolio.churned))} account${portfolio.churned === 1 ? '' : 's'} that churned ${portfolio.churned === 1 ? 'is' : 'are'} not counted here (renewal desk and retention show the loss).`
+        : ''
+    }</p>
     <div id="bands-chart" class="chart"></div>
     <h2>Health by segment</h2>
     <table><thead><tr><th>Segment</th><th class="num">Accounts</th>${BAND_NAMES.map((b) => `<th class="num">${b}</th>`).join('')}

@@ -18,10 +18,10 @@ describe('the portfolio summary of a segment (core/health/portfolio.ts)', () => 
     const summary = summarisePortfolio(
       defaultConfig,
       [
-        { accountId: 'a', health: health(80, 'green') },
-        { accountId: 'b', health: health(61, 'yellow') },
-        { accountId: 'c', health: health(null, 'unknown') },
-        { accountId: 'd' },
+        { accountId: 'a', health: health(80, 'green'), churnedAt: null },
+        { accountId: 'b', health: health(61, 'yellow'), churnedAt: null },
+        { accountId: 'c', health: health(null, 'unknown'), churnedAt: null },
+        { accountId: 'd', churnedAt: null },
       ],
       NOW,
     );
@@ -31,7 +31,25 @@ describe('the portfolio summary of a segment (core/health/portfolio.ts)', () => 
       bands: { green: 1, yellow: 1, red: 0, unknown: 1 },
       averageScore: 70.5,
     });
-    expect(summary).toMatchObject({ accounts: 4, notScored: 1, scoredUnderOtherModel: 0 });
+    expect(summary).toMatchObject({ accounts: 4, churned: 0, notScored: 1, scoredUnderOtherModel: 0 });
     expect(summary.segments.find((segment) => segment.segment === 'core')?.averageScore).toBeNull();
+  });
+
+  it('counts an account that churned apart: not among the accounts, bands or scores it summarises', () => {
+    const summary = summarisePortfolio(
+      defaultConfig,
+      [
+        { accountId: 'a', health: health(80, 'green'), churnedAt: null },
+        { accountId: 'gone', health: health(12, 'red'), churnedAt: '2026-04-28T10:00:00.000Z' },
+        { accountId: 'never-scored-gone', churnedAt: '2026-03-01T10:00:00.000Z' },
+      ],
+      NOW,
+    );
+    expect(summary).toMatchObject({ accounts: 1, churned: 2, notScored: 0 });
+    expect(summary.segments.find((segment) => segment.segment === 'strategic')).toMatchObject({
+      accounts: 1,
+      bands: { green: 1, yellow: 0, red: 0, unknown: 0 },
+      averageScore: 80,
+    });
   });
 });
