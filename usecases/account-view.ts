@@ -61,7 +61,10 @@ export async function loadAccountView(deps: UseCaseDeps, accountId: string): Pro
   ]);
   if (!found.health) return undefined;
   const record = found.health;
-  const facts = accountFacts(rollups, tickets, now, config.health.support.staleTicketDays);
+  const facts = accountFacts(rollups, tickets, now, {
+    staleTicketDays: config.health.support.staleTicketDays,
+    contractStartDate: account.contract.startDate,
+  });
   return {
     account,
     health: record.snapshot,

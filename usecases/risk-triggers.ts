@@ -53,7 +53,10 @@ export async function checkAfterScoring(
     health: record.snapshot,
     trail: record.trail,
     journey: record.journey,
-    facts: accountFacts(input.rollups, input.tickets, now, deps.config.health.support.staleTicketDays),
+    facts: accountFacts(input.rollups, input.tickets, now, {
+      staleTicketDays: deps.config.health.support.staleTicketDays,
+      contractStartDate: input.account.contract.startDate,
+    }),
     ...standing,
     reviews: [],
     issues: input.issues ?? [],

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignalInput } from '#core/signals';
+import { loadAccountView, useCaseDeps } from '#usecases/account-view';
 import { churnguardAt } from '../support/cli.ts';
 import { account, realisticSignals } from '../support/fixtures.ts';
 import { apiCaller, type IngestBody, readJson, startTestApi } from '../support/http.ts';
@@ -95,6 +96,13 @@ describe('an account whose renewal was lost, in the lists and the portfolio', ()
     const portfolio = await readJson<Portfolio>(await call('GET', '/v1/portfolio'));
     expect(portfolio).toMatchObject({ accounts: 2, churned: 1 });
     expect(portfolio.segments.reduce((sum, s) => sum + s.accounts, 0)).toBe(2);
+  });
+
+  it('is churned to the workflows, while the account won back a month later is not, though its churn is recent', async () => {
+    const churned = async (id: string) => (await loadAccountView(useCaseDeps(api.deps), id))?.facts.churned;
+    expect(await churned('gone')).toBe(true);
+    expect(await churned('wonback')).toBe(false);
+    expect(await churned('stays')).toBe(false);
   });
 
   it('shows in `churnguard accounts --status churned` with the day it churned', async () => {
