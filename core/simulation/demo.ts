@@ -22,7 +22,16 @@ export interface DemoPortfolio {
   outcomes: { accountId: string; outcome: RenewalOutcome; at: string }[];
   /** Account updates (the contract moved on after a renewal), in time order. */
   updates: { kind: 'update'; at: string; accountId: string; changes: Partial<AccountInput> }[];
+  /**
+   * The CSMs' weekly round of review reports, in time order: each account's reviews that have started are reported
+   * held, or missed once the story of an account heading for churn has turned; none after a churn.
+   */
+  reviewReports: { kind: 'reviews'; at: string; accountId: string; outcome: 'held' | 'missed'; by: string }[];
 }
+
+/** The CSMs report the week's reviews on one afternoon a week, each account on a weekday of its own. */
+const REPORT_EVERY_DAYS = 7;
+const REPORT_HOURS = 16;
 
 /** Days of history before the cohort date of trailing-12-month retention, so the cohort is all there. */
 const LEAD_DAYS = 7;
@@ -163,6 +172,22 @@ export function demoPortfolio(accounts: number, now: Date, seed = 7): DemoPortfo
     list.push({ ...synthetic, account, archetype, turnDay, fate, outcome: null });
   });
 
+  const reviewReports: DemoPortfolio['reviewReports'] = list.flatMap(({ account, turnDay, fate }, index) => {
+    // A customer heading for churn stops turning up once its story turns; one that stays keeps its meetings.
+    const missesFrom = fate === 'churned' ? turnDay : days;
+    const until = Math.min(churnedOn.get(account.id) ?? days, days);
+    const reports: DemoPortfolio['reviewReports'] = [];
+    for (let day = 1 + (index % REPORT_EVERY_DAYS); day < until; day += REPORT_EVERY_DAYS)
+      reports.push({
+        kind: 'reviews',
+        at: dayIso(day, REPORT_HOURS),
+        accountId: account.id,
+        outcome: day < missesFrom ? 'held' : 'missed',
+        by: account.csm.name,
+      });
+    return reports;
+  });
+
   const byTime = (a: { at: string }, b: { at: string }) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0);
   return {
     start,
@@ -175,5 +200,6 @@ export function demoPortfolio(accounts: number, now: Date, seed = 7): DemoPortfo
       ),
     outcomes: outcomes.sort(byTime),
     updates: updates.sort(byTime),
+    reviewReports: reviewReports.sort(byTime),
   };
 }

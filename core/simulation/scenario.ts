@@ -58,6 +58,20 @@ export const scenarioSchema = z.strictObject({
       }),
     )
     .default([]),
+  /**
+   * A CSM reports how the account's reviews went: each review that has started by then and has no outcome yet is
+   * reported `held` or `missed` (POST /v1/accounts/{id}/reviews/{reviewId}).
+   */
+  reviewReports: z
+    .array(
+      z.strictObject({
+        accountId: z.string().min(1),
+        at,
+        outcome: z.enum(['held', 'missed'], { error: 'must be held or missed' }),
+        by,
+      }),
+    )
+    .default([]),
   /** Account changes at a time (renewal date, ARR, contacts, CSM), through POST /v1/accounts. */
   accountUpdates: z.array(accountUpdate).default([]),
   /** A contact unsubscribes (one click), or their address bounces or complains (SES feedback). */

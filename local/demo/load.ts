@@ -63,7 +63,9 @@ export async function loadDemo(target: { db: Db; mailer: Mailer }, options: Demo
     accounts: portfolio.accounts,
     signalsForDay: portfolio.signalsForDay,
     outcomes: portfolio.outcomes,
-    events: portfolio.updates,
+    events: [...portfolio.updates, ...portfolio.reviewReports].sort(
+      (a, b) => Date.parse(a.at) - Date.parse(b.at),
+    ),
   };
   const mailFrom = options.now.getTime() - (options.mailDays ?? DEFAULT_MAIL_DAYS) * DAY_MS;
   const recent: OutgoingEmail[] = [];

@@ -32,6 +32,7 @@ import { registerApiKey } from '#store/api-key-store';
 import type { Db } from '#store/client';
 import { suppress, unsubscribe } from '#store/contact-preferences-store';
 import { expireItems } from '#store/memory/client';
+import { listReviews } from '#store/review-store';
 import { getOpenRisk } from '#store/risk-store';
 import { listNotSent } from '#store/send-ledger-store';
 import { readRollups } from '#store/signal-store';
@@ -64,6 +65,7 @@ export type SimEvent =
       by: string;
     }
   | { kind: 'update'; at: string; accountId: string; changes: Record<string, unknown> }
+  | { kind: 'reviews'; at: string; accountId: string; outcome: 'held' | 'missed'; by: string }
   | {
       kind: 'contact';
       at: string;
@@ -85,6 +87,7 @@ export function eventFields(events: readonly SimEvent[]) {
     resolutions: of('resolve'),
     rootCauses: of('causes'),
     accountUpdates: of('update'),
+    reviewReports: of('reviews'),
     contactEvents: of('contact'),
   };
 }
@@ -96,17 +99,18 @@ export interface SimulationInput {
   accounts: unknown[];
   signalsForDay(day: number): unknown[];
   outcomes: Scenario['outcomes'];
-  /** Acknowledgements, resolutions, root causes, account updates and contact events, in time order. */
+  /** Acknowledgements, resolutions, root causes, account updates, review reports and contact events, in time order. */
   events: SimEvent[];
 }
 
-/** A scenario's timed events (acks, resolutions, root causes, account updates, contact events), in time order. */
+/** A scenario's timed events (acks, resolutions, root causes, account updates, review reports, contact events), in time order. */
 export function scenarioEvents(scenario: Scenario): SimEvent[] {
   const events: SimEvent[] = [
     ...scenario.acks.map((a): SimEvent => ({ kind: 'ack', ...a })),
     ...scenario.resolutions.map((r): SimEvent => ({ kind: 'resolve', ...r })),
     ...scenario.rootCauses.map((c): SimEvent => ({ kind: 'causes', ...c })),
     ...scenario.accountUpdates.map((u): SimEvent => ({ kind: 'update', ...u })),
+    ...scenario.reviewReports.map((r): SimEvent => ({ kind: 'reviews', ...r })),
     ...scenario.contactEvents.map((e): SimEvent => ({ kind: 'contact', ...e })),
   ];
   return events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
@@ -217,6 +221,23 @@ async function applyEvent(targets: EventTargets, event: SimEvent): Promise<void>
     const after = { ...before, ...changes, contract: { ...before.contract, ...(changes.contract ?? {}) } };
     targets.latest.set(event.accountId, after);
     await post(targets.accountsApi, 'POST /v1/accounts', { accounts: [after] });
+    return;
+  }
+  if (event.kind === 'reviews') {
+    const due = (await listReviews(db, event.accountId)).filter(
+      (review) => review.status === 'scheduled' && Date.parse(review.startsAt) <= Date.parse(at),
+    );
+    for (const review of due) {
+      const answer = await post(
+        targets.risksApi,
+        'POST /v1/accounts/{id}/reviews/{reviewId}',
+        { outcome: event.outcome, by: event.by },
+        { id: event.accountId, reviewId: review.reviewId },
+      );
+      if (answer.statusCode !== 200) {
+        throw new Error(`the review report of ${event.accountId} at ${event.at} was refused: ${answer.body}`);
+      }
+    }
     return;
   }
   if (event.kind === 'contact') {

@@ -251,6 +251,48 @@ describe('the review programme on the virtual clock', () => {
     ]);
   }, 300_000);
 
+  it('records the reviews a CSM reports, those that have started only, through the API a CSM uses', async () => {
+    // Prepare: Globex's quarterly health checks fall on 1 April and 1 July 2026 (as in the first case). The CSM
+    // reports in March (nothing has started), after the April review (held) and after the July one (missed).
+    const globex = account('globex', {
+      segment: 'strategic',
+      arr: 900_000,
+      goLiveDate: '2024-02-01',
+      contacts: [contact('gsponsor', 'sponsor', 'Europe/London')],
+      contract: { startDate: '2025-10-01', renewalDate: '2028-01-01', arr: 900_000 },
+    });
+    const report = (at: string, outcome: 'held' | 'missed') => ({
+      accountId: 'globex',
+      at,
+      outcome,
+      by: 'Casey',
+    });
+    const run = (reports: ReturnType<typeof report>[]) =>
+      simulate({ start: '2026-03-01', days: 150, accounts: [globex], signals: [], reviewReports: reports });
+    // Act
+    const [reported, unreported] = await Promise.all([
+      run([
+        report('2026-03-20T12:00:00Z', 'missed'),
+        report('2026-04-03T12:00:00Z', 'held'),
+        report('2026-07-03T12:00:00Z', 'missed'),
+      ]),
+      run([report('2026-03-20T12:00:00Z', 'missed')]),
+    ]);
+    // Assess: the July review, the latest, was missed; unreported, it waits for an outcome.
+    expect(reported.book[0]?.latestReview).toMatchObject({
+      status: 'missed',
+      at: expect.stringMatching(/^2026-07-01/),
+    });
+    expect(unreported.book[0]?.latestReview).toMatchObject({
+      status: 'scheduled',
+      at: expect.stringMatching(/^2026-07-01/),
+    });
+    const timeline = (result: SimulationResult) =>
+      result.actions.filter((a) => a.accountId === 'globex' && /review/i.test(a.what)).map((a) => a.what);
+    expect(timeline(reported).filter((what) => /held|missed/.test(what))).toHaveLength(2);
+    expect(timeline(unreported).filter((what) => /held|missed/.test(what))).toEqual([]);
+  }, 300_000);
+
   it('asks a Transactional account’s admin for the yearly digital self-review: a mail by its day, no .ics', async () => {
     // Prepare: a contract from 1 September 2025: the self-review is due eight months in, invited 7 days ahead.
     const scenario: ScenarioInput = {

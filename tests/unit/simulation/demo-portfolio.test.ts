@@ -63,10 +63,31 @@ describe('the demo portfolio', () => {
       expect(demo.signalsForDay(d).some((s) => s.accountId === gone?.accountId)).toBe(false);
   });
 
+  it('has the CSMs report each account’s reviews weekly: held, missed by some heading for churn, none after a churn', () => {
+    const reports = demo.reviewReports;
+    expect(reports.map((r) => r.at)).toEqual([...reports.map((r) => r.at)].sort());
+    for (const account of demo.accounts) {
+      const own = reports.filter((r) => r.accountId === account.id);
+      expect(own.length).toBeGreaterThan(0);
+      expect(own.every((r) => r.by === account.csm.name)).toBe(true);
+      const gaps = own.slice(1).map((r, i) => (Date.parse(r.at) - Date.parse(own[i]?.at ?? '')) / DAY_MS);
+      expect(new Set(gaps)).toEqual(new Set([7]));
+      // Held first; once missed, missed to the end.
+      const firstMissed = own.findIndex((r) => r.outcome === 'missed');
+      if (firstMissed >= 0) expect(own.slice(firstMissed).every((r) => r.outcome === 'missed')).toBe(true);
+      const churn = demo.outcomes.find((o) => o.accountId === account.id && o.outcome === 'churned');
+      if (churn) expect(own.every((r) => r.at < churn.at)).toBe(true);
+    }
+    const missing = new Set(reports.filter((r) => r.outcome === 'missed').map((r) => r.accountId));
+    expect(missing.size).toBeGreaterThan(0);
+    expect(missing.size).toBeLessThan(demo.accounts.length / 2);
+  });
+
   it('is the same portfolio for the same size, day and seed', () => {
     const again = demoPortfolio(48, NOW, 7);
     expect(again.accounts).toEqual(demo.accounts);
     expect(again.outcomes).toEqual(demo.outcomes);
+    expect(again.reviewReports).toEqual(demo.reviewReports);
     expect(again.signalsForDay(200)).toEqual(demo.signalsForDay(200));
   });
 });
