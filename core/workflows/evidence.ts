@@ -57,7 +57,10 @@ export function accountFacts(
   rollups: readonly DailyRollup[],
   tickets: readonly TicketState[],
   now: Date,
-  { staleTicketDays = 14, contractStartDate = '' }: { staleTicketDays?: number; contractStartDate?: string } = {},
+  {
+    staleTicketDays = 14,
+    contractStartDate = '',
+  }: { staleTicketDays?: number; contractStartDate?: string } = {},
 ): AccountFacts {
   const from30 = fromDay(now, 30);
   const from90 = fromDay(now, 90);
