@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { type ContractEvent, contractChurned, contractEventSchema } from '#core/renewals/contract-history';
+import { type ContractEvent, churnedNow, contractEventSchema } from '#core/renewals/contract-history';
 import type { RenewalCall } from '#core/renewals/desk';
 import { FORECAST_CATEGORIES } from '#core/renewals/forecast';
 import { batchGet, batchPut, queryAll } from './batch.ts';
@@ -58,12 +58,16 @@ export async function readContractHistory(db: Db, accountId: string): Promise<Co
   return items.map((item) => parseItem(contractEventSchema, item, 'contract event'));
 }
 
-/** Whether the account's contract in force ended in churn, as its stored history says (contractChurned). */
+/**
+ * Whether the account is churned now, as its stored history judges it (churnedNow): `churnInLookback` is whether the
+ * lookback's rollups show a churn (accountFacts), false where they were not read.
+ */
 export async function readContractChurned(
   db: Db,
   account: { id: string; contract: { renewalDate: string } },
+  churnInLookback = false,
 ): Promise<boolean> {
-  return contractChurned(await readContractHistory(db, account.id), account.contract.renewalDate);
+  return churnedNow(await readContractHistory(db, account.id), account.contract.renewalDate, churnInLookback);
 }
 
 const HISTORIES_IN_FLIGHT = 16;

@@ -2,13 +2,14 @@ import { defaultConfig } from '#config/default';
 import type { Config } from '#config/schema';
 import { DAY_MS, utcDay } from '#core/clock';
 import type { HealthRecord } from '#core/health/record';
+import { churnedNow } from '#core/renewals/contract-history';
 import type { DailyRollup, TicketState } from '#core/rollup';
 import { type AccountView, riskStanding } from '#core/workflows/account-view';
 import { accountFacts } from '#core/workflows/evidence';
 import { healthOnRead } from '#functions/shared/health/read';
 import type { Deps } from '#functions/shared/runtime';
 import { getAccount } from '#store/account-store';
-import { readContractChurned } from '#store/contract-history-store';
+import { readContractHistory } from '#store/contract-history-store';
 import { listIssues } from '#store/issue-store';
 import { listReviews } from '#store/review-store';
 import { listRisks } from '#store/risk-store';
@@ -31,9 +32,9 @@ export interface LoadedView extends AccountView {
 /**
  * One account as every workflow decision reads it (DESIGN decision 10, "one score"): the stored health the API
  * shows, scored with history against the learnt baselines (scored now only when it is stale: new signals, a new
- * model, never scored), and the facts from the rollups of the health lookback. A churn is also read from the
- * contract history, where it outlives the lookback: a customer who left stays gone to every workflow until it comes
- * with a new contract and the churn has left the lookback. Undefined when the account is gone.
+ * model, never scored), and the facts from the rollups of the health lookback. Whether it churned is judged by the
+ * contract history (churnedNow), where a churn outlives the lookback: a customer who left stays gone to every
+ * workflow until a new contract (a new renewal date) wins it back. Undefined when the account is gone.
  */
 export async function loadAccountView(deps: UseCaseDeps, accountId: string): Promise<LoadedView | undefined> {
   const { db, config } = deps;
@@ -52,25 +53,22 @@ export async function loadAccountView(deps: UseCaseDeps, accountId: string): Pro
         ]);
     return { found, rollups, issues };
   });
-  const [{ found, rollups, issues }, tickets, risks, reviews, churnedForGood] = await Promise.all([
+  const [{ found, rollups, issues }, tickets, risks, reviews, contract] = await Promise.all([
     scoredWith,
     readTickets(db, accountId, { consistent: true }),
     listRisks(db, accountId),
     listReviews(db, accountId),
-    readContractChurned(db, account),
+    readContractHistory(db, accountId),
   ]);
   if (!found.health) return undefined;
   const record = found.health;
-  const facts = accountFacts(rollups, tickets, now, {
-    staleTicketDays: config.health.support.staleTicketDays,
-    contractStartDate: account.contract.startDate,
-  });
+  const facts = accountFacts(rollups, tickets, now, config.health.support.staleTicketDays);
   return {
     account,
     health: record.snapshot,
     trail: record.trail,
     journey: record.journey,
-    facts: { ...facts, churned: facts.churned || churnedForGood },
+    facts: { ...facts, churned: churnedNow(contract, account.contract.renewalDate, facts.churned) },
     ...riskStanding(risks),
     reviews,
     issues,

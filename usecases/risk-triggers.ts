@@ -48,23 +48,23 @@ export async function checkAfterScoring(
 ): Promise<boolean> {
   const now = deps.clock.now();
   const standing = riskStanding(await listRisks(deps.db, input.account.id));
+  const facts = accountFacts(input.rollups, input.tickets, now, deps.config.health.support.staleTicketDays);
+  // A churn in the lookback may be of a contract won back since: the contract history judges it.
+  const churned = facts.churned && (await readContractChurned(deps.db, input.account, true));
   const reason = riskCheckNeeded(deps.config, {
     account: input.account,
     health: record.snapshot,
     trail: record.trail,
     journey: record.journey,
-    facts: accountFacts(input.rollups, input.tickets, now, {
-      staleTicketDays: deps.config.health.support.staleTicketDays,
-      contractStartDate: input.account.contract.startDate,
-    }),
+    facts: { ...facts, churned },
     ...standing,
     reviews: [],
     issues: input.issues ?? [],
     now,
   });
   if (!reason) return false;
-  // The facts above know a churn only while its day is in the lookback; the contract history keeps it.
-  if (await readContractChurned(deps.db, input.account)) return false;
+  // The rollups know a churn only while its day is in the lookback; the contract history keeps it.
+  if (!facts.churned && (await readContractChurned(deps.db, input.account))) return false;
   return scheduleTimerOnce(
     deps.db,
     checkTimer(input.account.id, `health.${utcDay(now)}`, now.toISOString(), {

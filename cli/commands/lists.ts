@@ -8,7 +8,8 @@ const LISTED = { customers: 'customer', churned: 'churned account', all: 'accoun
 
 const accountListSchema = z.object({
   asOf: z.string(),
-  status: z.enum(['customers', 'churned', 'all']),
+  // An API from before the status filter lists every account.
+  status: z.enum(['customers', 'churned', 'all']).default('all'),
   sort: z.string(),
   total: z.number(),
   nextCursor: z.string().nullable(),

@@ -43,7 +43,7 @@ function bandAt(health: HealthSummary, at: string): BandOrUnknown | undefined {
  */
 export function bandTrend(
   segments: readonly string[],
-  accounts: readonly { health?: HealthSummary }[],
+  accounts: readonly { health?: HealthSummary; churnedAt?: string | null }[],
   now: Date,
   weeks = TREND_WEEKS,
 ): SegmentTrend[] {
@@ -51,13 +51,17 @@ export function bandTrend(
     new Date(now.getTime() - (weeks - i) * 7 * DAY_MS).toISOString(),
   );
   return segments.map((segment) => {
-    const members = accounts.flatMap(({ health }) => (health?.segment === segment ? [health] : []));
+    const members = accounts.flatMap(({ health, churnedAt }) =>
+      health?.segment === segment ? [{ health, churnedAt: churnedAt ?? null }] : [],
+    );
     return {
       segment,
       points: instants.map((at): TrendPoint => {
         const bands: Record<BandOrUnknown, number> = { green: 0, yellow: 0, red: 0, unknown: 0 };
         let counted = 0;
-        for (const member of members) {
+        for (const { health: member, churnedAt } of members) {
+          // From its churn on, an account is no longer a customer whose health the trend follows.
+          if (churnedAt !== null && Date.parse(churnedAt) <= Date.parse(at)) continue;
           const band = bandAt(member, at);
           if (band === undefined) continue;
           bands[band] += 1;

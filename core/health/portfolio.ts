@@ -46,8 +46,8 @@ export interface PortfolioSummary {
   /** Customers: registered accounts but the churned. */
   accounts: number;
   /**
-   * Registered accounts whose contract in force ended in churn: left out of the counts, bands and scores, which are
-   * of the customers looked after; the trend and the funnel keep them for the weeks they were customers.
+   * Registered accounts whose contract in force ended in churn: left out of the counts, bands, scores and funnel,
+   * which are of the customers looked after; the trend keeps them for the weeks before they churned.
    */
   churned: number;
   /** Registered accounts with no health yet. */
@@ -115,6 +115,6 @@ export function summarisePortfolio(
     scoredUnderOtherModel: scored.filter((health) => health.modelVersion !== current).length,
     segments,
     trend: bandTrend(ids, accounts, now),
-    funnel: journeyFunnel(config, ids, accounts, now),
+    funnel: journeyFunnel(config, ids, customers, now),
   };
 }

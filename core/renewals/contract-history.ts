@@ -131,6 +131,21 @@ export function contractChurned(events: readonly ContractEvent[], renewalDate: s
   return churnedAt(events, renewalDate) !== null;
 }
 
+/**
+ * Whether the account is churned now. The history judges: the contract in force ended in churn (contractChurned).
+ * A churn the lookback's rollups show counts as well when the history has no churn recorded (an outcome that came
+ * before the account was stored); one the history has is of the renewal it names, so an account won back since (a
+ * new renewal date from the CRM or from billing, whatever its start date) is a customer again at once.
+ */
+export function churnedNow(
+  events: readonly ContractEvent[],
+  renewalDate: string,
+  churnInLookback: boolean,
+): boolean {
+  if (contractChurned(events, renewalDate)) return true;
+  return churnInLookback && !events.some((e) => e.cause === 'outcome' && e.outcome === 'churned');
+}
+
 /** When the contract in force ended in churn (the outcome's instant), or null while it is a customer's. */
 export function churnedAt(events: readonly ContractEvent[], renewalDate: string): string | null {
   const resolved = outcomeOfRenewal(events, renewalDate);

@@ -59,8 +59,8 @@ export const scenarioSchema = z.strictObject({
     )
     .default([]),
   /**
-   * A CSM reports how the account's reviews went: each review that has started by then and has no outcome yet is
-   * reported `held` or `missed` (POST /v1/accounts/{id}/reviews/{reviewId}).
+   * A CSM reports how the account's reviews went: each review meeting that has started by then and has no outcome
+   * yet is reported `held` or `missed` (POST /v1/accounts/{id}/reviews/{reviewId}); digital self-reviews are not.
    */
   reviewReports: z
     .array(

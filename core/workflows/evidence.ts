@@ -40,7 +40,6 @@ export interface AccountFacts {
   relationshipScore: number | null;
   /** The day of that scorecard. */
   relationshipScoredOn: string | null;
-  /** A renewal was lost on or after the contract in force started (an earlier churn was of a contract since won back). */
   churned: boolean;
   /** The earliest day of data read (a rollup in the lookback): a score built on fewer days says less. */
   firstDataDay: string | null;
@@ -57,10 +56,7 @@ export function accountFacts(
   rollups: readonly DailyRollup[],
   tickets: readonly TicketState[],
   now: Date,
-  {
-    staleTicketDays = 14,
-    contractStartDate = '',
-  }: { staleTicketDays?: number; contractStartDate?: string } = {},
+  staleTicketDays = 14,
 ): AccountFacts {
   const from30 = fromDay(now, 30);
   const from90 = fromDay(now, 90);
@@ -92,7 +88,7 @@ export function accountFacts(
       relationshipDay = r;
     if (r.outcomes.length > 0) {
       if (!outcomeDay || r.day > outcomeDay.day) outcomeDay = r;
-      if (r.day >= contractStartDate && r.outcomes.includes('churned')) churned = true;
+      if (r.outcomes.includes('churned')) churned = true;
     }
     const failed = (counts.payment_failed ?? 0) > 0;
     if (failed) failedDays.push(r);

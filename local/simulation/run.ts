@@ -224,8 +224,12 @@ async function applyEvent(targets: EventTargets, event: SimEvent): Promise<void>
     return;
   }
   if (event.kind === 'reviews') {
+    // A digital self-review has no meeting to report.
     const due = (await listReviews(db, event.accountId)).filter(
-      (review) => review.status === 'scheduled' && Date.parse(review.startsAt) <= Date.parse(at),
+      (review) =>
+        review.status === 'scheduled' &&
+        review.format !== 'digital' &&
+        Date.parse(review.startsAt) <= Date.parse(event.at),
     );
     for (const review of due) {
       const answer = await post(

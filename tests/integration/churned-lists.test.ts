@@ -53,9 +53,10 @@ beforeAll(async () => {
     outcome('wonback'),
   ];
   expect((await readJson<IngestBody>(await call('POST', '/v1/signals', { signals }))).rejected).toEqual([]);
-  // Won back a month later: the CRM sends the new contract.
+  // Won back a month later: the CRM moves the renewal date a year on, keeping the contract's first start date (as
+  // the billing and CRM connectors do).
   const renewed = account('wonback', {
-    contract: { startDate: '2026-06-01', renewalDate: '2027-06-01', arr: 40_000 },
+    contract: { startDate: lostContract.startDate, renewalDate: '2027-05-01', arr: 40_000 },
   });
   expect((await call('POST', '/v1/accounts', { accounts: [renewed] })).status).toBe(200);
 }, 120_000);

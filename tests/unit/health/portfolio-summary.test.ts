@@ -14,6 +14,29 @@ const health = (score: number | null, band: HealthSummary['band']): HealthSummar
 });
 
 describe('the portfolio summary of a segment (core/health/portfolio.ts)', () => {
+  it('follows an account that churned in the trend for the weeks before its churn only', () => {
+    const since = (band: HealthSummary['band']) => ({
+      ...health(band === 'green' ? 80 : 20, band),
+      bandTrail: [{ at: '2026-01-01T05:00:00.000Z', band }],
+    });
+    const churnedAt = '2026-05-01T10:00:00.000Z';
+    const summary = summarisePortfolio(
+      defaultConfig,
+      [
+        { accountId: 'a', health: since('green'), churnedAt: null },
+        { accountId: 'gone', health: since('red'), churnedAt },
+      ],
+      NOW,
+    );
+    const points = summary.trend.find((t) => t.segment === 'strategic')?.points ?? [];
+    const before = points.filter((p) => p.at < churnedAt);
+    const after = points.filter((p) => p.at >= churnedAt);
+    expect(before.length).toBeGreaterThan(0);
+    expect(after.length).toBeGreaterThan(0);
+    for (const p of before) expect(p.bands).toMatchObject({ green: 1, red: 1 });
+    for (const p of after) expect(p.bands).toMatchObject({ green: 1, red: 0 });
+  });
+
   it('averages the scores of the accounts that have one, leaving out those not yet scored', () => {
     const summary = summarisePortfolio(
       defaultConfig,

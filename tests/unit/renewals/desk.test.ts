@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   arrAt,
   changeEvent,
+  churnedNow,
   contractChurned,
   effectiveHistory,
   outcomeEvent,
@@ -141,6 +142,25 @@ describe('contract history', () => {
     const reversed = outcome('renewed', '2026-10-02T00:00:00.000Z', '2026-09-30');
     expect(contractChurned([reversed, churn], '2026-09-30')).toBe(false);
     expect(contractChurned([], '2026-09-30')).toBe(false);
+  });
+
+  it('judges a churn the lookback shows by the history: of the renewal it names, or a churn when none is recorded', () => {
+    const churn = outcomeEvent({
+      accountId: 'a',
+      at: '2026-09-30T00:00:00.000Z',
+      outcome: 'churned',
+      contractArr: 500,
+      currency: 'USD',
+      renewalDate: '2026-09-30',
+    });
+    // The contract in force ended in churn, whatever the lookback shows.
+    expect(churnedNow([churn], '2026-09-30', true)).toBe(true);
+    expect(churnedNow([churn], '2026-09-30', false)).toBe(true);
+    // Won back since (a new renewal date): the churn in the lookback is of the contract before.
+    expect(churnedNow([churn], '2027-09-30', true)).toBe(false);
+    // No churn recorded (the outcome came before the account was stored): the lookback's churn counts.
+    expect(churnedNow([], '2026-09-30', true)).toBe(true);
+    expect(churnedNow([], '2026-09-30', false)).toBe(false);
   });
 
   it('takes the cohort date a calendar year back, 29 February to 28 February', () => {
