@@ -14,6 +14,9 @@ import { yearBefore } from '#core/renewals/retention';
 
 const NOW = new Date('2026-12-05T12:00:00Z');
 
+/** An outcome event's fields that these cases share. */
+const OUTCOME_BASE = { accountId: 'a', contractArr: 500, currency: 'USD' };
+
 describe('the forecast rule', () => {
   const risk = (tier: 1 | 2 | 3, ...triggers: ('red_streak' | 'cancellation_set')[]) => ({ tier, triggers });
   it.each([
@@ -130,7 +133,7 @@ describe('contract history', () => {
 
   it('keeps a churn for as long as the contract that ended is the one in force, and forgets it at a new contract', () => {
     const outcome = (result: 'churned' | 'renewed', at: string, renewalDate: string) =>
-      outcomeEvent({ accountId: 'a', at, outcome: result, contractArr: 500, currency: 'USD', renewalDate });
+      outcomeEvent({ ...OUTCOME_BASE, at, outcome: result, renewalDate });
     const churn = outcome('churned', '2026-09-30T00:00:00.000Z', '2026-09-30');
     expect(contractChurned([churn], '2026-09-30')).toBe(true);
     // Won back: a new contract with its own renewal date.
@@ -146,11 +149,9 @@ describe('contract history', () => {
 
   it('judges a churn the lookback shows by the history: of the renewal it names, or a churn when none is recorded', () => {
     const churn = outcomeEvent({
-      accountId: 'a',
+      ...OUTCOME_BASE,
       at: '2026-09-30T00:00:00.000Z',
       outcome: 'churned',
-      contractArr: 500,
-      currency: 'USD',
       renewalDate: '2026-09-30',
     });
     // The contract in force ended in churn, whatever the lookback shows.
