@@ -91,9 +91,15 @@ async function withDrivers(deps: UseCaseDeps, book: BookEntry[]): Promise<BookEn
   );
 }
 
-/** Every registered account with its contract history: what tells a customer from an account that churned. */
-export async function loadBookWithContracts(deps: UseCaseDeps): Promise<WithContract[]> {
-  return withContracts(deps, await loadBook(deps));
+/**
+ * The registered accounts (those `which` keeps, before any history is read) with their contract history: what tells
+ * a customer from an account that churned.
+ */
+export async function loadBookWithContracts(
+  deps: UseCaseDeps,
+  which: (entry: BookEntry) => boolean = () => true,
+): Promise<WithContract[]> {
+  return withContracts(deps, (await loadBook(deps)).filter(which));
 }
 
 /**

@@ -84,7 +84,9 @@ export function stackRankOf(
 export async function loadStackRank(deps: UseCaseDeps, segment?: string): Promise<StackRank> {
   return stackRankOf(
     deps.config,
-    rankableOfBook(await loadBookWithContracts(deps)),
+    rankableOfBook(
+      await loadBookWithContracts(deps, ({ health }) => segment === undefined || health?.segment === segment),
+    ),
     deps.clock.now(),
     segment,
   );
