@@ -1,7 +1,12 @@
 import type { Account } from '#core/accounts';
 import { assignSegment } from '#core/health/segmentation';
-import { type BookEntry, deskOfBook, openRisksOfBook, retentionOfBook } from '#core/renewals/book';
-import type { ContractEvent } from '#core/renewals/contract-history';
+import {
+  type BookEntry,
+  type BookEntryWithContract,
+  deskOfBook,
+  openRisksOfBook,
+  retentionOfBook,
+} from '#core/renewals/book';
 import { DESK_HORIZON_DAYS, daysToRenewal, type RenewalCall } from '#core/renewals/desk';
 import type { Retention } from '#core/renewals/retention';
 import type { RiskRecord } from '#core/workflows/risk-record';
@@ -50,10 +55,8 @@ export function segmentOf(deps: UseCaseDeps, account: Account, health: Portfolio
   return health?.segment ?? assignSegment(deps.config, account).segment;
 }
 
-type WithContract = BookEntry & { contract: readonly ContractEvent[] };
-
 /** The entries with their contract history read. */
-async function withContracts(deps: UseCaseDeps, book: BookEntry[]): Promise<WithContract[]> {
+async function withContracts(deps: UseCaseDeps, book: BookEntry[]): Promise<BookEntryWithContract[]> {
   const histories = await readContractHistories(
     deps.db,
     book.map(({ account }) => account.id),
@@ -98,7 +101,7 @@ async function withDrivers(deps: UseCaseDeps, book: BookEntry[]): Promise<BookEn
 export async function loadBookWithContracts(
   deps: UseCaseDeps,
   which: (entry: BookEntry) => boolean = () => true,
-): Promise<WithContract[]> {
+): Promise<BookEntryWithContract[]> {
   return withContracts(deps, (await loadBook(deps)).filter(which));
 }
 

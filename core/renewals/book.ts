@@ -24,16 +24,19 @@ export interface BookEntry {
   drivers?: readonly { text: string; pointsLost: number }[];
 }
 
+/** An entry with its contract history read: what tells a customer from an account that churned. */
+export type BookEntryWithContract = BookEntry & { contract: readonly ContractEvent[] };
+
 /**
  * When the entry's contract in force ended in churn, or null for a customer: the lists, the stack-rank and the
  * portfolio's bands leave such an account out (it is no longer anyone's to look after), however long ago it left.
  */
-export function churnedAtOf(entry: BookEntry & { contract: readonly ContractEvent[] }): string | null {
+export function churnedAtOf(entry: BookEntryWithContract): string | null {
   return churnedAt(entry.contract, entry.account.contract.renewalDate);
 }
 
 /** The registry as the portfolio summary reads it (core/health/portfolio.ts): each account's health and churn. */
-export function registryOfBook(book: readonly (BookEntry & { contract: readonly ContractEvent[] })[]) {
+export function registryOfBook(book: readonly BookEntryWithContract[]) {
   return book.map((entry) => ({
     accountId: entry.account.id,
     ...(entry.health ? { health: entry.health } : {}),
@@ -42,7 +45,7 @@ export function registryOfBook(book: readonly (BookEntry & { contract: readonly 
 }
 
 /** The scored customers, as the stack-rank ranks them (usecases/stack-rank.ts): no account that churned. */
-export function rankableOfBook(book: readonly (BookEntry & { contract: readonly ContractEvent[] })[]) {
+export function rankableOfBook(book: readonly BookEntryWithContract[]) {
   return book.flatMap((entry) =>
     entry.health && churnedAtOf(entry) === null
       ? [{ accountId: entry.account.id, name: entry.account.name, health: entry.health }]
